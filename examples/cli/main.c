@@ -1,0 +1,45 @@
+/*
+ * examples/cli/main.c - `callcore`: subcommand dispatch and global help.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The subcommands. Each area adds its row (kept in alphabetical order). */
+static const cli_command cli_commands[] = {
+    {"version", "print the library version", cli_cmd_version},
+};
+
+static void cli_print_help(FILE *out)
+{
+    fputs("usage: callcore <command> [options] [--json]\n\n"
+          "libcallcore: routing, workforce forecasting and KPIs for contact centers.\n\n"
+          "commands:\n",
+          out);
+    for (size_t i = 0; i < sizeof cli_commands / sizeof cli_commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", cli_commands[i].name, cli_commands[i].summary);
+    fputs("\nRun 'callcore <command> --help' for the options of one command.\n"
+          "Exit status: 0 ok, 1 failure, 2 usage error.\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        cli_print_help(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        cli_print_help(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) return cli_cmd_version(1, argv + 1);
+    for (size_t i = 0; i < sizeof cli_commands / sizeof cli_commands[0]; i++)
+        if (strcmp(argv[1], cli_commands[i].name) == 0)
+            return cli_commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "callcore: unknown command '%s'\n\n", argv[1]);
+    cli_print_help(stderr);
+    return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,14 @@
+/*
+ * callcore/callcore.h - everything public in libcallcore, in one include.
+ * Backend authors also include callcore/sys/backend.h.
+ */
+#ifndef CALLCORE_CALLCORE_H
+#define CALLCORE_CALLCORE_H
+
+#include "callcore/version.h"
+#include "callcore/status.h"
+#include "callcore/alloc.h"
+#include "callcore/event.h"
+/* @CALLCORE_AREA_HEADERS@ : each area appends its header below this line. */
+
+#endif
