@@ -1,0 +1,121 @@
+"""The event contract of libcallcore as Python types.
+
+Every state change of an engine is an :class:`Event`; the KPI aggregator and
+event sinks consume them. Enums mirror ``callcore/event.h`` (values are stable
+and stored in journals)::
+
+    def on_event(ev):
+        if ev.type is EventType.CONTACT_CONNECTED:
+            print(ev.contact_id, "answered by", ev.agent, "after", ev.wait_ms, "ms")
+"""
+
+import enum
+
+from . import capi
+
+__all__ = ["EventType", "Channel", "AgentState", "SurveyKind", "Event", "EVENT_F_CONSULT",
+           "EVENT_F_IMPORTED"]
+
+
+def _enum_from_capi(name, prefix, skip=()):
+    members = {}
+    for attr in dir(capi):
+        if attr.startswith(prefix) and not attr.endswith("__COUNT") and attr not in skip:
+            members[attr[len(prefix):]] = getattr(capi, attr)
+    return enum.IntEnum(name, sorted(members.items(), key=lambda kv: kv[1]))
+
+
+EventType = _enum_from_capi("EventType", "CC_EVENT_", skip=("CC_EVENT_F_CONSULT",
+                                                             "CC_EVENT_F_IMPORTED"))
+EventType.__doc__ = "Event types (cc_event_type); ``.label`` is the dotted name."
+EventType.label = property(lambda self: capi.cc_event_type_name(int(self)))
+EventType.terminal = property(lambda self: bool(capi.cc_event_is_terminal(int(self))))
+
+Channel = _enum_from_capi("Channel", "CC_CHANNEL_")
+Channel.__doc__ = "Media channels (cc_channel); ``.label`` is the text name ('voice')."
+Channel.label = property(lambda self: capi.cc_channel_name(int(self)))
+
+AgentState = _enum_from_capi("AgentState", "CC_AGENT_", skip=("CC_AGENT_STATE__COUNT",))
+AgentState.__doc__ = "Agent states (cc_agent_state); ``.label`` is the text name ('ready')."
+AgentState.label = property(lambda self: capi.cc_agent_state_name(int(self)))
+
+SurveyKind = _enum_from_capi("SurveyKind", "CC_SURVEY_")
+SurveyKind.__doc__ = "Survey kinds of SURVEY events: CSAT 1..5, NPS 0..10, CES 1..7."
+
+EVENT_F_CONSULT = capi.CC_EVENT_F_CONSULT
+EVENT_F_IMPORTED = capi.CC_EVENT_F_IMPORTED
+
+_FIELDS = ("type", "flags", "time_ms", "seq", "contact_id", "customer_id", "queue", "agent",
+           "target_queue", "target_agent", "reason", "channel", "priority", "agent_state",
+           "prev_agent_state", "survey", "virtual_start_ms", "wait_ms", "duration_ms",
+           "hold_ms", "value")
+
+
+def _as_enum(cls, value):
+    try:
+        return cls(value)
+    except ValueError:
+        return value
+
+
+class Event:
+    """One event (a copy of the C ``cc_event``: safe to keep).
+
+    Attributes are the fields of ``cc_event``: ``type`` (:class:`EventType`),
+    ``time_ms``, ``seq``, ``contact_id``, ``customer_id``, ``queue``, ``agent``,
+    ``target_queue``, ``target_agent``, ``reason`` (str or None), ``channel``
+    (:class:`Channel`), ``priority``, ``agent_state`` / ``prev_agent_state``
+    (:class:`AgentState`), ``survey``, ``virtual_start_ms``, ``wait_ms``,
+    ``duration_ms``, ``hold_ms``, ``value``, ``flags``. Fields that do not
+    apply to the type are 0 / None (see the table in callcore/event.h).
+    """
+
+    __slots__ = _FIELDS
+
+    def __init__(self, type=0, **fields):  # noqa: A002 - the C field name
+        unknown = set(fields) - set(_FIELDS)
+        if unknown:
+            raise TypeError(f"unknown event fields: {sorted(unknown)}")
+        self.type = _as_enum(EventType, type)
+        for name in _FIELDS[1:]:
+            setattr(self, name, fields.get(name, None if name in _STR_FIELDS else 0))
+        self.channel = _as_enum(Channel, self.channel)
+        self.agent_state = _as_enum(AgentState, self.agent_state)
+        self.prev_agent_state = _as_enum(AgentState, self.prev_agent_state)
+        self.survey = _as_enum(SurveyKind, self.survey)
+
+    @classmethod
+    def from_dict(cls, d):
+        """Builds an Event from the dict the C layer delivers."""
+        return cls(**d)
+
+    def to_dict(self):
+        """Returns the fields as a dict of plain ints/str (what C accepts)."""
+        out = {}
+        for name in _FIELDS:
+            v = getattr(self, name)
+            out[name] = int(v) if isinstance(v, enum.IntEnum) else v
+        return out
+
+    @property
+    def name(self):
+        """The stable dotted name of the type ("contact.offered")."""
+        return capi.cc_event_type_name(int(self.type))
+
+    @property
+    def terminal(self):
+        """True if this event ends its contact."""
+        return bool(capi.cc_event_is_terminal(int(self.type)))
+
+    def __eq__(self, other):
+        return isinstance(other, Event) and self.to_dict() == other.to_dict()
+
+    __hash__ = None
+
+    def __repr__(self):
+        parts = [f"{n}={getattr(self, n)!r}" for n in _FIELDS[1:]
+                 if getattr(self, n) not in (0, None, 0.0)]
+        return f"Event({self.name}, {', '.join(parts)})"
+
+
+_STR_FIELDS = {"queue", "agent", "target_queue", "target_agent", "reason"}

@@ -1,0 +1,23 @@
+"""Fixtures shared by the Python binding tests."""
+import gc
+import os
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def data_dir():
+    """The shared real-data folder, or a skip when it is absent."""
+    d = os.environ.get("CALLCORE_DATA")
+    if not d or not os.path.isdir(d):
+        pytest.skip("CALLCORE_DATA is not set or missing: real-data tests skipped")
+    return d
+
+
+@pytest.fixture
+def collect():
+    """Forces a full garbage collection (the lifetime tests call it between steps)."""
+    def run():
+        for _ in range(3):
+            gc.collect()
+    return run

@@ -1,0 +1,57 @@
+"""The error model, version and event types through Python."""
+import pytest
+
+import callcore
+from callcore import capi
+
+
+def test_version_matches_compile_time_constants():
+    assert callcore.__version__ == capi.CC_VERSION_STRING
+    assert callcore.VERSION_HEX == capi.CC_VERSION_HEX
+    major, minor, patch = (int(x) for x in callcore.__version__.split("."))
+    assert callcore.VERSION_HEX == (major << 24) | (minor << 16) | (patch << 8)
+
+
+def test_every_status_maps_to_a_distinct_exception_class():
+    seen = set()
+    for status in range(-1, -capi.CC_STATUS_COUNT, -1):
+        exc = callcore.from_status(status, "detail text")
+        assert isinstance(exc, callcore.Error)
+        assert exc.status == status
+        assert exc.name == capi.cc_status_name(status)
+        assert exc.detail == "detail text"
+        assert "detail text" in str(exc)
+        seen.add(type(exc))
+    assert len(seen) == capi.CC_STATUS_COUNT - 1
+
+
+def test_exception_classes_join_the_python_hierarchy():
+    assert issubclass(callcore.InvalidArgument, ValueError)
+    assert issubclass(callcore.NotFound, LookupError)
+    assert issubclass(callcore.OutOfMemory, MemoryError)
+    assert isinstance(callcore.from_status(-999, ""), callcore.Error)
+    assert callcore.strerror(capi.CC_EEXIST) == "object already exists"
+
+
+def test_enums_mirror_the_header():
+    assert callcore.EventType.CONTACT_OFFERED == 3
+    assert callcore.EventType.CONTACT_OFFERED.label == "contact.offered"
+    assert callcore.EventType.CONTACT_ABANDONED.terminal
+    assert not callcore.EventType.CONTACT_QUEUED.terminal
+    assert len(callcore.EventType) == capi.CC_EVENT__COUNT
+    assert [s.label for s in callcore.AgentState] == [
+        "logged_out", "ready", "reserved", "busy", "wrapup", "not_ready"]
+    assert callcore.Channel.EMAIL.label == "email"
+    assert capi.cc_channel_from_name("chat") == callcore.Channel.CHAT
+
+
+def test_event_objects_round_trip_through_dicts():
+    ev = callcore.Event(type=callcore.EventType.CONTACT_ENDED, contact_id=7, queue="sales",
+                        agent="ann", channel=1, duration_ms=90_000, reason="resolved")
+    assert ev.channel is callcore.Channel.VOICE
+    assert ev.name == "contact.ended" and ev.terminal
+    again = callcore.Event.from_dict(ev.to_dict())
+    assert again == ev
+    assert again.target_queue is None and again.wait_ms == 0
+    with pytest.raises(TypeError):
+        callcore.Event(type=1, no_such_field=3)

@@ -1,0 +1,42 @@
+/*
+ * bindings/swig/callcore.i - the one SWIG module of libcallcore.
+ *
+ * Python builds it as the low-level extension `callcore.capi` (the Pythonic
+ * package `callcore` wraps it); Lua builds it as the module `callcore`.
+ * Each area has a language-neutral interface file (errors.i, events.i, ...)
+ * that says what is wrapped; the per-language overlays (python/*.i, lua/*.i)
+ * say how: error conversion, out-parameters, arrays and callbacks. An overlay
+ * is included before its area so its typemaps are in force for that area.
+ */
+#if defined(SWIGPYTHON)
+%module(package="callcore", docstring="Low-level SWIG wrapper of the libcallcore C API. Use the `callcore` package instead.") capi
+#else
+%module callcore
+#endif
+
+%{
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+#include "callcore/callcore.h"
+%}
+
+%include <stdint.i>
+
+/* Things a scripting language must not touch: the allocator hook only makes
+ * sense before any object exists, and library-owned strings are freed by the
+ * typemaps themselves. */
+%ignore cc_set_allocator;
+%ignore cc_allocator;
+%ignore cc_free;
+
+#if defined(SWIGPYTHON)
+%include "python/errors.i"
+%include "python/events.i"
+#elif defined(SWIGLUA)
+%include "lua/errors.i"
+%include "lua/events.i"
+#endif
+
+%include "errors.i"
+%include "events.i"

@@ -1,0 +1,157 @@
+/*
+ * bindings/swig/lua/events.i - Lua overlay: events as tables, and a Lua
+ * function as the event sink of any event source.
+ *
+ * Ownership: the C event is borrowed for the callback, so the table holds
+ * copies. The function is kept in a registry table keyed by the event source
+ * (one sink per source; installing nil or a new one releases the old one).
+ * An error raised by the function is re-raised by the wrapped call that
+ * triggered it, after the C library has finished its step.
+ */
+%{
+static void cc_lua_set_int(lua_State *L, const char *key, lua_Integer v)
+{
+    lua_pushinteger(L, v);
+    lua_setfield(L, -2, key);
+}
+static void cc_lua_set_str(lua_State *L, const char *key, const char *s)
+{
+    if (!s) return; /* absent fields stay nil */
+    lua_pushstring(L, s);
+    lua_setfield(L, -2, key);
+}
+
+static void cc_lua_push_event(lua_State *L, const cc_event *e)
+{
+    lua_createtable(L, 0, 24);
+    cc_lua_set_int(L, "type", e->type);
+    lua_pushstring(L, cc_event_type_name(e->type));
+    lua_setfield(L, -2, "name");
+    cc_lua_set_int(L, "flags", e->flags);
+    cc_lua_set_int(L, "time_ms", e->time_ms);
+    cc_lua_set_int(L, "seq", (lua_Integer)e->seq);
+    cc_lua_set_int(L, "contact_id", (lua_Integer)e->contact_id);
+    cc_lua_set_int(L, "customer_id", (lua_Integer)e->customer_id);
+    cc_lua_set_str(L, "queue", e->queue);
+    cc_lua_set_str(L, "agent", e->agent);
+    cc_lua_set_str(L, "target_queue", e->target_queue);
+    cc_lua_set_str(L, "target_agent", e->target_agent);
+    cc_lua_set_str(L, "reason", e->reason);
+    cc_lua_set_int(L, "channel", e->channel);
+    cc_lua_set_int(L, "priority", e->priority);
+    cc_lua_set_int(L, "agent_state", e->agent_state);
+    cc_lua_set_int(L, "prev_agent_state", e->prev_agent_state);
+    cc_lua_set_int(L, "survey", e->survey);
+    cc_lua_set_int(L, "virtual_start_ms", e->virtual_start_ms);
+    cc_lua_set_int(L, "wait_ms", e->wait_ms);
+    cc_lua_set_int(L, "duration_ms", e->duration_ms);
+    cc_lua_set_int(L, "hold_ms", e->hold_ms);
+    lua_pushnumber(L, e->value);
+    lua_setfield(L, -2, "value");
+}
+
+/* Registry table: source pointer (light userdata) -> sink function. */
+static const char cc_lua_sinks_key = 's';
+
+static void cc_lua_sinks_table(lua_State *L)
+{
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &cc_lua_sinks_key) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &cc_lua_sinks_key);
+    }
+}
+
+/* Installs (fn at index `idx`, or nil) as the sink of `source`. */
+static void cc_lua_sink_store(lua_State *L, const void *source, int idx)
+{
+    idx = lua_absindex(L, idx);
+    cc_lua_sinks_table(L);
+    lua_pushvalue(L, idx);
+    lua_rawsetp(L, -2, source);
+    lua_pop(L, 1);
+}
+
+/* Forgets the sink of a source that is being freed. */
+static void cc_lua_sink_forget(lua_State *L, const void *source)
+{
+    cc_lua_sinks_table(L);
+    lua_pushnil(L);
+    lua_rawsetp(L, -2, source);
+    lua_pop(L, 1);
+}
+
+/* Keeps the first error a callback raises during a call. */
+static void cc_lua_set_pending(lua_State *L)
+{
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &cc_lua_pending_key);
+    int have = !lua_isnil(L, -1);
+    lua_pop(L, 1);
+    if (have) {
+        lua_pop(L, 1);
+        return;
+    }
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &cc_lua_pending_key);
+}
+
+/* cc_event_fn trampoline: user_data is the source pointer, the key of the
+ * function in the sinks table. Runs on the lua_State of the wrapped call. */
+static void cc_lua_event_sink(const cc_event *e, void *user_data)
+{
+    lua_State *L = cc_lua_current;
+    if (!L) return; /* called outside a wrapped call: nobody to deliver to */
+    cc_lua_sinks_table(L);
+    lua_rawgetp(L, -1, user_data);
+    lua_remove(L, -2);
+    if (!lua_isfunction(L, -1)) {
+        lua_pop(L, 1);
+        return;
+    }
+    cc_lua_push_event(L, e);
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK) cc_lua_set_pending(L);
+}
+%}
+
+/* (cc_event_fn, void *user_data): one Lua function (or nil). The event
+ * source is the first argument of the wrapped function, already converted. */
+%typemap(in, checkfn="cc_lua_is_fn_or_nil") (cc_event_fn EVENT_CALLBACK, void *EVENT_CALLBACK_DATA) {
+    if (lua_isnil(L, $input)) {
+        $1 = NULL;
+        $2 = NULL;
+    } else {
+        $1 = cc_lua_event_sink;
+        $2 = (void *)arg1;
+    }
+    cc_lua_sink_store(L, (const void *)arg1, $input);
+}
+%{
+static int cc_lua_is_fn_or_nil(lua_State *L, int idx)
+{
+    return lua_isfunction(L, idx) || lua_isnil(L, idx);
+}
+%}
+
+%typemap(in, checkfn="lua_istable") const cc_event *EVENT_IN (cc_event tmp) {
+    memset(&tmp, 0, sizeof tmp);
+    lua_getfield(L, $input, "type"); tmp.type = (cc_event_type)lua_tointeger(L, -1); lua_pop(L, 1);
+    lua_getfield(L, $input, "flags"); tmp.flags = (uint32_t)lua_tointeger(L, -1); lua_pop(L, 1);
+    lua_getfield(L, $input, "time_ms"); tmp.time_ms = lua_tointeger(L, -1); lua_pop(L, 1);
+    lua_getfield(L, $input, "seq"); tmp.seq = (uint64_t)lua_tointeger(L, -1); lua_pop(L, 1);
+    lua_getfield(L, $input, "contact_id"); tmp.contact_id = (uint64_t)lua_tointeger(L, -1); lua_pop(L, 1);
+    lua_getfield(L, $input, "customer_id"); tmp.customer_id = (uint64_t)lua_tointeger(L, -1); lua_pop(L, 1);
+    lua_getfield(L, $input, "channel"); tmp.channel = (cc_channel)lua_tointeger(L, -1); lua_pop(L, 1);
+    lua_getfield(L, $input, "priority"); tmp.priority = (int32_t)lua_tointeger(L, -1); lua_pop(L, 1);
+    lua_getfield(L, $input, "wait_ms"); tmp.wait_ms = lua_tointeger(L, -1); lua_pop(L, 1);
+    lua_getfield(L, $input, "duration_ms"); tmp.duration_ms = lua_tointeger(L, -1); lua_pop(L, 1);
+    lua_getfield(L, $input, "hold_ms"); tmp.hold_ms = lua_tointeger(L, -1); lua_pop(L, 1);
+    lua_getfield(L, $input, "virtual_start_ms"); tmp.virtual_start_ms = lua_tointeger(L, -1); lua_pop(L, 1);
+    lua_getfield(L, $input, "value"); tmp.value = lua_tonumber(L, -1); lua_pop(L, 1);
+    /* Strings stay referenced by the argument table for the call. */
+    lua_getfield(L, $input, "queue"); tmp.queue = lua_tostring(L, -1); lua_pop(L, 1);
+    lua_getfield(L, $input, "agent"); tmp.agent = lua_tostring(L, -1); lua_pop(L, 1);
+    lua_getfield(L, $input, "target_queue"); tmp.target_queue = lua_tostring(L, -1); lua_pop(L, 1);
+    lua_getfield(L, $input, "target_agent"); tmp.target_agent = lua_tostring(L, -1); lua_pop(L, 1);
+    lua_getfield(L, $input, "reason"); tmp.reason = lua_tostring(L, -1); lua_pop(L, 1);
+    $1 = &tmp;
+}

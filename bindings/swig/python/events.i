@@ -1,0 +1,161 @@
+/*
+ * bindings/swig/python/events.i - Python overlay: events as dicts, and a
+ * Python callable as the event sink of any event source.
+ *
+ * Ownership: the C event is borrowed for the callback, so the dict holds
+ * copies (strings become str). The callable passed as a sink is borrowed by
+ * C: the Python object that installs it (callcore.Engine, ...) keeps a strong
+ * reference for as long as the sink is installed.
+ * Threads: the trampoline takes the GIL itself (PyGILState_Ensure), so the
+ * event source may run with the GIL released or on another thread.
+ */
+%{
+static int cc_py_dict_set(PyObject *d, const char *key, PyObject *value)
+{
+    if (!value) return -1;
+    int rc = PyDict_SetItemString(d, key, value);
+    Py_DECREF(value);
+    return rc;
+}
+
+static PyObject *cc_py_str_or_none(const char *s)
+{
+    if (!s) Py_RETURN_NONE;
+    return PyUnicode_DecodeUTF8(s, (Py_ssize_t)strlen(s), "replace");
+}
+
+/* Returns a new dict with every field of `e`, or NULL with a Python error. */
+static PyObject *cc_py_event_dict(const cc_event *e)
+{
+    PyObject *d = PyDict_New();
+    if (!d) return NULL;
+    if (cc_py_dict_set(d, "type", PyLong_FromLong((long)e->type)) ||
+        cc_py_dict_set(d, "flags", PyLong_FromUnsignedLong(e->flags)) ||
+        cc_py_dict_set(d, "time_ms", PyLong_FromLongLong(e->time_ms)) ||
+        cc_py_dict_set(d, "seq", PyLong_FromUnsignedLongLong(e->seq)) ||
+        cc_py_dict_set(d, "contact_id", PyLong_FromUnsignedLongLong(e->contact_id)) ||
+        cc_py_dict_set(d, "customer_id", PyLong_FromUnsignedLongLong(e->customer_id)) ||
+        cc_py_dict_set(d, "queue", cc_py_str_or_none(e->queue)) ||
+        cc_py_dict_set(d, "agent", cc_py_str_or_none(e->agent)) ||
+        cc_py_dict_set(d, "target_queue", cc_py_str_or_none(e->target_queue)) ||
+        cc_py_dict_set(d, "target_agent", cc_py_str_or_none(e->target_agent)) ||
+        cc_py_dict_set(d, "reason", cc_py_str_or_none(e->reason)) ||
+        cc_py_dict_set(d, "channel", PyLong_FromLong((long)e->channel)) ||
+        cc_py_dict_set(d, "priority", PyLong_FromLong((long)e->priority)) ||
+        cc_py_dict_set(d, "agent_state", PyLong_FromLong((long)e->agent_state)) ||
+        cc_py_dict_set(d, "prev_agent_state", PyLong_FromLong((long)e->prev_agent_state)) ||
+        cc_py_dict_set(d, "survey", PyLong_FromLong((long)e->survey)) ||
+        cc_py_dict_set(d, "virtual_start_ms", PyLong_FromLongLong(e->virtual_start_ms)) ||
+        cc_py_dict_set(d, "wait_ms", PyLong_FromLongLong(e->wait_ms)) ||
+        cc_py_dict_set(d, "duration_ms", PyLong_FromLongLong(e->duration_ms)) ||
+        cc_py_dict_set(d, "hold_ms", PyLong_FromLongLong(e->hold_ms)) ||
+        cc_py_dict_set(d, "value", PyFloat_FromDouble(e->value))) {
+        Py_DECREF(d);
+        return NULL;
+    }
+    return d;
+}
+
+/* cc_event_fn trampoline: user_data is the Python callable. An exception the
+ * callable lets escape cannot cross the C library; the callcore package's
+ * sinks catch and re-raise it after the C call returns, so reaching
+ * PyErr_WriteUnraisable here means a raw capi user passed a raising callable. */
+static void cc_py_event_sink(const cc_event *e, void *user_data)
+{
+    PyGILState_STATE gil = PyGILState_Ensure();
+    PyObject *d = cc_py_event_dict(e);
+    if (d) {
+        PyObject *r = PyObject_CallOneArg((PyObject *)user_data, d);
+        Py_XDECREF(r);
+        Py_DECREF(d);
+    }
+    if (PyErr_Occurred()) PyErr_WriteUnraisable((PyObject *)user_data);
+    PyGILState_Release(gil);
+}
+%}
+
+/* (cc_event_fn, void *user_data) pairs take one Python callable (or None). */
+%typemap(in) (cc_event_fn EVENT_CALLBACK, void *EVENT_CALLBACK_DATA) {
+    if ($input == Py_None) {
+        $1 = NULL;
+        $2 = NULL;
+    } else if (PyCallable_Check($input)) {
+        $1 = cc_py_event_sink;
+        $2 = (void *)$input;
+    } else {
+        SWIG_exception_fail(SWIG_TypeError, "event sink must be callable or None");
+    }
+}
+
+/* const cc_event * arguments (feeding an aggregator by hand) take a dict with
+ * the same keys cc_py_event_dict produces; missing keys are 0 / None. */
+%{
+static int cc_py_get_i64(PyObject *d, const char *key, int64_t *out)
+{
+    PyObject *v = PyDict_GetItemString(d, key); /* borrowed */
+    if (!v || v == Py_None) { *out = 0; return 0; }
+    long long x = PyLong_AsLongLong(v);
+    if (x == -1 && PyErr_Occurred()) return -1;
+    *out = (int64_t)x;
+    return 0;
+}
+static int cc_py_get_f64(PyObject *d, const char *key, double *out)
+{
+    PyObject *v = PyDict_GetItemString(d, key);
+    if (!v || v == Py_None) { *out = 0; return 0; }
+    double x = PyFloat_AsDouble(v);
+    if (x == -1.0 && PyErr_Occurred()) return -1;
+    *out = x;
+    return 0;
+}
+/* Borrowed UTF-8 view, valid while the dict holds the str. */
+static int cc_py_get_str(PyObject *d, const char *key, const char **out)
+{
+    PyObject *v = PyDict_GetItemString(d, key);
+    if (!v || v == Py_None) { *out = NULL; return 0; }
+    *out = PyUnicode_AsUTF8(v);
+    return *out ? 0 : -1;
+}
+static int cc_py_event_from_dict(PyObject *d, cc_event *e)
+{
+    int64_t v[16];
+    memset(e, 0, sizeof *e);
+    if (!PyDict_Check(d)) {
+        PyErr_SetString(PyExc_TypeError, "event must be a dict");
+        return -1;
+    }
+    if (cc_py_get_i64(d, "type", &v[0]) || cc_py_get_i64(d, "flags", &v[1]) ||
+        cc_py_get_i64(d, "time_ms", &v[2]) || cc_py_get_i64(d, "seq", &v[3]) ||
+        cc_py_get_i64(d, "contact_id", &v[4]) || cc_py_get_i64(d, "customer_id", &v[5]) ||
+        cc_py_get_i64(d, "channel", &v[6]) || cc_py_get_i64(d, "priority", &v[7]) ||
+        cc_py_get_i64(d, "agent_state", &v[8]) || cc_py_get_i64(d, "prev_agent_state", &v[9]) ||
+        cc_py_get_i64(d, "survey", &v[10]) || cc_py_get_i64(d, "virtual_start_ms", &v[11]) ||
+        cc_py_get_i64(d, "wait_ms", &v[12]) || cc_py_get_i64(d, "duration_ms", &v[13]) ||
+        cc_py_get_i64(d, "hold_ms", &v[14]) || cc_py_get_f64(d, "value", &e->value) ||
+        cc_py_get_str(d, "queue", &e->queue) || cc_py_get_str(d, "agent", &e->agent) ||
+        cc_py_get_str(d, "target_queue", &e->target_queue) ||
+        cc_py_get_str(d, "target_agent", &e->target_agent) ||
+        cc_py_get_str(d, "reason", &e->reason))
+        return -1;
+    e->type = (cc_event_type)v[0];
+    e->flags = (uint32_t)v[1];
+    e->time_ms = v[2];
+    e->seq = (uint64_t)v[3];
+    e->contact_id = (uint64_t)v[4];
+    e->customer_id = (uint64_t)v[5];
+    e->channel = (cc_channel)v[6];
+    e->priority = (int32_t)v[7];
+    e->agent_state = (cc_agent_state)v[8];
+    e->prev_agent_state = (cc_agent_state)v[9];
+    e->survey = (cc_survey_kind)v[10];
+    e->virtual_start_ms = v[11];
+    e->wait_ms = v[12];
+    e->duration_ms = v[13];
+    e->hold_ms = v[14];
+    return 0;
+}
+%}
+%typemap(in) const cc_event *EVENT_IN (cc_event tmp) {
+    if (cc_py_event_from_dict($input, &tmp) != 0) SWIG_fail;
+    $1 = &tmp;
+}
