@@ -10,5 +10,6 @@
 #include "callcore/alloc.h"
 #include "callcore/event.h"
 /* @CALLCORE_AREA_HEADERS@ : each area appends its header below this line. */
+#include "callcore/engine.h"
 
 #endif

@@ -52,6 +52,9 @@
  *  SURVEY               contact_id, customer_id, queue, agent, survey, value
  *  DISPOSITION          contact_id, customer_id, queue, agent, reason (contact
  *                       reason / wrap-up code)
+ *  CONTACT_ESCALATED    contact_id, channel, queue, priority (now in force),
+ *                       value (escalation step, 1-based), target_queue (queue
+ *                       added by the step, or NULL), wait_ms (in this queue)
  *
  * Every contact receives exactly one TERMINAL event. A contact's "answer" for
  * service-level purposes is its first CONTACT_CONNECTED in a queue.
@@ -94,7 +97,8 @@ extern "C" {
     X(CC_EVENT_QUEUE_MEMBER_ADDED, 24, "queue.member_added")                   \
     X(CC_EVENT_QUEUE_MEMBER_REMOVED, 25, "queue.member_removed")               \
     X(CC_EVENT_SURVEY, 26, "survey")                                           \
-    X(CC_EVENT_DISPOSITION, 27, "disposition")
+    X(CC_EVENT_DISPOSITION, 27, "disposition")                                \
+    X(CC_EVENT_CONTACT_ESCALATED, 28, "contact.escalated")
 
 typedef enum cc_event_type {
 #define CC__EVENT_ENUM(name, value, text) name = value,
