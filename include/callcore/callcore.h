@@ -11,5 +11,6 @@
 #include "callcore/event.h"
 /* @CALLCORE_AREA_HEADERS@ : each area appends its header below this line. */
 #include "callcore/engine.h"
+#include "callcore/erlang.h"
 
 #endif

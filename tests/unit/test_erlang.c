@@ -1,0 +1,266 @@
+/*
+ * tests/unit/test_erlang.c - Erlang B, C and A against the 50-digit references of
+ * ../shared/data/wfm (every row), published calculator examples and edge cases.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "callcore/erlang.h"
+#include "wfm_csv.h"
+
+#include <string.h>
+
+#include <math.h>
+
+#define TOL 1e-12
+
+static int load_or_skip(wfm_csv *t, const char *file)
+{
+    char buf[1024];
+    const char *path = wfm_data_path(buf, sizeof buf, file);
+    if (!path) {
+        print_message("# CALLCORE_DATA not set or %s absent: skipping\n", file);
+        return -1;
+    }
+    assert_int_equal(wfm_csv_load(t, path), 0);
+    assert_true(t->nrows > 0);
+    return 0;
+}
+
+/* Tracks the worst relative error of one column and names the row that gave it. */
+typedef struct worst {
+    const char *name;
+    double err;
+    int row;
+} worst;
+
+/* `allow` is the error the double input itself carries: a value like A = 19999.99 is not
+ * representable, and a result that depends on N - A inherits the rounding of A magnified by
+ * its condition number A / (N - A) (2e6 there). The algorithm must add at most TOL to it. */
+static void track_cond(worst *w, double got, double want, int row, double allow)
+{
+    double e = wfm_rel_err(got, want) - allow;
+    if (e < 0) e = 0;
+    if (isnan(got)) e = INFINITY;
+    if (e > w->err || (w->row < 0)) {
+        if (e >= w->err) {
+            w->err = e;
+            w->row = row;
+        }
+    }
+}
+
+static void track(worst *w, double got, double want, int row)
+{
+    double e = wfm_rel_err(got, want);
+    if (isnan(got)) e = INFINITY;
+    if (e > w->err || (w->row < 0)) {
+        if (e >= w->err) {
+            w->err = e;
+            w->row = row;
+        }
+    }
+}
+
+static void report(const worst *w, size_t n, double tol)
+{
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        print_message("# %-40s worst rel err (beyond input rounding) %.3g (row %d)\n", w[i].name, w[i].err, w[i].row + 2);
+        if (!(w[i].err <= tol)) bad = 1;
+    }
+    assert_false(bad);
+}
+
+static void test_erlang_b_reference(void **state)
+{
+    (void)state;
+    wfm_csv t;
+    if (load_or_skip(&t, "wfm/erlang_b.csv")) skip();
+    worst w[2] = {{"B (where representable)", 0, -1}, {"log10 B", 0, -1}};
+    for (int r = 0; r < t.nrows; r++) {
+        double n = wfm_csv_num(&t, r, "N"), a = wfm_csv_num(&t, r, "A_erlangs");
+        double b = wfm_csv_num(&t, r, "B_blocking"), lb = wfm_csv_num(&t, r, "log10_B");
+        if (lb > -300) track(&w[0], cc_erlang_b(n, a), b, r);
+        else assert_true(cc_erlang_b(n, a) < 1e-290);
+        track(&w[1], cc_erlang_b_log10(n, a), lb, r);
+    }
+    report(w, 2, TOL);
+    wfm_csv_free(&t);
+}
+
+static void test_erlang_b_inverse_reference(void **state)
+{
+    (void)state;
+    wfm_csv t;
+    if (load_or_skip(&t, "wfm/erlang_b_inverse.csv")) skip();
+    worst w[1] = {{"traffic at target blocking", 0, -1}};
+    for (int r = 0; r < t.nrows; r++) {
+        double n = wfm_csv_num(&t, r, "N"), b = wfm_csv_num(&t, r, "B_target");
+        track(&w[0], cc_erlang_b_traffic(n, b), wfm_csv_num(&t, r, "A_erlangs_at_target"), r);
+    }
+    report(w, 1, TOL);
+    wfm_csv_free(&t);
+}
+
+static void test_erlang_c_reference(void **state)
+{
+    (void)state;
+    wfm_csv t;
+    if (load_or_skip(&t, "wfm/erlang_c.csv")) skip();
+    worst w[6] = {{"P(wait) (where representable)", 0, -1}, {"log10 P(wait)", 0, -1},
+                  {"SL P(W <= t)", 0, -1},                {"ASA", 0, -1},
+                  {"wait if waiting", 0, -1},             {"occupancy", 0, -1}};
+    for (int r = 0; r < t.nrows; r++) {
+        int n = (int)wfm_csv_num(&t, r, "N");
+        double a = wfm_csv_num(&t, r, "A_erlangs"), tt = wfm_csv_num(&t, r, "t_over_AHT");
+        double lc = wfm_csv_num(&t, r, "log10_C");
+        double kappa = a / (n - a) * 0x1p-53; /* input rounding of A, seen through N - A */
+        if (lc > -300) {
+            track_cond(&w[0], cc_erlang_c(n, a), wfm_csv_num(&t, r, "C_Pwait"), r, kappa);
+            track_cond(&w[3], cc_erlang_c_asa(n, a), wfm_csv_num(&t, r, "ASA_over_AHT"), r,
+                       kappa);
+        }
+        /* log10 C is near 0 when C is near 1: compare it on the scale of C itself. */
+        double lc_got = cc_erlang_c_log10(n, a);
+        track_cond(&w[1], lc_got, lc, r, fabs(lc) < 1 ? (kappa + 1e-13) / fabs(lc) : kappa);
+        track_cond(&w[2], cc_erlang_c_service_level(n, a, tt), wfm_csv_num(&t, r, "SL_P_W_le_t"),
+                   r, kappa);
+        track_cond(&w[4], cc_erlang_c_wait_if_waiting(n, a),
+                   wfm_csv_num(&t, r, "EW_given_wait_over_AHT"), r, kappa);
+        track(&w[5], cc_erlang_c_occupancy(n, a), wfm_csv_num(&t, r, "occupancy"), r);
+    }
+    report(w, 6, TOL);
+    wfm_csv_free(&t);
+}
+
+static void test_erlang_a_reference(void **state)
+{
+    (void)state;
+    wfm_csv t;
+    if (load_or_skip(&t, "wfm/erlang_a.csv")) skip();
+    static const char *cols[] = {"P_wait",
+                                 "P_abandon",
+                                 "P_abandon_given_wait",
+                                 "EW_all_over_AHT",
+                                 "ASA_answered_over_AHT",
+                                 "EQ_mean_queue",
+                                 "occupancy",
+                                 "P_Wq_gt_t",
+                                 "P_Wq_le_t_abandons_count_good",
+                                 "SL_answered_within_t_over_offered",
+                                 "SL_answered_within_t_over_answered",
+                                 "P_abandon_within_t"};
+    enum { NCOLS = sizeof cols / sizeof cols[0] };
+    worst w[NCOLS];
+    for (int c = 0; c < NCOLS; c++) w[c] = (worst){cols[c], 0, -1};
+    for (int r = 0; r < t.nrows; r++) {
+        int n = (int)wfm_csv_num(&t, r, "N");
+        double a = wfm_csv_num(&t, r, "A_erlangs"), p = wfm_csv_num(&t, r, "patience_over_AHT");
+        double tt = wfm_csv_num(&t, r, "t_over_AHT");
+        cc_erlang_a_metrics m;
+        assert_int_equal(cc_erlang_a_eval(&m, n, a, p, tt), CC_OK);
+        const double got[NCOLS] = {m.p_wait,       m.p_abandon,        m.p_abandon_if_waiting,
+                                   m.mean_wait_all, m.asa_answered,    m.mean_queue,
+                                   m.occupancy,    m.p_wait_gt_t,      m.p_wait_le_t,
+                                   m.sl_offered,   m.sl_answered,      m.p_abandon_within_t};
+        for (int c = 0; c < NCOLS; c++) track(&w[c], got[c], wfm_csv_num(&t, r, cols[c]), r);
+    }
+    report(w, NCOLS, TOL);
+    wfm_csv_free(&t);
+}
+
+/* CRAN ErlangC README / pyworkforce: 100 calls in 30 min, AHT 180 s, 14 agents. */
+static void test_published_erlang_c(void **state)
+{
+    (void)state;
+    double a = 100.0 * 180.0 / 1800.0, t = 20.0 / 180.0;
+    assert_true(fabs(cc_erlang_c(14, a) - 0.174131933595049842644707) < 1e-15);
+    assert_true(fabs(cc_erlang_c_service_level(14, a, t) - 0.8883500191794668842482187) < 1e-15);
+    assert_true(fabs(cc_erlang_c_asa(14, a) * 180.0 - 7.835937011777242919011814) < 1e-12);
+    assert_true(fabs(cc_erlang_c_occupancy(14, a) - 10.0 / 14.0) < 1e-16);
+}
+
+/* pyworkforce test_abandonment.py: A = 10, N = 14, patience 5 min over AHT 3 min. */
+static void test_published_erlang_a(void **state)
+{
+    (void)state;
+    cc_erlang_a_metrics m;
+    assert_int_equal(cc_erlang_a_eval(&m, 14, 10.0, 5.0 / 3.0, 20.0 / 180.0), CC_OK);
+    assert_true(fabs(m.p_wait - 0.1452601142963612029252774) < 1e-15);
+    assert_true(fabs(m.p_abandon - 0.01398374412240893753722905) < 1e-16);
+    assert_true(fabs(m.occupancy - 0.7042973256268507589019792) < 1e-15);
+    assert_true(fabs(m.mean_wait_all * 3.0 - 0.06991872061204468768614526) < 1e-15);
+    assert_true(fabs(m.sl_offered - 0.9167920918635468711364774) < 1e-15);
+}
+
+static void test_edges(void **state)
+{
+    (void)state;
+    /* N = 1: M/M/1, P(wait) = rho, B = A / (1 + A). */
+    assert_true(fabs(cc_erlang_c(1, 0.3) - 0.3) < 1e-16);
+    assert_true(fabs(cc_erlang_b(1, 0.3) - 0.3 / 1.3) < 1e-16);
+    /* Load just below N: P(wait) -> 1, SL at t = 0 is 1 - C, still positive and exact. */
+    double c = cc_erlang_c(100, 100.0 - 1e-9);
+    assert_true(c < 1.0 && c > 1.0 - 1e-9);
+    double sl = cc_erlang_c_service_level(100, 100.0 - 1e-9, 0.0);
+    assert_true(sl > 0.0 && fabs(sl - (1.0 - c)) < 1e-16);
+    /* N = 100,000: finite, in range, monotone in N. */
+    double c1 = cc_erlang_c(100000, 99500.0), c2 = cc_erlang_c(100001, 99500.0);
+    assert_true(c1 > 0.0 && c1 < 1.0 && c2 < c1);
+    double lb = cc_erlang_b_log10(100000, 1000.0);
+    assert_true(isfinite(lb) && lb < -60000.0);
+    assert_true(cc_erlang_b(100000, 1000.0) == 0.0);
+    /* Erlang A, 100,000 agents, heavy overload: still finite and consistent. */
+    cc_erlang_a_metrics m;
+    assert_int_equal(cc_erlang_a_eval(&m, 100000, 110000.0, 1.0, 0.1), CC_OK);
+    assert_true(m.p_wait > 0.99 && m.p_abandon > 0.08 && m.p_abandon < 0.1);
+    assert_true(fabs(m.p_wait_gt_t + m.p_wait_le_t - 1.0) < 1e-12);
+    /* Fractional servers interpolate between the integers. */
+    double b10 = cc_erlang_b(10, 8.0), b105 = cc_erlang_b(10.5, 8.0), b11 = cc_erlang_b(11, 8.0);
+    assert_true(b11 < b105 && b105 < b10);
+}
+
+static void test_invalid_inputs(void **state)
+{
+    (void)state;
+    cc_error_clear();
+    assert_true(isnan(cc_erlang_b(-1, 2.0)));
+    assert_non_null(strstr(cc_error_last(), "servers"));
+    assert_true(isnan(cc_erlang_b(3, -2.0)));
+    assert_non_null(strstr(cc_error_last(), "traffic"));
+    assert_true(isnan(cc_erlang_b(3, NAN)));
+    assert_true(isnan(cc_erlang_c(10, 10.0)));
+    assert_non_null(strstr(cc_error_last(), "must exceed the traffic"));
+    assert_true(isnan(cc_erlang_c(0, 0.5)));
+    assert_true(isnan(cc_erlang_c_service_level(10, 5.0, -1.0)));
+    assert_non_null(strstr(cc_error_last(), "threshold"));
+    assert_true(isnan(cc_erlang_b_traffic(10, 1.0)));
+    assert_true(isnan(cc_erlang_b_traffic(10, 0.0)));
+    assert_non_null(strstr(cc_error_last(), "blocking"));
+    cc_erlang_a_metrics m;
+    assert_int_equal(cc_erlang_a_eval(&m, 10, 5.0, 0.0, 0.1), CC_EINVAL);
+    assert_true(isnan(m.p_wait));
+    assert_non_null(strstr(cc_error_last(), "patience"));
+    assert_int_equal(cc_erlang_a_eval(NULL, 10, 5.0, 1.0, 0.1), CC_EINVAL);
+    assert_true(isnan(cc_erlang_a_p_abandon(10, -5.0, 1.0)));
+    assert_true(isnan(cc_erlang_a_service_level(10, 5.0, 1.0, INFINITY)));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_erlang_b_reference),
+        cmocka_unit_test(test_erlang_b_inverse_reference),
+        cmocka_unit_test(test_erlang_c_reference),
+        cmocka_unit_test(test_erlang_a_reference),
+        cmocka_unit_test(test_published_erlang_c),
+        cmocka_unit_test(test_published_erlang_a),
+        cmocka_unit_test(test_edges),
+        cmocka_unit_test(test_invalid_inputs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
