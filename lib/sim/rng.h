@@ -1,0 +1,35 @@
+/*
+ * lib/sim/rng.h - internal: the simulator's seedable pseudo-random generator.
+ *
+ * xoshiro256** (Blackman & Vigna), seeded through splitmix64 so that any 64-bit
+ * seed, including 0, gives a well-mixed state. O(1) per draw, 32 bytes of state,
+ * period 2^256 - 1. Not for cryptography. Each simulation owns its generators, so
+ * runs are reentrant and a seed fully determines the draws.
+ */
+#ifndef CC_SIM_RNG_H
+#define CC_SIM_RNG_H
+
+#include <stdint.h>
+
+typedef struct cc__rng {
+    uint64_t s[4];
+} cc__rng;
+
+/* Seeds the generator; `stream` selects an independent sub-stream for the same
+ * seed (arrivals, handle times and patience each draw from their own stream, so
+ * changing one distribution does not shift the draws of the others). */
+void cc__rng_seed(cc__rng *r, uint64_t seed, uint64_t stream);
+
+/* Next 64 random bits. */
+uint64_t cc__rng_next(cc__rng *r);
+
+/* Uniform double in the open interval (0, 1): never 0, so log() is safe. */
+double cc__rng_uniform(cc__rng *r);
+
+/* Uniform integer in [0, n), n > 0, without modulo bias (rejection sampling). */
+uint64_t cc__rng_below(cc__rng *r, uint64_t n);
+
+/* Standard normal variate (Marsaglia polar method, one value per call). */
+double cc__rng_normal(cc__rng *r);
+
+#endif
