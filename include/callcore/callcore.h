@@ -12,5 +12,6 @@
 /* @CALLCORE_AREA_HEADERS@ : each area appends its header below this line. */
 #include "callcore/engine.h"
 #include "callcore/erlang.h"
+#include "callcore/staffing.h"
 
 #endif
