@@ -8,6 +8,8 @@
 
 /* The subcommands. Each area adds its row (kept in alphabetical order). */
 static const cli_command cli_commands[] = {
+    {"erlang", "Erlang B, C and A: blocking, waiting, service level", cli_cmd_erlang},
+    {"staff", "minimum agents for an interval (SL, ASA or abandonment target)", cli_cmd_staff},
     {"version", "print the library version", cli_cmd_version},
 };
 
