@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,20 @@
 typedef struct cc__sp {
     const char *base_dir;
 } cc__sp;
+
+/* Writes "parent<suffix>" into buf (truncated when too long: paths only
+ * appear in messages). */
+static void cc__sp_path(char *buf, size_t n, const char *parent, const char *fmt, ...)
+    CC__PRINTF(4, 5);
+static void cc__sp_path(char *buf, size_t n, const char *parent, const char *fmt, ...)
+{
+    size_t used = (size_t)snprintf(buf, n, "%s", parent);
+    if (used >= n) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + used, n - used, fmt, ap);
+    va_end(ap);
+}
 
 /* ---- small readers ------------------------------------------------------ */
 
@@ -130,9 +145,9 @@ static cc_status cc__sp_read_samples(const cc__sp *sp, const char *file, int64_t
 {
     char full[4096];
     if (file[0] == '/' || !sp->base_dir)
-        snprintf(full, sizeof full, "%s", file);
+        cc__sp_path(full, sizeof full, "", "%s", file);
     else
-        snprintf(full, sizeof full, "%s/%s", sp->base_dir, file);
+        cc__sp_path(full, sizeof full, sp->base_dir, "/%s", file);
     FILE *f = fopen(full, "r");
     if (!f) return cc__fail(CC_EIO, "scenario: %s: cannot open '%s': %s", path, full, strerror(errno));
     double *v = NULL;
@@ -190,7 +205,7 @@ static cc_status cc__sp_dist(const cc__sp *sp, const cc__jv *obj, const char *ke
                              const char *parent, int allow_none, const cc__dist *def, cc__dist *d)
 {
     char path[CC__SIM_PATH_MAX];
-    snprintf(path, sizeof path, "%s.%s", parent, key);
+    cc__sp_path(path, sizeof path, parent, ".%s", key);
     const cc__jv *v = cc__jv_get(obj, key);
     memset(d, 0, sizeof *d);
     if (!v) return cc__dist_copy(d, def);
@@ -309,7 +324,7 @@ static cc_status cc__sp_members(const cc__jv *g, const char *path, cc__sim_group
     for (size_t i = 0; i < v->length; i++) {
         const cc__jv *m = &v->items[i];
         char mpath[CC__SIM_PATH_MAX];
-        snprintf(mpath, sizeof mpath, "%s.queues[%zu]", path, i);
+        cc__sp_path(mpath, sizeof mpath, path, ".queues[%zu]", i);
         cc__sim_member *mem = &out->members[i];
         mem->tier = 1;
         out->nmembers++;
@@ -357,7 +372,7 @@ static cc_status cc__sp_group(const cc__sp *sp, const cc__jv *g, const char *pat
         out->capacity[CC_CHANNEL_CALLBACK] = 1;
     } else {
         char cpath[CC__SIM_PATH_MAX];
-        snprintf(cpath, sizeof cpath, "%s.capacity", path);
+        cc__sp_path(cpath, sizeof cpath, path, ".capacity");
         if (cap->type != CC__JV_OBJECT)
             return cc__fail(CC_EINVAL, "scenario: %s must be an object {\"channel\": n}", cpath);
         for (size_t i = 0; i < cap->length; i++) {
@@ -375,7 +390,7 @@ static cc_status cc__sp_group(const cc__sp *sp, const cc__jv *g, const char *pat
     const cc__jv *shift = cc__jv_get(g, "shift");
     if (shift) {
         char spath[CC__SIM_PATH_MAX];
-        snprintf(spath, sizeof spath, "%s.shift", path);
+        cc__sp_path(spath, sizeof spath, path, ".shift");
         static const char *const skeys[] = {"start_h", "end_h", NULL};
         double a, b;
         if ((st = cc__sp_keys(shift, spath, skeys)) ||
@@ -397,7 +412,7 @@ static cc_status cc__sp_group(const cc__sp *sp, const cc__jv *g, const char *pat
         double prev_end = out->shift_start_s;
         for (size_t i = 0; i < br->length; i++) {
             char bpath[CC__SIM_PATH_MAX];
-            snprintf(bpath, sizeof bpath, "%s.breaks[%zu]", path, i);
+            cc__sp_path(bpath, sizeof bpath, path, ".breaks[%zu]", i);
             static const char *const bkeys[] = {"start_h", "minutes", NULL};
             double s, m;
             if ((st = cc__sp_keys(&br->items[i], bpath, bkeys)) ||
@@ -492,7 +507,7 @@ static cc_status cc__sp_stream(const cc__sp *sp, const cc__jv *s, const char *pa
     const cc__jv *cb = cc__jv_get(s, "callback");
     if (cb) {
         char cpath[CC__SIM_PATH_MAX];
-        snprintf(cpath, sizeof cpath, "%s.callback", path);
+        cc__sp_path(cpath, sizeof cpath, path, ".callback");
         static const char *const ckeys[] = {"p", "after_s", "answer_p", "dial_s", NULL};
         if ((st = cc__sp_keys(cb, cpath, ckeys)) ||
             (st = cc__sp_num(cb, "p", cpath, 0, 1, 0, &out->callback_p)) ||
@@ -654,7 +669,7 @@ cc_status cc__scenario_parse(cc__scenario *sc, const char *json, size_t len, con
     if (st) {
         if (st == CC_EPARSE) {
             char msg[256];
-            snprintf(msg, sizeof msg, "%s", cc_error_last());
+            cc__sp_path(msg, sizeof msg, "", "%s", cc_error_last());
             return cc__fail(CC_EPARSE, "scenario: not valid JSON: %s", msg);
         }
         return st;
