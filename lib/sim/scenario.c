@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define CC__SIM_PATH_MAX 160
 #define CC__SIM_MAX_AGENTS 10000000
@@ -150,6 +151,12 @@ static cc_status cc__sp_read_samples(const cc__sp *sp, const char *file, int64_t
         cc__sp_path(full, sizeof full, sp->base_dir, "/%s", file);
     FILE *f = fopen(full, "r");
     if (!f) return cc__fail(CC_EIO, "scenario: %s: cannot open '%s': %s", path, full, strerror(errno));
+    /* Only regular files: a device such as /dev/zero would never end. */
+    struct stat sb;
+    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        fclose(f);
+        return cc__fail(CC_EIO, "scenario: %s: '%s' is not a regular file", path, full);
+    }
     double *v = NULL;
     size_t len = 0, cap = 0;
     char line[4096];
