@@ -16,6 +16,9 @@
 
 %{
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 #include "callcore/callcore.h"
@@ -30,13 +33,24 @@
 %ignore cc_allocator;
 %ignore cc_free;
 
+%include "config.i"
 #if defined(SWIGPYTHON)
 %include "python/errors.i"
 %include "python/events.i"
+%include "python/config.i"
 #elif defined(SWIGLUA)
 %include "lua/errors.i"
 %include "lua/events.i"
+%include "lua/config.i"
 #endif
 
 %include "errors.i"
 %include "events.i"
+%include "engine.i"
+%include "queues.i"
+%include "agents.i"
+%include "contacts.i"
+%include "wfm.i"
+#if defined(SWIGPYTHON)
+%include "python/backend.i"
+#endif

@@ -11,6 +11,10 @@ from .errors import *  # noqa: F401,F403 - the exception hierarchy is public API
 from .errors import __all__ as _errors_all
 from .events import *  # noqa: F401,F403
 from .events import __all__ as _events_all
+from .engine import *  # noqa: F401,F403
+from .engine import __all__ as _engine_all
+from .wfm import *  # noqa: F401,F403
+from .wfm import __all__ as _wfm_all
 
 __version__ = capi.cc_version()
 VERSION_HEX = capi.cc_version_hex()
@@ -21,4 +25,4 @@ def strerror(status):
     return capi.cc_strerror(int(status))
 
 
-__all__ = ["capi", "strerror", "VERSION_HEX"] + list(_errors_all) + list(_events_all)
+__all__ = ["capi", "strerror", "VERSION_HEX"] + list(_errors_all) + list(_events_all) + list(_engine_all) + list(_wfm_all)

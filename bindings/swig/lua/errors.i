@@ -47,6 +47,11 @@ static int cc_lua_take_pending(lua_State *L)
 }
 
 %typemap(out) cc_status {
+    if ($1 != CC_OK && cc_lua_conv_pending) { /* a binding-level error */
+        cc_lua_conv_pending = 0;
+        lua_pushstring(L, cc_lua_conv_error);
+        SWIG_fail;
+    }
     if ($1 != CC_OK) {
         cc_lua_push_status(L, (int)$1);
         SWIG_fail;
@@ -81,6 +86,7 @@ static int cc_lua_take_pending(lua_State *L)
     $1 = &tmp;
 }
 %typemap(argout) TYPE **OUT {
+    cc_lua_adopt_sink(L, *$1);
     SWIG_NewPointerObj(L, *$1, $*1_descriptor, 0);
     SWIG_arg++;
 }

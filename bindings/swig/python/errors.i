@@ -38,6 +38,7 @@ static void cc_py_raise(int status)
 %}
 
 %typemap(out) cc_status {
+    if ($1 != CC_OK && PyErr_Occurred()) SWIG_fail; /* a binding-level error (TypeError) */
     if ($1 != CC_OK) {
         cc_py_raise((int)$1);
         SWIG_fail;

@@ -1,0 +1,597 @@
+"""The routing engine: queues, agents, contacts, events and media backends.
+
+The engine is pure and deterministic: every call that changes state takes the
+time ``now_ms`` (milliseconds, never decreasing; omitted, it is the engine's
+current time) and timers fire only in :meth:`Engine.advance`::
+
+    import callcore
+    events = []
+    with callcore.Engine(event_sink=events.append) as eng:
+        sales = eng.add_queue("sales", strategy="longest-idle", ring_timeout_ms=15_000)
+        ann = eng.add_agent("ann", queues=["sales"], now_ms=0)
+        ann.login(now_ms=0)
+        call = eng.add_contact(1, "sales", now_ms=1_000)      # offered to ann at once
+        call.accept("ann", now_ms=3_000)
+        call.end("resolved", now_ms=60_000)
+    print([e.name for e in events])
+
+Child objects (Queue, Agent, Contact) keep their Engine alive; closing the
+engine (or leaving the ``with`` block) frees the C engine, after which every
+call raises :class:`callcore.Closed`.
+"""
+
+import enum
+import types
+
+from . import capi
+from .errors import Closed, Error
+from .events import AgentState, Channel, Event
+
+__all__ = ["Engine", "Queue", "Agent", "Contact", "Backend", "Strategy", "ContactState",
+           "SelectPolicy", "AgentAfter", "MaxWaitAction", "JoinPolicy", "TransferKind",
+           "DialResult", "SuperviseMode"]
+
+
+def _int_enum(name, prefix, doc, skip_suffix="__COUNT"):
+    members = sorted(((a[len(prefix):], getattr(capi, a)) for a in dir(capi)
+                      if a.startswith(prefix) and not a.endswith(skip_suffix)),
+                     key=lambda kv: kv[1])
+    cls = enum.IntEnum(name, members)
+    cls.__doc__ = doc
+    return cls
+
+
+Strategy = _int_enum("Strategy", "CC_STRATEGY_", "Agent selection strategies of a queue; "
+                     "configs also accept the names ('longest-idle', 'ring-all', ...).")
+Strategy.label = property(lambda self: capi.cc_strategy_name(int(self)))
+ContactState = _int_enum("ContactState", "CC_CONTACT_", "States of a live contact.")
+SelectPolicy = _int_enum("SelectPolicy", "CC_SELECT_", "How a freed agent picks among queues.")
+AgentAfter = _int_enum("AgentAfter", "CC_AFTER_", "Agent state after a ring-no-answer/reject.")
+MaxWaitAction = _int_enum("MaxWaitAction", "CC_MAX_WAIT_", "What max_wait_ms does.")
+JoinPolicy = _int_enum("JoinPolicy", "CC_JOIN_", "Whether contacts join unstaffed queues.")
+TransferKind = _int_enum("TransferKind", "CC_TRANSFER_", "Blind or consult transfer.")
+DialResult = _int_enum("DialResult", "CC_DIAL_", "Outcome of a callback dial.")
+SuperviseMode = _int_enum("SuperviseMode", "CC_SUPERVISE_", "Monitor, whisper or barge.")
+
+
+def _plain(value):
+    """Enums and nested containers to the plain values the C layer reads."""
+    if isinstance(value, enum.Enum):
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _status(d, **enums):
+    for key, cls in enums.items():
+        try:
+            d[key] = cls(d[key])
+        except ValueError:
+            pass
+    return types.SimpleNamespace(**d)
+
+
+class Backend:
+    """Base class of a media backend written in Python.
+
+    Bind it with :meth:`Engine.bind_backend`; the engine calls these methods
+    synchronously from inside its input functions, so they must not call the
+    engine back (the engine answers :class:`callcore.Busy`): record what to
+    do and report later (``contact.accept(...)``, ``callback_result(...)``).
+    Return None (success) or a negative cc_status int. An exception raised
+    here fails the media action (an offer becomes a reject) and is re-raised
+    by the engine call that triggered it. Every method is optional.
+    """
+
+    def open(self, engine, channel):
+        """Called once when bound to ``channel`` of ``engine``."""
+
+    def close(self):
+        """Called when unbound or when the engine is freed."""
+
+    def offer(self, offer, now_ms):
+        """Ring ``offer.agent`` with ``offer.contact_id`` (a namespace with
+        contact_id, customer_id, channel, queue, agent, ring_timeout_ms,
+        priority, ring_all)."""
+
+    def withdraw(self, contact_id, agent, now_ms):
+        """Stop ringing ``agent``."""
+
+    def bridge(self, contact_id, agent, now_ms):
+        """Connect the customer and ``agent``."""
+
+    def announce(self, contact_id, position, ewt_ms, now_ms):
+        """Tell a waiting customer their position and expected wait (-1 unknown)."""
+
+    def dial(self, contact_id, customer_id, agent, attempt, now_ms):
+        """Dial a callback for the reserved ``agent``."""
+
+    def hangup(self, contact_id, reason, now_ms):
+        """Release the customer's media (reason: ended, left, blocked, callback)."""
+
+    def supervise(self, contact_id, agent, supervisor, mode, now_ms):
+        """Monitor / whisper / barge (``mode`` is a SuperviseMode)."""
+
+
+class _BackendAdapter:
+    """What the C vtable calls: converts arguments, forwards to the user's
+    Backend, and turns an exception into a failing status plus a pending
+    exception on the engine."""
+
+    def __init__(self, engine, backend):
+        self._engine_ref = engine
+        self.backend = backend
+
+    def _run(self, fn, *args):
+        try:
+            r = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - re-raised by the engine call
+            self._engine_ref._defer(exc)
+            return capi.CC_EIO
+        return 0 if r is None else int(r)
+
+    def open(self, channel):
+        return self._run(self.backend.open, self._engine_ref, Channel(channel))
+
+    def close(self):
+        return self._run(self.backend.close)
+
+    def offer(self, offer, now_ms):
+        offer["channel"] = Channel(offer["channel"])
+        offer["ring_all"] = bool(offer["ring_all"])
+        return self._run(self.backend.offer, types.SimpleNamespace(**offer), now_ms)
+
+    def withdraw(self, contact_id, agent, now_ms):
+        return self._run(self.backend.withdraw, contact_id, agent, now_ms)
+
+    def bridge(self, contact_id, agent, now_ms):
+        return self._run(self.backend.bridge, contact_id, agent, now_ms)
+
+    def announce(self, contact_id, position, ewt_ms, now_ms):
+        return self._run(self.backend.announce, contact_id, position, ewt_ms, now_ms)
+
+    def dial(self, contact_id, customer_id, agent, attempt, now_ms):
+        return self._run(self.backend.dial, contact_id, customer_id, agent, attempt, now_ms)
+
+    def hangup(self, contact_id, reason, now_ms):
+        return self._run(self.backend.hangup, contact_id, reason, now_ms)
+
+    def supervise(self, contact_id, agent, supervisor, mode, now_ms):
+        return self._run(self.backend.supervise, contact_id, agent, supervisor,
+                         SuperviseMode(mode), now_ms)
+
+
+class Engine:
+    """A routing engine (``cc_engine``): owns queues, agents and contacts.
+
+    Keyword options (all optional): ``seed`` (PRNG of the random strategies),
+    ``select`` (:class:`SelectPolicy`), ``rona_after`` / ``reject_after``
+    (:class:`AgentAfter`), ``rona_reason`` / ``reject_reason`` (str),
+    ``last_agent_window_ms``, ``event_sink`` (a callable receiving each
+    :class:`Event`), ``kpi`` (a :class:`callcore.KpiAggregator` fed with every
+    event). More sinks can be added with :meth:`subscribe`.
+
+    Not thread-safe: use one engine from one thread at a time.
+    """
+
+    def __init__(self, *, event_sink=None, kpi=None, **options):
+        self._ptr = None
+        self._sinks = []
+        self._pending = None
+        self._backends = {}
+        self._kpi = kpi
+        if event_sink is not None:
+            self.subscribe(event_sink)
+        # The C engine calls self._dispatch for every event; the bound method
+        # is kept here for as long as the C engine lives (C borrows it).
+        self._dispatch_ref = self._dispatch
+        opts = _plain(options)
+        opts["event_sink"] = self._dispatch_ref
+        self._ptr = capi.cc_engine_new(opts)
+
+    # -- lifetime ---------------------------------------------------------
+    def close(self):
+        """Frees the C engine (closing its backends). Idempotent."""
+        ptr, self._ptr = self._ptr, None
+        if ptr is not None:
+            capi.cc_engine_free(ptr)
+            self._backends.clear()
+            self._raise_pending()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        if getattr(self, "_ptr", None) is not None:
+            capi.cc_engine_free(self._ptr)
+            self._ptr = None
+
+    @property
+    def closed(self):
+        """True once :meth:`close` ran."""
+        return self._ptr is None
+
+    def _handle(self):
+        if self._ptr is None:
+            raise Closed(capi.CC_ECLOSED, "engine is closed")
+        return self._ptr
+
+    # -- events -------------------------------------------------------------
+    def subscribe(self, sink):
+        """Adds a callable that receives every :class:`Event` (in order)."""
+        if not callable(sink):
+            raise TypeError("event sink must be callable")
+        self._sinks.append(sink)
+        return sink
+
+    def unsubscribe(self, sink):
+        """Removes a sink added with :meth:`subscribe` or ``event_sink``."""
+        self._sinks.remove(sink)
+
+    def _dispatch(self, raw):
+        try:
+            if self._kpi is not None:
+                self._kpi._add_raw(raw)
+            if self._sinks:
+                ev = Event.from_dict(raw)
+                for sink in self._sinks:
+                    sink(ev)
+        except BaseException as exc:  # noqa: BLE001 - re-raised after the C call
+            self._defer(exc)
+
+    def _defer(self, exc):
+        if self._pending is None:
+            self._pending = exc
+
+    def _raise_pending(self, cause=None):
+        exc, self._pending = self._pending, None
+        if exc is not None:
+            raise exc from cause
+
+    def _call(self, fn, *args):
+        """Runs a capi function on this engine, then re-raises an exception a
+        sink or backend raised during it."""
+        try:
+            result = fn(self._handle(), *args)
+        except Error as err:
+            if self._pending is not None:
+                self._raise_pending(err)
+            raise
+        self._raise_pending()
+        return result
+
+    def _now(self, now_ms):
+        if now_ms is not None:
+            return int(now_ms)
+        now = capi.cc_engine_now(self._handle())
+        return 0 if now < 0 else now
+
+    # -- time -------------------------------------------------------------
+    @property
+    def now(self):
+        """The engine's current time in ms (None before the first call)."""
+        now = capi.cc_engine_now(self._handle())
+        return None if now == -(2 ** 63) else now
+
+    @property
+    def next_deadline(self):
+        """Earliest pending timer in ms, or None when there is none."""
+        d = capi.cc_engine_next_deadline(self._handle())
+        return None if d == capi.CC_NO_DEADLINE else d
+
+    def advance(self, now_ms):
+        """Fires every timer due at or before ``now_ms`` and adopts that time."""
+        self._call(capi.cc_engine_advance, int(now_ms))
+
+    def run_until(self, now_ms):
+        """Advances timer by timer up to ``now_ms`` (same result as
+        :meth:`advance`, handy when stepping a simulation)."""
+        self.advance(now_ms)
+
+    # -- queues -----------------------------------------------------------
+    def add_queue(self, name, **config):
+        """Adds a queue; keyword options are the fields of ``cc_queue_config``
+        (strategy, weight, sl_threshold_ms, ring_timeout_ms, wrapup_ms,
+        max_length, max_wait_ms, max_wait_action, overflow_queue, join,
+        leave_when_empty, skills={name: level}, escalations=[{...}],
+        last_agent_wait_ms, callback_max_attempts, callback_retry_ms,
+        aht_hint_ms). Returns the :class:`Queue`."""
+        cfg = _plain(config)
+        cfg["name"] = name
+        if isinstance(cfg.get("strategy"), str):
+            cfg["strategy"] = cfg["strategy"]
+        self._call(capi.cc_engine_queue_add, cfg)
+        return Queue(self, name)
+
+    def queue(self, name):
+        """The :class:`Queue` called ``name`` (raises NotFound if absent)."""
+        q = Queue(self, name)
+        q.status  # noqa: B018 - checks existence
+        return q
+
+    def queues(self):
+        """All queues, in creation order."""
+        return [Queue(self, n) for n in capi.cc_sw_engine_queue_names(self._handle())]
+
+    # -- agents -----------------------------------------------------------
+    def add_agent(self, name, *, now_ms=None, **config):
+        """Adds a logged-out agent; keyword options: display_name,
+        skills={name: level}, queues=["q", {"queue": "q2", "tier": 1}],
+        capacity=[{"channel": Channel.CHAT, "max": 3, "load": 1}],
+        load_budget. Returns the :class:`Agent`."""
+        cfg = _plain(config)
+        cfg["name"] = name
+        self._call(capi.cc_engine_agent_add, cfg, self._now(now_ms))
+        return Agent(self, name)
+
+    def agent(self, name):
+        """The :class:`Agent` called ``name`` (raises NotFound if absent)."""
+        a = Agent(self, name)
+        a.status  # noqa: B018 - checks existence
+        return a
+
+    def agents(self):
+        """All agents, in creation order."""
+        return [Agent(self, n) for n in capi.cc_sw_engine_agent_names(self._handle())]
+
+    # -- contacts ---------------------------------------------------------
+    def add_contact(self, id, queue, *, channel=Channel.VOICE, now_ms=None, **config):  # noqa: A002
+        """A contact arrives in ``queue``; keyword options: customer_id,
+        priority, skills={name: level}, reason, virtual_start_ms. It may be
+        blocked at once (see the events / :attr:`Contact.state`). Returns the
+        :class:`Contact`."""
+        cfg = _plain(config)
+        cfg.update(id=int(id), queue=queue, channel=int(channel))
+        self._call(capi.cc_engine_contact_add, cfg, self._now(now_ms))
+        return Contact(self, int(id))
+
+    def contact(self, id):  # noqa: A002
+        """The live :class:`Contact` with that id (raises NotFound if absent)."""
+        c = Contact(self, int(id))
+        c.status  # noqa: B018 - checks existence
+        return c
+
+    def contacts(self):
+        """Live contacts, in creation order."""
+        return [Contact(self, int(i)) for i in capi.cc_sw_engine_contact_ids(self._handle())]
+
+    # -- media ------------------------------------------------------------
+    def bind_backend(self, channel, backend):
+        """Binds a :class:`Backend` (any object with its methods) to
+        ``channel``; the engine keeps it alive while bound."""
+        adapter = _BackendAdapter(self, backend)
+        self._call(capi.cc_py_engine_bind_backend, int(channel), adapter)
+        self._backends[int(channel)] = adapter
+        return backend
+
+    # -- snapshots --------------------------------------------------------
+    def snapshot(self):
+        """The complete routing state as bytes (see cc_engine_snapshot)."""
+        return self._call(capi.cc_engine_snapshot)
+
+    def restore(self, blob):
+        """Restores :meth:`snapshot` bytes into this (empty) engine."""
+        self._call(capi.cc_engine_restore, blob)
+
+    def __repr__(self):
+        return "<callcore.Engine closed>" if self._ptr is None else \
+            f"<callcore.Engine now={self.now}>"
+
+
+class _Child:
+    """A named object of an engine; holds a strong reference to the engine."""
+
+    __slots__ = ("engine",)
+
+    def __init__(self, engine):
+        self.engine = engine
+
+    def _call(self, fn, *args):
+        return self.engine._call(fn, *args)
+
+    def _now(self, now_ms):
+        return self.engine._now(now_ms)
+
+
+class Queue(_Child):
+    """A queue of an :class:`Engine` (identified by name)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, engine, name):
+        super().__init__(engine)
+        self.name = name
+
+    @property
+    def status(self):
+        """A namespace of ``cc_queue_status``: waiting, offered, connected,
+        longest_wait_ms, members, staffed, available, aht_ms, ewt_ms (-1
+        unknown), sl_threshold_ms, answered, abandoned."""
+        return _status(self._call(capi.cc_engine_queue_status, self.name))
+
+    def remove(self, now_ms=None):
+        """Removes the queue (its members first)."""
+        self._call(capi.cc_engine_queue_remove, self.name, self._now(now_ms))
+
+    def __eq__(self, other):
+        return isinstance(other, Queue) and other.engine is self.engine and other.name == self.name
+
+    def __hash__(self):
+        return hash(("queue", self.name))
+
+    def __repr__(self):
+        return f"<callcore.Queue {self.name!r}>"
+
+
+class Agent(_Child):
+    """An agent of an :class:`Engine` (identified by name)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, engine, name):
+        super().__init__(engine)
+        self.name = name
+
+    @property
+    def status(self):
+        """A namespace of ``cc_agent_status``: state (:class:`AgentState`),
+        reason, not_ready_pending, state_since_ms, idle_since_ms, contacts,
+        load, offer_contact_id, answered, talk_ms."""
+        return _status(self._call(capi.cc_engine_agent_status, self.name), state=AgentState)
+
+    @property
+    def state(self):
+        """The agent's :class:`AgentState`."""
+        return self.status.state
+
+    def login(self, now_ms=None):
+        """Logged out -> ready."""
+        self._call(capi.cc_engine_agent_login, self.name, self._now(now_ms))
+
+    def logout(self, now_ms=None):
+        """-> logged out (refused while reserved or busy)."""
+        self._call(capi.cc_engine_agent_logout, self.name, self._now(now_ms))
+
+    def ready(self, now_ms=None):
+        """Not-ready -> available."""
+        self._call(capi.cc_engine_agent_ready, self.name, self._now(now_ms))
+
+    def not_ready(self, reason=None, now_ms=None):
+        """Not-ready with a reason (applies once the agent is free)."""
+        self._call(capi.cc_engine_agent_not_ready, self.name, reason, self._now(now_ms))
+
+    def set_skill(self, skill, level, now_ms=None):
+        """Sets a skill level 1..10, or removes it with level 0."""
+        self._call(capi.cc_engine_agent_set_skill, self.name, skill, int(level),
+                   self._now(now_ms))
+
+    def join(self, queue, *, tier=0, penalty=0, weight=0.0, now_ms=None):
+        """Adds a queue membership."""
+        qname = queue.name if isinstance(queue, Queue) else queue
+        self._call(capi.cc_engine_member_add, self.name,
+                   {"queue": qname, "tier": tier, "penalty": penalty, "weight": weight},
+                   self._now(now_ms))
+
+    def leave(self, queue, now_ms=None):
+        """Removes a queue membership."""
+        qname = queue.name if isinstance(queue, Queue) else queue
+        self._call(capi.cc_engine_member_remove, self.name, qname, self._now(now_ms))
+
+    def end_wrapup(self, contact_id=0, now_ms=None):
+        """Ends the agent's wrap-up early (0 = all of them)."""
+        self._call(capi.cc_engine_wrapup_end, self.name, int(contact_id), self._now(now_ms))
+
+    def remove(self, now_ms=None):
+        """Removes a logged-out agent."""
+        self._call(capi.cc_engine_agent_remove, self.name, self._now(now_ms))
+
+    def __eq__(self, other):
+        return isinstance(other, Agent) and other.engine is self.engine and other.name == self.name
+
+    def __hash__(self):
+        return hash(("agent", self.name))
+
+    def __repr__(self):
+        return f"<callcore.Agent {self.name!r}>"
+
+
+def _agent_name(agent):
+    return agent.name if isinstance(agent, Agent) else agent
+
+
+class Contact(_Child):
+    """A contact of an :class:`Engine` (identified by its id)."""
+
+    __slots__ = ("id",)
+
+    def __init__(self, engine, contact_id):
+        super().__init__(engine)
+        self.id = contact_id
+
+    @property
+    def status(self):
+        """A namespace of ``cc_contact_status``: state (:class:`ContactState`),
+        channel, priority, held, consult_pending, queue, agent, customer_id,
+        virtual_start_ms, entered_ms, callback_attempts, escalation_step."""
+        return _status(self._call(capi.cc_engine_contact_status, self.id),
+                       state=ContactState, channel=Channel)
+
+    @property
+    def alive(self):
+        """False once the engine forgot the contact (ended and wrapped up)."""
+        try:
+            self.status  # noqa: B018
+        except LookupError:
+            return False
+        return True
+
+    @property
+    def position(self):
+        """(position, ewt_ms) of a waiting contact; ewt_ms is -1 when unknown."""
+        return tuple(self._call(capi.cc_engine_contact_position, self.id))
+
+    def accept(self, agent, now_ms=None):
+        """The offered agent answers."""
+        self._call(capi.cc_engine_offer_accept, self.id, _agent_name(agent), self._now(now_ms))
+
+    def reject(self, agent, now_ms=None):
+        """The offered agent declines."""
+        self._call(capi.cc_engine_offer_reject, self.id, _agent_name(agent), self._now(now_ms))
+
+    def ring_timeout(self, agent, now_ms=None):
+        """The backend's ring timer ran out for ``agent``."""
+        self._call(capi.cc_engine_offer_timeout, self.id, _agent_name(agent), self._now(now_ms))
+
+    def hold(self, now_ms=None):
+        """Puts a connected contact on hold."""
+        self._call(capi.cc_engine_contact_hold, self.id, self._now(now_ms))
+
+    def resume(self, now_ms=None):
+        """Takes a held contact off hold."""
+        self._call(capi.cc_engine_contact_resume, self.id, self._now(now_ms))
+
+    def transfer(self, *, to_queue=None, to_agent=None, consult=False, now_ms=None):
+        """Transfers a connected contact to a queue or an agent."""
+        spec = {"kind": int(TransferKind.CONSULT if consult else TransferKind.BLIND),
+                "target_queue": to_queue.name if isinstance(to_queue, Queue) else to_queue,
+                "target_agent": _agent_name(to_agent) if to_agent is not None else None}
+        self._call(capi.cc_engine_contact_transfer, self.id, spec, self._now(now_ms))
+
+    def end(self, disposition=None, now_ms=None):
+        """Ends a connected contact (the agent goes to wrap-up)."""
+        self._call(capi.cc_engine_contact_end, self.id, disposition, self._now(now_ms))
+
+    def abandon(self, now_ms=None):
+        """The customer hangs up before being connected."""
+        self._call(capi.cc_engine_contact_abandon, self.id, self._now(now_ms))
+
+    def cancel(self, now_ms=None):
+        """The switch takes the contact away before it is connected."""
+        self._call(capi.cc_engine_contact_cancel, self.id, self._now(now_ms))
+
+    def request_callback(self, now_ms=None):
+        """Virtual hold: converts a waiting voice contact into a callback."""
+        self._call(capi.cc_engine_callback_request, self.id, self._now(now_ms))
+
+    def callback_result(self, result, now_ms=None):
+        """Reports a callback dial (:class:`DialResult`)."""
+        self._call(capi.cc_engine_callback_result, self.id, int(result), self._now(now_ms))
+
+    def supervise(self, supervisor, mode=SuperviseMode.MONITOR, now_ms=None):
+        """Asks the backend to let ``supervisor`` monitor/whisper/barge."""
+        self._call(capi.cc_engine_supervise, self.id, supervisor, int(mode), self._now(now_ms))
+
+    def __eq__(self, other):
+        return isinstance(other, Contact) and other.engine is self.engine and other.id == self.id
+
+    def __hash__(self):
+        return hash(("contact", self.id))
+
+    def __repr__(self):
+        return f"<callcore.Contact {self.id}>"

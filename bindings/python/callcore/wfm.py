@@ -1,0 +1,176 @@
+"""Workforce maths: Erlang B / C / A and staffing.
+
+Times inside the Erlang formulas are in units of the mean handle time (AHT):
+``traffic`` is the offered load in Erlangs, ``t_aht`` a threshold divided by
+the AHT. The staffing functions take seconds. Invalid input raises
+:class:`callcore.InvalidArgument` (a ValueError) with the library's detail::
+
+    >>> round(callcore.erlang_c(14, 10.0), 4)            # P(wait)
+    0.1741
+    >>> callcore.staff(calls=100, interval_s=1800, aht_s=180, target_sl=0.8, target_s=20).agents
+    14
+    >>> plan = callcore.staffing_plan(numpy.array([80., 120., 95.]), interval_s=1800,
+    ...                               aht_s=240, target_sl=0.8, target_s=20)
+    >>> plan.agents                                       # a numpy array, like the input
+
+Interval plans accept any sequence of numbers; with numpy arrays the result
+columns are numpy arrays too (float64 contiguous input is read in place).
+"""
+
+import types
+
+from . import capi
+
+__all__ = ["erlang_b", "erlang_b_log10", "erlang_b_traffic", "erlang_c", "erlang_c_log10",
+           "erlang_c_service_level", "erlang_c_asa", "erlang_c_wait_if_waiting",
+           "erlang_c_occupancy", "erlang_a", "erlang_a_p_abandon", "erlang_a_service_level",
+           "agents_for_service_level", "staff", "staffing_plan", "StaffingPlan",
+           "MAX_AGENTS"]
+
+MAX_AGENTS = capi.CC_ERLANG_MAX_AGENTS
+
+try:  # numpy is optional: plans then return lists
+    import numpy as _np
+except ImportError:  # pragma: no cover - numpy is installed where the tests run
+    _np = None
+
+
+def erlang_b(servers, traffic):
+    """Erlang B blocking probability (servers may be fractional)."""
+    return capi.cc_erlang_b(float(servers), float(traffic))
+
+
+def erlang_b_log10(servers, traffic):
+    """log10 of Erlang B, finite where the value underflows."""
+    return capi.cc_erlang_b_log10(float(servers), float(traffic))
+
+
+def erlang_b_traffic(servers, blocking):
+    """Inverse Erlang B: the load at which ``servers`` block with ``blocking``."""
+    return capi.cc_erlang_b_traffic(float(servers), float(blocking))
+
+
+def erlang_c(agents, traffic):
+    """Erlang C probability of waiting (needs agents > traffic)."""
+    return capi.cc_erlang_c(int(agents), float(traffic))
+
+
+def erlang_c_log10(agents, traffic):
+    """log10 of Erlang C's P(wait)."""
+    return capi.cc_erlang_c_log10(int(agents), float(traffic))
+
+
+def erlang_c_service_level(agents, traffic, t_aht):
+    """P(wait <= t_aht) under Erlang C (t in AHT units)."""
+    return capi.cc_erlang_c_service_level(int(agents), float(traffic), float(t_aht))
+
+
+def erlang_c_asa(agents, traffic):
+    """Mean wait of all calls, in AHT units."""
+    return capi.cc_erlang_c_asa(int(agents), float(traffic))
+
+
+def erlang_c_wait_if_waiting(agents, traffic):
+    """Mean wait of the calls that wait, in AHT units."""
+    return capi.cc_erlang_c_wait_if_waiting(int(agents), float(traffic))
+
+
+def erlang_c_occupancy(agents, traffic):
+    """Agent occupancy traffic / agents."""
+    return capi.cc_erlang_c_occupancy(int(agents), float(traffic))
+
+
+def erlang_a(agents, traffic, patience_aht, t_aht=0.0):
+    """Every Erlang A (M/M/N+M) quantity as a namespace: p_wait, p_abandon,
+    p_abandon_if_waiting, mean_wait_all, asa_answered, mean_queue, occupancy,
+    p_wait_gt_t, p_wait_le_t, sl_offered, sl_answered, p_abandon_within_t
+    (times in AHT units)."""
+    return types.SimpleNamespace(**capi.cc_erlang_a_eval(int(agents), float(traffic),
+                                                         float(patience_aht), float(t_aht)))
+
+
+def erlang_a_p_abandon(agents, traffic, patience_aht):
+    """Erlang A probability of abandoning."""
+    return capi.cc_erlang_a_p_abandon(int(agents), float(traffic), float(patience_aht))
+
+
+def erlang_a_service_level(agents, traffic, patience_aht, t_aht):
+    """Erlang A service level (answered within t over offered)."""
+    return capi.cc_erlang_a_service_level(int(agents), float(traffic), float(patience_aht),
+                                          float(t_aht))
+
+
+def agents_for_service_level(traffic, aht_s, target_sl, target_s):
+    """Minimum Erlang C agents for P(wait <= target_s) >= target_sl."""
+    return capi.cc_staffing_agents_for_sl(float(traffic), float(aht_s), float(target_sl),
+                                          float(target_s))
+
+
+def _options(goal, targets):
+    opts = dict(targets)
+    if goal is not None:
+        opts["goal"] = goal
+    return opts
+
+
+def staff(calls, interval_s, aht_s, *, goal=None, **targets):
+    """Staffs one interval: ``calls`` over ``interval_s`` seconds with handle
+    time ``aht_s``. ``goal`` is "service_level" (default), "asa" or "abandon";
+    targets: target_sl, target_s, target_asa_s, target_abandon, patience_s
+    (> 0 switches to Erlang A), max_occupancy, shrinkage. Returns a namespace
+    with agents, scheduled_agents, traffic, p_wait, service_level, asa_s,
+    occupancy, p_abandon."""
+    return types.SimpleNamespace(**capi.cc_staffing_solve(_options(goal, targets), float(calls),
+                                                          float(interval_s), float(aht_s)))
+
+
+class StaffingPlan:
+    """Per-interval staffing results, one column per field (agents,
+    scheduled_agents, traffic, p_wait, service_level, asa_s, occupancy,
+    p_abandon); numpy arrays when the input was numpy, else lists."""
+
+    FIELDS = ("agents", "scheduled_agents", "traffic", "p_wait", "service_level", "asa_s",
+              "occupancy", "p_abandon")
+
+    def __init__(self, columns, as_numpy):
+        for name in self.FIELDS:
+            col = columns[name]
+            if as_numpy:
+                col = _np.asarray(col, dtype=_np.int64 if name.endswith("agents") else _np.float64)
+            setattr(self, name, col)
+
+    def __len__(self):
+        return len(self.agents)
+
+    def rows(self):
+        """The plan as a list of per-interval namespaces."""
+        return [types.SimpleNamespace(**{f: getattr(self, f)[i] for f in self.FIELDS})
+                for i in range(len(self))]
+
+    def __repr__(self):
+        return f"<callcore.StaffingPlan {len(self)} intervals, peak {max(self.agents, default=0)}>"
+
+
+def _is_numpy(x):
+    return _np is not None and isinstance(x, _np.ndarray)
+
+
+def _array(x):
+    if _is_numpy(x):
+        return _np.ascontiguousarray(x, dtype=_np.float64).reshape(-1)
+    return x
+
+
+def staffing_plan(calls, *, interval_s, aht_s, goal=None, **targets):
+    """Staffs every interval of a plan. ``calls`` is a sequence (or numpy
+    array) of interval volumes; ``aht_s`` one handle time for every interval
+    or a sequence of the same length. Targets as :func:`staff`. Returns a
+    :class:`StaffingPlan`."""
+    as_numpy = _is_numpy(calls) or _is_numpy(aht_s)
+    if isinstance(aht_s, (int, float)):
+        aht_default, aht_seq = float(aht_s), None
+    else:
+        aht_default, aht_seq = 0.0, _array(aht_s)
+    columns = capi.cc_sw_staffing_plan(_options(goal, targets), _array(calls), aht_seq,
+                                       aht_default, float(interval_s))
+    return StaffingPlan(columns, as_numpy)

@@ -1,0 +1,107 @@
+"""Workforce maths through Python: Erlang B/C/A, staffing, interval plans."""
+import csv
+import math
+import os
+
+import numpy as np
+import pytest
+
+import callcore
+
+
+def test_published_erlang_c_example():
+    # 100 calls in 30 min, AHT 180 s, 14 agents: the classic calculator example.
+    traffic = 100 * 180 / 1800
+    assert callcore.erlang_c(14, traffic) == pytest.approx(0.1741319336, rel=1e-9)
+    assert callcore.erlang_c_service_level(14, traffic, 20 / 180) == pytest.approx(0.88835, abs=1e-5)
+    assert callcore.erlang_c_asa(14, traffic) * 180 == pytest.approx(7.8359370118, rel=1e-9)
+    assert callcore.erlang_c_occupancy(14, traffic) == pytest.approx(10 / 14)
+
+
+def test_erlang_c_matches_the_reference_table(data_dir):
+    # The binding passes doubles through untouched; the library's own tests
+    # pin its accuracy, so a looser bound on SL suffices here.
+    path = os.path.join(data_dir, "wfm", "erlang_c.csv")
+    rows = list(csv.DictReader(open(path)))
+    assert len(rows) > 400
+    for r in rows:
+        n, a, t = int(r["N"]), float(r["A_erlangs"]), float(r["t_over_AHT"])
+        assert callcore.erlang_c(n, a) == pytest.approx(float(r["C_Pwait"]), rel=1e-11, abs=1e-300)
+        assert callcore.erlang_c_service_level(n, a, t) == pytest.approx(
+            float(r["SL_P_W_le_t"]), rel=1e-8)
+
+
+def test_erlang_b_and_its_inverse_agree():
+    b = callcore.erlang_b(30, 20.0)
+    assert 0 < b < 1
+    assert callcore.erlang_b_traffic(30, b) == pytest.approx(20.0, rel=1e-12)
+    assert callcore.erlang_b_log10(20000, 100.0) < -30000  # finite where B underflows
+
+
+def test_invalid_input_raises_with_the_library_detail():
+    with pytest.raises(callcore.InvalidArgument) as info:
+        callcore.erlang_c(5, 10.0)
+    assert info.value.status == callcore.capi.CC_EINVAL
+    assert "agents (5) must exceed the traffic" in info.value.detail
+    with pytest.raises(ValueError):  # InvalidArgument is a ValueError
+        callcore.erlang_b(-1, 3.0)
+    # A later valid call is not confused by the earlier detail message.
+    assert callcore.erlang_c(14, 10.0) > 0
+    with pytest.raises(callcore.InvalidArgument):
+        callcore.agents_for_service_level(10.0, 180, 1.5, 20)
+
+
+def test_erlang_a_metrics_are_consistent():
+    m = callcore.erlang_a(14, 10.0, patience_aht=2.0, t_aht=20 / 180)
+    assert 0 < m.p_abandon < m.p_wait < 1
+    assert m.p_abandon_if_waiting == pytest.approx(m.p_abandon / m.p_wait)
+    assert m.mean_wait_all == pytest.approx(m.p_abandon * 2.0)
+    assert callcore.erlang_a_p_abandon(14, 10.0, 2.0) == pytest.approx(m.p_abandon)
+    with pytest.raises(callcore.InvalidArgument):
+        callcore.erlang_a(14, 10.0, patience_aht=0.0)
+
+
+def test_staff_one_interval_and_each_goal():
+    r = callcore.staff(calls=100, interval_s=1800, aht_s=180, target_sl=0.8, target_s=20)
+    assert (r.agents, r.traffic) == (14, 10.0)
+    assert r.service_level >= 0.8
+    asa = callcore.staff(calls=100, interval_s=1800, aht_s=180, goal="asa", target_asa_s=10)
+    assert asa.asa_s <= 10
+    ab = callcore.staff(calls=100, interval_s=1800, aht_s=180, goal="abandon",
+                        target_abandon=0.05, patience_s=120)
+    assert ab.p_abandon <= 0.05
+    shr = callcore.staff(calls=100, interval_s=1800, aht_s=180, shrinkage=0.3)
+    assert shr.scheduled_agents == math.ceil(shr.agents / 0.7)
+    with pytest.raises(TypeError, match="unknown key 'target_sls'"):
+        callcore.staff(calls=100, interval_s=1800, aht_s=180, target_sls=0.8)
+    with pytest.raises(TypeError, match="unknown staffing goal"):
+        callcore.staff(calls=100, interval_s=1800, aht_s=180, goal="happiness")
+
+
+def test_plans_accept_lists_tuples_and_numpy_arrays():
+    calls = [10, 50, 100, 200, 0]
+    expected = [3, 8, 14, 24, 0]  # staffing_c.csv rows, 0 calls -> 0 agents
+    from_list = callcore.staffing_plan(calls, interval_s=1800, aht_s=180, target_sl=0.8,
+                                       target_s=20)
+    assert from_list.agents == expected and isinstance(from_list.agents, list)
+    from_tuple = callcore.staffing_plan(tuple(calls), interval_s=1800, aht_s=180)
+    assert from_tuple.agents == expected
+    arr = np.array(calls, dtype=np.float64)
+    from_np = callcore.staffing_plan(arr, interval_s=1800, aht_s=180)
+    assert isinstance(from_np.agents, np.ndarray) and from_np.agents.tolist() == expected
+    ints = np.array(calls, dtype=np.int32)  # another dtype is converted
+    assert callcore.staffing_plan(ints, interval_s=1800, aht_s=180).agents.tolist() == expected
+    strided = np.array([[c, -1] for c in calls], dtype=np.float64)[:, 0]  # not contiguous
+    assert callcore.staffing_plan(strided, interval_s=1800, aht_s=180).agents.tolist() == expected
+    assert len(from_np) == 5 and from_np.rows()[2].agents == 14
+
+
+def test_plans_take_per_interval_handle_times():
+    plan = callcore.staffing_plan([100, 100], interval_s=1800, aht_s=np.array([180.0, 360.0]))
+    assert plan.traffic.tolist() == [10.0, 20.0]
+    with pytest.raises(TypeError, match="aht_s has 1 entries but calls has 2"):
+        callcore.staffing_plan([100, 100], interval_s=1800, aht_s=[180.0])
+    with pytest.raises(TypeError):
+        callcore.staffing_plan(["many", 3], interval_s=1800, aht_s=180)
+    with pytest.raises(callcore.InvalidArgument, match="interval 1"):
+        callcore.staffing_plan([100, -5], interval_s=1800, aht_s=180)
