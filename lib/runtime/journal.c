@@ -1,0 +1,382 @@
+/*
+ * lib/runtime/journal.c - journal directory, writer and reader (journal.h).
+ */
+#include "journal.h"
+
+#include "base/error.h"
+#include "base/mem.h"
+#include "journal_format.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct cc__journal {
+    char *dir;
+    int fd;                 /* current segment */
+    char path[4096];
+    cc_fsync_policy policy;
+    uint64_t next_record;
+    uint64_t since_snapshot;
+    int unsynced;           /* written since the last fsync */
+    cc__wbuf buf;           /* records not yet written */
+    size_t record_start;    /* offset of the record being packed in buf */
+    msgpack_packer pk;
+};
+
+/* ---- listing ----------------------------------------------------------- */
+
+static int cc__jfile_cmp(const void *a, const void *b)
+{
+    const cc__jfile *x = a, *y = b;
+    if (x->first != y->first) return x->first < y->first ? -1 : 1;
+    return y->is_snapshot - x->is_snapshot;
+}
+
+static int cc__parse_name(const char *name, cc__jfile *f)
+{
+    const char *hex;
+    if (strncmp(name, "journal-", 8) == 0 && strlen(name) == 8 + 16 + 4 &&
+        strcmp(name + 24, ".ccj") == 0) {
+        f->is_snapshot = 0;
+        hex = name + 8;
+    } else if (strncmp(name, "snapshot-", 9) == 0 && strlen(name) == 9 + 16 + 4 &&
+               strcmp(name + 25, ".ccs") == 0) {
+        f->is_snapshot = 1;
+        hex = name + 9;
+    } else {
+        return 0;
+    }
+    uint64_t v = 0;
+    for (int i = 0; i < 16; i++) {
+        char c = hex[i];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (d < 0) return 0;
+        v = v << 4 | (uint64_t)d;
+    }
+    f->first = v;
+    snprintf(f->name, sizeof f->name, "%s", name);
+    return 1;
+}
+
+cc_status cc__journal_list(const char *dir, cc__jfile **files, size_t *n)
+{
+    *files = NULL;
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d) return cc__fail(CC_EIO, "journal '%s': %s", dir, strerror(errno));
+    cc__jfile *v = NULL;
+    size_t cnt = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        cc__jfile f;
+        if (!cc__parse_name(e->d_name, &f)) continue;
+        if (cc__grow((void **)&v, &cap, cnt + 1, sizeof *v) != 0) {
+            closedir(d);
+            cc__free(v);
+            return cc__fail(CC_ENOMEM, "journal '%s': out of memory", dir);
+        }
+        v[cnt++] = f;
+    }
+    closedir(d);
+    if (cnt) qsort(v, cnt, sizeof *v, cc__jfile_cmp);
+    *files = v;
+    *n = cnt;
+    return CC_OK;
+}
+
+/* ---- reading ----------------------------------------------------------- */
+
+cc_status cc__journal_read_buffer(const unsigned char *data, size_t len, size_t skip_magic,
+                                  cc__jrecord_fn fn, void *ud, size_t *valid_len, size_t *torn)
+{
+    size_t pos = skip_magic;
+    msgpack_zone zone;
+    if (!msgpack_zone_init(&zone, 4096)) return cc__fail(CC_ENOMEM, "journal: out of memory");
+    cc_status st = CC_OK;
+    for (;;) {
+        const unsigned char *payload;
+        size_t plen, used;
+        cc__jscan r = cc__journal_next(data + pos, len - pos, &payload, &plen, &used);
+        if (r != CC__JSCAN_RECORD) break;
+        msgpack_zone_clear(&zone);
+        msgpack_object root;
+        size_t off = 0;
+        msgpack_unpack_return ur = msgpack_unpack((const char *)payload, plen, &off, &zone, &root);
+        if (ur == MSGPACK_UNPACK_NOMEM_ERROR) {
+            st = cc__fail(CC_ENOMEM, "journal: out of memory");
+            break;
+        }
+        /* The checksum matched, so a bad payload is a writer bug or a forged
+         * file, not a torn write: refuse it. */
+        if (ur != MSGPACK_UNPACK_SUCCESS || off != plen || root.type != MSGPACK_OBJECT_ARRAY ||
+            root.via.array.size < 2 ||
+            root.via.array.ptr[0].type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
+            root.via.array.ptr[1].type != MSGPACK_OBJECT_POSITIVE_INTEGER) {
+            st = cc__fail(CC_EPARSE, "journal: record at offset %zu is not [kind, number, ...]",
+                          pos);
+            break;
+        }
+        st = fn(&root, ud);
+        if (st) break;
+        pos += used;
+    }
+    msgpack_zone_destroy(&zone);
+    *valid_len = pos;
+    *torn = len - pos;
+    return st;
+}
+
+cc_status cc__journal_read_file(const char *path, cc__jrecord_fn fn, void *ud, size_t *valid_len,
+                                size_t *torn)
+{
+    *valid_len = 0;
+    *torn = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return cc__fail(CC_EIO, "journal '%s': %s", path, strerror(errno));
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) {
+        close(fd);
+        return cc__fail(CC_EIO, "journal '%s': %s", path, strerror(errno));
+    }
+    size_t len = (size_t)sb.st_size;
+    unsigned char *data = cc__malloc(len ? len : 1);
+    if (!data) {
+        close(fd);
+        return cc__fail(CC_ENOMEM, "journal '%s': out of memory (%zu bytes)", path, len);
+    }
+    size_t got = 0;
+    while (got < len) {
+        ssize_t r = read(fd, data + got, len - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    close(fd);
+    cc_status st;
+    const char *magic = strstr(path, ".ccs") ? CC__SNAPSHOT_MAGIC : CC__JOURNAL_MAGIC;
+    if (got < CC__JOURNAL_MAGIC_LEN) {
+        /* A file cut before its magic was completed holds no record. */
+        *valid_len = 0;
+        *torn = got;
+        st = CC_OK;
+    } else if (memcmp(data, magic, CC__JOURNAL_MAGIC_LEN) != 0) {
+        st = cc__fail(CC_EPARSE, "journal '%s': not a libcallcore journal file", path);
+    } else {
+        st = cc__journal_read_buffer(data, got, CC__JOURNAL_MAGIC_LEN, fn, ud, valid_len, torn);
+    }
+    cc__free(data);
+    return st;
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+static cc_status cc__write_all(int fd, const void *p, size_t n, const char *path)
+{
+    const char *c = p;
+    while (n > 0) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w < 0) return cc__fail(CC_EIO, "journal '%s': write: %s", path, strerror(errno));
+        c += w;
+        n -= (size_t)w;
+    }
+    return CC_OK;
+}
+
+static cc_status cc__sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return cc__fail(CC_EIO, "journal '%s': %s", dir, strerror(errno));
+    int rc = fsync(fd);
+    close(fd);
+    if (rc != 0) return cc__fail(CC_EIO, "journal '%s': fsync: %s", dir, strerror(errno));
+    return CC_OK;
+}
+
+static cc_status cc__new_segment(cc__journal *j)
+{
+    snprintf(j->path, sizeof j->path, "%s/journal-%016" PRIx64 ".ccj", j->dir, j->next_record);
+    int fd = open(j->path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) return cc__fail(CC_EIO, "journal '%s': %s", j->path, strerror(errno));
+    cc_status st = cc__write_all(fd, CC__JOURNAL_MAGIC, CC__JOURNAL_MAGIC_LEN, j->path);
+    if (!st && j->policy != CC_FSYNC_OFF) {
+        if (fsync(fd) != 0) st = cc__fail(CC_EIO, "journal '%s': fsync: %s", j->path, strerror(errno));
+        if (!st) st = cc__sync_dir(j->dir);
+    }
+    if (st) {
+        close(fd);
+        return st;
+    }
+    if (j->fd >= 0) close(j->fd);
+    j->fd = fd;
+    return CC_OK;
+}
+
+cc_status cc__journal_open(cc__journal **out, const char *dir, const char *segment,
+                           size_t valid_len, uint64_t next_record, cc_fsync_policy policy)
+{
+    *out = NULL;
+    cc__journal *j = cc__calloc(1, sizeof *j);
+    if (!j) return cc__fail(CC_ENOMEM, "journal: out of memory");
+    j->fd = -1;
+    j->policy = policy;
+    j->next_record = next_record;
+    j->dir = cc__strdup(dir);
+    if (!j->dir) {
+        cc__free(j);
+        return cc__fail(CC_ENOMEM, "journal: out of memory");
+    }
+    msgpack_packer_init(&j->pk, &j->buf, cc__wbuf_write);
+    cc_status st;
+    if (segment) {
+        snprintf(j->path, sizeof j->path, "%s", segment);
+        j->fd = open(segment, O_WRONLY | O_APPEND | O_CLOEXEC);
+        if (j->fd < 0) {
+            st = cc__fail(CC_EIO, "journal '%s': %s", segment, strerror(errno));
+        } else if (valid_len < CC__JOURNAL_MAGIC_LEN) {
+            /* Torn before its magic: start the file again. */
+            st = ftruncate(j->fd, 0) == 0
+                     ? cc__write_all(j->fd, CC__JOURNAL_MAGIC, CC__JOURNAL_MAGIC_LEN, segment)
+                     : cc__fail(CC_EIO, "journal '%s': truncate: %s", segment, strerror(errno));
+        } else {
+            /* Cut the torn tail so new records follow the last valid one. */
+            st = ftruncate(j->fd, (off_t)valid_len) == 0
+                     ? CC_OK
+                     : cc__fail(CC_EIO, "journal '%s': truncate: %s", segment, strerror(errno));
+        }
+        if (!st && policy != CC_FSYNC_OFF && fsync(j->fd) != 0)
+            st = cc__fail(CC_EIO, "journal '%s': fsync: %s", segment, strerror(errno));
+    } else {
+        st = cc__new_segment(j);
+    }
+    if (st) {
+        cc__journal_close(j);
+        return st;
+    }
+    *out = j;
+    return CC_OK;
+}
+
+void cc__journal_close(cc__journal *j)
+{
+    if (!j) return;
+    if (j->fd >= 0) {
+        cc__journal_commit(j, j->policy != CC_FSYNC_OFF);
+        close(j->fd);
+    }
+    cc__wbuf_free(&j->buf);
+    cc__free(j->dir);
+    cc__free(j);
+}
+
+msgpack_packer *cc__journal_begin_record(cc__journal *j)
+{
+    unsigned char hdr[CC__JOURNAL_HEADER] = {0};
+    j->record_start = j->buf.len;
+    cc__wbuf_append(&j->buf, hdr, sizeof hdr); /* filled by end_record */
+    return &j->pk;
+}
+
+uint64_t cc__journal_next_record(const cc__journal *j)
+{
+    return j->next_record;
+}
+
+void cc__journal_end_record(cc__journal *j)
+{
+    if (j->buf.failed) return; /* reported by the next commit */
+    unsigned char *rec = (unsigned char *)j->buf.data + j->record_start;
+    size_t plen = j->buf.len - j->record_start - CC__JOURNAL_HEADER;
+    cc__journal_header(rec, rec + CC__JOURNAL_HEADER, plen);
+    j->next_record++;
+    j->since_snapshot++;
+}
+
+uint64_t cc__journal_records_since_snapshot(const cc__journal *j)
+{
+    return j->since_snapshot;
+}
+
+int cc__journal_dirty(const cc__journal *j)
+{
+    return j->buf.len > 0 || j->unsynced;
+}
+
+cc_status cc__journal_commit(cc__journal *j, int sync)
+{
+    if (j->buf.failed) {
+        j->buf.len = 0;
+        j->buf.failed = 0;
+        return cc__fail(CC_ENOMEM, "journal '%s': out of memory: records lost", j->path);
+    }
+    if (j->buf.len > 0) {
+        cc_status st = cc__write_all(j->fd, j->buf.data, j->buf.len, j->path);
+        j->buf.len = 0;
+        if (st) return st;
+        j->unsynced = 1;
+    }
+    if (sync && j->unsynced) {
+        if (fdatasync(j->fd) != 0)
+            return cc__fail(CC_EIO, "journal '%s': fsync: %s", j->path, strerror(errno));
+        j->unsynced = 0;
+    }
+    return CC_OK;
+}
+
+cc_status cc__journal_snapshot(cc__journal *j, const void *blob, size_t len)
+{
+    cc_status st = cc__journal_commit(j, 1);
+    if (st) return st;
+    char final[4200], tmp[4300];
+    uint64_t no = j->next_record;
+    snprintf(final, sizeof final, "%s/snapshot-%016" PRIx64 ".ccs", j->dir, no);
+    snprintf(tmp, sizeof tmp, "%s.tmp", final);
+    /* [4, record_no, engine-blob] as one record after the magic. */
+    cc__wbuf b = {0};
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &b, cc__wbuf_write);
+    unsigned char hdr[CC__JOURNAL_HEADER] = {0};
+    cc__wbuf_append(&b, CC__SNAPSHOT_MAGIC, CC__JOURNAL_MAGIC_LEN);
+    cc__wbuf_append(&b, hdr, sizeof hdr);
+    msgpack_pack_array(&pk, 3);
+    msgpack_pack_uint8(&pk, CC__JREC_SNAPSHOT);
+    msgpack_pack_uint64(&pk, no);
+    msgpack_pack_bin(&pk, len);
+    msgpack_pack_bin_body(&pk, blob, len);
+    if (b.failed || b.len - CC__JOURNAL_MAGIC_LEN - CC__JOURNAL_HEADER > CC__JOURNAL_MAX_RECORD) {
+        cc__wbuf_free(&b);
+        return cc__fail(CC_ENOMEM, "journal: snapshot too large or out of memory");
+    }
+    unsigned char *rec = (unsigned char *)b.data + CC__JOURNAL_MAGIC_LEN;
+    cc__journal_header(rec, rec + CC__JOURNAL_HEADER,
+                       b.len - CC__JOURNAL_MAGIC_LEN - CC__JOURNAL_HEADER);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        cc__wbuf_free(&b);
+        return cc__fail(CC_EIO, "journal '%s': %s", tmp, strerror(errno));
+    }
+    st = cc__write_all(fd, b.data, b.len, tmp);
+    cc__wbuf_free(&b);
+    if (!st && fsync(fd) != 0) st = cc__fail(CC_EIO, "journal '%s': fsync: %s", tmp, strerror(errno));
+    close(fd);
+    if (!st && rename(tmp, final) != 0)
+        st = cc__fail(CC_EIO, "journal '%s': rename: %s", final, strerror(errno));
+    if (st) {
+        unlink(tmp);
+        return st;
+    }
+    j->next_record++;
+    j->since_snapshot = 0;
+    /* The snapshot holds everything so far: later records go to a new
+     * segment, so recovery reads the snapshot and the segments after it. */
+    st = cc__new_segment(j);
+    if (!st) st = cc__sync_dir(j->dir);
+    return st;
+}

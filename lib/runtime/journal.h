@@ -1,0 +1,68 @@
+/*
+ * lib/runtime/journal.h - internal: journal directory, writer and reader.
+ *
+ * Format: journal_format.h. The writer keeps one open segment and a
+ * user-space buffer of records not yet written; cc__journal_commit() writes
+ * the buffer with one write() and fsyncs according to the policy. Record
+ * numbers increase by one per record across segments and snapshots.
+ */
+#ifndef CC_RUNTIME_JOURNAL_H
+#define CC_RUNTIME_JOURNAL_H
+
+#include "callcore/runtime.h"
+#include "wire_codec.h"
+
+#include <msgpack.h>
+#include <stdint.h>
+
+typedef struct cc__journal cc__journal;
+
+/* A file of the journal directory. */
+typedef struct cc__jfile {
+    uint64_t first; /* record number in the name */
+    int is_snapshot;
+    char name[64];
+} cc__jfile;
+
+/* Lists segments and snapshots of `dir`, sorted by (first, snapshot before
+ * segment). *files is cc__malloc'd (free with cc__free). O(f log f). */
+cc_status cc__journal_list(const char *dir, cc__jfile **files, size_t *n);
+
+/*
+ * Reads one file (segment or snapshot) into memory and calls
+ * fn(record_no_in_payload, root, ud) for each record, root being the decoded
+ * msgpack array (borrowed for the call). A torn tail ends the file: its
+ * offset is returned in *valid_len and its size in *torn. fn returns CC_OK to
+ * go on. Returns CC_OK, CC_EIO, CC_ENOMEM, CC_EPARSE (a record whose payload
+ * is not a msgpack array with a record number), or fn's status.
+ */
+typedef cc_status (*cc__jrecord_fn)(const msgpack_object *root, void *ud);
+cc_status cc__journal_read_buffer(const unsigned char *data, size_t len, size_t skip_magic,
+                                  cc__jrecord_fn fn, void *ud, size_t *valid_len, size_t *torn);
+cc_status cc__journal_read_file(const char *path, cc__jrecord_fn fn, void *ud, size_t *valid_len,
+                                size_t *torn);
+
+/* Opens the writer: appends to `segment` (a path, truncated to valid_len
+ * first) or, when segment is NULL, creates "journal-<next_record>.ccj". */
+cc_status cc__journal_open(cc__journal **out, const char *dir, const char *segment,
+                           size_t valid_len, uint64_t next_record, cc_fsync_policy policy);
+void cc__journal_close(cc__journal *j); /* commits and syncs first */
+
+/* The packer for the next record's payload: pack one array whose second
+ * element is cc__journal_next_record(); then cc__journal_end_record(). */
+msgpack_packer *cc__journal_begin_record(cc__journal *j);
+uint64_t cc__journal_next_record(const cc__journal *j);
+void cc__journal_end_record(cc__journal *j);
+/* Records buffered since the last snapshot. */
+uint64_t cc__journal_records_since_snapshot(const cc__journal *j);
+/* 1 when records are buffered or written but not yet synced. */
+int cc__journal_dirty(const cc__journal *j);
+
+/* Writes buffered records; fsyncs when `sync`. CC_EIO with the path. */
+cc_status cc__journal_commit(cc__journal *j, int sync);
+
+/* Writes snapshot-<next>.ccs holding `blob` (atomically: temp file, fsync,
+ * rename, directory fsync), then starts a new segment. */
+cc_status cc__journal_snapshot(cc__journal *j, const void *blob, size_t len);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * lib/runtime/journal_format.h - internal: the on-disk journal format.
+ *
+ * A journal is a directory of segment files "journal-<first record no, 16 hex>.ccj"
+ * and snapshot files "snapshot-<record no, 16 hex>.ccs". Every file starts with
+ * an 8-byte magic and holds records:
+ *
+ *     u32 little-endian payload length (1 .. CC__JOURNAL_MAX_RECORD)
+ *     u32 little-endian CRC-32C of the 4 length bytes followed by the payload
+ *     payload: one msgpack value
+ *
+ * Records are only ever appended; a crash can leave a torn final record (short
+ * or with a bad checksum), which readers ignore and the writer cuts off when it
+ * reopens the segment. Payloads (all msgpack arrays, first element the kind):
+ *
+ *     [1, record_no, now_ms, method, params]  COMMAND: an engine input, replayed
+ *                                            at recovery (the engine is
+ *                                            deterministic: same inputs, same state)
+ *     [2, record_no, now_ms]                 ADVANCE: the engine's clock moved
+ *     [3, record_no, event fields...]        EVENT: one cc_event (journal_event.h)
+ *     [4, record_no, segment_first_no]       SNAPSHOT: header of a snapshot file,
+ *                                            followed by its COMMAND records
+ */
+#ifndef CC_RUNTIME_JOURNAL_FORMAT_H
+#define CC_RUNTIME_JOURNAL_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CC__JOURNAL_MAGIC "CCJRNL\0\1"
+#define CC__SNAPSHOT_MAGIC "CCSNAP\0\1"
+#define CC__JOURNAL_MAGIC_LEN 8
+#define CC__JOURNAL_HEADER 8 /* length + checksum */
+#define CC__JOURNAL_MAX_RECORD (16u << 20)
+
+enum {
+    CC__JREC_COMMAND = 1,
+    CC__JREC_ADVANCE = 2,
+    CC__JREC_EVENT = 3,
+    CC__JREC_SNAPSHOT = 4
+};
+
+/* CRC-32C (Castagnoli), table-driven: O(n), 1 KiB table. `crc` starts at 0. */
+uint32_t cc__crc32c(uint32_t crc, const void *data, size_t len);
+
+/* Writes the 8-byte record header for `payload` into hdr. */
+void cc__journal_header(unsigned char hdr[CC__JOURNAL_HEADER], const void *payload, size_t len);
+
+typedef enum cc__jscan {
+    CC__JSCAN_RECORD = 0, /* payload and len set, `used` bytes consumed */
+    CC__JSCAN_END = 1,    /* no bytes left */
+    CC__JSCAN_TORN = 2    /* bytes left that do not form a valid record */
+} cc__jscan;
+
+/* Reads the record at data[0..avail). Never reads past avail. */
+cc__jscan cc__journal_next(const unsigned char *data, size_t avail, const unsigned char **payload,
+                           size_t *len, size_t *used);
+
+#endif

@@ -1,0 +1,645 @@
+/*
+ * lib/runtime/server.c - msgpack-RPC over libuv streams (see server.h).
+ */
+#include "server.h"
+
+#include "base/error.h"
+#include "base/mem.h"
+#include "wire_frame.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CC__READ_CHUNK (64u * 1024u)
+#define CC__MAX_AUTH_FAILURES 3
+#define CC__MAX_LISTENERS 8
+
+struct cc__listener {
+    union {
+        uv_tcp_t tcp;
+        uv_pipe_t pipe;
+        uv_stream_t stream;
+        uv_handle_t handle;
+    } h;
+    cc__server *server;
+    int is_unix;
+    char path[256]; /* unix socket path, removed at close */
+    char *token;    /* owned; NULL = no authentication */
+    size_t token_len;
+    size_t max_message;
+    size_t max_pending;
+    uint32_t max_connections;
+};
+
+struct cc__server {
+    uv_loop_t *loop;
+    cc__server_hooks hooks;
+    cc__listener *listeners[CC__MAX_LISTENERS];
+    int nlisteners;
+    cc__conn *conns;       /* doubly linked list of live connections */
+    cc__conn *dirty;       /* singly linked list of connections to flush */
+    uint64_t next_id;
+    int closing;
+    int open_handles;      /* listeners + connections not yet closed */
+    void (*done)(void *);
+    void *done_ud;
+    cc__server_stats stats;
+};
+
+/* ---- lifecycle ----------------------------------------------------------- */
+
+cc_status cc__server_new(cc__server **out, uv_loop_t *loop, const cc__server_hooks *hooks)
+{
+    *out = NULL;
+    cc__server *s = cc__calloc(1, sizeof *s);
+    if (!s) return cc__fail(CC_ENOMEM, "server: out of memory");
+    s->loop = loop;
+    s->hooks = *hooks;
+    s->next_id = 1;
+    *out = s;
+    return CC_OK;
+}
+
+static void cc__server_maybe_done(cc__server *s)
+{
+    if (!s->closing || s->open_handles > 0) return;
+    void (*done)(void *) = s->done;
+    void *ud = s->done_ud;
+    cc__free(s);
+    if (done) done(ud);
+}
+
+static void cc__listener_closed(uv_handle_t *h)
+{
+    cc__listener *l = h->data;
+    cc__server *s = l->server;
+    if (l->is_unix && l->path[0]) unlink(l->path);
+    cc__free(l->token);
+    cc__free(l);
+    s->open_handles--;
+    cc__server_maybe_done(s);
+}
+
+void cc__server_close(cc__server *s, void (*done)(void *ud), void *ud)
+{
+    s->closing = 1;
+    s->done = done;
+    s->done_ud = ud;
+    for (int i = 0; i < s->nlisteners; i++) uv_close(&s->listeners[i]->h.handle, cc__listener_closed);
+    s->nlisteners = 0;
+    while (s->conns) cc__conn_close(s->conns, "server closing");
+    cc__server_maybe_done(s);
+}
+
+void cc__server_stats_get(const cc__server *s, cc__server_stats *out)
+{
+    *out = s->stats;
+}
+
+cc__conn *cc__server_first(cc__server *s)
+{
+    return s->conns;
+}
+
+/* ---- connections ---------------------------------------------------------- */
+
+static void cc__conn_closed(uv_handle_t *h)
+{
+    cc__conn *c = h->data;
+    cc__server *s = c->server;
+    cc__free(c->in);
+    cc__wbuf_free(&c->out);
+    cc__wbuf_free(&c->sending);
+    if (c->zone_ok) msgpack_zone_destroy(&c->zone);
+    cc__free(c);
+    s->open_handles--;
+    cc__server_maybe_done(s);
+}
+
+void cc__conn_close(cc__conn *c, const char *why)
+{
+    if (c->closing) return;
+    cc__server *s = c->server;
+    c->closing = 1;
+    (void)why;
+    if (s->hooks.on_close) s->hooks.on_close(c, s->hooks.ctx);
+    if (c->prev) c->prev->next = c->next;
+    else s->conns = c->next;
+    if (c->next) c->next->prev = c->prev;
+    c->prev = c->next = NULL;
+    s->stats.closed++;
+    s->stats.live--;
+    uv_close(&c->h.handle, cc__conn_closed);
+}
+
+static size_t cc__pending(const cc__conn *c)
+{
+    return c->out.len + c->sending.len;
+}
+
+static void cc__mark_dirty(cc__conn *c)
+{
+    if (c->dirty) return;
+    c->dirty = 1;
+    c->dirty_next = c->server->dirty;
+    c->server->dirty = c;
+}
+
+msgpack_packer *cc__conn_packer(cc__conn *c)
+{
+    return c->closing ? NULL : &c->pk;
+}
+
+void cc__conn_commit(cc__conn *c)
+{
+    if (c->closing) return;
+    if (c->out.failed) {
+        cc__conn_close(c, "out of memory");
+        return;
+    }
+    if (cc__pending(c) > 2 * c->listener->max_pending) {
+        cc__conn_close(c, "slow consumer");
+        return;
+    }
+    cc__mark_dirty(c);
+}
+
+static void cc__conn_process(cc__conn *c);
+static void cc__conn_flush(cc__conn *c);
+static void cc__conn_resume(cc__conn *c);
+
+/* End of a unit of work: the runtime commits its journal, then output goes. */
+static void cc__server_end_batch(cc__server *s)
+{
+    if (s->hooks.on_batch_end) s->hooks.on_batch_end(s->hooks.ctx);
+    cc__server_flush(s);
+}
+
+static void cc__on_write(uv_write_t *req, int status)
+{
+    cc__conn *c = req->data;
+    c->writing = 0;
+    c->server->stats.bytes_out += c->sending.len;
+    c->sending.len = 0;
+    if (c->closing) return;
+    if (status < 0) {
+        cc__conn_close(c, uv_strerror(status));
+        return;
+    }
+    if (c->close_after_flush && c->out.len == 0) {
+        cc__conn_close(c, "closed after error");
+        return;
+    }
+    if (c->paused && cc__pending(c) <= c->listener->max_pending / 2) {
+        cc__conn_resume(c);
+        return;
+    }
+    cc__conn_flush(c);
+}
+
+static void cc__conn_flush(cc__conn *c)
+{
+    if (c->closing || c->writing || c->out.len == 0) return;
+    /* Ping-pong: the filled buffer goes to the write, the empty one takes
+     * its place, so neither is copied nor reallocated in steady state. */
+    cc__wbuf t = c->sending;
+    c->sending = c->out;
+    c->out = t;
+    c->out.len = 0;
+    uv_buf_t b = uv_buf_init(c->sending.data, (unsigned)c->sending.len);
+    c->wreq.data = c;
+    int rc = uv_write(&c->wreq, &c->h.stream, &b, 1, cc__on_write);
+    if (rc < 0) {
+        c->sending.len = 0;
+        cc__conn_close(c, uv_strerror(rc));
+        return;
+    }
+    c->writing = 1;
+}
+
+void cc__server_flush(cc__server *s)
+{
+    while (s->dirty) {
+        cc__conn *c = s->dirty;
+        s->dirty = c->dirty_next;
+        c->dirty_next = NULL;
+        c->dirty = 0;
+        cc__conn_flush(c);
+    }
+}
+
+/* ---- requests ---------------------------------------------------------------- */
+
+static const cc__rpc_method *cc__find_method(const cc__server *s, const char *name, size_t len)
+{
+    size_t lo = 0, hi = s->hooks.nmethods;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *mn = s->hooks.methods[mid].name;
+        int cmp = strncmp(mn, name, len);
+        if (cmp == 0 && mn[len] != '\0') cmp = 1;
+        if (cmp == 0) return &s->hooks.methods[mid];
+        if (cmp < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return NULL;
+}
+
+/* Constant-time comparison, so the token cannot be guessed byte by byte. */
+static int cc__token_equal(const char *a, size_t alen, const char *b, size_t blen)
+{
+    unsigned diff = (unsigned)(alen ^ blen);
+    for (size_t i = 0; i < blen; i++) diff |= (unsigned char)(b[i] ^ (i < alen ? a[i] : 0));
+    return diff == 0;
+}
+
+static cc_status cc__auth(cc__rpc_call *call)
+{
+    cc__conn *c = call->conn;
+    static const char *const known[] = {"token", NULL};
+    cc_status st = cc__args_only(&call->args, known);
+    if (st) return st;
+    const msgpack_object *t = cc__args_get(&call->args, "token");
+    if (!t || t->type != MSGPACK_OBJECT_STR)
+        return cc__fail(CC_EINVAL, "auth: 'token' must be a string");
+    if (!c->listener->token) {
+        c->authed = 1;
+        msgpack_pack_true(call->pk);
+        return CC_OK;
+    }
+    if (!cc__token_equal(t->via.str.ptr, t->via.str.size, c->listener->token,
+                         c->listener->token_len)) {
+        if (++c->auth_failures >= CC__MAX_AUTH_FAILURES) c->close_after_flush = 1;
+        return cc__fail(CC_EAUTH, "auth: wrong token");
+    }
+    c->authed = 1;
+    msgpack_pack_true(call->pk);
+    return CC_OK;
+}
+
+/* Sends [2, "rpc.error", [{code, name, message}]] for a message that cannot
+ * be answered with a response (no msgid, or a notification that failed). */
+static void cc__notify_error(cc__conn *c, cc_status st, const char *msg)
+{
+    cc__pack_notify_head(&c->pk, "rpc.error");
+    cc__pack_error(&c->pk, st, msg);
+    cc__conn_commit(c);
+}
+
+static void cc__handle_call(cc__conn *c, const cc__rpc_msg *m)
+{
+    cc__server *s = c->server;
+    char name[96];
+    size_t nlen = m->method_len < sizeof name - 1 ? m->method_len : sizeof name - 1;
+    memcpy(name, m->method, nlen);
+    name[nlen] = '\0';
+    for (size_t i = 0; i < nlen; i++)
+        if ((unsigned char)name[i] < 0x20 || (unsigned char)name[i] >= 0x7f) name[i] = '?';
+
+    size_t mark = c->out.len;
+    int is_request = m->type == CC__RPC_REQUEST;
+    if (is_request) cc__pack_response_head(&c->pk, m->msgid);
+    cc__rpc_call call = {.conn = c, .ctx = s->hooks.ctx, .method = name, .params = m->params,
+                         .pk = &c->pk};
+    cc_status st;
+    const cc__rpc_method *meth = NULL;
+    int is_auth = m->method_len == 4 && memcmp(m->method, "auth", 4) == 0;
+    if (!is_auth) meth = cc__find_method(s, m->method, m->method_len);
+    if (!is_auth && !meth) {
+        st = cc__fail(CC_ENOTFOUND, "unknown method '%s'", name);
+    } else if ((st = cc__args_bind(&call.args, name, m->params, &c->zone)) != CC_OK) {
+        /* detail set */
+    } else if (is_auth) {
+        st = cc__auth(&call);
+    } else if (c->listener->token && !c->authed && !(meth->flags & CC__RPC_NOAUTH)) {
+        st = cc__fail(CC_EAUTH, "%s: call 'auth' with the server token first", name);
+    } else {
+        st = s->hooks.invoke ? s->hooks.invoke(meth, &call) : meth->fn(&call);
+    }
+    if (st != CC_OK) s->stats.errors++;
+    if (!is_request) {
+        c->out.len = mark; /* notifications get no response */
+        if (st != CC_OK) cc__notify_error(c, st, cc_error_last());
+        else cc__conn_commit(c);
+        return;
+    }
+    if (st != CC_OK) {
+        c->out.len = mark;
+        c->out.failed = 0;
+        cc__pack_error_response(&c->pk, m->msgid, st, cc_error_last());
+    }
+    cc__conn_commit(c);
+}
+
+static void cc__handle_frame(cc__conn *c, const unsigned char *data, size_t len)
+{
+    c->server->stats.requests++;
+    msgpack_zone_clear(&c->zone);
+    msgpack_object root;
+    size_t off = 0;
+    msgpack_unpack_return ur = msgpack_unpack((const char *)data, len, &off, &c->zone, &root);
+    if (ur == MSGPACK_UNPACK_NOMEM_ERROR) {
+        cc__conn_close(c, "out of memory");
+        return;
+    }
+    if (ur != MSGPACK_UNPACK_SUCCESS || off != len) {
+        cc__notify_error(c, CC_EPARSE, "message is not valid msgpack");
+        c->close_after_flush = 1;
+        return;
+    }
+    cc__rpc_msg m;
+    if (cc__rpc_decode(&root, &m) != CC_OK) {
+        c->server->stats.errors++;
+        if (m.has_msgid && m.type == CC__RPC_REQUEST) {
+            cc__pack_error_response(&c->pk, m.msgid, CC_EPARSE, cc_error_last());
+            cc__conn_commit(c);
+        } else {
+            cc__notify_error(c, CC_EPARSE, cc_error_last());
+        }
+        return;
+    }
+    if (m.type == CC__RPC_RESPONSE) {
+        /* The server sends no requests, so a response answers nothing. */
+        cc__notify_error(c, CC_EPARSE, "unexpected response: the server sends no requests");
+        return;
+    }
+    cc__handle_call(c, &m);
+}
+
+/* Serves every complete message buffered, until backpressure or close. */
+static void cc__conn_process(cc__conn *c)
+{
+    size_t off = 0;
+    size_t max_msg = c->listener->max_message;
+    while (!c->closing && !c->paused && !c->close_after_flush) {
+        size_t flen = 0;
+        cc__scan_result r = cc__wire_scan(c->in + off, c->in_len - off, max_msg, &flen);
+        if (r == CC__SCAN_MORE) break;
+        if (r == CC__SCAN_BAD) {
+            cc__conn_close(c, "undecodable bytes");
+            return;
+        }
+        if (r == CC__SCAN_TOO_BIG) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "message larger than the limit of %zu bytes", max_msg);
+            cc__notify_error(c, CC_ERANGE, msg);
+            c->close_after_flush = 1;
+            break;
+        }
+        cc__handle_frame(c, c->in + off, flen);
+        off += flen;
+        if (!c->closing && cc__pending(c) > c->listener->max_pending) {
+            c->paused = 1;
+            uv_read_stop(&c->h.stream);
+        }
+    }
+    if (c->closing) return;
+    if (off > 0) {
+        memmove(c->in, c->in + off, c->in_len - off);
+        c->in_len -= off;
+    }
+    if (c->close_after_flush) {
+        uv_read_stop(&c->h.stream);
+        cc__mark_dirty(c);
+        if (!c->writing && c->out.len == 0) cc__conn_close(c, "closed after error");
+    }
+}
+
+static void cc__on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+    (void)suggested;
+    cc__conn *c = h->data;
+    size_t need = c->in_len + CC__READ_CHUNK;
+    if (cc__grow((void **)&c->in, &c->in_cap, need, 1) != 0) {
+        *buf = uv_buf_init(NULL, 0); /* libuv reports UV_ENOBUFS */
+        return;
+    }
+    *buf = uv_buf_init((char *)c->in + c->in_len, (unsigned)(c->in_cap - c->in_len));
+}
+
+static void cc__on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
+{
+    (void)buf;
+    cc__conn *c = stream->data;
+    if (n == 0) return;
+    if (n < 0) {
+        cc__conn_close(c, n == UV_EOF ? "peer closed" : uv_strerror((int)n));
+        cc__server_end_batch(c->server);
+        return;
+    }
+    c->in_len += (size_t)n;
+    c->server->stats.bytes_in += (uint64_t)n;
+    cc__conn_process(c);
+    cc__server_end_batch(c->server);
+}
+
+static void cc__conn_resume(cc__conn *c)
+{
+    c->paused = 0;
+    cc__conn_process(c);
+    if (!c->closing && !c->paused && !c->close_after_flush) {
+        int rc = uv_read_start(&c->h.stream, cc__on_alloc, cc__on_read);
+        if (rc < 0) cc__conn_close(c, uv_strerror(rc));
+    }
+    cc__server_end_batch(c->server);
+}
+
+static void cc__on_connection(uv_stream_t *ls, int status)
+{
+    cc__listener *l = ls->data;
+    cc__server *s = l->server;
+    if (status < 0 || s->closing) return;
+    cc__conn *c = cc__calloc(1, sizeof *c);
+    if (!c) return; /* the pending connection stays in the backlog */
+    int rc = l->is_unix ? uv_pipe_init(s->loop, &c->h.pipe, 0) : uv_tcp_init(s->loop, &c->h.tcp);
+    if (rc < 0) {
+        cc__free(c);
+        return;
+    }
+    c->h.handle.data = c;
+    c->server = s;
+    c->listener = l;
+    s->open_handles++;
+    if (uv_accept(ls, &c->h.stream) < 0 || !msgpack_zone_init(&c->zone, 4096)) {
+        uv_close(&c->h.handle, cc__conn_closed);
+        return;
+    }
+    c->zone_ok = 1;
+    if (s->stats.live >= l->max_connections) {
+        uv_close(&c->h.handle, cc__conn_closed); /* over the limit: refuse */
+        return;
+    }
+    if (!l->is_unix) uv_tcp_nodelay(&c->h.tcp, 1);
+    msgpack_packer_init(&c->pk, &c->out, cc__wbuf_write);
+    c->id = s->next_id++;
+    c->authed = l->token == NULL;
+    c->next = s->conns;
+    if (s->conns) s->conns->prev = c;
+    s->conns = c;
+    s->stats.accepted++;
+    s->stats.live++;
+    rc = uv_read_start(&c->h.stream, cc__on_alloc, cc__on_read);
+    if (rc < 0) cc__conn_close(c, uv_strerror(rc));
+}
+
+/* ---- listening ------------------------------------------------------------ */
+
+static int cc__is_loopback(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+        return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+        static const unsigned char lo[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+        return memcmp(&in6->sin6_addr, lo, 16) == 0;
+    }
+    return 0;
+}
+
+/* Parses "HOST:PORT" ("[v6]:PORT"; "localhost" and an empty host mean
+ * 127.0.0.1) into addr. */
+static cc_status cc__parse_tcp(const char *spec, struct sockaddr_storage *addr)
+{
+    char host[128];
+    const char *colon;
+    const char *h = spec;
+    size_t hlen;
+    if (*spec == '[') {
+        const char *end = strchr(spec, ']');
+        if (!end || end[1] != ':')
+            return cc__fail(CC_EINVAL, "listen: bad address 'tcp://%s' (want [v6]:PORT)", spec);
+        h = spec + 1;
+        hlen = (size_t)(end - h);
+        colon = end + 1;
+    } else {
+        colon = strrchr(spec, ':');
+        if (!colon) return cc__fail(CC_EINVAL, "listen: 'tcp://%s' has no port", spec);
+        hlen = (size_t)(colon - spec);
+    }
+    if (hlen >= sizeof host) return cc__fail(CC_EINVAL, "listen: host name too long");
+    memcpy(host, h, hlen);
+    host[hlen] = '\0';
+    if (hlen == 0 || strcmp(host, "localhost") == 0) strcpy(host, "127.0.0.1");
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (colon[1] == '\0' || *end != '\0' || port < 0 || port > 65535)
+        return cc__fail(CC_EINVAL, "listen: bad port '%s' (want 0..65535)", colon + 1);
+    memset(addr, 0, sizeof *addr);
+    if (uv_ip4_addr(host, (int)port, (struct sockaddr_in *)addr) == 0) return CC_OK;
+    if (uv_ip6_addr(host, (int)port, (struct sockaddr_in6 *)addr) == 0) return CC_OK;
+    return cc__fail(CC_EINVAL, "listen: '%s' is not an IPv4 or IPv6 address", host);
+}
+
+static cc_status cc__listener_setup(cc__listener *l, const cc_server_options *o)
+{
+    l->max_message = o && o->max_message_bytes ? o->max_message_bytes : (1u << 20);
+    l->max_pending = o && o->max_pending_bytes ? o->max_pending_bytes : (4u << 20);
+    l->max_connections = o && o->max_connections ? o->max_connections : 1024;
+    if (o && o->token) {
+        l->token_len = strlen(o->token);
+        if (l->token_len == 0) return cc__fail(CC_EINVAL, "listen: the token must not be empty");
+        l->token = cc__strdup(o->token);
+        if (!l->token) return cc__fail(CC_ENOMEM, "listen: out of memory");
+    }
+    return CC_OK;
+}
+
+cc_status cc__server_listen(cc__server *s, const char *address, const cc_server_options *o,
+                            char *bound, size_t bound_len)
+{
+    if (!address) return cc__fail(CC_EINVAL, "listen: address is NULL");
+    if (o && o->version != 1)
+        return cc__fail(CC_EVERSION, "listen: cc_server_options version %u unknown", o->version);
+    if (s->closing) return cc__fail(CC_ECLOSED, "listen: server is closing");
+    if (s->nlisteners == CC__MAX_LISTENERS)
+        return cc__fail(CC_EFULL, "listen: at most %d listeners", CC__MAX_LISTENERS);
+    int is_unix;
+    const char *rest;
+    if (strncmp(address, "tcp://", 6) == 0) {
+        is_unix = 0;
+        rest = address + 6;
+    } else if (strncmp(address, "unix://", 7) == 0) {
+        is_unix = 1;
+        rest = address + 7;
+    } else if (strncmp(address, "unix:", 5) == 0) {
+        is_unix = 1;
+        rest = address + 5;
+    } else {
+        return cc__fail(CC_EINVAL, "listen: '%s': want tcp://HOST:PORT or unix:PATH", address);
+    }
+    struct sockaddr_storage addr;
+    if (!is_unix) {
+        cc_status st = cc__parse_tcp(rest, &addr);
+        if (st) return st;
+        if (!cc__is_loopback((struct sockaddr *)&addr) && !(o && o->allow_remote))
+            return cc__fail(CC_EINVAL,
+                            "listen: '%s' is not a loopback address (set allow_remote to "
+                            "serve other hosts)",
+                            address);
+    } else if (*rest == '\0' || strlen(rest) >= sizeof(((cc__listener *)0)->path)) {
+        return cc__fail(CC_EINVAL, "listen: unix socket path empty or too long");
+    }
+    cc__listener *l = cc__calloc(1, sizeof *l);
+    if (!l) return cc__fail(CC_ENOMEM, "listen: out of memory");
+    l->server = s;
+    l->is_unix = is_unix;
+    cc_status st = cc__listener_setup(l, o);
+    if (st) {
+        cc__free(l->token);
+        cc__free(l);
+        return st;
+    }
+    int rc = is_unix ? uv_pipe_init(s->loop, &l->h.pipe, 0) : uv_tcp_init(s->loop, &l->h.tcp);
+    if (rc < 0) {
+        cc__free(l->token);
+        cc__free(l);
+        return cc__fail(CC_EIO, "listen: %s", uv_strerror(rc));
+    }
+    l->h.handle.data = l;
+    s->open_handles++;
+    if (is_unix) {
+        /* A socket file left by a killed server would make bind fail; only
+         * a socket is removed, never another kind of file. */
+        struct stat sb;
+        if (lstat(rest, &sb) == 0 && S_ISSOCK(sb.st_mode)) unlink(rest);
+        rc = uv_pipe_bind(&l->h.pipe, rest);
+        if (rc == 0) {
+            snprintf(l->path, sizeof l->path, "%s", rest);
+            rc = uv_pipe_chmod(&l->h.pipe, UV_READABLE | UV_WRITABLE);
+            chmod(rest, 0600); /* owner only; the token is the second lock */
+        }
+    } else {
+        rc = uv_tcp_bind(&l->h.tcp, (struct sockaddr *)&addr, 0);
+    }
+    if (rc == 0) rc = uv_listen(&l->h.stream, 511, cc__on_connection);
+    if (rc < 0) {
+        uv_close(&l->h.handle, cc__listener_closed);
+        return cc__fail(CC_EIO, "listen: %s: %s", address, uv_strerror(rc));
+    }
+    s->listeners[s->nlisteners++] = l;
+    if (bound && bound_len) {
+        if (is_unix) {
+            snprintf(bound, bound_len, "unix:%s", rest);
+        } else {
+            struct sockaddr_storage name;
+            int nlen = sizeof name;
+            char ip[64] = "?";
+            int port = 0;
+            uv_tcp_getsockname(&l->h.tcp, (struct sockaddr *)&name, &nlen);
+            if (name.ss_family == AF_INET6) {
+                uv_ip6_name((struct sockaddr_in6 *)&name, ip, sizeof ip);
+                port = ntohs(((struct sockaddr_in6 *)&name)->sin6_port);
+                snprintf(bound, bound_len, "tcp://[%s]:%d", ip, port);
+            } else {
+                uv_ip4_name((struct sockaddr_in *)&name, ip, sizeof ip);
+                port = ntohs(((struct sockaddr_in *)&name)->sin_port);
+                snprintf(bound, bound_len, "tcp://%s:%d", ip, port);
+            }
+        }
+    }
+    return CC_OK;
+}

@@ -1,0 +1,135 @@
+/*
+ * lib/runtime/server.h - internal: the msgpack-RPC server over libuv streams.
+ *
+ * The server owns listeners (TCP, Unix) and connections; it frames, decodes,
+ * authenticates and dispatches calls to a method table it is given, and
+ * queues responses and notifications with per-connection limits. It knows
+ * nothing of engines: the runtime supplies methods and hooks.
+ *
+ * Thread: everything runs on the loop thread.
+ *
+ * Output: each connection has one growable output buffer and at most one
+ * uv_write in flight (the buffers ping-pong), so responses to pipelined
+ * requests of one read go out in one write. Output is flushed by
+ * cc__server_flush(), called at the end of each read batch and by the runtime
+ * after timer and posted work: the runtime's journal is committed first, so
+ * no response leaves before the records it acknowledges (fsync=always).
+ *
+ * Limits: a message larger than max_message_bytes gets an "rpc.error"
+ * notification and the connection is closed after it is sent; bytes that are
+ * not msgpack close the connection at once. When a connection's unsent output
+ * exceeds max_pending_bytes the server stops reading its requests until the
+ * client has read half of it (backpressure); if notifications alone push it
+ * past twice the limit, the client is too slow and is disconnected.
+ */
+#ifndef CC_RUNTIME_SERVER_H
+#define CC_RUNTIME_SERVER_H
+
+#include "callcore/runtime.h"
+#include "wire_args.h"
+#include "wire_codec.h"
+
+#include <uv.h>
+
+typedef struct cc__server cc__server;
+typedef struct cc__listener cc__listener;
+typedef struct cc__conn cc__conn;
+
+/* One call being served. The handler packs exactly one result value into pk
+ * on success; on failure it returns the status (detail via cc__fail) and
+ * whatever it packed is discarded. */
+typedef struct cc__rpc_call {
+    cc__conn *conn;
+    void *ctx;
+    const char *method; /* NUL-terminated */
+    const msgpack_object *params;
+    cc__args args;
+    msgpack_packer *pk;
+} cc__rpc_call;
+
+typedef cc_status (*cc__rpc_fn)(cc__rpc_call *call);
+
+enum {
+    CC__RPC_NOAUTH = 1u, /* callable before `auth` */
+    CC__RPC_STATE = 2u   /* changes engine state: journaled as a COMMAND */
+};
+
+typedef struct cc__rpc_method {
+    const char *name;
+    cc__rpc_fn fn;
+    unsigned flags;
+} cc__rpc_method;
+
+typedef struct cc__server_hooks {
+    /* Sorted by name (strcmp order), looked up by binary search: O(log m). */
+    const cc__rpc_method *methods;
+    size_t nmethods;
+    void *ctx;
+    /* Runs a handler: the runtime wraps calls to journal them. May be NULL. */
+    cc_status (*invoke)(const cc__rpc_method *m, cc__rpc_call *call);
+    /* A connection is closing (release what it held). May be NULL. */
+    void (*on_close)(cc__conn *c, void *ctx);
+    /* Called once per read batch, before output is flushed. May be NULL. */
+    void (*on_batch_end)(void *ctx);
+} cc__server_hooks;
+
+struct cc__conn {
+    union {
+        uv_tcp_t tcp;
+        uv_pipe_t pipe;
+        uv_stream_t stream;
+        uv_handle_t handle;
+    } h;
+    cc__server *server;
+    const cc__listener *listener;
+    cc__conn *prev, *next;  /* all connections: O(1) unlink */
+    cc__conn *dirty_next;   /* connections with unflushed output */
+    uint64_t id;
+    unsigned char *in;      /* received bytes not yet consumed */
+    size_t in_len, in_cap;
+    cc__wbuf out;           /* packed, not yet handed to uv_write */
+    cc__wbuf sending;       /* owned by the write in flight */
+    uv_write_t wreq;
+    msgpack_packer pk;      /* writes into `out` */
+    msgpack_zone zone;      /* decoded objects of the current message */
+    int zone_ok;
+    int writing, paused, closing, dirty, close_after_flush, authed, auth_failures;
+    /* Owned by the runtime: */
+    uint64_t event_mask;    /* bit per cc_event_type subscribed; 0 = none */
+    void *user;
+};
+
+cc_status cc__server_new(cc__server **out, uv_loop_t *loop, const cc__server_hooks *hooks);
+
+/* Listens on "tcp://HOST:PORT" or "unix:PATH" (options borrowed only during
+ * the call). `bound` receives the actual address (port 0 picks a free one). */
+cc_status cc__server_listen(cc__server *s, const char *address, const cc_server_options *opts,
+                            char *bound, size_t bound_len);
+
+/* Closes listeners and connections; `done` runs once every handle is closed.
+ * The server frees itself then. */
+void cc__server_close(cc__server *s, void (*done)(void *ud), void *ud);
+
+/* Writes everything queued on dirty connections. */
+void cc__server_flush(cc__server *s);
+
+/* Iteration over live connections (for notifications): NULL-terminated. */
+cc__conn *cc__server_first(cc__server *s);
+
+/* Packer for a notification to c; after packing exactly one message, call
+ * cc__conn_commit(), which enforces the slow-consumer limit. NULL if the
+ * connection is closing. */
+msgpack_packer *cc__conn_packer(cc__conn *c);
+void cc__conn_commit(cc__conn *c);
+
+/* Closes a connection (the on_close hook runs first). */
+void cc__conn_close(cc__conn *c, const char *why);
+
+/* Counters, for tests and `serve` statistics. */
+typedef struct cc__server_stats {
+    uint64_t accepted, closed, requests, errors, bytes_in, bytes_out;
+    size_t live;
+} cc__server_stats;
+void cc__server_stats_get(const cc__server *s, cc__server_stats *out);
+
+#endif

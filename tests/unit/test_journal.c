@@ -1,0 +1,177 @@
+/*
+ * tests/unit/test_journal.c - journal records: checksums, torn tails, reopen.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "base/mem.h"
+#include "runtime/event_codec.h"
+#include "runtime/journal.h"
+#include "runtime/journal_format.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct seen {
+    uint64_t numbers[64];
+    size_t n;
+} seen;
+
+static cc_status collect(const msgpack_object *root, void *ud)
+{
+    seen *s = ud;
+    if (s->n < 64) s->numbers[s->n++] = root->via.array.ptr[1].via.u64;
+    return CC_OK;
+}
+
+static void make_dir(char *dir, size_t n)
+{
+    snprintf(dir, n, "/tmp/cc-journal-test-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+}
+
+static void append_event(cc__journal *j, uint64_t contact)
+{
+    cc_event e = {0};
+    e.type = CC_EVENT_CONTACT_ARRIVED;
+    e.contact_id = contact;
+    e.queue = "sales";
+    e.channel = CC_CHANNEL_VOICE;
+    e.time_ms = 1000 + (int64_t)contact;
+    msgpack_packer *pk = cc__journal_begin_record(j);
+    msgpack_pack_array(pk, 2 + CC__EVENT_FIELDS);
+    msgpack_pack_uint8(pk, CC__JREC_EVENT);
+    msgpack_pack_uint64(pk, cc__journal_next_record(j));
+    cc__event_pack_fields(pk, &e);
+    cc__journal_end_record(j);
+}
+
+static void crc32c_matches_the_standard_check_value(void **state)
+{
+    (void)state;
+    /* The CRC-32C check value of "123456789" (RFC 3720). */
+    assert_int_equal(cc__crc32c(0, "123456789", 9), 0xE3069283u);
+}
+
+static void every_torn_tail_keeps_the_valid_prefix(void **state)
+{
+    (void)state;
+    char dir[64], path[200];
+    make_dir(dir, sizeof dir);
+    cc__journal *j;
+    assert_int_equal(cc__journal_open(&j, dir, NULL, 0, 1, CC_FSYNC_OFF), CC_OK);
+    for (uint64_t i = 1; i <= 5; i++) append_event(j, i);
+    assert_int_equal(cc__journal_commit(j, 0), CC_OK);
+    cc__journal_close(j);
+    snprintf(path, sizeof path, "%s/journal-%016x.ccj", dir, 1);
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    size_t full = (size_t)sb.st_size;
+    seen s = {{0}, 0};
+    size_t valid, torn;
+    assert_int_equal(cc__journal_read_file(path, collect, &s, &valid, &torn), CC_OK);
+    assert_int_equal(s.n, 5);
+    assert_int_equal(torn, 0);
+    assert_int_equal(valid, full);
+    size_t fourth_end = 0;
+    /* Cut the file at every length inside the last record: 4 records remain. */
+    unsigned char *data = malloc(full);
+    FILE *f = fopen(path, "rb");
+    assert_int_equal(fread(data, 1, full, f), full);
+    fclose(f);
+    for (size_t cut = full - 1;; cut--) {
+        s.n = 0;
+        cc__journal_read_buffer(data, cut, CC__JOURNAL_MAGIC_LEN, collect, &s, &valid, &torn);
+        if (s.n < 4) break;
+        assert_int_equal(s.n, 4);
+        fourth_end = valid;
+        assert_int_equal(valid + torn, cut);
+    }
+    /* A flipped bit in the last record's payload is caught by its checksum. */
+    data[full - 3] ^= 0x10;
+    s.n = 0;
+    cc__journal_read_buffer(data, full, CC__JOURNAL_MAGIC_LEN, collect, &s, &valid, &torn);
+    assert_int_equal(s.n, 4);
+    assert_int_equal(valid, fourth_end);
+
+    /* Reopening after a tear cuts it off and continues the numbering. */
+    assert_int_equal(truncate(path, (off_t)(full - 2)), 0);
+    s.n = 0;
+    assert_int_equal(cc__journal_read_file(path, collect, &s, &valid, &torn), CC_OK);
+    assert_int_equal(s.n, 4);
+    assert_int_equal(cc__journal_open(&j, dir, path, valid, 5, CC_FSYNC_ALWAYS), CC_OK);
+    append_event(j, 99);
+    cc__journal_close(j);
+    s.n = 0;
+    assert_int_equal(cc__journal_read_file(path, collect, &s, &valid, &torn), CC_OK);
+    assert_int_equal(s.n, 5);
+    assert_int_equal(torn, 0);
+    assert_int_equal(s.numbers[4], 5);
+    free(data);
+    unlink(path);
+    rmdir(dir);
+}
+
+static void events_round_trip_through_a_record(void **state)
+{
+    (void)state;
+    cc_event e = {0}, back;
+    e.type = CC_EVENT_CONTACT_ENDED;
+    e.flags = CC_EVENT_F_CONSULT;
+    e.time_ms = -5;
+    e.seq = 42;
+    e.contact_id = 7;
+    e.customer_id = 8;
+    e.queue = "sales";
+    e.agent = "ann";
+    e.reason = "sold";
+    e.channel = CC_CHANNEL_CHAT;
+    e.priority = -2;
+    e.duration_ms = 123456;
+    e.hold_ms = 17;
+    e.value = 4.5;
+    cc__wbuf b = {0};
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &b, cc__wbuf_write);
+    msgpack_pack_array(&pk, CC__EVENT_FIELDS);
+    cc__event_pack_fields(&pk, &e);
+    msgpack_zone z;
+    msgpack_zone_init(&z, 1024);
+    msgpack_object o;
+    size_t off = 0;
+    assert_int_equal(msgpack_unpack(b.data, b.len, &off, &z, &o), MSGPACK_UNPACK_SUCCESS);
+    assert_int_equal(cc__event_unpack_fields(o.via.array.ptr, o.via.array.size, &z, &back), CC_OK);
+    assert_int_equal(back.type, e.type);
+    assert_int_equal(back.flags, e.flags);
+    assert_int_equal(back.time_ms, -5);
+    assert_int_equal(back.seq, 42);
+    assert_string_equal(back.queue, "sales");
+    assert_string_equal(back.agent, "ann");
+    assert_null(back.target_queue);
+    assert_string_equal(back.reason, "sold");
+    assert_int_equal(back.channel, CC_CHANNEL_CHAT);
+    assert_int_equal(back.priority, -2);
+    assert_int_equal(back.duration_ms, 123456);
+    assert_true(back.value == 4.5);
+    /* A short array is refused, not read past its end. */
+    assert_int_equal(cc__event_unpack_fields(o.via.array.ptr, 5, &z, &back), CC_EPARSE);
+    msgpack_zone_destroy(&z);
+    cc__wbuf_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(crc32c_matches_the_standard_check_value),
+        cmocka_unit_test(every_torn_tail_keeps_the_valid_prefix),
+        cmocka_unit_test(events_round_trip_through_a_record),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
