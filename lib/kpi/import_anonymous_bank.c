@@ -1,0 +1,215 @@
+/*
+ * lib/kpi/import_anonymous_bank.c - the Technion SEE "Anonymous Bank" call
+ * records (1999) as events. Data source: Technion Service Enterprise
+ * Engineering lab, Avi Mandelbaum (Guedj & Mandelbaum, 2000).
+ *
+ * One record per call, 17 fields: vru+line call_id customer_id priority type
+ * date vru_entry vru_exit vru_time q_start q_exit q_time outcome ser_start
+ * ser_exit ser_time server. The mapping (issue 5, docs/kpi.md):
+ *   - PHANTOM records are skipped;
+ *   - a call entered the queue when q_start is not 0:00:00 or it was served;
+ *     it enters at q_start (vru_exit when q_start is 0:00:00);
+ *   - AGENT: answered after wait q_time, talk ser_time (server NO_SERVER:
+ *     agent unknown); HANG after queueing: abandoned after q_time; HANG
+ *     without queueing ended in the VRU and is skipped;
+ *   - queue = type, agent = server, customer = customer_id (0 = unknown).
+ * Quirks survived: fields are split at runs of TABs and spaces (some rows use
+ * spaces, one type has a leading space); clock times that fall more than 12 h
+ * before vru_entry are on the next day (midnight wrap); corrupted agent names
+ * (NO_SERVERAMA, ANO_SERVERT) are kept as the names they are; customer ids
+ * written in scientific notation by a spreadsheet ("6.02E+11") are read as
+ * the rounded number.
+ *
+ * Records are not in time order (files are grouped by VRU line, and months
+ * may be given in any order), so records are held (O(records) memory, 56
+ * bytes each) and sent sorted by queue-entry time by cc_import_finish:
+ * O(n log n).
+ */
+#include "import_format.h"
+
+#include "base/mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CC__AB_FIELDS 17
+
+typedef struct cc__ab_record {
+    int64_t entry_ms, wait_ms, talk_ms;
+    uint64_t customer;
+    uint64_t order; /* input order: ties keep it */
+    const char *queue, *agent;
+    int32_t priority;
+    int answered;
+} cc__ab_record;
+
+typedef struct cc__ab_state {
+    cc__ab_record *records;
+    size_t n, cap;
+    uint64_t order;
+} cc__ab_state;
+
+static void cc__ab_destroy(void *state)
+{
+    cc__ab_state *s = state;
+    cc__free(s->records);
+}
+
+/* YYMMDD -> days since the epoch (YY < 70 is 20YY). */
+static int cc__ab_date(cc__span f, int64_t *days)
+{
+    int64_t v;
+    if (f.n != 6 || cc__span_i64(f, &v) != 0 || v < 0) return -1;
+    int64_t yy = v / 10000;
+    return cc__civil_days(yy < 70 ? 2000 + yy : 1900 + yy, (int)(v / 100 % 100), (int)(v % 100),
+                          days);
+}
+
+/* customer_id: digits, or a spreadsheet's scientific notation ("6.02E+11",
+ * a few hundred rows): the rounded value is the id the file still holds. */
+static int cc__ab_customer(cc__span f, int64_t *out)
+{
+    double v;
+    if (cc__span_i64(f, out) == 0) return *out >= 0 ? 0 : -1;
+    if (cc__span_double(f, &v) != 0 || v < 0 || v > 9e18) return -1;
+    *out = (int64_t)(v + 0.5);
+    return 0;
+}
+
+/* Clock time of the same call as vru_entry: a time more than 12 h earlier
+ * than vru_entry is on the next day (the call crossed midnight). */
+static int64_t cc__ab_unwrap(int64_t day_ms, int64_t vru_entry_s, int64_t clock_s)
+{
+    int64_t t = day_ms + clock_s * 1000;
+    if (clock_s < vru_entry_s - 12 * 3600) t += 86400000;
+    return t;
+}
+
+static void cc__ab_line(cc_import *imp, void *state, const char *line, size_t len)
+{
+    cc__ab_state *s = state;
+    cc__span f[CC__AB_FIELDS];
+    size_t n = cc__span_split_blank(line, len, f, CC__AB_FIELDS);
+    if (n >= 1 && cc__span_is(f[0], "vru+line")) {
+        cc__import_skip(imp); /* the header line */
+        return;
+    }
+    if (n != CC__AB_FIELDS) {
+        cc__import_reject(imp, "expected 17 fields, got %zu%s", n > CC__AB_FIELDS ? n - 1 : n,
+                          n > CC__AB_FIELDS ? " or more" : "");
+        return;
+    }
+    cc__span outcome = f[12];
+    if (cc__span_is(outcome, "PHANTOM")) {
+        cc__import_skip(imp);
+        return;
+    }
+    int answered = cc__span_is(outcome, "AGENT");
+    if (!answered && !cc__span_is(outcome, "HANG")) {
+        cc__import_reject(imp, "outcome '%.*s' is not AGENT, HANG or PHANTOM",
+                          (int)(outcome.n > 20 ? 20 : outcome.n), outcome.p);
+        return;
+    }
+    int64_t customer, priority, days, vru_entry, vru_exit, q_start, q_time, ser_time;
+    if (cc__ab_customer(f[2], &customer) != 0) {
+        cc__import_reject(imp, "customer_id is not a number");
+        return;
+    }
+    if (cc__span_i64(f[3], &priority) != 0 || priority < 0 || priority > 100) {
+        cc__import_reject(imp, "priority is not a small number");
+        return;
+    }
+    if (cc__ab_date(f[5], &days) != 0) {
+        cc__import_reject(imp, "date is not a valid YYMMDD");
+        return;
+    }
+    if (cc__span_clock(f[6], &vru_entry) != 0 || cc__span_clock(f[7], &vru_exit) != 0 ||
+        cc__span_clock(f[9], &q_start) != 0) {
+        cc__import_reject(imp, "vru_entry, vru_exit or q_start is not a time H:MM:SS");
+        return;
+    }
+    if (cc__span_i64(f[11], &q_time) != 0 || q_time < 0 || q_time > 86400 ||
+        cc__span_i64(f[15], &ser_time) != 0 || ser_time < 0 || ser_time > 86400) {
+        cc__import_reject(imp, "q_time or ser_time is not a duration in seconds");
+        return;
+    }
+    int queued = q_start != 0 || answered;
+    if (!queued) {
+        cc__import_skip(imp); /* hung up in the VRU: never a queue contact */
+        return;
+    }
+    int64_t day_ms = days * 86400000;
+    cc__ab_record r = {
+        .entry_ms = cc__ab_unwrap(day_ms, vru_entry, q_start != 0 ? q_start : vru_exit),
+        .wait_ms = q_time * 1000,
+        .talk_ms = answered ? ser_time * 1000 : 0,
+        .customer = (uint64_t)customer,
+        .order = s->order++,
+        .queue = cc__import_string(imp, f[4]),
+        .agent = answered && !cc__span_is(f[16], "NO_SERVER") ? cc__import_string(imp, f[16])
+                                                              : NULL,
+        .priority = (int32_t)priority,
+        .answered = answered,
+    };
+    if (!r.queue) return; /* out of memory, recorded */
+    if (cc__grow((void **)&s->records, &s->cap, s->n + 1, sizeof *s->records) != 0) {
+        cc__import_oom(imp);
+        return;
+    }
+    s->records[s->n++] = r;
+}
+
+static int cc__ab_cmp(const void *a, const void *b)
+{
+    const cc__ab_record *x = a, *y = b;
+    if (x->entry_ms != y->entry_ms) return x->entry_ms < y->entry_ms ? -1 : 1;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+/* The events of one call, in time order. */
+static void cc__ab_emit(cc_import *imp, const cc__ab_record *r)
+{
+    cc_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.contact_id = cc__import_new_contact_id(imp);
+    ev.customer_id = r->customer;
+    ev.queue = r->queue;
+    ev.channel = CC_CHANNEL_VOICE;
+    ev.priority = r->priority;
+    ev.time_ms = r->entry_ms;
+    ev.virtual_start_ms = r->entry_ms;
+    ev.type = CC_EVENT_CONTACT_ARRIVED;
+    cc__import_emit(imp, &ev);
+    ev.type = CC_EVENT_CONTACT_QUEUED;
+    cc__import_emit(imp, &ev);
+    ev.time_ms = r->entry_ms + r->wait_ms;
+    ev.wait_ms = r->wait_ms;
+    if (!r->answered) {
+        ev.type = CC_EVENT_CONTACT_ABANDONED;
+        cc__import_emit(imp, &ev);
+        return;
+    }
+    ev.agent = r->agent;
+    ev.type = CC_EVENT_CONTACT_CONNECTED;
+    cc__import_emit(imp, &ev);
+    ev.time_ms += r->talk_ms;
+    ev.duration_ms = r->talk_ms;
+    ev.type = CC_EVENT_CONTACT_ENDED;
+    cc__import_emit(imp, &ev);
+}
+
+static void cc__ab_finish(cc_import *imp, void *state)
+{
+    cc__ab_state *s = state;
+    qsort(s->records, s->n, sizeof *s->records, cc__ab_cmp);
+    for (size_t i = 0; i < s->n; i++) cc__ab_emit(imp, &s->records[i]);
+    s->n = 0;
+}
+
+const cc__import_format cc__import_anonymous_bank = {
+    .name = "anonymous-bank",
+    .state_size = sizeof(cc__ab_state),
+    .destroy = cc__ab_destroy,
+    .line = cc__ab_line,
+    .finish = cc__ab_finish,
+};

@@ -1,0 +1,320 @@
+/*
+ * lib/kpi/import_csv.c - call-record CSV as events.
+ *
+ * One row per contact; the first non-empty line of each input is the header,
+ * and columns are found by the names of a cc_import_csv_map (callcore/
+ * import.h), so any export whose columns can be named works. Fields follow
+ * RFC 4180 on one line: quoted fields may hold the delimiter and "" quotes.
+ *
+ * A row becomes: ARRIVED at start; then BLOCKED; or QUEUED and, at start +
+ * wait, ABANDONED / LEFT, or CONNECTED, ENDED after talk + hold (then
+ * TRANSFERRED when flagged) and AGENT_WRAPUP_END after the wrap-up.
+ * Memory: the header's column positions and one row buffer: O(longest row).
+ */
+#include "import_format.h"
+
+#include "base/mem.h"
+
+#include <string.h>
+
+enum {
+    CC__CSV_CONTACT,
+    CC__CSV_CUSTOMER,
+    CC__CSV_QUEUE,
+    CC__CSV_AGENT,
+    CC__CSV_CHANNEL,
+    CC__CSV_START,
+    CC__CSV_WAIT,
+    CC__CSV_TALK,
+    CC__CSV_HOLD,
+    CC__CSV_WRAP,
+    CC__CSV_OUTCOME,
+    CC__CSV_REASON,
+    CC__CSV_TRANSFERRED,
+    CC__CSV_NCOLS
+};
+
+static const char *const cc__csv_default_names[CC__CSV_NCOLS] = {
+    "contact_id", "customer_id", "queue",   "agent",  "channel", "start",      "wait_s",
+    "talk_s",     "hold_s",      "wrap_s",  "outcome", "reason", "transferred",
+};
+
+#define CC__CSV_MAX_FIELDS 256
+
+typedef struct cc__csv_state {
+    char delim;
+    char *names[CC__CSV_NCOLS]; /* owned */
+    int column[CC__CSV_NCOLS];  /* position in the row, -1 absent */
+    int have_header;
+    char *buf; /* unquoted fields of the current row */
+    size_t cap;
+    cc__span fields[CC__CSV_MAX_FIELDS];
+} cc__csv_state;
+
+static void cc__csv_destroy(void *state)
+{
+    cc__csv_state *s = state;
+    for (int i = 0; i < CC__CSV_NCOLS; i++) cc__free(s->names[i]);
+    cc__free(s->buf);
+}
+
+static cc_status cc__csv_init(cc_import *imp, void *state, const cc_import_options *o)
+{
+    (void)imp;
+    cc__csv_state *s = state;
+    s->delim = o->csv_delimiter ? o->csv_delimiter : ',';
+    if (s->delim == '"' || s->delim == '\n' || s->delim == '\r')
+        return cc__fail(CC_EINVAL, "import csv: the delimiter cannot be a quote or line break");
+    const cc_import_csv_map *m = o->csv_map;
+    const char *given[CC__CSV_NCOLS] = {0};
+    if (m) {
+        given[CC__CSV_CONTACT] = m->contact_id;
+        given[CC__CSV_CUSTOMER] = m->customer_id;
+        given[CC__CSV_QUEUE] = m->queue;
+        given[CC__CSV_AGENT] = m->agent;
+        given[CC__CSV_CHANNEL] = m->channel;
+        given[CC__CSV_START] = m->start;
+        given[CC__CSV_WAIT] = m->wait_s;
+        given[CC__CSV_TALK] = m->talk_s;
+        given[CC__CSV_HOLD] = m->hold_s;
+        given[CC__CSV_WRAP] = m->wrap_s;
+        given[CC__CSV_OUTCOME] = m->outcome;
+        given[CC__CSV_REASON] = m->reason;
+        given[CC__CSV_TRANSFERRED] = m->transferred;
+    }
+    for (int i = 0; i < CC__CSV_NCOLS; i++) {
+        const char *name = given[i] ? given[i] : cc__csv_default_names[i];
+        s->names[i] = cc__strdup(name);
+        if (!s->names[i]) {
+            cc__csv_destroy(s);
+            return cc__fail(CC_ENOMEM, "import csv: out of memory");
+        }
+        if (!*name) {
+            cc__csv_destroy(s);
+            return cc__fail(CC_EINVAL, "import csv: column name %d is empty", i);
+        }
+    }
+    return CC_OK;
+}
+
+static void cc__csv_begin_file(cc_import *imp, void *state)
+{
+    (void)imp;
+    ((cc__csv_state *)state)->have_header = 0;
+}
+
+/* Splits one row into s->fields, unquoting into s->buf. Returns the field
+ * count, or -1 for an unterminated quote / junk after a closing quote, -2
+ * when out of memory, -3 for too many fields. O(len). */
+static int cc__csv_split(cc__csv_state *s, const char *line, size_t len)
+{
+    if (cc__grow((void **)&s->buf, &s->cap, len + 1, 1) != 0) return -2;
+    size_t out = 0, i = 0;
+    int n = 0;
+    for (;;) {
+        if (n == CC__CSV_MAX_FIELDS) return -3;
+        size_t start = out;
+        if (i < len && line[i] == '"') {
+            i++;
+            for (;;) {
+                if (i >= len) return -1;
+                if (line[i] == '"') {
+                    if (i + 1 < len && line[i + 1] == '"') {
+                        s->buf[out++] = '"';
+                        i += 2;
+                        continue;
+                    }
+                    i++;
+                    break;
+                }
+                s->buf[out++] = line[i++];
+            }
+            if (i < len && line[i] != s->delim) return -1;
+        } else {
+            while (i < len && line[i] != s->delim) s->buf[out++] = line[i++];
+        }
+        s->fields[n].p = s->buf + start;
+        s->fields[n].n = out - start;
+        n++;
+        if (i >= len) break;
+        i++; /* the delimiter */
+    }
+    return n;
+}
+
+static void cc__csv_header(cc_import *imp, cc__csv_state *s, int n)
+{
+    for (int c = 0; c < CC__CSV_NCOLS; c++) {
+        s->column[c] = -1;
+        for (int f = 0; f < n; f++)
+            if (cc__span_is_nocase(cc__span_trim(s->fields[f]), s->names[c])) {
+                s->column[c] = f;
+                break;
+            }
+    }
+    if (s->column[CC__CSV_START] < 0) {
+        cc__import_reject(imp, "header has no '%s' column", s->names[CC__CSV_START]);
+        return; /* the next line is tried as the header */
+    }
+    s->have_header = 1;
+    cc__import_skip(imp);
+}
+
+static cc__span cc__csv_get(const cc__csv_state *s, int n, int col)
+{
+    cc__span none = {"", 0};
+    int at = s->column[col];
+    return at >= 0 && at < n ? cc__span_trim(s->fields[at]) : none;
+}
+
+typedef enum cc__csv_outcome {
+    CC__CSV_ANSWERED,
+    CC__CSV_ABANDONED,
+    CC__CSV_BLOCKED,
+    CC__CSV_LEFT
+} cc__csv_outcome;
+
+static int cc__csv_outcome_of(cc__span v, int has_agent, cc__csv_outcome *out)
+{
+    if (v.n == 0) *out = has_agent ? CC__CSV_ANSWERED : CC__CSV_ABANDONED;
+    else if (cc__span_is_nocase(v, "answered") || cc__span_is_nocase(v, "served") ||
+             cc__span_is_nocase(v, "agent"))
+        *out = CC__CSV_ANSWERED;
+    else if (cc__span_is_nocase(v, "abandoned") || cc__span_is_nocase(v, "abandon") ||
+             cc__span_is_nocase(v, "hang"))
+        *out = CC__CSV_ABANDONED;
+    else if (cc__span_is_nocase(v, "blocked")) *out = CC__CSV_BLOCKED;
+    else if (cc__span_is_nocase(v, "left") || cc__span_is_nocase(v, "timeout"))
+        *out = CC__CSV_LEFT;
+    else return -1;
+    return 0;
+}
+
+/* A duration column in seconds (empty = 0) as ms; -1 after rejecting. */
+static int cc__csv_seconds(cc_import *imp, const cc__csv_state *s, int n, int col, int64_t *ms)
+{
+    cc__span v = cc__csv_get(s, n, col);
+    *ms = 0;
+    if (v.n == 0) return 0;
+    if (cc__span_seconds_ms(v, ms) != 0) {
+        cc__import_reject(imp, "column '%s' is not a number of seconds", s->names[col]);
+        return -1;
+    }
+    return 0;
+}
+
+static void cc__csv_row(cc_import *imp, cc__csv_state *s, int n)
+{
+    int64_t start, wait, talk, hold, wrap;
+    if (cc__span_timestamp_ms(cc__csv_get(s, n, CC__CSV_START), &start) != 0) {
+        cc__import_reject(imp, "column '%s' is not a time (epoch seconds or YYYY-MM-DD "
+                               "HH:MM:SS)",
+                          s->names[CC__CSV_START]);
+        return;
+    }
+    if (cc__csv_seconds(imp, s, n, CC__CSV_WAIT, &wait) || cc__csv_seconds(imp, s, n, CC__CSV_TALK, &talk) ||
+        cc__csv_seconds(imp, s, n, CC__CSV_HOLD, &hold) || cc__csv_seconds(imp, s, n, CC__CSV_WRAP, &wrap))
+        return;
+    cc__span chan = cc__csv_get(s, n, CC__CSV_CHANNEL);
+    cc_channel channel = CC_CHANNEL_VOICE;
+    if (chan.n) {
+        char name[16];
+        size_t k = chan.n < sizeof name - 1 ? chan.n : sizeof name - 1;
+        for (size_t i = 0; i < k; i++)
+            name[i] = (char)(chan.p[i] >= 'A' && chan.p[i] <= 'Z' ? chan.p[i] - 'A' + 'a' : chan.p[i]);
+        name[k] = '\0';
+        channel = chan.n < sizeof name ? cc_channel_from_name(name) : CC_CHANNEL_NONE;
+        if (channel == CC_CHANNEL_NONE) {
+            cc__import_reject(imp, "unknown channel '%.*s'", (int)k, chan.p);
+            return;
+        }
+    }
+    cc__span agent_text = cc__csv_get(s, n, CC__CSV_AGENT);
+    cc__csv_outcome outcome;
+    cc__span outcome_text = cc__csv_get(s, n, CC__CSV_OUTCOME);
+    if (cc__csv_outcome_of(outcome_text, agent_text.n != 0, &outcome) != 0) {
+        cc__import_reject(imp, "unknown outcome '%.*s' (answered, abandoned, blocked, left)",
+                          (int)(outcome_text.n > 20 ? 20 : outcome_text.n), outcome_text.p);
+        return;
+    }
+    cc__span cid = cc__csv_get(s, n, CC__CSV_CONTACT), cust = cc__csv_get(s, n, CC__CSV_CUSTOMER);
+    cc__span tr = cc__csv_get(s, n, CC__CSV_TRANSFERRED);
+    int64_t num;
+    cc_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.contact_id = cid.n ? cc__import_text_id(cid) : cc__import_new_contact_id(imp);
+    if (cust.n && !(cc__span_i64(cust, &num) == 0 && num == 0))
+        ev.customer_id = cc__span_i64(cust, &num) == 0 && num > 0 ? (uint64_t)num
+                                                                  : cc__import_text_id(cust);
+    ev.queue = cc__import_string(imp, cc__csv_get(s, n, CC__CSV_QUEUE));
+    ev.reason = cc__import_string(imp, cc__csv_get(s, n, CC__CSV_REASON));
+    const char *agent = cc__import_string(imp, agent_text);
+    ev.channel = channel;
+    ev.time_ms = ev.virtual_start_ms = start;
+    ev.type = CC_EVENT_CONTACT_ARRIVED;
+    cc__import_emit(imp, &ev);
+    if (outcome == CC__CSV_BLOCKED) {
+        ev.type = CC_EVENT_CONTACT_BLOCKED;
+        cc__import_emit(imp, &ev);
+        return;
+    }
+    ev.reason = NULL;
+    ev.type = CC_EVENT_CONTACT_QUEUED;
+    cc__import_emit(imp, &ev);
+    ev.time_ms = start + wait;
+    ev.wait_ms = wait;
+    if (outcome != CC__CSV_ANSWERED) {
+        ev.type = outcome == CC__CSV_ABANDONED ? CC_EVENT_CONTACT_ABANDONED : CC_EVENT_CONTACT_LEFT;
+        ev.reason = outcome == CC__CSV_LEFT ? "left" : NULL;
+        cc__import_emit(imp, &ev);
+        return;
+    }
+    ev.agent = agent;
+    ev.type = CC_EVENT_CONTACT_CONNECTED;
+    cc__import_emit(imp, &ev);
+    ev.time_ms += talk + hold;
+    ev.wait_ms = 0;
+    ev.duration_ms = talk + hold;
+    ev.hold_ms = hold;
+    ev.type = CC_EVENT_CONTACT_ENDED;
+    cc__import_emit(imp, &ev);
+    ev.duration_ms = ev.hold_ms = 0;
+    if (cc__span_is(tr, "1") || cc__span_is_nocase(tr, "true") || cc__span_is_nocase(tr, "yes")) {
+        ev.type = CC_EVENT_CONTACT_TRANSFERRED;
+        cc__import_emit(imp, &ev);
+    }
+    if (wrap > 0 && agent) {
+        ev.type = CC_EVENT_AGENT_WRAPUP_START;
+        cc__import_emit(imp, &ev);
+        ev.time_ms += wrap;
+        ev.duration_ms = wrap;
+        ev.type = CC_EVENT_AGENT_WRAPUP_END;
+        cc__import_emit(imp, &ev);
+    }
+}
+
+static void cc__csv_line(cc_import *imp, void *state, const char *line, size_t len)
+{
+    cc__csv_state *s = state;
+    int n = cc__csv_split(s, line, len);
+    if (n == -2) {
+        cc__import_oom(imp);
+        return;
+    }
+    if (n < 0) {
+        if (n == -3) cc__import_reject(imp, "more than %d fields", CC__CSV_MAX_FIELDS);
+        else cc__import_reject(imp, "unterminated quote or text after a closing quote");
+        return;
+    }
+    if (!s->have_header) cc__csv_header(imp, s, n);
+    else cc__csv_row(imp, s, n);
+}
+
+const cc__import_format cc__import_csv = {
+    .name = "csv",
+    .state_size = sizeof(cc__csv_state),
+    .init = cc__csv_init,
+    .destroy = cc__csv_destroy,
+    .line = cc__csv_line,
+    .begin_file = cc__csv_begin_file,
+};

@@ -1,0 +1,161 @@
+/*
+ * lib/kpi/kpi_state.h - internal: the state of a cc_kpi aggregator, shared by
+ * the aggregation (kpi_aggregator.c) and the report snapshot (kpi_report.c).
+ *
+ * Memory is bounded by groups and intervals, never by events:
+ *   cells      one cc__kpi_sums per active (interval, queue, channel): O(cells)
+ *   agents     one record per agent name: O(agents)
+ *   contacts   one record per open contact (plus closed ones for at most the
+ *              survey grace period; stale open ones are evicted after a day
+ *              without events): O(concurrent contacts)
+ *   customers  one small record per customer whose last contact ended inside
+ *              the repeat window: O(customers in the window)
+ *   reasons    one counter per contact reason: O(reasons)
+ */
+#ifndef CC_KPI_STATE_H
+#define CC_KPI_STATE_H
+
+#include "callcore/kpi.h"
+#include "id_map.h"
+#include "kpi_sums.h"
+#include "name_table.h"
+
+#define CC__NO_CELL UINT32_MAX
+#define CC__NO_INDEX UINT32_MAX
+
+typedef struct cc__kpi_cell {
+    int64_t interval; /* floor(time / interval_ms) */
+    uint32_t queue;   /* queue id, 0 = no queue */
+    uint32_t channel;
+    cc__kpi_sums sums;
+} cc__kpi_cell;
+
+enum {
+    CC__C_QUEUED = 1u << 0,        /* entered a queue */
+    CC__C_ANSWERED_HERE = 1u << 1, /* answered in its current queue */
+    CC__C_ANSWERED = 1u << 2,      /* answered in some queue */
+    CC__C_TRANSFERRED = 1u << 3,
+    CC__C_ON_AGENT = 1u << 4, /* counted in its agent's active contacts */
+    CC__C_CLOSED = 1u << 5,   /* terminal event seen */
+    CC__C_HANDLED = 1u << 6,  /* ended after talking to an agent */
+    CC__C_LIVE = 1u << 7      /* pool slot in use */
+};
+
+typedef struct cc__kpi_contact {
+    uint64_t id, customer;
+    int64_t arrived_ms, connected_ms, last_ms, wait_ms;
+    uint32_t cell, queue, agent, reason;
+    uint32_t flags, cx_moves;
+    cc_event_type outcome;
+    cc_channel channel;
+    double cx, cx_peak;
+} cc__kpi_contact;
+
+typedef struct cc__kpi_customer {
+    uint64_t id;
+    int64_t last_end_ms;
+    uint32_t cell, reason;
+    uint8_t handled, counted, live;
+} cc__kpi_customer;
+
+typedef struct cc__kpi_agent {
+    cc__kpi_sums sums;
+    int64_t state_since_ms, active_since_ms;
+    cc_agent_state state;
+    uint32_t active;  /* contacts connected right now */
+    uint32_t members; /* queue memberships */
+    uint8_t state_known, on_roster, left;
+} cc__kpi_agent;
+
+/* A closed contact waiting out the survey grace period (FIFO by close time). */
+typedef struct cc__kpi_pending {
+    uint64_t contact_id;
+    int64_t due_ms;
+} cc__kpi_pending;
+
+/* A one-entry cache of a name lookup: most events repeat the last name. */
+typedef struct cc__kpi_name_cache {
+    const char *name; /* borrowed from the names table */
+    uint32_t id;
+} cc__kpi_name_cache;
+
+struct cc_kpi {
+    /* settings */
+    int64_t interval_ms, sl_threshold_ms, short_abandon_ms, repeat_window_ms, cx_grace_ms;
+    cc_sl_variant variant;
+    int repeat_same_reason;
+    double pareto_share;
+    cc_kpi_cx_model cx;
+    cc_kpi_cost_model cost;
+    int has_cost;
+    cc_kpi_contact_fn on_contact;
+    void *user_data;
+
+    /* names */
+    cc__names queues, agent_names, reasons;
+    cc__kpi_name_cache queue_cache, agent_cache;
+
+    /* cells: array + open-addressing index (slot = cell index + 1) */
+    cc__kpi_cell *cells;
+    size_t ncells, cells_cap;
+    uint32_t *cell_slots;
+    size_t ncell_slots;
+    uint32_t last_cell;
+
+    /* agents, indexed by agent id - 1 */
+    cc__kpi_agent *agents;
+    size_t nagents, agents_cap;
+
+    /* contacts: pool + free stack + id map */
+    cc__kpi_contact *contacts;
+    size_t ncontacts, contacts_cap; /* ncontacts = pool slots used so far */
+    uint32_t *contact_free;
+    size_t ncontact_free, contact_free_cap;
+    cc__id_map contact_map;
+    size_t contacts_sweep_at; /* sweep stale contacts when live count reaches this */
+
+    /* closed contacts waiting for a survey: ring buffer */
+    cc__kpi_pending *pending;
+    size_t pending_head, pending_len, pending_cap;
+
+    /* customers in the repeat window: pool + free stack + id map */
+    cc__kpi_customer *customers;
+    size_t ncustomers, customers_cap;
+    uint32_t *customer_free;
+    size_t ncustomer_free, customer_free_cap;
+    cc__id_map customer_map;
+    size_t customers_prune_at;
+
+    /* Pareto: contacts per reason id - 1 */
+    uint64_t *reason_counts;
+    size_t nreason_counts, reason_counts_cap;
+
+    /* roster (attrition) */
+    int roster_seen;
+    int64_t roster_first_ms, roster_last_ms;
+    uint64_t headcount, leavers;
+    double headcount_ms; /* integral of headcount over time */
+
+    /* event counters and time span */
+    uint64_t events, events_rejected, events_lost;
+    int64_t first_ms, now_ms;
+};
+
+/* Bucket of agent time for the state an agent was in. */
+static inline int64_t *cc__kpi_state_bucket(cc__kpi_sums *s, cc_agent_state state)
+{
+    switch (state) {
+    case CC_AGENT_READY:
+        return &s->ready_ms;
+    case CC_AGENT_RESERVED:
+    case CC_AGENT_BUSY:
+    case CC_AGENT_WRAPUP:
+        return &s->handling_ms;
+    case CC_AGENT_NOT_READY:
+        return &s->not_ready_ms;
+    default:
+        return NULL;
+    }
+}
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * lib/kpi/kpi_sums.h - internal: the running sums behind every KPI, and the
+ * formulas (KPI.md) that turn sums into figures.
+ *
+ * One cc__kpi_sums exists per (interval, queue, channel) cell and per agent;
+ * queue, channel, interval and total figures are sums of cells, so adding an
+ * event touches O(1) sums and a report is O(cells). Adding two sums is
+ * field-wise (max for the longest wait).
+ */
+#ifndef CC_KPI_SUMS_H
+#define CC_KPI_SUMS_H
+
+#include "callcore/kpi.h"
+
+#include <stdint.h>
+
+typedef struct cc__kpi_sums {
+    uint64_t offered, reoffered; /* reoffered: entered from another queue */
+    uint64_t answered, reanswered, answered_within, reanswered_within;
+    uint64_t abandoned, short_abandoned, abandoned_within;
+    uint64_t blocked, overflowed, left, callbacks;
+    uint64_t handled, transferred, rona;
+    uint64_t arrivals_known, repeat_arrivals; /* arrivals with a known customer */
+    uint64_t fcr_contacts, fcr_repeated;
+    uint64_t frt_count;
+    uint64_t csat_n, csat_top2, nps_n, nps_promoters, nps_detractors, ces_n;
+    uint64_t cx_n;
+    int64_t wait_answered_ms, wait_abandoned_ms, wait_left_ms, longest_wait_ms;
+    int64_t talk_ms, hold_ms, acw_ms, frt_ms;
+    /* agent time by state (agents only; summed into totals) */
+    int64_t ready_ms, handling_ms, not_ready_ms, load_ms;
+    double csat_sum, ces_sum, cx_peak_sum, cx_end_sum;
+} cc__kpi_sums;
+
+/* Settings the formulas need. */
+typedef struct cc__kpi_formula {
+    cc_sl_variant variant;
+    const cc_kpi_cost_model *cost; /* NULL: no cost */
+} cc__kpi_formula;
+
+/* People figures only the whole period knows (totals). */
+typedef struct cc__kpi_people {
+    uint64_t leavers;
+    double mean_headcount; /* NaN when no roster events */
+} cc__kpi_people;
+
+/* dst += src. */
+void cc__kpi_sums_add(cc__kpi_sums *dst, const cc__kpi_sums *src);
+
+/* Fills every figure of `out` from `s`. `across_queues`: s adds up several
+ * queues, so contacts that moved between them count once. `people`: NULL
+ * unless totals. */
+void cc__kpi_figures_compute(const cc__kpi_sums *s, const cc__kpi_formula *fm, int across_queues,
+                             const cc__kpi_people *people, cc_kpi_figures *out);
+
+#endif
