@@ -15,6 +15,8 @@ from .engine import *  # noqa: F401,F403
 from .engine import __all__ as _engine_all
 from .wfm import *  # noqa: F401,F403
 from .wfm import __all__ as _wfm_all
+from .kpi import *  # noqa: F401,F403
+from .kpi import __all__ as _kpi_all
 
 __version__ = capi.cc_version()
 VERSION_HEX = capi.cc_version_hex()
@@ -25,4 +27,4 @@ def strerror(status):
     return capi.cc_strerror(int(status))
 
 
-__all__ = ["capi", "strerror", "VERSION_HEX"] + list(_errors_all) + list(_events_all) + list(_engine_all) + list(_wfm_all)
+__all__ = ["capi", "strerror", "VERSION_HEX"] + list(_errors_all) + list(_events_all) + list(_engine_all) + list(_wfm_all) + list(_kpi_all)

@@ -21,3 +21,14 @@ def collect():
         for _ in range(3):
             gc.collect()
     return run
+
+
+@pytest.fixture(scope="session")
+def engine_available():
+    """Skips engine tests when the routing engine is absent from the build."""
+    import callcore
+    try:
+        callcore.Engine().close()
+    except callcore.Unsupported as e:
+        pytest.skip(f"routing engine not available in this build: {e}")
+    return True

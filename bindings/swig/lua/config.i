@@ -239,6 +239,13 @@ static void cc_lua_release_sink(lua_State *L, const void *object)
 }
 %}
 
+%{
+static int cc_lua_is_table_or_nil(lua_State *L, int idx)
+{
+    return lua_istable(L, idx) || lua_isnil(L, idx);
+}
+%}
+
 %define %cc_free_releases_sink(FREE)
 %exception FREE {
     cc_lua_release_sink(L, (const void *)arg1);
@@ -247,15 +254,18 @@ static void cc_lua_release_sink(lua_State *L, const void *object)
 %enddef
 
 %define %cc_config_in(TYPE, FILL)
-%typemap(in, checkfn="lua_istable") const TYPE *CONFIG_IN (TYPE tmp, cc_sw_arena arena = {{0}, 0}) {
+%typemap(in, checkfn="cc_lua_is_table_or_nil") const TYPE *CONFIG_IN (TYPE tmp, cc_sw_arena arena = {{0}, 0}) {
     cc_sw_obj m = {L, lua_absindex(L, $input)};
-    if (FILL(m, &tmp, &arena) != 0) {
+    if (lua_isnil(L, $input)) {
+        $1 = NULL;
+    } else if (FILL(m, &tmp, &arena) != 0) {
         cc_sw_arena_free(&arena);
         cc_lua_conv_pending = 0;
         lua_pushstring(L, cc_lua_conv_error);
         SWIG_fail;
+    } else {
+        $1 = &tmp;
     }
-    $1 = &tmp;
 }
 %typemap(freearg) const TYPE *CONFIG_IN {
     cc_sw_arena_free(&arena$argnum);

@@ -155,3 +155,27 @@ static int cc_lua_is_fn_or_nil(lua_State *L, int idx)
     lua_getfield(L, $input, "reason"); tmp.reason = lua_tostring(L, -1); lua_pop(L, 1);
     $1 = &tmp;
 }
+
+/* Importer sinks: a Lua function (kept in the sinks table under the
+ * importer), or a cc_kpi, which receives the events in C. */
+%typemap(in, checkfn="cc_lua_is_sink") (cc_event_fn EVENT_SINK_OR_KPI, void *EVENT_SINK_OR_KPI_DATA) {
+    void *kpi = NULL;
+    if (lua_isnil(L, $input)) {
+        $1 = NULL;
+        $2 = NULL;
+    } else if (lua_isuserdata(L, $input) &&
+               SWIG_IsOK(SWIG_ConvertPtr(L, $input, &kpi, $descriptor(cc_kpi *), 0))) {
+        $1 = cc_kpi_sink;
+        $2 = kpi;
+    } else {
+        cc_lua_sink_store(L, (const void *)arg1, $input);
+        $1 = cc_lua_event_sink;
+        $2 = (void *)arg1;
+    }
+}
+%{
+static int cc_lua_is_sink(lua_State *L, int idx)
+{
+    return lua_isfunction(L, idx) || lua_isnil(L, idx) || lua_isuserdata(L, idx);
+}
+%}

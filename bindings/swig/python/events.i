@@ -159,3 +159,21 @@ static int cc_py_event_from_dict(PyObject *d, cc_event *e)
     if (cc_py_event_from_dict($input, &tmp) != 0) SWIG_fail;
     $1 = &tmp;
 }
+
+/* Importer sinks: a Python callable, or a callcore KPI aggregator (a cc_kpi
+ * pointer), which receives the events in C through cc_kpi_sink. */
+%typemap(in) (cc_event_fn EVENT_SINK_OR_KPI, void *EVENT_SINK_OR_KPI_DATA) {
+    void *kpi = NULL;
+    if ($input == Py_None) {
+        $1 = NULL;
+        $2 = NULL;
+    } else if (SWIG_IsOK(SWIG_ConvertPtr($input, &kpi, $descriptor(cc_kpi *), 0))) {
+        $1 = cc_kpi_sink;
+        $2 = kpi;
+    } else if (PyCallable_Check($input)) {
+        $1 = cc_py_event_sink;
+        $2 = (void *)$input;
+    } else {
+        SWIG_exception_fail(SWIG_TypeError, "sink must be callable, a cc_kpi or None");
+    }
+}

@@ -1,0 +1,46 @@
+-- Workforce maths through the Lua module: Erlang B/C/A, staffing, plans.
+local tap = require("tap")
+local cc = require("callcore")
+
+tap.test("Erlang C published example (100 calls / 30 min, AHT 180 s, 14 agents)", function()
+  local a = 100 * 180 / 1800
+  tap.near(cc.cc_erlang_c(14, a), 0.1741319336, 1e-9, "P(wait)")
+  tap.near(cc.cc_erlang_c_service_level(14, a, 20 / 180), 0.88835, 1e-5, "SL")
+  tap.near(cc.cc_erlang_c_asa(14, a) * 180, 7.8359370118, 1e-9, "ASA")
+end)
+
+tap.test("invalid input raises CC_EINVAL with the detail", function()
+  tap.raises("^CC_EINVAL: cc_erlang_c: agents %(5%) must exceed", cc.cc_erlang_c, 5, 10.0)
+  tap.raises("^CC_EINVAL", cc.cc_staffing_agents_for_sl, 10.0, 180, 1.5, 20)
+  tap.ok(cc.cc_erlang_c(14, 10.0) > 0, "a later valid call")
+end)
+
+tap.test("Erlang B and its inverse", function()
+  local b = cc.cc_erlang_b(30, 20.0)
+  tap.near(cc.cc_erlang_b_traffic(30, b), 20.0, 1e-12, "inverse")
+end)
+
+tap.test("Erlang A metrics table", function()
+  local m = cc.cc_erlang_a_eval(14, 10.0, 2.0, 20 / 180)
+  tap.ok(m.p_abandon > 0 and m.p_abandon < m.p_wait, "p_abandon < p_wait")
+  tap.near(m.mean_wait_all, m.p_abandon * 2.0, 1e-12, "mean wait = P(ab) * patience")
+end)
+
+tap.test("staffing one interval and a plan from a table", function()
+  local r = cc.cc_staffing_solve({ target_sl = 0.8, target_s = 20 }, 100, 1800, 180)
+  tap.eq(r.agents, 14, "agents")
+  local plan = cc.cc_sw_staffing_plan({ goal = "service_level", target_sl = 0.8 },
+    { 10, 50, 100, 200, 0 }, nil, 180, 1800)
+  local want = { 3, 8, 14, 24, 0 }
+  for i = 1, #want do tap.eq(plan.agents[i], want[i], "agents[" .. i .. "]") end
+  tap.eq(#plan.service_level, 5, "one service level per interval")
+end)
+
+tap.test("bad plans and options are refused", function()
+  tap.raises("aht_s has 1 entries but calls has 2", cc.cc_sw_staffing_plan, {}, { 1, 2 }, { 3 }, 0, 1800)
+  tap.raises("unknown key 'target_sls'", cc.cc_staffing_solve, { target_sls = 0.8 }, 100, 1800, 180)
+  tap.raises("item 2 is not a number", cc.cc_sw_staffing_plan, {}, { 1, "x" }, nil, 180, 1800)
+  tap.raises("^CC_EINVAL: interval 1", cc.cc_sw_staffing_plan, {}, { 100, -5 }, nil, 180, 1800)
+end)
+
+tap.run()

@@ -1,0 +1,237 @@
+"""The KPI engine: streaming KPIs from events, log importers, reports.
+
+A :class:`KpiAggregator` consumes events (live from an :class:`Engine`, or
+replayed from real logs by :meth:`KpiAggregator.import_files`) and reports
+every KPI named after its formula (service level V1..V6, ASA, AHT, FCR...)::
+
+    with callcore.KpiAggregator(interval_min=30, sl_threshold_s=20) as kpi:
+        stats = kpi.import_files(["january.txt"], format="anonymous-bank")
+        print(kpi.totals.service_level, stats.lines_rejected)
+        report = kpi.report()               # dict: totals, queues, agents, intervals...
+
+Pass ``kpi=aggregator`` to :class:`Engine` to feed it every engine event.
+Importers feed the aggregator in C (no Python round trip per event).
+"""
+
+import enum
+import json
+import math
+import os
+import types
+
+from . import capi
+from .errors import Closed, Error
+from .events import Event
+
+__all__ = ["KpiAggregator", "Importer", "KpiTable", "IMPORT_FORMATS"]
+
+IMPORT_FORMATS = ("queue_log", "csv", "anonymous-bank")
+
+
+class KpiTable(enum.IntEnum):
+    """Tables of :meth:`KpiAggregator.csv`."""
+    QUEUES = capi.CC_KPI_TABLE_QUEUES
+    AGENTS = capi.CC_KPI_TABLE_AGENTS
+    INTERVALS = capi.CC_KPI_TABLE_INTERVALS
+    CHANNELS = capi.CC_KPI_TABLE_CHANNELS
+    PARETO = capi.CC_KPI_TABLE_PARETO
+
+
+def _nan_to_none(d):
+    return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in d.items()}
+
+
+class Importer:
+    """A log importer (``cc_import``) for one format: "queue_log", "csv"
+    (with ``csv_map={field: column}`` and ``csv_delimiter``) or
+    "anonymous-bank". Events go to a :class:`KpiAggregator` (in C) or to any
+    Python callable (as :class:`Event` objects)."""
+
+    def __init__(self, format, *, csv_map=None, csv_delimiter=None, max_errors=0):  # noqa: A002
+        opts = {"format": format, "max_errors": max_errors}
+        if csv_map is not None:
+            opts["csv_map"] = dict(csv_map)
+        if csv_delimiter is not None:
+            opts["csv_delimiter"] = csv_delimiter
+        self._ptr = None
+        self._pending = None
+        self._ptr = capi.cc_import_new(opts)
+
+    def _sink(self, target):
+        if isinstance(target, KpiAggregator):
+            return target._handle()
+        if callable(target):
+            def deliver(raw):
+                try:
+                    target(Event.from_dict(raw))
+                except BaseException as exc:  # noqa: BLE001 - re-raised after the C call
+                    if self._pending is None:
+                        self._pending = exc
+            return deliver
+        raise TypeError("target must be a KpiAggregator or a callable")
+
+    def _call(self, fn, *args):
+        if self._ptr is None:
+            raise Closed(capi.CC_ECLOSED, "importer is closed")
+        fn(self._ptr, *args)
+        exc, self._pending = self._pending, None
+        if exc is not None:
+            raise exc
+
+    def import_file(self, path, target):
+        """Reads a whole file, sending its events to ``target``."""
+        self._call(capi.cc_import_file, os.fspath(path), self._sink(target))
+
+    def feed(self, name, data, target):
+        """Imports bytes (or str) labelled ``name`` as one input."""
+        sink = self._sink(target)
+        if isinstance(data, str):
+            data = data.encode()
+        self._call(capi.cc_import_begin_file, name, sink)
+        self._call(capi.cc_import_feed, data, sink)
+        self._call(capi.cc_import_end_file, sink)
+
+    def finish(self, target):
+        """Ends the import (formats that sort across files send events now)."""
+        self._call(capi.cc_import_finish, self._sink(target))
+
+    @property
+    def stats(self):
+        """Counters: files, lines_read, lines_rejected, lines_skipped, events,
+        first_error ("file:line: message", when any)."""
+        if self._ptr is None:
+            raise Closed(capi.CC_ECLOSED, "importer is closed")
+        d = capi.cc_sw_import_stats(self._ptr)
+        d.setdefault("first_error", None)
+        return types.SimpleNamespace(**d)
+
+    def close(self):
+        """Frees the importer. Idempotent."""
+        ptr, self._ptr = self._ptr, None
+        if ptr is not None:
+            capi.cc_import_free(ptr)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        if getattr(self, "_ptr", None) is not None:
+            capi.cc_import_free(self._ptr)
+            self._ptr = None
+
+
+class KpiAggregator:
+    """A streaming KPI aggregator (``cc_kpi``).
+
+    Options (all optional): ``interval_min`` (report interval, default 30),
+    ``sl_threshold_s`` (T, default 20), ``sl_variant`` ("V1".."V6", default
+    "V2"), ``short_abandon_s`` (S, default 5), ``repeat_window_h`` (default
+    168), ``repeat_same_reason``, ``pareto_share`` (default 0.8),
+    ``cx`` (customer-experience weights), ``cost`` ({agent_hourly,
+    telco_per_min, fixed}). The aggregator is callable, so it can be used as
+    any event sink: ``engine.subscribe(kpi)``.
+    """
+
+    def __init__(self, *, interval_min=None, sl_threshold_s=None, sl_variant=None,
+                 short_abandon_s=None, repeat_window_h=None, repeat_same_reason=False,
+                 pareto_share=None, cx=None, cost=None):
+        opts = {"repeat_same_reason": int(bool(repeat_same_reason))}
+        if interval_min is not None:
+            opts["interval_ms"] = int(interval_min * 60_000)
+        if sl_threshold_s is not None:
+            opts["sl_threshold_ms"] = int(sl_threshold_s * 1000)
+        if sl_variant is not None:
+            opts["sl_variant"] = sl_variant if isinstance(sl_variant, str) else int(sl_variant)
+        if short_abandon_s is not None:
+            opts["short_abandon_ms"] = int(short_abandon_s * 1000)
+        if repeat_window_h is not None:
+            opts["repeat_window_ms"] = int(repeat_window_h * 3_600_000)
+        if pareto_share is not None:
+            opts["pareto_share"] = float(pareto_share)
+        if cx is not None:
+            opts["cx"] = dict(cx)
+        if cost is not None:
+            opts["cost"] = dict(cost)
+        self._ptr = None
+        self._ptr = capi.cc_kpi_new(opts)
+
+    def _handle(self):
+        if self._ptr is None:
+            raise Closed(capi.CC_ECLOSED, "KPI aggregator is closed")
+        return self._ptr
+
+    # -- feeding ----------------------------------------------------------
+    def add(self, event):
+        """Adds one :class:`Event` (or a dict of its fields). An event that
+        makes no sense raises InvalidArgument and is counted as rejected."""
+        raw = event.to_dict() if isinstance(event, Event) else event
+        capi.cc_kpi_add(self._handle(), raw)
+
+    __call__ = add
+
+    def _add_raw(self, raw):
+        """Engine path: a raw event dict; failures are counted by the report
+        (like cc_kpi_sink), not raised in the middle of a routing step."""
+        try:
+            capi.cc_kpi_add(self._handle(), raw)
+        except Error:
+            pass
+
+    def import_files(self, paths, format, **importer_options):  # noqa: A002
+        """Imports log files of one format into this aggregator (in C) and
+        returns the importer's counters (see :attr:`Importer.stats`)."""
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
+        with Importer(format, **importer_options) as imp:
+            for p in paths:
+                imp.import_file(p, self)
+            imp.finish(self)
+            return imp.stats
+
+    def flush(self):
+        """Ends the period: finishes contact lines waiting for a survey."""
+        capi.cc_kpi_flush(self._handle())
+
+    # -- reports ----------------------------------------------------------
+    def report(self, full=True):
+        """A fresh report as a dict (parsed from the library's JSON): keys
+        totals, queues, agents, intervals, and with ``full`` also channels,
+        interval_queues, pareto, settings, events. Undefined figures are None."""
+        flags = capi.CC_KPI_JSON_FULL if full else 0
+        return json.loads(capi.cc_sw_kpi_json(self._handle(), None, flags))
+
+    def json(self, pretty=False, full=False):
+        """The report as JSON text (doubles with 17 significant digits)."""
+        flags = (capi.CC_KPI_JSON_PRETTY if pretty else 0) | (capi.CC_KPI_JSON_FULL if full else 0)
+        return capi.cc_sw_kpi_json(self._handle(), None, flags)
+
+    def csv(self, table=KpiTable.QUEUES):
+        """One table of the report as CSV text (:class:`KpiTable`)."""
+        return capi.cc_sw_kpi_csv(self._handle(), int(table))
+
+    @property
+    def totals(self):
+        """The totals' main figures as a namespace (None where undefined)."""
+        return types.SimpleNamespace(**_nan_to_none(capi.cc_sw_kpi_totals(self._handle())))
+
+    # -- lifetime ---------------------------------------------------------
+    def close(self):
+        """Frees the aggregator. Idempotent."""
+        ptr, self._ptr = self._ptr, None
+        if ptr is not None:
+            capi.cc_kpi_free(ptr)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        if getattr(self, "_ptr", None) is not None:
+            capi.cc_kpi_free(self._ptr)
+            self._ptr = None
+

@@ -1,0 +1,212 @@
+"""The routing engine through Python: classes, events, errors, lifetimes."""
+import gc
+import weakref
+
+import pytest
+
+import callcore
+from callcore import AgentState, Channel, ContactState, EventType
+
+pytestmark = pytest.mark.usefixtures("engine_available")
+
+
+def make_engine(**options):
+    events = []
+    eng = callcore.Engine(event_sink=events.append, seed=7, **options)
+    eng.add_queue("sales", strategy="longest-idle", wrapup_ms=5_000, sl_threshold_ms=20_000)
+    eng.add_agent("ann", queues=["sales"], skills={"french": 5}, now_ms=0)
+    return eng, events
+
+
+def test_a_call_from_arrival_to_wrapup():
+    eng, events = make_engine()
+    with eng:
+        ann = eng.agent("ann")
+        ann.login(now_ms=0)
+        assert ann.state is AgentState.READY
+        call = eng.add_contact(1, "sales", customer_id=42, now_ms=1_000)
+        st = call.status
+        assert st.state is ContactState.OFFERED and st.agent == "ann"
+        assert st.channel is Channel.VOICE
+        call.accept(ann, now_ms=3_000)
+        call.end("resolved", now_ms=60_000)
+        assert ann.state is AgentState.WRAPUP
+        assert eng.next_deadline == 65_000
+        eng.advance(70_000)
+        assert ann.state is AgentState.READY
+        assert eng.queue("sales").status.answered == 1
+    types = [e.type for e in events]
+    for t in (EventType.CONTACT_ARRIVED, EventType.CONTACT_OFFERED,
+              EventType.CONTACT_CONNECTED, EventType.CONTACT_ENDED,
+              EventType.AGENT_WRAPUP_END):
+        assert t in types
+    connected = next(e for e in events if e.type is EventType.CONTACT_CONNECTED)
+    assert (connected.contact_id, connected.agent, connected.wait_ms) == (1, "ann", 2_000)
+    ended = next(e for e in events if e.type is EventType.CONTACT_ENDED)
+    assert ended.reason == "resolved" and ended.terminal
+    assert [e.seq for e in events] == sorted(e.seq for e in events)
+    assert eng.closed
+
+
+def test_failures_raise_typed_exceptions_with_detail_and_change_nothing():
+    eng, events = make_engine()
+    before = len(events)
+    with pytest.raises(callcore.AlreadyExists) as info:
+        eng.add_queue("sales")
+    assert "sales" in info.value.detail and info.value.name == "CC_EEXIST"
+    with pytest.raises(callcore.NotFound):
+        eng.agent("bob")
+    with pytest.raises(callcore.InvalidState):
+        eng.agent("ann").logout(now_ms=0)  # logged out already
+    with pytest.raises(TypeError, match="unknown key 'ring_timeout'"):
+        eng.add_queue("x", ring_timeout=5)
+    with pytest.raises(TypeError, match="unknown strategy 'fastest'"):
+        eng.add_queue("x", strategy="fastest")
+    with pytest.raises(callcore.InvalidArgument):
+        eng.advance(-10**12)  # time went backwards
+    assert [q.name for q in eng.queues()] == ["sales"]
+    assert len(events) == before
+    eng.close()
+    with pytest.raises(callcore.Closed):
+        eng.add_queue("late")
+
+
+def test_sink_exceptions_propagate_after_the_engine_step():
+    def sink(ev):
+        if ev.type is EventType.AGENT_LOGIN:
+            raise RuntimeError(f"sink refused {ev.agent}")
+
+    eng = callcore.Engine(event_sink=sink)
+    eng.add_queue("q")
+    eng.add_agent("bob", queues=["q"], now_ms=0)
+    with pytest.raises(RuntimeError, match="sink refused bob"):
+        eng.agent("bob").login(now_ms=0)
+    assert eng.agent("bob").state is AgentState.READY  # the step itself completed
+    eng.close()
+
+
+def test_several_subscribers_see_the_same_stream():
+    eng, first = make_engine()
+    second = []
+    eng.subscribe(second.append)
+    eng.agent("ann").login(now_ms=0)
+    assert [e.seq for e in first[-len(second):]] == [e.seq for e in second]
+    eng.unsubscribe(second.append)
+    eng.close()
+
+
+class RecordingBackend(callcore.Backend):
+    """A switch adapter written in Python: records media commands."""
+
+    def __init__(self):
+        self.calls = []
+        self.engine = None
+        self.closed = False
+
+    def open(self, engine, channel):
+        self.engine = engine  # a reference back: a cycle the GC must break
+        self.calls.append(("open", channel))
+
+    def close(self):
+        self.closed = True
+
+    def offer(self, offer, now_ms):
+        self.calls.append(("offer", offer.contact_id, offer.agent, offer.queue, now_ms))
+
+    def bridge(self, contact_id, agent, now_ms):
+        self.calls.append(("bridge", contact_id, agent))
+
+    def announce(self, contact_id, position, ewt_ms, now_ms):
+        self.calls.append(("announce", contact_id, position))
+
+    def hangup(self, contact_id, reason, now_ms):
+        self.calls.append(("hangup", contact_id, reason))
+
+
+def test_a_python_media_backend_receives_the_vtable_calls():
+    eng, _ = make_engine()
+    backend = eng.bind_backend(Channel.VOICE, RecordingBackend())
+    assert backend.calls == [("open", Channel.VOICE)]
+    eng.agent("ann").login(now_ms=0)
+    call = eng.add_contact(9, "sales", now_ms=100)
+    call.accept("ann", now_ms=200)
+    call.end(now_ms=300)
+    kinds = [c[0] for c in backend.calls]
+    assert ("offer", 9, "ann", "sales", 100) in backend.calls
+    assert ("bridge", 9, "ann") in backend.calls
+    assert kinds.index("offer") < kinds.index("bridge") < kinds.index("hangup")
+    eng.close()
+    assert backend.closed
+
+
+def test_a_failing_backend_offer_is_a_reject_and_reraises():
+    class Refusing(callcore.Backend):
+        def offer(self, offer, now_ms):
+            raise ConnectionError("phone unreachable")
+
+    eng, events = make_engine()
+    eng.bind_backend(Channel.VOICE, Refusing())
+    eng.agent("ann").login(now_ms=0)
+    with pytest.raises(ConnectionError, match="phone unreachable"):
+        eng.add_contact(3, "sales", now_ms=10)
+    assert EventType.CONTACT_REJECTED in [e.type for e in events]
+    assert eng.contact(3).status.state is ContactState.WAITING
+    eng.close()
+
+
+def test_backends_must_not_reenter_the_engine():
+    class Reentrant(callcore.Backend):
+        def offer(self, offer, now_ms):
+            self.engine.contact(offer.contact_id).accept(offer.agent, now_ms)
+
+        def open(self, engine, channel):
+            self.engine = engine
+
+    eng, _ = make_engine()
+    eng.bind_backend(Channel.VOICE, Reentrant())
+    eng.agent("ann").login(now_ms=0)
+    with pytest.raises(callcore.Busy):
+        eng.add_contact(4, "sales", now_ms=10)
+    eng.close()
+
+
+def test_children_keep_their_engine_alive(collect):
+    queue = callcore.Engine().add_queue("solo")  # no other reference to the engine
+    agent = queue.engine.add_agent("zoe", queues=["solo"], now_ms=0)
+    collect()
+    assert queue.status.members == 1
+    ref = weakref.ref(queue.engine)
+    del queue
+    collect()
+    assert ref() is not None  # the agent still holds it
+    assert agent.state is AgentState.LOGGED_OUT
+    del agent
+    collect()
+    assert ref() is None  # and then it is gone
+
+
+def test_an_engine_backend_cycle_is_collected(collect):
+    eng = callcore.Engine()
+    backend = eng.bind_backend(Channel.CHAT, RecordingBackend())
+    ref = weakref.ref(eng)
+    del eng
+    collect()
+    assert ref() is None
+    assert backend.closed  # freeing the engine closed its backend
+
+
+def test_queries_positions_and_snapshots():
+    eng, _ = make_engine()
+    eng.add_contact(5, "sales", now_ms=10)
+    eng.add_contact(6, "sales", channel=Channel.VOICE, priority=0, now_ms=20)
+    assert eng.contact(6).position == (2, -1)  # nobody staffed: EWT unknown
+    assert [c.id for c in eng.contacts()] == [5, 6]
+    blob = eng.snapshot()
+    assert isinstance(blob, bytes) and blob
+    with callcore.Engine() as copy:
+        copy.restore(blob)
+        assert copy.contact(6).position == eng.contact(6).position
+        assert [a.name for a in copy.agents()] == ["ann"]
+    eng.contact(5).abandon(now_ms=30)
+    assert not eng.contact(6).alive or eng.contact(6).position[0] == 1
+    eng.close()

@@ -1,0 +1,156 @@
+"""The KPI engine through Python: events in, KPIs out; log importers."""
+import csv
+import io
+import os
+
+import pytest
+
+import callcore
+from callcore import Channel, Event, EventType
+
+
+def queued_call(kpi, cid, t0, wait_s, answered, queue="sales", agent="ann"):
+    """Feeds the events of one voice call that waited wait_s seconds."""
+    base = dict(contact_id=cid, customer_id=cid, channel=Channel.VOICE, queue=queue)
+    kpi.add(Event(type=EventType.CONTACT_ARRIVED, time_ms=t0, **base))
+    kpi.add(Event(type=EventType.CONTACT_QUEUED, time_ms=t0, virtual_start_ms=t0, **base))
+    t1 = t0 + wait_s * 1000
+    if answered:
+        kpi.add(Event(type=EventType.CONTACT_CONNECTED, time_ms=t1, agent=agent,
+                      wait_ms=wait_s * 1000, **base))
+        kpi.add(Event(type=EventType.CONTACT_ENDED, time_ms=t1 + 120_000, agent=agent,
+                      duration_ms=120_000, **base))
+    else:
+        kpi.add(Event(type=EventType.CONTACT_ABANDONED, time_ms=t1, wait_ms=wait_s * 1000,
+                      **base))
+
+
+def test_service_level_variants_from_hand_made_events():
+    # 2 answered within 20 s, 1 answered late, 1 abandon within 20 s (not short),
+    # 1 short abandon (3 s): Ans=3, AnsT=2, Ab=2, AbT=2, AbS=1.
+    with callcore.KpiAggregator(sl_threshold_s=20, short_abandon_s=5) as kpi:
+        queued_call(kpi, 1, 0, 10, True)
+        queued_call(kpi, 2, 1000, 15, True)
+        queued_call(kpi, 3, 2000, 60, True)
+        queued_call(kpi, 4, 3000, 12, False)
+        queued_call(kpi, 5, 4000, 3, False)
+        t = kpi.totals
+        assert (t.offered, t.answered, t.abandoned, t.short_abandoned) == (5, 3, 2, 1)
+        assert t.service_level == pytest.approx(2 / 5)  # V2: AnsT / (Ans + Ab)
+        assert t.asa_s == pytest.approx((10 + 15 + 60) / 3)
+        assert t.aht_s == pytest.approx(120)
+        assert t.occupancy is None  # undefined without agent states: None, not NaN
+        sl = kpi.report()["totals"]
+        assert sl["service_level"] == pytest.approx(0.4)
+    with callcore.KpiAggregator(sl_threshold_s=20, sl_variant="V1") as v1:
+        for i, (w, a) in enumerate([(10, True), (15, True), (60, True), (12, False)]):
+            queued_call(v1, i + 1, i * 1000, w, a)
+        assert v1.totals.service_level == pytest.approx(2 / 3)  # AnsT / Ans
+
+
+def test_reports_as_dicts_json_and_csv():
+    kpi = callcore.KpiAggregator(interval_min=15)
+    queued_call(kpi, 1, 0, 10, True, queue="sales")
+    queued_call(kpi, 2, 0, 30, True, queue="support", agent="bob")
+    rep = kpi.report()
+    assert [q["queue"] for q in rep["queues"]] == ["sales", "support"]
+    assert rep["settings"]["interval_ms"] == 15 * 60_000
+    assert '"totals"' in kpi.json()
+    rows = list(csv.DictReader(io.StringIO(kpi.csv(callcore.KpiTable.QUEUES))))
+    assert [r["queue"] for r in rows][:2] == ["sales", "support"]
+    assert rows[0]["answered"] == "1"
+    kpi.close()
+    with pytest.raises(callcore.Closed):
+        kpi.totals  # noqa: B018
+
+
+def test_bad_events_and_options_are_refused():
+    with callcore.KpiAggregator() as kpi:
+        with pytest.raises(callcore.InvalidArgument):
+            kpi.add({"type": 999, "time_ms": 0})
+        assert kpi.report()["events"]["rejected"] == 1
+    with pytest.raises(TypeError, match="unknown service-level variant 'V9'"):
+        callcore.KpiAggregator(sl_variant="V9")
+    with pytest.raises(callcore.InvalidArgument):
+        callcore.KpiAggregator(interval_min=0.5)  # intervals are at least a minute
+    with pytest.raises(TypeError, match="cx: unknown key 'mood'"):
+        callcore.KpiAggregator(cx={"mood": 1.0})
+
+
+QUEUE_LOG = """\
+1000|1.1|sales|NONE|ENTERQUEUE||5551234|1
+1008|1.1|sales|Agent/ann|CONNECT|8|1.1.1|2
+1130|1.1|sales|Agent/ann|COMPLETECALLER|8|122|1
+1010|2.1|sales|NONE|ENTERQUEUE||5559876|1
+1050|2.1|sales|NONE|ABANDON|1|1|40
+this line is not a queue_log line
+"""
+
+
+def test_queue_log_import_from_bytes_and_events_to_python():
+    with callcore.KpiAggregator() as kpi, callcore.Importer("queue_log") as imp:
+        seen = []
+        imp.feed("inline.log", QUEUE_LOG, seen.append)
+        assert any(e.type is EventType.CONTACT_CONNECTED for e in seen)
+        assert all(e.flags & callcore.EVENT_F_IMPORTED for e in seen)
+        for e in seen:
+            kpi.add(e)
+        t = kpi.totals
+        assert (t.offered, t.answered, t.abandoned) == (2, 1, 1)
+        st = imp.stats
+        assert st.lines_rejected == 1 and st.first_error.startswith("inline.log:6:")
+
+
+def test_importer_errors():
+    with pytest.raises(callcore.InvalidArgument):
+        callcore.Importer("syslog")
+    with callcore.KpiAggregator() as kpi:
+        with pytest.raises(callcore.IOError_):
+            kpi.import_files("/nonexistent/queue_log", format="queue_log")
+    with callcore.Importer("queue_log") as imp:
+        def boom(ev):
+            raise KeyError("sink failed")
+        with pytest.raises(KeyError):
+            imp.feed("x", QUEUE_LOG, boom)
+
+
+def independent_bank_counts(path):
+    """Offered / answered / abandoned of an Anonymous Bank month, computed
+    straight from the raw file (not through libcallcore)."""
+    off = ans = ab = 0
+    with open(path) as f:
+        next(f)
+        for line in f:
+            fields = line.split()
+            if len(fields) != 17 or fields[12] == "PHANTOM":
+                continue
+            if fields[12] == "AGENT":
+                off, ans = off + 1, ans + 1
+            elif fields[12] == "HANG" and fields[9] != "0:00:00":
+                off, ab = off + 1, ab + 1
+    return off, ans, ab
+
+
+def test_anonymous_bank_month_matches_an_independent_count(data_dir):
+    path = os.path.join(data_dir, "anonymous-bank", "january.txt")
+    with callcore.KpiAggregator(interval_min=60) as kpi:
+        stats = kpi.import_files([path], format="anonymous-bank")
+        assert stats.lines_rejected == 0 and stats.events > 0
+        t = kpi.totals
+        assert (t.offered, t.answered, t.abandoned) == independent_bank_counts(path)
+        rep = kpi.report()
+        assert sum(q["offered"] for q in rep["queues"]) == t.offered
+
+
+def test_engine_events_feed_an_aggregator(engine_available):
+    with callcore.KpiAggregator() as kpi, callcore.Engine(kpi=kpi) as eng:
+        eng.add_queue("sales")
+        ann = eng.add_agent("ann", queues=["sales"], now_ms=0)
+        ann.login(now_ms=0)
+        c = eng.add_contact(1, "sales", now_ms=1_000)
+        c.accept(ann, now_ms=4_000)
+        c.end(now_ms=64_000)
+        eng.add_contact(2, "sales", now_ms=5_000).abandon(now_ms=9_000)
+        t = kpi.totals
+        assert (t.offered, t.answered, t.abandoned) == (2, 1, 1)
+        assert t.asa_s == pytest.approx(3.0)
