@@ -161,6 +161,49 @@ cc_engine *cc_sim_engine(cc_sim *self);
 /* Frees a run (engine, aggregator, everything). NULL is a no-op. */
 void cc_sim_free(cc_sim *self);
 
+/* ---- checking a staffing plan by simulation ------------------------------ */
+
+/*
+ * One interval's staffing, simulated as a steady state: `agents` on one
+ * queue, Poisson arrivals, exponential handle times and (patience_s > 0)
+ * exponential patience, run `replications` times for `hours` each with seeds
+ * seed, seed + 1, ... The figures are means over the replications with the
+ * half-width of their 95% confidence interval (Student t), so a plan can be
+ * compared with its Erlang C / Erlang A prediction.
+ */
+typedef struct cc_sim_check {
+    uint32_t version;      /* CC_SIM_CHECK_VERSION */
+    int64_t agents;        /* >= 1 */
+    double calls_per_hour; /* > 0 */
+    double aht_s;          /* > 0 */
+    double patience_s;     /* 0 = nobody abandons (Erlang C) */
+    double sl_threshold_s; /* 0 = 20 */
+    double hours;          /* per replication; 0 = 100 */
+    int32_t replications;  /* >= 2; 0 = 5 */
+    uint64_t seed;         /* first seed; 0 = 1 */
+} cc_sim_check;
+
+#define CC_SIM_CHECK_VERSION 1u
+#define CC_SIM_CHECK_INIT {CC_SIM_CHECK_VERSION, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0, 0u}
+
+typedef struct cc_sim_check_result {
+    double service_level, service_level_ci; /* answered within T over answered +
+                                               abandoned (KPI.md V2) */
+    double asa_s, asa_s_ci;                 /* mean wait of answered contacts */
+    double abandon_rate, abandon_rate_ci;   /* abandoned / offered */
+    double occupancy, occupancy_ci;         /* busy share of logged-in agent time */
+    uint64_t contacts;                      /* arrivals over all replications */
+    int32_t replications;
+} cc_sim_check_result;
+
+/*
+ * Runs the replications. `check` borrowed for the call; *out written.
+ * Returns CC_OK, CC_EINVAL (out of range: detail names the field),
+ * CC_EVERSION, CC_ENOMEM, or an engine failure. O(replications x contacts
+ * x log(agents)).
+ */
+cc_status cc_sim_check_staffing(cc_sim_check_result *out, const cc_sim_check *check);
+
 #ifdef __cplusplus
 }
 #endif
