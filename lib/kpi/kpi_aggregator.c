@@ -610,6 +610,7 @@ static cc__kpi_contact *cc__kpi_queued_contact(cc_kpi *k, cc__kpi_ctx *x)
         x->oom = 1;
         return NULL;
     }
+    if (c->flags & CC__C_CLOSED) return NULL; /* a second terminal event: ignored */
     uint32_t q = x->queue ? x->queue : c->queue;
     if ((!(c->flags & CC__C_QUEUED) || q != c->queue) &&
         cc__kpi_contact_enqueue(k, c, ev->time_ms - ev->wait_ms, q) != 0) {
@@ -760,7 +761,7 @@ static void cc__kpi_on_abandoned(cc_kpi *k, cc__kpi_ctx *x)
 {
     const cc_event *ev = x->ev;
     cc__kpi_contact *c = cc__kpi_queued_contact(k, x);
-    if (!c || (c->flags & CC__C_CLOSED)) return;
+    if (!c) return;
     cc__kpi_sums *s = &k->cells[c->cell].sums;
     s->abandoned++;
     s->abandoned_within += (uint64_t)(ev->wait_ms <= k->sl_threshold_ms);
@@ -779,7 +780,7 @@ static void cc__kpi_on_left(cc_kpi *k, cc__kpi_ctx *x)
 {
     const cc_event *ev = x->ev;
     cc__kpi_contact *c = cc__kpi_queued_contact(k, x);
-    if (!c || (c->flags & CC__C_CLOSED)) return;
+    if (!c) return;
     cc__kpi_sums *s = &k->cells[c->cell].sums;
     s->left++;
     s->wait_left_ms += ev->wait_ms;

@@ -1,0 +1,494 @@
+/*
+ * tests/unit/test_import.c - the importers: Asterisk queue_log (every listed
+ * event), call-record CSV with a column mapping, the Anonymous Bank format
+ * with the quirks of its README; malformed lines counted with line numbers;
+ * any chunking gives the same events; allocation failures are clean.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "callcore/callcore.h"
+#include "support/alloc_fail.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define S(x) ((int64_t)(x) * 1000)
+
+/* ---- an event recorder ----------------------------------------------------- */
+
+#define MAX_SEEN 256
+
+typedef struct seen_event {
+    cc_event ev;
+    char queue[32], agent[32], target[32], reason[32];
+} seen_event;
+
+typedef struct recorder {
+    int n;
+    seen_event e[MAX_SEEN];
+} recorder;
+
+static void copy_str(char *dst, const char *src)
+{
+    snprintf(dst, 32, "%s", src ? src : "");
+}
+
+static void record(const cc_event *ev, void *user_data)
+{
+    recorder *r = user_data;
+    if (r->n >= MAX_SEEN) return;
+    seen_event *s = &r->e[r->n++];
+    s->ev = *ev;
+    copy_str(s->queue, ev->queue);
+    copy_str(s->agent, ev->agent);
+    copy_str(s->target, ev->target_agent);
+    copy_str(s->reason, ev->reason);
+}
+
+static cc_import *importer(const char *format)
+{
+    cc_import_options o = CC_IMPORT_OPTIONS_INIT;
+    o.format = format;
+    cc_import *imp = NULL;
+    assert_int_equal(cc_import_new(&imp, &o), CC_OK);
+    return imp;
+}
+
+/* Feeds text in chunks of `chunk` bytes (0: all at once) as one input. */
+static void feed(cc_import *imp, const char *name, const char *text, size_t chunk,
+                 cc_event_fn sink, void *ud)
+{
+    size_t len = strlen(text);
+    if (!chunk) chunk = len ? len : 1;
+    assert_int_equal(cc_import_begin_file(imp, name, sink, ud), CC_OK);
+    for (size_t at = 0; at < len; at += chunk)
+        assert_int_equal(cc_import_feed(imp, text + at, len - at < chunk ? len - at : chunk,
+                                        sink, ud),
+                         CC_OK);
+    assert_int_equal(cc_import_finish(imp, sink, ud), CC_OK);
+}
+
+static int count_type(const recorder *r, cc_event_type t)
+{
+    int n = 0;
+    for (int i = 0; i < r->n; i++) n += r->e[i].ev.type == t;
+    return n;
+}
+
+static const seen_event *find_type(const recorder *r, cc_event_type t, int nth)
+{
+    for (int i = 0; i < r->n; i++)
+        if (r->e[i].ev.type == t && nth-- == 0) return &r->e[i];
+    fail_msg("no %s #%d", cc_event_type_name(t), nth);
+    return NULL;
+}
+
+/* ---- queue_log ------------------------------------------------------------- */
+
+static const char queue_log[] =
+    "1700000000|NONE|NONE|NONE|QUEUESTART|\n"
+    "1700000000|NONE|sales|Agent/100|ADDMEMBER|\n"
+    "1700000000|NONE|NONE|Agent/200|AGENTLOGIN|SIP/200\n"
+    "1700000010|c1.1|sales|NONE|ENTERQUEUE||5551234|1\n"
+    "1700000012|c1.1|sales|Agent/100|RINGNOANSWER|15000\n"
+    "1700000030|c1.1|sales|Agent/200|CONNECT|20|b1|3\n"
+    "1700000130|c1.1|sales|Agent/200|COMPLETECALLER|20|100|1\n"
+    "1700000040|c2.1|sales|NONE|ENTERQUEUE||5559999|1\n"
+    "1700000045|c2.1|sales|NONE|ABANDON|1|1|5\n"
+    "1700000050|c3.1|sales|NONE|ENTERQUEUE||anonymous|1\n"
+    "1700000110|c3.1|sales|NONE|EXITWITHTIMEOUT|1|1|60\n"
+    "1700000060|c4.1|sales|NONE|ENTERQUEUE||5551234|1\n"
+    "1700000061|c4.1|sales|NONE|EXITEMPTY|1|1|1\n"
+    "1700000070|c5.1|sales|NONE|ENTERQUEUE||5551111|1\n"
+    "1700000072|c5.1|sales|NONE|EXITWITHKEY|5|1|1|2\n"
+    "1700000200|c6.1|sales|NONE|ENTERQUEUE||5552222|1\n"
+    "1700000205|c6.1|sales|Agent/100|CONNECT|5|b2|1\n"
+    "1700000265|c6.1|sales|Agent/100|BLINDTRANSFER|600|default|5|60|1\n"
+    "1700000300|c7.1|sales|NONE|ENTERQUEUE||5553333|1\n"
+    "1700000301|c7.1|sales|Agent/100|CONNECT|1|b3|1\n"
+    "1700000331|c7.1|sales|Agent/100|ATTENDEDTRANSFER|BRIDGE|b9|1|30|1\n"
+    "1700000400|c8.1|sales|NONE|ENTERQUEUE||5554444|1\n"
+    "1700000402|c8.1|sales|Agent/100|CONNECT|2|b4|1\n"
+    "1700000462|c8.1|sales|Agent/100|TRANSFER|700|default|2|60|1\n"
+    "1700000500|c9.1|sales|NONE|ENTERQUEUE||5555555|1\n"
+    "1700000503|c9.1|sales|Agent/200|CONNECT|3|b5|1\n"
+    "1700000563|c9.1|sales|Agent/200|COMPLETEAGENT|3|60|1\n"
+    "1700000600|NONE|NONE|Agent/200|PAUSE|lunch\n"
+    "1700000900|NONE|NONE|Agent/200|UNPAUSE|\n"
+    "1700001000|NONE|sales|Agent/100|REMOVEMEMBER|\n"
+    "1700001200|NONE|NONE|Agent/200|AGENTLOGOFF|SIP/200|1200\n";
+
+static void queue_log_every_event(void **state)
+{
+    (void)state;
+    recorder *r = calloc(1, sizeof *r);
+    cc_import *imp = importer("queue_log");
+    feed(imp, "queue_log", queue_log, 0, record, r);
+    const cc_import_stats *st = cc_import_get_stats(imp);
+    assert_int_equal(st->lines_read, 31);
+    assert_int_equal(st->lines_rejected, 0);
+    assert_int_equal(st->lines_skipped, 1); /* QUEUESTART */
+    assert_int_equal(st->events, (uint64_t)r->n);
+
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_ARRIVED), 9);
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_QUEUED), 9);
+    const seen_event *c = find_type(r, CC_EVENT_CONTACT_CONNECTED, 0);
+    assert_int_equal(c->ev.time_ms, S(1700000030));
+    assert_int_equal(c->ev.wait_ms, S(20));
+    assert_string_equal(c->agent, "Agent/200");
+    assert_string_equal(c->queue, "sales");
+    assert_true(c->ev.flags & CC_EVENT_F_IMPORTED);
+    const seen_event *a = find_type(r, CC_EVENT_CONTACT_ARRIVED, 0);
+    assert_int_equal(a->ev.customer_id, 5551234);
+    assert_int_equal(a->ev.contact_id, c->ev.contact_id);
+    assert_int_equal(find_type(r, CC_EVENT_CONTACT_ARRIVED, 2)->ev.customer_id, 0); /* anonymous */
+    const seen_event *e = find_type(r, CC_EVENT_CONTACT_ENDED, 0);
+    assert_int_equal(e->ev.duration_ms, S(100));
+    const seen_event *rt = find_type(r, CC_EVENT_CONTACT_RING_TIMEOUT, 0);
+    assert_int_equal(rt->ev.duration_ms, 15000);
+    assert_string_equal(rt->agent, "Agent/100");
+    const seen_event *ab = find_type(r, CC_EVENT_CONTACT_ABANDONED, 0);
+    assert_int_equal(ab->ev.wait_ms, S(5));
+    assert_string_equal(find_type(r, CC_EVENT_CONTACT_LEFT, 0)->reason, "max-wait");
+    assert_int_equal(find_type(r, CC_EVENT_CONTACT_LEFT, 0)->ev.wait_ms, S(60));
+    assert_string_equal(find_type(r, CC_EVENT_CONTACT_LEFT, 1)->reason, "empty");
+    assert_string_equal(find_type(r, CC_EVENT_CONTACT_LEFT, 2)->reason, "key");
+    assert_int_equal(find_type(r, CC_EVENT_CONTACT_LEFT, 2)->ev.wait_ms, S(2));
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_TRANSFERRED), 3);
+    const seen_event *bt = find_type(r, CC_EVENT_CONTACT_TRANSFERRED, 0);
+    assert_string_equal(bt->target, "600");
+    assert_false(bt->ev.flags & CC_EVENT_F_CONSULT);
+    assert_int_equal(r->e[bt - r->e - 1].ev.type, CC_EVENT_CONTACT_ENDED); /* ENDED first */
+    assert_int_equal(r->e[bt - r->e - 1].ev.duration_ms, S(60));
+    const seen_event *at = find_type(r, CC_EVENT_CONTACT_TRANSFERRED, 1);
+    assert_true(at->ev.flags & CC_EVENT_F_CONSULT);
+    assert_string_equal(at->target, "b9");
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_ENDED), 5);
+    assert_int_equal(count_type(r, CC_EVENT_QUEUE_MEMBER_ADDED), 1);
+    assert_int_equal(count_type(r, CC_EVENT_QUEUE_MEMBER_REMOVED), 1);
+    assert_int_equal(count_type(r, CC_EVENT_AGENT_LOGIN), 1);
+    const seen_event *lo = find_type(r, CC_EVENT_AGENT_LOGOUT, 0);
+    assert_int_equal(lo->ev.duration_ms, S(1200));
+    /* Agent/200: ready 0-30, busy 30-130, ready 130-503, busy 503-563, ready
+     * 563-600, not ready (lunch) 600-900, ready 900-1200. */
+    int states = 0;
+    for (int i = 0; i < r->n; i++) {
+        const seen_event *s = &r->e[i];
+        if (s->ev.type != CC_EVENT_AGENT_STATE || strcmp(s->agent, "Agent/200") != 0) continue;
+        if (s->ev.agent_state == CC_AGENT_NOT_READY) {
+            assert_string_equal(s->reason, "lunch");
+            assert_int_equal(s->ev.duration_ms, S(37));
+        }
+        states++;
+    }
+    assert_int_equal(states, 7);
+
+    /* The same log through the aggregator. */
+    cc_kpi *k = NULL;
+    assert_int_equal(cc_kpi_new(&k, NULL), CC_OK);
+    for (int i = 0; i < r->n; i++) assert_int_equal(cc_kpi_add(k, &r->e[i].ev), CC_OK);
+    cc_kpi_report *rep = NULL;
+    assert_int_equal(cc_kpi_report_new(k, &rep), CC_OK);
+    assert_int_equal(rep->totals.offered, 9);
+    assert_int_equal(rep->totals.answered, 5);
+    assert_int_equal(rep->totals.abandoned, 1);
+    assert_int_equal(rep->totals.left, 3);
+    assert_int_equal(rep->totals.transferred, 3);
+    assert_int_equal(rep->totals.handled, 5);
+    assert_int_equal(rep->totals.rona, 1);
+    assert_in_range((long)llround(rep->totals.transfer_rate * 100), 60, 60);
+    /* Agent/200 was logged in 1200 s, busy 160 s, not ready 300 s. */
+    const cc_kpi_group *g = NULL;
+    for (size_t i = 0; i < rep->n_agents; i++)
+        if (strcmp(rep->agents[i].name, "Agent/200") == 0) g = &rep->agents[i];
+    assert_non_null(g);
+    assert_true(fabs(g->f.utilisation - 160.0 / 1200) < 1e-12);
+    assert_true(fabs(g->f.occupancy - 160.0 / 900) < 1e-12);
+    cc_kpi_report_free(rep);
+    cc_kpi_free(k);
+    cc_import_free(imp);
+    free(r);
+}
+
+static void queue_log_any_chunking_same_events(void **state)
+{
+    (void)state;
+    recorder *whole = calloc(1, sizeof *whole), *bytes = calloc(1, sizeof *bytes);
+    cc_import *a = importer("queue_log"), *b = importer("queue_log");
+    feed(a, "x", queue_log, 0, record, whole);
+    feed(b, "x", queue_log, 1, record, bytes);
+    assert_int_equal(whole->n, bytes->n);
+    for (int i = 0; i < whole->n; i++) {
+        assert_int_equal(whole->e[i].ev.type, bytes->e[i].ev.type);
+        assert_int_equal(whole->e[i].ev.time_ms, bytes->e[i].ev.time_ms);
+        assert_int_equal(whole->e[i].ev.contact_id, bytes->e[i].ev.contact_id);
+        assert_string_equal(whole->e[i].agent, bytes->e[i].agent);
+    }
+    cc_import_free(a);
+    cc_import_free(b);
+    free(whole);
+    free(bytes);
+}
+
+static void queue_log_malformed_lines(void **state)
+{
+    (void)state;
+    recorder *r = calloc(1, sizeof *r);
+    cc_import_options o = CC_IMPORT_OPTIONS_INIT;
+    o.format = "queue_log";
+    o.max_errors = 2;
+    cc_import *imp = NULL;
+    assert_int_equal(cc_import_new(&imp, &o), CC_OK);
+    feed(imp, "broken.log",
+         "garbage\n"
+         "\n"
+         "1700000000|c1|sales|NONE|ENTERQUEUE||1|1\n"
+         "soon|c1|sales|NONE|ABANDON|1|1|5\n"
+         "1700000005|c1|sales|NONE|ABANDON|1|1|five\n"
+         "1700000005|c1|sales|NONE|ABANDON|1|1|5\r\n"
+         "1700000006|NONE|sales|NONE|CONNECT|1|x|1\n"
+         "1700000007|c2|q",
+         0, record, r);
+    const cc_import_stats *st = cc_import_get_stats(imp);
+    assert_int_equal(st->lines_read, 7); /* the blank line is not counted */
+    assert_int_equal(st->lines_rejected, 5);
+    assert_int_equal(st->n_errors, 2); /* the first two are kept */
+    assert_string_equal(st->errors[0].file, "broken.log");
+    assert_int_equal(st->errors[0].line, 1);
+    assert_int_equal(st->errors[1].line, 4);
+    assert_non_null(strstr(st->errors[1].message, "epoch"));
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_ABANDONED), 1);
+    cc_import_free(imp);
+    free(r);
+}
+
+/* ---- CSV ------------------------------------------------------------------- */
+
+static void csv_with_column_map(void **state)
+{
+    (void)state;
+    recorder *r = calloc(1, sizeof *r);
+    cc_import_csv_map map = {0};
+    map.start = "Call Start";
+    map.queue = "Skill";
+    map.wait_s = "Queue Secs";
+    cc_import_options o = CC_IMPORT_OPTIONS_INIT;
+    o.format = "csv";
+    o.csv_delimiter = ';';
+    o.csv_map = &map;
+    cc_import *imp = NULL;
+    assert_int_equal(cc_import_new(&imp, &o), CC_OK);
+    feed(imp, "calls.csv",
+         "contact_id;customer_id;Skill;agent;channel;Call Start;Queue Secs;talk_s;hold_s;wrap_s;"
+         "outcome;reason;transferred\n"
+         "a1;42;\"Sales; EU\";ann;voice;2024-03-01 09:00:00;12;100;20;30;answered;billing;yes\n"
+         "a2;0;Sales;;chat;1709283600;40;;;;;\"say \"\"hi\"\"\";\n"
+         "a3;;Sales;;;2024-03-01T09:05:00Z;0;;;;blocked;;\n"
+         "a4;;Sales;;;2024-03-01 09:06:00;90;;;;left;;\n"
+         "a5;;Sales;;fax;2024-03-01 09:07:00;1;;;;;;\n"
+         "a6;;Sales;;;yesterday;1;;;;;;\n"
+         "a7;;Sales;;;2024-02-30 09:07:00;1;;;;;;\n"
+         "a8;;Sales;bob;;2024-03-01 09:08:00;x;;;;;;\n"
+         "a9;;Sales;bob;;2024-03-01 09:09:00;1;;;;lost;;\n"
+         "a10;;\"Sales;x\n",
+         7, record, r);
+    const cc_import_stats *st = cc_import_get_stats(imp);
+    assert_int_equal(st->lines_read, 11);
+    assert_int_equal(st->lines_rejected, 6);
+    assert_int_equal(st->errors[0].line, 6);
+    assert_non_null(strstr(st->errors[0].message, "channel"));
+    assert_int_equal(st->errors[5].line, 11);
+
+    const seen_event *a = find_type(r, CC_EVENT_CONTACT_ARRIVED, 0);
+    assert_string_equal(a->queue, "Sales; EU");
+    assert_string_equal(a->reason, "billing");
+    assert_int_equal(a->ev.customer_id, 42);
+    assert_int_equal(a->ev.time_ms, S(1709283600)); /* 2024-03-01 09:00:00 UTC */
+    const seen_event *c = find_type(r, CC_EVENT_CONTACT_CONNECTED, 0);
+    assert_int_equal(c->ev.wait_ms, S(12));
+    assert_string_equal(c->agent, "ann");
+    const seen_event *e = find_type(r, CC_EVENT_CONTACT_ENDED, 0);
+    assert_int_equal(e->ev.duration_ms, S(120));
+    assert_int_equal(e->ev.hold_ms, S(20));
+    assert_int_equal(e->ev.time_ms, S(1709283600 + 12 + 120));
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_TRANSFERRED), 1);
+    assert_int_equal(find_type(r, CC_EVENT_AGENT_WRAPUP_END, 0)->ev.duration_ms, S(30));
+    /* Row 2: no agent, no outcome -> abandoned; chat; quoted reason. */
+    const seen_event *a2 = find_type(r, CC_EVENT_CONTACT_ARRIVED, 1);
+    assert_int_equal(a2->ev.channel, CC_CHANNEL_CHAT);
+    assert_int_equal(a2->ev.customer_id, 0);
+    assert_string_equal(a2->reason, "say \"hi\"");
+    assert_int_equal(find_type(r, CC_EVENT_CONTACT_ABANDONED, 0)->ev.wait_ms, S(40));
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_BLOCKED), 1);
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_LEFT), 1);
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_ARRIVED), 4);
+    cc_import_free(imp);
+    free(r);
+}
+
+static void csv_needs_start_column(void **state)
+{
+    (void)state;
+    recorder *r = calloc(1, sizeof *r);
+    cc_import *imp = importer("csv");
+    feed(imp, "x.csv", "queue,agent\nsales,ann\n", 0, record, r);
+    const cc_import_stats *st = cc_import_get_stats(imp);
+    assert_int_equal(st->lines_rejected, 2); /* neither line is a usable header */
+    assert_non_null(strstr(st->errors[0].message, "'start'"));
+    assert_int_equal(r->n, 0);
+    cc_import_free(imp);
+    free(r);
+}
+
+/* ---- Anonymous Bank -------------------------------------------------------- */
+
+static const char bank[] =
+    "vru+line\tcall_id\tcustomer_id\tpriority\ttype\tdate\tvru_entry\tvru_exit\tvru_time\t"
+    "q_start\tq_exit\tq_time\toutcome\tser_start\tser_exit\tser_time\tserver\n"
+    /* served after 17 s in the queue, 54 s talk */
+    "AA0101\t33118\t27997683\t2\tPS\t990101\t6:55:20\t6:55:26\t6\t6:55:26\t6:55:43\t17\tAGENT\t"
+    "6:55:43\t6:56:37\t54\tMICHAL\n"
+    /* abandoned from the queue after 153 s */
+    "AA0101\t33116\t9664491\t2\tPS\t990101\t0:00:31\t0:00:36\t5\t0:00:36\t0:03:09\t153\tHANG\t"
+    "0:00:00\t0:00:00\t0\tNO_SERVER\n"
+    /* hung up in the VRU: skipped */
+    "AA0101\t33117\t0\t0\tPS\t990101\t0:34:12\t0:34:23\t11\t0:00:00\t0:00:00\t0\tHANG\t"
+    "0:00:00\t0:00:00\t0\tNO_SERVER\n"
+    /* served without queueing (q_start 0:00:00), agent unknown */
+    "AA0101\t38267\t0\t0\tPS\t990101\t21:21:25\t21:21:37\t12\t0:00:00\t0:00:00\t0\tAGENT\t"
+    "21:21:36\t21:21:41\t5\tNO_SERVER\n"
+    /* spaces instead of a TAB before type, and a VRU hang */
+    "AA0108\t3364\t0\t0       TT\t990101\t2:17:57\t2:18:09\t12\t0:00:00\t0:00:00\t0\tHANG\t"
+    "0:00:00\t0:00:00\t0\tNO_SERVER\n"
+    /* leading space in type; crosses midnight; scientific customer id */
+    "AA0209\t36347\t3.02E+11\t1\t TT\t990101\t23:58:52\t23:58:52\t0\t23:58:57\t0:00:44\t107\t"
+    "AGENT\t0:00:44\t0:00:47\t3\tNO_SERVERAMA\n"
+    "AA0101\t1\t0\t0\tPS\t990101\t1:00:00\t1:00:00\t0\t1:00:00\t1:00:10\t10\tPHANTOM\t"
+    "0:00:00\t0:00:00\t0\tNO_SERVER\n"
+    "AA0101\t2\t0\t0\tPS\t990101\t1:00:00\t1:00:00\t0\t1:00:00\t1:00:10\t10\tMAYBE\t"
+    "0:00:00\t0:00:00\t0\tNO_SERVER\n"
+    "AA0101\t3\t0\t0\tPS\t991301\t1:00:00\t1:00:00\t0\t1:00:00\t1:00:10\t10\tHANG\t"
+    "0:00:00\t0:00:00\t0\tNO_SERVER\n"
+    "AA0101\t4\t0\t0\tPS\t990101\t1:00:00\n";
+
+static void anonymous_bank_quirks(void **state)
+{
+    (void)state;
+    recorder *r = calloc(1, sizeof *r);
+    cc_import *imp = importer("anonymous-bank");
+    feed(imp, "january.txt", bank, 100, record, r);
+    const cc_import_stats *st = cc_import_get_stats(imp);
+    assert_int_equal(st->lines_read, 11);
+    assert_int_equal(st->lines_rejected, 3); /* MAYBE, month 13, short line */
+    assert_int_equal(st->lines_skipped, 4);  /* header, 2 VRU hangs, PHANTOM */
+    assert_int_equal(st->errors[0].line, 9);
+    assert_int_equal(st->errors[1].line, 10);
+    assert_int_equal(st->errors[2].line, 11);
+    /* Four calls, sent in time order (the abandon at 0:00:36 first). */
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_ARRIVED), 4);
+    int64_t day = S(915148800); /* 1999-01-01 00:00:00 UTC */
+    const seen_event *first = find_type(r, CC_EVENT_CONTACT_ARRIVED, 0);
+    assert_int_equal(first->ev.time_ms, day + S(36));
+    assert_int_equal(first->ev.customer_id, 9664491);
+    assert_string_equal(first->queue, "PS");
+    assert_int_equal(find_type(r, CC_EVENT_CONTACT_ABANDONED, 0)->ev.wait_ms, S(153));
+    const seen_event *c = find_type(r, CC_EVENT_CONTACT_CONNECTED, 0);
+    assert_int_equal(c->ev.time_ms, day + S(6 * 3600 + 55 * 60 + 26 + 17));
+    assert_int_equal(c->ev.wait_ms, S(17));
+    assert_string_equal(c->agent, "MICHAL");
+    assert_int_equal(find_type(r, CC_EVENT_CONTACT_ENDED, 0)->ev.duration_ms, S(54));
+    const seen_event *vru_served = find_type(r, CC_EVENT_CONTACT_CONNECTED, 1);
+    assert_string_equal(vru_served->agent, ""); /* NO_SERVER: unknown agent */
+    assert_int_equal(vru_served->ev.time_ms, day + S(21 * 3600 + 21 * 60 + 37));
+    const seen_event *late = find_type(r, CC_EVENT_CONTACT_ARRIVED, 3);
+    assert_string_equal(late->queue, "TT"); /* the leading space is gone */
+    assert_int_equal(late->ev.customer_id, 302000000000ull);
+    const seen_event *late_end = find_type(r, CC_EVENT_CONTACT_ENDED, 2);
+    assert_string_equal(late_end->agent, "NO_SERVERAMA");
+    assert_int_equal(late_end->ev.time_ms, day + S(23 * 3600 + 58 * 60 + 57 + 107 + 3));
+    cc_import_free(imp);
+    free(r);
+}
+
+/* ---- API contracts ---------------------------------------------------------- */
+
+static void api_contracts(void **state)
+{
+    (void)state;
+    const char *const *names = cc_import_formats();
+    assert_string_equal(names[0], "queue_log");
+    assert_string_equal(names[1], "csv");
+    assert_string_equal(names[2], "anonymous-bank");
+    assert_null(names[3]);
+    cc_import *imp = NULL;
+    cc_import_options o = CC_IMPORT_OPTIONS_INIT;
+    o.format = "journal-v9";
+    assert_int_equal(cc_import_new(&imp, &o), CC_EINVAL);
+    assert_non_null(strstr(cc_error_last(), "journal-v9"));
+    o.version = 7;
+    assert_int_equal(cc_import_new(&imp, &o), CC_EVERSION);
+    o = (cc_import_options)CC_IMPORT_OPTIONS_INIT;
+    o.format = "csv";
+    o.csv_delimiter = '"';
+    assert_int_equal(cc_import_new(&imp, &o), CC_EINVAL);
+    imp = importer("queue_log");
+    assert_int_equal(cc_import_file(imp, "/nonexistent/queue_log", record, NULL), CC_EIO);
+    assert_non_null(strstr(cc_error_last(), "/nonexistent/queue_log"));
+    cc_import_free(imp);
+    cc_import_free(NULL);
+}
+
+static int alloc_scenario(void *ctx)
+{
+    const char *format = ctx;
+    cc_import_options o = CC_IMPORT_OPTIONS_INIT;
+    o.format = format;
+    cc_import *imp = NULL;
+    cc_status st = cc_import_new(&imp, &o);
+    if (st == CC_ENOMEM) return 0;
+    if (st != CC_OK) return 1;
+    const char *text = strcmp(format, "queue_log") == 0 ? queue_log
+                       : strcmp(format, "anonymous-bank") == 0
+                           ? bank
+                           : "start,queue,agent,wait_s,talk_s,reason\n"
+                             "1700000000,a,ann,3,40,x\n1700000100,b,,9,,\"y\"\nbad\n";
+    recorder *r = malloc(sizeof *r);
+    r->n = 0;
+    size_t len = strlen(text);
+    st = cc_import_begin_file(imp, "in", record, r);
+    for (size_t at = 0; st == CC_OK && at < len; at += 50)
+        st = cc_import_feed(imp, text + at, len - at < 50 ? len - at : 50, record, r);
+    if (st == CC_OK || st == CC_ENOMEM) st = cc_import_finish(imp, record, r);
+    free(r);
+    cc_import_free(imp);
+    return st == CC_OK || st == CC_ENOMEM ? 0 : 1;
+}
+
+static void allocation_failures_are_clean(void **state)
+{
+    (void)state;
+    assert_true(cc_test_alloc_sweep(alloc_scenario, (void *)"queue_log") > 10);
+    assert_true(cc_test_alloc_sweep(alloc_scenario, (void *)"csv") > 5);
+    assert_true(cc_test_alloc_sweep(alloc_scenario, (void *)"anonymous-bank") > 5);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(queue_log_every_event),
+        cmocka_unit_test(queue_log_any_chunking_same_events),
+        cmocka_unit_test(queue_log_malformed_lines),
+        cmocka_unit_test(csv_with_column_map),
+        cmocka_unit_test(csv_needs_start_column),
+        cmocka_unit_test(anonymous_bank_quirks),
+        cmocka_unit_test(api_contracts),
+        cmocka_unit_test(allocation_failures_are_clean),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

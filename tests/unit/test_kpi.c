@@ -1,0 +1,959 @@
+/*
+ * tests/unit/test_kpi.c - the KPI aggregator: one test per KPI of KPI.md
+ * with hand-computed expectations, every service-level variant on one
+ * example where they all differ, reports (JSON keys, CSV), options, invalid
+ * events and allocation failures.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "callcore/callcore.h"
+#include "support/alloc_fail.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define S(x) ((int64_t)(x) * 1000) /* seconds -> ms */
+#define EPS 1e-12
+
+/* ---- scenario helpers ----------------------------------------------------- */
+
+static cc_kpi *kpi_make(const cc_kpi_options *o)
+{
+    cc_kpi *k = NULL;
+    assert_int_equal(cc_kpi_new(&k, o), CC_OK);
+    return k;
+}
+
+static void add(cc_kpi *k, cc_event e)
+{
+    assert_int_equal(cc_kpi_add(k, &e), CC_OK);
+}
+
+static cc_event ev(cc_event_type type, int64_t t_ms, uint64_t id, const char *queue)
+{
+    cc_event e;
+    memset(&e, 0, sizeof e);
+    e.type = type;
+    e.time_ms = t_ms;
+    e.contact_id = id;
+    e.queue = queue;
+    e.channel = CC_CHANNEL_VOICE;
+    return e;
+}
+
+static void arrive(cc_kpi *k, uint64_t id, const char *q, int64_t t, uint64_t customer,
+                   const char *reason)
+{
+    cc_event e = ev(CC_EVENT_CONTACT_ARRIVED, t, id, q);
+    e.customer_id = customer;
+    e.reason = reason;
+    add(k, e);
+    e.type = CC_EVENT_CONTACT_QUEUED;
+    e.reason = NULL;
+    add(k, e);
+}
+
+static void answer(cc_kpi *k, uint64_t id, const char *q, const char *agent, int64_t t,
+                   int64_t wait)
+{
+    cc_event e = ev(CC_EVENT_CONTACT_CONNECTED, t, id, q);
+    e.agent = agent;
+    e.wait_ms = wait;
+    add(k, e);
+}
+
+static void end_talk(cc_kpi *k, uint64_t id, const char *q, const char *agent, int64_t t,
+                     int64_t talk_with_hold, int64_t hold)
+{
+    cc_event e = ev(CC_EVENT_CONTACT_ENDED, t, id, q);
+    e.agent = agent;
+    e.duration_ms = talk_with_hold;
+    e.hold_ms = hold;
+    add(k, e);
+}
+
+static void abandon(cc_kpi *k, uint64_t id, const char *q, int64_t t, int64_t wait)
+{
+    cc_event e = ev(CC_EVENT_CONTACT_ABANDONED, t, id, q);
+    e.wait_ms = wait;
+    add(k, e);
+}
+
+/* A whole answered call: arrives at t, waits, talks. */
+static void call(cc_kpi *k, uint64_t id, const char *q, const char *agent, int64_t t,
+                 int64_t wait, int64_t talk)
+{
+    arrive(k, id, q, t, 0, NULL);
+    answer(k, id, q, agent, t + wait, wait);
+    end_talk(k, id, q, agent, t + wait + talk, talk, 0);
+}
+
+static void lost(cc_kpi *k, uint64_t id, const char *q, int64_t t, int64_t wait)
+{
+    arrive(k, id, q, t, 0, NULL);
+    abandon(k, id, q, t + wait, wait);
+}
+
+static cc_kpi_report *report(const cc_kpi *k)
+{
+    cc_kpi_report *r = NULL;
+    assert_int_equal(cc_kpi_report_new(k, &r), CC_OK);
+    return r;
+}
+
+static const cc_kpi_group *group(const cc_kpi_group *g, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(g[i].name, name) == 0) return &g[i];
+    fail_msg("no group '%s'", name);
+    return NULL;
+}
+
+static void near(double got, double want)
+{
+    if (!(fabs(got - want) <= EPS * (1 + fabs(want))))
+        fail_msg("got %.17g, want %.17g", got, want);
+}
+
+/*
+ * The service-level example: T = 20 s, S = 5 s.
+ * Answered waits 10, 15, 30, 40 s: Ans = 4, AnsT = 2.
+ * Abandoned waits 3, 12, 50 s:     Ab = 3, AbT = 2, AbS = 1.
+ */
+static void sl_example(cc_kpi *k)
+{
+    static const int answered[] = {10, 15, 30, 40};
+    static const int abandoned[] = {3, 12, 50};
+    uint64_t id = 1;
+    for (int i = 0; i < 4; i++) call(k, id++, "sales", "ann", S(60 * i), S(answered[i]), S(100));
+    for (int i = 0; i < 3; i++) lost(k, id++, "sales", S(300 + 60 * i), S(abandoned[i]));
+}
+
+/* ---- service level -------------------------------------------------------- */
+
+static void sl_variants_all_differ(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL);
+    sl_example(k);
+    cc_kpi_report *r = report(k);
+    const cc_kpi_figures *f = &r->totals;
+    assert_int_equal(f->answered_within, 2);
+    assert_int_equal(f->abandoned_within, 2);
+    assert_int_equal(f->short_abandoned, 1);
+    near(f->sl[0], 2.0 / 4);       /* V1 AnsT / Ans */
+    near(f->sl[1], 2.0 / 7);       /* V2 AnsT / (Ans + Ab) */
+    near(f->sl[2], 2.0 / 5);       /* V3 AnsT / (Ans + Ab - AbT) */
+    near(f->sl[3], 4.0 / 7);       /* V4 (AnsT + AbT) / (Ans + Ab) */
+    near(f->sl[4], 3.0 / 7);       /* V5 (AnsT + AbS) / (Ans + Ab) */
+    near(f->sl[5], 2.0 / 6);       /* V6 AnsT / (Ans + Ab - AbS) */
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < i; j++) assert_true(fabs(f->sl[i] - f->sl[j]) > 0.01);
+    assert_int_equal(r->sl_variant, CC_SL_V2);
+    near(f->service_level, 2.0 / 7); /* the default is V2 */
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
+static void sl_variant_option_selects_formula(void **state)
+{
+    (void)state;
+    for (int v = 1; v <= 6; v++) {
+        cc_kpi_options o = CC_KPI_OPTIONS_INIT;
+        o.sl_variant = v;
+        cc_kpi *k = kpi_make(&o);
+        sl_example(k);
+        cc_kpi_report *r = report(k);
+        near(r->totals.service_level, r->totals.sl[v - 1]);
+        near(r->queues[0].f.service_level, r->totals.sl[v - 1]);
+        cc_kpi_report_free(r);
+        cc_kpi_free(k);
+    }
+    cc_sl_variant v;
+    assert_int_equal(cc_sl_variant_parse("v4", &v), CC_OK);
+    assert_int_equal(v, CC_SL_V4);
+    assert_int_equal(cc_sl_variant_parse("6", &v), CC_OK);
+    assert_int_equal(v, CC_SL_V6);
+    assert_int_equal(cc_sl_variant_parse("V7", &v), CC_EINVAL);
+    assert_non_null(strstr(cc_error_last(), "V7"));
+    assert_string_equal(cc_sl_variant_name(CC_SL_V3), "V3");
+}
+
+static void sl_threshold_is_inclusive_and_configurable(void **state)
+{
+    (void)state;
+    cc_kpi_options o = CC_KPI_OPTIONS_INIT;
+    o.sl_threshold_ms = S(30);
+    cc_kpi *k = kpi_make(&o);
+    sl_example(k); /* with T = 30: AnsT = 3 (10, 15, 30), AbT = 2 */
+    cc_kpi_report *r = report(k);
+    assert_int_equal(r->totals.answered_within, 3);
+    near(r->totals.service_level, 3.0 / 7);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
+/* ---- waiting --------------------------------------------------------------- */
+
+static void waiting_figures(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL);
+    sl_example(k);
+    cc_event b = ev(CC_EVENT_CONTACT_BLOCKED, S(900), 99, "sales");
+    add(k, b);
+    cc_kpi_report *r = report(k);
+    const cc_kpi_figures *f = &r->totals;
+    assert_int_equal(f->offered, 7);
+    assert_int_equal(f->answered, 4);
+    assert_int_equal(f->abandoned, 3);
+    assert_int_equal(f->blocked, 1);
+    near(f->asa_s, (10.0 + 15 + 30 + 40) / 4);    /* answered only */
+    near(f->avg_abandon_s, (3.0 + 12 + 50) / 3); /* abandoned only */
+    near(f->longest_wait_s, 50);
+    near(f->abandon_rate, 3.0 / 7);
+    near(f->abandon_rate_excl_short, (3.0 - 1) / (7 - 1));
+    near(f->blocked_rate, 1.0 / 8);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
+static void short_abandon_threshold(void **state)
+{
+    (void)state;
+    cc_kpi_options o = CC_KPI_OPTIONS_INIT;
+    o.short_abandon_ms = S(12); /* 3 and 12 s are short now */
+    cc_kpi *k = kpi_make(&o);
+    sl_example(k);
+    cc_kpi_report *r = report(k);
+    assert_int_equal(r->totals.short_abandoned, 2);
+    near(r->totals.sl[5], 2.0 / 5); /* V6 AnsT / (Ans + Ab - AbS) */
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+    o.short_abandon_ms = -1; /* none */
+    k = kpi_make(&o);
+    sl_example(k);
+    r = report(k);
+    assert_int_equal(r->totals.short_abandoned, 0);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
+static void overflow_counts_once_across_queues(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL);
+    arrive(k, 1, "a", 0, 0, NULL);
+    cc_event o = ev(CC_EVENT_CONTACT_OVERFLOWED, S(30), 1, "a");
+    o.target_queue = "b";
+    o.wait_ms = S(30);
+    add(k, o);
+    cc_event q = ev(CC_EVENT_CONTACT_QUEUED, S(30), 1, "b");
+    add(k, q);
+    answer(k, 1, "b", "bob", S(40), S(40));
+    end_talk(k, 1, "b", "bob", S(100), S(60), 0);
+    cc_kpi_report *r = report(k);
+    const cc_kpi_figures *a = &group(r->queues, r->n_queues, "a")->f;
+    const cc_kpi_figures *b = &group(r->queues, r->n_queues, "b")->f;
+    assert_int_equal(a->offered, 1);
+    assert_int_equal(a->overflowed, 1);
+    assert_int_equal(a->answered, 0);
+    assert_int_equal(b->offered, 1);
+    assert_int_equal(b->answered, 1);
+    assert_int_equal(r->totals.offered, 1); /* one contact */
+    assert_int_equal(r->totals.answered, 1);
+    assert_int_equal(r->totals.overflowed, 1);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
+static void requeue_after_rona_is_not_offered_again(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL);
+    arrive(k, 1, "a", 0, 0, NULL);
+    cc_event rt = ev(CC_EVENT_CONTACT_RING_TIMEOUT, S(20), 1, "a");
+    rt.agent = "ann";
+    rt.duration_ms = S(15);
+    add(k, rt);
+    add(k, ev(CC_EVENT_CONTACT_QUEUED, S(20), 1, "a"));
+    answer(k, 1, "a", "bob", S(50), S(50));
+    end_talk(k, 1, "a", "bob", S(80), S(30), 0);
+    cc_kpi_report *r = report(k);
+    assert_int_equal(r->totals.offered, 1);
+    assert_int_equal(r->totals.rona, 1);
+    assert_int_equal(group(r->agents, r->n_agents, "ann")->f.rona, 1);
+    assert_int_equal(group(r->agents, r->n_agents, "bob")->f.rona, 0);
+    assert_int_equal(group(r->queues, r->n_queues, "a")->f.rona, 1);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
+/* ---- handling -------------------------------------------------------------- */
+
+static void handling_times(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL);
+    /* Contact 1: talk 100 s + hold 20 s (duration 120 s), wrap-up 30 s. */
+    arrive(k, 1, "q", 0, 0, NULL);
+    answer(k, 1, "q", "ann", S(10), S(10));
+    end_talk(k, 1, "q", "ann", S(130), S(120), S(20));
+    cc_event w = ev(CC_EVENT_AGENT_WRAPUP_END, S(160), 1, "q");
+    w.agent = "ann";
+    w.duration_ms = S(30);
+    add(k, w);
+    /* Contact 2: talk 60 s, no hold, no wrap-up. */
+    call(k, 2, "q", "ann", S(200), S(5), S(60));
+    cc_kpi_report *r = report(k);
+    const cc_kpi_figures *f = &r->totals;
+    assert_int_equal(f->handled, 2);
+    near(f->aht_s, (100.0 + 20 + 30 + 60) / 2); /* (talk + hold + ACW) / handled */
+    near(f->talk_s, (100.0 + 60) / 2);
+    near(f->hold_s, 20.0 / 2);
+    near(f->acw_s, 30.0 / 2);
+    const cc_kpi_figures *ann = &group(r->agents, r->n_agents, "ann")->f;
+    near(ann->aht_s, 105);
+    assert_int_equal(ann->handled, 2);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
+static void transfer_rate_and_legs(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL);
+    arrive(k, 1, "q", 0, 0, NULL);
+    answer(k, 1, "q", "ann", S(10), S(10));
+    cc_event t = ev(CC_EVENT_CONTACT_TRANSFERRED, S(60), 1, "q");
+    t.agent = "ann";
+    t.target_agent = "bob";
+    add(k, t);
+    answer(k, 1, "q", "bob", S(70), S(10));
+    end_talk(k, 1, "q", "bob", S(100), S(30), 0);
+    call(k, 2, "q", "bob", S(200), S(5), S(40));
+    cc_kpi_report *r = report(k);
+    assert_int_equal(r->totals.handled, 2);
+    assert_int_equal(r->totals.transferred, 1);
+    near(r->totals.transfer_rate, 0.5);
+    near(r->totals.talk_s, (50.0 + 30 + 40) / 2); /* both legs of contact 1 */
+    assert_int_equal(r->totals.answered, 2);      /* the second connect is not an answer */
+    const cc_kpi_figures *ann = &group(r->agents, r->n_agents, "ann")->f;
+    const cc_kpi_figures *bob = &group(r->agents, r->n_agents, "bob")->f;
+    assert_int_equal(ann->handled, 1);
+    assert_int_equal(ann->transferred, 1);
+    near(ann->transfer_rate, 1.0);
+    near(ann->talk_s, 50);
+    assert_int_equal(bob->handled, 2);
+    near(bob->transfer_rate, 0.0);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
+static cc_event agent_state(int64_t t, const char *agent, cc_agent_state prev,
+                            cc_agent_state next, int64_t in_prev)
+{
+    cc_event e = ev(CC_EVENT_AGENT_STATE, t, 0, NULL);
+    e.agent = agent;
+    e.prev_agent_state = prev;
+    e.agent_state = next;
+    e.duration_ms = in_prev;
+    e.channel = CC_CHANNEL_NONE;
+    return e;
+}
+
+static void occupancy_utilisation_load(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL);
+    cc_event login = ev(CC_EVENT_AGENT_LOGIN, 0, 0, NULL);
+    login.agent = "ann";
+    add(k, login);
+    add(k, agent_state(S(600), "ann", CC_AGENT_READY, CC_AGENT_BUSY, S(600)));
+    /* Two chats at once: 600-800 and 700-900 s. */
+    for (uint64_t id = 1; id <= 2; id++) {
+        cc_event a = ev(CC_EVENT_CONTACT_ARRIVED, S(500 + 100 * (int64_t)id), id, "chat");
+        a.channel = CC_CHANNEL_CHAT;
+        add(k, a);
+        cc_event c = a;
+        c.type = CC_EVENT_CONTACT_CONNECTED;
+        c.agent = "ann";
+        add(k, c);
+    }
+    for (uint64_t id = 1; id <= 2; id++) {
+        cc_event e = ev(CC_EVENT_CONTACT_ENDED, S(700 + 100 * (int64_t)id), id, "chat");
+        e.channel = CC_CHANNEL_CHAT;
+        e.agent = "ann";
+        e.duration_ms = S(200);
+        add(k, e);
+    }
+    add(k, agent_state(S(900), "ann", CC_AGENT_BUSY, CC_AGENT_WRAPUP, S(300)));
+    add(k, agent_state(S(960), "ann", CC_AGENT_WRAPUP, CC_AGENT_READY, S(60)));
+    add(k, agent_state(S(1200), "ann", CC_AGENT_READY, CC_AGENT_NOT_READY, S(240)));
+    cc_event logout = ev(CC_EVENT_AGENT_LOGOUT, S(1800), 0, NULL);
+    logout.agent = "ann";
+    logout.duration_ms = S(1800);
+    add(k, logout); /* closes the 600 s not ready */
+    cc_kpi_report *r = report(k);
+    const cc_kpi_figures *f = &r->totals;
+    /* handling 300 + 60, ready 600 + 240, not ready 600, logged in 1800 */
+    near(f->occupancy, 360.0 / (360 + 840));
+    near(f->utilisation, 360.0 / 1800);
+    near(f->load, (100.0 * 1 + 100 * 2 + 100 * 1) / 1800); /* concurrent chats */
+    near(f->contacts_per_agent_hour, 2 / 0.5);
+    near(group(r->agents, r->n_agents, "ann")->f.occupancy, 0.3);
+    assert_true(isnan(group(r->queues, r->n_queues, "chat")->f.occupancy));
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
+/* ---- resolution ------------------------------------------------------------ */
+
+static void fcr_and_repeat_rate(void **state)
+{
+    (void)state;
+    for (int same_reason = 0; same_reason <= 1; same_reason++) {
+        cc_kpi_options o = CC_KPI_OPTIONS_INIT;
+        o.repeat_same_reason = same_reason;
+        cc_kpi *k = kpi_make(&o);
+        int64_t day = S(86400);
+        arrive(k, 1, "q", 0, 42, "billing");
+        answer(k, 1, "q", "ann", S(10), S(10));
+        end_talk(k, 1, "q", "ann", S(100), S(90), 0);
+        arrive(k, 2, "q", day, 42, "card"); /* one day later: a repeat (any reason) */
+        answer(k, 2, "q", "ann", day + S(10), S(10));
+        end_talk(k, 2, "q", "ann", day + S(100), S(90), 0);
+        arrive(k, 3, "q", day, 43, "billing");
+        answer(k, 3, "q", "bob", day + S(10), S(10));
+        end_talk(k, 3, "q", "bob", day + S(100), S(90), 0);
+        arrive(k, 4, "q", 9 * day, 42, "card"); /* 8 days after: outside W */
+        answer(k, 4, "q", "ann", 9 * day + S(10), S(10));
+        end_talk(k, 4, "q", "ann", 9 * day + S(100), S(90), 0);
+        cc_kpi_report *r = report(k);
+        if (!same_reason) {
+            assert_int_equal(r->totals.repeat_contacts, 1);
+            near(r->totals.repeat_rate, 1.0 / 4);
+            near(r->totals.fcr, 1.0 - 1.0 / 4);
+        } else {
+            assert_int_equal(r->totals.repeat_contacts, 0);
+            near(r->totals.fcr, 1.0);
+        }
+        cc_kpi_report_free(r);
+        cc_kpi_free(k);
+    }
+}
+
+static void frt_digital_only(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL);
+    cc_event a = ev(CC_EVENT_CONTACT_ARRIVED, 0, 1, "web");
+    a.channel = CC_CHANNEL_CHAT;
+    add(k, a);
+    a.type = CC_EVENT_CONTACT_QUEUED;
+    add(k, a);
+    cc_event c = ev(CC_EVENT_CONTACT_CONNECTED, S(45), 1, "web");
+    c.channel = CC_CHANNEL_CHAT;
+    c.agent = "ann";
+    c.wait_ms = S(45);
+    add(k, c);
+    call(k, 2, "phone", "bob", 0, S(30), S(60)); /* voice: no FRT */
+    cc_kpi_report *r = report(k);
+    near(r->totals.frt_s, 45);
+    assert_true(isnan(group(r->queues, r->n_queues, "phone")->f.frt_s));
+    const cc_kpi_group *chat = group(r->channels, r->n_channels, "chat");
+    near(chat->f.frt_s, 45);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
+/* ---- surveys --------------------------------------------------------------- */
+
+static void survey(cc_kpi *k, cc_survey_kind kind, double v)
+{
+    cc_event e = ev(CC_EVENT_SURVEY, S(10), 0, "q");
+    e.survey = kind;
+    e.value = v;
+    e.agent = "ann";
+    add(k, e);
+}
+
+static void csat_nps_ces(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL);
+    survey(k, CC_SURVEY_CSAT, 5);
+    survey(k, CC_SURVEY_CSAT, 4);
+    survey(k, CC_SURVEY_CSAT, 2);
+    survey(k, CC_SURVEY_NPS, 10);
+    survey(k, CC_SURVEY_NPS, 9);
+    survey(k, CC_SURVEY_NPS, 7);
+    survey(k, CC_SURVEY_NPS, 3);
+    survey(k, CC_SURVEY_CES, 6);
+    survey(k, CC_SURVEY_CES, 4);
+    cc_event bad = ev(CC_EVENT_SURVEY, S(10), 0, "q");
+    bad.survey = CC_SURVEY_CSAT;
+    bad.value = 6; /* off the 1..5 scale */
+    assert_int_equal(cc_kpi_add(k, &bad), CC_EINVAL);
+    cc_kpi_report *r = report(k);
+    near(r->totals.csat, 2.0 / 3);        /* top-2-box */
+    near(r->totals.csat_mean, 11.0 / 3);
+    near(r->totals.nps, 100.0 * (2 - 1) / 4); /* promoters 9-10, detractors 0-6 */
+    near(r->totals.ces, 5.0);
+    assert_int_equal(r->totals.csat_responses, 3);
+    near(group(r->agents, r->n_agents, "ann")->f.nps, 25.0);
+    assert_int_equal(r->events_rejected, 1);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
+/* ---- cost and people ------------------------------------------------------- */
+
+static void cost_per_contact(void **state)
+{
+    (void)state;
+    cc_kpi_cost_model cost = CC_KPI_COST_MODEL_INIT;
+    cost.agent_hourly = 30;
+    cost.telco_per_min = 0.02;
+    cost.fixed = 10;
+    cc_kpi_options o = CC_KPI_OPTIONS_INIT;
+    o.cost = &cost;
+    cc_kpi *k = kpi_make(&o);
+    call(k, 1, "q", "ann", 0, S(60), S(240));
+    cc_kpi_report *r = report(k);
+    /* paid 240 s (no agent states: handling time) x 30/h = 2; telco (60 + 240) s
+     * = 5 min x 0.02 = 0.1; fixed 10; one contact handled. */
+    near(r->totals.cost_per_contact, 2.0 + 0.1 + 10);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+    k = kpi_make(NULL);
+    call(k, 1, "q", "ann", 0, S(60), S(240));
+    r = report(k);
+    assert_true(isnan(r->totals.cost_per_contact)); /* no cost model */
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
+static void attrition_from_roster(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL);
+    const char *agents[] = {"a1", "a2", "a3", "a4"};
+    for (int i = 0; i < 4; i++) {
+        cc_event e = ev(CC_EVENT_QUEUE_MEMBER_ADDED, 0, 0, "q");
+        e.agent = agents[i];
+        add(k, e);
+    }
+    cc_event rm = ev(CC_EVENT_QUEUE_MEMBER_REMOVED, S(50), 0, "q");
+    rm.agent = "a4";
+    add(k, rm);
+    call(k, 1, "q", "a1", S(90), S(5), S(5)); /* the period ends at 100 s */
+    cc_kpi_report *r = report(k);
+    near(r->totals.attrition, 1.0 / ((4.0 * 50 + 3.0 * 50) / 100)); /* leavers / mean headcount */
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
+/* ---- Pareto ---------------------------------------------------------------- */
+
+static void pareto_vital_few(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL);
+    struct {
+        const char *reason;
+        int n;
+    } mix[] = {{"misc", 4}, {"tech", 30}, {"sales", 10}, {"billing", 50}, {"other", 6}};
+    uint64_t id = 1;
+    for (size_t m = 0; m < 5; m++)
+        for (int i = 0; i < mix[m].n; i++) {
+            arrive(k, id, "q", S(id), 0, mix[m].reason);
+            abandon(k, id, "q", S(id) + S(1), S(1));
+            id++;
+        }
+    /* A disposition overrides the arrival reason. */
+    arrive(k, id, "q", S(id), 0, "misc");
+    cc_event d = ev(CC_EVENT_DISPOSITION, S(id), id, "q");
+    d.reason = "sales";
+    add(k, d);
+    abandon(k, id, "q", S(id) + S(1), S(1));
+    cc_kpi_flush(k);
+    cc_kpi_report *r = report(k);
+    assert_int_equal(r->n_reasons, 5);
+    assert_string_equal(r->reasons[0].reason, "billing");
+    assert_string_equal(r->reasons[1].reason, "tech");
+    assert_string_equal(r->reasons[2].reason, "sales");
+    assert_int_equal(r->reasons[2].contacts, 11);
+    near(r->reasons[0].share, 50.0 / 101);
+    near(r->reasons[1].cumulative, 80.0 / 101);
+    near(r->reasons[2].cumulative, 91.0 / 101);
+    assert_int_equal(r->vital_few, 3); /* 80/101 < 80 %: sales is needed */
+    assert_true(r->reasons[2].vital);
+    assert_false(r->reasons[3].vital);
+    near(r->reasons[4].cumulative, 1.0);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
+/* ---- customer experience line ---------------------------------------------- */
+
+typedef struct cx_seen {
+    int n;
+    cc_kpi_contact last;
+} cx_seen;
+
+static void cx_collect(const cc_kpi_contact *c, void *user_data)
+{
+    cx_seen *s = user_data;
+    s->n++;
+    s->last = *c;
+    s->last.queue = s->last.agent = s->last.reason = NULL; /* borrowed */
+}
+
+static void cx_line_peak_end(void **state)
+{
+    (void)state;
+    cx_seen seen = {0};
+    cc_kpi_options o = CC_KPI_OPTIONS_INIT;
+    o.on_contact = cx_collect;
+    o.user_data = &seen;
+    cc_kpi *k = kpi_make(&o);
+    arrive(k, 1, "q", 0, 7, NULL);
+    answer(k, 1, "q", "ann", S(80), S(80)); /* 60 s beyond T: -1 */
+    add(k, ev(CC_EVENT_CONTACT_HELD, S(100), 1, "q")); /* -0.5 */
+    cc_event res = ev(CC_EVENT_CONTACT_RESUMED, S(220), 1, "q");
+    res.duration_ms = S(120); /* 2 min x -0.25 */
+    add(k, res);
+    cc_event t = ev(CC_EVENT_CONTACT_TRANSFERRED, S(230), 1, "q");
+    t.agent = "ann";
+    add(k, t); /* -1: the peak, -3 */
+    answer(k, 1, "q", "bob", S(240), S(80));
+    end_talk(k, 1, "q", "bob", S(300), S(60), 0); /* resolved: +2 */
+    assert_int_equal(seen.n, 0);                 /* waits for a survey */
+    cc_event sv = ev(CC_EVENT_SURVEY, S(400), 1, "q");
+    sv.survey = CC_SURVEY_CSAT;
+    sv.value = 5; /* +2 */
+    add(k, sv);
+    cc_kpi_report *r = report(k); /* counts lines still open */
+    near(r->totals.cx_peak, -3.0);
+    near(r->totals.cx_end, 1.0);
+    near(r->totals.cx_remembered, -1.0);
+    cc_kpi_report_free(r);
+    cc_kpi_flush(k);
+    assert_int_equal(seen.n, 1);
+    assert_int_equal(seen.last.contact_id, 1);
+    assert_int_equal(seen.last.customer_id, 7);
+    assert_int_equal(seen.last.outcome, CC_EVENT_CONTACT_ENDED);
+    near(seen.last.cx_peak, -3.0);
+    near(seen.last.cx_end, 1.0);
+    assert_int_equal(seen.last.cx_moves, 6);
+    cc_kpi_free(k);
+}
+
+static void cx_weights_configurable_and_grace(void **state)
+{
+    (void)state;
+    cx_seen seen = {0};
+    cc_kpi_cx_model m = CC_KPI_CX_MODEL_INIT;
+    m.start = 5;
+    m.abandon = -10;
+    cc_kpi_options o = CC_KPI_OPTIONS_INIT;
+    o.cx = &m;
+    o.cx_grace_ms = S(60);
+    o.on_contact = cx_collect;
+    o.user_data = &seen;
+    cc_kpi *k = kpi_make(&o);
+    lost(k, 1, "q", 0, S(10)); /* within T: only the abandon moves it */
+    assert_int_equal(seen.n, 0);
+    call(k, 2, "q", "ann", S(100), S(1), S(1)); /* time passes the grace period */
+    assert_int_equal(seen.n, 1);
+    near(seen.last.cx_start, 5);
+    near(seen.last.cx_peak, -5);
+    near(seen.last.cx_end, -5);
+    cc_kpi_free(k);
+}
+
+/* ---- intervals, groups ---------------------------------------------------- */
+
+static void intervals_split_by_entry_time(void **state)
+{
+    (void)state;
+    cc_kpi_options o = CC_KPI_OPTIONS_INIT;
+    o.interval_ms = 15 * 60000;
+    cc_kpi *k = kpi_make(&o);
+    int64_t base = S(1700000000 / 900 * 900); /* an interval start */
+    call(k, 1, "a", "ann", base + S(60), S(10), S(600));
+    call(k, 2, "b", "ann", base + S(14 * 60), S(120), S(60)); /* answered in the next one */
+    call(k, 3, "a", "ann", base + S(20 * 60), S(5), S(60));
+    cc_kpi_report *r = report(k);
+    assert_int_equal(r->n_intervals, 2);
+    assert_int_equal(r->intervals[0].start_ms, base);
+    assert_int_equal(r->intervals[0].f.offered, 2);
+    assert_int_equal(r->intervals[1].f.offered, 1);
+    assert_int_equal(r->n_interval_queues, 3);
+    assert_string_equal(r->interval_queues[0].queue, "a");
+    assert_string_equal(r->interval_queues[1].queue, "b");
+    assert_int_equal(r->n_queues, 2);
+    assert_string_equal(r->queues[0].name, "a");
+    assert_int_equal(r->queues[0].f.offered, 2);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
+/* ---- report formats -------------------------------------------------------- */
+
+static int json_has_key(const char *json, const char *obj_start, const char *key)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    const char *end = strchr(obj_start, '}');
+    const char *hit = strstr(obj_start, pat);
+    return hit && hit < end;
+    (void)json;
+}
+
+static void json_report_keys(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL);
+    sl_example(k);
+    cc_kpi_report *r = report(k);
+    char *json = NULL;
+    assert_int_equal(cc_kpi_report_json(r, NULL, 0, &json), CC_OK);
+    static const char *const keys[] = {
+        "offered",        "answered",      "abandoned", "short_abandoned", "blocked",
+        "service_level",  "asa_s",         "avg_abandon_s", "longest_wait_s", "aht_s",
+        "abandon_rate",   "transfer_rate", "fcr",       "repeat_rate",
+    };
+    const char *totals = strstr(json, "\"totals\":{");
+    assert_non_null(totals);
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        assert_true(json_has_key(json, totals, keys[i]));
+    assert_false(json_has_key(json, totals, "occupancy")); /* unknown here */
+    assert_false(json_has_key(json, totals, "sl_v1"));     /* only with FULL */
+    /* Exactly the listed keys: count the colons of the totals object. */
+    int colons = 0;
+    for (const char *p = totals + 10; *p != '}'; p++) colons += *p == ':';
+    assert_int_equal(colons, (int)(sizeof keys / sizeof *keys));
+    assert_non_null(strstr(json, "\"queues\":[{\"queue\":\"sales\""));
+    assert_non_null(strstr(json, "\"agents\":[{\"agent\":\"ann\""));
+    assert_non_null(strstr(json, "\"intervals\":[{\"start\":\"1970-01-01T00:00:00Z\""));
+    assert_null(strstr(json, "\"import\""));
+    assert_non_null(strstr(json, "\"service_level\":0.2857142857142857"));
+    cc_free(json);
+    assert_int_equal(cc_kpi_report_json(r, NULL, CC_KPI_JSON_FULL | CC_KPI_JSON_PRETTY, &json),
+                     CC_OK);
+    assert_non_null(strstr(json, "\"sl_v4\": 0.5714285714285714"));
+    assert_non_null(strstr(json, "\"pareto\""));
+    assert_non_null(strstr(json, "\"sl_variant\": \"V2\""));
+    cc_free(json);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++) n += *s == '\n';
+    return n;
+}
+
+static void csv_report_tables(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL);
+    sl_example(k);
+    call(k, 50, "with,comma", "ann", 0, S(1), S(1));
+    cc_kpi_report *r = report(k);
+    char *csv = NULL;
+    assert_int_equal(cc_kpi_report_csv(r, CC_KPI_TABLE_QUEUES, &csv), CC_OK);
+    assert_int_equal(strncmp(csv, "queue,offered,answered,abandoned,", 33), 0);
+    assert_int_equal(count_lines(csv), 1 + 2 + 1); /* header, 2 queues, totals */
+    assert_non_null(strstr(csv, "\r\n\"with,comma\",1,1,"));
+    assert_non_null(strstr(csv, "\r\n*,8,5,3,"));
+    cc_free(csv);
+    assert_int_equal(cc_kpi_report_csv(r, CC_KPI_TABLE_INTERVALS, &csv), CC_OK);
+    assert_non_null(strstr(csv, "1970-01-01T00:00:00Z,*,"));
+    cc_free(csv);
+    assert_int_equal(cc_kpi_report_csv(r, CC_KPI_TABLE_PARETO, &csv), CC_OK);
+    assert_string_equal(csv, "rank,reason,contacts,share,cumulative,vital\r\n");
+    cc_free(csv);
+    assert_int_equal(cc_kpi_report_csv(r, (cc_kpi_table)42, &csv), CC_EINVAL);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
+/* ---- options and bad input ------------------------------------------------ */
+
+static void options_are_checked(void **state)
+{
+    (void)state;
+    cc_kpi *k = NULL;
+    cc_kpi_options o = CC_KPI_OPTIONS_INIT;
+    o.version = 99;
+    assert_int_equal(cc_kpi_new(&k, &o), CC_EVERSION);
+    assert_null(k);
+    o = (cc_kpi_options)CC_KPI_OPTIONS_INIT;
+    o.interval_ms = 1000;
+    assert_int_equal(cc_kpi_new(&k, &o), CC_EINVAL);
+    assert_non_null(strstr(cc_error_last(), "interval"));
+    o = (cc_kpi_options)CC_KPI_OPTIONS_INIT;
+    o.short_abandon_ms = S(20); /* S must be < T */
+    assert_int_equal(cc_kpi_new(&k, &o), CC_EINVAL);
+    o = (cc_kpi_options)CC_KPI_OPTIONS_INIT;
+    o.sl_variant = 7;
+    assert_int_equal(cc_kpi_new(&k, &o), CC_EINVAL);
+    o = (cc_kpi_options)CC_KPI_OPTIONS_INIT;
+    o.pareto_share = 1.5;
+    assert_int_equal(cc_kpi_new(&k, &o), CC_EINVAL);
+    cc_kpi_cx_model m = CC_KPI_CX_MODEL_INIT;
+    m.version = 2;
+    o = (cc_kpi_options)CC_KPI_OPTIONS_INIT;
+    o.cx = &m;
+    assert_int_equal(cc_kpi_new(&k, &o), CC_EVERSION);
+    assert_int_equal(cc_kpi_new(NULL, NULL), CC_EINVAL);
+    /* ABI pins of version 1. */
+    assert_int_equal(sizeof(cc_kpi_cx_model), 8 + 9 * 8);
+    assert_int_equal(sizeof(cc_kpi_cost_model), 8 + 3 * 8);
+    assert_int_equal(offsetof(cc_kpi_options, cx), 64);
+    cc_kpi_free(NULL);
+    cc_kpi_report_free(NULL);
+}
+
+static void invalid_events_change_nothing(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL);
+    cc_event e = ev(CC_EVENT_CONTACT_ABANDONED, S(10), 1, "q");
+    e.wait_ms = -5;
+    assert_int_equal(cc_kpi_add(k, &e), CC_EINVAL);
+    e = ev((cc_event_type)99, 0, 1, "q");
+    assert_int_equal(cc_kpi_add(k, &e), CC_EINVAL);
+    e = ev(CC_EVENT_CONTACT_ARRIVED, 0, 1, "q");
+    e.channel = (cc_channel)42;
+    assert_int_equal(cc_kpi_add(k, &e), CC_EINVAL);
+    assert_int_equal(cc_kpi_add(k, NULL), CC_EINVAL);
+    cc_kpi_report *r = report(k);
+    assert_int_equal(r->events, 0);
+    assert_int_equal(r->events_rejected, 3);
+    assert_int_equal(r->n_queues, 0);
+    assert_int_equal(r->totals.offered, 0);
+    assert_true(isnan(r->totals.service_level)); /* nothing to measure: unknown, not 0 */
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
+static void stray_events_do_not_crash(void **state)
+{
+    (void)state;
+    /* Events without their beginning (a log cut mid-call), repeated terminal
+     * events and the same id reused. */
+    cc_kpi *k = kpi_make(NULL);
+    end_talk(k, 5, "q", "ann", S(10), S(10), S(3));
+    abandon(k, 5, "q", S(11), S(2)); /* second terminal: ignored */
+    abandon(k, 6, "q", S(30), S(25));
+    cc_event t = ev(CC_EVENT_CONTACT_TRANSFERRED, S(40), 7, NULL);
+    add(k, t);
+    call(k, 5, "q", "bob", S(100), S(5), S(5)); /* id 5 reused */
+    cc_kpi_report *r = report(k);
+    assert_int_equal(r->totals.abandoned, 1);
+    assert_int_equal(r->totals.handled, 2);
+    assert_int_equal(r->totals.offered, 2);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
+/* ---- allocation failures -------------------------------------------------- */
+
+static int alloc_scenario(void *ctx)
+{
+    (void)ctx;
+    cc_kpi_options o = CC_KPI_OPTIONS_INIT;
+    cc_kpi *k = NULL;
+    cc_status st = cc_kpi_new(&k, &o);
+    if (st == CC_ENOMEM) return 0;
+    if (st != CC_OK) return 1;
+    for (uint64_t id = 1; id <= 40; id++) {
+        const char *q = id % 3 ? "a" : "b";
+        const char *agent = id % 2 ? "ann" : "bob";
+        cc_event e = ev(CC_EVENT_CONTACT_ARRIVED, S(id * 100), id, q);
+        e.customer_id = id % 5;
+        e.reason = id % 4 ? "billing" : "tech";
+        cc_event list[4];
+        list[0] = e;
+        list[1] = e;
+        list[1].type = CC_EVENT_CONTACT_QUEUED;
+        list[2] = ev(CC_EVENT_CONTACT_CONNECTED, S(id * 100 + 10), id, q);
+        list[2].agent = agent;
+        list[2].wait_ms = S(10);
+        list[3] = ev(CC_EVENT_CONTACT_ENDED, S(id * 100 + 70), id, q);
+        list[3].agent = agent;
+        list[3].duration_ms = S(60);
+        for (int i = 0; i < 4; i++) {
+            st = cc_kpi_add(k, &list[i]);
+            if (st != CC_OK && st != CC_ENOMEM) {
+                cc_kpi_free(k);
+                return 1;
+            }
+        }
+    }
+    cc_kpi_report *r = NULL;
+    st = cc_kpi_report_new(k, &r);
+    if (st == CC_OK) {
+        char *text = NULL;
+        st = cc_kpi_report_json(r, NULL, CC_KPI_JSON_FULL, &text);
+        cc_free(text);
+        if (st == CC_OK || st == CC_ENOMEM) {
+            st = cc_kpi_report_csv(r, CC_KPI_TABLE_INTERVALS, &text);
+            cc_free(text);
+        }
+        cc_kpi_report_free(r);
+    }
+    cc_kpi_free(k);
+    return st == CC_OK || st == CC_ENOMEM ? 0 : 1;
+}
+
+static void allocation_failures_are_clean(void **state)
+{
+    (void)state;
+    long n = cc_test_alloc_sweep(alloc_scenario, NULL);
+    assert_true(n > 20);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(sl_variants_all_differ),
+        cmocka_unit_test(sl_variant_option_selects_formula),
+        cmocka_unit_test(sl_threshold_is_inclusive_and_configurable),
+        cmocka_unit_test(waiting_figures),
+        cmocka_unit_test(short_abandon_threshold),
+        cmocka_unit_test(overflow_counts_once_across_queues),
+        cmocka_unit_test(requeue_after_rona_is_not_offered_again),
+        cmocka_unit_test(handling_times),
+        cmocka_unit_test(transfer_rate_and_legs),
+        cmocka_unit_test(occupancy_utilisation_load),
+        cmocka_unit_test(fcr_and_repeat_rate),
+        cmocka_unit_test(frt_digital_only),
+        cmocka_unit_test(csat_nps_ces),
+        cmocka_unit_test(cost_per_contact),
+        cmocka_unit_test(attrition_from_roster),
+        cmocka_unit_test(pareto_vital_few),
+        cmocka_unit_test(cx_line_peak_end),
+        cmocka_unit_test(cx_weights_configurable_and_grace),
+        cmocka_unit_test(intervals_split_by_entry_time),
+        cmocka_unit_test(json_report_keys),
+        cmocka_unit_test(csv_report_tables),
+        cmocka_unit_test(options_are_checked),
+        cmocka_unit_test(invalid_events_change_nothing),
+        cmocka_unit_test(stray_events_do_not_crash),
+        cmocka_unit_test(allocation_failures_are_clean),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
