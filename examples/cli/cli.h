@@ -82,6 +82,7 @@ int cli_print_json(char *json);
 /* ---- subcommands (one file each) ---------------------------------------- */
 int cli_cmd_version(int argc, char **argv);
 int cli_cmd_erlang(int argc, char **argv);
+int cli_cmd_forecast(int argc, char **argv);
 int cli_cmd_staff(int argc, char **argv);
 
 #endif

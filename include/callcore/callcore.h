@@ -13,6 +13,7 @@
 #include "callcore/engine.h"
 #include "callcore/erlang.h"
 #include "callcore/staffing.h"
+#include "callcore/forecast.h"
 #include "callcore/kpi.h"
 #include "callcore/import.h"
 

@@ -1,0 +1,187 @@
+/*
+ * callcore/forecast.h - interval volume forecasting: seasonal naive (daily, weekly), seasonal
+ * moving average, Holt-Winters (additive, multiplicative), Taylor's double-seasonal
+ * Holt-Winters for intraday data; parameters fitted by minimising the one-step-ahead squared
+ * error with NLopt; prediction intervals; accuracy metrics; rolling-origin backtests.
+ *
+ * Data are arrays of interval counts in time order with no gaps (for weekday-only data the
+ * "week" is five days). Arrays passed in are borrowed for the duration of the call and never
+ * kept; arrays written are caller-owned and must hold the stated number of elements.
+ *
+ * Threads: a cc_forecaster is used by one thread at a time; different forecasters and the
+ * free functions are reentrant.
+ *
+ * Typical day of a planner (forecast tomorrow, then staff it, see staffing.h):
+ *
+ *     cc_forecast_options o = CC_FORECAST_OPTIONS_INIT;
+ *     o.method = CC_FORECAST_DOUBLE_SEASONAL; o.period = 169; o.week = 5 * 169;
+ *     cc_forecaster *f;
+ *     if (cc_forecaster_new(&f, &o) == CC_OK && cc_forecaster_fit(f, history, n) == CC_OK)
+ *         cc_forecaster_predict(f, 169, mean, lower, upper);   // arrays of 169
+ *     cc_forecaster_free(f);
+ */
+#ifndef CALLCORE_FORECAST_H
+#define CALLCORE_FORECAST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "callcore/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum cc_forecast_method {
+    CC_FORECAST_SEASONAL_NAIVE_DAILY = 0,  /* same interval yesterday */
+    CC_FORECAST_SEASONAL_NAIVE_WEEKLY = 1, /* same interval one week ago */
+    CC_FORECAST_MOVING_AVERAGE = 2,        /* mean of the same interval over the last `window` days */
+    CC_FORECAST_HOLT_WINTERS_ADDITIVE = 3, /* level, damped trend, additive daily season */
+    CC_FORECAST_HOLT_WINTERS_MULTIPLICATIVE = 4, /* same, multiplicative season */
+    CC_FORECAST_DOUBLE_SEASONAL = 5, /* Taylor (2003): level x daily x weekly season + AR(1) error */
+    CC_FORECAST_DAILY_PROFILE = 6    /* daily totals by Holt-Winters over the week (level x
+                                      * day-of-week factor) times a smoothed intraday profile;
+                                      * its step is a day, so its one-step error is the
+                                      * day-ahead error */
+} cc_forecast_method;
+
+#define CC_FORECAST_METHOD_COUNT 7
+
+/* Stable lower-case name ("holt_winters_additive"), or NULL for an unknown method. */
+const char *cc_forecast_method_name(cc_forecast_method method);
+
+/* Parses a name as printed by cc_forecast_method_name; CC_OK or CC_EINVAL (detail set). */
+cc_status cc_forecast_method_parse(const char *name, cc_forecast_method *out);
+
+#define CC_FORECAST_OPTIONS_VERSION 1
+
+/*
+ * Zero means default. Smoothing parameters left at 0 are fitted (when NLopt is available;
+ * otherwise fitting reports CC_EUNSUPPORTED and fixed parameters must be given).
+ */
+typedef struct cc_forecast_options {
+    uint32_t version;          /* CC_FORECAST_OPTIONS_VERSION */
+    cc_forecast_method method; /* default CC_FORECAST_SEASONAL_NAIVE_DAILY */
+    size_t period;             /* intervals per day (the daily season); required, >= 1 */
+    size_t week;               /* intervals per week; default 7 * period. Weekly naive and
+                                * double-seasonal use it. */
+    size_t window;             /* moving average: number of past days; default 5 */
+    double alpha;              /* level smoothing in (0, 1) */
+    double beta;               /* Holt-Winters trend smoothing in (0, 1) */
+    double gamma;              /* daily season smoothing (daily-profile: day-of-week
+                                * factor smoothing) in (0, 1) */
+    double omega;              /* double-seasonal: weekly season smoothing; daily-profile:
+                                * intraday profile smoothing; in (0, 1) */
+    double phi;                /* Holt-Winters: trend damping in (0, 1]; double-seasonal:
+                                * AR(1) coefficient of the one-step error in (0, 1) */
+    double level;              /* prediction-interval coverage in (0, 1); default 0.95 */
+} cc_forecast_options;
+
+#define CC_FORECAST_OPTIONS_INIT {CC_FORECAST_OPTIONS_VERSION, CC_FORECAST_SEASONAL_NAIVE_DAILY, \
+                                  0, 0, 0, 0, 0, 0, 0, 0, 0}
+
+/* Fitted state summary (read with cc_forecaster_params). */
+typedef struct cc_forecast_params {
+    double alpha, beta, gamma, omega, phi; /* the values in use (0 where the method has none) */
+    double sigma;        /* residual standard deviation of the one-step errors (relative to
+                          * the forecast for the multiplicative models) */
+    double sse;          /* sum of squared one-step errors over the fitted history */
+    size_t observations; /* observations the state has seen */
+    int evaluations;     /* objective evaluations of the fit (0 when nothing was fitted) */
+} cc_forecast_params;
+
+typedef struct cc_forecaster cc_forecaster;
+
+/*
+ * Creates a forecaster; *out is owned by the caller (cc_forecaster_free). opt is copied.
+ * Returns CC_OK, CC_EINVAL (out or opt NULL, period 0, week not a multiple of period,
+ * parameters out of range), CC_EVERSION, CC_ENOMEM.
+ */
+cc_status cc_forecaster_new(cc_forecaster **out, const cc_forecast_options *opt);
+
+/* Frees the forecaster; NULL is a no-op. */
+void cc_forecaster_free(cc_forecaster *self);
+
+/*
+ * Initialises the state from `history` (n values, borrowed) and fits the parameters left at
+ * 0 by minimising the sum of squared one-step-ahead errors (NLopt, derivative-free
+ * bound-constrained), then runs the filter over the whole history. Needs n >= 2 days
+ * (2 weeks for the weekly and double-seasonal methods, `window` days for the moving
+ * average). Cost: O(n) per objective evaluation, a few hundred evaluations.
+ * Returns CC_OK, CC_EINVAL (NULL, too short, negative or non-finite values),
+ * CC_EUNSUPPORTED (parameters to fit but built without NLopt), CC_ENOMEM.
+ */
+cc_status cc_forecaster_fit(cc_forecaster *self, const double *history, size_t n);
+
+/*
+ * Feeds n new observations (borrowed) through the fitted model without refitting: O(n).
+ * Returns CC_OK, CC_ESTATE (not fitted yet), CC_EINVAL (NULL or bad values).
+ */
+cc_status cc_forecaster_observe(cc_forecaster *self, const double *values, size_t n);
+
+/*
+ * Forecasts the next `horizon` intervals after the last observation. mean[horizon] is
+ * required; lower/upper[horizon] may be NULL, else they receive the prediction interval at
+ * the options' `level` (normal approximation with the h-step variance of the model's
+ * innovations form, clamped at 0 because volumes are not negative). Forecasts are >= 0.
+ * Returns CC_OK, CC_ESTATE (not fitted), CC_EINVAL (mean NULL).
+ */
+cc_status cc_forecaster_predict(const cc_forecaster *self, size_t horizon, double *mean,
+                                double *lower, double *upper);
+
+/* Copies the parameters in use and fit statistics to *out. CC_OK or CC_EINVAL. */
+cc_status cc_forecaster_params(const cc_forecaster *self, cc_forecast_params *out);
+
+/* ---- accuracy ---------------------------------------------------------------- */
+/* All return fractions (0.05 = 5 %), or NaN with a detail message when n == 0, an array is
+ * NULL, or no term is defined (MAPE with every actual 0). */
+
+/* Mean absolute percentage error over the points whose actual is not 0. */
+double cc_forecast_mape(const double *actual, const double *forecast, size_t n);
+/* Weighted APE: sum |a - f| / sum |a|. */
+double cc_forecast_wape(const double *actual, const double *forecast, size_t n);
+/* Symmetric MAPE: mean of 2 |a - f| / (|a| + |f|), skipping points where both are 0. */
+double cc_forecast_smape(const double *actual, const double *forecast, size_t n);
+/* Mean absolute scaled error: MAE over the in-sample MAE of the seasonal naive forecast with
+ * lag m on train[ntrain] (Hyndman & Koehler 2006). NaN also when ntrain <= m. */
+double cc_forecast_mase(const double *actual, const double *forecast, size_t n,
+                        const double *train, size_t ntrain, size_t m);
+
+/* ---- rolling-origin backtest -------------------------------------------------- */
+
+#define CC_BACKTEST_OPTIONS_VERSION 1
+
+typedef struct cc_backtest_options {
+    uint32_t version; /* CC_BACKTEST_OPTIONS_VERSION */
+    size_t initial;   /* observations before the first origin; required */
+    size_t horizon;   /* intervals forecast from each origin; default the period (one day) */
+    size_t step;      /* origin advance; default the horizon */
+    int refit;        /* 0: fit once at the first origin, then only observe (fast);
+                       * 1: refit the parameters at every origin */
+} cc_backtest_options;
+
+#define CC_BACKTEST_OPTIONS_INIT {CC_BACKTEST_OPTIONS_VERSION, 0, 0, 0, 0}
+
+typedef struct cc_forecast_accuracy {
+    double mape, wape, smape, mase; /* over every forecast point (MASE scaled on the
+                                     * initial part with the weekly lag) */
+    double coverage;                /* share of actuals inside the prediction interval */
+    size_t points;                  /* forecast points scored */
+    size_t origins;                 /* forecast origins */
+} cc_forecast_accuracy;
+
+/*
+ * Rolling-origin evaluation on y[n] (borrowed): for each origin o = initial, initial + step,
+ * ... < n, the model knows y[0..o) and forecasts y[o .. o + horizon) (clipped at n).
+ * forecasts[n] may be NULL; else it receives, for every point, the forecast from the latest
+ * origin before it (NaN before `initial`). Returns CC_OK, CC_EINVAL, CC_EVERSION,
+ * CC_EUNSUPPORTED, CC_ENOMEM; *out is filled on CC_OK.
+ */
+cc_status cc_forecast_backtest(cc_forecast_accuracy *out, double *forecasts,
+                               const cc_forecast_options *opt, const cc_backtest_options *bt,
+                               const double *y, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

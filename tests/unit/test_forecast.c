@@ -1,0 +1,287 @@
+/*
+ * tests/unit/test_forecast.c - forecasting: exact recovery of clean seasonal series, the
+ * accuracy metrics, the rolling-origin backtest, the 2003 bank data (the best method must
+ * beat the weekly seasonal-naive baseline clearly), invalid input and allocation failures.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "callcore/forecast.h"
+#include "support/alloc_fail.h"
+#include "wfm_csv.h"
+
+#include <math.h>
+#include <string.h>
+
+#define P 12        /* intervals per day in the synthetic series */
+#define W (5 * P)   /* five-day weeks */
+#define DAYS 30
+
+/* A clean series: intraday shape x day-of-week factor, no noise. */
+static double clean(size_t t)
+{
+    size_t i = t % P, d = (t / P) % 5;
+    double shape = 20.0 + 10.0 * sin((double)i / P * 3.14159265358979);
+    static const double dow[5] = {1.2, 1.0, 0.95, 0.9, 1.1};
+    return shape * dow[d];
+}
+
+static void fill(double *y, size_t n)
+{
+    for (size_t t = 0; t < n; t++) y[t] = clean(t);
+}
+
+static cc_forecaster *make(cc_forecast_method m, const double *y, size_t n)
+{
+    cc_forecast_options o = CC_FORECAST_OPTIONS_INIT;
+    o.method = m;
+    o.period = P;
+    o.week = W;
+    cc_forecaster *f = NULL;
+    assert_int_equal(cc_forecaster_new(&f, &o), CC_OK);
+    assert_int_equal(cc_forecaster_fit(f, y, n), CC_OK);
+    return f;
+}
+
+static void test_weekly_naive_repeats_last_week(void **state)
+{
+    (void)state;
+    double y[DAYS * P], mean[W], lo[W], hi[W];
+    fill(y, DAYS * P);
+    cc_forecaster *f = make(CC_FORECAST_SEASONAL_NAIVE_WEEKLY, y, DAYS * P);
+    assert_int_equal(cc_forecaster_predict(f, W, mean, lo, hi), CC_OK);
+    for (size_t j = 0; j < W; j++) {
+        assert_true(fabs(mean[j] - clean(DAYS * P + j)) < 1e-12);
+        /* no error in sample: the interval collapses onto the forecast */
+        assert_true(fabs(hi[j] - mean[j]) < 1e-9 && fabs(lo[j] - mean[j]) < 1e-9);
+    }
+    cc_forecaster_free(f);
+}
+
+static void test_models_learn_a_clean_series(void **state)
+{
+    (void)state;
+    double y[DAYS * P], mean[P];
+    fill(y, DAYS * P);
+    static const cc_forecast_method ms[] = {CC_FORECAST_DOUBLE_SEASONAL, CC_FORECAST_DAILY_PROFILE};
+    for (size_t k = 0; k < 2; k++) {
+        cc_forecaster *f = make(ms[k], y, DAYS * P);
+        assert_int_equal(cc_forecaster_predict(f, P, mean, NULL, NULL), CC_OK);
+        double actual[P];
+        for (size_t j = 0; j < P; j++) actual[j] = clean(DAYS * P + j);
+        double w = cc_forecast_wape(actual, mean, P);
+        if (!(w < 1e-3)) fail_msg("%s: WAPE %g on a noiseless series", cc_forecast_method_name(ms[k]), w);
+        cc_forecast_params prm;
+        assert_int_equal(cc_forecaster_params(f, &prm), CC_OK);
+        assert_int_equal(prm.observations, DAYS * P);
+        assert_true(prm.evaluations > 0);
+        cc_forecaster_free(f);
+    }
+    /* Holt-Winters with a daily season learns a series with no day-of-week effect. */
+    double z[DAYS * P];
+    for (size_t t = 0; t < DAYS * P; t++) z[t] = 50.0 + 0.01 * t + 5.0 * cos((double)(t % P));
+    static const cc_forecast_method hw[] = {CC_FORECAST_HOLT_WINTERS_ADDITIVE,
+                                            CC_FORECAST_HOLT_WINTERS_MULTIPLICATIVE};
+    for (size_t k = 0; k < 2; k++) {
+        cc_forecaster *f = make(hw[k], z, DAYS * P);
+        assert_int_equal(cc_forecaster_predict(f, P, mean, NULL, NULL), CC_OK);
+        for (size_t j = 0; j < P; j++) {
+            double want = 50.0 + 0.01 * (DAYS * P + j) + 5.0 * cos((double)((DAYS * P + j) % P));
+            if (!(fabs(mean[j] - want) < 0.2))
+                fail_msg("%s h=%zu: %g vs %g", cc_forecast_method_name(hw[k]), j, mean[j], want);
+        }
+        cc_forecaster_free(f);
+    }
+}
+
+static void test_moving_average_and_observe(void **state)
+{
+    (void)state;
+    double y[10 * P], mean[P];
+    for (size_t t = 0; t < 10 * P; t++) y[t] = (double)(t / P); /* day d has value d */
+    cc_forecast_options o = CC_FORECAST_OPTIONS_INIT;
+    o.method = CC_FORECAST_MOVING_AVERAGE;
+    o.period = P;
+    o.window = 3;
+    cc_forecaster *f;
+    assert_int_equal(cc_forecaster_new(&f, &o), CC_OK);
+    assert_int_equal(cc_forecaster_predict(f, P, mean, NULL, NULL), CC_ESTATE);
+    assert_int_equal(cc_forecaster_observe(f, y, 1), CC_ESTATE);
+    assert_int_equal(cc_forecaster_fit(f, y, 8 * P), CC_OK);
+    assert_int_equal(cc_forecaster_predict(f, P, mean, NULL, NULL), CC_OK);
+    assert_true(fabs(mean[0] - 6.0) < 1e-12); /* days 5, 6, 7 */
+    assert_int_equal(cc_forecaster_observe(f, y + 8 * P, 2 * P), CC_OK);
+    assert_int_equal(cc_forecaster_predict(f, P, mean, NULL, NULL), CC_OK);
+    assert_true(fabs(mean[P - 1] - 8.0) < 1e-12); /* days 7, 8, 9 */
+    cc_forecaster_free(f);
+}
+
+static void test_metrics(void **state)
+{
+    (void)state;
+    const double a[] = {100, 200, 0, 50}, f[] = {110, 180, 5, 50};
+    assert_true(fabs(cc_forecast_wape(a, f, 4) - 35.0 / 350.0) < 1e-15);
+    assert_true(fabs(cc_forecast_mape(a, f, 4) - (0.1 + 0.1 + 0.0) / 3.0) < 1e-15);
+    double smape = (20.0 / 210 + 40.0 / 380 + 10.0 / 5 + 0.0) / 4.0;
+    assert_true(fabs(cc_forecast_smape(a, f, 4) - smape) < 1e-15);
+    const double train[] = {1, 2, 3, 5, 4, 6}; /* lag-2 naive errors: 2, 3, 1, 1 -> 1.75 */
+    assert_true(fabs(cc_forecast_mase(a, f, 4, train, 6, 2) - (35.0 / 4) / 1.75) < 1e-14);
+    const double zeros[] = {0, 0};
+    assert_true(isnan(cc_forecast_mape(zeros, zeros, 2)));
+    assert_non_null(strstr(cc_error_last(), "every actual is 0"));
+    assert_true(isnan(cc_forecast_wape(a, NULL, 4)));
+    assert_true(isnan(cc_forecast_mase(a, f, 4, train, 2, 2)));
+}
+
+static void test_backtest_on_clean_series(void **state)
+{
+    (void)state;
+    double y[DAYS * P], fc[DAYS * P];
+    fill(y, DAYS * P);
+    cc_forecast_options o = CC_FORECAST_OPTIONS_INIT;
+    o.method = CC_FORECAST_SEASONAL_NAIVE_WEEKLY;
+    o.period = P;
+    o.week = W;
+    cc_backtest_options bt = CC_BACKTEST_OPTIONS_INIT;
+    bt.initial = 20 * P;
+    cc_forecast_accuracy acc;
+    assert_int_equal(cc_forecast_backtest(&acc, fc, &o, &bt, y, DAYS * P), CC_OK);
+    assert_int_equal(acc.origins, 10);
+    assert_int_equal(acc.points, 10 * P);
+    assert_true(acc.wape < 1e-12);
+    assert_true(isnan(acc.mase)); /* the data repeat exactly with the weekly lag: no scale */
+    assert_true(isnan(fc[0]) && fabs(fc[25 * P] - y[25 * P]) < 1e-12);
+    /* refit at every origin gives the same answer for a parameter-free method */
+    bt.refit = 1;
+    bt.step = 2 * P; /* step longer than the horizon: only forecast points are scored */
+    assert_int_equal(cc_forecast_backtest(&acc, NULL, &o, &bt, y, DAYS * P), CC_OK);
+    assert_int_equal(acc.origins, 5);
+    assert_int_equal(acc.points, 5 * P);
+    bt.version = 7;
+    assert_int_equal(cc_forecast_backtest(&acc, NULL, &o, &bt, y, DAYS * P), CC_EVERSION);
+}
+
+/* The 2003 bank: fit on 120 days, forecast the other 44 day by day. */
+static void test_bank_2003_beats_weekly_naive(void **state)
+{
+    (void)state;
+    char buf[1024];
+    const char *path = wfm_data_path(buf, sizeof buf, "bank-calls-2003/bank_calls.csv");
+    if (!path) {
+        print_message("# CALLCORE_DATA not set or bank_calls.csv absent: skipping\n");
+        skip();
+    }
+    wfm_csv t;
+    assert_int_equal(wfm_csv_load(&t, path), 0);
+    assert_int_equal(t.nrows, 27716);
+    double *y = malloc(sizeof(double) * (size_t)t.nrows);
+    for (int r = 0; r < t.nrows; r++) y[r] = wfm_csv_num(&t, r, "Calls");
+    const size_t period = 169;
+    cc_forecast_options o = CC_FORECAST_OPTIONS_INIT;
+    o.period = period;
+    o.week = 5 * period;
+    cc_backtest_options bt = CC_BACKTEST_OPTIONS_INIT;
+    bt.initial = 120 * period;
+    cc_forecast_accuracy base, best = {0};
+    o.method = CC_FORECAST_SEASONAL_NAIVE_WEEKLY;
+    assert_int_equal(cc_forecast_backtest(&base, NULL, &o, &bt, y, (size_t)t.nrows), CC_OK);
+    assert_int_equal(base.points, 44 * period);
+    best.wape = INFINITY;
+    for (int m = 0; m < CC_FORECAST_METHOD_COUNT; m++) {
+        cc_forecast_accuracy acc;
+        o.method = (cc_forecast_method)m;
+        assert_int_equal(cc_forecast_backtest(&acc, NULL, &o, &bt, y, (size_t)t.nrows), CC_OK);
+        print_message("# %-28s WAPE %.4f (%.3f of weekly naive) coverage %.3f\n",
+                      cc_forecast_method_name(o.method), acc.wape, acc.wape / base.wape,
+                      acc.coverage);
+        if (acc.wape < best.wape) best = acc;
+    }
+    assert_true(best.wape < 0.85 * base.wape);
+    assert_true(best.coverage > 0.85 && best.coverage < 0.99);
+    free(y);
+    wfm_csv_free(&t);
+}
+
+static void test_invalid(void **state)
+{
+    (void)state;
+    cc_forecaster *f = (cc_forecaster *)1;
+    cc_forecast_options o = CC_FORECAST_OPTIONS_INIT;
+    assert_int_equal(cc_forecaster_new(&f, &o), CC_EINVAL); /* period 0 */
+    assert_null(f);
+    assert_non_null(strstr(cc_error_last(), "period"));
+    o.period = 10;
+    o.week = 25;
+    assert_int_equal(cc_forecaster_new(&f, &o), CC_EINVAL);
+    o.week = 0;
+    o.alpha = 1.5;
+    assert_int_equal(cc_forecaster_new(&f, &o), CC_EINVAL);
+    assert_non_null(strstr(cc_error_last(), "alpha"));
+    o.alpha = 0;
+    o.version = 2;
+    assert_int_equal(cc_forecaster_new(&f, &o), CC_EVERSION);
+    o.version = CC_FORECAST_OPTIONS_VERSION;
+    o.method = CC_FORECAST_HOLT_WINTERS_ADDITIVE;
+    assert_int_equal(cc_forecaster_new(&f, &o), CC_OK);
+    double y[15] = {0};
+    assert_int_equal(cc_forecaster_fit(f, y, 15), CC_EINVAL); /* needs 2 days = 20 */
+    assert_non_null(strstr(cc_error_last(), "at least 20"));
+    double bad[20] = {0};
+    bad[3] = -1;
+    assert_int_equal(cc_forecaster_fit(f, bad, 20), CC_EINVAL);
+    bad[3] = NAN;
+    assert_int_equal(cc_forecaster_fit(f, bad, 20), CC_EINVAL);
+    cc_forecaster_free(f);
+    cc_forecaster_free(NULL);
+    cc_forecast_method m;
+    assert_int_equal(cc_forecast_method_parse("double_seasonal", &m), CC_OK);
+    assert_int_equal(m, CC_FORECAST_DOUBLE_SEASONAL);
+    assert_int_equal(cc_forecast_method_parse("arima", &m), CC_EINVAL);
+    assert_null(cc_forecast_method_name((cc_forecast_method)99));
+    assert_int_equal(sizeof(cc_forecast_options), 80);
+    assert_int_equal(sizeof(cc_backtest_options), 40);
+}
+
+static int backtest_scenario(void *ctx)
+{
+    (void)ctx;
+    double y[DAYS * P];
+    fill(y, DAYS * P);
+    cc_forecast_options o = CC_FORECAST_OPTIONS_INIT;
+    o.method = CC_FORECAST_DAILY_PROFILE;
+    o.period = P;
+    o.week = W;
+    o.alpha = 0.1;
+    o.gamma = 0.1;
+    o.omega = 0.1;
+    cc_backtest_options bt = CC_BACKTEST_OPTIONS_INIT;
+    bt.initial = 20 * P;
+    cc_forecast_accuracy acc;
+    cc_status st = cc_forecast_backtest(&acc, NULL, &o, &bt, y, DAYS * P);
+    return st == CC_OK || st == CC_ENOMEM ? 0 : 1;
+}
+
+static void test_allocation_failures(void **state)
+{
+    (void)state;
+    long tried = cc_test_alloc_sweep(backtest_scenario, NULL);
+    assert_true(tried > 3);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_weekly_naive_repeats_last_week),
+        cmocka_unit_test(test_models_learn_a_clean_series),
+        cmocka_unit_test(test_moving_average_and_observe),
+        cmocka_unit_test(test_metrics),
+        cmocka_unit_test(test_backtest_on_clean_series),
+        cmocka_unit_test(test_bank_2003_beats_weekly_naive),
+        cmocka_unit_test(test_invalid),
+        cmocka_unit_test(test_allocation_failures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
