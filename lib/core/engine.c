@@ -1,352 +1,341 @@
-/* lib/core/engine.c - the routing engine (being filled in; see engine.h). */
-#include "callcore/engine.h"
-#include "callcore/sys/backend.h"
+/*
+ * lib/core/engine.c - the engine object: options, time, events, PRNG, media
+ * backend bindings, skill interning and the slot tables of agents/contacts.
+ */
+#include "engine_internal.h"
+
 #include "base/error.h"
-#include <stdint.h>
+#include "base/mem.h"
+
+#include <stdlib.h>
 #include <string.h>
+
+static const char *const strategy_names[] = {
+#define CC__STRATEGY_NAME(name, value, text) text,
+    CC_STRATEGY_LIST(CC__STRATEGY_NAME)
+#undef CC__STRATEGY_NAME
+};
 
 const char *cc_strategy_name(int strategy)
 {
-    (void)strategy;
-    return "unknown";
+    if (strategy < 0 || strategy >= CC_STRATEGY__COUNT) return "unknown";
+    return strategy_names[strategy];
 }
 
 cc_status cc_strategy_from_name(const char *name, cc_strategy *out)
 {
-    (void)name;
-    (void)out;
-    return cc__fail(CC_EUNSUPPORTED, "cc_strategy_from_name: the routing engine is under construction");
+    if (!name || !out) return cc__fail(CC_EINVAL, "strategy: NULL argument");
+    for (int i = 0; i < CC_STRATEGY__COUNT; i++)
+        if (strcmp(name, strategy_names[i]) == 0) {
+            *out = (cc_strategy)i;
+            return CC_OK;
+        }
+    return cc__fail(CC_EINVAL, "unknown strategy '%s'", name);
+}
+
+/* ---- PRNG: xoshiro256** seeded through splitmix64 -------------------------- */
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+uint64_t cc__rng_next(cc_engine *e)
+{
+    uint64_t *s = e->rng;
+    uint64_t result = rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+}
+
+double cc__rng_unit(cc_engine *e)
+{
+    return ((double)(cc__rng_next(e) >> 11) + 1.0) * (1.0 / 9007199254740992.0);
+}
+
+uint64_t cc__bias(int64_t v)
+{
+    return (uint64_t)v ^ 0x8000000000000000ull;
+}
+
+/* ---- lifetime ------------------------------------------------------------ */
+
+static cc_status check_after(const char *what, cc_agent_after v)
+{
+    if ((int)v < CC_AFTER_NOT_READY || (int)v > CC_AFTER_LOGOUT)
+        return cc__fail(CC_EINVAL, "engine options: %s must be a cc_agent_after, got %d", what,
+                        (int)v);
+    return CC_OK;
 }
 
 cc_status cc_engine_new(cc_engine **out, const cc_engine_options *options)
 {
-    (void)out;
-    (void)options;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_new: the routing engine is under construction");
+    if (!out) return cc__fail(CC_EINVAL, "cc_engine_new: out is NULL");
+    *out = NULL;
+    cc_engine_options def = CC_ENGINE_OPTIONS_INIT;
+    const cc_engine_options *o = options ? options : &def;
+    if (o->version != CC_ENGINE_OPTIONS_VERSION)
+        return cc__fail(CC_EVERSION, "engine options: unknown version %u (this library: %u)",
+                        (unsigned)o->version, (unsigned)CC_ENGINE_OPTIONS_VERSION);
+    if ((int)o->select < CC_SELECT_PRIORITY_THEN_WAIT || (int)o->select > CC_SELECT_TIER_ORDER)
+        return cc__fail(CC_EINVAL, "engine options: unknown select policy %d", (int)o->select);
+    cc_status st = check_after("rona_after", o->rona_after);
+    if (st) return st;
+    if ((st = check_after("reject_after", o->reject_after))) return st;
+    if (o->last_agent_window_ms < 0)
+        return cc__fail(CC_EINVAL, "engine options: last_agent_window_ms must be >= 0, got %lld",
+                        (long long)o->last_agent_window_ms);
+    if (o->rona_reason && (st = cc__check_name("rona_reason", o->rona_reason))) return st;
+    if (o->reject_reason && (st = cc__check_name("reject_reason", o->reject_reason))) return st;
+    cc_engine *e = cc__calloc(1, sizeof *e);
+    if (!e) return cc__fail(CC_ENOMEM, "cc_engine_new: out of memory");
+    e->event_fn = o->event_fn;
+    e->event_user_data = o->event_user_data;
+    e->select = o->select;
+    e->rona_after = o->rona_after;
+    e->reject_after = o->reject_after;
+    e->rona_reason = cc__strdup(o->rona_reason ? o->rona_reason : "no-answer");
+    e->reject_reason = cc__strdup(o->reject_reason ? o->reject_reason : "rejected");
+    e->last_agent_window_ms = o->last_agent_window_ms ? o->last_agent_window_ms : 86400000;
+    uint64_t x = o->seed;
+    for (int i = 0; i < 4; i++) e->rng[i] = splitmix64(&x);
+    e->now_ms = INT64_MIN;
+    if (!e->rona_reason || !e->reject_reason || cc__heap_reserve(&e->timers, 64)) {
+        cc_engine_free(e);
+        return cc__fail(CC_ENOMEM, "cc_engine_new: out of memory");
+    }
+    *out = e;
+    return CC_OK;
 }
 
-void cc_engine_free(cc_engine *self)
+void cc_engine_free(cc_engine *e)
 {
-    (void)self;
+    if (!e) return;
+    for (int ch = 0; ch < CC_CHANNEL__COUNT; ch++) {
+        cc__backend_binding *b = &e->backends[ch];
+        if (b->vt && b->vt->close) b->vt->close(b->state);
+        cc__free(b->state);
+    }
+    for (size_t i = 0; i < e->ncontact_slots; i++)
+        if (e->contacts[i]) cc__contact_destroy(e, e->contacts[i]);
+    for (size_t i = 0; i < e->nagent_slots; i++)
+        if (e->agents[i]) cc__agent_free(e->agents[i]);
+    for (size_t i = 0; i < e->nqueues; i++)
+        if (e->queues[i]) cc__queue_destroy(e->queues[i]);
+    for (size_t i = 0; i < e->nskills; i++) cc__free(e->skill_names[i]);
+    cc__free(e->skill_names);
+    cc__core_names_free(&e->skill_ids);
+    cc__core_names_free(&e->queue_map);
+    cc__core_names_free(&e->agent_map);
+    cc__core_ids_free(&e->contact_map);
+    for (size_t i = 0; i < e->last_agent.cap; i++)
+        if (e->last_agent.slots[i].key) cc__free(e->last_agent.slots[i].value);
+    cc__core_ids_free(&e->last_agent);
+    cc__free(e->queues);
+    cc__free(e->agents);
+    cc__free(e->agent_gen);
+    cc__free(e->agent_free);
+    cc__free(e->contacts);
+    cc__free(e->contact_gen);
+    cc__free(e->contact_free);
+    cc__heap_free(&e->timers);
+    cc__free(e->rona_reason);
+    cc__free(e->reject_reason);
+    cc__free(e);
 }
 
-cc_status cc_engine_bind_backend(cc_engine *self, cc_channel channel, const cc_backend *backend, void *config)
+int64_t cc_engine_now(const cc_engine *e)
 {
-    (void)self;
-    (void)channel;
-    (void)backend;
-    (void)config;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_bind_backend: the routing engine is under construction");
+    return e ? e->now_ms : INT64_MIN;
 }
 
-void *cc_engine_backend_state(const cc_engine *self, cc_channel channel)
+/* Every input starts here: not re-entered, time not going backwards. */
+cc_status cc__engine_enter(cc_engine *e, int64_t now_ms, const char *what)
 {
-    (void)self;
-    (void)channel;
-    return NULL;
+    if (!e) return cc__fail(CC_EINVAL, "%s: engine is NULL", what);
+    if (e->busy)
+        return cc__fail(CC_EBUSY, "%s: called from inside an event sink or backend call", what);
+    if (now_ms < e->now_ms)
+        return cc__fail(CC_EINVAL, "%s: time went backwards (now_ms %lld < engine time %lld)",
+                        what, (long long)now_ms, (long long)e->now_ms);
+    return CC_OK;
 }
 
-int64_t cc_engine_next_deadline(cc_engine *self)
+void cc__engine_leave(cc_engine *e)
 {
-    (void)self;
+    e->busy = 0;
+}
+
+void cc__emit(cc_engine *e, cc_event *ev)
+{
+    ev->seq = ++e->seq;
+    if (e->event_fn) e->event_fn(ev, e->event_user_data);
+}
+
+/* ---- backends -------------------------------------------------------------- */
+
+cc_status cc_engine_bind_backend(cc_engine *e, cc_channel ch, const cc_backend *vt, void *config)
+{
+    if (!e) return cc__fail(CC_EINVAL, "cc_engine_bind_backend: engine is NULL");
+    if (e->busy) return cc__fail(CC_EBUSY, "cc_engine_bind_backend: re-entered");
+    if ((int)ch <= CC_CHANNEL_NONE || (int)ch >= CC_CHANNEL__COUNT)
+        return cc__fail(CC_EINVAL, "cc_engine_bind_backend: invalid channel %d", (int)ch);
+    if (vt && (vt->version < 1))
+        return cc__fail(CC_EVERSION, "backend '%s': version %d unsupported",
+                        vt->name ? vt->name : "?", vt->version);
+    if (vt && !vt->open)
+        return cc__fail(CC_EINVAL, "backend '%s': open() is required", vt->name ? vt->name : "?");
+    for (size_t i = 0; i < e->ncontact_slots; i++)
+        if (e->contacts[i] && e->contacts[i]->channel == ch)
+            return cc__fail(CC_ESTATE, "cc_engine_bind_backend: contacts of channel '%s' exist",
+                            cc_channel_name(ch));
+    void *state = NULL;
+    if (vt) {
+        state = cc__calloc(1, vt->state_size ? vt->state_size : 1);
+        if (!state) return cc__fail(CC_ENOMEM, "cc_engine_bind_backend: out of memory");
+        e->busy = 1;
+        cc_status st = vt->open(state, e, ch, config);
+        e->busy = 0;
+        if (st != CC_OK) {
+            cc__free(state);
+            return cc__fail(st, "backend '%s': open failed for channel '%s' (%s)",
+                            vt->name ? vt->name : "?", cc_channel_name(ch), cc_strerror(st));
+        }
+    }
+    cc__backend_binding *b = &e->backends[ch];
+    if (b->vt && b->vt->close) {
+        e->busy = 1;
+        b->vt->close(b->state);
+        e->busy = 0;
+    }
+    cc__free(b->state);
+    b->vt = vt;
+    b->state = state;
+    return CC_OK;
+}
+
+void *cc_engine_backend_state(const cc_engine *e, cc_channel ch)
+{
+    if (!e || (int)ch <= 0 || (int)ch >= CC_CHANNEL__COUNT) return NULL;
+    return e->backends[ch].vt ? e->backends[ch].state : NULL;
+}
+
+const cc_backend *cc__backend(cc_engine *e, cc_channel ch, void **state)
+{
+    if ((int)ch <= 0 || (int)ch >= CC_CHANNEL__COUNT) return NULL;
+    *state = e->backends[ch].state;
+    return e->backends[ch].vt;
+}
+
+/* ---- names and skills ------------------------------------------------------ */
+
+cc_status cc__check_name(const char *what, const char *name)
+{
+    if (!name || !*name) return cc__fail(CC_EINVAL, "%s: name is missing", what);
+    size_t n = strnlen(name, CC_NAME_MAX + 1);
+    if (n > CC_NAME_MAX)
+        return cc__fail(CC_EINVAL, "%s: name longer than %d bytes", what, CC_NAME_MAX);
+    return CC_OK;
+}
+
+/* Interns a skill name; O(1) expected. */
+int cc__skill_intern(cc_engine *e, const char *name, uint32_t *id)
+{
+    void *v = cc__core_names_get(&e->skill_ids, name);
+    if (v) {
+        *id = (uint32_t)((uintptr_t)v - 1);
+        return 0;
+    }
+    if (cc__grow((void **)&e->skill_names, &e->skill_names_cap, e->nskills + 1,
+                 sizeof *e->skill_names) ||
+        cc__core_names_reserve(&e->skill_ids, e->nskills + 1))
+        return -1;
+    char *copy = cc__strdup(name);
+    if (!copy) return -1;
+    e->skill_names[e->nskills] = copy;
+    cc__core_names_put(&e->skill_ids, copy, (void *)(uintptr_t)(e->nskills + 1));
+    *id = (uint32_t)e->nskills++;
     return 0;
 }
 
-cc_status cc_engine_advance(cc_engine *self, int64_t now_ms)
+static int skill_cmp_sort(const void *a, const void *b)
 {
-    (void)self;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_advance: the routing engine is under construction");
+    const cc__skill *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
 }
 
-int64_t cc_engine_now(const cc_engine *self)
+/* Validates and interns a skill list into a sorted owned array (interning a
+ * new name is harmless if the caller fails later). */
+cc_status cc__skills_convert(cc_engine *e, const char *owner, const cc_skill *in, size_t n,
+                             int allow_zero, cc__skill **out, uint32_t *nout)
 {
-    (void)self;
-    return 0;
+    *out = NULL;
+    *nout = 0;
+    if (n && !in) return cc__fail(CC_EINVAL, "%s: skills is NULL with nskills %zu", owner, n);
+    if (n > 4096) return cc__fail(CC_EINVAL, "%s: too many skills (%zu)", owner, n);
+    for (size_t i = 0; i < n; i++) {
+        cc_status st = cc__check_name(owner, in[i].name);
+        if (st) return cc__fail(CC_EINVAL, "%s: skill %zu: name missing or too long", owner, i);
+        if (in[i].level < (allow_zero ? 0 : 1) || in[i].level > CC_SKILL_LEVEL_MAX)
+            return cc__fail(CC_EINVAL, "%s: skill '%s': level must be 1..%d, got %d", owner,
+                            in[i].name, CC_SKILL_LEVEL_MAX, (int)in[i].level);
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(in[k].name, in[i].name) == 0)
+                return cc__fail(CC_EINVAL, "%s: skill '%s' listed twice", owner, in[i].name);
+    }
+    if (!n) return CC_OK;
+    cc__skill *s = cc__calloc(n, sizeof *s);
+    if (!s) return cc__fail(CC_ENOMEM, "%s: out of memory", owner);
+    for (size_t i = 0; i < n; i++) {
+        if (cc__skill_intern(e, in[i].name, &s[i].id)) {
+            cc__free(s);
+            return cc__fail(CC_ENOMEM, "%s: out of memory", owner);
+        }
+        s[i].level = in[i].level;
+    }
+    qsort(s, n, sizeof *s, skill_cmp_sort);
+    *out = s;
+    *nout = (uint32_t)n;
+    return CC_OK;
 }
 
-cc_status cc_engine_queue_add(cc_engine *self, const cc_queue_config *config)
+/* ---- slot tables ----------------------------------------------------------- */
+
+cc__agent *cc__agent_at(const cc_engine *e, uint32_t slot)
 {
-    (void)self;
-    (void)config;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_queue_add: the routing engine is under construction");
+    return slot < e->nagent_slots ? e->agents[slot] : NULL;
 }
 
-cc_status cc_engine_queue_remove(cc_engine *self, const char *queue, int64_t now_ms)
+cc__contact *cc__contact_at(const cc_engine *e, uint32_t slot)
 {
-    (void)self;
-    (void)queue;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_queue_remove: the routing engine is under construction");
+    return slot < e->ncontact_slots ? e->contacts[slot] : NULL;
 }
 
-cc_status cc_engine_agent_add(cc_engine *self, const cc_agent_config *config, int64_t now_ms)
+cc__agent *cc__agent_find(const cc_engine *e, const char *name)
 {
-    (void)self;
-    (void)config;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_agent_add: the routing engine is under construction");
+    return name ? cc__core_names_get(&e->agent_map, name) : NULL;
 }
 
-cc_status cc_engine_agent_remove(cc_engine *self, const char *agent, int64_t now_ms)
+cc__contact *cc__contact_find(const cc_engine *e, uint64_t id)
 {
-    (void)self;
-    (void)agent;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_agent_remove: the routing engine is under construction");
+    return cc__core_ids_get(&e->contact_map, id);
 }
 
-cc_status cc_engine_member_add(cc_engine *self, const char *agent, const cc_membership *membership, int64_t now_ms)
+cc__queue *cc__queue_find(const cc_engine *e, const char *name)
 {
-    (void)self;
-    (void)agent;
-    (void)membership;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_member_add: the routing engine is under construction");
-}
-
-cc_status cc_engine_member_remove(cc_engine *self, const char *agent, const char *queue, int64_t now_ms)
-{
-    (void)self;
-    (void)agent;
-    (void)queue;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_member_remove: the routing engine is under construction");
-}
-
-cc_status cc_engine_agent_set_skill(cc_engine *self, const char *agent, const char *skill, int32_t level, int64_t now_ms)
-{
-    (void)self;
-    (void)agent;
-    (void)skill;
-    (void)level;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_agent_set_skill: the routing engine is under construction");
-}
-
-cc_status cc_engine_agent_login(cc_engine *self, const char *agent, int64_t now_ms)
-{
-    (void)self;
-    (void)agent;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_agent_login: the routing engine is under construction");
-}
-
-cc_status cc_engine_agent_logout(cc_engine *self, const char *agent, int64_t now_ms)
-{
-    (void)self;
-    (void)agent;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_agent_logout: the routing engine is under construction");
-}
-
-cc_status cc_engine_agent_ready(cc_engine *self, const char *agent, int64_t now_ms)
-{
-    (void)self;
-    (void)agent;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_agent_ready: the routing engine is under construction");
-}
-
-cc_status cc_engine_agent_not_ready(cc_engine *self, const char *agent, const char *reason, int64_t now_ms)
-{
-    (void)self;
-    (void)agent;
-    (void)reason;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_agent_not_ready: the routing engine is under construction");
-}
-
-cc_status cc_engine_contact_add(cc_engine *self, const cc_contact_config *config, int64_t now_ms)
-{
-    (void)self;
-    (void)config;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_contact_add: the routing engine is under construction");
-}
-
-cc_status cc_engine_offer_accept(cc_engine *self, uint64_t contact_id, const char *agent, int64_t now_ms)
-{
-    (void)self;
-    (void)contact_id;
-    (void)agent;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_offer_accept: the routing engine is under construction");
-}
-
-cc_status cc_engine_offer_reject(cc_engine *self, uint64_t contact_id, const char *agent, int64_t now_ms)
-{
-    (void)self;
-    (void)contact_id;
-    (void)agent;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_offer_reject: the routing engine is under construction");
-}
-
-cc_status cc_engine_offer_timeout(cc_engine *self, uint64_t contact_id, const char *agent, int64_t now_ms)
-{
-    (void)self;
-    (void)contact_id;
-    (void)agent;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_offer_timeout: the routing engine is under construction");
-}
-
-cc_status cc_engine_contact_hold(cc_engine *self, uint64_t contact_id, int64_t now_ms)
-{
-    (void)self;
-    (void)contact_id;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_contact_hold: the routing engine is under construction");
-}
-
-cc_status cc_engine_contact_resume(cc_engine *self, uint64_t contact_id, int64_t now_ms)
-{
-    (void)self;
-    (void)contact_id;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_contact_resume: the routing engine is under construction");
-}
-
-cc_status cc_engine_contact_transfer(cc_engine *self, uint64_t contact_id, const cc_transfer *transfer, int64_t now_ms)
-{
-    (void)self;
-    (void)contact_id;
-    (void)transfer;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_contact_transfer: the routing engine is under construction");
-}
-
-cc_status cc_engine_contact_end(cc_engine *self, uint64_t contact_id, const char *disposition, int64_t now_ms)
-{
-    (void)self;
-    (void)contact_id;
-    (void)disposition;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_contact_end: the routing engine is under construction");
-}
-
-cc_status cc_engine_wrapup_end(cc_engine *self, const char *agent, uint64_t contact_id, int64_t now_ms)
-{
-    (void)self;
-    (void)agent;
-    (void)contact_id;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_wrapup_end: the routing engine is under construction");
-}
-
-cc_status cc_engine_contact_abandon(cc_engine *self, uint64_t contact_id, int64_t now_ms)
-{
-    (void)self;
-    (void)contact_id;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_contact_abandon: the routing engine is under construction");
-}
-
-cc_status cc_engine_contact_cancel(cc_engine *self, uint64_t contact_id, int64_t now_ms)
-{
-    (void)self;
-    (void)contact_id;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_contact_cancel: the routing engine is under construction");
-}
-
-cc_status cc_engine_callback_request(cc_engine *self, uint64_t contact_id, int64_t now_ms)
-{
-    (void)self;
-    (void)contact_id;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_callback_request: the routing engine is under construction");
-}
-
-cc_status cc_engine_callback_result(cc_engine *self, uint64_t contact_id, cc_dial_result result, int64_t now_ms)
-{
-    (void)self;
-    (void)contact_id;
-    (void)result;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_callback_result: the routing engine is under construction");
-}
-
-cc_status cc_engine_supervise(cc_engine *self, uint64_t contact_id, const char *supervisor, cc_supervise_mode mode, int64_t now_ms)
-{
-    (void)self;
-    (void)contact_id;
-    (void)supervisor;
-    (void)mode;
-    (void)now_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_supervise: the routing engine is under construction");
-}
-
-cc_status cc_engine_contact_status(const cc_engine *self, uint64_t contact_id, cc_contact_status *out)
-{
-    (void)self;
-    (void)contact_id;
-    (void)out;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_contact_status: the routing engine is under construction");
-}
-
-cc_status cc_engine_contact_position(const cc_engine *self, uint64_t contact_id, int32_t *position, int64_t *ewt_ms)
-{
-    (void)self;
-    (void)contact_id;
-    (void)position;
-    (void)ewt_ms;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_contact_position: the routing engine is under construction");
-}
-
-cc_status cc_engine_queue_status(const cc_engine *self, const char *queue, cc_queue_status *out)
-{
-    (void)self;
-    (void)queue;
-    (void)out;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_queue_status: the routing engine is under construction");
-}
-
-cc_status cc_engine_agent_status(const cc_engine *self, const char *agent, cc_agent_status *out)
-{
-    (void)self;
-    (void)agent;
-    (void)out;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_agent_status: the routing engine is under construction");
-}
-
-void cc_engine_foreach_queue(const cc_engine *self, int (*fn)(const char *queue, void *user_data), void *user_data)
-{
-    (void)self;
-    (void)fn;
-    (void)user_data;
-    (void)user_data;
-}
-
-void cc_engine_foreach_agent(const cc_engine *self, int (*fn)(const char *agent, void *user_data), void *user_data)
-{
-    (void)self;
-    (void)fn;
-    (void)user_data;
-    (void)user_data;
-}
-
-void cc_engine_foreach_contact(const cc_engine *self, int (*fn)(uint64_t contact_id, void *user_data), void *user_data)
-{
-    (void)self;
-    (void)fn;
-    (void)user_data;
-    (void)user_data;
-}
-
-cc_status cc_engine_snapshot(const cc_engine *self, void **out_buf, size_t *out_len)
-{
-    (void)self;
-    (void)out_buf;
-    (void)out_len;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_snapshot: the routing engine is under construction");
-}
-
-cc_status cc_engine_restore(cc_engine *self, const void *buf, size_t len)
-{
-    (void)self;
-    (void)buf;
-    (void)len;
-    return cc__fail(CC_EUNSUPPORTED, "cc_engine_restore: the routing engine is under construction");
+    return name ? cc__core_names_get(&e->queue_map, name) : NULL;
 }

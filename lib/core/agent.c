@@ -1,0 +1,772 @@
+/*
+ * lib/core/agent.c - agents: configuration, presence, capacity, legs, and
+ * their place in the ready-agent indexes.
+ *
+ * An agent is in the agent heap of every profile it matches while it is
+ * available for that profile's channel. Any change that may alter
+ * availability or a strategy key bumps the agent's generation (all its index
+ * entries turn stale, O(1)) and re-inserts it where it is available:
+ * O(m log n) for m matched profiles (k queues x profiles per queue).
+ */
+#include "engine_internal.h"
+
+#include "base/error.h"
+#include "base/mem.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- availability and indexing -------------------------------------------- */
+
+int cc__agent_available(const cc__agent *a, cc_channel ch)
+{
+    if (!a->logged_in || a->paused || a->pause_pending || a->offer_contact != CC__NONE) return 0;
+    if (a->count[ch] >= a->cap_max[ch]) return 0;
+    if (a->budget && a->load + a->cap_load[ch] > a->budget) return 0;
+    return 1;
+}
+
+int cc__agent_staffed(const cc__agent *a)
+{
+    return a->logged_in && !a->paused;
+}
+
+void cc__agent_touch(cc_engine *e, cc__agent *a)
+{
+    e->agent_gen[a->slot]++;
+}
+
+int cc__agent_entry_valid(const cc__hentry *h, void *ctx)
+{
+    const cc_engine *e = ctx;
+    return h->slot < e->nagent_slots && e->agents[h->slot] && e->agent_gen[h->slot] == h->gen;
+}
+
+cc__membership *cc__membership_of(const cc__agent *a, const cc__queue *q)
+{
+    for (uint32_t i = 0; i < a->nms; i++)
+        if (a->ms[i].queue == q) return (cc__membership *)&a->ms[i];
+    return NULL;
+}
+
+static uint32_t level_sum(const cc__agent *a, const cc__profile *p)
+{
+    uint32_t sum = 0, i = 0;
+    for (uint32_t r = 0; r < p->nreq; r++) {
+        while (i < a->nskills && a->skills[i].id < p->req[r].id) i++;
+        if (i < a->nskills && a->skills[i].id == p->req[r].id) sum += (uint32_t)a->skills[i].level;
+    }
+    return sum;
+}
+
+/* The strategy key of agent a in profile p (k1, k2; k3 is the ordinal). */
+static void agent_key(cc_engine *e, const cc__agent *a, const cc__profile *p, cc__hentry *h)
+{
+    const cc__membership *m = cc__membership_of(a, p->queue);
+    uint64_t idle = cc__bias(a->idle_since_ms);
+    h->k2 = 0;
+    switch (p->queue->strategy) {
+    case CC_STRATEGY_ROUND_ROBIN: h->k1 = a->rr_seq; break;
+    case CC_STRATEGY_FEWEST_CONTACTS: h->k1 = a->answered, h->k2 = idle; break;
+    case CC_STRATEGY_LEAST_TALK_TIME: h->k1 = (uint64_t)a->talk_ms, h->k2 = idle; break;
+    case CC_STRATEGY_LINEAR:
+        h->k1 = m ? (uint64_t)m->tier : 0;
+        h->k2 = m ? ((uint64_t)(uint32_t)m->penalty << 32) | m->order : 0;
+        break;
+    case CC_STRATEGY_RANDOM: h->k1 = cc__rng_next(e); break;
+    case CC_STRATEGY_WEIGHTED_RANDOM: {
+        /* exponential race: min of -ln(u)/w picks i with probability w_i / sum w */
+        double k = -log(cc__rng_unit(e)) / (m ? m->weight : 1.0);
+        memcpy(&h->k1, &k, sizeof k); /* non-negative doubles order like their bits */
+        break;
+    }
+    case CC_STRATEGY_BEST_SKILL: h->k1 = UINT32_MAX - level_sum(a, p), h->k2 = idle; break;
+    case CC_STRATEGY_LEAST_SKILLED: h->k1 = a->nskills, h->k2 = idle; break;
+    case CC_STRATEGY_LONGEST_IDLE:
+    case CC_STRATEGY_RING_ALL:
+    default: h->k1 = idle; break;
+    }
+    h->k3 = a->ordinal;
+}
+
+void cc__agent_index(cc_engine *e, cc__agent *a)
+{
+    for (uint32_t i = 0; i < a->nmatches; i++) {
+        cc__profile *p = a->matches[i];
+        if (!cc__agent_available(a, p->channel)) continue;
+        cc__hentry h;
+        agent_key(e, a, p, &h);
+        h.slot = a->slot;
+        h.gen = e->agent_gen[a->slot];
+        cc__heap_push(&p->agents, &h, cc__agent_entry_valid, e);
+    }
+}
+
+/* ---- state ------------------------------------------------------------------ */
+
+static cc_agent_state agent_derive(const cc__agent *a)
+{
+    if (!a->logged_in) return CC_AGENT_LOGGED_OUT;
+    if (a->offer_contact != CC__NONE) return CC_AGENT_RESERVED;
+    int wrap = 0;
+    for (uint32_t i = 0; i < a->nlegs; i++) {
+        if (a->legs[i].state != CC__LEG_WRAPUP) return CC_AGENT_BUSY;
+        wrap = 1;
+    }
+    if (wrap) return CC_AGENT_WRAPUP;
+    if (a->paused) return CC_AGENT_NOT_READY;
+    return CC_AGENT_READY;
+}
+
+void cc__agent_update_state(cc_engine *e, cc__agent *a, int64_t now)
+{
+    cc_agent_state st = agent_derive(a);
+    if (st == a->state) return;
+    cc_event ev = {0};
+    ev.type = CC_EVENT_AGENT_STATE;
+    ev.time_ms = now;
+    ev.agent = a->name;
+    ev.agent_state = st;
+    ev.prev_agent_state = a->state;
+    ev.duration_ms = now - a->state_since_ms;
+    ev.reason = st == CC_AGENT_NOT_READY ? a->reason : NULL;
+    a->state = st;
+    a->state_since_ms = now;
+    cc__emit(e, &ev);
+}
+
+void cc__staffing_changed(cc_engine *e, cc__agent *a, int before, int64_t now)
+{
+    int after = cc__agent_staffed(a);
+    if (after == before) return;
+    for (uint32_t i = 0; i < a->nms; i++) {
+        cc__queue *q = a->ms[i].queue;
+        q->staffed += after ? 1 : -1;
+        if (!after && q->staffed == 0 && q->leave_when_empty) cc__leave_empty(e, q, now);
+    }
+}
+
+/* Contacts waiting for this agent as their last agent go to the general
+ * queue (the agent will not be available soon). O(p log n). */
+void cc__pref_flush(cc_engine *e, cc__agent *a, int64_t now)
+{
+    size_t n = a->pref.len;
+    a->pref.len = 0; /* entries stay readable below: nothing pushes here meanwhile */
+    for (size_t i = 0; i < n; i++) {
+        cc__hentry h = a->pref.items[i];
+        if (!cc__contact_entry_valid(&h, e)) continue;
+        cc__contact *c = e->contacts[h.slot];
+        cc__pref_clear(e, c);
+        cc__contact_touch(e, c);
+        cc__contact_push(e, c);
+        cc__route_contact(e, c, now);
+    }
+    a->pref_bound = 0;
+}
+
+/* The agent may be free again: a pending not-ready applies when nothing is
+ * held; otherwise route (offer a waiting contact or go into the indexes). */
+void cc__agent_release(cc_engine *e, cc__agent *a, int64_t now)
+{
+    if (a->pause_pending && a->nlegs == 0 && a->offer_contact == CC__NONE) {
+        int before = cc__agent_staffed(a);
+        a->pause_pending = 0;
+        a->paused = 1;
+        cc__agent_touch(e, a);
+        cc__agent_update_state(e, a, now);
+        cc__staffing_changed(e, a, before, now);
+        cc__pref_flush(e, a, now);
+        return;
+    }
+    cc__agent_update_state(e, a, now);
+    cc__route_agent(e, a, now);
+}
+
+cc__leg *cc__agent_leg(cc__agent *a, uint64_t contact_id)
+{
+    for (uint32_t i = 0; i < a->nlegs; i++)
+        if (a->legs[i].contact_id == contact_id) return &a->legs[i];
+    return NULL;
+}
+
+/* The talk part of a leg ends (end or transfer): talk and hold time counted. */
+void cc__leg_finish(cc_engine *e, cc__agent *a, cc__leg *leg, int64_t now)
+{
+    (void)e;
+    if (leg->state == CC__LEG_HELD) leg->hold_ms += now - leg->hold_start_ms;
+    leg->talk_ms = now - leg->start_ms;
+    a->talk_ms += leg->talk_ms;
+    leg->contact_slot = CC__NONE;
+    leg->queue->connected--;
+}
+
+/* A leg leaves the agent (after wrap-up, or at once without it); the queue's
+ * handle-time estimate learns from it. Callers release the agent afterwards. */
+void cc__leg_drop(cc_engine *e, cc__agent *a, cc__leg *leg, int64_t now)
+{
+    cc__queue *q = leg->queue;
+    double handle = (double)leg->talk_ms;
+    if (leg->state == CC__LEG_WRAPUP) handle += (double)(now - leg->wrap_start_ms);
+    q->aht_ms += (handle - q->aht_ms) / 16.0;
+    q->refs--;
+    a->count[leg->channel]--;
+    a->load -= a->cap_load[leg->channel];
+    a->idle_since_ms = now;
+    *leg = a->legs[--a->nlegs];
+    cc__agent_touch(e, a);
+}
+
+static void wrapup_end_leg(cc_engine *e, cc__agent *a, cc__leg *leg, int64_t now)
+{
+    cc_event ev = {0};
+    ev.type = CC_EVENT_AGENT_WRAPUP_END;
+    ev.time_ms = now;
+    ev.contact_id = leg->contact_id;
+    ev.channel = leg->channel;
+    ev.queue = leg->queue->name;
+    ev.agent = a->name;
+    ev.duration_ms = now - leg->wrap_start_ms;
+    cc__emit(e, &ev);
+    cc__leg_drop(e, a, leg, now);
+}
+
+/* ---- configuration ---------------------------------------------------------- */
+
+void cc__agent_free(cc__agent *a)
+{
+    if (!a) return;
+    cc__free(a->name);
+    cc__free(a->display);
+    cc__free(a->skills);
+    cc__free(a->ms);
+    cc__free(a->matches);
+    cc__free(a->legs);
+    cc__heap_free(&a->pref);
+    cc__free(a);
+}
+
+/* Computes the profiles agent a matches given memberships ms[0..nms) and
+ * skills; reserves room in newly matched profiles. Allocation only: the
+ * caller commits with matches_commit(). */
+static int matches_compute(const cc__membership *ms, uint32_t nms, const cc__agent *probe,
+                           const cc__agent *a, cc__profile ***out, uint32_t *nout)
+{
+    size_t n = 0;
+    for (uint32_t i = 0; i < nms; i++) n += ms[i].queue->nprofiles;
+    cc__profile **m = cc__calloc(n ? n : 1, sizeof *m);
+    if (!m) return -1;
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < nms; i++) {
+        cc__queue *q = ms[i].queue;
+        for (size_t j = 0; j < q->nprofiles; j++) {
+            cc__profile *p = q->profiles[j];
+            if (!cc__agent_eligible(probe, p)) continue;
+            int had = 0;
+            for (uint32_t x = 0; a && x < a->nmatches; x++)
+                if (a->matches[x] == p) had = 1;
+            if (!had && cc__heap_reserve(&p->agents, 2 * ((size_t)p->nmatched + 1) + CC__HEAP_SLACK)) {
+                cc__free(m);
+                return -1;
+            }
+            m[k++] = p;
+        }
+    }
+    *out = m;
+    *nout = k;
+    return 0;
+}
+
+static void matches_commit(cc__agent *a, cc__profile **m, uint32_t n, size_t cap)
+{
+    for (uint32_t i = 0; i < a->nmatches; i++) a->matches[i]->nmatched--;
+    for (uint32_t i = 0; i < n; i++) m[i]->nmatched++;
+    cc__free(a->matches);
+    a->matches = m;
+    a->nmatches = n;
+    a->matches_cap = (uint32_t)cap;
+}
+
+static cc_status agent_validate(cc_engine *e, const cc_agent_config *c)
+{
+    cc_status st = cc__check_name("agent", c->name);
+    if (st) return st;
+    const char *n = c->name;
+    if (c->display_name && strnlen(c->display_name, CC_NAME_MAX + 1) > CC_NAME_MAX)
+        return cc__fail(CC_EINVAL, "agent '%s': display_name too long", n);
+    if (c->nqueues && !c->queues) return cc__fail(CC_EINVAL, "agent '%s': queues is NULL", n);
+    if (c->ncapacity && !c->capacity) return cc__fail(CC_EINVAL, "agent '%s': capacity is NULL", n);
+    if (c->nqueues > 1024) return cc__fail(CC_EINVAL, "agent '%s': too many queues", n);
+    for (size_t i = 0; i < c->nqueues; i++) {
+        const cc_membership *m = &c->queues[i];
+        if (!m->queue) return cc__fail(CC_EINVAL, "agent '%s': membership %zu has no queue", n, i);
+        if (!cc__queue_find(e, m->queue))
+            return cc__fail(CC_ENOTFOUND, "agent '%s': no queue '%s'", n, m->queue);
+        if (m->tier < 0 || m->penalty < 0 || !isfinite(m->weight) || m->weight < 0)
+            return cc__fail(CC_EINVAL,
+                            "agent '%s': queue '%s': tier and penalty must be >= 0, weight "
+                            "finite and >= 0",
+                            n, m->queue);
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(c->queues[k].queue, m->queue) == 0)
+                return cc__fail(CC_EINVAL, "agent '%s': queue '%s' listed twice", n, m->queue);
+    }
+    for (size_t i = 0; i < c->ncapacity; i++) {
+        const cc_capacity *k = &c->capacity[i];
+        if ((int)k->channel <= CC_CHANNEL_NONE || (int)k->channel >= CC_CHANNEL__COUNT)
+            return cc__fail(CC_EINVAL, "agent '%s': capacity %zu: invalid channel %d", n, i,
+                            (int)k->channel);
+        if (k->max < 1 || k->load < 0)
+            return cc__fail(CC_EINVAL, "agent '%s': channel '%s': max must be >= 1 and load >= 0",
+                            n, cc_channel_name(k->channel));
+        for (size_t j = 0; j < i; j++)
+            if (c->capacity[j].channel == k->channel)
+                return cc__fail(CC_EINVAL, "agent '%s': channel '%s' listed twice", n,
+                                cc_channel_name(k->channel));
+    }
+    if (c->load_budget < 0)
+        return cc__fail(CC_EINVAL, "agent '%s': load_budget must be >= 0", n);
+    return CC_OK;
+}
+
+cc_status cc_engine_agent_add(cc_engine *e, const cc_agent_config *c, int64_t now)
+{
+    cc_status st = cc__engine_enter(e, now, "cc_engine_agent_add");
+    if (st) return st;
+    if (!c) return cc__fail(CC_EINVAL, "cc_engine_agent_add: config is NULL");
+    if (c->version != CC_AGENT_CONFIG_VERSION)
+        return cc__fail(CC_EVERSION, "agent config: unknown version %u", (unsigned)c->version);
+    if ((st = agent_validate(e, c))) return st;
+    if (cc__agent_find(e, c->name))
+        return cc__fail(CC_EEXIST, "agent '%s' already exists", c->name);
+    cc__agent *a = cc__calloc(1, sizeof *a);
+    if (!a) return cc__fail(CC_ENOMEM, "agent '%s': out of memory", c->name);
+    a->offer_contact = a->offer_next = CC__NONE;
+    a->name = cc__strdup(c->name);
+    a->display = cc__strdup(c->display_name ? c->display_name : c->name);
+    if (!a->name || !a->display) goto oom;
+    st = cc__skills_convert(e, c->name, c->skills, c->nskills, 0, &a->skills, &a->nskills);
+    if (st) {
+        cc__agent_free(a);
+        return st;
+    }
+    if (c->ncapacity == 0) {
+        for (int ch = 1; ch < CC_CHANNEL__COUNT; ch++) a->cap_max[ch] = 1, a->cap_load[ch] = 1;
+        a->budget = 1;
+    } else {
+        for (size_t i = 0; i < c->ncapacity; i++) {
+            a->cap_max[c->capacity[i].channel] = c->capacity[i].max;
+            a->cap_load[c->capacity[i].channel] = c->capacity[i].load;
+        }
+        a->budget = c->load_budget;
+    }
+    size_t legs = 0;
+    for (int ch = 1; ch < CC_CHANNEL__COUNT; ch++) legs += (size_t)a->cap_max[ch];
+    a->legs_cap = (uint32_t)legs;
+    a->legs = cc__calloc(legs ? legs : 1, sizeof *a->legs);
+    a->ms = cc__calloc(c->nqueues ? c->nqueues : 1, sizeof *a->ms);
+    if (!a->legs || !a->ms) goto oom;
+    a->ms_cap = (uint32_t)(c->nqueues ? c->nqueues : 1);
+    for (size_t i = 0; i < c->nqueues; i++) {
+        cc__membership *m = &a->ms[i];
+        m->queue = cc__queue_find(e, c->queues[i].queue);
+        m->tier = c->queues[i].tier;
+        m->penalty = c->queues[i].penalty;
+        m->weight = c->queues[i].weight > 0 ? c->queues[i].weight : 1.0;
+        m->order = (uint32_t)i;
+        if (cc__grow((void **)&m->queue->members, &m->queue->members_cap,
+                     m->queue->nmembers + 1, sizeof *m->queue->members))
+            goto oom;
+    }
+    a->nms = (uint32_t)c->nqueues;
+    cc__profile **m = NULL;
+    uint32_t nm = 0;
+    if (matches_compute(a->ms, a->nms, a, NULL, &m, &nm)) goto oom;
+    /* slot table */
+    uint32_t slot;
+    if (e->nagent_free == 0) {
+        size_t cap = e->agents_cap, cap2 = e->agents_cap;
+        if (cc__grow((void **)&e->agents, &cap, e->nagent_slots + 1, sizeof *e->agents) ||
+            cc__grow((void **)&e->agent_gen, &cap2, e->nagent_slots + 1, sizeof *e->agent_gen)) {
+            e->agents_cap = cap < cap2 ? cap : cap2;
+            cc__free(m);
+            goto oom;
+        }
+        e->agents_cap = cap < cap2 ? cap : cap2;
+        if (cc__grow((void **)&e->agent_free, &e->agent_free_cap, e->nagent_slots + 1,
+                     sizeof *e->agent_free)) {
+            cc__free(m);
+            goto oom;
+        }
+    }
+    if (cc__core_names_reserve(&e->agent_map, e->agent_map.len + 1)) {
+        cc__free(m);
+        goto oom;
+    }
+    /* commit */
+    e->now_ms = now;
+    e->busy = 1;
+    if (e->nagent_free) slot = e->agent_free[--e->nagent_free];
+    else {
+        slot = (uint32_t)e->nagent_slots++;
+        e->agent_gen[slot] = 0;
+    }
+    e->agents[slot] = a;
+    a->slot = slot;
+    a->ordinal = ++e->next_ordinal;
+    e->nagents++;
+    cc__core_names_put(&e->agent_map, a->name, a);
+    matches_commit(a, m, nm, nm);
+    a->state = CC_AGENT_LOGGED_OUT;
+    a->state_since_ms = now;
+    for (uint32_t i = 0; i < a->nms; i++) {
+        cc__queue *q = a->ms[i].queue;
+        q->members[q->nmembers++].agent = a;
+        cc_event ev = {0};
+        ev.type = CC_EVENT_QUEUE_MEMBER_ADDED;
+        ev.time_ms = now;
+        ev.queue = q->name;
+        ev.agent = a->name;
+        cc__emit(e, &ev);
+    }
+    e->busy = 0;
+    return CC_OK;
+oom:
+    cc__agent_free(a);
+    return cc__fail(CC_ENOMEM, "agent '%s': out of memory", c->name);
+}
+
+/* Removes membership of q: infallible (arrays shrink in place). */
+void cc__member_detach(cc_engine *e, cc__agent *a, cc__queue *q, int64_t now)
+{
+    int staffed = cc__agent_staffed(a);
+    uint32_t w = 0;
+    for (uint32_t i = 0; i < a->nmatches; i++) {
+        if (a->matches[i]->queue == q) a->matches[i]->nmatched--;
+        else a->matches[w++] = a->matches[i];
+    }
+    a->nmatches = w;
+    w = 0;
+    for (uint32_t i = 0; i < a->nms; i++)
+        if (a->ms[i].queue != q) a->ms[w++] = a->ms[i];
+    a->nms = w;
+    for (size_t i = 0; i < q->nmembers; i++)
+        if (q->members[i].agent == a) {
+            memmove(&q->members[i], &q->members[i + 1], (q->nmembers - i - 1) * sizeof *q->members);
+            q->nmembers--;
+            break;
+        }
+    if (staffed) q->staffed--;
+    cc__agent_touch(e, a);
+    cc__agent_index(e, a);
+    cc_event ev = {0};
+    ev.type = CC_EVENT_QUEUE_MEMBER_REMOVED;
+    ev.time_ms = now;
+    ev.queue = q->name;
+    ev.agent = a->name;
+    cc__emit(e, &ev);
+    if (staffed && q->staffed == 0 && q->leave_when_empty) cc__leave_empty(e, q, now);
+}
+
+cc_status cc_engine_agent_remove(cc_engine *e, const char *name, int64_t now)
+{
+    cc_status st = cc__engine_enter(e, now, "cc_engine_agent_remove");
+    if (st) return st;
+    cc__agent *a = cc__agent_find(e, name);
+    if (!a) return cc__fail(CC_ENOTFOUND, "no agent '%s'", name ? name : "(null)");
+    if (a->logged_in) return cc__fail(CC_ESTATE, "agent '%s' is logged in", name);
+    e->now_ms = now;
+    e->busy = 1;
+    while (a->nms) cc__member_detach(e, a, a->ms[a->nms - 1].queue, now);
+    e->busy = 0;
+    cc__core_names_remove(&e->agent_map, a->name);
+    e->agents[a->slot] = NULL;
+    e->agent_gen[a->slot]++;
+    e->agent_free[e->nagent_free++] = a->slot;
+    e->nagents--;
+    cc__agent_free(a);
+    return CC_OK;
+}
+
+cc_status cc_engine_member_add(cc_engine *e, const char *name, const cc_membership *mc, int64_t now)
+{
+    cc_status st = cc__engine_enter(e, now, "cc_engine_member_add");
+    if (st) return st;
+    cc__agent *a = cc__agent_find(e, name);
+    if (!a) return cc__fail(CC_ENOTFOUND, "no agent '%s'", name ? name : "(null)");
+    if (!mc || !mc->queue) return cc__fail(CC_EINVAL, "agent '%s': membership has no queue", name);
+    cc__queue *q = cc__queue_find(e, mc->queue);
+    if (!q) return cc__fail(CC_ENOTFOUND, "no queue '%s'", mc->queue);
+    if (cc__membership_of(a, q))
+        return cc__fail(CC_EEXIST, "agent '%s' is already a member of '%s'", name, mc->queue);
+    if (mc->tier < 0 || mc->penalty < 0 || !isfinite(mc->weight) || mc->weight < 0)
+        return cc__fail(CC_EINVAL,
+                        "agent '%s': queue '%s': tier and penalty must be >= 0, weight finite "
+                        "and >= 0",
+                        name, mc->queue);
+    size_t mscap = a->ms_cap;
+    if (cc__grow((void **)&a->ms, &mscap, (size_t)a->nms + 1, sizeof *a->ms) ||
+        cc__grow((void **)&q->members, &q->members_cap, q->nmembers + 1, sizeof *q->members))
+        return cc__fail(CC_ENOMEM, "agent '%s': out of memory", name);
+    a->ms_cap = (uint32_t)mscap;
+    cc__membership m = {q, mc->tier, mc->penalty, mc->weight > 0 ? mc->weight : 1.0, 0};
+    m.order = a->nms ? a->ms[a->nms - 1].order + 1 : 0;
+    a->ms[a->nms] = m; /* beyond nms: not yet committed */
+    cc__profile **pm = NULL;
+    uint32_t npm = 0;
+    if (matches_compute(a->ms, a->nms + 1, a, a, &pm, &npm))
+        return cc__fail(CC_ENOMEM, "agent '%s': out of memory", name);
+    e->now_ms = now;
+    e->busy = 1;
+    a->nms++;
+    matches_commit(a, pm, npm, npm);
+    q->members[q->nmembers++].agent = a;
+    if (cc__agent_staffed(a)) q->staffed++;
+    cc_event ev = {0};
+    ev.type = CC_EVENT_QUEUE_MEMBER_ADDED;
+    ev.time_ms = now;
+    ev.queue = q->name;
+    ev.agent = a->name;
+    cc__emit(e, &ev);
+    cc__route_agent(e, a, now);
+    e->busy = 0;
+    return CC_OK;
+}
+
+cc_status cc_engine_member_remove(cc_engine *e, const char *name, const char *queue, int64_t now)
+{
+    cc_status st = cc__engine_enter(e, now, "cc_engine_member_remove");
+    if (st) return st;
+    cc__agent *a = cc__agent_find(e, name);
+    if (!a) return cc__fail(CC_ENOTFOUND, "no agent '%s'", name ? name : "(null)");
+    cc__queue *q = cc__queue_find(e, queue);
+    if (!q) return cc__fail(CC_ENOTFOUND, "no queue '%s'", queue ? queue : "(null)");
+    if (!cc__membership_of(a, q))
+        return cc__fail(CC_ENOTFOUND, "agent '%s' is not a member of '%s'", name, queue);
+    cc__contact *oc = cc__contact_at(e, a->offer_contact);
+    if (oc && oc->queue == q)
+        return cc__fail(CC_ESTATE, "agent '%s' has a pending offer from '%s'", name, queue);
+    for (uint32_t i = 0; i < a->nlegs; i++)
+        if (a->legs[i].queue == q)
+            return cc__fail(CC_ESTATE, "agent '%s' holds a contact of '%s'", name, queue);
+    e->now_ms = now;
+    e->busy = 1;
+    cc__member_detach(e, a, q, now);
+    e->busy = 0;
+    return CC_OK;
+}
+
+cc_status cc_engine_agent_set_skill(cc_engine *e, const char *name, const char *skill,
+                                    int32_t level, int64_t now)
+{
+    cc_status st = cc__engine_enter(e, now, "cc_engine_agent_set_skill");
+    if (st) return st;
+    cc__agent *a = cc__agent_find(e, name);
+    if (!a) return cc__fail(CC_ENOTFOUND, "no agent '%s'", name ? name : "(null)");
+    if ((st = cc__check_name("skill", skill))) return st;
+    if (level < 0 || level > CC_SKILL_LEVEL_MAX)
+        return cc__fail(CC_EINVAL, "agent '%s': skill '%s': level must be 0..%d, got %d", name,
+                        skill, CC_SKILL_LEVEL_MAX, (int)level);
+    uint32_t id;
+    if (cc__skill_intern(e, skill, &id)) return cc__fail(CC_ENOMEM, "out of memory");
+    /* new sorted skill list */
+    cc__skill *ns = cc__calloc((size_t)a->nskills + 1, sizeof *ns);
+    if (!ns) return cc__fail(CC_ENOMEM, "agent '%s': out of memory", name);
+    uint32_t n = 0, done = 0;
+    for (uint32_t i = 0; i < a->nskills; i++) {
+        if (!done && a->skills[i].id >= id) {
+            if (level > 0) ns[n++] = (cc__skill){id, level};
+            done = 1;
+            if (a->skills[i].id == id) continue;
+        }
+        ns[n++] = a->skills[i];
+    }
+    if (!done && level > 0) ns[n++] = (cc__skill){id, level};
+    cc__agent probe = *a;
+    probe.skills = ns;
+    probe.nskills = n;
+    cc__profile **pm = NULL;
+    uint32_t npm = 0;
+    if (matches_compute(a->ms, a->nms, &probe, a, &pm, &npm)) {
+        cc__free(ns);
+        return cc__fail(CC_ENOMEM, "agent '%s': out of memory", name);
+    }
+    e->now_ms = now;
+    e->busy = 1;
+    cc__free(a->skills);
+    a->skills = ns;
+    a->nskills = n;
+    matches_commit(a, pm, npm, npm);
+    cc__route_agent(e, a, now);
+    e->busy = 0;
+    return CC_OK;
+}
+
+/* ---- presence ---------------------------------------------------------------- */
+
+static cc_status agent_lookup(cc_engine *e, const char *name, int64_t now, const char *what,
+                              cc__agent **out)
+{
+    cc_status st = cc__engine_enter(e, now, what);
+    if (st) return st;
+    *out = cc__agent_find(e, name);
+    if (!*out) return cc__fail(CC_ENOTFOUND, "%s: no agent '%s'", what, name ? name : "(null)");
+    return CC_OK;
+}
+
+cc_status cc_engine_agent_login(cc_engine *e, const char *name, int64_t now)
+{
+    cc__agent *a;
+    cc_status st = agent_lookup(e, name, now, "cc_engine_agent_login", &a);
+    if (st) return st;
+    if (a->logged_in) return cc__fail(CC_ESTATE, "agent '%s' is already logged in", name);
+    e->now_ms = now;
+    e->busy = 1;
+    a->logged_in = 1;
+    a->paused = a->pause_pending = 0;
+    a->reason[0] = 0;
+    a->login_ms = now;
+    a->idle_since_ms = now;
+    a->answered = 0;
+    a->talk_ms = 0;
+    cc_event ev = {0};
+    ev.type = CC_EVENT_AGENT_LOGIN;
+    ev.time_ms = now;
+    ev.agent = a->name;
+    cc__emit(e, &ev);
+    cc__staffing_changed(e, a, 0, now);
+    cc__agent_release(e, a, now);
+    e->busy = 0;
+    return CC_OK;
+}
+
+void cc__agent_logout_now(cc_engine *e, cc__agent *a, int64_t now)
+{
+    int before = cc__agent_staffed(a);
+    while (a->nlegs) wrapup_end_leg(e, a, &a->legs[a->nlegs - 1], now);
+    a->logged_in = 0;
+    a->paused = a->pause_pending = 0;
+    a->reason[0] = 0;
+    cc__agent_touch(e, a);
+    cc_event ev = {0};
+    ev.type = CC_EVENT_AGENT_LOGOUT;
+    ev.time_ms = now;
+    ev.agent = a->name;
+    ev.duration_ms = now - a->login_ms;
+    cc__emit(e, &ev);
+    cc__agent_update_state(e, a, now);
+    cc__staffing_changed(e, a, before, now);
+    cc__pref_flush(e, a, now);
+}
+
+cc_status cc_engine_agent_logout(cc_engine *e, const char *name, int64_t now)
+{
+    cc__agent *a;
+    cc_status st = agent_lookup(e, name, now, "cc_engine_agent_logout", &a);
+    if (st) return st;
+    if (!a->logged_in) return cc__fail(CC_ESTATE, "agent '%s' is not logged in", name);
+    if (a->offer_contact != CC__NONE)
+        return cc__fail(CC_ESTATE, "agent '%s' is reserved (a contact is ringing)", name);
+    for (uint32_t i = 0; i < a->nlegs; i++)
+        if (a->legs[i].state != CC__LEG_WRAPUP)
+            return cc__fail(CC_ESTATE, "agent '%s' is busy with contact %llu", name,
+                            (unsigned long long)a->legs[i].contact_id);
+    e->now_ms = now;
+    e->busy = 1;
+    cc__agent_logout_now(e, a, now);
+    e->busy = 0;
+    return CC_OK;
+}
+
+cc_status cc_engine_agent_ready(cc_engine *e, const char *name, int64_t now)
+{
+    cc__agent *a;
+    cc_status st = agent_lookup(e, name, now, "cc_engine_agent_ready", &a);
+    if (st) return st;
+    if (!a->logged_in) return cc__fail(CC_ESTATE, "agent '%s' is not logged in", name);
+    if (!a->paused && !a->pause_pending)
+        return cc__fail(CC_ESTATE, "agent '%s' is already ready (state %s)", name,
+                        cc_agent_state_name(a->state));
+    e->now_ms = now;
+    e->busy = 1;
+    int before = cc__agent_staffed(a);
+    a->paused = a->pause_pending = 0;
+    a->reason[0] = 0;
+    a->idle_since_ms = now;
+    cc__agent_touch(e, a);
+    cc__staffing_changed(e, a, before, now);
+    cc__agent_release(e, a, now);
+    e->busy = 0;
+    return CC_OK;
+}
+
+cc_status cc_engine_agent_not_ready(cc_engine *e, const char *name, const char *reason, int64_t now)
+{
+    cc__agent *a;
+    cc_status st = agent_lookup(e, name, now, "cc_engine_agent_not_ready", &a);
+    if (st) return st;
+    if (reason && strnlen(reason, CC_NAME_MAX + 1) > CC_NAME_MAX)
+        return cc__fail(CC_EINVAL, "agent '%s': not-ready reason longer than %d bytes", name,
+                        CC_NAME_MAX);
+    if (!a->logged_in) return cc__fail(CC_ESTATE, "agent '%s' is not logged in", name);
+    if (a->paused) return cc__fail(CC_ESTATE, "agent '%s' is already not-ready", name);
+    e->now_ms = now;
+    e->busy = 1;
+    snprintf(a->reason, sizeof a->reason, "%s", reason ? reason : "");
+    a->pause_pending = 1;
+    cc__agent_touch(e, a);
+    cc__agent_release(e, a, now); /* applies at once when nothing is held */
+    e->busy = 0;
+    return CC_OK;
+}
+
+/* After a ring-no-answer or a reject. */
+void cc__agent_after(cc_engine *e, cc__agent *a, cc_agent_after what, const char *reason,
+                     int64_t now)
+{
+    if (what == CC_AFTER_LOGOUT && a->nlegs == 0) {
+        cc__agent_logout_now(e, a, now);
+        return;
+    }
+    if (what == CC_AFTER_READY) {
+        a->idle_since_ms = now;
+        cc__agent_touch(e, a);
+        return; /* the caller routes the agent once the contact is back in place */
+    }
+    snprintf(a->reason, sizeof a->reason, "%s", reason);
+    a->pause_pending = 1;
+    cc__agent_touch(e, a);
+}
+
+cc_status cc_engine_wrapup_end(cc_engine *e, const char *name, uint64_t contact_id, int64_t now)
+{
+    cc__agent *a;
+    cc_status st = agent_lookup(e, name, now, "cc_engine_wrapup_end", &a);
+    if (st) return st;
+    int found = 0;
+    for (uint32_t i = 0; i < a->nlegs; i++)
+        if (a->legs[i].state == CC__LEG_WRAPUP &&
+            (contact_id == 0 || a->legs[i].contact_id == contact_id))
+            found = 1;
+    if (!found)
+        return cc__fail(CC_ESTATE, "agent '%s' is not wrapping up contact %llu", name,
+                        (unsigned long long)contact_id);
+    e->now_ms = now;
+    e->busy = 1;
+    for (uint32_t i = a->nlegs; i-- > 0;)
+        if (a->legs[i].state == CC__LEG_WRAPUP &&
+            (contact_id == 0 || a->legs[i].contact_id == contact_id))
+            wrapup_end_leg(e, a, &a->legs[i], now);
+    cc__agent_release(e, a, now);
+    e->busy = 0;
+    return CC_OK;
+}
+
+/* Wrap-up timer. */
+void cc__wrapup_due(cc_engine *e, cc__agent *a, uint64_t contact_id, int64_t due)
+{
+    cc__leg *leg = cc__agent_leg(a, contact_id);
+    if (!leg || leg->state != CC__LEG_WRAPUP || leg->wrap_due_ms != due) return;
+    wrapup_end_leg(e, a, leg, due);
+    cc__agent_release(e, a, due);
+}

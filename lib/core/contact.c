@@ -1,0 +1,1175 @@
+/*
+ * lib/core/contact.c - the contact lifecycle: arrival, queueing, offers and
+ * their outcomes, connection, hold, transfer, end, abandon, callbacks, and
+ * the contact timers (max wait, escalation, last-agent expiry, retry).
+ */
+#include "engine_internal.h"
+
+#include "base/error.h"
+#include "base/mem.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- counters and bookkeeping ---------------------------------------------- */
+
+static void count_state(cc__contact *c, cc__cstate st, int d)
+{
+    cc__queue *q = c->queue;
+    if (!q) return;
+    if (st == CC__C_WAITING || st == CC__C_RETRY) q->waiting += d;
+    else if (st == CC__C_OFFERED || st == CC__C_DIALING) q->offered += d;
+}
+
+void cc__contact_set_state(cc_engine *e, cc__contact *c, cc__cstate st)
+{
+    (void)e;
+    count_state(c, c->state, -1);
+    c->state = st;
+    count_state(c, st, +1);
+}
+
+static void contact_move(cc__contact *c, cc__queue *q)
+{
+    if (c->queue == q) return;
+    count_state(c, c->state, -1);
+    if (c->queue) c->queue->refs--;
+    c->queue = q;
+    q->refs++;
+    count_state(c, c->state, +1);
+}
+
+void cc__fill_contact_event(cc_event *ev, cc_event_type t, const cc__contact *c, int64_t now)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->type = t;
+    ev->time_ms = now;
+    ev->contact_id = c->id;
+    ev->channel = c->channel;
+    ev->queue = c->queue ? c->queue->name : NULL;
+    ev->priority = c->priority;
+    ev->virtual_start_ms = c->vstart_ms;
+}
+
+void cc__pref_clear(cc_engine *e, cc__contact *c)
+{
+    if (c->pref_agent == CC__NONE) return;
+    cc__agent *a = cc__agent_at(e, c->pref_agent);
+    if (a && a->pref_bound) a->pref_bound--;
+    c->pref_agent = CC__NONE;
+    c->due[CC__T_PREF] = INT64_MAX;
+}
+
+/* ---- profiles: prepare (may allocate) then commit (never allocates) -------- */
+
+typedef struct profile_set {
+    cc__profile **p;
+    uint32_t n;
+} profile_set;
+
+static int profiles_add(profile_set *s, cc__profile *p)
+{
+    for (uint32_t i = 0; i < s->n; i++)
+        if (s->p[i] == p) return 0;
+    if (cc__profile_reserve(p, 1)) return -1;
+    s->p[s->n++] = p;
+    return 0;
+}
+
+/* The profiles a contact waits in when in queue q on channel ch with `step`
+ * escalation steps applied. */
+static int profiles_build(cc_engine *e, const cc__skill *own, uint32_t nown, cc__queue *q,
+                          cc_channel ch, uint32_t step, profile_set *out)
+{
+    out->n = 0;
+    out->p = cc__calloc((size_t)step + 1, sizeof *out->p);
+    if (!out->p) return -1;
+    int32_t relax = step ? q->esc[step - 1].relax_levels : 0;
+    for (uint32_t i = 0; i <= step; i++) {
+        cc__queue *target = q;
+        if (i > 0) {
+            const char *name = q->esc[i - 1].add_queue;
+            target = name ? cc__queue_find(e, name) : NULL;
+            if (!target) continue;
+        }
+        cc__skill *m;
+        uint32_t nm;
+        if (cc__skills_merge(target->req, target->nreq, own, nown, relax, &m, &nm)) goto oom;
+        cc__profile *p = cc__profile_get(e, target, ch, m, nm);
+        cc__free(m);
+        if (!p || profiles_add(out, p)) goto oom;
+    }
+    return 0;
+oom:
+    cc__free(out->p);
+    out->p = NULL;
+    return -1;
+}
+
+static void profiles_commit(cc__contact *c, profile_set *s)
+{
+    for (uint32_t i = 0; i < c->nprofiles; i++) cc__profile_detach(c->profiles[i]);
+    for (uint32_t i = 0; i < s->n; i++) s->p[i]->nbound++;
+    cc__free(c->profiles);
+    c->profiles = s->p;
+    c->nprofiles = s->n;
+    s->p = NULL;
+}
+
+/* ---- timers ------------------------------------------------------------------ */
+
+int cc__timer_reserve(cc_engine *e, size_t extra_bound)
+{
+    return cc__heap_reserve(&e->timers, 2 * (e->timer_bound + extra_bound) + CC__HEAP_SLACK);
+}
+
+int cc__timer_entry_valid(const cc__hentry *h, void *ctx)
+{
+    const cc_engine *e = ctx;
+    int64_t due = (int64_t)(h->k1 ^ 0x8000000000000000ull);
+    if (h->gen == CC__T_WRAPUP) {
+        cc__agent *a = cc__agent_at(e, h->slot);
+        if (!a) return 0;
+        for (uint32_t i = 0; i < a->nlegs; i++)
+            if (a->legs[i].contact_id == h->k3 && a->legs[i].state == CC__LEG_WRAPUP &&
+                a->legs[i].wrap_due_ms == due)
+                return 1;
+        return 0;
+    }
+    cc__contact *c = cc__contact_at(e, h->slot);
+    return c && c->ordinal == h->k3 && h->gen < CC__T_CONTACT_KINDS && c->due[h->gen] == due;
+}
+
+void cc__timer_set(cc_engine *e, cc__contact *c, cc__tkind kind, int64_t due)
+{
+    if (c->due[kind] == due) return;
+    c->due[kind] = due;
+    if (due == INT64_MAX) return;
+    cc__hentry h = {cc__bias(due), ++e->timer_counter, c->ordinal, c->slot, (uint32_t)kind};
+    cc__heap_push(&e->timers, &h, cc__timer_entry_valid, e);
+}
+
+void cc__timer_wrapup(cc_engine *e, cc__agent *a, cc__leg *leg)
+{
+    cc__hentry h = {cc__bias(leg->wrap_due_ms), ++e->timer_counter, leg->contact_id, a->slot,
+                    CC__T_WRAPUP};
+    cc__heap_push(&e->timers, &h, cc__timer_entry_valid, e);
+}
+
+int64_t cc_engine_next_deadline(cc_engine *e)
+{
+    if (!e) return CC_NO_DEADLINE;
+    const cc__hentry *t;
+    while ((t = cc__heap_top(&e->timers)) && !cc__timer_entry_valid(t, e)) cc__heap_pop(&e->timers);
+    return t ? (int64_t)(t->k1 ^ 0x8000000000000000ull) : CC_NO_DEADLINE;
+}
+
+cc_status cc_engine_advance(cc_engine *e, int64_t now)
+{
+    cc_status st = cc__engine_enter(e, now, "cc_engine_advance");
+    if (st) return st;
+    e->busy = 1;
+    for (;;) {
+        int64_t due = cc_engine_next_deadline(e);
+        if (due == CC_NO_DEADLINE || due > now) break;
+        cc__hentry h = *cc__heap_top(&e->timers);
+        cc__heap_pop(&e->timers);
+        if (due > e->now_ms) e->now_ms = due;
+        if (h.gen == CC__T_WRAPUP) {
+            cc__wrapup_due(e, e->agents[h.slot], h.k3, due);
+            continue;
+        }
+        cc__contact *c = e->contacts[h.slot];
+        cc__tkind kind = (cc__tkind)h.gen;
+        c->due[kind] = INT64_MAX;
+        cc__contact_timer(e, c, kind, due, &st);
+        if (st != CC_OK) {
+            /* could not allocate: keep the timer for the next call */
+            c->due[kind] = due;
+            cc__heap_push(&e->timers, &h, NULL, NULL);
+            e->busy = 0;
+            return st;
+        }
+    }
+    e->now_ms = now;
+    e->busy = 0;
+    return CC_OK;
+}
+
+/* ---- queueing ------------------------------------------------------------------ */
+
+static void announce(cc_engine *e, cc__contact *c, int64_t now)
+{
+    void *bs;
+    const cc_backend *b = cc__backend(e, c->channel, &bs);
+    if (!b || !b->announce) return;
+    int32_t pos;
+    int64_t ewt;
+    cc__position(e, c, &pos, &ewt);
+    b->announce(bs, c->id, pos, ewt, now);
+}
+
+static void emit_queued(cc_engine *e, cc__contact *c, int64_t now)
+{
+    cc_event ev;
+    cc__fill_contact_event(&ev, CC_EVENT_CONTACT_QUEUED, c, now);
+    cc__emit(e, &ev);
+    announce(e, c, now);
+}
+
+/* c (profiles already built for q) starts waiting in q. `fresh`: a new entry
+ * in the queue (timers restart), else a return to its place. */
+void cc__enqueue(cc_engine *e, cc__contact *c, cc__queue *q, int fresh, int64_t now)
+{
+    contact_move(c, q);
+    cc__contact_set_state(e, c, CC__C_WAITING);
+    cc__contact_touch(e, c);
+    cc__contact_push(e, c);
+    if (fresh) {
+        c->entered_ms = now;
+        c->maxwait_hit = 0;
+        for (int k = CC__T_MAXWAIT; k <= CC__T_ESCALATE; k++) c->due[k] = INT64_MAX;
+        if (c->consult_from == CC__NONE) {
+            if (q->max_wait_ms && c->channel != CC_CHANNEL_CALLBACK)
+                cc__timer_set(e, c, CC__T_MAXWAIT, now + q->max_wait_ms);
+            if (c->esc_step < q->nesc)
+                cc__timer_set(e, c, CC__T_ESCALATE, now + q->esc[c->esc_step].after_ms);
+        }
+    }
+    emit_queued(e, c, now);
+    cc__route_contact(e, c, now);
+}
+
+/* Every offer of c failed (reject, ring-no-answer, dial failure, backend). */
+void cc__offers_none_left(cc_engine *e, cc__contact *c, int64_t now)
+{
+    c->due[CC__T_RING] = INT64_MAX;
+    if (c->consult_from != CC__NONE && c->direct) {
+        /* a consult to an agent failed: the contact stays with its agent */
+        c->consult_from = CC__NONE;
+        c->direct = 0;
+        cc__contact_set_state(e, c, CC__C_IDLE);
+        contact_move(c, c->leg_queue);
+        return;
+    }
+    if (c->direct) {
+        c->direct = 0;
+        cc__enqueue(e, c, c->queue, 1, now);
+        return;
+    }
+    cc__contact_set_state(e, c, CC__C_WAITING);
+    cc__contact_touch(e, c);
+    cc__contact_push(e, c);
+    emit_queued(e, c, now);
+    if (c->maxwait_hit) cc__timer_set(e, c, CC__T_MAXWAIT, now);
+    cc__route_contact(e, c, now);
+}
+
+/* ---- terminal --------------------------------------------------------------------- */
+
+void cc__contact_destroy(cc_engine *e, cc__contact *c)
+{
+    cc__pref_clear(e, c);
+    for (uint32_t i = 0; i < c->nprofiles; i++) cc__profile_detach(c->profiles[i]);
+    count_state(c, c->state, -1);
+    if (c->queue) c->queue->refs--;
+    cc__core_ids_remove(&e->contact_map, c->id);
+    e->contacts[c->slot] = NULL;
+    e->contact_gen[c->slot]++;
+    e->contact_free[e->ncontact_free++] = c->slot;
+    e->ncontacts--;
+    e->timer_bound -= CC__T_CONTACT_KINDS;
+    cc__free(c->profiles);
+    cc__free(c->own_req);
+    cc__free(c->reason);
+    cc__free(c);
+}
+
+/* Takes back every pending offer (CONTACT_WITHDRAWN); returns the chain of
+ * agents (linked by offer_next) for cc__release_chain after the contact's
+ * state is settled. */
+static uint32_t withdraw_all(cc_engine *e, cc__contact *c, const cc__agent *except, int64_t now)
+{
+    uint32_t stash = CC__NONE;
+    uint32_t keep = CC__NONE;
+    while (c->offer_head != CC__NONE) {
+        cc__agent *b = e->agents[c->offer_head];
+        if (b == except) {
+            /* unlink without ending the winner's offer */
+            c->offer_head = b->offer_next;
+            keep = b->slot;
+            continue;
+        }
+        cc__offer_end(e, c, b, CC_EVENT_CONTACT_WITHDRAWN, 1, now);
+        b->offer_next = stash;
+        stash = b->slot;
+    }
+    if (keep != CC__NONE) {
+        e->agents[keep]->offer_next = CC__NONE;
+        c->offer_head = keep;
+    }
+    return stash;
+}
+
+static void release_chain(cc_engine *e, uint32_t stash, int64_t now)
+{
+    while (stash != CC__NONE) {
+        cc__agent *b = e->agents[stash];
+        stash = b->offer_next;
+        b->offer_next = CC__NONE;
+        cc__agent_release(e, b, now);
+    }
+}
+
+void cc__contact_terminal(cc_engine *e, cc__contact *c, cc_event_type type, const char *reason,
+                          int64_t now)
+{
+    uint32_t stash = withdraw_all(e, c, NULL, now);
+    cc__contact_set_state(e, c, CC__C_ENDED);
+    cc_event ev;
+    cc__fill_contact_event(&ev, type, c, now);
+    ev.customer_id = c->customer_id;
+    ev.reason = reason;
+    ev.wait_ms = now - c->vstart_ms;
+    if (type == CC_EVENT_CONTACT_ABANDONED && c->queue) c->queue->abandoned++;
+    cc__emit(e, &ev);
+    void *bs;
+    const cc_backend *b = cc__backend(e, c->channel, &bs);
+    if (b && b->hangup && type != CC_EVENT_CONTACT_ABANDONED)
+        b->hangup(bs, c->id, type == CC_EVENT_CONTACT_BLOCKED ? "blocked" : "left", now);
+    cc__contact_destroy(e, c);
+    release_chain(e, stash, now);
+}
+
+void cc__leave_empty(cc_engine *e, cc__queue *q, int64_t now)
+{
+    for (size_t i = 0; i < q->nprofiles; i++) {
+        cc__heap *h = &q->profiles[i]->contacts;
+        for (size_t k = 0; k < h->len; k++) {
+            if (!cc__contact_entry_valid(&h->items[k], e)) continue;
+            cc__contact *c = e->contacts[h->items[k].slot];
+            if (c->queue != q || c->state != CC__C_WAITING || c->consult_from != CC__NONE)
+                continue;
+            cc__contact_terminal(e, c, CC_EVENT_CONTACT_LEFT, "empty", now);
+        }
+    }
+}
+
+/* ---- arrival ------------------------------------------------------------------------ */
+
+static int slot_reserve(cc_engine *e)
+{
+    if (e->ncontact_free) return 0;
+    size_t n = e->ncontact_slots + 1;
+    size_t cap = e->contacts_cap, cap2 = e->contacts_cap, cap3 = e->contact_free_cap;
+    int rc = cc__grow((void **)&e->contacts, &cap, n, sizeof *e->contacts);
+    if (!rc) rc = cc__grow((void **)&e->contact_gen, &cap2, n, sizeof *e->contact_gen);
+    if (!rc) rc = cc__grow((void **)&e->contact_free, &cap3, n, sizeof *e->contact_free);
+    if (cap2 < cap) cap = cap2;
+    e->contacts_cap = cap;
+    e->contact_free_cap = cap3;
+    return rc;
+}
+
+static uint32_t slot_take(cc_engine *e)
+{
+    if (e->ncontact_free) return e->contact_free[--e->ncontact_free];
+    e->contact_gen[e->ncontact_slots] = 0;
+    return (uint32_t)e->ncontact_slots++;
+}
+
+/* The customer's last agent, if still relevant for queue q / profile p. */
+static cc__agent *last_agent_for(cc_engine *e, const cc__contact *c, cc__queue *q,
+                                 cc__profile *p, int64_t now)
+{
+    if (!c->customer_id || !q->last_agent_wait_ms) return NULL;
+    cc__last_agent *r = cc__core_ids_get(&e->last_agent, c->customer_id);
+    if (!r || now - r->ended_ms > e->last_agent_window_ms) return NULL;
+    cc__agent *a = cc__agent_at(e, r->agent_slot);
+    if (!a || a->ordinal != r->agent_ordinal || !a->logged_in) return NULL;
+    if (!cc__membership_of(a, q) || !cc__agent_eligible(a, p)) return NULL;
+    return a;
+}
+
+cc_status cc_engine_contact_add(cc_engine *e, const cc_contact_config *cfg, int64_t now)
+{
+    cc_status st = cc__engine_enter(e, now, "cc_engine_contact_add");
+    if (st) return st;
+    if (!cfg) return cc__fail(CC_EINVAL, "cc_engine_contact_add: config is NULL");
+    if (cfg->version != CC_CONTACT_CONFIG_VERSION)
+        return cc__fail(CC_EVERSION, "contact config: unknown version %u", (unsigned)cfg->version);
+    unsigned long long id = (unsigned long long)cfg->id;
+    if (!cfg->id) return cc__fail(CC_EINVAL, "contact: id must be non-zero");
+    if ((int)cfg->channel <= CC_CHANNEL_NONE || (int)cfg->channel >= CC_CHANNEL__COUNT)
+        return cc__fail(CC_EINVAL, "contact %llu: invalid channel %d", id, (int)cfg->channel);
+    if (!cfg->queue) return cc__fail(CC_EINVAL, "contact %llu: queue is missing", id);
+    if (cfg->reason && strnlen(cfg->reason, CC_NAME_MAX + 1) > CC_NAME_MAX)
+        return cc__fail(CC_EINVAL, "contact %llu: reason longer than %d bytes", id, CC_NAME_MAX);
+    if (cfg->virtual_start_ms > now)
+        return cc__fail(CC_EINVAL, "contact %llu: virtual_start_ms %lld is in the future", id,
+                        (long long)cfg->virtual_start_ms);
+    cc__queue *q = cc__queue_find(e, cfg->queue);
+    if (!q) return cc__fail(CC_ENOTFOUND, "contact %llu: no queue '%s'", id, cfg->queue);
+    if (cc__contact_find(e, cfg->id)) return cc__fail(CC_EEXIST, "contact %llu already exists", id);
+    cc__contact *c = cc__calloc(1, sizeof *c);
+    if (!c) return cc__fail(CC_ENOMEM, "contact %llu: out of memory", id);
+    char owner[64];
+    snprintf(owner, sizeof owner, "contact %llu", id);
+    st = cc__skills_convert(e, owner, cfg->skills, cfg->nskills, 0, &c->own_req, &c->nown);
+    if (st) {
+        cc__free(c);
+        return st;
+    }
+    profile_set ps = {NULL, 0};
+    if ((cfg->reason && !(c->reason = cc__strdup(cfg->reason))) ||
+        profiles_build(e, c->own_req, c->nown, q, cfg->channel, 0, &ps) || slot_reserve(e) ||
+        cc__core_ids_reserve(&e->contact_map, e->contact_map.len + 1) ||
+        cc__timer_reserve(e, CC__T_CONTACT_KINDS)) {
+        cc__free(ps.p);
+        cc__free(c->own_req);
+        cc__free(c->reason);
+        cc__free(c);
+        return cc__fail(CC_ENOMEM, "contact %llu: out of memory", id);
+    }
+    c->id = cfg->id;
+    c->customer_id = cfg->customer_id;
+    c->channel = cfg->channel;
+    c->base_priority = c->priority = cfg->priority;
+    c->vstart_ms = cfg->virtual_start_ms ? cfg->virtual_start_ms : now;
+    c->arrived_ms = c->entered_ms = now;
+    c->offer_head = c->declined = c->agent = c->consult_from = c->pref_agent = CC__NONE;
+    c->state = CC__C_NEW;
+    for (int k = 0; k < CC__T_CONTACT_KINDS; k++) c->due[k] = INT64_MAX;
+    cc__agent *last = last_agent_for(e, c, q, ps.p[0], now);
+    if (last && cc__heap_reserve(&last->pref, 2 * ((size_t)last->pref_bound + 1) + CC__HEAP_SLACK))
+        last = NULL; /* no room: route without the preference rather than fail */
+    /* commit */
+    e->now_ms = now;
+    e->busy = 1;
+    c->ordinal = ++e->next_ordinal;
+    c->queue = q;
+    cc_event ev;
+    cc__fill_contact_event(&ev, CC_EVENT_CONTACT_ARRIVED, c, now);
+    ev.customer_id = c->customer_id;
+    ev.reason = c->reason;
+    const char *block = NULL;
+    if (q->max_length && q->waiting >= q->max_length) block = "full";
+    else if (q->join == CC_JOIN_IF_STAFFED && q->staffed == 0) block = "empty";
+    if (block) {
+        cc__emit(e, &ev);
+        cc__fill_contact_event(&ev, CC_EVENT_CONTACT_BLOCKED, c, now);
+        ev.customer_id = c->customer_id;
+        ev.reason = block;
+        cc__emit(e, &ev);
+        void *bs;
+        const cc_backend *b = cc__backend(e, c->channel, &bs);
+        if (b && b->hangup) b->hangup(bs, c->id, "blocked", now);
+        cc__free(ps.p);
+        cc__free(c->own_req);
+        cc__free(c->reason);
+        cc__free(c);
+        e->busy = 0;
+        return CC_OK;
+    }
+    c->slot = slot_take(e);
+    e->contacts[c->slot] = c;
+    e->ncontacts++;
+    e->timer_bound += CC__T_CONTACT_KINDS;
+    cc__core_ids_put(&e->contact_map, c->id, c);
+    q->refs++;
+    profiles_commit(c, &ps);
+    cc__emit(e, &ev);
+    if (last) {
+        c->pref_agent = last->slot;
+        last->pref_bound++;
+        cc__timer_set(e, c, CC__T_PREF, now + q->last_agent_wait_ms);
+    }
+    cc__enqueue(e, c, q, 1, now);
+    e->busy = 0;
+    return CC_OK;
+}
+
+/* ---- offers ---------------------------------------------------------------------- */
+
+static cc_status offer_lookup(cc_engine *e, uint64_t id, const char *agent, int64_t now,
+                              const char *what, cc__contact **pc, cc__agent **pa)
+{
+    cc_status st = cc__engine_enter(e, now, what);
+    if (st) return st;
+    *pc = cc__contact_find(e, id);
+    if (!*pc) return cc__fail(CC_ENOTFOUND, "%s: no contact %llu", what, (unsigned long long)id);
+    *pa = cc__agent_find(e, agent);
+    if (!*pa) return cc__fail(CC_ENOTFOUND, "%s: no agent '%s'", what, agent ? agent : "(null)");
+    if ((*pc)->state != CC__C_OFFERED || (*pa)->offer_contact != (*pc)->slot)
+        return cc__fail(CC_ESTATE, "%s: contact %llu is not being offered to agent '%s'", what,
+                        (unsigned long long)id, agent);
+    return CC_OK;
+}
+
+/* Ends leg `leg` of agent a: talk over, then wrap-up or release of the slot. */
+static void leg_close(cc_engine *e, cc__agent *a, cc__leg *leg, int64_t now)
+{
+    cc__leg_finish(e, a, leg, now);
+    if (leg->queue->wrapup_ms > 0) {
+        leg->state = CC__LEG_WRAPUP;
+        leg->wrap_start_ms = now;
+        leg->wrap_due_ms = now + leg->queue->wrapup_ms;
+        cc_event ev = {0};
+        ev.type = CC_EVENT_AGENT_WRAPUP_START;
+        ev.time_ms = now;
+        ev.contact_id = leg->contact_id;
+        ev.channel = leg->channel;
+        ev.queue = leg->queue->name;
+        ev.agent = a->name;
+        cc__emit(e, &ev);
+        cc__timer_wrapup(e, a, leg);
+    } else {
+        cc__leg_drop(e, a, leg, now);
+    }
+}
+
+void cc__connect(cc_engine *e, cc__contact *c, cc__agent *a, int64_t now)
+{
+    uint32_t stash = withdraw_all(e, c, a, now);
+    cc_event ev;
+    cc__fill_contact_event(&ev, CC_EVENT_CONTACT_ACCEPTED, c, now);
+    ev.agent = a->name;
+    ev.wait_ms = now - c->vstart_ms;
+    cc__emit(e, &ev);
+    cc__offer_end(e, c, a, CC_EVENT_NONE, 0, now);
+    c->due[CC__T_RING] = INT64_MAX;
+    c->due[CC__T_MAXWAIT] = c->due[CC__T_ESCALATE] = c->due[CC__T_RETRY] = INT64_MAX;
+    c->maxwait_hit = 0;
+    cc__contact_set_state(e, c, CC__C_IDLE);
+    c->declined = CC__NONE;
+    int direct = c->direct;
+    c->direct = 0;
+    uint32_t from = c->consult_from;
+    c->consult_from = CC__NONE;
+    cc__agent *first = NULL;
+    if (from != CC__NONE) {
+        first = e->agents[from];
+        cc__leg *fl = cc__agent_leg(first, c->id);
+        cc__fill_contact_event(&ev, CC_EVENT_CONTACT_TRANSFERRED, c, now);
+        ev.queue = fl->queue->name;
+        ev.agent = first->name;
+        ev.flags = CC_EVENT_F_CONSULT;
+        if (direct) ev.target_agent = a->name;
+        else ev.target_queue = c->queue->name;
+        cc__emit(e, &ev);
+        leg_close(e, first, fl, now);
+    }
+    cc__leg *leg = &a->legs[a->nlegs++];
+    memset(leg, 0, sizeof *leg);
+    leg->contact_id = c->id;
+    leg->customer_id = c->customer_id;
+    leg->contact_slot = c->slot;
+    leg->channel = c->channel;
+    leg->queue = c->queue;
+    leg->state = CC__LEG_CONNECTED;
+    leg->start_ms = now;
+    a->count[c->channel]++;
+    a->load += a->cap_load[c->channel];
+    a->answered++;
+    c->queue->connected++;
+    c->queue->refs++;
+    c->queue->answered++;
+    c->agent = a->slot;
+    c->leg_queue = c->queue;
+    cc__agent_touch(e, a);
+    cc__fill_contact_event(&ev, CC_EVENT_CONTACT_CONNECTED, c, now);
+    ev.agent = a->name;
+    ev.wait_ms = now - c->vstart_ms;
+    cc__emit(e, &ev);
+    void *bs;
+    const cc_backend *b = cc__backend(e, c->channel, &bs);
+    if (b && b->bridge) b->bridge(bs, c->id, a->name, now);
+    cc__agent_update_state(e, a, now);
+    if (first) cc__agent_release(e, first, now);
+    release_chain(e, stash, now);
+    cc__route_agent(e, a, now);
+}
+
+cc_status cc_engine_offer_accept(cc_engine *e, uint64_t id, const char *agent, int64_t now)
+{
+    cc__contact *c;
+    cc__agent *a;
+    cc_status st = offer_lookup(e, id, agent, now, "cc_engine_offer_accept", &c, &a);
+    if (st) return st;
+    e->now_ms = now;
+    e->busy = 1;
+    cc__connect(e, c, a, now);
+    e->busy = 0;
+    return CC_OK;
+}
+
+/* One agent's offer failed (reject or ring-no-answer): the contact goes back
+ * to its place when no offer is left, then the agent follows its policy. */
+static void offer_declined(cc_engine *e, cc__contact *c, cc__agent *a, cc_event_type why,
+                           int call_withdraw, cc_agent_after after, const char *reason,
+                           int64_t now)
+{
+    cc__offer_end(e, c, a, why, call_withdraw, now);
+    c->declined = a->slot;
+    c->declined_ordinal = a->ordinal;
+    cc__agent_after(e, a, after, reason, now);
+    if (c->noffers == 0) cc__offers_none_left(e, c, now);
+    if (a->logged_in) cc__agent_release(e, a, now);
+}
+
+void cc__offer_failed(cc_engine *e, cc__contact *c, cc__agent *a, int64_t now)
+{
+    offer_declined(e, c, a, CC_EVENT_CONTACT_REJECTED, 0, CC_AFTER_NOT_READY, "offer-failed", now);
+}
+
+cc_status cc_engine_offer_reject(cc_engine *e, uint64_t id, const char *agent, int64_t now)
+{
+    cc__contact *c;
+    cc__agent *a;
+    cc_status st = offer_lookup(e, id, agent, now, "cc_engine_offer_reject", &c, &a);
+    if (st) return st;
+    e->now_ms = now;
+    e->busy = 1;
+    offer_declined(e, c, a, CC_EVENT_CONTACT_REJECTED, 1, e->reject_after, e->reject_reason, now);
+    e->busy = 0;
+    return CC_OK;
+}
+
+cc_status cc_engine_offer_timeout(cc_engine *e, uint64_t id, const char *agent, int64_t now)
+{
+    cc__contact *c;
+    cc__agent *a;
+    cc_status st = offer_lookup(e, id, agent, now, "cc_engine_offer_timeout", &c, &a);
+    if (st) return st;
+    e->now_ms = now;
+    e->busy = 1;
+    offer_declined(e, c, a, CC_EVENT_CONTACT_RING_TIMEOUT, 0, e->rona_after, e->rona_reason, now);
+    e->busy = 0;
+    return CC_OK;
+}
+
+/* The engine's ring timer: every agent still ringing timed out. */
+static void ring_timeout(cc_engine *e, cc__contact *c, int64_t now)
+{
+    if (c->state == CC__C_DIALING) {
+        cc__dial_outcome(e, c, CC_DIAL_NO_ANSWER, now);
+        return;
+    }
+    if (c->state != CC__C_OFFERED) return;
+    uint32_t stash = CC__NONE;
+    while (c->offer_head != CC__NONE) {
+        cc__agent *a = e->agents[c->offer_head];
+        cc__offer_end(e, c, a, CC_EVENT_CONTACT_RING_TIMEOUT, 1, now);
+        c->declined = a->slot;
+        c->declined_ordinal = a->ordinal;
+        cc__agent_after(e, a, e->rona_after, e->rona_reason, now);
+        a->offer_next = stash;
+        stash = a->slot;
+    }
+    cc__offers_none_left(e, c, now);
+    while (stash != CC__NONE) {
+        cc__agent *a = e->agents[stash];
+        stash = a->offer_next;
+        a->offer_next = CC__NONE;
+        if (a->logged_in) cc__agent_release(e, a, now);
+    }
+}
+
+/* ---- connected contacts ---------------------------------------------------------- */
+
+static cc_status connected_lookup(cc_engine *e, uint64_t id, int64_t now, const char *what,
+                                  cc__contact **pc, cc__agent **pa, cc__leg **pl)
+{
+    cc_status st = cc__engine_enter(e, now, what);
+    if (st) return st;
+    *pc = cc__contact_find(e, id);
+    if (!*pc) return cc__fail(CC_ENOTFOUND, "%s: no contact %llu", what, (unsigned long long)id);
+    if ((*pc)->agent == CC__NONE)
+        return cc__fail(CC_ESTATE, "%s: contact %llu is not connected", what,
+                        (unsigned long long)id);
+    *pa = e->agents[(*pc)->agent];
+    *pl = cc__agent_leg(*pa, id);
+    return CC_OK;
+}
+
+cc_status cc_engine_contact_hold(cc_engine *e, uint64_t id, int64_t now)
+{
+    cc__contact *c;
+    cc__agent *a;
+    cc__leg *leg;
+    cc_status st = connected_lookup(e, id, now, "cc_engine_contact_hold", &c, &a, &leg);
+    if (st) return st;
+    if (leg->state == CC__LEG_HELD)
+        return cc__fail(CC_ESTATE, "contact %llu is already on hold", (unsigned long long)id);
+    e->now_ms = now;
+    e->busy = 1;
+    leg->state = CC__LEG_HELD;
+    leg->hold_start_ms = now;
+    cc_event ev;
+    cc__fill_contact_event(&ev, CC_EVENT_CONTACT_HELD, c, now);
+    ev.queue = leg->queue->name;
+    ev.agent = a->name;
+    cc__emit(e, &ev);
+    e->busy = 0;
+    return CC_OK;
+}
+
+cc_status cc_engine_contact_resume(cc_engine *e, uint64_t id, int64_t now)
+{
+    cc__contact *c;
+    cc__agent *a;
+    cc__leg *leg;
+    cc_status st = connected_lookup(e, id, now, "cc_engine_contact_resume", &c, &a, &leg);
+    if (st) return st;
+    if (leg->state != CC__LEG_HELD)
+        return cc__fail(CC_ESTATE, "contact %llu is not on hold", (unsigned long long)id);
+    e->now_ms = now;
+    e->busy = 1;
+    leg->state = CC__LEG_CONNECTED;
+    leg->hold_ms += now - leg->hold_start_ms;
+    cc_event ev;
+    cc__fill_contact_event(&ev, CC_EVENT_CONTACT_RESUMED, c, now);
+    ev.queue = leg->queue->name;
+    ev.agent = a->name;
+    ev.duration_ms = now - leg->hold_start_ms;
+    cc__emit(e, &ev);
+    e->busy = 0;
+    return CC_OK;
+}
+
+/* Cancels a pending consult of a connected contact (offers withdrawn, heaps
+ * left); returns the chain of agents to release. */
+static uint32_t consult_cancel(cc_engine *e, cc__contact *c, int64_t now)
+{
+    if (c->consult_from == CC__NONE) return CC__NONE;
+    uint32_t stash = withdraw_all(e, c, NULL, now);
+    cc__contact_touch(e, c);
+    c->consult_from = CC__NONE;
+    c->direct = 0;
+    c->due[CC__T_RING] = INT64_MAX;
+    cc__contact_set_state(e, c, CC__C_IDLE);
+    contact_move(c, c->leg_queue);
+    return stash;
+}
+
+static int last_agent_prepare(cc_engine *e, const cc__contact *c, cc__last_agent **rec)
+{
+    *rec = NULL;
+    if (!c->customer_id) return 0;
+    if (cc__core_ids_get(&e->last_agent, c->customer_id)) return 0;
+    /* about to grow: forget customers whose window has passed first (amortised O(1)) */
+    if ((e->last_agent.len + 1) * 2 > e->last_agent.cap) {
+        for (size_t i = 0; i < e->last_agent.cap;) {
+            cc__core_id_slot *s = &e->last_agent.slots[i];
+            cc__last_agent *r = s->value;
+            if (s->key && e->now_ms - r->ended_ms > e->last_agent_window_ms) {
+                cc__free(r);
+                cc__core_ids_remove(&e->last_agent, s->key); /* shifts a later entry here */
+                continue;
+            }
+            i++;
+        }
+    }
+    *rec = cc__calloc(1, sizeof **rec);
+    if (!*rec || cc__core_ids_reserve(&e->last_agent, e->last_agent.len + 1)) {
+        cc__free(*rec);
+        *rec = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+cc_status cc_engine_contact_end(cc_engine *e, uint64_t id, const char *disposition, int64_t now)
+{
+    cc__contact *c;
+    cc__agent *a;
+    cc__leg *leg;
+    cc_status st = connected_lookup(e, id, now, "cc_engine_contact_end", &c, &a, &leg);
+    if (st) return st;
+    if (disposition && strnlen(disposition, CC_NAME_MAX + 1) > CC_NAME_MAX)
+        return cc__fail(CC_EINVAL, "contact %llu: disposition longer than %d bytes",
+                        (unsigned long long)id, CC_NAME_MAX);
+    cc__last_agent *rec;
+    if (last_agent_prepare(e, c, &rec))
+        return cc__fail(CC_ENOMEM, "contact %llu: out of memory", (unsigned long long)id);
+    e->now_ms = now;
+    e->busy = 1;
+    uint32_t stash = consult_cancel(e, c, now);
+    cc__queue *q = leg->queue;
+    if (c->queue != q) contact_move(c, q);
+    if (disposition) {
+        cc_event dv = {0};
+        dv.type = CC_EVENT_DISPOSITION;
+        dv.time_ms = now;
+        dv.contact_id = c->id;
+        dv.customer_id = c->customer_id;
+        dv.queue = q->name;
+        dv.agent = a->name;
+        dv.reason = disposition;
+        cc__emit(e, &dv);
+    }
+    cc__contact_set_state(e, c, CC__C_ENDED);
+    cc_event ev;
+    cc__fill_contact_event(&ev, CC_EVENT_CONTACT_ENDED, c, now);
+    ev.customer_id = c->customer_id;
+    ev.agent = a->name;
+    ev.duration_ms = now - leg->start_ms;
+    ev.hold_ms = leg->hold_ms + (leg->state == CC__LEG_HELD ? now - leg->hold_start_ms : 0);
+    ev.reason = disposition;
+    cc__emit(e, &ev);
+    void *bs;
+    const cc_backend *b = cc__backend(e, c->channel, &bs);
+    if (b && b->hangup) b->hangup(bs, c->id, "ended", now);
+    if (c->customer_id) {
+        cc__last_agent *r = rec ? rec : cc__core_ids_get(&e->last_agent, c->customer_id);
+        r->agent_slot = a->slot;
+        r->agent_ordinal = a->ordinal;
+        r->ended_ms = now;
+        if (rec) cc__core_ids_put(&e->last_agent, c->customer_id, rec);
+    }
+    c->agent = CC__NONE;
+    cc__contact_destroy(e, c);
+    leg_close(e, a, leg, now);
+    cc__agent_release(e, a, now);
+    release_chain(e, stash, now);
+    e->busy = 0;
+    return CC_OK;
+}
+
+/* ---- abandon / cancel -------------------------------------------------------------- */
+
+static cc_status unconnected_lookup(cc_engine *e, uint64_t id, int64_t now, const char *what,
+                                    cc__contact **pc)
+{
+    cc_status st = cc__engine_enter(e, now, what);
+    if (st) return st;
+    *pc = cc__contact_find(e, id);
+    if (!*pc) return cc__fail(CC_ENOTFOUND, "%s: no contact %llu", what, (unsigned long long)id);
+    if ((*pc)->agent != CC__NONE)
+        return cc__fail(CC_ESTATE, "%s: contact %llu is connected (use cc_engine_contact_end)",
+                        what, (unsigned long long)id);
+    return CC_OK;
+}
+
+cc_status cc_engine_contact_abandon(cc_engine *e, uint64_t id, int64_t now)
+{
+    cc__contact *c;
+    cc_status st = unconnected_lookup(e, id, now, "cc_engine_contact_abandon", &c);
+    if (st) return st;
+    e->now_ms = now;
+    e->busy = 1;
+    cc__contact_terminal(e, c, CC_EVENT_CONTACT_ABANDONED, NULL, now);
+    e->busy = 0;
+    return CC_OK;
+}
+
+cc_status cc_engine_contact_cancel(cc_engine *e, uint64_t id, int64_t now)
+{
+    cc__contact *c;
+    cc_status st = unconnected_lookup(e, id, now, "cc_engine_contact_cancel", &c);
+    if (st) return st;
+    e->now_ms = now;
+    e->busy = 1;
+    cc__contact_terminal(e, c, CC_EVENT_CONTACT_LEFT, "cancelled", now);
+    e->busy = 0;
+    return CC_OK;
+}
+
+/* ---- transfer ------------------------------------------------------------------------ */
+
+cc_status cc_engine_contact_transfer(cc_engine *e, uint64_t id, const cc_transfer *t, int64_t now)
+{
+    cc__contact *c;
+    cc__agent *a;
+    cc__leg *leg;
+    cc_status st = connected_lookup(e, id, now, "cc_engine_contact_transfer", &c, &a, &leg);
+    if (st) return st;
+    unsigned long long uid = (unsigned long long)id;
+    if (!t) return cc__fail(CC_EINVAL, "contact %llu: transfer is NULL", uid);
+    if (t->version != CC_TRANSFER_VERSION)
+        return cc__fail(CC_EVERSION, "transfer: unknown version %u", (unsigned)t->version);
+    if ((int)t->kind != CC_TRANSFER_BLIND && (int)t->kind != CC_TRANSFER_CONSULT)
+        return cc__fail(CC_EINVAL, "contact %llu: unknown transfer kind %d", uid, (int)t->kind);
+    if (!t->target_queue == !t->target_agent)
+        return cc__fail(CC_EINVAL, "contact %llu: give exactly one of target_queue, target_agent",
+                        uid);
+    if (c->consult_from != CC__NONE)
+        return cc__fail(CC_ESTATE, "contact %llu: a consult transfer is already pending", uid);
+    cc__queue *tq = NULL;
+    cc__agent *ta = NULL;
+    profile_set ps = {NULL, 0};
+    if (t->target_queue) {
+        tq = cc__queue_find(e, t->target_queue);
+        if (!tq) return cc__fail(CC_ENOTFOUND, "contact %llu: no queue '%s'", uid, t->target_queue);
+        if (profiles_build(e, c->own_req, c->nown, tq, c->channel, 0, &ps))
+            return cc__fail(CC_ENOMEM, "contact %llu: out of memory", uid);
+    } else {
+        ta = cc__agent_find(e, t->target_agent);
+        if (!ta) return cc__fail(CC_ENOTFOUND, "contact %llu: no agent '%s'", uid, t->target_agent);
+        if (ta == a) return cc__fail(CC_EINVAL, "contact %llu: cannot transfer to its own agent", uid);
+        if (!cc__agent_available(ta, c->channel))
+            return cc__fail(CC_ESTATE, "contact %llu: agent '%s' cannot take a %s contact now (%s)",
+                            uid, ta->name, cc_channel_name(c->channel),
+                            cc_agent_state_name(ta->state));
+    }
+    e->now_ms = now;
+    e->busy = 1;
+    if (t->kind == CC_TRANSFER_CONSULT) {
+        c->consult_from = a->slot;
+        if (ta) {
+            c->direct = 1;
+            cc__offer(e, c, ta, 0, now);
+        } else {
+            profiles_commit(c, &ps);
+            c->esc_step = 0;
+            cc__enqueue(e, c, tq, 1, now);
+        }
+        e->busy = 0;
+        return CC_OK;
+    }
+    cc_event ev;
+    cc__fill_contact_event(&ev, CC_EVENT_CONTACT_TRANSFERRED, c, now);
+    ev.queue = leg->queue->name;
+    ev.agent = a->name;
+    ev.target_queue = tq ? tq->name : NULL;
+    ev.target_agent = ta ? ta->name : NULL;
+    cc__emit(e, &ev);
+    c->agent = CC__NONE;
+    leg_close(e, a, leg, now);
+    if (ta) {
+        c->direct = 1;
+        cc__offer(e, c, ta, 0, now);
+    } else {
+        profiles_commit(c, &ps);
+        c->esc_step = 0;
+        cc__pref_clear(e, c);
+        cc__enqueue(e, c, tq, 1, now);
+    }
+    cc__agent_release(e, a, now);
+    e->busy = 0;
+    return CC_OK;
+}
+
+/* ---- callbacks -------------------------------------------------------------------------- */
+
+/* Voice contact -> callback keeping its place. Profiles prepared by the caller. */
+static void to_callback(cc_engine *e, cc__contact *c, profile_set *ps, int64_t now)
+{
+    void *bs;
+    const cc_backend *b = cc__backend(e, c->channel, &bs);
+    if (b && b->hangup) b->hangup(bs, c->id, "callback", now);
+    cc__contact_touch(e, c);
+    cc__pref_clear(e, c);
+    c->channel = CC_CHANNEL_CALLBACK;
+    profiles_commit(c, ps);
+    c->due[CC__T_MAXWAIT] = INT64_MAX;
+    c->maxwait_hit = 0;
+    cc_event ev;
+    cc__fill_contact_event(&ev, CC_EVENT_CALLBACK_SCHEDULED, c, now);
+    ev.customer_id = c->customer_id;
+    ev.wait_ms = now - c->vstart_ms;
+    cc__emit(e, &ev);
+    cc__contact_push(e, c);
+    cc__route_contact(e, c, now);
+}
+
+cc_status cc_engine_callback_request(cc_engine *e, uint64_t id, int64_t now)
+{
+    cc__contact *c;
+    cc_status st = unconnected_lookup(e, id, now, "cc_engine_callback_request", &c);
+    if (st) return st;
+    unsigned long long uid = (unsigned long long)id;
+    if (c->state != CC__C_WAITING)
+        return cc__fail(CC_ESTATE, "contact %llu: only a waiting contact can become a callback",
+                        uid);
+    if (c->channel == CC_CHANNEL_CALLBACK)
+        return cc__fail(CC_ESTATE, "contact %llu is already a callback", uid);
+    profile_set ps;
+    if (profiles_build(e, c->own_req, c->nown, c->queue, CC_CHANNEL_CALLBACK, c->esc_step, &ps))
+        return cc__fail(CC_ENOMEM, "contact %llu: out of memory", uid);
+    e->now_ms = now;
+    e->busy = 1;
+    to_callback(e, c, &ps, now);
+    e->busy = 0;
+    return CC_OK;
+}
+
+void cc__dial_outcome(cc_engine *e, cc__contact *c, cc_dial_result r, int64_t now)
+{
+    cc__agent *a = e->agents[c->offer_head];
+    if (r == CC_DIAL_ANSWERED) {
+        cc__connect(e, c, a, now);
+        return;
+    }
+    cc__offer_end(e, c, a, CC_EVENT_CONTACT_WITHDRAWN, 0, now);
+    c->due[CC__T_RING] = INT64_MAX;
+    if (c->attempts >= c->queue->callback_max_attempts) {
+        cc__contact_terminal(e, c, CC_EVENT_CONTACT_LEFT, "callback-failed", now);
+    } else {
+        cc__contact_set_state(e, c, CC__C_RETRY);
+        cc__timer_set(e, c, CC__T_RETRY, now + c->queue->callback_retry_ms);
+        cc_event ev;
+        cc__fill_contact_event(&ev, CC_EVENT_CALLBACK_SCHEDULED, c, now);
+        ev.customer_id = c->customer_id;
+        ev.wait_ms = now - c->vstart_ms;
+        ev.value = c->attempts;
+        cc__emit(e, &ev);
+    }
+    cc__agent_release(e, a, now);
+}
+
+cc_status cc_engine_callback_result(cc_engine *e, uint64_t id, cc_dial_result r, int64_t now)
+{
+    cc_status st = cc__engine_enter(e, now, "cc_engine_callback_result");
+    if (st) return st;
+    cc__contact *c = cc__contact_find(e, id);
+    unsigned long long uid = (unsigned long long)id;
+    if (!c) return cc__fail(CC_ENOTFOUND, "cc_engine_callback_result: no contact %llu", uid);
+    if ((int)r < CC_DIAL_ANSWERED || (int)r > CC_DIAL_FAILED)
+        return cc__fail(CC_EINVAL, "contact %llu: unknown dial result %d", uid, (int)r);
+    if (c->state != CC__C_DIALING)
+        return cc__fail(CC_ESTATE, "contact %llu: no callback is being dialed", uid);
+    e->now_ms = now;
+    e->busy = 1;
+    cc__dial_outcome(e, c, r, now);
+    e->busy = 0;
+    return CC_OK;
+}
+
+cc_status cc_engine_supervise(cc_engine *e, uint64_t id, const char *supervisor,
+                              cc_supervise_mode mode, int64_t now)
+{
+    cc__contact *c;
+    cc__agent *a;
+    cc__leg *leg;
+    cc_status st = connected_lookup(e, id, now, "cc_engine_supervise", &c, &a, &leg);
+    if (st) return st;
+    if ((st = cc__check_name("supervisor", supervisor))) return st;
+    if ((int)mode < CC_SUPERVISE_MONITOR || (int)mode > CC_SUPERVISE_BARGE)
+        return cc__fail(CC_EINVAL, "contact %llu: unknown supervise mode %d",
+                        (unsigned long long)id, (int)mode);
+    void *bs;
+    const cc_backend *b = cc__backend(e, c->channel, &bs);
+    if (!b || !b->supervise)
+        return cc__fail(CC_EUNSUPPORTED, "contact %llu: the %s backend cannot supervise",
+                        (unsigned long long)id, cc_channel_name(c->channel));
+    e->now_ms = now;
+    e->busy = 1;
+    st = b->supervise(bs, c->id, a->name, supervisor, mode, now);
+    e->busy = 0;
+    if (st != CC_OK)
+        return cc__fail(st, "contact %llu: backend refused to supervise (%s)",
+                        (unsigned long long)id, cc_strerror(st));
+    return CC_OK;
+}
+
+/* ---- contact timers ---------------------------------------------------------------------- */
+
+static int queue_refuses(const cc__queue *q)
+{
+    return (q->max_length && q->waiting >= q->max_length) ||
+           (q->join == CC_JOIN_IF_STAFFED && q->staffed == 0);
+}
+
+static void max_wait(cc_engine *e, cc__contact *c, int64_t now, cc_status *st)
+{
+    if (c->state == CC__C_OFFERED || c->state == CC__C_DIALING) {
+        c->maxwait_hit = 1; /* applied when the offer fails */
+        return;
+    }
+    if (c->state != CC__C_WAITING || c->consult_from != CC__NONE) return;
+    cc__queue *q = c->queue;
+    if (q->max_wait_action == CC_MAX_WAIT_OVERFLOW) {
+        cc__queue *t = cc__queue_find(e, q->overflow_queue);
+        if (t && t != q && !queue_refuses(t)) {
+            profile_set ps;
+            if (profiles_build(e, c->own_req, c->nown, t, c->channel, 0, &ps)) {
+                *st = cc__fail(CC_ENOMEM, "contact %llu: out of memory overflowing",
+                               (unsigned long long)c->id);
+                return;
+            }
+            cc_event ev;
+            cc__fill_contact_event(&ev, CC_EVENT_CONTACT_OVERFLOWED, c, now);
+            ev.target_queue = t->name;
+            ev.wait_ms = now - c->entered_ms;
+            cc__emit(e, &ev);
+            cc__contact_touch(e, c);
+            cc__pref_clear(e, c);
+            profiles_commit(c, &ps);
+            c->esc_step = 0;
+            c->priority = c->base_priority;
+            cc__enqueue(e, c, t, 1, now);
+            return;
+        }
+    } else if (q->max_wait_action == CC_MAX_WAIT_CALLBACK && c->channel != CC_CHANNEL_CALLBACK) {
+        profile_set ps;
+        if (profiles_build(e, c->own_req, c->nown, q, CC_CHANNEL_CALLBACK, c->esc_step, &ps)) {
+            *st = cc__fail(CC_ENOMEM, "contact %llu: out of memory converting to a callback",
+                           (unsigned long long)c->id);
+            return;
+        }
+        to_callback(e, c, &ps, now);
+        return;
+    }
+    cc__contact_terminal(e, c, CC_EVENT_CONTACT_LEFT, "max-wait", now);
+}
+
+static void escalate(cc_engine *e, cc__contact *c, int64_t now, cc_status *st)
+{
+    cc__queue *q = c->queue;
+    if (c->esc_step >= q->nesc || c->consult_from != CC__NONE || c->state == CC__C_IDLE) return;
+    uint32_t step = c->esc_step + 1;
+    profile_set ps;
+    if (profiles_build(e, c->own_req, c->nown, q, c->channel, step, &ps)) {
+        *st = cc__fail(CC_ENOMEM, "contact %llu: out of memory escalating",
+                       (unsigned long long)c->id);
+        return;
+    }
+    const cc_escalation *s = &q->esc[step - 1];
+    int waiting = c->state == CC__C_WAITING;
+    if (waiting) cc__contact_touch(e, c);
+    profiles_commit(c, &ps);
+    c->esc_step = step;
+    c->priority = c->base_priority + s->priority_boost;
+    cc_event ev;
+    cc__fill_contact_event(&ev, CC_EVENT_CONTACT_ESCALATED, c, now);
+    ev.value = step;
+    ev.target_queue = s->add_queue ? s->add_queue : NULL;
+    ev.wait_ms = now - c->entered_ms;
+    cc__emit(e, &ev);
+    if (step < q->nesc) cc__timer_set(e, c, CC__T_ESCALATE, c->entered_ms + q->esc[step].after_ms);
+    if (waiting) {
+        cc__contact_push(e, c);
+        cc__route_contact(e, c, now);
+    }
+}
+
+void cc__contact_timer(cc_engine *e, cc__contact *c, cc__tkind kind, int64_t now, cc_status *st)
+{
+    *st = CC_OK;
+    switch (kind) {
+    case CC__T_RING: ring_timeout(e, c, now); break;
+    case CC__T_MAXWAIT: max_wait(e, c, now, st); break;
+    case CC__T_ESCALATE: escalate(e, c, now, st); break;
+    case CC__T_PREF:
+        if (c->pref_agent == CC__NONE || c->state != CC__C_WAITING) break;
+        cc__pref_clear(e, c);
+        cc__contact_touch(e, c);
+        if (c->queue->leave_when_empty && c->queue->staffed == 0) {
+            cc__contact_terminal(e, c, CC_EVENT_CONTACT_LEFT, "empty", now);
+            break;
+        }
+        cc__contact_push(e, c);
+        cc__route_contact(e, c, now);
+        break;
+    case CC__T_RETRY:
+        if (c->state != CC__C_RETRY) break;
+        cc__contact_set_state(e, c, CC__C_WAITING);
+        cc__contact_touch(e, c);
+        cc__contact_push(e, c);
+        emit_queued(e, c, now);
+        cc__route_contact(e, c, now);
+        break;
+    default: break;
+    }
+}

@@ -1,0 +1,346 @@
+/*
+ * lib/core/engine_internal.h - internal: the routing engine's data model,
+ * shared by the files of lib/core (engine.c, queue.c, agent.c, contact.c,
+ * routing.c, timer.c, query.c, snapshot.c).
+ *
+ * Objects
+ *   queue    - config + members + its skill profiles.
+ *   profile  - (queue, channel, requirement set): the unit of routing. Holds
+ *              the heap of waiting contacts keyed (priority desc, virtual start,
+ *              arrival ordinal) and the heap of available eligible members
+ *              keyed by the queue's strategy. An agent lists the profiles it is
+ *              eligible for ("matches"); a contact lists the profiles it waits in.
+ *   agent    - config, presence, legs (contacts held), pending offer.
+ *   contact  - routing state, virtual start, profiles, timers.
+ * Agents and contacts live in slot tables (index + generation) so heap and
+ * timer entries can name them without owning them (see heap.h).
+ *
+ * Failure atomicity: every input validates, then reserves every allocation it
+ * (and the routing cascade it triggers) may need, then commits without
+ * allocating. Heap capacities are kept >= 2 * bound + slack where bound is the
+ * number of objects that may have a valid entry (matched agents for an agent
+ * heap, attached contacts for a contact heap, 8 per contact for the timer heap).
+ */
+#ifndef CC_CORE_ENGINE_INTERNAL_H
+#define CC_CORE_ENGINE_INTERNAL_H
+
+#include "callcore/engine.h"
+#include "callcore/sys/backend.h"
+
+#include "heap.h"
+#include "name_map.h"
+
+#include <stdint.h>
+
+#define CC__NONE UINT32_MAX
+
+struct cc__queue;
+struct cc__agent;
+struct cc__contact;
+
+/* A skill requirement or proficiency, interned skill id + level. */
+typedef struct cc__skill {
+    uint32_t id;
+    int32_t level;
+} cc__skill;
+
+typedef struct cc__profile {
+    struct cc__queue *queue;
+    cc_channel channel;
+    cc__skill *req; /* sorted by id */
+    uint32_t nreq;
+    cc__heap agents;   /* available eligible members, strategy key */
+    cc__heap contacts; /* waiting contacts, (priority, vstart, ordinal) */
+    uint32_t nmatched; /* members eligible (bound of `agents`) */
+    uint32_t nbound;   /* contacts attached (bound of `contacts`) */
+} cc__profile;
+
+typedef struct cc__member {
+    struct cc__agent *agent;
+} cc__member;
+
+typedef struct cc__queue {
+    char *name;
+    uint32_t index; /* creation order, position in engine->queues */
+    cc_strategy strategy;
+    double weight;
+    int64_t sl_threshold_ms, ring_timeout_ms, wrapup_ms, max_wait_ms;
+    int32_t max_length;
+    cc_max_wait_action max_wait_action;
+    char *overflow_queue;
+    cc_join_policy join;
+    int leave_when_empty;
+    cc__skill *req;
+    uint32_t nreq;
+    cc_escalation *esc; /* add_queue strings owned */
+    uint32_t nesc;
+    int64_t last_agent_wait_ms;
+    int32_t callback_max_attempts;
+    int64_t callback_retry_ms;
+    double aht_ms; /* live handle-time estimate (EWMA) */
+    /* members: O(members) scans happen only when a profile is created */
+    cc__member *members;
+    size_t nmembers, members_cap;
+    cc__profile **profiles; /* O(P) lookup, P = profiles of this queue */
+    size_t nprofiles, profiles_cap;
+    /* live counters */
+    int32_t waiting, offered, connected, staffed;
+    uint32_t refs; /* contacts routed through it + legs: removal guard */
+    uint64_t answered, abandoned;
+} cc__queue;
+
+typedef struct cc__membership {
+    cc__queue *queue;
+    int32_t tier, penalty;
+    double weight;
+    uint32_t order; /* position in the agent's list */
+} cc__membership;
+
+typedef enum cc__leg_state { CC__LEG_CONNECTED, CC__LEG_HELD, CC__LEG_WRAPUP } cc__leg_state;
+
+/* A contact an agent holds (connected, held, or in wrap-up after it). */
+typedef struct cc__leg {
+    uint64_t contact_id;
+    uint64_t customer_id;
+    uint32_t contact_slot; /* CC__NONE once the contact moved on / ended */
+    cc_channel channel;
+    cc__queue *queue;
+    cc__leg_state state;
+    int64_t start_ms, hold_start_ms, hold_ms, talk_ms;
+    int64_t wrap_start_ms, wrap_due_ms;
+} cc__leg;
+
+typedef struct cc__agent {
+    char *name, *display;
+    uint32_t slot;
+    uint64_t ordinal;
+    cc__skill *skills; /* sorted by id */
+    uint32_t nskills;
+    cc__membership *ms;
+    uint32_t nms, ms_cap;
+    cc__profile **matches; /* profiles this agent is eligible for */
+    uint32_t nmatches, matches_cap;
+    /* capacity per channel */
+    int32_t cap_max[CC_CHANNEL__COUNT], cap_load[CC_CHANNEL__COUNT];
+    int32_t count[CC_CHANNEL__COUNT];
+    int32_t budget, load;
+    cc__leg *legs;
+    uint32_t nlegs, legs_cap;
+    /* presence */
+    int logged_in, paused, pause_pending;
+    char reason[CC_NAME_MAX + 1]; /* not-ready reason, "" when none (a fixed
+                                     buffer: routing cascades never allocate) */
+    cc_agent_state state;
+    int64_t state_since_ms, login_ms, idle_since_ms;
+    /* pending offer (ring-all siblings are linked through offer_next) */
+    uint32_t offer_contact; /* contact slot or CC__NONE */
+    uint32_t offer_next;    /* next agent slot offered the same contact */
+    int64_t offer_start_ms;
+    uint64_t rr_seq, answered;
+    int64_t talk_ms;
+    /* contacts waiting for this agent as their last agent */
+    cc__heap pref;
+    uint32_t pref_bound;
+} cc__agent;
+
+/* Contact routing states (the public cc_contact_state is derived). */
+typedef enum cc__cstate {
+    CC__C_NEW,     /* being created */
+    CC__C_WAITING, /* in profile heaps (or the pref heap of an agent) */
+    CC__C_OFFERED, /* ringing at one or more agents */
+    CC__C_DIALING, /* callback dialing for a reserved agent */
+    CC__C_RETRY,   /* callback waiting for its retry timer */
+    CC__C_IDLE,    /* not routing: connected (see agent) */
+    CC__C_ENDED    /* terminal event being emitted */
+} cc__cstate;
+
+/* Timer kinds. Contact timers keep their due time in contact->due[kind]. */
+typedef enum cc__tkind {
+    CC__T_RING = 0,     /* offer ring timeout / callback dial timeout */
+    CC__T_MAXWAIT = 1,
+    CC__T_ESCALATE = 2,
+    CC__T_PREF = 3,     /* last-agent preference expiry */
+    CC__T_RETRY = 4,    /* callback retry */
+    CC__T_CONTACT_KINDS = 5,
+    CC__T_WRAPUP = 8    /* agent wrap-up end (k3 = contact id) */
+} cc__tkind;
+
+typedef struct cc__contact {
+    uint64_t id, customer_id;
+    uint32_t slot;
+    uint64_t ordinal; /* arrival order: the last heap key, total order */
+    cc_channel channel;
+    cc__queue *queue;
+    cc__cstate state;
+    int32_t base_priority, priority;
+    cc__skill *own_req; /* the contact's own requirements */
+    uint32_t nown;
+    char *reason;
+    int64_t vstart_ms, entered_ms, arrived_ms;
+    /* profiles the contact waits in: [0] its queue's, then added queues */
+    cc__profile **profiles;
+    uint32_t nprofiles, profiles_cap;
+    uint32_t esc_step;
+    /* offers */
+    uint32_t offer_head; /* first offered agent slot, CC__NONE */
+    uint32_t noffers;
+    uint32_t declined;   /* agent slot that last rejected / let it ring out */
+    uint64_t declined_ordinal;
+    /* connection */
+    uint32_t agent;       /* connected agent slot, CC__NONE */
+    uint32_t consult_from; /* agent slot keeping the contact during a consult */
+    cc__queue *leg_queue;  /* queue of the current leg (for a consult) */
+    int direct;           /* offered directly (agent transfer): requeue on failure */
+    /* last-agent preference */
+    uint32_t pref_agent;
+    /* callback */
+    int32_t attempts;
+    int maxwait_hit;
+    int64_t due[CC__T_CONTACT_KINDS];
+} cc__contact;
+
+typedef struct cc__backend_binding {
+    const cc_backend *vt;
+    void *state;
+} cc__backend_binding;
+
+/* Customer -> last agent, for last-agent preference. */
+typedef struct cc__last_agent {
+    uint32_t agent_slot;
+    uint64_t agent_ordinal;
+    int64_t ended_ms;
+} cc__last_agent;
+
+struct cc_engine {
+    cc_event_fn event_fn;
+    void *event_user_data;
+    cc_select_policy select;
+    cc_agent_after rona_after, reject_after;
+    char *rona_reason, *reject_reason;
+    int64_t last_agent_window_ms;
+    uint64_t rng[4];
+    int64_t now_ms;
+    uint64_t seq, next_ordinal, rr_counter, timer_counter;
+    int busy;
+    cc__backend_binding backends[CC_CHANNEL__COUNT];
+    /* skills */
+    cc__core_names skill_ids;
+    char **skill_names;
+    size_t nskills, skill_names_cap;
+    /* queues by name, and in creation order (NULL = removed) */
+    cc__core_names queue_map;
+    cc__queue **queues;
+    size_t nqueues, queues_cap;
+    /* agents: slot table */
+    cc__core_names agent_map;
+    cc__agent **agents;
+    uint32_t *agent_gen;
+    size_t nagent_slots, agents_cap, nagents;
+    uint32_t *agent_free;
+    size_t nagent_free, agent_free_cap;
+    /* contacts: slot table */
+    cc__core_ids contact_map;
+    cc__contact **contacts;
+    uint32_t *contact_gen;
+    size_t ncontact_slots, contacts_cap, ncontacts;
+    uint32_t *contact_free;
+    size_t ncontact_free, contact_free_cap;
+    /* timers: k1 = due, k2 = creation counter, k3 = kind | aux */
+    cc__heap timers;
+    size_t timer_bound;
+    /* last agent per customer: id -> owned cc__last_agent */
+    cc__core_ids last_agent;
+};
+
+/* ---- engine.c ------------------------------------------------------------ */
+void cc__emit(cc_engine *e, cc_event *ev);
+cc_status cc__engine_enter(cc_engine *e, int64_t now_ms, const char *what);
+void cc__engine_leave(cc_engine *e);
+uint64_t cc__rng_next(cc_engine *e);
+double cc__rng_unit(cc_engine *e); /* (0, 1] */
+const cc_backend *cc__backend(cc_engine *e, cc_channel ch, void **state);
+cc_status cc__check_name(const char *what, const char *name);
+int cc__skill_intern(cc_engine *e, const char *name, uint32_t *id); /* 0 / -1 ENOMEM */
+cc_status cc__skills_convert(cc_engine *e, const char *owner, const cc_skill *in, size_t n,
+                             int allow_zero, cc__skill **out, uint32_t *nout);
+uint64_t cc__bias(int64_t v);
+
+/* ---- slot tables --------------------------------------------------------- */
+cc__agent *cc__agent_at(const cc_engine *e, uint32_t slot);
+cc__contact *cc__contact_at(const cc_engine *e, uint32_t slot);
+cc__agent *cc__agent_find(const cc_engine *e, const char *name);
+cc__contact *cc__contact_find(const cc_engine *e, uint64_t id);
+cc__queue *cc__queue_find(const cc_engine *e, const char *name);
+
+/* ---- queue.c: profiles --------------------------------------------------- */
+/* Finds or creates the profile (q, ch, req); NULL + CC_ENOMEM detail on failure. */
+cc__profile *cc__profile_get(cc_engine *e, cc__queue *q, cc_channel ch, const cc__skill *req,
+                             uint32_t nreq);
+int cc__profile_reserve(cc__profile *p, uint32_t more); /* room for more contacts */
+void cc__profile_detach(cc__profile *p);
+int cc__agent_eligible(const cc__agent *a, const cc__profile *p);
+int cc__skills_merge(const cc__skill *a, uint32_t na, const cc__skill *b, uint32_t nb,
+                     int32_t relax, cc__skill **out, uint32_t *nout);
+void cc__queue_destroy(cc__queue *q);
+
+/* ---- agent.c ------------------------------------------------------------- */
+int cc__agent_available(const cc__agent *a, cc_channel ch);
+void cc__agent_touch(cc_engine *e, cc__agent *a); /* gen bump: leaves all indexes */
+void cc__agent_index(cc_engine *e, cc__agent *a); /* (re-)insert where available */
+void cc__agent_update_state(cc_engine *e, cc__agent *a, int64_t now);
+void cc__agent_release(cc_engine *e, cc__agent *a, int64_t now); /* free again: route */
+void cc__agent_after(cc_engine *e, cc__agent *a, cc_agent_after what, const char *reason,
+                     int64_t now);
+cc__leg *cc__agent_leg(cc__agent *a, uint64_t contact_id);
+void cc__leg_finish(cc_engine *e, cc__agent *a, cc__leg *leg, int64_t now); /* talk ends */
+void cc__leg_drop(cc_engine *e, cc__agent *a, cc__leg *leg, int64_t now);
+int cc__agent_rebuild_matches(cc_engine *e, cc__agent *a); /* 0 / -1 ENOMEM */
+void cc__agent_free(cc__agent *a);
+void cc__staffing_changed(cc_engine *e, cc__agent *a, int before, int64_t now);
+void cc__member_detach(cc_engine *e, cc__agent *a, cc__queue *q, int64_t now);
+void cc__agent_logout_now(cc_engine *e, cc__agent *a, int64_t now);
+void cc__pref_flush(cc_engine *e, cc__agent *a, int64_t now);
+void cc__pref_clear(cc_engine *e, cc__contact *c);
+void cc__wrapup_due(cc_engine *e, cc__agent *a, uint64_t contact_id, int64_t due);
+int cc__agent_staffed(const cc__agent *a);
+uint64_t cc__agent_key1(const cc__agent *a, const cc__membership *m, const cc__profile *p,
+                        cc_engine *e, uint64_t *k2);
+
+/* ---- routing.c ----------------------------------------------------------- */
+void cc__route_contact(cc_engine *e, cc__contact *c, int64_t now);
+void cc__route_agent(cc_engine *e, cc__agent *a, int64_t now);
+void cc__contact_touch(cc_engine *e, cc__contact *c); /* gen bump: leaves heaps */
+void cc__contact_push(cc_engine *e, cc__contact *c);  /* into its profile heaps */
+int cc__contact_entry_valid(const cc__hentry *h, void *ctx);
+int cc__agent_entry_valid(const cc__hentry *h, void *ctx);
+void cc__offer(cc_engine *e, cc__contact *c, cc__agent *a, int ring_all, int64_t now);
+void cc__offer_end(cc_engine *e, cc__contact *c, cc__agent *a, cc_event_type why,
+                   int call_withdraw, int64_t now);
+cc__membership *cc__membership_of(const cc__agent *a, const cc__queue *q);
+void cc__offer_failed(cc_engine *e, cc__contact *c, cc__agent *a, int64_t now);
+void cc__dial_outcome(cc_engine *e, cc__contact *c, cc_dial_result r, int64_t now);
+void cc__offers_none_left(cc_engine *e, cc__contact *c, int64_t now);
+void cc__contact_timer(cc_engine *e, cc__contact *c, cc__tkind kind, int64_t due, cc_status *st);
+
+/* ---- contact.c ----------------------------------------------------------- */
+void cc__contact_set_state(cc_engine *e, cc__contact *c, cc__cstate st);
+void cc__enqueue(cc_engine *e, cc__contact *c, cc__queue *q, int fresh, int64_t now);
+void cc__requeue(cc_engine *e, cc__contact *c, int64_t now);
+void cc__contact_terminal(cc_engine *e, cc__contact *c, cc_event_type type,
+                          const char *reason, int64_t now);
+void cc__contact_destroy(cc_engine *e, cc__contact *c);
+void cc__connect(cc_engine *e, cc__contact *c, cc__agent *a, int64_t now);
+void cc__fill_contact_event(cc_event *ev, cc_event_type t, const cc__contact *c, int64_t now);
+int cc__contact_reserve(cc_engine *e, cc__contact *c);
+void cc__leave_empty(cc_engine *e, cc__queue *q, int64_t now);
+
+/* ---- query.c ------------------------------------------------------------- */
+void cc__position(const cc_engine *e, const cc__contact *c, int32_t *pos, int64_t *ewt);
+
+/* ---- timer.c ------------------------------------------------------------- */
+void cc__timer_set(cc_engine *e, cc__contact *c, cc__tkind kind, int64_t due);
+void cc__timer_wrapup(cc_engine *e, cc__agent *a, cc__leg *leg);
+int cc__timer_reserve(cc_engine *e, size_t extra_bound);
+int cc__timer_entry_valid(const cc__hentry *h, void *ctx);
+
+#endif

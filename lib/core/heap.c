@@ -1,0 +1,93 @@
+/*
+ * lib/core/heap.c - binary min-heap with lazy deletion (see heap.h).
+ */
+#include "heap.h"
+
+#include "base/mem.h"
+
+int cc__hentry_less(const cc__hentry *a, const cc__hentry *b)
+{
+    if (a->k1 != b->k1) return a->k1 < b->k1;
+    if (a->k2 != b->k2) return a->k2 < b->k2;
+    if (a->k3 != b->k3) return a->k3 < b->k3;
+    return a->slot < b->slot;
+}
+
+void cc__heap_free(cc__heap *h)
+{
+    cc__free(h->items);
+    h->items = NULL;
+    h->len = h->cap = 0;
+}
+
+int cc__heap_reserve(cc__heap *h, size_t cap)
+{
+    if (cap <= h->cap) return 0;
+    size_t ncap = h->cap ? h->cap : CC__HEAP_SLACK;
+    while (ncap < cap) ncap *= 2;
+    cc__hentry *p = cc__realloc(h->items, ncap * sizeof *p);
+    if (!p) return -1;
+    h->items = p;
+    h->cap = ncap;
+    return 0;
+}
+
+static void heap_sift_up(cc__hentry *a, size_t i)
+{
+    cc__hentry e = a[i];
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (!cc__hentry_less(&e, &a[parent])) break;
+        a[i] = a[parent];
+        i = parent;
+    }
+    a[i] = e;
+}
+
+static void heap_sift_down(cc__hentry *a, size_t n, size_t i)
+{
+    cc__hentry e = a[i];
+    for (;;) {
+        size_t child = 2 * i + 1;
+        if (child >= n) break;
+        if (child + 1 < n && cc__hentry_less(&a[child + 1], &a[child])) child++;
+        if (!cc__hentry_less(&a[child], &e)) break;
+        a[i] = a[child];
+        i = child;
+    }
+    a[i] = e;
+}
+
+void cc__heap_compact(cc__heap *h, cc__heap_valid_fn valid, void *ctx)
+{
+    size_t w = 0;
+    for (size_t r = 0; r < h->len; r++)
+        if (valid(&h->items[r], ctx)) h->items[w++] = h->items[r];
+    h->len = w;
+    for (size_t i = w / 2; i-- > 0;) heap_sift_down(h->items, w, i);
+}
+
+int cc__heap_push(cc__heap *h, const cc__hentry *e, cc__heap_valid_fn valid, void *ctx)
+{
+    if (h->len == h->cap && valid) cc__heap_compact(h, valid, ctx);
+    if (h->len == h->cap) return -1;
+    h->items[h->len] = *e;
+    heap_sift_up(h->items, h->len);
+    h->len++;
+    return 0;
+}
+
+const cc__hentry *cc__heap_top(const cc__heap *h)
+{
+    return h->len ? &h->items[0] : NULL;
+}
+
+void cc__heap_pop(cc__heap *h)
+{
+    if (!h->len) return;
+    h->len--;
+    if (h->len) {
+        h->items[0] = h->items[h->len];
+        heap_sift_down(h->items, h->len, 0);
+    }
+}

@@ -1,0 +1,297 @@
+/*
+ * lib/core/queue.c - queues and their skill profiles.
+ *
+ * A profile is (queue, channel, requirement set). Contacts with the same
+ * profile compete in one heap; the agents eligible for it are indexed in one
+ * heap keyed by the queue's strategy. Creating a profile scans the queue's
+ * members once (O(members * skills)); profiles are few per queue (one per
+ * distinct requirement set in use) and live as long as the queue, so this cost
+ * is paid once per profile, never per decision. Finding a profile is
+ * O(P_q * r) for P_q profiles of the queue and r requirements.
+ */
+#include "engine_internal.h"
+
+#include "base/error.h"
+#include "base/mem.h"
+
+#include <math.h>
+#include <string.h>
+
+/* 1 if the agent's skills satisfy every requirement (AND of skill >= level).
+ * Both lists are sorted by id: O(skills + requirements). */
+int cc__agent_eligible(const cc__agent *a, const cc__profile *p)
+{
+    uint32_t i = 0;
+    for (uint32_t r = 0; r < p->nreq; r++) {
+        while (i < a->nskills && a->skills[i].id < p->req[r].id) i++;
+        if (i == a->nskills || a->skills[i].id != p->req[r].id ||
+            a->skills[i].level < p->req[r].level)
+            return 0;
+    }
+    return 1;
+}
+
+/* Merges two sorted requirement lists (max of levels), subtracting `relax`
+ * from every level and dropping those below 1. 0 / -1 ENOMEM. */
+int cc__skills_merge(const cc__skill *a, uint32_t na, const cc__skill *b, uint32_t nb,
+                     int32_t relax, cc__skill **out, uint32_t *nout)
+{
+    *out = NULL;
+    *nout = 0;
+    if (!na && !nb) return 0;
+    cc__skill *m = cc__calloc((size_t)na + nb, sizeof *m);
+    if (!m) return -1;
+    uint32_t i = 0, k = 0, n = 0;
+    while (i < na || k < nb) {
+        cc__skill s;
+        if (k == nb || (i < na && a[i].id < b[k].id)) s = a[i++];
+        else if (i == na || b[k].id < a[i].id) s = b[k++];
+        else {
+            s = a[i];
+            if (b[k].level > s.level) s.level = b[k].level;
+            i++, k++;
+        }
+        s.level -= relax;
+        if (s.level >= 1) m[n++] = s;
+    }
+    *out = m;
+    *nout = n;
+    return 0;
+}
+
+static int profile_same(const cc__profile *p, cc_channel ch, const cc__skill *req, uint32_t n)
+{
+    if (p->channel != ch || p->nreq != n) return 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (p->req[i].id != req[i].id || p->req[i].level != req[i].level) return 0;
+    return 1;
+}
+
+static void profile_free(cc__profile *p)
+{
+    if (!p) return;
+    cc__heap_free(&p->agents);
+    cc__heap_free(&p->contacts);
+    cc__free(p->req);
+    cc__free(p);
+}
+
+/* Reserves the agent heap for `matched` eligible members. */
+static int profile_reserve_agents(cc__profile *p, uint32_t matched)
+{
+    return cc__heap_reserve(&p->agents, 2 * (size_t)matched + CC__HEAP_SLACK);
+}
+
+cc__profile *cc__profile_get(cc_engine *e, cc__queue *q, cc_channel ch, const cc__skill *req,
+                             uint32_t nreq)
+{
+    for (size_t i = 0; i < q->nprofiles; i++)
+        if (profile_same(q->profiles[i], ch, req, nreq)) return q->profiles[i];
+    /* Prepare everything first so a failure leaves no trace. */
+    cc__profile *p = cc__calloc(1, sizeof *p);
+    if (!p) goto oom;
+    p->queue = q;
+    p->channel = ch;
+    if (nreq) {
+        p->req = cc__calloc(nreq, sizeof *p->req);
+        if (!p->req) goto oom;
+        memcpy(p->req, req, nreq * sizeof *req);
+        p->nreq = nreq;
+    }
+    if (cc__grow((void **)&q->profiles, &q->profiles_cap, q->nprofiles + 1, sizeof *q->profiles))
+        goto oom;
+    uint32_t matched = 0;
+    for (size_t i = 0; i < q->nmembers; i++) {
+        cc__agent *a = q->members[i].agent;
+        if (!cc__agent_eligible(a, p)) continue;
+        matched++;
+        size_t cap = a->matches_cap;
+        if (cc__grow((void **)&a->matches, &cap, (size_t)a->nmatches + 1, sizeof *a->matches))
+            goto oom;
+        a->matches_cap = (uint32_t)cap;
+    }
+    if (profile_reserve_agents(p, matched) ||
+        cc__heap_reserve(&p->contacts, CC__HEAP_SLACK))
+        goto oom;
+    /* Commit: no allocation below. */
+    q->profiles[q->nprofiles++] = p;
+    for (size_t i = 0; i < q->nmembers; i++) {
+        cc__agent *a = q->members[i].agent;
+        if (!cc__agent_eligible(a, p)) continue;
+        a->matches[a->nmatches++] = p;
+        p->nmatched++;
+        if (cc__agent_available(a, ch)) {
+            /* new index: insert the agent with a fresh generation */
+            cc__agent_touch(e, a);
+            cc__agent_index(e, a);
+        }
+    }
+    return p;
+oom:
+    profile_free(p);
+    cc__fail(CC_ENOMEM, "queue '%s': out of memory creating a skill profile", q->name);
+    return NULL;
+}
+
+int cc__profile_reserve(cc__profile *p, uint32_t more)
+{
+    return cc__heap_reserve(&p->contacts, 2 * ((size_t)p->nbound + more) + CC__HEAP_SLACK);
+}
+
+void cc__profile_detach(cc__profile *p)
+{
+    if (p->nbound) p->nbound--;
+}
+
+void cc__queue_destroy(cc__queue *q)
+{
+    if (!q) return;
+    for (size_t i = 0; i < q->nprofiles; i++) profile_free(q->profiles[i]);
+    cc__free(q->profiles);
+    cc__free(q->members);
+    for (uint32_t i = 0; i < q->nesc; i++) cc__free((char *)q->esc[i].add_queue);
+    cc__free(q->esc);
+    cc__free(q->req);
+    cc__free(q->overflow_queue);
+    cc__free(q->name);
+    cc__free(q);
+}
+
+static cc_status queue_validate(const cc_queue_config *c)
+{
+    cc_status st = cc__check_name("queue", c->name);
+    if (st) return st;
+    const char *n = c->name;
+    if ((int)c->strategy < 0 || (int)c->strategy >= CC_STRATEGY__COUNT)
+        return cc__fail(CC_EINVAL, "queue '%s': unknown strategy %d", n, (int)c->strategy);
+    if (!isfinite(c->weight) || c->weight < 0)
+        return cc__fail(CC_EINVAL, "queue '%s': weight must be finite and >= 0, got %g", n,
+                        c->weight);
+    struct {
+        const char *what;
+        int64_t v;
+    } times[] = {{"sl_threshold_ms", c->sl_threshold_ms}, {"ring_timeout_ms", c->ring_timeout_ms},
+                 {"wrapup_ms", c->wrapup_ms},             {"max_wait_ms", c->max_wait_ms},
+                 {"last_agent_wait_ms", c->last_agent_wait_ms},
+                 {"callback_retry_ms", c->callback_retry_ms}, {"aht_hint_ms", c->aht_hint_ms}};
+    for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
+        if (times[i].v < 0)
+            return cc__fail(CC_EINVAL, "queue '%s': %s must be >= 0, got %lld", n, times[i].what,
+                            (long long)times[i].v);
+    if (c->max_length < 0)
+        return cc__fail(CC_EINVAL, "queue '%s': max_length must be >= 0, got %d", n,
+                        (int)c->max_length);
+    if (c->callback_max_attempts < 0)
+        return cc__fail(CC_EINVAL, "queue '%s': callback_max_attempts must be >= 0, got %d", n,
+                        (int)c->callback_max_attempts);
+    if ((int)c->max_wait_action < CC_MAX_WAIT_LEAVE || (int)c->max_wait_action > CC_MAX_WAIT_CALLBACK)
+        return cc__fail(CC_EINVAL, "queue '%s': unknown max_wait_action %d", n,
+                        (int)c->max_wait_action);
+    if (c->max_wait_action == CC_MAX_WAIT_OVERFLOW) {
+        if (cc__check_name("overflow_queue", c->overflow_queue))
+            return cc__fail(CC_EINVAL, "queue '%s': max_wait_action overflow needs overflow_queue",
+                            n);
+        if (strcmp(c->overflow_queue, n) == 0)
+            return cc__fail(CC_EINVAL, "queue '%s': cannot overflow to itself", n);
+    }
+    if ((int)c->join < CC_JOIN_ALWAYS || (int)c->join > CC_JOIN_IF_STAFFED)
+        return cc__fail(CC_EINVAL, "queue '%s': unknown join policy %d", n, (int)c->join);
+    if (c->nescalations && !c->escalations)
+        return cc__fail(CC_EINVAL, "queue '%s': escalations is NULL", n);
+    if (c->nescalations > 64)
+        return cc__fail(CC_EINVAL, "queue '%s': at most 64 escalation steps", n);
+    for (size_t i = 0; i < c->nescalations; i++) {
+        const cc_escalation *s = &c->escalations[i];
+        if (s->after_ms <= 0 || (i && s->after_ms <= c->escalations[i - 1].after_ms))
+            return cc__fail(CC_EINVAL,
+                            "queue '%s': escalation %zu: after_ms must be > 0 and increasing", n,
+                            i + 1);
+        if (s->relax_levels < 0 || s->priority_boost < 0)
+            return cc__fail(CC_EINVAL,
+                            "queue '%s': escalation %zu: relax_levels and priority_boost must "
+                            "be >= 0",
+                            n, i + 1);
+        if (s->add_queue && cc__check_name("add_queue", s->add_queue))
+            return cc__fail(CC_EINVAL, "queue '%s': escalation %zu: bad add_queue name", n, i + 1);
+    }
+    return CC_OK;
+}
+
+cc_status cc_engine_queue_add(cc_engine *e, const cc_queue_config *c)
+{
+    if (!e || !c) return cc__fail(CC_EINVAL, "cc_engine_queue_add: NULL argument");
+    if (e->busy) return cc__fail(CC_EBUSY, "cc_engine_queue_add: re-entered");
+    if (c->version != CC_QUEUE_CONFIG_VERSION)
+        return cc__fail(CC_EVERSION, "queue config: unknown version %u", (unsigned)c->version);
+    cc_status st = queue_validate(c);
+    if (st) return st;
+    if (cc__queue_find(e, c->name))
+        return cc__fail(CC_EEXIST, "queue '%s' already exists", c->name);
+    cc__queue *q = cc__calloc(1, sizeof *q);
+    if (!q) return cc__fail(CC_ENOMEM, "queue '%s': out of memory", c->name);
+    q->name = cc__strdup(c->name);
+    q->overflow_queue = c->overflow_queue ? cc__strdup(c->overflow_queue) : NULL;
+    if (!q->name || (c->overflow_queue && !q->overflow_queue)) goto oom;
+    st = cc__skills_convert(e, c->name, c->skills, c->nskills, 0, &q->req, &q->nreq);
+    if (st) {
+        cc__queue_destroy(q);
+        return st;
+    }
+    if (c->nescalations) {
+        q->esc = cc__calloc(c->nescalations, sizeof *q->esc);
+        if (!q->esc) goto oom;
+        for (size_t i = 0; i < c->nescalations; i++) {
+            q->esc[i] = c->escalations[i];
+            q->esc[i].add_queue = NULL;
+            q->nesc++;
+            if (c->escalations[i].add_queue &&
+                !(q->esc[i].add_queue = cc__strdup(c->escalations[i].add_queue)))
+                goto oom;
+        }
+    }
+    if (cc__grow((void **)&e->queues, &e->queues_cap, e->nqueues + 1, sizeof *e->queues) ||
+        cc__core_names_reserve(&e->queue_map, e->queue_map.len + 1))
+        goto oom;
+    q->strategy = c->strategy;
+    q->weight = c->weight > 0 ? c->weight : 1.0;
+    q->sl_threshold_ms = c->sl_threshold_ms ? c->sl_threshold_ms : 20000;
+    q->ring_timeout_ms = c->ring_timeout_ms ? c->ring_timeout_ms : 15000;
+    q->wrapup_ms = c->wrapup_ms;
+    q->max_length = c->max_length;
+    q->max_wait_ms = c->max_wait_ms;
+    q->max_wait_action = c->max_wait_action;
+    q->join = c->join;
+    q->leave_when_empty = c->leave_when_empty ? 1 : 0;
+    q->last_agent_wait_ms = c->last_agent_wait_ms;
+    q->callback_max_attempts = c->callback_max_attempts ? c->callback_max_attempts : 3;
+    q->callback_retry_ms = c->callback_retry_ms ? c->callback_retry_ms : 60000;
+    q->aht_ms = (double)(c->aht_hint_ms ? c->aht_hint_ms : 180000);
+    q->index = (uint32_t)e->nqueues;
+    e->queues[e->nqueues++] = q;
+    cc__core_names_put(&e->queue_map, q->name, q);
+    return CC_OK;
+oom:
+    cc__queue_destroy(q);
+    return cc__fail(CC_ENOMEM, "queue '%s': out of memory", c->name);
+}
+
+cc_status cc_engine_queue_remove(cc_engine *e, const char *name, int64_t now)
+{
+    cc_status st = cc__engine_enter(e, now, "cc_engine_queue_remove");
+    if (st) return st;
+    cc__queue *q = cc__queue_find(e, name);
+    if (!q) return cc__fail(CC_ENOTFOUND, "no queue '%s'", name ? name : "(null)");
+    uint32_t bound = 0;
+    for (size_t i = 0; i < q->nprofiles; i++) bound += q->profiles[i]->nbound;
+    if (q->refs || bound)
+        return cc__fail(CC_ESTATE, "queue '%s': %u contacts still use it", q->name,
+                        (unsigned)(q->refs + bound));
+    e->now_ms = now;
+    e->busy = 1;
+    while (q->nmembers) cc__member_detach(e, q->members[q->nmembers - 1].agent, q, now);
+    e->busy = 0;
+    cc__core_names_remove(&e->queue_map, q->name);
+    e->queues[q->index] = NULL;
+    cc__queue_destroy(q);
+    return CC_OK;
+}

@@ -1,0 +1,244 @@
+/*
+ * lib/core/routing.c - routing decisions: which agent for a contact, which
+ * contact for an agent, and offers.
+ *
+ * The engine keeps one invariant ("work conserving"): after every input, no
+ * available agent is eligible for a waiting contact. Hence
+ *   - a contact that starts waiting only looks at the top of the agent index
+ *     of each profile it waits in: O(p log n) (p = its profiles, usually 1);
+ *   - an agent who becomes free only looks at the top waiting contact of each
+ *     profile it matches and picks by the select policy: O(m log n);
+ * lazy deletion makes every pop of a stale entry O(log n), paid once per
+ * entry. Nothing scans all agents or all contacts. Ring-all offers to every
+ * available eligible agent of the profile: O(r log n) for r agents rung.
+ */
+#include "engine_internal.h"
+
+#include "base/error.h"
+
+#include <string.h>
+
+void cc__contact_touch(cc_engine *e, cc__contact *c)
+{
+    e->contact_gen[c->slot]++;
+}
+
+int cc__contact_entry_valid(const cc__hentry *h, void *ctx)
+{
+    const cc_engine *e = ctx;
+    return h->slot < e->ncontact_slots && e->contacts[h->slot] &&
+           e->contact_gen[h->slot] == h->gen;
+}
+
+static void contact_key(const cc__contact *c, cc__hentry *h)
+{
+    h->k1 = (uint64_t)((int64_t)INT32_MAX - (int64_t)c->priority); /* higher first */
+    h->k2 = cc__bias(c->vstart_ms);
+    h->k3 = c->ordinal;
+}
+
+/* Pushes a waiting contact into its heaps (after a touch, so exactly one valid
+ * entry per heap): the pref heap of its last agent, or its profile heaps. */
+void cc__contact_push(cc_engine *e, cc__contact *c)
+{
+    cc__hentry h;
+    contact_key(c, &h);
+    h.slot = c->slot;
+    h.gen = e->contact_gen[c->slot];
+    if (c->pref_agent != CC__NONE) {
+        cc__agent *a = cc__agent_at(e, c->pref_agent);
+        cc__heap_push(&a->pref, &h, cc__contact_entry_valid, e);
+        return;
+    }
+    for (uint32_t i = 0; i < c->nprofiles; i++)
+        cc__heap_push(&c->profiles[i]->contacts, &h, cc__contact_entry_valid, e);
+}
+
+/* Top valid entry of a heap (stale entries popped on the way). */
+static const cc__hentry *heap_peek(cc_engine *e, cc__heap *hp, cc__heap_valid_fn valid)
+{
+    const cc__hentry *t;
+    while ((t = cc__heap_top(hp)) && !valid(t, e)) cc__heap_pop(hp);
+    return t;
+}
+
+/* Best available agent of profile p for contact c, skipping the agent who
+ * just declined c when another one is available. */
+static cc__agent *best_agent(cc_engine *e, cc__profile *p, const cc__contact *c)
+{
+    const cc__hentry *t = heap_peek(e, &p->agents, cc__agent_entry_valid);
+    if (!t) return NULL;
+    cc__agent *a = e->agents[t->slot];
+    if (c->declined != a->slot || c->declined_ordinal != a->ordinal) return a;
+    cc__hentry saved = *t;
+    cc__heap_pop(&p->agents);
+    const cc__hentry *t2 = heap_peek(e, &p->agents, cc__agent_entry_valid);
+    cc__agent *b = t2 ? e->agents[t2->slot] : NULL;
+    cc__heap_push(&p->agents, &saved, NULL, NULL); /* room: we just popped it */
+    return b ? b : a;
+}
+
+void cc__route_contact(cc_engine *e, cc__contact *c, int64_t now)
+{
+    if (c->state != CC__C_WAITING) return;
+    if (c->pref_agent != CC__NONE) {
+        cc__agent *a = cc__agent_at(e, c->pref_agent);
+        if (a && cc__agent_available(a, c->channel)) {
+            cc__pref_clear(e, c);
+            cc__offer(e, c, a, 0, now);
+        }
+        return;
+    }
+    for (uint32_t i = 0; i < c->nprofiles && c->state == CC__C_WAITING; i++) {
+        cc__profile *p = c->profiles[i];
+        cc__agent *a = best_agent(e, p, c);
+        if (!a) continue;
+        if (p->queue->strategy != CC_STRATEGY_RING_ALL || c->channel == CC_CHANNEL_CALLBACK) {
+            cc__offer(e, c, a, 0, now);
+            return;
+        }
+        /* ring-all: every available eligible agent of the profile, at once */
+        const cc__hentry *t;
+        while (c->state == CC__C_WAITING || c->state == CC__C_OFFERED) {
+            if (!(t = heap_peek(e, &p->agents, cc__agent_entry_valid))) break;
+            cc__agent *b = e->agents[t->slot];
+            cc__heap_pop(&p->agents);
+            cc__offer(e, c, b, 1, now);
+        }
+        return;
+    }
+}
+
+/* Candidate comparison for an agent choosing among its queues' heads:
+ * returns 1 if (c, m) is better than (d, n). */
+static int better(const cc_engine *e, const cc__contact *c, const cc__membership *m,
+                  const cc__contact *d, const cc__membership *n, int64_t now)
+{
+    double wc = (double)(now - c->vstart_ms) * m->queue->weight;
+    double wd = (double)(now - d->vstart_ms) * n->queue->weight;
+    int tier = (m->tier != n->tier)         ? (m->tier < n->tier ? 1 : -1)
+               : (m->penalty != n->penalty) ? (m->penalty < n->penalty ? 1 : -1)
+               : (m->order != n->order)     ? (m->order < n->order ? 1 : -1)
+                                            : 0;
+    int prio = c->priority != d->priority ? (c->priority > d->priority ? 1 : -1) : 0;
+    int wait = wc != wd ? (wc > wd ? 1 : -1) : 0;
+    int order[3];
+    switch (e->select) {
+    case CC_SELECT_WAIT_ONLY: order[0] = wait, order[1] = prio, order[2] = tier; break;
+    case CC_SELECT_TIER_ORDER: order[0] = tier, order[1] = prio, order[2] = wait; break;
+    case CC_SELECT_PRIORITY_THEN_WAIT:
+    default: order[0] = prio, order[1] = wait, order[2] = tier; break;
+    }
+    for (int i = 0; i < 3; i++)
+        if (order[i]) return order[i] > 0;
+    if (c->vstart_ms != d->vstart_ms) return c->vstart_ms < d->vstart_ms;
+    return c->ordinal < d->ordinal;
+}
+
+void cc__route_agent(cc_engine *e, cc__agent *a, int64_t now)
+{
+    cc__agent_touch(e, a);
+    if (!a->logged_in || a->paused || a->pause_pending || a->offer_contact != CC__NONE) {
+        cc__agent_update_state(e, a, now);
+        return;
+    }
+    /* 1. a returning customer waiting for this agent */
+    const cc__hentry *t = heap_peek(e, &a->pref, cc__contact_entry_valid);
+    if (t) {
+        cc__contact *c = e->contacts[t->slot];
+        if (cc__agent_available(a, c->channel)) {
+            cc__pref_clear(e, c);
+            cc__offer(e, c, a, 0, now);
+            return;
+        }
+    }
+    /* 2. the best head among the profiles the agent matches */
+    cc__contact *best = NULL;
+    const cc__membership *bm = NULL;
+    for (uint32_t i = 0; i < a->nmatches; i++) {
+        cc__profile *p = a->matches[i];
+        if (!cc__agent_available(a, p->channel)) continue;
+        t = heap_peek(e, &p->contacts, cc__contact_entry_valid);
+        if (!t) continue;
+        cc__contact *c = e->contacts[t->slot];
+        const cc__membership *m = cc__membership_of(a, p->queue);
+        if (c == best) continue;
+        if (!best || better(e, c, m, best, bm, now)) best = c, bm = m;
+    }
+    if (best) {
+        cc__offer(e, best, a, 0, now);
+        return;
+    }
+    cc__agent_update_state(e, a, now);
+    cc__agent_index(e, a);
+}
+
+/* Offers contact c to agent a (a is available for c's channel). */
+void cc__offer(cc_engine *e, cc__contact *c, cc__agent *a, int ring_all, int64_t now)
+{
+    cc__queue *q = c->queue;
+    if (c->state != CC__C_OFFERED && c->state != CC__C_DIALING) {
+        cc__contact_touch(e, c); /* leaves the heaps */
+        c->offer_head = CC__NONE;
+        c->noffers = 0;
+        cc__contact_set_state(e, c,
+                              c->channel == CC_CHANNEL_CALLBACK ? CC__C_DIALING : CC__C_OFFERED);
+        cc__timer_set(e, c, CC__T_RING, now + q->ring_timeout_ms);
+    }
+    a->offer_contact = c->slot;
+    a->offer_next = c->offer_head;
+    a->offer_start_ms = now;
+    a->rr_seq = ++e->rr_counter;
+    c->offer_head = a->slot;
+    c->noffers++;
+    cc__agent_touch(e, a);
+    cc__agent_update_state(e, a, now);
+    cc_event ev;
+    cc__fill_contact_event(&ev, CC_EVENT_CONTACT_OFFERED, c, now);
+    ev.agent = a->name;
+    ev.wait_ms = now - c->vstart_ms;
+    cc__emit(e, &ev);
+    void *bs;
+    const cc_backend *b = cc__backend(e, c->channel, &bs);
+    if (c->state == CC__C_DIALING) {
+        c->attempts++;
+        cc__fill_contact_event(&ev, CC_EVENT_CALLBACK_DIALED, c, now);
+        ev.agent = a->name;
+        ev.value = c->attempts;
+        cc__emit(e, &ev);
+        if (b && b->dial && b->dial(bs, c->id, c->customer_id, a->name, c->attempts, now) != CC_OK)
+            cc__dial_outcome(e, c, CC_DIAL_FAILED, now);
+        return;
+    }
+    if (b && b->offer) {
+        cc_backend_offer o = {c->id, c->customer_id, c->channel, q->name, a->name,
+                              q->ring_timeout_ms, c->priority, ring_all};
+        if (b->offer(bs, &o, now) != CC_OK) cc__offer_failed(e, c, a, now);
+    }
+}
+
+/* Ends agent a's offer of contact c (the agent stays where it is; callers
+ * decide what the agent does next). Emits `why` unless CC_EVENT_NONE. */
+void cc__offer_end(cc_engine *e, cc__contact *c, cc__agent *a, cc_event_type why,
+                   int call_withdraw, int64_t now)
+{
+    uint32_t *link = &c->offer_head;
+    while (*link != CC__NONE && *link != a->slot) link = &e->agents[*link]->offer_next;
+    if (*link == a->slot) *link = a->offer_next;
+    a->offer_next = CC__NONE;
+    a->offer_contact = CC__NONE;
+    c->noffers--;
+    cc__agent_touch(e, a);
+    if (why != CC_EVENT_NONE) {
+        cc_event ev;
+        cc__fill_contact_event(&ev, why, c, now);
+        ev.agent = a->name;
+        if (why == CC_EVENT_CONTACT_RING_TIMEOUT) ev.duration_ms = now - a->offer_start_ms;
+        cc__emit(e, &ev);
+    }
+    if (call_withdraw) {
+        void *bs;
+        const cc_backend *b = cc__backend(e, c->channel, &bs);
+        if (b && b->withdraw) b->withdraw(bs, c->id, a->name, now);
+    }
+}
