@@ -84,5 +84,6 @@ int cli_cmd_version(int argc, char **argv);
 int cli_cmd_erlang(int argc, char **argv);
 int cli_cmd_forecast(int argc, char **argv);
 int cli_cmd_staff(int argc, char **argv);
+int cli_cmd_kpi(int argc, char **argv);
 
 #endif

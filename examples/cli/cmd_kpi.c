@@ -1,0 +1,212 @@
+/*
+ * examples/cli/cmd_kpi.c - `callcore kpi`: KPIs of a contact-center log.
+ *
+ * Imports queue_log, call-record CSV or Anonymous Bank files into a cc_kpi
+ * aggregator and prints the report (text summary, JSON or one CSV table).
+ */
+#include "cli.h"
+
+#include "callcore/alloc.h"
+#include "callcore/import.h"
+#include "callcore/kpi.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char cli_kpi_usage[] =
+    "usage: callcore kpi --format queue_log|csv|anonymous-bank [--input FILE ...]\n"
+    "                    [--interval-min 30] [--sl-threshold-s 20] [--sl-variant V2]\n"
+    "                    [--short-abandon-s 5] [--repeat-window-h 168] [--same-reason]\n"
+    "                    [--delimiter C] [--column FIELD=NAME ...]\n"
+    "                    [--json [--full] [--pretty] | --csv queues|agents|intervals|channels|pareto]\n"
+    "  Imports the files (standard input when no --input) and prints the KPIs.\n"
+    "  --sl-variant    V1 AnsT/Ans, V2 AnsT/(Ans+Ab), V3 AnsT/(Ans+Ab-AbT),\n"
+    "                  V4 (AnsT+AbT)/(Ans+Ab), V5 (AnsT+AbS)/(Ans+Ab), V6 AnsT/(Ans+Ab-AbS)\n"
+    "  --column        csv: the column holding FIELD (contact_id, customer_id, queue, agent,\n"
+    "                  channel, start, wait_s, talk_s, hold_s, wrap_s, outcome, reason,\n"
+    "                  transferred), e.g. --column start=call_time\n"
+    "  --full          JSON with every KPI, channels, interval x queue rows and the Pareto.\n"
+    "Anonymous Bank data: Technion SEE lab, Avi Mandelbaum.\n";
+
+/* Reads a number option that must be > 0 (>= 0 when zero_ok), scaled to ms. */
+static int cli_kpi_ms(const cli_args *a, const char *name, double def, double scale, int zero_ok,
+                      int64_t *out)
+{
+    double v;
+    int rc = cli_double(a, name, def, 0, &v);
+    if (rc) return rc;
+    if (v < 0 || (!zero_ok && v == 0) || v * scale > 9e15)
+        return cli_usage_error(a, "--%s must be %s, got %g", name,
+                               zero_ok ? ">= 0" : "> 0", v);
+    *out = (int64_t)llround(v * scale);
+    return 0;
+}
+
+/* --column FIELD=NAME into the CSV map (the names point into argv). */
+static int cli_kpi_columns(const cli_args *a, cc_import_csv_map *map)
+{
+    const cli_opt *o = cli_find(a, "column");
+    for (int i = 0; o && i < o->count; i++) {
+        const char *eq = strchr(o->values[i], '=');
+        if (!eq || eq == o->values[i] || !eq[1])
+            return cli_usage_error(a, "--column expects FIELD=NAME, got '%s'", o->values[i]);
+        size_t n = (size_t)(eq - o->values[i]);
+        struct {
+            const char *field;
+            const char **slot;
+        } fields[] = {
+            {"contact_id", &map->contact_id}, {"customer_id", &map->customer_id},
+            {"queue", &map->queue},           {"agent", &map->agent},
+            {"channel", &map->channel},       {"start", &map->start},
+            {"wait_s", &map->wait_s},         {"talk_s", &map->talk_s},
+            {"hold_s", &map->hold_s},         {"wrap_s", &map->wrap_s},
+            {"outcome", &map->outcome},       {"reason", &map->reason},
+            {"transferred", &map->transferred},
+        };
+        size_t k = 0, nf = sizeof fields / sizeof fields[0];
+        while (k < nf && !(strlen(fields[k].field) == n &&
+                           strncmp(fields[k].field, o->values[i], n) == 0))
+            k++;
+        if (k == nf) return cli_usage_error(a, "--column: unknown field '%.*s'", (int)n, o->values[i]);
+        *fields[k].slot = eq + 1;
+    }
+    return 0;
+}
+
+static int cli_kpi_table(const char *name, cc_kpi_table *out)
+{
+    static const char *const names[] = {"queues", "agents", "intervals", "channels", "pareto"};
+    for (int i = 0; i < 5; i++)
+        if (strcmp(name, names[i]) == 0) {
+            *out = (cc_kpi_table)i;
+            return 0;
+        }
+    return -1;
+}
+
+static void cli_kpi_print_text(const cc_kpi_report *r, const cc_import_stats *st)
+{
+    const cc_kpi_figures *t = &r->totals;
+    printf("lines read %llu, rejected %llu, skipped %llu; events %llu\n",
+           (unsigned long long)st->lines_read, (unsigned long long)st->lines_rejected,
+           (unsigned long long)st->lines_skipped, (unsigned long long)st->events);
+    for (size_t i = 0; i < st->n_errors; i++)
+        printf("  %s:%lld: %s\n", st->errors[i].file, (long long)st->errors[i].line,
+               st->errors[i].message);
+    printf("%-10s %9s %9s %9s %7s %7s %8s %8s\n", "queue", "offered", "answered", "abandoned",
+           "SL", "ASA s", "AHT s", "aband%");
+    for (size_t i = 0; i <= r->n_queues; i++) {
+        const char *name = i < r->n_queues ? r->queues[i].name : "total";
+        const cc_kpi_figures *f = i < r->n_queues ? &r->queues[i].f : t;
+        printf("%-10s %9llu %9llu %9llu %6.1f%% %7.1f %8.1f %7.1f%%\n", name,
+               (unsigned long long)f->offered, (unsigned long long)f->answered,
+               (unsigned long long)f->abandoned, 100 * f->service_level, f->asa_s, f->aht_s,
+               100 * f->abandon_rate);
+    }
+    printf("service level %s, T = %lld s\n", cc_sl_variant_name(r->sl_variant),
+           (long long)(r->sl_threshold_ms / 1000));
+}
+
+static int cli_kpi_output(const cli_args *a, const cc_kpi_report *r, const cc_import_stats *st)
+{
+    char *text = NULL;
+    cc_status s;
+    if (cli_has(a, "csv")) {
+        cc_kpi_table table;
+        if (cli_kpi_table(cli_str(a, "csv", ""), &table) != 0)
+            return cli_usage_error(a, "--csv: unknown table '%s'", cli_str(a, "csv", ""));
+        s = cc_kpi_report_csv(r, table, &text);
+    } else if (cli_has(a, "json")) {
+        uint32_t flags = (cli_has(a, "full") ? CC_KPI_JSON_FULL : 0) |
+                         (cli_has(a, "pretty") ? CC_KPI_JSON_PRETTY : 0);
+        s = cc_kpi_report_json(r, st, flags, &text);
+    } else {
+        cli_kpi_print_text(r, st);
+        return CLI_EXIT_OK;
+    }
+    if (s != CC_OK) return cli_fail("kpi: %s", cc_error_last());
+    fputs(text, stdout);
+    if (cli_has(a, "json")) fputc('\n', stdout);
+    cc_free(text);
+    return CLI_EXIT_OK;
+}
+
+static int cli_kpi_run(const cli_args *a, cc_import *imp, cc_kpi *kpi)
+{
+    const cli_opt *in = cli_find(a, "input");
+    cc_status s = CC_OK;
+    if (in->count == 0) {
+        char buf[1 << 16];
+        size_t n;
+        s = cc_import_begin_file(imp, "<stdin>", cc_kpi_sink, kpi);
+        while (s == CC_OK && (n = fread(buf, 1, sizeof buf, stdin)) > 0)
+            s = cc_import_feed(imp, buf, n, cc_kpi_sink, kpi);
+    }
+    for (int i = 0; s == CC_OK && i < in->count; i++)
+        s = cc_import_file(imp, in->values[i], cc_kpi_sink, kpi);
+    if (s == CC_OK) s = cc_import_finish(imp, cc_kpi_sink, kpi);
+    if (s != CC_OK) return cli_fail("kpi: %s", cc_error_last());
+    cc_kpi_flush(kpi);
+    cc_kpi_report *r = NULL;
+    if (cc_kpi_report_new(kpi, &r) != CC_OK) return cli_fail("kpi: %s", cc_error_last());
+    int rc = cli_kpi_output(a, r, cc_import_get_stats(imp));
+    cc_kpi_report_free(r);
+    return rc;
+}
+
+int cli_cmd_kpi(int argc, char **argv)
+{
+    cli_opt opts[] = {
+        {.name = "format", .has_arg = 1},       {.name = "input", .has_arg = 1, .repeat = 1},
+        {.name = "interval-min", .has_arg = 1}, {.name = "sl-threshold-s", .has_arg = 1},
+        {.name = "sl-variant", .has_arg = 1},   {.name = "short-abandon-s", .has_arg = 1},
+        {.name = "repeat-window-h", .has_arg = 1}, {.name = "same-reason"},
+        {.name = "delimiter", .has_arg = 1},    {.name = "column", .has_arg = 1, .repeat = 1},
+        {.name = "json"},                       {.name = "full"},
+        {.name = "pretty"},                     {.name = "csv", .has_arg = 1},
+    };
+    cli_args a = {.opts = opts, .nopts = sizeof opts / sizeof opts[0], .usage = cli_kpi_usage};
+    int rc = cli_parse(&a, argc, argv);
+    if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
+    if (a.npos > 0) return cli_usage_error(&a, "unexpected argument '%s'", a.pos[0]);
+    if (!cli_has(&a, "format")) return cli_usage_error(&a, "--format is required");
+    if (cli_has(&a, "json") && cli_has(&a, "csv"))
+        return cli_usage_error(&a, "--json and --csv exclude each other");
+
+    cc_kpi_options ko = CC_KPI_OPTIONS_INIT;
+    int64_t short_ms;
+    if ((rc = cli_kpi_ms(&a, "interval-min", 30, 60000, 0, &ko.interval_ms)) ||
+        (rc = cli_kpi_ms(&a, "sl-threshold-s", 20, 1000, 0, &ko.sl_threshold_ms)) ||
+        (rc = cli_kpi_ms(&a, "short-abandon-s", 5, 1000, 1, &short_ms)) ||
+        (rc = cli_kpi_ms(&a, "repeat-window-h", 168, 3600000, 0, &ko.repeat_window_ms)))
+        return rc;
+    ko.short_abandon_ms = short_ms ? short_ms : -1; /* 0 s: no short abandons */
+    cc_sl_variant variant;
+    if (cc_sl_variant_parse(cli_str(&a, "sl-variant", "V2"), &variant) != CC_OK)
+        return cli_usage_error(&a, "--sl-variant: %s", cc_error_last());
+    ko.sl_variant = (int32_t)variant;
+    ko.repeat_same_reason = cli_has(&a, "same-reason");
+
+    cc_import_options io = CC_IMPORT_OPTIONS_INIT;
+    cc_import_csv_map map = {0};
+    io.format = cli_str(&a, "format", "");
+    const char *delim = cli_str(&a, "delimiter", ",");
+    if (strcmp(delim, "\\t") == 0 || strcmp(delim, "tab") == 0) delim = "\t";
+    if (strlen(delim) != 1) return cli_usage_error(&a, "--delimiter must be one character");
+    io.csv_delimiter = delim[0];
+    if ((rc = cli_kpi_columns(&a, &map))) return rc;
+    io.csv_map = &map;
+
+    cc_import *imp = NULL;
+    cc_kpi *kpi = NULL;
+    if (cc_import_new(&imp, &io) != CC_OK) return cli_usage_error(&a, "%s", cc_error_last());
+    if (cc_kpi_new(&kpi, &ko) != CC_OK) {
+        cc_import_free(imp);
+        return cli_usage_error(&a, "%s", cc_error_last());
+    }
+    rc = cli_kpi_run(&a, imp, kpi);
+    cc_kpi_free(kpi);
+    cc_import_free(imp);
+    return rc;
+}

@@ -1,0 +1,150 @@
+"""`callcore kpi`: importing logs and printing the KPI report (issue 5)."""
+import math
+import os
+
+import pytest
+
+TOTAL_KEYS = {"offered", "answered", "abandoned", "short_abandoned", "blocked",
+              "service_level", "asa_s", "avg_abandon_s", "longest_wait_s", "aht_s",
+              "abandon_rate", "transfer_rate", "fcr", "repeat_rate"}
+
+QUEUE_LOG = """\
+1700000000|NONE|NONE|Agent/1|AGENTLOGIN|SIP/1
+1700000010|c1|sales|NONE|ENTERQUEUE||5551234|1
+1700000025|c1|sales|Agent/1|CONNECT|15|b1|2
+1700000125|c1|sales|Agent/1|COMPLETECALLER|15|100|1
+1700000030|c2|sales|NONE|ENTERQUEUE||5559999|1
+1700000033|c2|sales|NONE|ABANDON|1|1|3
+1700000040|c3|support|NONE|ENTERQUEUE||5551234|1
+1700000080|c3|support|NONE|ABANDON|1|1|40
+this line is broken
+1700000200|c4|sales|NONE|ENTERQUEUE||5551234|1
+1700000230|c4|sales|Agent/1|CONNECT|30|b2|2
+1700000290|c4|sales|Agent/1|BLINDTRANSFER|600|ctx|30|60|1
+1700001800|NONE|NONE|Agent/1|AGENTLOGOFF|SIP/1|1800
+"""
+
+
+@pytest.fixture
+def queue_log(tmp_path):
+    p = tmp_path / "queue_log"
+    p.write_text(QUEUE_LOG)
+    return p
+
+
+def test_queue_log_json_keys_and_values(cli, queue_log):
+    out = cli.json("kpi", "--format", "queue_log", "--input", queue_log)
+    assert set(out) == {"totals", "queues", "agents", "intervals", "import"}
+    t = out["totals"]
+    assert set(t) == TOTAL_KEYS | {"occupancy"}  # agent states are known here
+    assert (t["offered"], t["answered"], t["abandoned"]) == (4, 2, 2)
+    assert t["short_abandoned"] == 1  # 3 s <= 5 s
+    assert t["service_level"] == pytest.approx(1 / 4)  # V2: AnsT / (Ans + Ab)
+    assert t["asa_s"] == pytest.approx((15 + 30) / 2)
+    assert t["avg_abandon_s"] == pytest.approx((3 + 40) / 2)
+    assert t["longest_wait_s"] == 40
+    assert t["aht_s"] == pytest.approx((100 + 60) / 2)
+    assert t["transfer_rate"] == pytest.approx(0.5)
+    assert t["abandon_rate"] == pytest.approx(0.5)
+    assert t["occupancy"] == pytest.approx(160 / 1800)
+    # customer 5551234 came back 75 s after the end of its first call (its
+    # second call, at 40 s, started before the first ended: not a repeat)
+    assert t["repeat_rate"] == pytest.approx(1 / 4)
+    assert t["fcr"] == pytest.approx(1 / 2)  # 1 of 2 handled calls followed by a repeat
+    queues = {q["queue"]: q for q in out["queues"]}
+    assert sorted(queues) == ["sales", "support"]
+    assert queues["support"]["offered"] == 1 and queues["support"]["abandoned"] == 1
+    assert set(queues["sales"]) == TOTAL_KEYS | {"queue"}  # occupancy unknown per queue
+    agents = {a["agent"]: a for a in out["agents"]}
+    assert agents["Agent/1"]["handled"] == 2
+    assert len(out["intervals"]) == 1  # all entered 22:13:30-22:16:40 UTC
+    assert out["intervals"][0]["start"] == "2023-11-14T22:00:00Z"
+    imp = out["import"]
+    assert imp["lines_read"] == 13 and imp["rejected"] == 1
+    assert imp["errors"][0]["line"] == 9
+    assert imp["errors"][0]["file"].endswith("queue_log")
+
+
+def test_options_change_the_figures(cli, queue_log):
+    v1 = cli.json("kpi", "--format", "queue_log", "--input", queue_log, "--sl-variant", "V1")
+    assert v1["totals"]["service_level"] == pytest.approx(1 / 2)  # AnsT / Ans
+    t40 = cli.json("kpi", "--format", "queue_log", "--input", queue_log,
+                   "--sl-threshold-s", "40", "--short-abandon-s", "0")
+    assert t40["totals"]["service_level"] == pytest.approx(2 / 4)
+    assert t40["totals"]["short_abandoned"] == 0
+    w = cli.json("kpi", "--format", "queue_log", "--input", queue_log,
+                 "--repeat-window-h", "0.01")  # 36 s < 75 s
+    assert w["totals"]["repeat_rate"] == 0 and w["totals"]["fcr"] == 1
+    i1 = cli.json("kpi", "--format", "queue_log", "--input", queue_log, "--interval-min", "1")
+    assert [i["offered"] for i in i1["intervals"]] == [2, 1, 1]  # minutes 13, 14, 16
+
+
+def test_full_json_has_every_kpi(cli, queue_log):
+    out = cli.json("kpi", "--format", "queue_log", "--input", queue_log, "--full")
+    t = out["totals"]
+    for key in ("sl_v1", "sl_v6", "utilisation", "load", "csat", "nps", "cx_peak",
+                "contacts_per_agent_hour", "rona"):
+        assert key in t
+    assert out["settings"]["sl_variant"] == "V2"
+    assert "pareto" in out and "channels" in out
+
+
+def test_csv_importer_with_column_names(cli, tmp_path):
+    p = tmp_path / "calls.csv"
+    p.write_text("when;skill;who;q;talk;result\n"
+                 "2024-03-01 09:00:00;sales;ann;10;100;answered\n"
+                 "2024-03-01 09:01:00;sales;;30;;abandoned\n"
+                 "2024-03-01 09:02:00;sales;;;;blocked\n")
+    out = cli.json("kpi", "--format", "csv", "--input", p, "--delimiter", ";",
+                   "--column", "start=when", "--column", "queue=skill", "--column", "agent=who",
+                   "--column", "wait_s=q", "--column", "talk_s=talk",
+                   "--column", "outcome=result")
+    t = out["totals"]
+    assert (t["offered"], t["answered"], t["abandoned"], t["blocked"]) == (2, 1, 1, 1)
+    assert t["aht_s"] == 100 and t["asa_s"] == 10
+
+
+def test_csv_table_output(cli, queue_log):
+    r = cli.run("kpi", "--format", "queue_log", "--input", queue_log, "--csv", "queues",
+                check=0)
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("queue,offered,answered,abandoned,")
+    assert lines[1].startswith("sales,3,2,1,") and lines[-1].startswith("*,4,2,2,")
+
+
+def test_text_summary(cli, queue_log):
+    r = cli.run("kpi", "--format", "queue_log", "--input", queue_log, check=0)
+    assert "rejected 1" in r.stdout and "sales" in r.stdout and "V2" in r.stdout
+
+
+def test_usage_errors(cli, queue_log):
+    assert "--format is required" in cli.run("kpi", check=2).stderr
+    r = cli.run("kpi", "--format", "queue_log", "--input", queue_log, "--sl-variant", "V9",
+                check=2)
+    assert "V9" in r.stderr
+    assert "unknown format" in cli.run("kpi", "--format", "xml", check=2).stderr
+    cli.run("kpi", "--format", "queue_log", "--interval-min", "0", check=2)
+    r = cli.run("kpi", "--format", "queue_log", "--short-abandon-s", "30", check=2)
+    assert "short-abandon" in r.stderr
+    cli.run("kpi", "--format", "csv", "--column", "colour=x", check=2)
+    r = cli.run("kpi", "--format", "queue_log", "--input", "/nonexistent/log", check=1)
+    assert "/nonexistent/log" in r.stderr
+    assert "usage: callcore kpi" in cli.run("kpi", "--help", check=0).stdout
+
+
+def test_anonymous_bank_all_months(cli, data_dir):
+    if not data_dir or not os.path.isdir(os.path.join(data_dir, "anonymous-bank")):
+        pytest.skip("Anonymous Bank data not found (CALLCORE_DATA)")
+    months = ["january", "february", "march", "april", "may", "june", "july", "september",
+              "october"]
+    args = ["kpi", "--format", "anonymous-bank"]
+    for m in months:
+        args += ["--input", os.path.join(data_dir, "anonymous-bank", m + ".txt")]
+    out = cli.json(*args)
+    t = out["totals"]
+    assert out["import"]["rejected"] == 0
+    assert sum(q["offered"] for q in out["queues"]) == t["offered"]
+    assert t["answered"] + t["abandoned"] == t["offered"]
+    assert 0 < t["service_level"] < 1 and not math.isnan(t["asa_s"])
+    assert "occupancy" not in t  # no agent states in this data
+    assert {q["queue"] for q in out["queues"]} == {"IN", "NE", "NW", "PE", "PS", "TT"}
