@@ -51,6 +51,7 @@
 %include "agents.i"
 %include "contacts.i"
 %include "wfm.i"
+%include "forecast.i"
 %include "kpi.i"
 #if defined(SWIGPYTHON)
 %include "python/backend.i"

@@ -54,6 +54,10 @@ DialResult = _int_enum("DialResult", "CC_DIAL_", "Outcome of a callback dial.")
 SuperviseMode = _int_enum("SuperviseMode", "CC_SUPERVISE_", "Monitor, whisper or barge.")
 
 
+_NO_DEADLINE = 2 ** 63 - 1  # CC_NO_DEADLINE (INT64_MAX)
+_NOT_STARTED = -(2 ** 63)   # cc_engine_now() before any call (INT64_MIN)
+
+
 def _plain(value):
     """Enums and nested containers to the plain values the C layer reads."""
     if isinstance(value, enum.Enum):
@@ -277,13 +281,13 @@ class Engine:
     def now(self):
         """The engine's current time in ms (None before the first call)."""
         now = capi.cc_engine_now(self._handle())
-        return None if now == -(2 ** 63) else now
+        return None if now == _NOT_STARTED else now
 
     @property
     def next_deadline(self):
         """Earliest pending timer in ms, or None when there is none."""
         d = capi.cc_engine_next_deadline(self._handle())
-        return None if d == capi.CC_NO_DEADLINE else d
+        return None if d == _NO_DEADLINE else d
 
     def advance(self, now_ms):
         """Fires every timer due at or before ``now_ms`` and adopts that time."""

@@ -150,7 +150,7 @@ def test_engine_events_feed_an_aggregator(engine_available):
         c = eng.add_contact(1, "sales", now_ms=1_000)
         c.accept(ann, now_ms=4_000)
         c.end(now_ms=64_000)
-        eng.add_contact(2, "sales", now_ms=5_000).abandon(now_ms=9_000)
+        eng.add_contact(2, "sales", now_ms=65_000).abandon(now_ms=69_000)
         t = kpi.totals
         assert (t.offered, t.answered, t.abandoned) == (2, 1, 1)
         assert t.asa_s == pytest.approx(3.0)

@@ -51,6 +51,7 @@ static void cc_py_raise(int status)
  * earlier call is never reported. Apply to a function's return with
  * %apply double CC_CHECKED_DOUBLE { double cc_erlang_b };  */
 %typemap(out) double CC_CHECKED_DOUBLE {
+    if (PyErr_Occurred()) SWIG_fail; /* a binding-level error (TypeError) */
     if (isnan($1) && cc_error_last()[0] != '\0') {
         cc_py_raise(CC_EINVAL);
         SWIG_fail;

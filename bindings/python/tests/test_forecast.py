@@ -1,0 +1,68 @@
+"""Forecasting through Python: methods, prediction intervals, accuracy, backtests."""
+import csv
+import os
+
+import numpy as np
+import pytest
+
+import callcore
+
+
+def synthetic(days, period=48, seed=1):
+    """A daily pattern with noise: what an intraday series looks like."""
+    rng = np.random.default_rng(seed)
+    shape = 20 + 15 * np.sin(np.linspace(0, np.pi, period))
+    return np.concatenate([shape * (1 + 0.1 * (d % 7 == 0)) for d in range(days)]) + \
+        rng.normal(0, 1.0, days * period).clip(-5, 5)
+
+
+def test_methods_are_listed_and_parsed():
+    assert "double_seasonal" in callcore.FORECAST_METHODS
+    assert len(callcore.FORECAST_METHODS) == callcore.capi.CC_FORECAST_METHOD_COUNT
+    with pytest.raises(TypeError, match="unknown forecast method 'crystal_ball'"):
+        callcore.Forecaster("crystal_ball", period=48)
+    with pytest.raises(callcore.InvalidArgument):
+        callcore.Forecaster("seasonal_naive_daily", period=0)
+
+
+def test_seasonal_naive_repeats_yesterday():
+    y = synthetic(3)
+    with callcore.Forecaster("seasonal_naive_daily", period=48) as f:
+        p = f.fit(y).predict(48)
+    assert isinstance(p.mean, np.ndarray)
+    assert np.allclose(p.mean, np.maximum(y[-48:], 0))
+    assert np.all(p.lower <= p.mean) and np.all(p.mean <= p.upper)
+
+
+def test_holt_winters_fits_and_forecasts_close_to_the_pattern():
+    y = synthetic(21)
+    f = callcore.Forecaster("holt_winters_additive", period=48)
+    f.fit(list(y[:-48]))  # a plain list works too
+    p = f.predict(48)
+    acc = callcore.forecast_accuracy(y[-48:], p.mean)
+    assert acc.wape < 0.15
+    assert 0 < f.params.alpha < 1 and f.params.observations == len(y) - 48
+    f.observe(y[-48:])
+    assert f.params.observations == len(y)
+    f.close()
+    with pytest.raises(callcore.Closed):
+        f.predict(1)
+
+
+def test_accuracy_and_backtest_checks():
+    with pytest.raises(TypeError, match="forecast has 2 entries but actual has 3"):
+        callcore.forecast_accuracy([1, 2, 3], [1, 2])
+    with pytest.raises(callcore.InvalidArgument):
+        callcore.Forecaster("holt_winters_additive", period=48).fit([1.0, 2.0])  # too short
+    y = synthetic(28)
+    bt = callcore.backtest(y, "seasonal_naive_weekly", period=48, initial=14 * 48)
+    assert bt.origins == 14 and bt.points == 14 * 48
+    assert 0 <= bt.wape < 0.5
+
+
+def test_real_bank_arrivals_weekly_beats_daily_naive(data_dir):
+    path = os.path.join(data_dir, "anonymous-bank", "daily-6min-counts.csv")
+    y = np.array([float(r["calls"]) for r in csv.DictReader(open(path))][: 240 * 56])
+    daily = callcore.backtest(y, "seasonal_naive_daily", period=240, initial=240 * 28)
+    weekly = callcore.backtest(y, "seasonal_naive_weekly", period=240, initial=240 * 28)
+    assert weekly.wape < daily.wape  # weekends differ from weekdays
