@@ -305,7 +305,7 @@ static int cli_forecast_read(const cli_args *a, const cli_series *s, cli_forecas
     if (rq->method && strcmp(rq->method, "all") != 0 &&
         cc_forecast_method_parse(rq->method, &rq->opt.method))
         return cli_usage_error(a, "%s", cc_error_last());
-    if (!rq->method && !cli_has(a, "train-days")) rq->opt.method = CC_FORECAST_DOUBLE_SEASONAL;
+    if (!rq->method && !cli_has(a, "train-days")) rq->opt.method = CC_FORECAST_DAILY_PROFILE;
     if (rq->method && strcmp(rq->method, "all") == 0 && !cli_has(a, "train-days"))
         return cli_usage_error(a, "--method all needs --train-days");
     return 0;

@@ -14,6 +14,7 @@
 #include "callcore/erlang.h"
 #include "callcore/staffing.h"
 #include "callcore/forecast.h"
+#include "callcore/schedule.h"
 #include "callcore/kpi.h"
 #include "callcore/import.h"
 

@@ -1,0 +1,103 @@
+/*
+ * callcore/schedule.h - shift scheduling: how many agents work each shift so that every
+ * interval has the agents it needs, at minimum cost.
+ *
+ * The problem is the classic set-covering integer program (Dantzig 1954): one integer
+ * variable per (shift template, start time, break start), each interval's working agents
+ * >= its requirement. It is solved with COIN-OR CBC (EPL-2.0) through its C interface. A
+ * build without CBC (meson -Dcbc=disabled) keeps this API, which then returns
+ * CC_EUNSUPPORTED.
+ *
+ * Time is counted in planning intervals (index 0 = the first requirement). Arrays passed in
+ * are borrowed for the call; the schedule returned owns its arrays, which stay valid until
+ * cc_schedule_free. A cc_schedule is immutable once built: any thread may read it.
+ */
+#ifndef CALLCORE_SCHEDULE_H
+#define CALLCORE_SCHEDULE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "callcore/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * A shift template. Starts are start_first, start_first + start_step, ... <= start_last.
+ * The agent works `length` intervals from the start, except for one unpaid-for-coverage
+ * break of break_length intervals (0 = no break) that starts between break_earliest and
+ * break_latest intervals after the shift start (both inclusive). cost is per agent on the
+ * shift (e.g. paid hours).
+ */
+typedef struct cc_shift_template {
+    int start_first, start_last, start_step; /* start_step 0 means 1 */
+    int length;
+    int break_earliest, break_latest, break_length;
+    double cost;
+} cc_shift_template;
+
+#define CC_SCHEDULE_OPTIONS_VERSION 1
+
+typedef struct cc_schedule_options {
+    uint32_t version;    /* CC_SCHEDULE_OPTIONS_VERSION */
+    double under_cost;   /* 0: every requirement is a hard constraint; > 0: shortage is allowed
+                          * at this cost per missing agent-interval */
+    double max_seconds;  /* solver time limit; default 60 (the best schedule found is kept) */
+    double interval_s;   /* interval length for the service level; default 900 */
+    double aht_s;        /* mean handle time for the service level; default 180 */
+    double target_s;     /* service-level threshold; default 20 */
+} cc_schedule_options;
+
+#define CC_SCHEDULE_OPTIONS_INIT {CC_SCHEDULE_OPTIONS_VERSION, 0, 0, 0, 0, 0}
+
+/* One chosen shift: `agents` agents on template `shift` starting at interval `start`, with
+ * their break starting at interval `break_start` (-1 when the template has no break). */
+typedef struct cc_shift_assignment {
+    int shift, start, break_start, agents;
+} cc_shift_assignment;
+
+typedef struct cc_schedule cc_schedule;
+
+/*
+ * Builds the cheapest schedule. required[n] are agents needed per interval (>= 0);
+ * traffic[n] (Erlangs, may be NULL) gives each interval's Erlang C service level with the
+ * scheduled agents. templates[ntemplates] are the shifts. *out is owned by the caller
+ * (cc_schedule_free). Cost: a set-covering MIP with one column per (template, start, break);
+ * CBC solves day-sized instances (96 intervals, thousands of columns) in well under a second.
+ * Returns CC_OK; CC_EINVAL (NULL, negative requirement, a template outside [0, n) or with a
+ * break outside its shift); CC_EVERSION; CC_EINFEASIBLE (with under_cost 0, an interval
+ * that needs agents and that no shift covers: the detail names it); CC_ETIMEOUT (the time
+ * limit passed before any schedule was found); CC_EUNSUPPORTED (built without CBC);
+ * CC_ENOMEM.
+ */
+cc_status cc_schedule_solve(cc_schedule **out, const cc_schedule_options *opt,
+                            const int *required, const double *traffic, size_t n,
+                            const cc_shift_template *templates, size_t ntemplates);
+
+/* Frees the schedule; NULL is a no-op. */
+void cc_schedule_free(cc_schedule *self);
+
+/* The chosen shifts (agents > 0 only), *count set; borrowed from self. */
+const cc_shift_assignment *cc_schedule_assignments(const cc_schedule *self, size_t *count);
+
+/* Per interval, n values each, borrowed from self: working agents, agents above the
+ * requirement, agents missing (only with under_cost > 0), and the Erlang C service level
+ * (NaN without traffic; 0 where the agents do not exceed the traffic; 1 with no traffic). */
+const int *cc_schedule_coverage(const cc_schedule *self);
+const int *cc_schedule_over(const cc_schedule *self);
+const int *cc_schedule_under(const cc_schedule *self);
+const double *cc_schedule_service_level(const cc_schedule *self);
+
+/* Number of intervals, total agents scheduled, total shift cost, and 1 if CBC proved the
+ * schedule optimal (0 if it stopped at the time limit with a feasible one). */
+size_t cc_schedule_intervals(const cc_schedule *self);
+int cc_schedule_agents(const cc_schedule *self);
+double cc_schedule_cost(const cc_schedule *self);
+int cc_schedule_optimal(const cc_schedule *self);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,200 @@
+/*
+ * tests/unit/test_schedule.c - shift scheduling with CBC: a hand-solved optimum, breaks,
+ * shortage, service levels per interval, a day-sized instance, invalid input, allocation
+ * failures. Without CBC the API must say CC_EUNSUPPORTED.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "callcore/erlang.h"
+#include "callcore/schedule.h"
+#include "callcore/staffing.h"
+#include "support/alloc_fail.h"
+
+#include <math.h>
+#include <string.h>
+
+static int have_cbc(void)
+{
+    const int req[1] = {0};
+    const cc_shift_template t = {0, 0, 1, 1, 0, 0, 0, 1.0};
+    cc_schedule *s = NULL;
+    cc_status st = cc_schedule_solve(&s, NULL, req, NULL, 1, &t, 1);
+    cc_schedule_free(s);
+    if (st == CC_EUNSUPPORTED) {
+        assert_non_null(strstr(cc_error_last(), "CBC"));
+        print_message("# built without CBC: cc_schedule_solve reports CC_EUNSUPPORTED\n");
+        return 0;
+    }
+    assert_int_equal(st, CC_OK);
+    return 1;
+}
+
+/* Coverage must equal required + over - under, interval by interval. */
+static void check_balance(const cc_schedule *s, const int *req)
+{
+    size_t n = cc_schedule_intervals(s);
+    const int *cov = cc_schedule_coverage(s), *over = cc_schedule_over(s), *under = cc_schedule_under(s);
+    for (size_t i = 0; i < n; i++) assert_int_equal(cov[i], req[i] + over[i] - under[i]);
+}
+
+static void test_hand_solved_optimum(void **state)
+{
+    (void)state;
+    if (!have_cbc()) skip();
+    /* 4-interval shifts starting 0..4; the optimum is 3 agents (starts 0, 2, 4), cost 12. */
+    const int req[8] = {1, 1, 2, 2, 2, 2, 1, 1};
+    const cc_shift_template t = {0, 4, 1, 4, 0, 0, 0, 4.0};
+    cc_schedule *s;
+    assert_int_equal(cc_schedule_solve(&s, NULL, req, NULL, 8, &t, 1), CC_OK);
+    assert_int_equal(cc_schedule_agents(s), 3);
+    assert_true(fabs(cc_schedule_cost(s) - 12.0) < 1e-9);
+    assert_int_equal(cc_schedule_optimal(s), 1);
+    for (int i = 0; i < 8; i++) assert_int_equal(cc_schedule_over(s)[i], 0);
+    check_balance(s, req);
+    size_t na;
+    const cc_shift_assignment *a = cc_schedule_assignments(s, &na);
+    int sum = 0;
+    for (size_t k = 0; k < na; k++) {
+        assert_int_equal(a[k].shift, 0);
+        assert_int_equal(a[k].break_start, -1);
+        sum += a[k].agents;
+    }
+    assert_int_equal(sum, 3);
+    assert_true(isnan(cc_schedule_service_level(s)[0])); /* no traffic given */
+    cc_schedule_free(s);
+}
+
+static void test_breaks_and_cheaper_shift(void **state)
+{
+    (void)state;
+    if (!have_cbc()) skip();
+    /* 6 intervals needing 1 agent: a 6-long shift with a 1-interval break leaves a hole, so a
+     * short shift must fill it; the long shift costs 5, the short 1-interval one 2. */
+    const int req[6] = {1, 1, 1, 1, 1, 1};
+    const cc_shift_template t[2] = {{0, 0, 1, 6, 2, 3, 1, 5.0}, {0, 5, 1, 1, 0, 0, 0, 2.0}};
+    cc_schedule *s;
+    assert_int_equal(cc_schedule_solve(&s, NULL, req, NULL, 6, t, 2), CC_OK);
+    assert_true(fabs(cc_schedule_cost(s) - 7.0) < 1e-9);
+    check_balance(s, req);
+    size_t na;
+    const cc_shift_assignment *a = cc_schedule_assignments(s, &na);
+    int saw_break = 0;
+    for (size_t k = 0; k < na; k++)
+        if (a[k].shift == 0) {
+            assert_true(a[k].break_start == 2 || a[k].break_start == 3);
+            saw_break = 1;
+        }
+    assert_true(saw_break);
+    cc_schedule_free(s);
+}
+
+static void test_uncoverable_interval(void **state)
+{
+    (void)state;
+    if (!have_cbc()) skip();
+    const int req[4] = {1, 1, 1, 3};
+    const cc_shift_template t = {0, 0, 1, 3, 0, 0, 0, 3.0}; /* never works interval 3 */
+    cc_schedule *s = (cc_schedule *)1;
+    assert_int_equal(cc_schedule_solve(&s, NULL, req, NULL, 4, &t, 1), CC_EINFEASIBLE);
+    assert_null(s);
+    assert_non_null(strstr(cc_error_last(), "interval 3"));
+    /* Allowing shortage at a price reports it instead. */
+    cc_schedule_options o = CC_SCHEDULE_OPTIONS_INIT;
+    o.under_cost = 100.0;
+    assert_int_equal(cc_schedule_solve(&s, &o, req, NULL, 4, &t, 1), CC_OK);
+    assert_int_equal(cc_schedule_under(s)[3], 3);
+    assert_int_equal(cc_schedule_agents(s), 1);
+    check_balance(s, req);
+    cc_schedule_free(s);
+}
+
+/* A day of 15-minute intervals: staff each interval, then build 8-hour shifts with a
+ * 30-minute break; every interval is covered and gets at least its target service level. */
+static void test_day_from_staffing(void **state)
+{
+    (void)state;
+    if (!have_cbc()) skip();
+    enum { N = 64 }; /* 07:00 - 23:00 */
+    double calls[N], traffic[N];
+    int req[N];
+    cc_staffing_result r[N];
+    for (int i = 0; i < N; i++) calls[i] = 60.0 + 50.0 * sin(3.14159 * i / N);
+    assert_int_equal(cc_staffing_plan(r, NULL, calls, NULL, 300.0, N, 900.0), CC_OK);
+    for (int i = 0; i < N; i++) {
+        req[i] = r[i].agents;
+        traffic[i] = r[i].traffic;
+    }
+    const cc_shift_template t[2] = {{0, N - 32, 1, 32, 12, 20, 2, 8.0},
+                                    {0, N - 16, 2, 16, 0, 0, 0, 4.5}};
+    cc_schedule_options o = CC_SCHEDULE_OPTIONS_INIT;
+    o.aht_s = 300.0;
+    cc_schedule *s;
+    assert_int_equal(cc_schedule_solve(&s, &o, req, traffic, N, t, 2), CC_OK);
+    check_balance(s, req);
+    const double *sl = cc_schedule_service_level(s);
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(cc_schedule_under(s)[i], 0);
+        assert_true(sl[i] >= 0.8 - 1e-12);
+        double want = cc_erlang_c_service_level(cc_schedule_coverage(s)[i], traffic[i], 20.0 / 300.0);
+        assert_true(fabs(sl[i] - want) < 1e-15);
+    }
+    cc_schedule_free(s);
+}
+
+static void test_invalid(void **state)
+{
+    (void)state;
+    const int req[4] = {1, 1, 1, 1};
+    cc_schedule *s;
+    const cc_shift_template too_long = {0, 2, 1, 3, 0, 0, 0, 1.0}; /* 2 + 3 > 4 */
+    assert_int_equal(cc_schedule_solve(&s, NULL, req, NULL, 4, &too_long, 1), CC_EINVAL);
+    assert_non_null(strstr(cc_error_last(), "shift 0"));
+    const cc_shift_template bad_break = {0, 0, 1, 4, 2, 3, 2, 1.0}; /* 3 + 2 > 4 */
+    assert_int_equal(cc_schedule_solve(&s, NULL, req, NULL, 4, &bad_break, 1), CC_EINVAL);
+    assert_non_null(strstr(cc_error_last(), "break"));
+    const int neg[2] = {1, -1};
+    const cc_shift_template ok = {0, 0, 1, 2, 0, 0, 0, 1.0};
+    assert_int_equal(cc_schedule_solve(&s, NULL, neg, NULL, 2, &ok, 1), CC_EINVAL);
+    cc_schedule_options o = CC_SCHEDULE_OPTIONS_INIT;
+    o.version = 9;
+    assert_int_equal(cc_schedule_solve(&s, &o, req, NULL, 4, &ok, 1), CC_EVERSION);
+    assert_int_equal(cc_schedule_solve(NULL, NULL, req, NULL, 4, &ok, 1), CC_EINVAL);
+    cc_schedule_free(NULL);
+    assert_null(cc_schedule_coverage(NULL));
+}
+
+static int schedule_scenario(void *ctx)
+{
+    (void)ctx;
+    const int req[8] = {1, 1, 2, 2, 2, 2, 1, 1};
+    const double traffic[8] = {0.2, 0.2, 0.5, 0.5, 0.5, 0.5, 0.2, 0.2};
+    const cc_shift_template t = {0, 4, 1, 4, 1, 2, 1, 4.0};
+    cc_schedule *s = NULL;
+    cc_status st = cc_schedule_solve(&s, NULL, req, traffic, 8, &t, 1);
+    cc_schedule_free(s);
+    return st == CC_OK || st == CC_ENOMEM ? 0 : 1;
+}
+
+static void test_allocation_failures(void **state)
+{
+    (void)state;
+    if (!have_cbc()) skip();
+    assert_true(cc_test_alloc_sweep(schedule_scenario, NULL) > 5);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hand_solved_optimum),
+        cmocka_unit_test(test_breaks_and_cheaper_shift),
+        cmocka_unit_test(test_uncoverable_interval),
+        cmocka_unit_test(test_day_from_staffing),
+        cmocka_unit_test(test_invalid),
+        cmocka_unit_test(test_allocation_failures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
