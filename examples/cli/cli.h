@@ -83,6 +83,7 @@ int cli_print_json(char *json);
 int cli_cmd_version(int argc, char **argv);
 int cli_cmd_erlang(int argc, char **argv);
 int cli_cmd_forecast(int argc, char **argv);
+int cli_cmd_schedule(int argc, char **argv);
 int cli_cmd_staff(int argc, char **argv);
 int cli_cmd_kpi(int argc, char **argv);
 

@@ -11,6 +11,7 @@ static const cli_command cli_commands[] = {
     {"erlang", "Erlang B, C and A: blocking, waiting, service level", cli_cmd_erlang},
     {"forecast", "interval volume forecasts and backtests from a CSV", cli_cmd_forecast},
     {"kpi", "KPIs of a queue_log, call-record CSV or Anonymous Bank log", cli_cmd_kpi},
+    {"schedule", "shifts that cover per-interval agent needs at minimum cost (CBC)", cli_cmd_schedule},
     {"staff", "minimum agents for an interval (SL, ASA or abandonment target)", cli_cmd_staff},
     {"version", "print the library version", cli_cmd_version},
 };

@@ -17,5 +17,6 @@
 #include "callcore/schedule.h"
 #include "callcore/kpi.h"
 #include "callcore/import.h"
+#include "callcore/sim.h"
 
 #endif
