@@ -85,6 +85,7 @@ int cli_cmd_erlang(int argc, char **argv);
 int cli_cmd_forecast(int argc, char **argv);
 int cli_cmd_schedule(int argc, char **argv);
 int cli_cmd_staff(int argc, char **argv);
+int cli_cmd_serve(int argc, char **argv);
 int cli_cmd_kpi(int argc, char **argv);
 
 #endif

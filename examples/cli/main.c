@@ -12,6 +12,7 @@ static const cli_command cli_commands[] = {
     {"forecast", "interval volume forecasts and backtests from a CSV", cli_cmd_forecast},
     {"kpi", "KPIs of a queue_log, call-record CSV or Anonymous Bank log", cli_cmd_kpi},
     {"schedule", "shifts that cover per-interval agent needs at minimum cost (CBC)", cli_cmd_schedule},
+    {"serve", "serve the engine over msgpack-RPC (TCP or Unix socket)", cli_cmd_serve},
     {"staff", "minimum agents for an interval (SL, ASA or abandonment target)", cli_cmd_staff},
     {"version", "print the library version", cli_cmd_version},
 };

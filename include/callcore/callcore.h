@@ -17,6 +17,7 @@
 #include "callcore/schedule.h"
 #include "callcore/kpi.h"
 #include "callcore/import.h"
+#include "callcore/runtime.h"
 #include "callcore/sim.h"
 
 #endif

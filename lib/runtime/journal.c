@@ -299,6 +299,21 @@ void cc__journal_end_record(cc__journal *j)
     j->since_snapshot++;
 }
 
+cc__jmark cc__journal_mark(const cc__journal *j)
+{
+    cc__jmark m = {j->buf.len, j->next_record, j->since_snapshot};
+    return m;
+}
+
+void cc__journal_rollback(cc__journal *j, cc__jmark m)
+{
+    if (m.len > j->buf.len) return; /* committed meanwhile: nothing to take back */
+    j->buf.len = m.len;
+    j->buf.failed = 0;
+    j->next_record = m.next_record;
+    j->since_snapshot = m.since_snapshot;
+}
+
 uint64_t cc__journal_records_since_snapshot(const cc__journal *j)
 {
     return j->since_snapshot;

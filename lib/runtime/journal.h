@@ -53,6 +53,15 @@ void cc__journal_close(cc__journal *j); /* commits and syncs first */
 msgpack_packer *cc__journal_begin_record(cc__journal *j);
 uint64_t cc__journal_next_record(const cc__journal *j);
 void cc__journal_end_record(cc__journal *j);
+/* A position in the buffered records, to take back records of a call that
+ * failed (nothing buffered reaches the file before cc__journal_commit). */
+typedef struct cc__jmark {
+    size_t len;
+    uint64_t next_record, since_snapshot;
+} cc__jmark;
+cc__jmark cc__journal_mark(const cc__journal *j);
+void cc__journal_rollback(cc__journal *j, cc__jmark m);
+
 /* Records buffered since the last snapshot. */
 uint64_t cc__journal_records_since_snapshot(const cc__journal *j);
 /* 1 when records are buffered or written but not yet synced. */

@@ -46,6 +46,11 @@ struct cc__server {
     void (*done)(void *);
     void *done_ud;
     cc__server_stats stats;
+    /* The response being packed: kept apart from the connection's output,
+     * where notifications caused by the call (events, media commands) land
+     * meanwhile; appended after the call. */
+    cc__wbuf scratch;
+    msgpack_packer scratch_pk;
 };
 
 /* ---- lifecycle ----------------------------------------------------------- */
@@ -57,6 +62,7 @@ cc_status cc__server_new(cc__server **out, uv_loop_t *loop, const cc__server_hoo
     if (!s) return cc__fail(CC_ENOMEM, "server: out of memory");
     s->loop = loop;
     s->hooks = *hooks;
+    msgpack_packer_init(&s->scratch_pk, &s->scratch, cc__wbuf_write);
     s->next_id = 1;
     *out = s;
     return CC_OK;
@@ -67,6 +73,7 @@ static void cc__server_maybe_done(cc__server *s)
     if (!s->closing || s->open_handles > 0) return;
     void (*done)(void *) = s->done;
     void *ud = s->done_ud;
+    cc__wbuf_free(&s->scratch);
     cc__free(s);
     if (done) done(ud);
 }
@@ -125,6 +132,7 @@ void cc__conn_close(cc__conn *c, const char *why)
     c->closing = 1;
     (void)why;
     if (s->hooks.on_close) s->hooks.on_close(c, s->hooks.ctx);
+    if (c->detached) return; /* cc__server_feed frees it */
     if (c->prev) c->prev->next = c->next;
     else s->conns = c->next;
     if (c->next) c->next->prev = c->prev;
@@ -136,6 +144,7 @@ void cc__conn_close(cc__conn *c, const char *why)
 
 static size_t cc__pending(const cc__conn *c)
 {
+    if (c->detached) return c->out.len; /* `sending` collects, it is not in flight */
     return c->out.len + c->sending.len;
 }
 
@@ -169,6 +178,7 @@ void cc__conn_commit(cc__conn *c)
 static void cc__conn_process(cc__conn *c);
 static void cc__conn_flush(cc__conn *c);
 static void cc__conn_resume(cc__conn *c);
+static cc_status cc__listener_setup(cc__listener *l, const cc_server_options *o);
 
 /* End of a unit of work: the runtime commits its journal, then output goes. */
 static void cc__server_end_batch(cc__server *s)
@@ -201,6 +211,11 @@ static void cc__on_write(uv_write_t *req, int status)
 
 static void cc__conn_flush(cc__conn *c)
 {
+    if (c->detached) {
+        if (c->detached == 2 && !c->out.failed) cc__wbuf_append(&c->sending, c->out.data, c->out.len);
+        c->out.len = 0;
+        return;
+    }
     if (c->closing || c->writing || c->out.len == 0) return;
     /* Ping-pong: the filled buffer goes to the write, the empty one takes
      * its place, so neither is copied nor reallocated in steady state. */
@@ -298,11 +313,13 @@ static void cc__handle_call(cc__conn *c, const cc__rpc_msg *m)
     for (size_t i = 0; i < nlen; i++)
         if ((unsigned char)name[i] < 0x20 || (unsigned char)name[i] >= 0x7f) name[i] = '?';
 
-    size_t mark = c->out.len;
+    cc__wbuf *rb = &s->scratch;
+    rb->len = 0;
+    rb->failed = 0;
     int is_request = m->type == CC__RPC_REQUEST;
-    if (is_request) cc__pack_response_head(&c->pk, m->msgid);
+    if (is_request) cc__pack_response_head(&s->scratch_pk, m->msgid);
     cc__rpc_call call = {.conn = c, .ctx = s->hooks.ctx, .method = name, .params = m->params,
-                         .pk = &c->pk};
+                         .pk = &s->scratch_pk};
     cc_status st;
     const cc__rpc_method *meth = NULL;
     int is_auth = m->method_len == 4 && memcmp(m->method, "auth", 4) == 0;
@@ -318,18 +335,19 @@ static void cc__handle_call(cc__conn *c, const cc__rpc_msg *m)
     } else {
         st = s->hooks.invoke ? s->hooks.invoke(meth, &call) : meth->fn(&call);
     }
+    if (st == CC_OK && rb->failed) st = cc__fail(CC_ENOMEM, "%s: out of memory", name);
     if (st != CC_OK) s->stats.errors++;
+    if (c->closing) return;
     if (!is_request) {
-        c->out.len = mark; /* notifications get no response */
         if (st != CC_OK) cc__notify_error(c, st, cc_error_last());
-        else cc__conn_commit(c);
         return;
     }
     if (st != CC_OK) {
-        c->out.len = mark;
-        c->out.failed = 0;
-        cc__pack_error_response(&c->pk, m->msgid, st, cc_error_last());
+        rb->len = 0;
+        rb->failed = 0;
+        cc__pack_error_response(&s->scratch_pk, m->msgid, st, cc_error_last());
     }
+    cc__wbuf_append(&c->out, rb->data, rb->len);
     cc__conn_commit(c);
 }
 
@@ -392,7 +410,7 @@ static void cc__conn_process(cc__conn *c)
         off += flen;
         if (!c->closing && cc__pending(c) > c->listener->max_pending) {
             c->paused = 1;
-            uv_read_stop(&c->h.stream);
+            if (!c->detached) uv_read_stop(&c->h.stream);
         }
     }
     if (c->closing) return;
@@ -400,7 +418,7 @@ static void cc__conn_process(cc__conn *c)
         memmove(c->in, c->in + off, c->in_len - off);
         c->in_len -= off;
     }
-    if (c->close_after_flush) {
+    if (c->close_after_flush && !c->detached) {
         uv_read_stop(&c->h.stream);
         cc__mark_dirty(c);
         if (!c->writing && c->out.len == 0) cc__conn_close(c, "closed after error");
@@ -482,6 +500,60 @@ static void cc__on_connection(uv_stream_t *ls, int status)
     s->stats.live++;
     rc = uv_read_start(&c->h.stream, cc__on_alloc, cc__on_read);
     if (rc < 0) cc__conn_close(c, uv_strerror(rc));
+}
+
+cc_status cc__server_feed(cc__server *s, const void *data, size_t len,
+                          const cc_server_options *opts, cc__wbuf *responses)
+{
+    cc__listener l;
+    memset(&l, 0, sizeof l);
+    l.server = s;
+    cc_status st = cc__listener_setup(&l, opts);
+    if (st) return st;
+    cc__conn *c = cc__calloc(1, sizeof *c);
+    if (!c || !msgpack_zone_init(&c->zone, 4096)) {
+        cc__free(c);
+        cc__free(l.token);
+        return cc__fail(CC_ENOMEM, "feed: out of memory");
+    }
+    c->zone_ok = 1;
+    c->detached = responses ? 2 : 1;
+    c->server = s;
+    c->listener = &l;
+    c->authed = l.token == NULL;
+    c->id = s->next_id++;
+    msgpack_packer_init(&c->pk, &c->out, cc__wbuf_write);
+    /* Responses collect in `sending` (a detached connection never writes). */
+    if (responses) c->sending = *responses;
+    if (cc__grow((void **)&c->in, &c->in_cap, len ? len : 1, 1) != 0) {
+        st = cc__fail(CC_ENOMEM, "feed: out of memory");
+    } else {
+        memcpy(c->in, data, len);
+        c->in_len = len;
+        /* Paused by backpressure means "write first": a detached connection
+         * has written everything at once, so it simply goes on. */
+        do {
+            c->paused = 0;
+            cc__conn_process(c);
+            cc__server_end_batch(s);
+            cc__conn_flush(c);
+        } while (c->paused && !c->closing);
+    }
+    if (!c->closing) cc__conn_close(c, "fed");
+    /* Never leave the freed connection on the flush list. */
+    for (cc__conn **p = &s->dirty; *p; p = &(*p)->dirty_next)
+        if (*p == c) {
+            *p = c->dirty_next;
+            break;
+        }
+    if (responses) *responses = c->sending;
+    else cc__wbuf_free(&c->sending);
+    cc__free(c->in);
+    cc__wbuf_free(&c->out);
+    msgpack_zone_destroy(&c->zone);
+    cc__free(c);
+    cc__free(l.token);
+    return st;
 }
 
 /* ---- listening ------------------------------------------------------------ */

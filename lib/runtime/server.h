@@ -94,6 +94,7 @@ struct cc__conn {
     msgpack_zone zone;      /* decoded objects of the current message */
     int zone_ok;
     int writing, paused, closing, dirty, close_after_flush, authed, auth_failures;
+    int detached;           /* no socket: cc__server_feed() (tests, fuzzing) */
     /* Owned by the runtime: */
     uint64_t event_mask;    /* bit per cc_event_type subscribed; 0 = none */
     void *user;
@@ -124,6 +125,17 @@ void cc__conn_commit(cc__conn *c);
 
 /* Closes a connection (the on_close hook runs first). */
 void cc__conn_close(cc__conn *c, const char *why);
+
+/*
+ * Serves `data` as if one client had sent it on a fresh connection with
+ * `opts` (NULL = defaults), then closes that connection: every frame is
+ * scanned, decoded, authenticated and dispatched exactly as from a socket.
+ * The responses are appended to `responses` when it is non-NULL, else
+ * dropped. Used by the fuzzer and by tests of the dispatcher. Returns CC_OK,
+ * or CC_ENOMEM.
+ */
+cc_status cc__server_feed(cc__server *s, const void *data, size_t len,
+                          const cc_server_options *opts, cc__wbuf *responses);
 
 /* Counters, for tests and `serve` statistics. */
 typedef struct cc__server_stats {

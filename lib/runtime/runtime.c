@@ -1,0 +1,729 @@
+/*
+ * lib/runtime/runtime.c - the engine on a libuv loop: timers, posting,
+ * journal, recovery, close (callcore/runtime.h).
+ */
+#include "runtime_impl.h"
+
+#include "base/error.h"
+#include "callcore/alloc.h"
+#include "base/mem.h"
+#include "event_codec.h"
+#include "journal_format.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* ---- names -------------------------------------------------------------- */
+
+static const char *const cc__fsync_names[] = {"always", "batch", "off"};
+
+const char *cc_fsync_policy_name(int policy)
+{
+    return policy >= 0 && policy <= 2 ? cc__fsync_names[policy] : "unknown";
+}
+
+cc_status cc_fsync_policy_from_name(const char *name, cc_fsync_policy *out)
+{
+    for (int i = 0; name && i < 3; i++)
+        if (strcmp(name, cc__fsync_names[i]) == 0) {
+            *out = (cc_fsync_policy)i;
+            return CC_OK;
+        }
+    return cc__fail(CC_EINVAL, "fsync policy '%s': want always, batch or off",
+                    name ? name : "(null)");
+}
+
+/* ---- registry for cc_engine_post: a list under one mutex, O(runtimes) ---- */
+
+static pthread_mutex_t cc__registry_mu = PTHREAD_MUTEX_INITIALIZER;
+static cc_runtime *cc__registry;
+
+static void cc__registry_remove(cc_runtime *rt)
+{
+    pthread_mutex_lock(&cc__registry_mu);
+    for (cc_runtime **p = &cc__registry; *p; p = &(*p)->registry_next)
+        if (*p == rt) {
+            *p = rt->registry_next;
+            break;
+        }
+    pthread_mutex_lock(&rt->mu);
+    rt->accepting = 0;
+    pthread_mutex_unlock(&rt->mu);
+    pthread_mutex_unlock(&cc__registry_mu);
+}
+
+/* ---- clock ----------------------------------------------------------------- */
+
+/* Wall-clock milliseconds, never below the engine's time, so time keeps
+ * increasing across restarts (the journal replays the recorded times). */
+static int64_t cc__clock(cc_runtime *rt)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t t = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    int64_t en = cc_engine_now(rt->engine);
+    return t > en ? t : en;
+}
+
+/* ---- events --------------------------------------------------------------- */
+
+static void cc__on_event(const cc_event *e, void *ud)
+{
+    cc_runtime *rt = ud;
+    if (rt->replaying) return; /* already journaled, counted and notified */
+    if (rt->journal) {
+        msgpack_packer *pk = cc__journal_begin_record(rt->journal);
+        msgpack_pack_array(pk, 2 + CC__EVENT_FIELDS);
+        msgpack_pack_uint8(pk, CC__JREC_EVENT);
+        msgpack_pack_uint64(pk, cc__journal_next_record(rt->journal));
+        cc__event_pack_fields(pk, e);
+        cc__journal_end_record(rt->journal);
+    }
+    if (rt->kpi) cc_kpi_add(rt->kpi, e);
+    for (size_t i = 0; i < rt->nsubs; i++) {
+        cc__conn *c = rt->subs[i];
+        if (!(c->event_mask & (UINT64_C(1) << e->type))) continue;
+        msgpack_packer *pk = cc__conn_packer(c);
+        if (!pk) continue;
+        cc__pack_notify_head(pk, "event");
+        cc__event_pack_map(pk, e);
+        cc__conn_commit(c); /* may close a slow consumer: subs shrinks */
+        if (i < rt->nsubs && rt->subs[i] != c) i--;
+    }
+    if (rt->user_event_fn) rt->user_event_fn(e, rt->user_event_ud);
+}
+
+cc_status cc__runtime_subscribe(cc_runtime *rt, cc__conn *c, uint64_t mask)
+{
+    if (!c->event_mask) {
+        if (cc__grow((void **)&rt->subs, &rt->subs_cap, rt->nsubs + 1, sizeof *rt->subs) != 0)
+            return cc__fail(CC_ENOMEM, "events.subscribe: out of memory");
+        rt->subs[rt->nsubs++] = c;
+    }
+    c->event_mask = mask;
+    return CC_OK;
+}
+
+void cc__runtime_unsubscribe(cc_runtime *rt, cc__conn *c)
+{
+    for (size_t i = 0; i < rt->nsubs; i++)
+        if (rt->subs[i] == c) {
+            rt->subs[i] = rt->subs[--rt->nsubs];
+            break;
+        }
+    c->event_mask = 0;
+}
+
+/* ---- journal ---------------------------------------------------------------- */
+
+void cc__runtime_journal_call(cc_runtime *rt, const char *method, const msgpack_object *params)
+{
+    if (!rt->journal || rt->replaying) return;
+    msgpack_packer *pk = cc__journal_begin_record(rt->journal);
+    msgpack_pack_array(pk, 5);
+    msgpack_pack_uint8(pk, CC__JREC_COMMAND);
+    msgpack_pack_uint64(pk, cc__journal_next_record(rt->journal));
+    msgpack_pack_int64(pk, rt->now_ms);
+    cc__pack_cstr(pk, method);
+    msgpack_pack_object(pk, *params);
+    cc__journal_end_record(rt->journal);
+}
+
+cc_status cc_runtime_journal_command(cc_runtime *self, const char *method,
+                                     const void *params_msgpack, size_t len)
+{
+    if (!self || !method || !params_msgpack)
+        return cc__fail(CC_EINVAL, "journal_command: NULL argument");
+    if (!self->journal) return CC_OK;
+    msgpack_zone zone;
+    if (!msgpack_zone_init(&zone, 1024)) return cc__fail(CC_ENOMEM, "journal: out of memory");
+    msgpack_object o;
+    size_t off = 0;
+    msgpack_unpack_return r = msgpack_unpack(params_msgpack, len, &off, &zone, &o);
+    cc_status st = CC_OK;
+    if (r != MSGPACK_UNPACK_SUCCESS || o.type != MSGPACK_OBJECT_ARRAY)
+        st = cc__fail(CC_EINVAL, "journal_command: params must be one msgpack array");
+    else {
+        self->now_ms = cc_engine_now(self->engine);
+        cc__runtime_journal_call(self, method, &o);
+    }
+    msgpack_zone_destroy(&zone);
+    return st;
+}
+
+static void cc__snapshot(cc_runtime *rt)
+{
+    void *blob = NULL;
+    size_t len = 0;
+    if (cc_engine_snapshot(rt->engine, &blob, &len) != CC_OK) return;
+    if (cc__journal_snapshot(rt->journal, blob, len) != CC_OK)
+        fprintf(stderr, "callcore runtime: snapshot failed: %s\n", cc_error_last());
+    cc_free(blob);
+    rt->last_snapshot_ms = cc__clock(rt);
+}
+
+/* Commits journal records: synced now under "always"; "batch" syncs from the
+ * tick timer. Runs before any output is flushed. */
+static void cc__commit(cc_runtime *rt)
+{
+    if (!rt->journal) return;
+    if (cc__journal_commit(rt->journal, rt->opts.fsync == CC_FSYNC_ALWAYS) != CC_OK)
+        fprintf(stderr, "callcore runtime: journal: %s\n", cc_error_last());
+    if (cc__journal_records_since_snapshot(rt->journal) >= rt->opts.snapshot_records)
+        cc__snapshot(rt);
+}
+
+/* ---- engine timer --------------------------------------------------------- */
+
+static void cc__on_timer(uv_timer_t *t);
+
+static void cc__rearm(cc_runtime *rt)
+{
+    if (rt->closing) return;
+    int64_t d = cc_engine_next_deadline(rt->engine);
+    if (d == CC_NO_DEADLINE) {
+        uv_timer_stop(&rt->timer);
+        return;
+    }
+    int64_t now = cc__clock(rt);
+    uint64_t wait = d > now ? (uint64_t)(d - now) : 0;
+    uv_timer_start(&rt->timer, cc__on_timer, wait, 0);
+}
+
+static void cc__end_of_work(cc_runtime *rt)
+{
+    cc__runtime_drain_releases(rt);
+    cc__rearm(rt);
+    cc__commit(rt);
+    if (rt->server) cc__server_flush(rt->server);
+}
+
+static void cc__on_timer(uv_timer_t *t)
+{
+    cc_runtime *rt = t->data;
+    rt->now_ms = cc__clock(rt);
+    if (cc_engine_advance(rt->engine, rt->now_ms) == CC_OK && rt->journal) {
+        msgpack_packer *pk = cc__journal_begin_record(rt->journal);
+        msgpack_pack_array(pk, 3);
+        msgpack_pack_uint8(pk, CC__JREC_ADVANCE);
+        msgpack_pack_uint64(pk, cc__journal_next_record(rt->journal));
+        msgpack_pack_int64(pk, rt->now_ms);
+        cc__journal_end_record(rt->journal);
+    }
+    cc__end_of_work(rt);
+}
+
+static void cc__on_tick(uv_timer_t *t)
+{
+    cc_runtime *rt = t->data;
+    if (!rt->journal) return;
+    if (rt->opts.fsync == CC_FSYNC_BATCH && cc__journal_dirty(rt->journal))
+        cc__journal_commit(rt->journal, 1);
+    if (rt->opts.snapshot_interval_ms > 0 &&
+        cc__clock(rt) - rt->last_snapshot_ms >= rt->opts.snapshot_interval_ms)
+        cc__snapshot(rt);
+}
+
+/* ---- releases ------------------------------------------------------------------ */
+
+void cc__runtime_drain_releases(cc_runtime *rt)
+{
+    while (rt->nrelease > 0 && !rt->closing) {
+        cc__wire_offer o = rt->release[--rt->nrelease];
+        rt->now_ms = cc__clock(rt);
+        /* A reject gives the contact its place back and frees the agent
+         * (reject_after); journaled like the wire call it stands for, before
+         * its events, and taken back if the engine refuses it. */
+        cc__jmark mark = {0, 0, 0};
+        if (rt->journal) {
+            mark = cc__journal_mark(rt->journal);
+            msgpack_packer *pk = cc__journal_begin_record(rt->journal);
+            msgpack_pack_array(pk, 5);
+            msgpack_pack_uint8(pk, CC__JREC_COMMAND);
+            msgpack_pack_uint64(pk, cc__journal_next_record(rt->journal));
+            msgpack_pack_int64(pk, rt->now_ms);
+            cc__pack_cstr(pk, "contact.reject");
+            msgpack_pack_array(pk, 1);
+            msgpack_pack_map(pk, 2);
+            cc__pack_key(pk, "contact_id");
+            msgpack_pack_uint64(pk, o.contact_id);
+            cc__pack_key(pk, "agent");
+            cc__pack_cstr(pk, o.agent);
+            cc__journal_end_record(rt->journal);
+        }
+        if (cc_engine_offer_reject(rt->engine, o.contact_id, o.agent, rt->now_ms) != CC_OK &&
+            rt->journal)
+            cc__journal_rollback(rt->journal, mark);
+        cc__free(o.agent);
+    }
+}
+
+static cc_status cc__queue_release(cc_runtime *rt, uint64_t contact_id, const char *agent)
+{
+    if (cc__grow((void **)&rt->release, &rt->release_cap, rt->nrelease + 1,
+                 sizeof *rt->release) != 0)
+        return cc__fail(CC_ENOMEM, "runtime: out of memory");
+    char *a = cc__strdup(agent);
+    if (!a) return cc__fail(CC_ENOMEM, "runtime: out of memory");
+    rt->release[rt->nrelease].contact_id = contact_id;
+    rt->release[rt->nrelease].agent = a;
+    rt->nrelease++;
+    return CC_OK;
+}
+
+/* ---- server hooks ------------------------------------------------------------- */
+
+static cc_status cc__invoke(const cc__rpc_method *m, cc__rpc_call *call)
+{
+    cc_runtime *rt = call->ctx;
+    rt->now_ms = cc__clock(rt);
+    /* The command is journaled before its events, and taken back if the call
+     * fails (a failed engine call changes nothing and emits nothing). */
+    int journaled = rt->journal && (m->flags & CC__RPC_STATE);
+    cc__jmark mark;
+    if (journaled) {
+        mark = cc__journal_mark(rt->journal);
+        cc__runtime_journal_call(rt, call->method, call->params);
+    }
+    cc_status st = m->fn(call);
+    if (st != CC_OK && journaled) cc__journal_rollback(rt->journal, mark);
+    cc__runtime_drain_releases(rt);
+    return st;
+}
+
+static void cc__on_conn_close(cc__conn *c, void *ctx)
+{
+    cc_runtime *rt = ctx;
+    if (c->event_mask) cc__runtime_unsubscribe(rt, c);
+    for (int ch = 0; ch < CC_CHANNEL__COUNT; ch++) {
+        if (rt->switch_conn[ch] != c) continue;
+        rt->switch_conn[ch] = NULL;
+        if (rt->closing) continue; /* the final snapshot keeps them; recovery releases */
+        void *state = cc_engine_backend_state(rt->engine, (cc_channel)ch);
+        cc__wire_offer *v;
+        size_t n;
+        if (!state || cc__wire_backend_take_offers(state, &v, &n) != CC_OK) continue;
+        for (size_t i = 0; i < n; i++) cc__queue_release(rt, v[i].contact_id, v[i].agent);
+        cc__wire_offers_free(v, n);
+    }
+}
+
+static void cc__on_batch_end(void *ctx)
+{
+    cc_runtime *rt = ctx;
+    cc__runtime_drain_releases(rt);
+    cc__rearm(rt);
+    cc__commit(rt);
+}
+
+/* Sends a media command to the connection owning `channel`. */
+static cc_status cc__transport_send(void *ctx, cc_channel channel, const char *command,
+                                    const cc__wire_arg *args, size_t nargs)
+{
+    cc_runtime *rt = ctx;
+    cc__conn *c = (unsigned)channel < CC_CHANNEL__COUNT ? rt->switch_conn[channel] : NULL;
+    msgpack_packer *pk = c ? cc__conn_packer(c) : NULL;
+    if (!pk)
+        return cc__fail(CC_ECLOSED, "wire backend: no switch connected for channel '%s'",
+                        cc_channel_name(channel));
+    cc__pack_notify_head(pk, command);
+    msgpack_pack_map(pk, (uint32_t)nargs);
+    for (size_t i = 0; i < nargs; i++) {
+        cc__pack_key(pk, args[i].key);
+        if (args[i].kind == 0) msgpack_pack_uint64(pk, args[i].u);
+        else if (args[i].kind == 1) msgpack_pack_int64(pk, args[i].i);
+        else cc__pack_cstr(pk, args[i].s);
+    }
+    cc__conn_commit(c);
+    return CC_OK;
+}
+
+/* ---- recovery ----------------------------------------------------------------- */
+
+typedef struct cc__replay {
+    cc_runtime *rt;
+    uint64_t last_record;
+    int seen;
+    int events_only; /* KPI pass: feed EVENT records only */
+    msgpack_zone zone;
+} cc__replay;
+
+static const cc__rpc_method *cc__lookup(const char *name, size_t len)
+{
+    for (size_t i = 0; i < cc__rpc_nmethods; i++)
+        if (strlen(cc__rpc_methods[i].name) == len &&
+            memcmp(cc__rpc_methods[i].name, name, len) == 0)
+            return &cc__rpc_methods[i];
+    return NULL;
+}
+
+static cc_status cc__replay_record(const msgpack_object *root, void *ud)
+{
+    cc__replay *rp = ud;
+    cc_runtime *rt = rp->rt;
+    const msgpack_object *f = root->via.array.ptr;
+    uint32_t n = root->via.array.size;
+    uint64_t kind = f[0].via.u64;
+    rp->last_record = f[1].via.u64;
+    rp->seen = 1;
+    if (rp->events_only) {
+        if (kind == CC__JREC_EVENT && rt->kpi) {
+            cc_event e;
+            msgpack_zone_clear(&rp->zone);
+            if (cc__event_unpack_fields(f + 2, n - 2, &rp->zone, &e) == CC_OK) cc_kpi_add(rt->kpi, &e);
+        }
+        return CC_OK;
+    }
+    if (kind == CC__JREC_ADVANCE && n >= 3) {
+        int64_t t = f[2].type == MSGPACK_OBJECT_NEGATIVE_INTEGER ? f[2].via.i64 : (int64_t)f[2].via.u64;
+        cc_engine_advance(rt->engine, t);
+        rt->recovery.advances_replayed++;
+    } else if (kind == CC__JREC_COMMAND && n >= 5 && f[3].type == MSGPACK_OBJECT_STR) {
+        const cc__rpc_method *m = cc__lookup(f[3].via.str.ptr, f[3].via.str.size);
+        if (!m) return cc__fail(CC_EPARSE, "journal: unknown command in record %llu",
+                                (unsigned long long)rp->last_record);
+        rt->now_ms = f[2].type == MSGPACK_OBJECT_NEGATIVE_INTEGER ? f[2].via.i64 : (int64_t)f[2].via.u64;
+        msgpack_packer pk;
+        rt->scratch.len = 0;
+        msgpack_packer_init(&pk, &rt->scratch, cc__wbuf_write);
+        msgpack_zone_clear(&rp->zone);
+        cc__rpc_call call = {.conn = NULL, .ctx = rt, .method = m->name, .params = &f[4], .pk = &pk};
+        if (cc__args_bind(&call.args, m->name, &f[4], &rp->zone) == CC_OK) m->fn(&call);
+        rt->recovery.commands_replayed++;
+    } else if (kind == CC__JREC_SNAPSHOT && n >= 3 && f[2].type == MSGPACK_OBJECT_BIN) {
+        cc_status st = cc_engine_restore(rt->engine, f[2].via.bin.ptr, f[2].via.bin.size);
+        if (st) return st;
+        rt->recovery.snapshot_loaded = 1;
+        rt->recovery.snapshot_record = rp->last_record;
+    }
+    return CC_OK;
+}
+
+static int cc__collect_offer(const char *agent, void *ud)
+{
+    cc_runtime *rt = ud;
+    cc_agent_status as = CC_AGENT_STATUS_INIT;
+    if (cc_engine_agent_status(rt->engine, agent, &as) == CC_OK && as.offer_contact_id != 0 &&
+        cc__queue_release(rt, as.offer_contact_id, agent) == CC_OK)
+        rt->recovery.offers_released++;
+    return 0;
+}
+
+static cc_status cc__mkdir_p(const char *dir)
+{
+    struct stat sb;
+    if (stat(dir, &sb) == 0) {
+        if (S_ISDIR(sb.st_mode)) return CC_OK;
+        return cc__fail(CC_EIO, "journal '%s': not a directory", dir);
+    }
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+        return cc__fail(CC_EIO, "journal '%s': %s", dir, strerror(errno));
+    return CC_OK;
+}
+
+static cc_status cc__recover(cc_runtime *rt)
+{
+    const char *dir = rt->journal_dir;
+    cc_status st = cc__mkdir_p(dir);
+    if (st) return st;
+    cc__jfile *files;
+    size_t nf;
+    st = cc__journal_list(dir, &files, &nf);
+    if (st) return st;
+    cc__replay rp = {.rt = rt};
+    if (!msgpack_zone_init(&rp.zone, 4096)) {
+        cc__free(files);
+        return cc__fail(CC_ENOMEM, "journal: out of memory");
+    }
+    char path[4200];
+    size_t valid = 0, torn = 0;
+    /* KPI history: every EVENT record of every segment. */
+    rp.events_only = 1;
+    for (size_t i = 0; i < nf && !st && rt->kpi; i++) {
+        if (files[i].is_snapshot) continue;
+        snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
+        st = cc__journal_read_file(path, cc__replay_record, &rp, &valid, &torn);
+    }
+    rp.events_only = 0;
+    size_t start = 0;
+    for (size_t i = nf; i-- > 0;)
+        if (files[i].is_snapshot) {
+            start = i;
+            break;
+        }
+    rt->replaying = 1;
+    const char *last_segment = NULL;
+    size_t last_valid = 0;
+    for (size_t i = start; i < nf && !st; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
+        st = cc__journal_read_file(path, cc__replay_record, &rp, &valid, &torn);
+        if (st) break;
+        if (files[i].is_snapshot) continue;
+        rt->recovery.segments++;
+        if (torn && i + 1 < nf)
+            st = cc__fail(CC_EPARSE, "journal '%s': corrupt record at offset %zu (not the last "
+                          "segment)", path, valid);
+        rt->recovery.torn_bytes = torn;
+        last_segment = files[i].name;
+        last_valid = valid;
+    }
+    rt->replaying = 0;
+    uint64_t next = rp.seen ? rp.last_record + 1 : 1;
+    if (!st && last_segment) {
+        snprintf(path, sizeof path, "%s/%s", dir, last_segment);
+        st = cc__journal_open(&rt->journal, dir, path, last_valid, next, rt->opts.fsync);
+    } else if (!st) {
+        st = cc__journal_open(&rt->journal, dir, NULL, 0, next, rt->opts.fsync);
+    }
+    msgpack_zone_destroy(&rp.zone);
+    cc__free(files);
+    if (st) return st;
+    /* Offers pending at the crash ring nowhere now: give them back. */
+    cc_engine_foreach_agent(rt->engine, cc__collect_offer, rt);
+    cc__runtime_drain_releases(rt);
+    return cc__journal_commit(rt->journal, rt->opts.fsync != CC_FSYNC_OFF);
+}
+
+/* ---- lifecycle ------------------------------------------------------------------ */
+
+static void cc__on_async(uv_async_t *a);
+
+static void cc__runtime_free(cc_runtime *rt)
+{
+    cc__post *p = rt->post_head;
+    while (p) {
+        cc__post *next = p->next;
+        cc__free(p);
+        p = next;
+    }
+    for (size_t i = 0; i < rt->nrelease; i++) cc__free(rt->release[i].agent);
+    cc__free(rt->release);
+    cc__free(rt->subs);
+    cc__free(rt->journal_dir);
+    cc__wbuf_free(&rt->scratch);
+    pthread_mutex_destroy(&rt->mu);
+    cc__free(rt);
+}
+
+static void cc__maybe_done(cc_runtime *rt)
+{
+    if (rt->open_handles > 0 || !rt->server_done) return;
+    void (*done)(void *) = rt->done;
+    void *ud = rt->done_ud;
+    cc__runtime_free(rt);
+    if (done) done(ud);
+}
+
+static void cc__handle_closed(uv_handle_t *h)
+{
+    cc_runtime *rt = h->data;
+    rt->open_handles--;
+    cc__maybe_done(rt);
+}
+
+static void cc__server_closed(void *ud)
+{
+    cc_runtime *rt = ud;
+    rt->server_done = 1;
+    cc__maybe_done(rt);
+}
+
+cc_status cc_runtime_new(cc_runtime **out, struct uv_loop_s *loop,
+                         const cc_engine_options *engine_options,
+                         const cc_runtime_options *options)
+{
+    if (!out || !loop) return cc__fail(CC_EINVAL, "runtime: NULL out or loop");
+    *out = NULL;
+    cc_runtime_options o = CC_RUNTIME_OPTIONS_INIT;
+    if (options) {
+        if (options->version != CC_RUNTIME_OPTIONS_VERSION)
+            return cc__fail(CC_EVERSION, "runtime: cc_runtime_options version %u unknown",
+                            options->version);
+        o = *options;
+    }
+    if ((unsigned)o.fsync > CC_FSYNC_OFF)
+        return cc__fail(CC_EINVAL, "runtime: fsync policy %d unknown", (int)o.fsync);
+    if (o.fsync_interval_ms < 0)
+        return cc__fail(CC_EINVAL, "runtime: fsync_interval_ms must be >= 0");
+    if (!o.fsync_interval_ms) o.fsync_interval_ms = 50;
+    if (!o.snapshot_interval_ms) o.snapshot_interval_ms = 60000;
+    if (!o.snapshot_records) o.snapshot_records = 200000;
+    cc_engine_options eo = CC_ENGINE_OPTIONS_INIT;
+    if (engine_options) {
+        if (engine_options->version != CC_ENGINE_OPTIONS_VERSION)
+            return cc__fail(CC_EVERSION, "runtime: cc_engine_options version %u unknown",
+                            engine_options->version);
+        eo = *engine_options;
+    }
+    cc_runtime *rt = cc__calloc(1, sizeof *rt);
+    if (!rt) return cc__fail(CC_ENOMEM, "runtime: out of memory");
+    pthread_mutex_init(&rt->mu, NULL);
+    rt->loop = loop;
+    rt->opts = o;
+    rt->opts.journal_dir = NULL;
+    rt->user_event_fn = eo.event_fn;
+    rt->user_event_ud = eo.event_user_data;
+    rt->server_done = 1;
+    rt->recovery.version = CC_RECOVERY_STATS_VERSION;
+    rt->transport.send = cc__transport_send;
+    rt->transport.ctx = rt;
+    eo.event_fn = cc__on_event;
+    eo.event_user_data = rt;
+    cc_status st = CC_OK;
+    if (o.journal_dir && !(rt->journal_dir = cc__strdup(o.journal_dir)))
+        st = cc__fail(CC_ENOMEM, "runtime: out of memory");
+    if (!st) st = cc_engine_new(&rt->engine, &eo);
+    if (!st) st = cc_kpi_new(&rt->kpi, NULL);
+    if (!st && rt->journal_dir) st = cc__recover(rt);
+    cc__rpc_methods_init();
+    cc__server_hooks hooks = {cc__rpc_methods, cc__rpc_nmethods, rt, cc__invoke,
+                              cc__on_conn_close, cc__on_batch_end};
+    if (!st) st = cc__server_new(&rt->server, loop, &hooks);
+    if (st) {
+        cc__journal_close(rt->journal);
+        cc_kpi_free(rt->kpi);
+        cc_engine_free(rt->engine);
+        if (rt->server) cc__server_close(rt->server, NULL, NULL);
+        cc__runtime_free(rt);
+        return st;
+    }
+    rt->server_done = 0;
+    uv_timer_init(loop, &rt->timer);
+    uv_timer_init(loop, &rt->tick);
+    uv_async_init(loop, &rt->async, cc__on_async);
+    rt->timer.data = rt->tick.data = rt->async.data = rt;
+    rt->open_handles = 3;
+    rt->last_snapshot_ms = cc__clock(rt);
+    if (rt->journal) {
+        uint64_t period = (uint64_t)o.fsync_interval_ms;
+        uv_timer_start(&rt->tick, cc__on_tick, period, period);
+    }
+    uv_unref((uv_handle_t *)&rt->tick);
+    rt->accepting = 1;
+    pthread_mutex_lock(&cc__registry_mu);
+    rt->registry_next = cc__registry;
+    cc__registry = rt;
+    pthread_mutex_unlock(&cc__registry_mu);
+    cc__rearm(rt);
+    *out = rt;
+    return CC_OK;
+}
+
+cc_engine *cc_runtime_engine(cc_runtime *self)
+{
+    return self ? self->engine : NULL;
+}
+
+cc_status cc_runtime_recovery(const cc_runtime *self, cc_recovery_stats *out)
+{
+    if (!self || !out) return cc__fail(CC_EINVAL, "runtime_recovery: NULL argument");
+    if (out->version != CC_RECOVERY_STATS_VERSION)
+        return cc__fail(CC_EVERSION, "cc_recovery_stats version %u unknown", out->version);
+    *out = self->recovery;
+    return CC_OK;
+}
+
+cc_status cc_runtime_listen(cc_runtime *self, const char *address,
+                            const cc_server_options *options, char *bound, size_t bound_len)
+{
+    if (!self) return cc__fail(CC_EINVAL, "listen: NULL runtime");
+    if (self->closing) return cc__fail(CC_ECLOSED, "listen: runtime is closing");
+    return cc__server_listen(self->server, address, options, bound, bound_len);
+}
+
+/* ---- posting ----------------------------------------------------------------- */
+
+static void cc__run_posts(cc_runtime *rt)
+{
+    pthread_mutex_lock(&rt->mu);
+    cc__post *p = rt->post_head;
+    rt->post_head = rt->post_tail = NULL;
+    pthread_mutex_unlock(&rt->mu);
+    while (p) {
+        cc__post *next = p->next;
+        rt->now_ms = cc__clock(rt);
+        p->fn(rt->engine, p->user_data);
+        cc__free(p);
+        p = next;
+    }
+}
+
+static void cc__on_async(uv_async_t *a)
+{
+    cc_runtime *rt = a->data;
+    cc__run_posts(rt);
+    if (!rt->closing) cc__end_of_work(rt);
+}
+
+static cc_status cc__post_locked(cc_runtime *rt, cc_post_fn fn, void *ud)
+{
+    if (!rt->accepting) return cc__fail(CC_ECLOSED, "post: the runtime is closing");
+    cc__post *p = cc__malloc(sizeof *p);
+    if (!p) return cc__fail(CC_ENOMEM, "post: out of memory");
+    p->fn = fn;
+    p->user_data = ud;
+    p->next = NULL;
+    if (rt->post_tail) rt->post_tail->next = p;
+    else rt->post_head = p;
+    rt->post_tail = p;
+    uv_async_send(&rt->async);
+    return CC_OK;
+}
+
+cc_status cc_runtime_post(cc_runtime *self, cc_post_fn fn, void *user_data)
+{
+    if (!self || !fn) return cc__fail(CC_EINVAL, "post: NULL runtime or function");
+    pthread_mutex_lock(&self->mu);
+    cc_status st = cc__post_locked(self, fn, user_data);
+    pthread_mutex_unlock(&self->mu);
+    return st;
+}
+
+cc_status cc_engine_post(cc_engine *engine, cc_post_fn fn, void *user_data)
+{
+    if (!engine || !fn) return cc__fail(CC_EINVAL, "post: NULL engine or function");
+    pthread_mutex_lock(&cc__registry_mu);
+    cc_runtime *rt = cc__registry;
+    while (rt && rt->engine != engine) rt = rt->registry_next;
+    cc_status st;
+    if (!rt) {
+        st = cc__fail(CC_ENOTFOUND, "post: the engine belongs to no open runtime");
+    } else {
+        pthread_mutex_lock(&rt->mu);
+        st = cc__post_locked(rt, fn, user_data);
+        pthread_mutex_unlock(&rt->mu);
+    }
+    pthread_mutex_unlock(&cc__registry_mu);
+    return st;
+}
+
+cc_status cc_runtime_close(cc_runtime *self, void (*done)(void *user_data), void *user_data)
+{
+    if (!self) return cc__fail(CC_EINVAL, "runtime_close: NULL runtime");
+    if (self->closing) return cc__fail(CC_ECLOSED, "runtime_close: already closing");
+    cc__registry_remove(self); /* no new posts from here on */
+    cc__run_posts(self);       /* the ones accepted before still run */
+    cc__runtime_drain_releases(self);
+    self->closing = 1;
+    self->done = done;
+    self->done_ud = user_data;
+    cc__server_close(self->server, cc__server_closed, self);
+    self->server = NULL;
+    if (self->journal) {
+        cc__commit(self);
+        cc__snapshot(self);
+        cc__journal_close(self->journal);
+        self->journal = NULL;
+    }
+    cc_kpi_free(self->kpi);
+    self->kpi = NULL;
+    cc_engine_free(self->engine);
+    self->engine = NULL;
+    uv_close((uv_handle_t *)&self->timer, cc__handle_closed);
+    uv_close((uv_handle_t *)&self->tick, cc__handle_closed);
+    uv_close((uv_handle_t *)&self->async, cc__handle_closed);
+    return CC_OK;
+}

@@ -1,0 +1,83 @@
+/*
+ * lib/runtime/runtime_impl.h - internal: the runtime object shared by
+ * runtime.c (lifecycle, timers, posting, journal, recovery) and
+ * rpc_methods.c (the wire methods).
+ */
+#ifndef CC_RUNTIME_RUNTIME_IMPL_H
+#define CC_RUNTIME_RUNTIME_IMPL_H
+
+#include "backends/wire_backend.h"
+#include "callcore/kpi.h"
+#include "callcore/runtime.h"
+#include "journal.h"
+#include "server.h"
+
+#include <pthread.h>
+#include <uv.h>
+
+typedef struct cc__post {
+    cc_post_fn fn;
+    void *user_data;
+    struct cc__post *next;
+} cc__post;
+
+struct cc_runtime {
+    uv_loop_t *loop;
+    cc_engine *engine;
+    cc_kpi *kpi;            /* fed with every event; kpi.snapshot reports it */
+    cc__server *server;
+    cc__journal *journal;   /* NULL without a journal directory */
+    uv_timer_t timer;       /* the engine's next deadline */
+    uv_timer_t tick;        /* batch fsync and periodic snapshots */
+    uv_async_t async;       /* cc_runtime_post wake-up */
+    int open_handles;
+    int closing, server_done;
+    cc_runtime_options opts;
+    char *journal_dir;
+    cc_event_fn user_event_fn;
+    void *user_event_ud;
+    int64_t now_ms;         /* time of the input being applied */
+    int replaying;
+    int64_t last_snapshot_ms;
+    cc_recovery_stats recovery;
+    void (*done)(void *);
+    void *done_ud;
+
+    /* posting (any thread): FIFO under mu */
+    pthread_mutex_t mu;
+    cc__post *post_head, *post_tail;
+    int accepting;
+    cc_runtime *registry_next; /* cc_engine_post lookup */
+
+    /* event subscribers: unordered array, O(1) add, O(s) remove */
+    cc__conn **subs;
+    size_t nsubs, subs_cap;
+
+    /* remote media backend: the switch connection owning each channel */
+    cc__conn *switch_conn[CC_CHANNEL__COUNT];
+    int wire_bound[CC_CHANNEL__COUNT];
+    cc__wire_transport transport;
+    /* offers to give back to the queues, deferred out of engine calls */
+    cc__wire_offer *release;
+    size_t nrelease, release_cap;
+
+    msgpack_zone scratch_zone;  /* replay */
+    cc__wbuf scratch;           /* replay results, discarded */
+};
+
+/* The method table, sorted by name. */
+extern const cc__rpc_method *cc__rpc_methods;
+extern size_t cc__rpc_nmethods;
+void cc__rpc_methods_init(void);
+
+/* Journals a COMMAND record for a successful state-changing call. */
+void cc__runtime_journal_call(cc_runtime *rt, const char *method, const msgpack_object *params);
+
+/* Adds / removes a connection from the event subscribers. */
+cc_status cc__runtime_subscribe(cc_runtime *rt, cc__conn *c, uint64_t mask);
+void cc__runtime_unsubscribe(cc_runtime *rt, cc__conn *c);
+
+/* Gives a switch's pending offers back (called outside engine calls). */
+void cc__runtime_drain_releases(cc_runtime *rt);
+
+#endif

@@ -1,0 +1,175 @@
+"""`callcore serve` through real sockets on loopback: scenarios, errors, limits."""
+import json
+import os
+import socket
+import time
+
+import msgpack
+import pytest
+
+from ccwire import Client, RpcError
+
+
+def offered(agent=None):
+    return lambda m, a: m == "event" and a["type"] == "contact.offered" and \
+        (agent is None or a.get("agent") == agent)
+
+
+def test_ping_version_and_unknown_method(serve):
+    s = serve()
+    c = Client(s.address)
+    assert c.call("ping") == "pong"
+    assert c.call("ping", {"echo": [1, "x"]}) == [1, "x"]
+    v = c.call("version")
+    assert v["protocol"] == 1 and v["version"].count(".") == 2
+    with pytest.raises(RpcError) as e:
+        c.call("no.such.method")
+    assert e.value.name == "CC_ENOTFOUND" and "no.such.method" in e.value.message
+    with pytest.raises(RpcError) as e:
+        c.call("queue.create", {"name": "q", "colour": "blue"})
+    assert e.value.name == "CC_EINVAL" and "colour" in e.value.message
+
+
+def test_scenario_from_login_to_kpis(serve):
+    s = serve()
+    c = Client(s.address)
+    assert c.call("events.subscribe") is True
+    assert c.call("queue.create", {"name": "sales", "ring_timeout_ms": 30000}) is True
+    assert c.call("agent.login", {"agent": "ann", "queues": ["sales"]}) is True
+    assert c.call("agent.status", {"agent": "ann"})["state"] == "ready"
+    st = c.call("contact.create", {"contact_id": 1, "queue": "sales", "customer_id": 9})
+    assert st["contact_id"] == 1 and st["state"] in ("waiting", "offered")
+    _, ev = c.wait_note(offered("ann"))
+    assert ev["contact_id"] == 1 and ev["queue"] == "sales" and ev["channel"] == "voice"
+    assert c.call("agent.status", {"agent": "ann"})["state"] == "reserved"
+    assert c.call("contact.accept", {"contact_id": 1, "agent": "ann"}) is True
+    c.wait_note(lambda m, a: m == "event" and a["type"] == "contact.connected")
+    assert c.call("contact.status", {"contact_id": 1})["state"] == "connected"
+    assert c.call("contact.end", {"contact_id": 1, "disposition": "sold"}) is True
+    _, ended = c.wait_note(lambda m, a: m == "event" and a["type"] == "contact.ended")
+    assert ended["reason"] == "sold" and ended["agent"] == "ann"
+    q = c.call("queue.status", {"name": "sales"})
+    assert q["answered"] == 1 and q["waiting"] == 0
+    kpi = c.call("kpi.snapshot")
+    assert kpi["format"] == "json"
+    report = json.loads(kpi["report"])
+    assert report["totals"]["offered"] == 1
+    assert report["totals"]["answered"] == 1
+
+
+def test_two_clients_at_once(serve):
+    s = serve()
+    watcher, worker = Client(s.address), Client(s.address)
+    watcher.call("events.subscribe", {"types": ["contact.arrived"]})
+    worker.call("queue.create", {"name": "q"})
+    # Both clients pipeline requests; each gets its own answers, in order.
+    ids_a = [worker.send("contact.create", {"contact_id": i, "queue": "q"}) for i in range(1, 51)]
+    ids_b = [watcher.send("queue.status", {"name": "q"}) for _ in range(20)]
+    assert [worker.wait(i)["contact_id"] for i in ids_a] == list(range(1, 51))
+    for i in ids_b:
+        assert 0 <= watcher.wait(i)["waiting"] <= 50
+    arrived = []
+    while len(arrived) < 50:
+        _, ev = watcher.wait_note(lambda m, a: m == "event")
+        arrived.append(ev["contact_id"])
+    assert arrived == list(range(1, 51))
+    assert not worker.notes  # not subscribed: no events
+    assert worker.call("queue.status", {"name": "q"})["waiting"] == 50
+
+
+def test_switch_disconnecting_mid_offer_releases_the_offer(serve):
+    s = serve()
+    switch = Client(s.address)
+    assert switch.call("backend.register", {"channels": ["voice"]}) is True
+    desk = Client(s.address)
+    desk.call("events.subscribe")
+    desk.call("queue.create", {"name": "q", "ring_timeout_ms": 60000})
+    desk.call("agent.login", {"agent": "ann", "queues": ["q"]})
+    desk.call("contact.create", {"contact_id": 7, "queue": "q"})
+    m, offer = switch.wait_note(lambda m, a: m == "media.offer")
+    assert offer["contact_id"] == 7 and offer["agent"] == "ann"
+    assert desk.call("agent.status", {"agent": "ann"})["state"] == "reserved"
+    switch.close()  # the switch goes away while the agent's phone rings
+    desk.wait_note(lambda m, a: m == "event" and a["type"] == "contact.rejected" and
+                   a["contact_id"] == 7, timeout=5)
+    # Nothing lost, nobody stuck: the contact is still held, the agent free.
+    st = desk.call("contact.status", {"contact_id": 7})
+    assert st["state"] in ("waiting", "offered")
+    assert desk.call("agent.status", {"agent": "ann"})["state"] != "reserved" or \
+        st["state"] == "offered"
+    # A new switch takes over the channel and gets the next offers.
+    switch2 = Client(s.address)
+    assert switch2.call("backend.register", {"channels": ["voice"]}) is True
+    desk.call("agent.login", {"agent": "bob", "queues": ["q"]})
+    desk.call("contact.create", {"contact_id": 8, "queue": "q"})
+    _, offer = switch2.wait_note(lambda m, a: m == "media.offer")
+    switch2.call("contact.accept", {"contact_id": offer["contact_id"], "agent": offer["agent"]})
+    switch2.wait_note(lambda m, a: m == "media.bridge")
+
+
+def test_malformed_input_gets_errors_and_others_keep_being_served(serve):
+    s = serve("--max-message", "4096")
+    good = Client(s.address)
+    good.call("queue.create", {"name": "q"})
+    # Decodable but not a request: an error, the connection stays.
+    bad = Client(s.address)
+    bad.send_raw(msgpack.packb({"hello": 1}))
+    m, err = bad.wait_note(lambda m, a: m == "rpc.error")
+    assert err["name"] == "CC_EPARSE"
+    bad.send_raw(msgpack.packb([0, 5, 42, []]))  # method not a string
+    with pytest.raises(RpcError) as e:
+        bad.wait(5)
+    assert e.value.name == "CC_EPARSE"
+    assert bad.call("ping") == "pong"
+    # Bytes that are not msgpack: a clean close.
+    bad.send_raw(b"\xc1\xc1\xc1")
+    assert bad.wait_closed()
+    # Over the size limit: an error notification, then a close.
+    big = Client(s.address)
+    big.send_raw(msgpack.packb([0, 1, "ping", [{"echo": "x" * 10000}]]))
+    _, err = big.wait_note(lambda m, a: m == "rpc.error")
+    assert err["name"] == "CC_ERANGE" and "4096" in err["message"]
+    assert big.wait_closed()
+    # Half a message then a hang-up: nothing breaks.
+    half = Client(s.address)
+    half.send_raw(msgpack.packb([0, 1, "ping", []])[:3])
+    half.close()
+    assert good.call("queue.status", {"name": "q"})["waiting"] == 0
+
+
+def test_token_is_required_when_set(serve):
+    s = serve("--token", "s3cret")
+    c = Client(s.address)
+    assert c.call("ping") == "pong"  # liveness needs no token
+    with pytest.raises(RpcError) as e:
+        c.call("version")
+    assert e.value.name == "CC_EAUTH"
+    with pytest.raises(RpcError) as e:
+        c.call("auth", {"token": "wrong"})
+    assert e.value.name == "CC_EAUTH"
+    assert c.call("auth", {"token": "s3cret"}) is True
+    assert c.call("version")["protocol"] == 1
+
+
+def test_unix_socket_and_loopback_only(serve, tmp_path, cli_path):
+    path = tmp_path / "cc.sock"
+    s = serve(listen=f"unix:{path}")
+    assert s.address == f"unix:{path}"
+    assert (os.stat(path).st_mode & 0o777) == 0o600
+    assert Client(s.address).call("ping") == "pong"
+    import subprocess
+    r = subprocess.run([cli_path, "serve", "--listen", "tcp://0.0.0.0:0"], capture_output=True,
+                       text=True, timeout=10)
+    assert r.returncode == 1 and "loopback" in r.stderr
+
+
+def test_staffing_methods(serve):
+    c = Client(serve().address)
+    r = c.call("staffing.agents", {"calls_per_hour": 360, "aht_s": 240, "sl_target": 0.8,
+                                   "sl_threshold_s": 20})
+    assert r["traffic"] == pytest.approx(24.0)
+    assert r["service_level"] >= 0.8
+    below = c.call("erlang.c", {"agents": r["agents"] - 1, "traffic": 24.0,
+                                "sl_threshold_s": 20, "aht_s": 240})
+    assert below["service_level"] < 0.8
+    assert 0 < c.call("erlang.b", {"servers": 30, "traffic": 24.0}) < 0.1

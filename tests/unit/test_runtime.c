@@ -1,0 +1,459 @@
+/*
+ * tests/unit/test_runtime.c - the runtime on a libuv loop: options, posting
+ * from other threads, the deadline timer, asynchronous close, the dispatcher
+ * (through cc__server_feed, the same code path as a socket), and journal
+ * recovery from a crash image with a torn tail.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "runtime/runtime_impl.h"
+
+#include <dirent.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+typedef struct req {
+    cc__wbuf b;
+    msgpack_packer pk;
+    uint32_t next;
+} req;
+
+static void req_init(req *r)
+{
+    memset(r, 0, sizeof *r);
+    msgpack_packer_init(&r->pk, &r->b, cc__wbuf_write);
+    r->next = 1;
+}
+
+/* Starts [0, id, method, [{...: the caller packs nkeys pairs}]]. */
+static void req_begin(req *r, const char *method, uint32_t nkeys)
+{
+    msgpack_pack_array(&r->pk, 4);
+    msgpack_pack_uint8(&r->pk, 0);
+    msgpack_pack_uint32(&r->pk, r->next++);
+    cc__pack_cstr(&r->pk, method);
+    if (nkeys == 0) {
+        msgpack_pack_array(&r->pk, 0);
+        return;
+    }
+    msgpack_pack_array(&r->pk, 1);
+    msgpack_pack_map(&r->pk, nkeys);
+}
+
+static void kv_str(req *r, const char *k, const char *v)
+{
+    cc__pack_key(&r->pk, k);
+    cc__pack_cstr(&r->pk, v);
+}
+
+static void kv_int(req *r, const char *k, int64_t v)
+{
+    cc__pack_key(&r->pk, k);
+    msgpack_pack_int64(&r->pk, v);
+}
+
+typedef struct resp {
+    int n;
+    int64_t error[64]; /* 0 = success, else the error code */
+    msgpack_object result[64];
+    msgpack_zone zone;
+} resp;
+
+/* Feeds the requests as one client and decodes the responses in order. */
+static void feed(cc_runtime *rt, req *r, resp *out)
+{
+    cc__wbuf o = {0};
+    assert_int_equal(cc__server_feed(rt->server, r->b.data, r->b.len, NULL, &o), CC_OK);
+    msgpack_zone_init(&out->zone, 4096);
+    out->n = 0;
+    size_t off = 0;
+    msgpack_object obj;
+    /* The objects point into the zone and into a copy of the bytes we keep. */
+    char *keep = malloc(o.len + 1);
+    memcpy(keep, o.data, o.len);
+    while (off < o.len && out->n < 64) {
+        msgpack_unpack_return ur = msgpack_unpack(keep, o.len, &off, &out->zone, &obj);
+        assert_true(ur == MSGPACK_UNPACK_SUCCESS || ur == MSGPACK_UNPACK_EXTRA_BYTES);
+        if (obj.via.array.ptr[0].via.u64 != 1) continue; /* notifications */
+        const msgpack_object *err = &obj.via.array.ptr[2];
+        out->error[out->n] = err->type == MSGPACK_OBJECT_NIL ? 0 : err->via.map.ptr[0].val.via.i64;
+        out->result[out->n] = obj.via.array.ptr[3];
+        out->n++;
+    }
+    cc__wbuf_free(&o);
+    r->b.len = 0;
+    /* `keep` lives as long as the test needs the strings: released at exit. */
+}
+
+static const msgpack_object *map_get(const msgpack_object *m, const char *key)
+{
+    if (m->type != MSGPACK_OBJECT_MAP) return NULL;
+    for (uint32_t i = 0; i < m->via.map.size; i++) {
+        const msgpack_object *k = &m->via.map.ptr[i].key;
+        if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == strlen(key) &&
+            memcmp(k->via.str.ptr, key, k->via.str.size) == 0)
+            return &m->via.map.ptr[i].val;
+    }
+    return NULL;
+}
+
+static int closed_calls;
+static void on_closed(void *ud)
+{
+    (void)ud;
+    closed_calls++;
+}
+
+static void close_and_drain(cc_runtime *rt, uv_loop_t *loop)
+{
+    closed_calls = 0;
+    assert_int_equal(cc_runtime_close(rt, on_closed, NULL), CC_OK);
+    assert_int_equal(uv_run(loop, UV_RUN_DEFAULT), 0); /* nothing of ours left */
+    assert_int_equal(closed_calls, 1);
+}
+
+/* ---- tests ------------------------------------------------------------------- */
+
+static void options_are_checked(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    cc_runtime *rt = NULL;
+    cc_runtime_options o = CC_RUNTIME_OPTIONS_INIT;
+    o.version = 99;
+    assert_int_equal(cc_runtime_new(&rt, &loop, NULL, &o), CC_EVERSION);
+    assert_null(rt);
+    assert_int_equal(cc_runtime_new(&rt, NULL, NULL, NULL), CC_EINVAL);
+    o.version = CC_RUNTIME_OPTIONS_VERSION;
+    o.fsync = (cc_fsync_policy)7;
+    assert_int_equal(cc_runtime_new(&rt, &loop, NULL, &o), CC_EINVAL);
+    cc_fsync_policy p;
+    assert_int_equal(cc_fsync_policy_from_name("batch", &p), CC_OK);
+    assert_int_equal(p, CC_FSYNC_BATCH);
+    assert_int_equal(cc_fsync_policy_from_name("sometimes", &p), CC_EINVAL);
+    assert_int_equal(cc_runtime_new(&rt, &loop, NULL, NULL), CC_OK);
+    char bound[128];
+    assert_int_equal(cc_runtime_listen(rt, "tcp://10.1.2.3:0", NULL, bound, sizeof bound),
+                     CC_EINVAL);
+    assert_int_equal(cc_runtime_listen(rt, "http://x", NULL, bound, sizeof bound), CC_EINVAL);
+    assert_int_equal(cc_runtime_listen(rt, "tcp://127.0.0.1:0", NULL, bound, sizeof bound),
+                     CC_OK);
+    assert_true(strncmp(bound, "tcp://127.0.0.1:", 16) == 0);
+    close_and_drain(rt, &loop);
+    uv_loop_close(&loop);
+}
+
+typedef struct post_ctx {
+    cc_runtime *rt;
+    cc_engine *engine;
+    long count;      /* touched on the loop thread only */
+    int threads_done;
+    pthread_mutex_t mu;
+} post_ctx;
+
+static void bump(cc_engine *engine, void *ud)
+{
+    post_ctx *p = ud;
+    assert_ptr_equal(engine, p->engine);
+    p->count++;
+}
+
+static void *poster(void *arg)
+{
+    post_ctx *p = arg;
+    for (int i = 0; i < 1000; i++) {
+        cc_status st = (i & 1) ? cc_runtime_post(p->rt, bump, p) : cc_engine_post(p->engine, bump, p);
+        if (st != CC_OK) abort();
+    }
+    return NULL;
+}
+
+static void check_count(uv_timer_t *t)
+{
+    post_ctx *p = t->data;
+    if (p->count == 4000) {
+        uv_timer_stop(t);
+        uv_stop(t->loop); /* the runtime's handles keep the loop alive until closed */
+    }
+}
+
+static void posts_from_any_thread_run_on_the_loop(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    post_ctx p = {0};
+    assert_int_equal(cc_runtime_new(&p.rt, &loop, NULL, NULL), CC_OK);
+    p.engine = cc_runtime_engine(p.rt);
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++) pthread_create(&th[i], NULL, poster, &p);
+    for (int i = 0; i < 4; i++) pthread_join(th[i], NULL);
+    uv_timer_t t;
+    uv_timer_init(&loop, &t);
+    t.data = &p;
+    uv_timer_start(&t, check_count, 1, 1);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(p.count, 4000);
+    uv_close((uv_handle_t *)&t, NULL);
+    /* Accepted before the close: runs; after it: refused, never runs. */
+    assert_int_equal(cc_runtime_post(p.rt, bump, &p), CC_OK);
+    cc_engine *engine = p.engine;
+    closed_calls = 0;
+    assert_int_equal(cc_runtime_close(p.rt, on_closed, NULL), CC_OK);
+    assert_int_equal(p.count, 4001);
+    assert_int_equal(cc_engine_post(engine, bump, &p), CC_ENOTFOUND);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(closed_calls, 1);
+    assert_int_equal(p.count, 4001);
+    uv_loop_close(&loop);
+}
+
+typedef struct seen_events {
+    int ring_timeouts, offers;
+    uv_loop_t *loop;
+} seen_events;
+
+static void count_events(const cc_event *e, void *ud)
+{
+    seen_events *s = ud;
+    if (e->type == CC_EVENT_CONTACT_OFFERED) s->offers++;
+    if (e->type == CC_EVENT_CONTACT_RING_TIMEOUT) {
+        s->ring_timeouts++;
+        uv_stop(s->loop);
+    }
+}
+
+static void give_up(uv_timer_t *t)
+{
+    uv_stop(t->loop);
+}
+
+static void engine_deadline_becomes_a_libuv_timer(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    seen_events seen = {0, 0, &loop};
+    cc_engine_options eo = CC_ENGINE_OPTIONS_INIT;
+    eo.event_fn = count_events;
+    eo.event_user_data = &seen;
+    cc_runtime *rt;
+    assert_int_equal(cc_runtime_new(&rt, &loop, &eo, NULL), CC_OK);
+    req r;
+    req_init(&r);
+    req_begin(&r, "queue.create", 2);
+    kv_str(&r, "name", "q");
+    kv_int(&r, "ring_timeout_ms", 30);
+    req_begin(&r, "agent.login", 2);
+    kv_str(&r, "agent", "ann");
+    cc__pack_key(&r.pk, "queues");
+    msgpack_pack_array(&r.pk, 1);
+    cc__pack_cstr(&r.pk, "q");
+    req_begin(&r, "contact.create", 2);
+    kv_int(&r, "contact_id", 5);
+    kv_str(&r, "queue", "q");
+    resp out;
+    feed(rt, &r, &out);
+    assert_int_equal(out.n, 3);
+    for (int i = 0; i < 3; i++) assert_int_equal(out.error[i], 0);
+    assert_int_equal(seen.offers, 1);
+    /* Nobody answers: the engine's 30 ms ring timer fires through libuv. */
+    uv_timer_t guard;
+    uv_timer_init(&loop, &guard);
+    uv_timer_start(&guard, give_up, 3000, 0);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(seen.ring_timeouts, 1);
+    uv_close((uv_handle_t *)&guard, NULL);
+    msgpack_zone_destroy(&out.zone);
+    cc__wbuf_free(&r.b);
+    close_and_drain(rt, &loop);
+    uv_loop_close(&loop);
+}
+
+static void dispatcher_answers_in_order_with_errors(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    cc_runtime *rt;
+    assert_int_equal(cc_runtime_new(&rt, &loop, NULL, NULL), CC_OK);
+    req r;
+    req_init(&r);
+    req_begin(&r, "ping", 0);
+    req_begin(&r, "queue.create", 1);
+    kv_str(&r, "name", "sales");
+    req_begin(&r, "queue.create", 1); /* twice: CC_EEXIST */
+    kv_str(&r, "name", "sales");
+    req_begin(&r, "contact.create", 1); /* no queue: CC_EINVAL */
+    kv_int(&r, "contact_id", 1);
+    req_begin(&r, "contact.create", 2);
+    kv_int(&r, "contact_id", 1);
+    kv_str(&r, "queue", "nope"); /* CC_ENOTFOUND */
+    req_begin(&r, "contact.create", 2);
+    kv_int(&r, "contact_id", 1);
+    kv_str(&r, "queue", "sales");
+    req_begin(&r, "queue.status", 1);
+    kv_str(&r, "name", "sales");
+    req_begin(&r, "no.such", 0);
+    resp out;
+    feed(rt, &r, &out);
+    assert_int_equal(out.n, 8);
+    assert_int_equal(out.error[0], 0);
+    assert_int_equal(out.result[0].type, MSGPACK_OBJECT_STR);
+    assert_int_equal(out.error[1], 0);
+    assert_int_equal(out.error[2], CC_EEXIST);
+    assert_int_equal(out.error[3], CC_EINVAL);
+    assert_int_equal(out.error[4], CC_ENOTFOUND);
+    assert_int_equal(out.error[5], 0);
+    assert_int_equal(map_get(&out.result[5], "contact_id")->via.u64, 1);
+    assert_int_equal(out.error[6], 0);
+    assert_int_equal(map_get(&out.result[6], "waiting")->via.u64, 1);
+    assert_int_equal(out.error[7], CC_ENOTFOUND);
+    msgpack_zone_destroy(&out.zone);
+    cc__wbuf_free(&r.b);
+    close_and_drain(rt, &loop);
+    uv_loop_close(&loop);
+}
+
+/* ---- recovery ---------------------------------------------------------------- */
+
+static void copy_dir(const char *from, const char *to)
+{
+    mkdir(to, 0755);
+    DIR *d = opendir(from);
+    assert_non_null(d);
+    struct dirent *e;
+    char a[512], b[512], buf[8192];
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        snprintf(a, sizeof a, "%s/%s", from, e->d_name);
+        snprintf(b, sizeof b, "%s/%s", to, e->d_name);
+        FILE *in = fopen(a, "rb"), *out = fopen(b, "wb");
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, in)) > 0) fwrite(buf, 1, n, out);
+        fclose(in);
+        fclose(out);
+    }
+    closedir(d);
+}
+
+static char *last_segment(const char *dir)
+{
+    static char path[512];
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char best[256] = "";
+    while ((e = readdir(d)))
+        if (strncmp(e->d_name, "journal-", 8) == 0 && strcmp(e->d_name, best) > 0)
+            snprintf(best, sizeof best, "%s", e->d_name);
+    closedir(d);
+    snprintf(path, sizeof path, "%s/%s", dir, best);
+    return path;
+}
+
+static int32_t waiting_in(cc_runtime *rt, const char *queue)
+{
+    cc_queue_status s = CC_QUEUE_STATUS_INIT;
+    if (cc_engine_queue_status(cc_runtime_engine(rt), queue, &s) != CC_OK) return -1;
+    return s.waiting;
+}
+
+static void recovery_replays_a_crash_image_and_cuts_a_torn_tail(void **state)
+{
+    (void)state;
+    char dir[64], image[80], cmd[300];
+    snprintf(dir, sizeof dir, "/tmp/cc-rt-journal-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(image, sizeof image, "%s-image", dir);
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    cc_runtime_options o = CC_RUNTIME_OPTIONS_INIT;
+    o.journal_dir = dir;
+    o.snapshot_interval_ms = -1;
+    cc_runtime *rt;
+    assert_int_equal(cc_runtime_new(&rt, &loop, NULL, &o), CC_OK);
+    req r;
+    req_init(&r);
+    req_begin(&r, "queue.create", 1);
+    kv_str(&r, "name", "q");
+    for (int i = 1; i <= 3; i++) {
+        req_begin(&r, "contact.create", 2);
+        kv_int(&r, "contact_id", i);
+        kv_str(&r, "queue", "q");
+    }
+    resp out;
+    feed(rt, &r, &out);
+    assert_int_equal(out.n, 4);
+    msgpack_zone_destroy(&out.zone);
+    /* The process "dies" here: its files as they are on disk now. */
+    copy_dir(dir, image);
+    close_and_drain(rt, &loop);
+
+    /* A clean close wrote a snapshot: recovery restores it. */
+    assert_int_equal(cc_runtime_new(&rt, &loop, NULL, &o), CC_OK);
+    cc_recovery_stats rs = CC_RECOVERY_STATS_INIT;
+    assert_int_equal(cc_runtime_recovery(rt, &rs), CC_OK);
+    assert_int_equal(rs.snapshot_loaded, 1);
+    assert_int_equal(waiting_in(rt, "q"), 3);
+    close_and_drain(rt, &loop);
+
+    /* The crash image has no snapshot: every command is replayed. */
+    o.journal_dir = image;
+    assert_int_equal(cc_runtime_new(&rt, &loop, NULL, &o), CC_OK);
+    rs = (cc_recovery_stats)CC_RECOVERY_STATS_INIT;
+    cc_runtime_recovery(rt, &rs);
+    assert_int_equal(rs.snapshot_loaded, 0);
+    assert_int_equal(rs.commands_replayed, 4);
+    assert_int_equal(waiting_in(rt, "q"), 3);
+    /* New inputs go on after the replayed ones. */
+    req_begin(&r, "contact.create", 2);
+    kv_int(&r, "contact_id", 4);
+    kv_str(&r, "queue", "q");
+    feed(rt, &r, &out);
+    assert_int_equal(out.error[0], 0);
+    msgpack_zone_destroy(&out.zone);
+    /* Die again without a snapshot, then tear the last record. */
+    snprintf(cmd, sizeof cmd, "%s-2", image);
+    copy_dir(image, cmd);
+    close_and_drain(rt, &loop);
+    char *seg = last_segment(cmd);
+    struct stat sb;
+    assert_int_equal(stat(seg, &sb), 0);
+    assert_int_equal(truncate(seg, sb.st_size - 5), 0);
+    o.journal_dir = cmd;
+    assert_int_equal(cc_runtime_new(&rt, &loop, NULL, &o), CC_OK);
+    rs = (cc_recovery_stats)CC_RECOVERY_STATS_INIT;
+    cc_runtime_recovery(rt, &rs);
+    assert_true(rs.torn_bytes > 0);
+    /* The torn record was the last event of contact 4's creation; its
+     * command came before it and survives. */
+    assert_int_equal(waiting_in(rt, "q"), 4);
+    close_and_drain(rt, &loop);
+    uv_loop_close(&loop);
+    cc__wbuf_free(&r.b);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s' '%s-2'", dir, image, image);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(options_are_checked),
+        cmocka_unit_test(posts_from_any_thread_run_on_the_loop),
+        cmocka_unit_test(engine_deadline_becomes_a_libuv_timer),
+        cmocka_unit_test(dispatcher_answers_in_order_with_errors),
+        cmocka_unit_test(recovery_replays_a_crash_image_and_cuts_a_torn_tail),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
