@@ -550,8 +550,9 @@ static int day_simulate(const day_settings *s, const day_plan *p, const day_shif
 
 static void day_clock(char *buf, size_t n, const day_settings *s, size_t i)
 {
-    long m = (long)i * (long)s->interval_min;
-    snprintf(buf, n, "%02ld:%02ld", m / 60, m % 60);
+    /* Within one day (up to 24:00): two digits each. */
+    int m = (int)((long)(i % (DAY_SLOTS_6MIN + 1)) * (long)s->interval_min % (25 * 60));
+    snprintf(buf, n, "%02d:%02d", m / 60 % 100, m % 60);
 }
 
 static double day_wape(const day_plan *p)

@@ -18,7 +18,7 @@ static uint64_t cc__rotl(uint64_t x, int k)
     return (x << k) | (x >> (64 - k));
 }
 
-void cc__rng_seed(cc__rng *r, uint64_t seed, uint64_t stream)
+void cc__sim_rng_seed(cc__sim_rng *r, uint64_t seed, uint64_t stream)
 {
     /* Mixing the stream number through splitmix64 first keeps sub-streams of
      * neighbouring seeds apart. */
@@ -26,7 +26,7 @@ void cc__rng_seed(cc__rng *r, uint64_t seed, uint64_t stream)
     for (int i = 0; i < 4; i++) r->s[i] = cc__splitmix64(&x);
 }
 
-uint64_t cc__rng_next(cc__rng *r)
+uint64_t cc__sim_rng_next(cc__sim_rng *r)
 {
     uint64_t *s = r->s;
     uint64_t result = cc__rotl(s[1] * 5, 7) * 9;
@@ -40,28 +40,28 @@ uint64_t cc__rng_next(cc__rng *r)
     return result;
 }
 
-double cc__rng_uniform(cc__rng *r)
+double cc__sim_rng_uniform(cc__sim_rng *r)
 {
     /* 53 random bits, shifted by half a step: values in (0, 1). */
-    return ((double)(cc__rng_next(r) >> 11) + 0.5) * 0x1.0p-53;
+    return ((double)(cc__sim_rng_next(r) >> 11) + 0.5) * 0x1.0p-53;
 }
 
-uint64_t cc__rng_below(cc__rng *r, uint64_t n)
+uint64_t cc__sim_rng_below(cc__sim_rng *r, uint64_t n)
 {
     /* Rejecting the top partial block of 2^64 removes the modulo bias; the
      * expected number of draws is below 2. */
     uint64_t limit = UINT64_MAX - (UINT64_MAX % n);
     uint64_t x;
-    do x = cc__rng_next(r);
+    do x = cc__sim_rng_next(r);
     while (x >= limit);
     return x % n;
 }
 
-double cc__rng_normal(cc__rng *r)
+double cc__sim_rng_normal(cc__sim_rng *r)
 {
     for (;;) {
-        double u = 2.0 * cc__rng_uniform(r) - 1.0;
-        double v = 2.0 * cc__rng_uniform(r) - 1.0;
+        double u = 2.0 * cc__sim_rng_uniform(r) - 1.0;
+        double v = 2.0 * cc__sim_rng_uniform(r) - 1.0;
         double s = u * u + v * v;
         if (s > 0.0 && s < 1.0) return u * sqrt(-2.0 * log(s) / s);
     }

@@ -11,25 +11,25 @@
 
 #include <stdint.h>
 
-typedef struct cc__rng {
+typedef struct cc__sim_rng {
     uint64_t s[4];
-} cc__rng;
+} cc__sim_rng;
 
 /* Seeds the generator; `stream` selects an independent sub-stream for the same
  * seed (arrivals, handle times and patience each draw from their own stream, so
  * changing one distribution does not shift the draws of the others). */
-void cc__rng_seed(cc__rng *r, uint64_t seed, uint64_t stream);
+void cc__sim_rng_seed(cc__sim_rng *r, uint64_t seed, uint64_t stream);
 
 /* Next 64 random bits. */
-uint64_t cc__rng_next(cc__rng *r);
+uint64_t cc__sim_rng_next(cc__sim_rng *r);
 
 /* Uniform double in the open interval (0, 1): never 0, so log() is safe. */
-double cc__rng_uniform(cc__rng *r);
+double cc__sim_rng_uniform(cc__sim_rng *r);
 
 /* Uniform integer in [0, n), n > 0, without modulo bias (rejection sampling). */
-uint64_t cc__rng_below(cc__rng *r, uint64_t n);
+uint64_t cc__sim_rng_below(cc__sim_rng *r, uint64_t n);
 
 /* Standard normal variate (Marsaglia polar method, one value per call). */
-double cc__rng_normal(cc__rng *r);
+double cc__sim_rng_normal(cc__sim_rng *r);
 
 #endif

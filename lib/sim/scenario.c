@@ -354,7 +354,7 @@ static cc_status cc__sp_members(const cc__jv *g, const char *path, cc__sim_group
 }
 
 static cc_status cc__sp_group(const cc__sp *sp, const cc__jv *g, const char *path,
-                              double horizon_s, cc__sim_group_spec *out)
+                              double horizon_s, double drain_s, cc__sim_group_spec *out)
 {
     static const char *const keys[] = {"name", "count", "skills", "queues", "capacity",
                                        "max_load", "no_answer_p", "rona_ready_s", "ring_delay_s", "shift",
@@ -392,8 +392,9 @@ static cc_status cc__sp_group(const cc__sp *sp, const cc__jv *g, const char *pat
             out->capacity[ch] = (int32_t)n;
         }
     }
+    /* By default agents stay until the queues are empty: through the drain. */
     out->shift_start_s = 0;
-    out->shift_end_s = horizon_s;
+    out->shift_end_s = horizon_s + drain_s;
     const cc__jv *shift = cc__jv_get(g, "shift");
     if (shift) {
         char spath[CC__SIM_PATH_MAX];
@@ -402,7 +403,7 @@ static cc_status cc__sp_group(const cc__sp *sp, const cc__jv *g, const char *pat
         double a, b;
         if ((st = cc__sp_keys(shift, spath, skeys)) ||
             (st = cc__sp_num(shift, "start_h", spath, 0, 1e5, 0, &a)) ||
-            (st = cc__sp_num(shift, "end_h", spath, 0, 1e5, horizon_s / 3600.0, &b)))
+            (st = cc__sp_num(shift, "end_h", spath, 0, 1e5, (horizon_s + drain_s) / 3600.0, &b)))
             return st;
         if (b <= a) return cc__fail(CC_EINVAL, "scenario: %s: end_h must be after start_h", spath);
         out->shift_start_s = a * 3600.0;
@@ -652,7 +653,8 @@ static cc_status cc__sp_document(const cc__sp *sp, const cc__jv *root, cc__scena
     for (size_t i = 0; i < agents->length; i++) {
         snprintf(path, sizeof path, "agents[%zu]", i);
         sc->ngroups++;
-        if ((st = cc__sp_group(sp, &agents->items[i], path, sc->horizon_s, &sc->groups[i])))
+        if ((st = cc__sp_group(sp, &agents->items[i], path, sc->horizon_s, sc->drain_s,
+                                &sc->groups[i])))
             return st;
         total += sc->groups[i].count;
         if (total > CC__SIM_MAX_AGENTS)

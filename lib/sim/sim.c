@@ -132,7 +132,7 @@ static cc_status cc__sim_on_offered(void *ctx, const cc_backend_offer *offer, in
     const cc__sim_group_spec *g = &s->sc->groups[s->agents[agent].group];
     /* The no-answer draw comes first and always, so the ring-delay stream
      * stays aligned whatever the outcome. */
-    double u = cc__rng_uniform(&s->rng_ring);
+    double u = cc__sim_rng_uniform(&s->rng_ring);
     double delay_s = cc__dist_sample(&g->ring_delay_s, &s->rng_ring);
     if (u < g->no_answer_p) {
         s->no_answers++;
@@ -176,7 +176,7 @@ static cc_status cc__sim_on_dialed(void *ctx, uint64_t contact_id, const char *a
     if (slot < 0) return CC_OK;
     s->callbacks_dialed++;
     const cc__sim_stream_spec *st = &s->sc->streams[s->contacts[slot].stream];
-    double u = cc__rng_uniform(&s->rng_callback);
+    double u = cc__sim_rng_uniform(&s->rng_callback);
     cc_dial_result r = u < st->callback_answer_p ? CC_DIAL_ANSWERED : CC_DIAL_NO_ANSWER;
     /* An unanswered dial is given up a little before the engine's own dial
      * timeout would count it, an answered one after the dial time. */
@@ -262,19 +262,19 @@ static cc_status cc__sim_arrival(cc_sim *s, const cc__sim_ev *ev)
     size_t i = (size_t)ev->arg;
     const cc__sim_stream_spec *st = &s->sc->streams[i];
     cc_status rc;
-    uint32_t slot;
+    uint32_t slot = 0;
     if ((rc = cc__sim_contact_alloc(s, &slot))) return rc;
     cc__sim_contact *c = &s->contacts[slot];
     c->stream = (uint16_t)i;
     s->open_contacts++;
     s->arrivals++;
     uint64_t customer = st->customers > 0
-                            ? 1 + cc__rng_below(&s->rng_customer, (uint64_t)st->customers)
+                            ? 1 + cc__sim_rng_below(&s->rng_customer, (uint64_t)st->customers)
                             : s->arrivals;
     /* Patience and the callback choice are drawn for every arrival, whatever
      * happens later, so the streams stay aligned across scenario variants. */
     double patience = cc__dist_sample(&st->patience_s, &s->rng_patience);
-    int wants_callback = st->callback_p > 0 && cc__rng_uniform(&s->rng_callback) < st->callback_p;
+    int wants_callback = st->callback_p > 0 && cc__sim_rng_uniform(&s->rng_callback) < st->callback_p;
     cc_contact_config cfg = CC_CONTACT_CONFIG_INIT;
     cfg.id = cc__sim_id_of(s, slot);
     cfg.customer_id = customer;
@@ -610,8 +610,9 @@ static cc_status cc__sim_streams(cc_sim *s, uint64_t seed)
         size_t nrates = st->nrates;
         size_t max_rates = (size_t)ceil(sc->horizon_s / sc->interval_s - 1e-9);
         if (nrates > max_rates) nrates = max_rates;
-        cc__arrivals_init(&s->streams[i], st->rates_per_hour, nrates, cc__sim_ms(sc->interval_s));
-        cc__rng_seed(&s->rng_arrivals[i], seed, CC__RNG_ARRIVALS + i);
+        cc__arrivals_init(&s->streams[i], st->rates_per_hour, nrates, cc__sim_ms(sc->interval_s),
+                          sc->horizon_s * 1000.0);
+        cc__sim_rng_seed(&s->rng_arrivals[i], seed, CC__RNG_ARRIVALS + i);
         int64_t first = cc__arrivals_next(&s->streams[i], &s->rng_arrivals[i]);
         if (first >= 0) {
             cc_status rc = cc__sim_schedule(s, first, CC__SIM_ARRIVAL, 0, i, 0);
@@ -639,12 +640,12 @@ cc_status cc_sim_new(cc_sim **out, const cc_sim_scenario *scenario, const cc_sim
     cc__sim_heap_init(&s->heap);
     uint64_t seed = options->seed ? options->seed : s->sc->seed;
     s->seed = seed;
-    cc__rng_seed(&s->rng_handle, seed, CC__RNG_HANDLE);
-    cc__rng_seed(&s->rng_patience, seed, CC__RNG_PATIENCE);
-    cc__rng_seed(&s->rng_ring, seed, CC__RNG_RING);
-    cc__rng_seed(&s->rng_callback, seed, CC__RNG_CALLBACK);
-    cc__rng_seed(&s->rng_customer, seed, CC__RNG_CUSTOMER);
-    cc__rng_seed(&s->rng_wrapup, seed, CC__RNG_WRAPUP);
+    cc__sim_rng_seed(&s->rng_handle, seed, CC__RNG_HANDLE);
+    cc__sim_rng_seed(&s->rng_patience, seed, CC__RNG_PATIENCE);
+    cc__sim_rng_seed(&s->rng_ring, seed, CC__RNG_RING);
+    cc__sim_rng_seed(&s->rng_callback, seed, CC__RNG_CALLBACK);
+    cc__sim_rng_seed(&s->rng_customer, seed, CC__RNG_CUSTOMER);
+    cc__sim_rng_seed(&s->rng_wrapup, seed, CC__RNG_WRAPUP);
     s->end_ms = cc__sim_ms(s->sc->horizon_s + s->sc->drain_s);
 
     s->media.ctx = s;

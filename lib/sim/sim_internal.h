@@ -51,8 +51,8 @@ struct cc_sim {
     uint64_t seed;
 
     cc__sim_heap heap;
-    cc__rng rng_handle, rng_patience, rng_ring, rng_callback, rng_customer, rng_wrapup;
-    cc__rng *rng_arrivals;  /* one per stream */
+    cc__sim_rng rng_handle, rng_patience, rng_ring, rng_callback, rng_customer, rng_wrapup;
+    cc__sim_rng *rng_arrivals;  /* one per stream */
     cc__arrivals *streams;  /* one per stream */
     cc_skill **stream_skills; /* engine-ready copies of each stream's skills */
 

@@ -121,15 +121,15 @@ void cc__dist_clear(cc__dist *d)
     memset(d, 0, sizeof *d);
 }
 
-double cc__dist_sample(const cc__dist *d, cc__rng *r)
+double cc__dist_sample(const cc__dist *d, cc__sim_rng *r)
 {
     switch (d->kind) {
     case CC__DIST_NONE: return INFINITY;
     case CC__DIST_FIXED: return d->mean;
-    case CC__DIST_EXPONENTIAL: return -d->mean * log(cc__rng_uniform(r));
-    case CC__DIST_LOGNORMAL: return exp(d->mu + d->sigma * cc__rng_normal(r));
-    case CC__DIST_UNIFORM: return d->lo + (d->hi - d->lo) * cc__rng_uniform(r);
-    case CC__DIST_EMPIRICAL: return d->samples[cc__rng_below(r, d->nsamples)];
+    case CC__DIST_EXPONENTIAL: return -d->mean * log(cc__sim_rng_uniform(r));
+    case CC__DIST_LOGNORMAL: return exp(d->mu + d->sigma * cc__sim_rng_normal(r));
+    case CC__DIST_UNIFORM: return d->lo + (d->hi - d->lo) * cc__sim_rng_uniform(r);
+    case CC__DIST_EMPIRICAL: return d->samples[cc__sim_rng_below(r, d->nsamples)];
     }
     return INFINITY;
 }

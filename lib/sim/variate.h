@@ -52,7 +52,7 @@ cc_status cc__dist_copy(cc__dist *dst, const cc__dist *src);
 void cc__dist_clear(cc__dist *d);
 
 /* One draw; +INFINITY for CC__DIST_NONE. */
-double cc__dist_sample(const cc__dist *d, cc__rng *r);
+double cc__dist_sample(const cc__dist *d, cc__sim_rng *r);
 
 /* The distribution's mean (+INFINITY for NONE). */
 double cc__dist_mean(const cc__dist *d);

@@ -27,13 +27,13 @@
 static void test_rng_deterministic_and_streams_differ(void **state)
 {
     (void)state;
-    cc__rng a, b, c;
-    cc__rng_seed(&a, 42, 1);
-    cc__rng_seed(&b, 42, 1);
-    cc__rng_seed(&c, 42, 2);
+    cc__sim_rng a, b, c;
+    cc__sim_rng_seed(&a, 42, 1);
+    cc__sim_rng_seed(&b, 42, 1);
+    cc__sim_rng_seed(&c, 42, 2);
     int same_ac = 0;
     for (int i = 0; i < 1000; i++) {
-        uint64_t x = cc__rng_next(&a), y = cc__rng_next(&b), z = cc__rng_next(&c);
+        uint64_t x = cc__sim_rng_next(&a), y = cc__sim_rng_next(&b), z = cc__sim_rng_next(&c);
         assert_true(x == y);
         same_ac += x == z;
     }
@@ -43,12 +43,12 @@ static void test_rng_deterministic_and_streams_differ(void **state)
 static void test_rng_uniform_open_interval_and_mean(void **state)
 {
     (void)state;
-    cc__rng r;
-    cc__rng_seed(&r, 7, 0);
+    cc__sim_rng r;
+    cc__sim_rng_seed(&r, 7, 0);
     const int n = 200000;
     double sum = 0;
     for (int i = 0; i < n; i++) {
-        double u = cc__rng_uniform(&r);
+        double u = cc__sim_rng_uniform(&r);
         assert_true(u > 0.0 && u < 1.0);
         sum += u;
     }
@@ -59,12 +59,12 @@ static void test_rng_uniform_open_interval_and_mean(void **state)
 static void test_rng_below_is_unbiased(void **state)
 {
     (void)state;
-    cc__rng r;
-    cc__rng_seed(&r, 9, 0);
+    cc__sim_rng r;
+    cc__sim_rng_seed(&r, 9, 0);
     int counts[7] = {0};
     const int n = 70000;
     for (int i = 0; i < n; i++) {
-        uint64_t k = cc__rng_below(&r, 7);
+        uint64_t k = cc__sim_rng_below(&r, 7);
         assert_true(k < 7);
         counts[k]++;
     }
@@ -76,8 +76,8 @@ static void test_rng_below_is_unbiased(void **state)
 
 static double sample_mean(const cc__dist *d, int n, double *var_out)
 {
-    cc__rng r;
-    cc__rng_seed(&r, 1234, 5);
+    cc__sim_rng r;
+    cc__sim_rng_seed(&r, 1234, 5);
     double sum = 0, sum2 = 0;
     for (int i = 0; i < n; i++) {
         double x = cc__dist_sample(d, &r);
@@ -119,8 +119,8 @@ static void test_uniform_and_fixed(void **state)
     assert_int_equal(cc__dist_uniform(&d, 2, 6, "t"), CC_OK);
     assert_true(fabs(sample_mean(&d, 100000, NULL) - 4) < 0.02);
     assert_int_equal(cc__dist_fixed(&d, 3.5, "t"), CC_OK);
-    cc__rng r;
-    cc__rng_seed(&r, 1, 1);
+    cc__sim_rng r;
+    cc__sim_rng_seed(&r, 1, 1);
     assert_true(cc__dist_sample(&d, &r) == 3.5);
     assert_int_equal(cc__dist_uniform(&d, 6, 2, "ring"), CC_EINVAL);
     assert_int_equal(cc__dist_exponential(&d, 0, "t"), CC_EINVAL);
@@ -143,8 +143,8 @@ static void test_empirical_resamples_the_data(void **state)
     assert_int_equal(cc__dist_empirical(&d, x, 4, "t"), CC_OK);
     assert_true(d.samples[0] == 10 && d.samples[3] == 40);
     assert_true(cc__dist_mean(&d) == 25);
-    cc__rng r;
-    cc__rng_seed(&r, 3, 3);
+    cc__sim_rng r;
+    cc__sim_rng_seed(&r, 3, 3);
     int seen[5] = {0};
     for (int i = 0; i < 4000; i++) {
         double v = cc__dist_sample(&d, &r);
@@ -175,9 +175,9 @@ static void test_arrivals_follow_rate_per_interval(void **state)
     const int days = 200;
     for (int d = 0; d < days; d++) {
         cc__arrivals a;
-        cc__rng r;
-        cc__rng_seed(&r, (uint64_t)d, 16);
-        cc__arrivals_init(&a, rates, 4, iv);
+        cc__sim_rng r;
+        cc__sim_rng_seed(&r, (uint64_t)d, 16);
+        cc__arrivals_init(&a, rates, 4, iv, 4.0 * iv);
         int64_t prev = 0, t;
         while ((t = cc__arrivals_next(&a, &r)) >= 0) {
             assert_true(t >= prev);
@@ -198,9 +198,9 @@ static void test_arrival_gaps_are_exponential(void **state)
     (void)state;
     const double rate[1] = {3600}; /* one per second */
     cc__arrivals a;
-    cc__rng r;
-    cc__rng_seed(&r, 11, 16);
-    cc__arrivals_init(&a, rate, 1, 3600000LL * 100);
+    cc__sim_rng r;
+    cc__sim_rng_seed(&r, 11, 16);
+    cc__arrivals_init(&a, rate, 1, 3600000LL * 100, 3600000.0 * 100);
     int64_t prev = 0, t;
     long n = 0, below_1s = 0;
     while (n < 100000 && (t = cc__arrivals_next(&a, &r)) >= 0) {
@@ -217,10 +217,10 @@ static void test_heap_orders_by_time_then_insertion(void **state)
     (void)state;
     cc__sim_heap h;
     cc__sim_heap_init(&h);
-    cc__rng r;
-    cc__rng_seed(&r, 5, 5);
+    cc__sim_rng r;
+    cc__sim_rng_seed(&r, 5, 5);
     for (uint64_t i = 0; i < 5000; i++)
-        assert_int_equal(cc__sim_heap_push(&h, (int64_t)cc__rng_below(&r, 100), 1, 0, i, 0), 0);
+        assert_int_equal(cc__sim_heap_push(&h, (int64_t)cc__sim_rng_below(&r, 100), 1, 0, i, 0), 0);
     cc__sim_ev prev = {0}, ev;
     int first = 1;
     size_t n = 0;

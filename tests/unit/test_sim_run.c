@@ -1,0 +1,276 @@
+/*
+ * tests/unit/test_sim_run.c - simulation runs: determinism, what each scenario
+ * feature does to the events, bad input, allocation failures.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "callcore/alloc.h"
+#include "callcore/sim.h"
+#include "support/alloc_fail.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Event statistics gathered through the run's event sink. */
+typedef struct tally {
+    uint64_t hash; /* FNV-1a over (type, time, contact, agent) of every event */
+    uint64_t events, arrived, terminal, connected, abandoned, callbacks_dialed, ring_timeouts;
+    uint64_t breaks, logouts, chats_connected, max_busy;
+    int64_t last_time;
+    int out_of_order;
+} tally;
+
+static void tally_mix(tally *t, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) t->hash = (t->hash ^ b[i]) * 0x100000001b3ull;
+}
+
+static void tally_sink(const cc_event *ev, void *user_data)
+{
+    tally *t = user_data;
+    t->events++;
+    if (ev->time_ms < t->last_time) t->out_of_order = 1;
+    t->last_time = ev->time_ms;
+    tally_mix(t, &ev->type, sizeof ev->type);
+    tally_mix(t, &ev->time_ms, sizeof ev->time_ms);
+    tally_mix(t, &ev->contact_id, sizeof ev->contact_id);
+    if (ev->agent) tally_mix(t, ev->agent, strlen(ev->agent));
+    switch (ev->type) {
+    case CC_EVENT_CONTACT_ARRIVED: t->arrived++; break;
+    case CC_EVENT_CONTACT_CONNECTED:
+        t->connected++;
+        if (ev->channel == CC_CHANNEL_CHAT) t->chats_connected++;
+        break;
+    case CC_EVENT_CONTACT_ABANDONED: t->abandoned++; break;
+    case CC_EVENT_CALLBACK_DIALED: t->callbacks_dialed++; break;
+    case CC_EVENT_CONTACT_RING_TIMEOUT: t->ring_timeouts++; break;
+    case CC_EVENT_AGENT_STATE:
+        if (ev->agent_state == CC_AGENT_NOT_READY && ev->reason && strcmp(ev->reason, "break") == 0)
+            t->breaks++;
+        break;
+    case CC_EVENT_AGENT_LOGOUT: t->logouts++; break;
+    default: break;
+    }
+    if (cc_event_is_terminal(ev->type)) t->terminal++;
+}
+
+static void run_doc(const char *doc, uint64_t seed, tally *t, char **json)
+{
+    cc_sim_scenario *sc;
+    cc_status st = cc_sim_scenario_parse(&sc, doc, strlen(doc), NULL);
+    if (st) fail_msg("scenario: %s", cc_error_last());
+    memset(t, 0, sizeof *t);
+    t->hash = 0xcbf29ce484222325ull;
+    t->last_time = INT64_MIN;
+    cc_sim_options o = CC_SIM_OPTIONS_INIT;
+    o.seed = seed;
+    o.event_fn = tally_sink;
+    o.event_user_data = t;
+    cc_sim *run;
+    assert_int_equal(cc_sim_new(&run, sc, &o), CC_OK);
+    assert_int_equal(cc_sim_run(run), CC_OK);
+    assert_int_equal(cc_sim_run(run), CC_ESTATE); /* a run runs once */
+    if (json) assert_int_equal(cc_sim_report_json(run, CC_KPI_JSON_FULL, json), CC_OK);
+    cc_sim_stats s = CC_SIM_STATS_INIT;
+    assert_int_equal(cc_sim_get_stats(run, &s), CC_OK);
+    assert_true(s.arrivals == t->arrived);
+    assert_true(s.finished == t->terminal);
+    assert_true(s.engine_events == t->events);
+    cc_sim_free(run);
+    cc_sim_scenario_free(sc);
+}
+
+static const char *const multiskill =
+    "{\"version\": 1, \"seed\": 5, \"interval_min\": 30, \"drain_h\": 1,\n"
+    " \"queues\": [{\"name\": \"sales\", \"wrapup_s\": 5},\n"
+    "            {\"name\": \"fr\", \"skills\": {\"french\": 3}, \"max_wait_s\": 120,\n"
+    "             \"on_max_wait\": \"overflow\", \"overflow_to\": \"sales\"},\n"
+    "            {\"name\": \"chat\"}],\n"
+    " \"agents\": [{\"name\": \"s\", \"count\": 6, \"queues\": [\"sales\"], \"no_answer_p\": 0.1,\n"
+    "             \"ring_delay_s\": {\"dist\": \"uniform\", \"min\": 1, \"max\": 3},\n"
+    "             \"shift\": {\"start_h\": 0, \"end_h\": 2}, \"breaks\": [{\"start_h\": 1, \"minutes\": 10}]},\n"
+    "            {\"name\": \"f\", \"count\": 3, \"skills\": {\"french\": 5}, \"queues\": [\"fr\", \"sales\"]},\n"
+    "            {\"name\": \"c\", \"count\": 2, \"queues\": [\"chat\"], \"capacity\": {\"chat\": 3}}],\n"
+    " \"arrivals\": [{\"queue\": \"sales\", \"calls_per_interval\": [60, 90, 90, 60],\n"
+    "               \"handle_s\": {\"dist\": \"lognormal\", \"mean\": 150, \"sd\": 80},\n"
+    "               \"patience_s\": {\"dist\": \"exponential\", \"mean\": 90},\n"
+    "               \"callback\": {\"p\": 0.5, \"after_s\": 30, \"answer_p\": 0.8}, \"customers\": 300},\n"
+    "              {\"queue\": \"fr\", \"calls_per_hour\": 40, \"priority\": 1, \"handle_s\": 200,\n"
+    "               \"wrapup_s\": {\"dist\": \"empirical\", \"samples\": [5, 10, 20]}},\n"
+    "              {\"queue\": \"chat\", \"channel\": \"chat\", \"calls_per_hour\": 60, \"handle_s\": 400}]}\n";
+
+static void test_same_seed_same_events_and_report(void **state)
+{
+    (void)state;
+    tally a, b, c;
+    char *ja, *jb, *jc;
+    run_doc(multiskill, 0, &a, &ja);
+    run_doc(multiskill, 0, &b, &jb);
+    run_doc(multiskill, 6, &c, &jc);
+    assert_true(a.events > 1000);
+    assert_true(a.hash == b.hash);
+    assert_string_equal(ja, jb);
+    assert_true(a.hash != c.hash);
+    assert_true(strcmp(ja, jc) != 0);
+    /* seed 0 means the scenario's seed (5): same as asking for 5 */
+    run_doc(multiskill, 5, &c, NULL);
+    assert_true(c.hash == a.hash);
+    cc_free(ja);
+    cc_free(jb);
+    cc_free(jc);
+}
+
+static void test_scenario_features_show_in_the_events(void **state)
+{
+    (void)state;
+    tally t;
+    char *json;
+    run_doc(multiskill, 0, &t, &json);
+    assert_int_equal(t.out_of_order, 0);
+    /* every contact ends exactly once, none is left when the drain allows */
+    assert_true(t.terminal == t.arrived);
+    assert_true(t.abandoned > 0);
+    assert_true(t.callbacks_dialed > 0);
+    assert_true(t.ring_timeouts > 0);     /* no_answer_p 0.1 */
+    assert_true(t.breaks == 6);           /* one break per sales agent */
+    assert_true(t.logouts >= 6);          /* the sales shift ends at 2 h */
+    assert_true(t.chats_connected > 0);
+    assert_non_null(strstr(json, "\"overflowed\""));
+    cc_free(json);
+}
+
+static void test_concurrent_chats_use_capacity(void **state)
+{
+    (void)state;
+    const char *doc = "{\"hours\": 1, \"queues\": [{\"name\": \"chat\"}],"
+                      " \"agents\": [{\"name\": \"c\", \"count\": 2, \"queues\": [\"chat\"],"
+                      " \"capacity\": {\"chat\": 3}}],"
+                      " \"arrivals\": [{\"queue\": \"chat\", \"channel\": \"chat\","
+                      " \"calls_per_hour\": 60, \"handle_s\": 300}]}";
+    cc_sim_scenario *sc;
+    assert_int_equal(cc_sim_scenario_parse(&sc, doc, strlen(doc), NULL), CC_OK);
+    cc_sim *run;
+    assert_int_equal(cc_sim_new(&run, sc, NULL), CC_OK);
+    assert_int_equal(cc_sim_run(run), CC_OK);
+    cc_kpi_report *r;
+    assert_int_equal(cc_sim_report(run, &r), CC_OK);
+    /* 5 Erlangs of chat on 2 agents: only possible with concurrency */
+    assert_true(r->totals.answered > 40);
+    assert_true(r->totals.load > 1.2);
+    cc_kpi_report_free(r);
+    cc_sim_free(run);
+    cc_sim_scenario_free(sc);
+}
+
+static void test_quick_scenario_facts(void **state)
+{
+    (void)state;
+    cc_sim_quick q = CC_SIM_QUICK_INIT;
+    q.agents = 7;
+    q.calls_per_hour = 120;
+    q.aht_s = 100;
+    q.hours = 3;
+    q.seed = 9;
+    cc_sim_scenario *sc;
+    assert_int_equal(cc_sim_scenario_quick(&sc, &q), CC_OK);
+    assert_true(cc_sim_scenario_hours(sc) == 3);
+    assert_true(cc_sim_scenario_interval_s(sc) == 1800);
+    assert_true(cc_sim_scenario_seed(sc) == 9);
+    assert_int_equal(cc_sim_scenario_agents(sc), 7);
+    assert_true(fabs(cc_sim_scenario_expected_arrivals(sc, 0, 3600) - 120) < 1e-9);
+    assert_true(fabs(cc_sim_scenario_expected_arrivals(sc, 0, 36000) - 360) < 1e-9);
+    assert_true(cc_sim_scenario_staffed(sc, 0, 1800) == 7);
+    cc_sim_scenario_free(sc);
+
+    q.agents = 0;
+    assert_int_equal(cc_sim_scenario_quick(&sc, &q), CC_EINVAL);
+    assert_non_null(strstr(cc_error_last(), "agents"));
+    q.agents = 1;
+    q.aht_s = -1;
+    assert_int_equal(cc_sim_scenario_quick(&sc, &q), CC_EINVAL);
+    q.aht_s = 1;
+    q.version = 7;
+    assert_int_equal(cc_sim_scenario_quick(&sc, &q), CC_EVERSION);
+}
+
+static void test_shift_staffing_and_bad_input(void **state)
+{
+    (void)state;
+    const char *doc = "{\"hours\": 4, \"queues\": [{\"name\": \"q\"}],"
+                      " \"agents\": [{\"name\": \"a\", \"count\": 4, \"queues\": [\"q\"],"
+                      " \"shift\": {\"start_h\": 1, \"end_h\": 3},"
+                      " \"breaks\": [{\"start_h\": 2, \"minutes\": 30}]}],"
+                      " \"arrivals\": [{\"queue\": \"q\", \"calls_per_hour\": 10}]}";
+    cc_sim_scenario *sc;
+    assert_int_equal(cc_sim_scenario_parse(&sc, doc, strlen(doc), NULL), CC_OK);
+    assert_true(cc_sim_scenario_staffed(sc, 0, 3600) == 0);
+    assert_true(cc_sim_scenario_staffed(sc, 3600, 7200) == 4);
+    assert_true(cc_sim_scenario_staffed(sc, 7200, 9000) == 0); /* on break */
+    assert_true(cc_sim_scenario_staffed(sc, 7200, 10800) == 2);
+    cc_sim *run;
+    cc_sim_options o = CC_SIM_OPTIONS_INIT;
+    o.version = 2;
+    assert_int_equal(cc_sim_new(&run, sc, &o), CC_EVERSION);
+    assert_int_equal(cc_sim_new(NULL, sc, NULL), CC_EINVAL);
+    assert_int_equal(cc_sim_run(NULL), CC_EINVAL);
+    cc_sim_scenario_free(sc);
+    /* the engine refuses an unknown strategy: the run cannot be built */
+    const char *bad = "{\"hours\": 1, \"queues\": [{\"name\": \"q\", \"strategy\": \"telepathy\"}],"
+                      " \"agents\": [{\"name\": \"a\", \"queues\": [\"q\"]}],"
+                      " \"arrivals\": [{\"queue\": \"q\", \"calls_per_hour\": 10}]}";
+    assert_int_equal(cc_sim_scenario_parse(&sc, bad, strlen(bad), NULL), CC_OK);
+    assert_int_equal(cc_sim_new(&run, sc, NULL), CC_EINVAL);
+    assert_non_null(strstr(cc_error_last(), "telepathy"));
+    cc_sim_scenario_free(sc);
+    assert_int_equal(cc_sim_scenario_load(&sc, "/nonexistent/scenario.json"), CC_EIO);
+    assert_non_null(strstr(cc_error_last(), "/nonexistent/scenario.json"));
+}
+
+static int sweep_run(void *ctx)
+{
+    (void)ctx;
+    const char *doc = "{\"hours\": 0.25, \"queues\": [{\"name\": \"q\", \"wrapup_s\": 3}],"
+                      " \"agents\": [{\"name\": \"a\", \"count\": 2, \"queues\": [\"q\"]}],"
+                      " \"arrivals\": [{\"queue\": \"q\", \"calls_per_hour\": 40, \"handle_s\": 60,"
+                      " \"patience_s\": 30}]}";
+    cc_sim_scenario *sc = NULL;
+    cc_status st = cc_sim_scenario_parse(&sc, doc, strlen(doc), NULL);
+    if (st) return st == CC_ENOMEM ? 0 : 1;
+    cc_sim *run = NULL;
+    st = cc_sim_new(&run, sc, NULL);
+    if (!st) st = cc_sim_run(run);
+    char *json = NULL;
+    if (!st) st = cc_sim_report_json(run, 0, &json);
+    cc_free(json);
+    cc_sim_free(run);
+    cc_sim_scenario_free(sc);
+    return st == CC_OK || st == CC_ENOMEM ? 0 : 1;
+}
+
+static void test_allocation_failures_are_reported(void **state)
+{
+    (void)state;
+    long points = cc_test_alloc_sweep(sweep_run, NULL);
+    if (points < 0) fail_msg("allocation failure %ld was not handled cleanly", -points - 1);
+    assert_true(points > 50);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_same_seed_same_events_and_report),
+        cmocka_unit_test(test_scenario_features_show_in_the_events),
+        cmocka_unit_test(test_concurrent_chats_use_capacity),
+        cmocka_unit_test(test_quick_scenario_facts),
+        cmocka_unit_test(test_shift_staffing_and_bad_input),
+        cmocka_unit_test(test_allocation_failures_are_reported),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
