@@ -8,11 +8,13 @@
 
 /* The subcommands. Each area adds its row (kept in alphabetical order). */
 static const cli_command cli_commands[] = {
+    {"day", "a contact-center day: forecast, staffing, shifts, simulation, chart", cli_cmd_day},
     {"erlang", "Erlang B, C and A: blocking, waiting, service level", cli_cmd_erlang},
     {"forecast", "interval volume forecasts and backtests from a CSV", cli_cmd_forecast},
     {"kpi", "KPIs of a queue_log, call-record CSV or Anonymous Bank log", cli_cmd_kpi},
     {"schedule", "shifts that cover per-interval agent needs at minimum cost (CBC)", cli_cmd_schedule},
     {"serve", "serve the engine over msgpack-RPC (TCP or Unix socket)", cli_cmd_serve},
+    {"sim", "simulate a contact center through the routing engine (KPI report)", cli_cmd_sim},
     {"staff", "minimum agents for an interval (SL, ASA or abandonment target)", cli_cmd_staff},
     {"version", "print the library version", cli_cmd_version},
 };
