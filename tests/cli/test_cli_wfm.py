@@ -1,0 +1,160 @@
+"""`callcore erlang | staff | forecast | schedule`: the workforce commands' contract."""
+import json
+import math
+import os
+
+import pytest
+
+HERE = os.path.dirname(__file__)
+EXAMPLES = os.path.join(HERE, "..", "..", "examples", "data")
+
+
+def close(a, b, rel=1e-12):
+    return math.isclose(a, b, rel_tol=rel, abs_tol=0.0)
+
+
+def test_erlang_c_published_example(cli):
+    out = cli.json("erlang", "c", "--traffic", 10, "--agents", 14, "--aht-s", 180, "--target-s", 20)
+    assert set(out) == {"p_wait", "service_level", "asa_s", "occupancy"}
+    assert close(out["p_wait"], 0.174131933595049842644707)
+    assert close(out["service_level"], 0.8883500191794668842482187)
+    assert close(out["asa_s"], 7.835937011777242919011814)
+    assert close(out["occupancy"], 10 / 14)
+
+
+def test_erlang_c_prints_17_significant_digits(cli):
+    r = cli.run("erlang", "c", "--traffic", 10, "--agents", 14, "--json", check=0)
+    assert '"p_wait":0.17413193359504986' in r.stdout
+
+
+def test_erlang_c_without_aht_gives_asa_in_aht_units(cli):
+    out = cli.json("erlang", "c", "--traffic", 10, "--agents", 14)
+    assert set(out) == {"p_wait", "asa_aht", "occupancy"}
+    assert close(out["asa_aht"] * 180, 7.835937011777242919011814)
+
+
+def test_erlang_b(cli):
+    out = cli.json("erlang", "b", "--traffic", 1.0, "--servers", 10)
+    assert set(out) == {"blocking"}
+    assert close(out["blocking"], 1.013777129816493160400527e-7)
+
+
+def test_erlang_a_published_example(cli):
+    out = cli.json("erlang", "a", "--traffic", 10, "--agents", 14, "--aht-s", 180,
+                   "--patience-s", 300, "--target-s", 20)
+    assert set(out) == {"p_wait", "p_abandon", "service_level", "asa_s", "occupancy"}
+    assert close(out["p_wait"], 0.1452601142963612029252774)
+    assert close(out["p_abandon"], 0.01398374412240893753722905)
+    assert close(out["service_level"], 0.9167920918635468711364774)
+    assert close(out["occupancy"], 0.7042973256268507589019792)
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["erlang", "c", "--traffic", 14, "--agents", 14], "must exceed the traffic"),
+    (["erlang", "c", "--traffic", "ten", "--agents", 14], "expected a number"),
+    (["erlang", "x", "--traffic", 1], "unknown model"),
+    (["erlang", "b", "--traffic", -1, "--servers", 3], "traffic"),
+    (["erlang", "a", "--traffic", 5, "--agents", 6, "--aht-s", 180], "--patience-s is required"),
+    (["staff", "--calls", 100, "--interval-s", 1800, "--aht-s", 180], "exactly one of"),
+    (["staff", "--calls", 100, "--interval-s", 1800, "--aht-s", 180, "--target-sl", 0.8,
+      "--target-s", 20, "--target-asa-s", 10], "exactly one of"),
+    (["staff", "--calls", 100, "--interval-s", 1800, "--aht-s", 180, "--target-sl", 1.5,
+      "--target-s", 20], "service-level target"),
+    (["staff", "--calls", 100, "--interval-s", 1800, "--aht-s", 180, "--target-abandon", 0.05],
+     "needs --patience-s"),
+])
+def test_bad_input_is_a_usage_error(cli, args, needle):
+    r = cli.run(*args, check=2)
+    assert needle in r.stderr
+    assert r.stdout == ""
+
+
+def test_staff_keys_and_values(cli):
+    out = cli.json("staff", "--calls", 100, "--interval-s", 1800, "--aht-s", 180,
+                   "--target-sl", 0.8, "--target-s", 20)
+    assert set(out) == {"agents", "scheduled_agents", "traffic", "p_wait", "service_level",
+                        "asa_s", "occupancy"}
+    assert out["agents"] == 14 and out["scheduled_agents"] == 14
+    assert close(out["service_level"], 0.8883500191794668842482187)
+
+
+def test_staff_occupancy_cap_and_shrinkage(cli):
+    out = cli.json("staff", "--calls", 1000, "--interval-s", 3600, "--aht-s", 120,
+                   "--target-sl", 0.8, "--target-s", 20, "--max-occupancy", 0.85,
+                   "--shrinkage", 0.3)
+    assert out["agents"] == 40 and out["scheduled_agents"] == 58
+    assert out["occupancy"] <= 0.85
+
+
+def test_staff_asa_and_abandonment_targets(cli):
+    out = cli.json("staff", "--calls", 100, "--interval-s", 1800, "--aht-s", 180,
+                   "--target-asa-s", 10)
+    assert out["asa_s"] <= 10
+    lower = cli.json("erlang", "c", "--traffic", 10, "--agents", out["agents"] - 1,
+                     "--aht-s", 180)
+    assert lower["asa_s"] > 10
+    out = cli.json("staff", "--calls", 1000, "--interval-s", 1800, "--aht-s", 180,
+                   "--target-abandon", 0.10, "--patience-s", 60)
+    assert out["agents"] == 93 and out["p_abandon"] <= 0.10  # below the 100-Erlang load
+
+
+def write_series(path, days, per_day):
+    with open(path, "w") as f:
+        f.write("DateTime,Calls\n")
+        for d in range(days):
+            day = 2 + d + 2 * (d // 5)  # weekdays from Monday 2023-01-02
+            for i in range(per_day):
+                calls = 50 + 30 * math.sin(math.pi * i / per_day) + 5 * (d % 5)
+                f.write(f"2023-01-{day:02d}T{8 + i:02d}:00:00Z,{calls:.0f}\n")
+
+
+def test_forecast_next_day(cli, tmp_path):
+    path = tmp_path / "calls.csv"
+    write_series(path, 20, 10)
+    out = cli.json("forecast", "--input", path, "--method", "seasonal_naive_weekly")
+    assert out["period"] == 10 and out["week"] == 50  # no weekend days: five-day weeks
+    assert len(out["forecast"]) == 10
+    assert out["forecast"][0] == pytest.approx(50)  # the first interval of the last Monday
+    assert all(lo <= f <= hi for lo, f, hi in zip(out["lower"], out["forecast"], out["upper"]))
+
+
+def test_forecast_rejects_unknown_method(cli, tmp_path):
+    path = tmp_path / "calls.csv"
+    write_series(path, 20, 10)
+    r = cli.run("forecast", "--input", path, "--method", "arima", check=2)
+    assert "unknown forecast method" in r.stderr
+
+
+def test_forecast_bank_2003_beats_weekly_naive(cli, data_dir):
+    if not data_dir or not os.path.exists(os.path.join(data_dir, "bank-calls-2003")):
+        pytest.skip("CALLCORE_DATA/bank-calls-2003 absent")
+    path = os.path.join(data_dir, "bank-calls-2003", "bank_calls.csv")
+    out = cli.json("forecast", "--input", path, "--train-days", 120)
+    assert out["period"] == 169 and out["week"] == 845
+    assert out["train_days"] == 120 and out["test_days"] == 44
+    by = {m["method"]: m for m in out["methods"]}
+    assert by["seasonal_naive_weekly"]["wape_vs_baseline"] == pytest.approx(1.0)
+    best = min(m["wape"] for m in out["methods"])
+    assert best < 0.85 * out["baseline_wape"]
+
+
+def test_schedule_sample_files(cli):
+    out = cli.json("schedule", "--requirements", os.path.join(EXAMPLES, "schedule_requirements.csv"),
+                   "--shifts", os.path.join(EXAMPLES, "schedule_shifts.csv"), "--aht-s", 240)
+    n = out["intervals"]
+    assert n == 56 and out["optimal"] is True
+    for key in ("required", "coverage", "over", "under", "service_level"):
+        assert len(out[key]) == n
+    assert all(c >= r for c, r in zip(out["coverage"], out["required"]))
+    assert all(c - r == o for c, r, o in zip(out["coverage"], out["required"], out["over"]))
+    assert min(out["service_level"]) >= 0.8
+    assert sum(s["agents"] for s in out["shifts"]) == out["agents"]
+
+
+def test_schedule_uncoverable_interval_fails(cli, tmp_path):
+    req = tmp_path / "req.csv"
+    req.write_text("required\n1\n1\n2\n")
+    shifts = tmp_path / "shifts.csv"
+    shifts.write_text("name,start_first,start_last,length,cost\nshort,0,0,2,2\n")
+    r = cli.run("schedule", "--requirements", req, "--shifts", shifts, check=1)
+    assert "interval 2" in r.stderr
