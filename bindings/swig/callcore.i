@@ -52,6 +52,7 @@
 %include "contacts.i"
 %include "wfm.i"
 %include "forecast.i"
+%include "schedule.i"
 %include "kpi.i"
 #if defined(SWIGPYTHON)
 %include "python/backend.i"

@@ -4,9 +4,10 @@
 1. Read 5-minute arrival counts of a real bank (2003, 07:00-21:00 weekdays).
 2. Fit a forecaster on the first --train-days days and forecast the next day.
 3. Staff each interval (Erlang C, service-level target) with staffing_plan().
-4. Roster in whole hours (each hour staffed for its busiest interval), then
-   compute the service level every interval gets with the rostered agents.
-5. Save a chart: agents required vs scheduled, service level per interval.
+4. Build shifts (8 h with a break, 4 h part-time) covering the requirement at
+   minimum cost (COIN-OR CBC), then compute the service level every interval
+   gets with the scheduled agents, for the forecast and the actual volume.
+5. Save a chart: calls, agents required vs scheduled, service level.
 
 Run from the build tree:
     PYTHONPATH=build/bindings/python /usr/bin/python3 examples/python/staffing_day.py \
@@ -37,11 +38,34 @@ def read_counts(path):
         return np.array([float(r["Calls"]) for r in csv.DictReader(f)])
 
 
+SHIFT_STEP = 3  # shifts are planned in 15-minute steps (3 data intervals)
+
+
 def hourly_roster(required):
-    """Agents on the floor per interval when staffing changes only on the hour."""
+    """Fallback without CBC: staffing changes only on the hour."""
     per_hour = 3600 // INTERVAL_S
     blocks = required.reshape(-1, per_hour).max(axis=1)
     return np.repeat(blocks, per_hour)
+
+
+def shift_roster(required):
+    """Agents working per data interval with the cheapest set of shifts:
+    full time 8 h with a 30-minute break 3-5 h in (starting on the half hour),
+    6 h with a 15-minute break, and part time 4 h (starting on any quarter);
+    shorter shifts cost more per hour. Planned in 15-minute steps."""
+    quarter = required.reshape(-1, SHIFT_STEP).max(axis=1)  # need of each 15 minutes
+    n = len(quarter)
+    templates = [
+        callcore.shift_template(start_first=0, start_last=n - 32, start_step=2, length=32,
+                                break_earliest=12, break_latest=18, break_length=2, cost=30),
+        callcore.shift_template(start_first=0, start_last=n - 24, start_step=1, length=24,
+                                break_earliest=8, break_latest=14, break_length=1,
+                                cost=23 * 1.05),
+        callcore.shift_template(start_first=0, start_last=n - 16, start_step=1, length=16,
+                                cost=16 * 1.1),
+    ]
+    schedule = callcore.schedule_shifts(quarter, templates, max_seconds=20)
+    return np.repeat(schedule.coverage, SHIFT_STEP), schedule
 
 
 def main(argv=None):
@@ -71,7 +95,13 @@ def main(argv=None):
                                   target_sl=args.target_sl, target_s=args.target_s,
                                   shrinkage=args.shrinkage)
     required = plan.agents
-    rostered = hourly_roster(required)
+    try:
+        rostered, schedule = shift_roster(required)
+        roster_label = (f"agents scheduled ({len(schedule.assignments)} shift starts, "
+                        f"{schedule.agents} agents)")
+    except callcore.Unsupported:  # a build without COIN-OR CBC
+        rostered, schedule = hourly_roster(required), None
+        roster_label = "agents scheduled (hourly roster)"
     # Service level each interval gets with the rostered agents, for the
     # calls that actually came (Erlang C; an overloaded interval gets 0).
     traffic = actual * args.aht_s / INTERVAL_S
@@ -81,8 +111,8 @@ def main(argv=None):
 
     print(f"forecast {args.method}: {forecast.mean.sum():.0f} calls "
           f"(actual {actual.sum():.0f}, WAPE {acc.wape:.1%})")
-    print(f"peak agents required {required.max()}, rostered {rostered.max()}, "
-          f"paid agent-hours {paid_hours:.0f} (shrinkage {args.shrinkage:.0%})")
+    print(f"peak agents required {required.max()}, scheduled {rostered.max()}; "
+          f"{roster_label}; agent-hours with shrinkage {args.shrinkage:.0%}: {paid_hours:.0f}")
     print(f"intervals meeting {args.target_sl:.0%}/{args.target_s:.0f}s: "
           f"{(sl >= args.target_sl).mean():.0%}; day service level "
           f"{np.average(sl, weights=np.maximum(actual, 1e-9)):.1%}")
@@ -107,8 +137,7 @@ def main(argv=None):
     calls_ax.legend(loc="upper right", fontsize=8)
     agents_ax.plot(hours, required, label="agents required (forecast, Erlang C)",
                    color="tab:blue")
-    agents_ax.step(hours, rostered, where="post", label="agents scheduled (hourly roster)",
-                   color="tab:orange")
+    agents_ax.step(hours, rostered, where="post", label=roster_label, color="tab:orange")
     agents_ax.set_ylabel("agents on the phones")
     agents_ax.legend(loc="lower left", fontsize=8)
     sl_ax.plot(hours, planned_sl, color="tab:blue", label="planned (forecast volume)")

@@ -25,7 +25,7 @@ __all__ = ["erlang_b", "erlang_b_log10", "erlang_b_traffic", "erlang_c", "erlang
            "erlang_c_service_level", "erlang_c_asa", "erlang_c_wait_if_waiting",
            "erlang_c_occupancy", "erlang_a", "erlang_a_p_abandon", "erlang_a_service_level",
            "agents_for_service_level", "staff", "staffing_plan", "StaffingPlan",
-           "MAX_AGENTS"]
+           "MAX_AGENTS", "Schedule", "shift_template", "schedule_shifts"]
 
 MAX_AGENTS = capi.CC_ERLANG_MAX_AGENTS
 
@@ -174,3 +174,62 @@ def staffing_plan(calls, *, interval_s, aht_s, goal=None, **targets):
     columns = capi.cc_sw_staffing_plan(_options(goal, targets), _array(calls), aht_seq,
                                        aht_default, float(interval_s))
     return StaffingPlan(columns, as_numpy)
+
+
+class Schedule:
+    """A shift schedule (see :func:`schedule_shifts`). Per-interval arrays:
+    ``coverage`` (agents working), ``over``, ``under``, ``service_level``
+    (Erlang C with the scheduled agents; NaN without traffic); the chosen
+    shifts in ``assignments`` (namespaces: shift = template index, start,
+    break_start (-1 without a break), agents); totals ``agents``, ``cost``
+    and ``optimal`` (False when the solver stopped at its time limit)."""
+
+    def __init__(self, d, as_numpy):
+        conv = (lambda v, t: _np.asarray(v, dtype=t)) if as_numpy else (lambda v, t: v)
+        self.coverage = conv(d["coverage"], _np.int64 if _np else None)
+        self.over = conv(d["over"], _np.int64 if _np else None)
+        self.under = conv(d["under"], _np.int64 if _np else None)
+        self.service_level = conv(d["service_level"], _np.float64 if _np else None)
+        self.assignments = [types.SimpleNamespace(shift=s, start=st, break_start=b, agents=a)
+                            for s, st, b, a in zip(d["shift"], d["start"], d["break_start"],
+                                                   d["agents"])]
+        self.agents = d["total_agents"]
+        self.cost = d["cost"]
+        self.optimal = bool(d["optimal"])
+
+    def __repr__(self):
+        return (f"<callcore.Schedule {len(self.assignments)} shifts, {self.agents} agents, "
+                f"cost {self.cost:g}{'' if self.optimal else ', not proven optimal'}>")
+
+
+def shift_template(*, start_first, start_last, length, start_step=1, break_earliest=0,
+                   break_latest=0, break_length=0, cost=None):
+    """A shift template (times in planning intervals): starts from
+    ``start_first`` to ``start_last`` every ``start_step``, ``length``
+    intervals long, one unpaid break of ``break_length`` starting between
+    ``break_earliest`` and ``break_latest`` intervals after the start. Cost
+    defaults to the paid length."""
+    return {"start_first": start_first, "start_last": start_last, "start_step": start_step,
+            "length": length, "break_earliest": break_earliest, "break_latest": break_latest,
+            "break_length": break_length,
+            "cost": float(length if cost is None else cost)}
+
+
+def schedule_shifts(required, templates, *, traffic=None, under_cost=0.0, max_seconds=None,
+                    interval_s=None, aht_s=None, target_s=None):
+    """Chooses how many agents work each shift so that every interval has
+    ``required`` agents (whole numbers) at minimum cost (COIN-OR CBC).
+    ``templates`` are mappings (see :func:`shift_template`); ``traffic``
+    (Erlangs per interval) gives each interval's service level; with
+    ``under_cost`` > 0 shortages are allowed at that cost. Returns a
+    :class:`Schedule`; raises Infeasible when an interval cannot be covered."""
+    opts = {"under_cost": float(under_cost)}
+    for key, value in (("max_seconds", max_seconds), ("interval_s", interval_s),
+                       ("aht_s", aht_s), ("target_s", target_s)):
+        if value is not None:
+            opts[key] = float(value)
+    as_numpy = _is_numpy(required) or _is_numpy(traffic)
+    d = capi.cc_sw_schedule_solve(opts, _array(required),
+                                  None if traffic is None else _array(traffic),
+                                  {"templates": [dict(t) for t in templates]})
+    return Schedule(d, as_numpy)

@@ -105,3 +105,37 @@ def test_plans_take_per_interval_handle_times():
         callcore.staffing_plan(["many", 3], interval_s=1800, aht_s=180)
     with pytest.raises(callcore.InvalidArgument, match="interval 1"):
         callcore.staffing_plan([100, -5], interval_s=1800, aht_s=180)
+
+
+def test_shift_scheduling_covers_every_interval_at_minimum_cost():
+    required = np.array([2, 3, 5, 8, 8, 6, 4, 4, 6, 8, 7, 3, 2, 1, 0, 0], dtype=float)
+    templates = [
+        callcore.shift_template(start_first=0, start_last=8, length=8, break_earliest=3,
+                                break_latest=4, break_length=1),
+        callcore.shift_template(start_first=0, start_last=12, length=4),
+    ]
+    s = callcore.schedule_shifts(required, templates, traffic=required * 0.7,
+                                 interval_s=900, aht_s=300)
+    assert s.optimal
+    assert np.all(s.coverage >= required)
+    assert (s.coverage - required).tolist() == s.over.tolist()
+    assert sum(a.agents for a in s.assignments) == s.agents
+    assert s.cost == pytest.approx(sum(a.agents * (8 if a.shift == 0 else 4)
+                                       for a in s.assignments))
+    assert np.all((0 <= s.service_level) & (s.service_level <= 1))
+    # With lists in, lists out; a shortage cost lets the solver leave gaps.
+    cheap = callcore.schedule_shifts([1, 1, 1, 1], [callcore.shift_template(
+        start_first=0, start_last=0, length=2)], under_cost=0.5)
+    assert cheap.under == [1, 1, 1, 1] and cheap.agents == 0
+
+
+def test_shift_scheduling_errors():
+    one = [callcore.shift_template(start_first=0, start_last=0, length=2)]
+    with pytest.raises(TypeError, match="not a whole number of agents"):
+        callcore.schedule_shifts([1.5], one)
+    with pytest.raises(callcore.Infeasible, match="interval 2 needs 3 agents"):
+        callcore.schedule_shifts([1, 1, 3], one)
+    with pytest.raises(TypeError, match="unknown key 'lenght'"):
+        callcore.schedule_shifts([1], [{"start_first": 0, "start_last": 0, "lenght": 2}])
+    with pytest.raises(TypeError, match="traffic has 1 entries but required has 2"):
+        callcore.schedule_shifts([1, 1], one, traffic=[0.5])
