@@ -74,10 +74,16 @@ static void agent_key(cc_engine *e, const cc__agent *a, const cc__profile *p, cc
         h->k1 = m ? (uint64_t)m->tier : 0;
         h->k2 = m ? ((uint64_t)(uint32_t)m->penalty << 32) | m->order : 0;
         break;
-    case CC_STRATEGY_RANDOM: h->k1 = cc__rng_next(e); break;
+    case CC_STRATEGY_RANDOM:
     case CC_STRATEGY_WEIGHTED_RANDOM: {
-        /* exponential race: min of -ln(u)/w picks i with probability w_i / sum w */
-        double k = -log(cc__rng_unit(e)) / (m ? m->weight : 1.0);
+        /* Exponential race: the smallest of clock + Exp(w_i) wins with
+         * probability w_i / sum w. Keys of the losers stay in the heap; by
+         * memorylessness they are still fresh exponentials measured from the
+         * winner's key, which becomes the profile's clock (routing.c), so a
+         * newly inserted agent draws from that clock too. Uniform random is
+         * the race with equal weights. */
+        double w = (p->queue->strategy == CC_STRATEGY_WEIGHTED_RANDOM && m) ? m->weight : 1.0;
+        double k = p->race_clock - log(cc__rng_unit(e)) / w;
         memcpy(&h->k1, &k, sizeof k); /* non-negative doubles order like their bits */
         break;
     }

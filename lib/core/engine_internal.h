@@ -53,6 +53,7 @@ typedef struct cc__profile {
     cc__heap contacts; /* waiting contacts, (priority, vstart, ordinal) */
     uint32_t nmatched; /* members eligible (bound of `agents`) */
     uint32_t nbound;   /* contacts attached (bound of `contacts`) */
+    double race_clock; /* random strategies: key of the last winner (see agent.c) */
 } cc__profile;
 
 typedef struct cc__member {
@@ -336,6 +337,9 @@ void cc__leave_empty(cc_engine *e, cc__queue *q, int64_t now);
 
 /* ---- query.c ------------------------------------------------------------- */
 void cc__position(const cc_engine *e, const cc__contact *c, int32_t *pos, int64_t *ewt);
+
+/* ---- invariants.c: full consistency check for tests; 0, or -1 + message */
+int cc__engine_check(const cc_engine *e, char *msg, size_t n);
 
 /* ---- timer.c ------------------------------------------------------------- */
 void cc__timer_set(cc_engine *e, cc__contact *c, cc__tkind kind, int64_t due);

@@ -64,16 +64,27 @@ static const cc__hentry *heap_peek(cc_engine *e, cc__heap *hp, cc__heap_valid_fn
 
 /* Best available agent of profile p for contact c, skipping the agent who
  * just declined c when another one is available. */
+static void race_advance(cc__profile *p, const cc__hentry *winner)
+{
+    if (p->queue->strategy == CC_STRATEGY_RANDOM ||
+        p->queue->strategy == CC_STRATEGY_WEIGHTED_RANDOM)
+        memcpy(&p->race_clock, &winner->k1, sizeof p->race_clock);
+}
+
 static cc__agent *best_agent(cc_engine *e, cc__profile *p, const cc__contact *c)
 {
     const cc__hentry *t = heap_peek(e, &p->agents, cc__agent_entry_valid);
     if (!t) return NULL;
     cc__agent *a = e->agents[t->slot];
-    if (c->declined != a->slot || c->declined_ordinal != a->ordinal) return a;
+    if (c->declined != a->slot || c->declined_ordinal != a->ordinal) {
+        race_advance(p, t);
+        return a;
+    }
     cc__hentry saved = *t;
     cc__heap_pop(&p->agents);
     const cc__hentry *t2 = heap_peek(e, &p->agents, cc__agent_entry_valid);
     cc__agent *b = t2 ? e->agents[t2->slot] : NULL;
+    race_advance(p, t2 ? t2 : &saved);
     cc__heap_push(&p->agents, &saved, NULL, NULL); /* room: we just popped it */
     return b ? b : a;
 }

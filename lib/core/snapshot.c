@@ -18,6 +18,7 @@
 #include "base/mem.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -79,16 +80,32 @@ static void w_skills(wbuf *w, const cc__skill *s, uint32_t n)
     w_u32(w, n);
     for (uint32_t i = 0; i < n; i++) w_u32(w, s[i].id), w_i32(w, s[i].level);
 }
+static int hentry_cmp(const void *a, const void *b)
+{
+    return cc__hentry_less(a, b) ? -1 : cc__hentry_less(b, a) ? 1 : 0;
+}
+
+/* Writes the valid entries in key order: a canonical form (a sorted array is
+ * a heap, so the reader appends them as they come). */
 static void w_heap(wbuf *w, const cc_engine *e, const cc__heap *h, cc__heap_valid_fn valid)
 {
     uint32_t n = 0;
     for (size_t i = 0; i < h->len; i++) n += valid(&h->items[i], (void *)e) ? 1 : 0;
+    cc__hentry *tmp = cc__calloc(n ? n : 1, sizeof *tmp);
+    if (!tmp) {
+        w->failed = 1;
+        return;
+    }
+    n = 0;
+    for (size_t i = 0; i < h->len; i++)
+        if (valid(&h->items[i], (void *)e)) tmp[n++] = h->items[i];
+    qsort(tmp, n, sizeof *tmp, hentry_cmp);
     w_u32(w, n);
-    for (size_t i = 0; i < h->len; i++) {
-        const cc__hentry *x = &h->items[i];
-        if (!valid(x, (void *)e)) continue;
+    for (uint32_t i = 0; i < n; i++) {
+        const cc__hentry *x = &tmp[i];
         w_u64(w, x->k1), w_u64(w, x->k2), w_u64(w, x->k3), w_u32(w, x->slot), w_u32(w, x->gen);
     }
+    cc__free(tmp);
 }
 
 static int timer_valid_any(const cc__hentry *h, void *ctx);
@@ -133,6 +150,7 @@ cc_status cc_engine_snapshot(const cc_engine *e, void **out_buf, size_t *out_len
         for (size_t k = 0; k < q->nprofiles; k++) {
             w_u32(&w, q->profiles[k]->channel);
             w_skills(&w, q->profiles[k]->req, q->profiles[k]->nreq);
+            w_f64(&w, q->profiles[k]->race_clock);
         }
     }
     /* agents */
@@ -369,7 +387,11 @@ static int r_heap(rbuf *r, cc_engine *e, cc__heap *h, size_t extra)
         cc__hentry x;
         x.k1 = r_u64(r), x.k2 = r_u64(r), x.k3 = r_u64(r), x.slot = r_u32(r), x.gen = r_u32(r);
         if (r->bad) return 0;
-        cc__heap_push(h, &x, NULL, NULL);
+        if (h->len && !cc__hentry_less(&h->items[h->len - 1], &x)) {
+            r->bad = 1; /* not in canonical (sorted) order */
+            return 0;
+        }
+        h->items[h->len++] = x;
     }
     (void)e;
     return 0;
@@ -468,7 +490,9 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
             p->queue = q;
             p->channel = (cc_channel)r_u32(&r);
             p->req = r_skills(&r, e, &p->nreq, &oom);
-            BAD_IF((int)p->channel <= 0 || (int)p->channel >= CC_CHANNEL__COUNT);
+            p->race_clock = r_f64(&r);
+            BAD_IF((int)p->channel <= 0 || (int)p->channel >= CC_CHANNEL__COUNT ||
+                   !isfinite(p->race_clock) || p->race_clock < 0);
         }
     }
     /* agents */
