@@ -43,4 +43,31 @@ tap.test("bad plans and options are refused", function()
   tap.raises("^CC_EINVAL: interval 1", cc.cc_sw_staffing_plan, {}, { 100, -5 }, nil, 180, 1800)
 end)
 
+tap.test("forecasting: fit, predict, accuracy", function()
+  local y = {}
+  for d = 0, 13 do
+    for i = 1, 24 do y[#y + 1] = 20 + 10 * math.sin(i / 24 * math.pi) end
+  end
+  local f = cc.cc_forecaster_new({ method = "seasonal_naive_daily", period = 24 })
+  cc.cc_forecaster_fit(f, y)
+  local p = cc.cc_sw_forecaster_predict(f, 24)
+  tap.eq(#p.mean, 24, "horizon")
+  tap.near(p.mean[5], y[#y - 24 + 5], 1e-12, "yesterday's value")
+  local acc = cc.cc_sw_forecast_accuracy({ 10, 20 }, { 11, 18 })
+  tap.near(acc.wape, 3 / 30, 1e-12, "WAPE")
+  tap.raises("forecast has 1 entries but actual has 2", cc.cc_sw_forecast_accuracy, { 1, 2 }, { 1 })
+  tap.raises("unknown forecast method", cc.cc_forecaster_new, { method = "tea_leaves", period = 24 })
+  cc.cc_forecaster_free(f)
+end)
+
+tap.test("shift scheduling", function()
+  local s = cc.cc_sw_schedule_solve({}, { 1, 2, 2, 1 }, nil, { templates = {
+    { start_first = 0, start_last = 2, length = 2, cost = 2 } } })
+  for i, need in ipairs({ 1, 2, 2, 1 }) do tap.ok(s.coverage[i] >= need, "covered " .. i) end
+  tap.eq(s.optimal, 1, "optimal")
+  tap.eq(s.total_agents, 3, "three 2-interval shifts cover 1,2,2,1")
+  tap.raises("^CC_EINFEASIBLE", cc.cc_sw_schedule_solve, {}, { 1, 1, 1 }, nil,
+    { templates = { { start_first = 0, start_last = 0, length = 1 } } })
+end)
+
 tap.run()
