@@ -62,11 +62,6 @@ int cc_schedule_agents(const cc_schedule *self) { return self ? self->agents : 0
 double cc_schedule_cost(const cc_schedule *self) { return self ? self->cost : NAN; }
 int cc_schedule_optimal(const cc_schedule *self) { return self ? self->optimal : 0; }
 
-static int cc__sched_step(const cc_shift_template *t)
-{
-    return t->start_step > 0 ? t->start_step : 1;
-}
-
 static cc_status cc__sched_check_template(const cc_shift_template *t, size_t i, size_t n)
 {
     if (t->length < 1 || t->start_first < 0 || t->start_last < t->start_first ||
@@ -84,6 +79,14 @@ static cc_status cc__sched_check_template(const cc_shift_template *t, size_t i, 
     if (!isfinite(t->cost) || t->cost < 0.0)
         return cc__fail(CC_EINVAL, "schedule: shift %zu: cost must be finite and >= 0", i);
     return CC_OK;
+}
+
+#if defined(CC_HAVE_CBC)
+/* Everything below up to cc__sched_options builds and reads the program: CBC builds only. */
+
+static int cc__sched_step(const cc_shift_template *t)
+{
+    return t->start_step > 0 ? t->start_step : 1;
 }
 
 /* Columns of template t: starts x break starts. */
@@ -202,7 +205,6 @@ static cc_status cc__sched_precheck(const int *req, size_t n, const cc__sched_co
     return CC_OK;
 }
 
-#if defined(CC_HAVE_CBC)
 /* Builds and solves the program; x[ncols] receives the solution. */
 static cc_status cc__sched_cbc(const cc_schedule_options *o, const int *req, size_t n,
                                const cc__sched_col *cols, long ncols,

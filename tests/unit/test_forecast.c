@@ -34,6 +34,21 @@ static void fill(double *y, size_t n)
     for (size_t t = 0; t < n; t++) y[t] = clean(t);
 }
 
+/* 1 when the method fits parameters and the library was built without NLopt: the fit
+ * must then say so with CC_EUNSUPPORTED, and the caller skips what needs it. */
+static int fit_unsupported(cc_status st)
+{
+    if (st != CC_EUNSUPPORTED) return 0;
+    assert_non_null(strstr(cc_error_last(), "NLopt"));
+    return 1;
+}
+
+static int fitted_method(cc_forecast_method m)
+{
+    return m >= CC_FORECAST_HOLT_WINTERS_ADDITIVE;
+}
+
+/* A fitted forecaster, or NULL when the build cannot fit this method (no NLopt). */
 static cc_forecaster *make(cc_forecast_method m, const double *y, size_t n)
 {
     cc_forecast_options o = CC_FORECAST_OPTIONS_INIT;
@@ -42,7 +57,13 @@ static cc_forecaster *make(cc_forecast_method m, const double *y, size_t n)
     o.week = W;
     cc_forecaster *f = NULL;
     assert_int_equal(cc_forecaster_new(&f, &o), CC_OK);
-    assert_int_equal(cc_forecaster_fit(f, y, n), CC_OK);
+    cc_status st = cc_forecaster_fit(f, y, n);
+    if (fitted_method(m) && fit_unsupported(st)) {
+        print_message("# built without NLopt: %s cannot be fitted\n", cc_forecast_method_name(m));
+        cc_forecaster_free(f);
+        return NULL;
+    }
+    assert_int_equal(st, CC_OK);
     return f;
 }
 
@@ -69,6 +90,7 @@ static void test_models_learn_a_clean_series(void **state)
     static const cc_forecast_method ms[] = {CC_FORECAST_DOUBLE_SEASONAL, CC_FORECAST_DAILY_PROFILE};
     for (size_t k = 0; k < 2; k++) {
         cc_forecaster *f = make(ms[k], y, DAYS * P);
+        if (!f) continue;
         assert_int_equal(cc_forecaster_predict(f, P, mean, NULL, NULL), CC_OK);
         double actual[P];
         for (size_t j = 0; j < P; j++) actual[j] = clean(DAYS * P + j);
@@ -87,6 +109,7 @@ static void test_models_learn_a_clean_series(void **state)
                                             CC_FORECAST_HOLT_WINTERS_MULTIPLICATIVE};
     for (size_t k = 0; k < 2; k++) {
         cc_forecaster *f = make(hw[k], z, DAYS * P);
+        if (!f) continue;
         assert_int_equal(cc_forecaster_predict(f, P, mean, NULL, NULL), CC_OK);
         for (size_t j = 0; j < P; j++) {
             double want = 50.0 + 0.01 * (DAYS * P + j) + 5.0 * cos((double)((DAYS * P + j) % P));
@@ -190,16 +213,22 @@ static void test_bank_2003_beats_weekly_naive(void **state)
     assert_int_equal(cc_forecast_backtest(&base, NULL, &o, &bt, y, (size_t)t.nrows), CC_OK);
     assert_int_equal(base.points, 44 * period);
     best.wape = INFINITY;
+    int fitted_ran = 0;
     for (int m = 0; m < CC_FORECAST_METHOD_COUNT; m++) {
         cc_forecast_accuracy acc;
         o.method = (cc_forecast_method)m;
-        assert_int_equal(cc_forecast_backtest(&acc, NULL, &o, &bt, y, (size_t)t.nrows), CC_OK);
+        cc_status st = cc_forecast_backtest(&acc, NULL, &o, &bt, y, (size_t)t.nrows);
+        if (fitted_method(o.method) && fit_unsupported(st)) continue;
+        assert_int_equal(st, CC_OK);
+        fitted_ran += fitted_method(o.method);
         print_message("# %-28s WAPE %.4f (%.3f of weekly naive) coverage %.3f\n",
                       cc_forecast_method_name(o.method), acc.wape, acc.wape / base.wape,
                       acc.coverage);
         if (acc.wape < best.wape) best = acc;
     }
-    assert_true(best.wape < 0.85 * base.wape);
+    /* The daily-profile model beats the baseline by 20 %; without NLopt only the
+     * parameter-free methods run and the moving average wins by 11 %. */
+    assert_true(best.wape < (fitted_ran ? 0.85 : 0.9) * base.wape);
     assert_true(best.coverage > 0.85 && best.coverage < 0.99);
     free(y);
     wfm_csv_free(&t);
