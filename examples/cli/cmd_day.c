@@ -6,7 +6,8 @@
  *                in 6-minute intervals, or a built-in synthetic history)
  *   2. forecast  tomorrow's interval volumes (callcore/forecast.h)
  *   3. staff     each interval with Erlang A (callcore/staffing.h)
- *   4. shifts    agent shifts covering the requirement (see day_shifts below)
+ *   4. shifts    8-hour shifts with a break and 4-hour part-time shifts chosen
+ *                at minimum cost by the CBC set-covering model (callcore/schedule.h)
  *   5. simulate  the day through the routing engine (callcore/sim.h)
  *   6. report    per interval: forecast vs simulated volume, agents, service
  *                level vs target, ASA, abandonment; a day summary; an SVG chart
@@ -16,6 +17,7 @@
 #include "base/json.h"
 #include "callcore/alloc.h"
 #include "callcore/forecast.h"
+#include "callcore/schedule.h"
 #include "callcore/sim.h"
 #include "callcore/staffing.h"
 #include "svg_chart.h"
@@ -154,6 +156,8 @@ typedef struct day_settings {
     int64_t interval_min, train_days, seed;
     double aht_s, patience_s, target_sl, target_s;
     cc_forecast_method method;
+    int method_given; /* --method: else the best of a backtest (day_choose_method) */
+    double backtest_wape;
     const char *date, *chart;
 } day_settings;
 
@@ -179,7 +183,9 @@ static int day_read_settings(const cli_args *a, day_settings *s)
     if (!(s->target_sl > 0 && s->target_sl < 1)) return cli_usage_error(a, "--target-sl must be in (0, 1)");
     if (!(s->target_s > 0 && s->target_s <= 3600)) return cli_usage_error(a, "--target-s must be in (0, 3600]");
     s->method = CC_FORECAST_DOUBLE_SEASONAL;
-    if (cli_has(a, "method") && cc_forecast_method_parse(cli_str(a, "method", NULL), &s->method))
+    s->method_given = cli_has(a, "method");
+    s->backtest_wape = NAN;
+    if (s->method_given && cc_forecast_method_parse(cli_str(a, "method", NULL), &s->method))
         return cli_usage_error(a, "%s", cc_error_last());
     s->date = cli_str(a, "date", NULL);
     s->chart = cli_str(a, "chart", "demo-out/day.svg");
@@ -255,7 +261,49 @@ static int day_pick_target(const day_history *h, const day_settings *s, day_plan
     return 0;
 }
 
-static int day_forecast(const day_history *h, const day_settings *s, day_plan *p)
+/*
+ * Without --method, the method is chosen the way a planner would: a rolling-
+ * origin backtest over the last two weeks of the training history (one-day
+ * horizon, fitted once), lowest WAPE wins. A method that fails or forecasts
+ * more than ten times the busiest interval ever seen is skipped.
+ */
+static void day_choose_method(day_settings *s, const double *y, size_t n, size_t per_day)
+{
+    static const cc_forecast_method candidates[] = {
+        CC_FORECAST_SEASONAL_NAIVE_WEEKLY, CC_FORECAST_MOVING_AVERAGE,
+        CC_FORECAST_HOLT_WINTERS_ADDITIVE, CC_FORECAST_HOLT_WINTERS_MULTIPLICATIVE,
+        CC_FORECAST_DOUBLE_SEASONAL};
+    double peak = 0;
+    for (size_t i = 0; i < n; i++)
+        if (y[i] > peak) peak = y[i];
+    double *fc = malloc(n * sizeof *fc);
+    if (!fc || n < 16 * per_day) {
+        free(fc);
+        return;
+    }
+    double best = INFINITY;
+    for (size_t c = 0; c < sizeof candidates / sizeof candidates[0]; c++) {
+        cc_forecast_options o = CC_FORECAST_OPTIONS_INIT;
+        o.method = candidates[c];
+        o.period = per_day;
+        o.week = 7 * per_day;
+        cc_backtest_options bt = CC_BACKTEST_OPTIONS_INIT;
+        bt.initial = n - 14 * per_day;
+        cc_forecast_accuracy acc;
+        if (cc_forecast_backtest(&acc, fc, &o, &bt, y, n) != CC_OK || !isfinite(acc.wape)) continue;
+        int sane = 1;
+        for (size_t i = bt.initial; i < n; i++)
+            if (!(fc[i] <= 10 * peak + 10)) sane = 0;
+        if (sane && acc.wape < best) {
+            best = acc.wape;
+            s->method = candidates[c];
+        }
+    }
+    s->backtest_wape = best;
+    free(fc);
+}
+
+static int day_forecast(const day_history *h, day_settings *s, day_plan *p)
 {
     size_t k = (size_t)s->interval_min / 6;
     p->per_day = DAY_SLOTS_6MIN / k;
@@ -278,6 +326,7 @@ static int day_forecast(const day_history *h, const day_settings *s, day_plan *p
     if (p->have_actual)
         for (int u = 0; u < DAY_SLOTS_6MIN; u++)
             p->actual[(size_t)u / k] += h->counts[p->target * DAY_SLOTS_6MIN + (size_t)u];
+    if (!s->method_given) day_choose_method(s, y, n, p->per_day);
     cc_forecast_options o = CC_FORECAST_OPTIONS_INIT;
     o.method = s->method;
     o.period = p->per_day;
@@ -328,6 +377,8 @@ static int day_staff(const day_settings *s, day_plan *p)
 /* One group of agents working the same hours (in intervals from midnight). */
 typedef struct day_shift {
     size_t start, end;
+    long break_start; /* interval of the break, -1 for none */
+    size_t break_len;
     int count;
 } day_shift;
 
@@ -338,7 +389,7 @@ typedef struct day_shift {
  * number of shifts is at most the number of changes in the requirement.
  * O(intervals x max agents).
  */
-static int day_shifts(const day_plan *p, day_shift **out, size_t *nout)
+static int day_shifts_layers(const day_plan *p, day_shift **out, size_t *nout)
 {
     int peak = 0;
     for (size_t i = p->open; i < p->close; i++)
@@ -374,6 +425,8 @@ static int day_shifts(const day_plan *p, day_shift **out, size_t *nout)
                     }
                     sh[n].start = i;
                     sh[n].end = j;
+                    sh[n].break_start = -1;
+                    sh[n].break_len = 0;
                     sh[n].count = 1;
                     n++;
                 }
@@ -383,6 +436,72 @@ static int day_shifts(const day_plan *p, day_shift **out, size_t *nout)
     }
     *out = sh;
     *nout = n;
+    return 0;
+}
+
+/*
+ * Shift templates for the open window (n intervals of interval_min):
+ * full time, 8 hours with a 30-minute break 3 to 5 hours in, cost 8; part
+ * time, 4 hours without a break, cost 4.4 (short shifts cost a little more
+ * per hour). Starts on every interval that keeps the shift inside the window.
+ */
+static size_t day_templates(const day_settings *s, size_t n, cc_shift_template *t)
+{
+    int iv = (int)s->interval_min;
+    int full = 480 / iv, part = 240 / iv, brk = 30 / iv > 0 ? 30 / iv : 1;
+    size_t k = 0;
+    if ((size_t)full <= n)
+        t[k++] = (cc_shift_template){0, (int)n - full, 1, full, 180 / iv, 300 / iv - brk, brk, 8.0};
+    if ((size_t)part <= n) t[k++] = (cc_shift_template){0, (int)n - part, 1, part, 0, 0, 0, 4.4};
+    return k;
+}
+
+/*
+ * The shifts: CBC's cheapest cover of the Erlang A requirement with the
+ * templates above. Without CBC in the build (or a window shorter than any
+ * template) the requirement is covered by layers instead (see
+ * day_shifts_layers), and *how says which.
+ */
+static int day_shifts(const day_settings *s, const day_plan *p, day_shift **out, size_t *nout,
+                      const char **how)
+{
+    size_t n = p->close - p->open;
+    cc_shift_template t[2];
+    size_t nt = day_templates(s, n, t);
+    *how = "coverage layers (no shift template fits the window)";
+    if (nt == 0) return day_shifts_layers(p, out, nout);
+    cc_schedule_options o = CC_SCHEDULE_OPTIONS_INIT;
+    o.max_seconds = 20;
+    o.interval_s = (double)s->interval_min * 60.0;
+    o.aht_s = s->aht_s;
+    o.target_s = s->target_s;
+    cc_schedule *sched = NULL;
+    cc_status st = cc_schedule_solve(&sched, &o, p->agents + p->open, NULL, n, t, nt);
+    if (st == CC_EUNSUPPORTED) {
+        *how = "coverage layers (built without CBC)";
+        return day_shifts_layers(p, out, nout);
+    }
+    if (st) return cli_fail("shift scheduling: %s", cc_error_last());
+    size_t na;
+    const cc_shift_assignment *as = cc_schedule_assignments(sched, &na);
+    day_shift *sh = calloc(na ? na : 1, sizeof *sh);
+    if (!sh) {
+        cc_schedule_free(sched);
+        return cli_fail("out of memory");
+    }
+    for (size_t i = 0; i < na; i++) {
+        const cc_shift_template *tp = &t[as[i].shift];
+        sh[i].start = p->open + (size_t)as[i].start;
+        sh[i].end = sh[i].start + (size_t)tp->length;
+        sh[i].break_start = as[i].break_start < 0 ? -1 : (long)p->open + as[i].break_start;
+        sh[i].break_len = (size_t)tp->break_length;
+        sh[i].count = as[i].agents;
+    }
+    *how = cc_schedule_optimal(sched) ? "CBC set covering (optimal)"
+                                      : "CBC set covering (time limit, best found)";
+    cc_schedule_free(sched);
+    *out = sh;
+    *nout = na;
     return 0;
 }
 
@@ -433,6 +552,16 @@ static char *day_scenario_json(const day_settings *s, const day_plan *p, const d
         cc__json_kv_double(&j, "start_h", (double)(sh[i].start - p->open) * iv_h);
         cc__json_kv_double(&j, "end_h", (double)(sh[i].end - p->open) * iv_h);
         cc__json_object_end(&j);
+        if (sh[i].break_start >= 0) {
+            cc__json_key(&j, "breaks");
+            cc__json_array_begin(&j);
+            cc__json_object_begin(&j);
+            cc__json_kv_double(&j, "start_h",
+                               (double)((size_t)sh[i].break_start - p->open) * iv_h);
+            cc__json_kv_double(&j, "minutes", (double)sh[i].break_len * (double)s->interval_min);
+            cc__json_object_end(&j);
+            cc__json_array_end(&j);
+        }
         cc__json_object_end(&j);
     }
     cc__json_array_end(&j);
@@ -584,12 +713,13 @@ static int day_chart(const day_settings *s, const day_plan *p, const day_result 
         agents[i] = p->agents[p->open + i];
     }
     size_t o = p->open;
-    svg_series vol[4] = {
-        {"forecast", "#1f77b4", p->forecast + o, 1},
-        {"simulated", "#d62728", r->offered + o, 0},
-        {"actual (history)", "#7f7f7f", p->actual + o, 0},
-        {"agents (Erlang A)", "#2ca02c", agents, 0},
-    };
+    svg_series vol[5];
+    size_t nvol = 0;
+    vol[nvol++] = (svg_series){"forecast", "#1f77b4", p->forecast + o, 1};
+    vol[nvol++] = (svg_series){"simulated", "#d62728", r->offered + o, 0};
+    if (p->have_actual) vol[nvol++] = (svg_series){"actual (history)", "#7f7f7f", p->actual + o, 0};
+    vol[nvol++] = (svg_series){"agents needed", "#2ca02c", agents, 1};
+    vol[nvol++] = (svg_series){"agents staffed", "#17becf", r->staffed + o, 0};
     svg_series sl[3] = {
         {"service level", "#9467bd", r->sl + o, 0},
         {"target", "#2ca02c", r->target + o, 1},
@@ -597,11 +727,10 @@ static int day_chart(const day_settings *s, const day_plan *p, const day_result 
     };
     svg_series asa[1] = {{"ASA (s)", "#8c564b", r->asa + o, 0}};
     svg_panel panels[3] = {
-        {"contacts and agents per interval", vol, p->have_actual ? 4 : 3, NAN, NAN, 0},
+        {"contacts and agents per interval", vol, nvol, NAN, NAN, 0},
         {"service level vs target, abandonment", sl, 3, 0, 1, 1},
         {"average speed of answer (s)", asa, 1, NAN, NAN, 0},
     };
-    if (!p->have_actual) vol[2] = vol[3];
     char title[160];
     snprintf(title, sizeof title, "callcore day %s: forecast, staffing, simulated service", date);
     /* The chart directory is created when missing (demo-out/ by default). */
@@ -629,22 +758,30 @@ static int day_peak(const day_plan *p)
 }
 
 static void day_print_text(const day_settings *s, const day_history *h, const day_plan *p,
-                           const day_result *r, const char *date, size_t nshifts)
+                           const day_result *r, const char *date, size_t nshifts,
+                           const char *how)
 {
     printf("callcore day: %s, forecast from %lld days of %s\n", date, (long long)s->train_days,
            h->source);
-    printf("method %s, Erlang A staffing for %.0f%% in %.0f s (AHT %.0f s, patience %.0f s), "
-           "%zu shifts, simulated through the routing engine (seed %lld)\n\n",
+    if (!s->method_given && isfinite(s->backtest_wape))
+        printf("forecast method chosen by a 14-day backtest (WAPE %.1f%%)\n", 100 * s->backtest_wape);
+    printf("forecast method %s; Erlang A staffing for %.0f%% in %.0f s (AHT %.0f s, patience "
+           "%.0f s);\n%zu shift groups by %s; simulated through the routing engine (seed %lld)\n\n",
            cc_forecast_method_name(s->method), s->target_sl * 100, s->target_s, s->aht_s,
-           s->patience_s, nshifts, (long long)s->seed);
-    printf("%-6s %9s %9s %7s %7s %8s %7s %8s\n", "time", "forecast", "simulated",
-           p->have_actual ? "actual" : "", "agents", "SL", "ASA s", "abandon");
+           s->patience_s, nshifts, how, (long long)s->seed);
+    printf("%-6s %9s %9s %7s %7s %7s %8s %7s %8s\n", "time", "forecast", "simulated",
+           p->have_actual ? "actual" : "", "needed", "staffed", "SL", "ASA s", "abandon");
     for (size_t i = p->open; i < p->close; i++) {
         char t[8], act[16] = "";
         day_clock(t, sizeof t, s, i);
         if (p->have_actual) snprintf(act, sizeof act, "%.0f", p->actual[i]);
-        printf("%-6s %9.1f %9.0f %7s %7d %7.1f%% %7.1f %7.1f%%\n", t, p->forecast[i],
-               r->offered[i], act, p->agents[i], 100 * r->sl[i], r->asa[i], 100 * r->abandon[i]);
+        /* An interval without contacts has no service level: "-". */
+        char sl[16] = "-", asa[16] = "-", ab[16] = "-";
+        if (isfinite(r->sl[i])) snprintf(sl, sizeof sl, "%.1f%%", 100 * r->sl[i]);
+        if (isfinite(r->asa[i])) snprintf(asa, sizeof asa, "%.1f", r->asa[i]);
+        if (isfinite(r->abandon[i])) snprintf(ab, sizeof ab, "%.1f%%", 100 * r->abandon[i]);
+        printf("%-6s %9.1f %9.0f %7s %7d %7.1f %8s %7s %8s\n", t, p->forecast[i], r->offered[i],
+               act, p->agents[i], r->staffed[i], sl, asa, ab);
     }
     double fc = 0, act = 0;
     for (size_t i = p->open; i < p->close; i++) fc += p->forecast[i];
@@ -675,7 +812,7 @@ static void day_json_series(cc__json *j, const char *key, const double *v, const
 }
 
 static int day_print_json(const day_settings *s, const day_history *h, const day_plan *p,
-                          const day_result *r, const char *date, size_t nshifts)
+                          const day_result *r, const char *date, size_t nshifts, const char *how)
 {
     cc__json j;
     cc__json_init(&j, 0);
@@ -683,8 +820,10 @@ static int day_print_json(const day_settings *s, const day_history *h, const day
     cc__json_kv_string(&j, "date", date);
     cc__json_kv_string(&j, "history", h->source);
     cc__json_kv_string(&j, "method", cc_forecast_method_name(s->method));
+    if (!s->method_given) cc__json_kv_double(&j, "backtest_wape", s->backtest_wape);
     cc__json_kv_int(&j, "interval_min", s->interval_min);
     cc__json_kv_int(&j, "shifts", (int64_t)nshifts);
+    cc__json_kv_string(&j, "shift_method", how);
     cc__json_kv_string(&j, "chart", s->chart);
     cc__json_key(&j, "intervals");
     cc__json_object_begin(&j);
@@ -779,12 +918,13 @@ int cli_cmd_day(int argc, char **argv)
     }
     if (!rc) rc = day_forecast(&h, &s, &p);
     if (!rc) rc = day_staff(&s, &p);
-    if (!rc) rc = day_shifts(&p, &shifts, &nshifts);
+    const char *how = "";
+    if (!rc) rc = day_shifts(&s, &p, &shifts, &nshifts, &how);
     if (!rc) rc = day_simulate(&s, &p, shifts, nshifts, &r);
     if (!rc) rc = day_chart(&s, &p, &r, date);
     if (!rc) {
-        if (cli_has(&a, "json")) rc = day_print_json(&s, &h, &p, &r, date, nshifts);
-        else day_print_text(&s, &h, &p, &r, date, nshifts);
+        if (cli_has(&a, "json")) rc = day_print_json(&s, &h, &p, &r, date, nshifts, how);
+        else day_print_text(&s, &h, &p, &r, date, nshifts, how);
     }
     day_result_free(&r);
     free(shifts);
