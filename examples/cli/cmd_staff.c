@@ -8,6 +8,7 @@
 
 #include "base/json.h"
 #include "callcore/staffing.h"
+#include "staff_simulate.h"
 
 #include <stdio.h>
 
@@ -19,7 +20,9 @@ static const char cli_staff_usage[] =
     "  within T seconds, average speed of answer Y seconds, or abandonment rate Z.\n"
     "  --patience-s (mean patience) switches to Erlang A, where callers hang up; without it\n"
     "  callers wait forever (Erlang C). --max-occupancy caps the agents' busy fraction,\n"
-    "  --shrinkage gives scheduled = ceil(agents / (1 - H)).\n";
+    "  --shrinkage gives scheduled = ceil(agents / (1 - H)).\n"
+    "  --simulate checks the plan by simulating the interval through the routing engine\n"
+    "  (5 runs of 100 hours) and reports the simulated figures and their difference.\n";
 
 /* Everything the command was asked. */
 typedef struct cli_staff_request {
@@ -80,13 +83,14 @@ static void cli_staff_json(cc__json *j, const cli_staff_request *rq, const cc_st
 }
 
 static int cli_staff_print(const cli_args *a, const cli_staff_request *rq,
-                           const cc_staffing_result *r)
+                           const cc_staffing_result *r, const cli_staff_check *chk)
 {
     if (cli_has(a, "json")) {
         cc__json j;
         cc__json_init(&j, 0);
         cc__json_object_begin(&j);
         cli_staff_json(&j, rq, r);
+        if (chk) cli_staff_simulate_json(&j, chk);
         cc__json_object_end(&j);
         return cli_print_json(cc__json_take(&j));
     }
@@ -98,6 +102,7 @@ static int cli_staff_print(const cli_args *a, const cli_staff_request *rq,
     printf("asa_s             %.17g\n", r->asa_s);
     printf("occupancy         %.17g\n", r->occupancy);
     if (rq->opt.patience_s > 0.0) printf("p_abandon         %.17g\n", r->p_abandon);
+    if (chk) cli_staff_simulate_text(chk);
     return CLI_EXIT_OK;
 }
 
@@ -109,7 +114,7 @@ int cli_cmd_staff(int argc, char **argv)
         {.name = "target-s", .has_arg = 1},       {.name = "target-asa-s", .has_arg = 1},
         {.name = "target-abandon", .has_arg = 1}, {.name = "patience-s", .has_arg = 1},
         {.name = "max-occupancy", .has_arg = 1},  {.name = "shrinkage", .has_arg = 1},
-        {.name = "json"}};
+        {.name = "simulate"},                    {.name = "json"}};
     cli_args a = {.opts = opts, .nopts = sizeof opts / sizeof opts[0], .usage = cli_staff_usage};
     int rc = cli_parse(&a, argc, argv);
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
@@ -120,5 +125,10 @@ int cli_cmd_staff(int argc, char **argv)
     cc_status st = cc_staffing_solve(&r, &rq.opt, rq.calls, rq.interval_s, rq.aht_s);
     if (st == CC_EINVAL) return cli_usage_error(&a, "%s", cc_error_last());
     if (st) return cli_fail("%s", cc_error_last());
-    return cli_staff_print(&a, &rq, &r);
+    if (!cli_has(&a, "simulate")) return cli_staff_print(&a, &rq, &r, NULL);
+    cli_staff_plan plan = {r.agents, rq.calls, rq.interval_s, rq.aht_s, rq.opt.patience_s,
+                           rq.opt.target_s, r.service_level, r.asa_s, r.p_abandon};
+    cli_staff_check chk;
+    if ((rc = cli_staff_simulate(&plan, &chk))) return rc;
+    return cli_staff_print(&a, &rq, &r, &chk);
 }

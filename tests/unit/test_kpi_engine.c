@@ -1,0 +1,164 @@
+/*
+ * tests/unit/test_kpi_engine.c - end to end: a scripted routing-engine
+ * scenario whose events, fed live to a cc_kpi through the event sink, yield
+ * KPIs computed by hand.
+ *
+ * Queue "sales" (T = 20 s, ring timeout 15 s, wrap-up 30 s), agents ann and
+ * bob. Times in seconds:
+ *   c1 arrives 1, answered 3 (wait 2), held 30-50, ended 101 ("billing").
+ *   c2 arrives 2, rings the other agent, who lets it ring out at 17 (RONA;
+ *      that agent goes not ready); nobody else is free; abandons at 40 (38 s).
+ *   c3 arrives 140 (the first agent's wrap-up ended at 131), answered 142
+ *      (wait 2), ended 202 ("billing").
+ *   c4 arrives 150, waits until the second agent is ready again at 170,
+ *      answered 175 (wait 25 > T), ended 235 ("card").
+ * Wrap-ups of 30 s run out after each end.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "callcore/callcore.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define S(x) ((int64_t)(x) * 1000)
+
+typedef struct live {
+    cc_kpi *kpi;
+    char offered_to[8][16]; /* last agent each contact was offered to */
+    int rona;
+} live;
+
+static void sink(const cc_event *ev, void *user_data)
+{
+    live *l = user_data;
+    assert_int_equal(cc_kpi_add(l->kpi, ev), CC_OK);
+    if (ev->type == CC_EVENT_CONTACT_OFFERED && ev->contact_id < 8)
+        snprintf(l->offered_to[ev->contact_id], 16, "%s", ev->agent);
+    l->rona += ev->type == CC_EVENT_CONTACT_RING_TIMEOUT;
+}
+
+static void arrive(cc_engine *e, uint64_t id, uint64_t customer, int64_t t)
+{
+    cc_contact_config c = CC_CONTACT_CONFIG_INIT;
+    c.id = id;
+    c.customer_id = customer;
+    c.channel = CC_CHANNEL_VOICE;
+    c.queue = "sales";
+    assert_int_equal(cc_engine_contact_add(e, &c, t), CC_OK);
+}
+
+static void run_to(cc_engine *e, int64_t t)
+{
+    assert_int_equal(cc_engine_advance(e, t), CC_OK);
+}
+
+static void scripted_scenario_yields_known_kpis(void **state)
+{
+    (void)state;
+    live l;
+    memset(&l, 0, sizeof l);
+    assert_int_equal(cc_kpi_new(&l.kpi, NULL), CC_OK);
+    cc_engine_options eo = CC_ENGINE_OPTIONS_INIT;
+    eo.event_fn = sink;
+    eo.event_user_data = &l;
+    cc_engine *e = NULL;
+    assert_int_equal(cc_engine_new(&e, &eo), CC_OK);
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    q.name = "sales";
+    q.ring_timeout_ms = S(15);
+    q.wrapup_ms = S(30);
+    assert_int_equal(cc_engine_queue_add(e, &q), CC_OK);
+    const char *names[] = {"ann", "bob"};
+    for (int i = 0; i < 2; i++) {
+        cc_membership m = {"sales", 0, 0, 0};
+        cc_agent_config a = CC_AGENT_CONFIG_INIT;
+        a.name = names[i];
+        a.queues = &m;
+        a.nqueues = 1;
+        assert_int_equal(cc_engine_agent_add(e, &a, 0), CC_OK);
+        assert_int_equal(cc_engine_agent_login(e, names[i], 0), CC_OK);
+    }
+
+    arrive(e, 1, 100, S(1));
+    char first[16], second[16];
+    snprintf(first, sizeof first, "%s", l.offered_to[1]);
+    snprintf(second, sizeof second, "%s", strcmp(first, "ann") == 0 ? "bob" : "ann");
+    arrive(e, 2, 200, S(2));
+    assert_string_equal(l.offered_to[2], second);
+    assert_int_equal(cc_engine_offer_accept(e, 1, first, S(3)), CC_OK);
+    run_to(e, S(17)); /* c2 rings out on the second agent */
+    assert_int_equal(l.rona, 1);
+    assert_int_equal(cc_engine_contact_hold(e, 1, S(30)), CC_OK);
+    assert_int_equal(cc_engine_contact_abandon(e, 2, S(40)), CC_OK);
+    assert_int_equal(cc_engine_contact_resume(e, 1, S(50)), CC_OK);
+    assert_int_equal(cc_engine_contact_end(e, 1, "billing", S(101)), CC_OK);
+    run_to(e, S(140));
+    arrive(e, 3, 100, S(140)); /* the same customer as c1 */
+    assert_string_equal(l.offered_to[3], first);
+    assert_int_equal(cc_engine_offer_accept(e, 3, first, S(142)), CC_OK);
+    arrive(e, 4, 400, S(150));
+    assert_int_equal(cc_engine_agent_ready(e, second, S(170)), CC_OK);
+    assert_string_equal(l.offered_to[4], second);
+    assert_int_equal(cc_engine_offer_accept(e, 4, second, S(175)), CC_OK);
+    assert_int_equal(cc_engine_contact_end(e, 3, "billing", S(202)), CC_OK);
+    assert_int_equal(cc_engine_contact_end(e, 4, "card", S(235)), CC_OK);
+    run_to(e, S(300)); /* every wrap-up has run out */
+    cc_engine_free(e);
+
+    cc_kpi_flush(l.kpi);
+    cc_kpi_report *r = NULL;
+    assert_int_equal(cc_kpi_report_new(l.kpi, &r), CC_OK);
+    const cc_kpi_figures *f = &r->totals;
+    assert_int_equal(f->offered, 4);
+    assert_int_equal(f->answered, 3);
+    assert_int_equal(f->abandoned, 1);
+    assert_int_equal(f->answered_within, 2); /* waits 2, 2, 25 */
+    assert_int_equal(f->abandoned_within, 0); /* wait 38 */
+    assert_int_equal(f->rona, 1);
+    assert_int_equal(f->handled, 3);
+    assert_true(fabs(f->service_level - 2.0 / 4) < 1e-12); /* V2 */
+    assert_true(fabs(f->sl[0] - 2.0 / 3) < 1e-12);          /* V1 */
+    assert_true(fabs(f->asa_s - (2.0 + 2 + 25) / 3) < 1e-9);
+    assert_true(fabs(f->avg_abandon_s - 38) < 1e-9);
+    assert_true(fabs(f->longest_wait_s - 38) < 1e-9);
+    assert_true(fabs(f->hold_s - 20.0 / 3) < 1e-9);
+    /* talk (hold excluded): 98 - 20, 60, 60; wrap-up 3 x 30 */
+    assert_true(fabs(f->talk_s - (78.0 + 60 + 60) / 3) < 1e-9);
+    assert_true(fabs(f->acw_s - 30) < 1e-9);
+    assert_true(fabs(f->aht_s - (98.0 + 60 + 60 + 90) / 3) < 1e-9);
+    assert_true(fabs(f->abandon_rate - 0.25) < 1e-12);
+    /* customer 100 came back 39 s after c1 ended: one repeat of 4 arrivals,
+     * and c1 (handled) was followed by it. */
+    assert_int_equal(f->repeat_contacts, 1);
+    assert_true(fabs(f->repeat_rate - 0.25) < 1e-12);
+    assert_true(fabs(f->fcr - (1 - 1.0 / 3)) < 1e-12);
+    /* Agent time comes from the engine's AGENT_STATE events. */
+    assert_false(isnan(f->occupancy));
+    assert_true(f->occupancy > 0 && f->occupancy < 1);
+    assert_true(f->utilisation <= f->occupancy + 1e-12);
+    const cc_kpi_group *agent_first = NULL;
+    for (size_t i = 0; i < r->n_agents; i++)
+        if (strcmp(r->agents[i].name, first) == 0) agent_first = &r->agents[i];
+    assert_non_null(agent_first);
+    assert_int_equal(agent_first->f.handled, 2);
+    /* Pareto of dispositions: billing 2, card 1. */
+    assert_int_equal(r->n_reasons, 2);
+    assert_string_equal(r->reasons[0].reason, "billing");
+    assert_int_equal(r->reasons[0].contacts, 2);
+    cc_kpi_report_free(r);
+    cc_kpi_free(l.kpi);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(scripted_scenario_yields_known_kpis),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
