@@ -1,0 +1,129 @@
+"""End-to-end tests of `callcore sim`, `callcore day` and `callcore staff --simulate`."""
+import json
+import os
+import xml.etree.ElementTree as ET
+
+import pytest
+
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
+SCENARIOS = os.path.join(ROOT, "examples", "scenarios")
+QUICK = ["sim", "--agents", 25, "--calls-per-hour", 450, "--aht-s", 180, "--hours", 4,
+         "--seed", 3]
+
+
+def test_quick_form_prints_the_kpi_report(cli):
+    d = cli.json(*QUICK, "--patience-s", 300, "--sl-threshold-s", 20)
+    t = d["totals"]
+    # the `callcore kpi` keys
+    for key in ("offered", "answered", "abandoned", "service_level", "asa_s", "abandon_rate",
+                "aht_s"):
+        assert key in t, key
+    # 450/h for 4 h: Poisson, so within 6 sd of 1800
+    assert abs(t["offered"] - 1800) < 6 * 1800 ** 0.5
+    assert t["answered"] + t["abandoned"] == t["offered"]
+    assert 0.5 < t["service_level"] <= 1
+    assert 150 < t["aht_s"] < 210
+    assert {"queues", "agents", "intervals"} <= set(d)
+    assert len(d["intervals"]) == 8  # 4 h of 30-minute intervals (plus none after)
+
+
+def test_same_seed_same_report_other_seed_other_report(cli):
+    a = cli.run(*QUICK, "--json", check=0).stdout
+    b = cli.run(*QUICK, "--json", check=0).stdout
+    c = cli.run(*QUICK[:-1], 4, "--json", check=0).stdout
+    assert a == b
+    assert a != c
+
+
+def test_without_patience_nobody_abandons(cli):
+    t = cli.json(*QUICK)["totals"]
+    assert t["abandoned"] == 0 and t["answered"] == t["offered"]
+
+
+@pytest.mark.parametrize("name", ["mmn.json", "multiskill.json", "omnichannel.json"])
+def test_example_scenarios_run(cli, name):
+    d = cli.json("sim", "--scenario", os.path.join(SCENARIOS, name), "--full")
+    assert d["totals"]["offered"] > 500
+    assert d["totals"]["answered"] > 0.8 * d["totals"]["offered"]
+
+
+def test_multichannel_scenario_reports_each_channel(cli):
+    d = cli.json("sim", "--scenario", os.path.join(SCENARIOS, "omnichannel.json"), "--full")
+    names = {c["name"] for c in d["channels"]}
+    assert {"voice", "chat", "email"} <= names
+
+
+def test_text_summary(cli):
+    r = cli.run(*QUICK, check=0)
+    assert "service_level" in r.stdout and "simulated" in r.stdout
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["sim"], "--agents"),
+    (["sim", "--agents", "x", "--calls-per-hour", 1, "--aht-s", 1, "--hours", 1], "--agents"),
+    (["sim", "--agents", 0, "--calls-per-hour", 1, "--aht-s", 1, "--hours", 1], "agents"),
+    (["sim", "--agents", 1, "--calls-per-hour", 1, "--aht-s", 1, "--hours", 1,
+      "--patience-s", 0], "patience"),
+    (["sim", "--scenario", "x.json", "--agents", 3], "quick form"),
+])
+def test_usage_errors_exit_2(cli, args, needle):
+    r = cli.run(*args, check=2)
+    assert needle in r.stderr
+
+
+def test_bad_scenario_file_exits_1_naming_the_member(cli, tmp_path):
+    p = tmp_path / "bad.json"
+    p.write_text('{"hours": 1, "queues": [{"name": "q"}], "agents": [{"name": "a", '
+                 '"queues": ["q"]}], "arrivals": [{"queue": "q", "calls_per_hour": 5, '
+                 '"handle_s": {"dist": "lognormal", "mean": 100}}]}')
+    r = cli.run("sim", "--scenario", p, check=1)
+    assert "arrivals[0].handle_s" in r.stderr
+    p.write_text("{ not json")
+    r = cli.run("sim", "--scenario", p, check=1)
+    assert "line 1" in r.stderr
+    r = cli.run("sim", "--scenario", tmp_path / "missing.json", check=1)
+    assert "missing.json" in r.stderr
+
+
+def test_day_synthetic_history(cli, tmp_path):
+    chart = tmp_path / "day.svg"
+    d = cli.json("day", "--synthetic", "--chart", chart)
+    iv = d["intervals"]
+    n = len(iv["start"])
+    assert 20 <= n <= 48
+    for key in ("forecast", "simulated", "agents", "staffed", "service_level", "asa_s",
+                "abandon_rate"):
+        assert len(iv[key]) == n, key
+    s = d["summary"]
+    # the simulated day follows the forecast (Poisson noise only)
+    assert abs(s["simulated"] - s["forecast"]) < 6 * s["forecast"] ** 0.5
+    # Erlang A staffing for 80% in 20 s, covered by shifts: the day gets close to it
+    assert s["service_level"] > 0.7
+    assert all(st >= ag - 1e-9 for st, ag in zip(iv["staffed"], iv["agents"]))
+    root = ET.parse(chart).getroot()
+    assert root.tag.endswith("svg")
+    assert len(root.findall(".//{http://www.w3.org/2000/svg}polyline")) >= 5
+
+
+def test_day_on_the_bank_history(cli, data_dir, tmp_path):
+    path = data_dir and os.path.join(data_dir, "anonymous-bank", "daily-6min-counts.csv")
+    if not path or not os.path.exists(path):
+        pytest.skip("CALLCORE_DATA/anonymous-bank/daily-6min-counts.csv is absent")
+    d = cli.json("day", "--history", path, "--date", "1999-06-15", "--chart",
+                 tmp_path / "day.svg")
+    assert d["date"] == "1999-06-15"
+    assert "actual" in d["intervals"]
+    assert d["summary"]["forecast_wape"] < 0.5
+    assert d["shift_method"].startswith("CBC")
+    r = cli.run("day", "--history", path, "--date", "2099-01-01", check=1)
+    assert "not in the history" in r.stderr
+
+
+def test_staff_simulate_reports_the_difference(cli):
+    d = cli.json("staff", "--calls", 300, "--interval-s", 1800, "--aht-s", 180,
+                 "--target-sl", 0.8, "--target-s", 20, "--simulate")
+    sim = d["simulation"]
+    assert sim["replications"] >= 2
+    # the Erlang C plan meets its target in simulation too (within the interval)
+    assert abs(sim["service_level"] - d["service_level"]) <= sim["service_level_ci"] + 0.02
+    assert sim["service_level_diff"] == pytest.approx(sim["service_level"] - d["service_level"])
