@@ -49,7 +49,7 @@ def test_example_scenarios_run(cli, name):
 
 def test_multichannel_scenario_reports_each_channel(cli):
     d = cli.json("sim", "--scenario", os.path.join(SCENARIOS, "omnichannel.json"), "--full")
-    names = {c["name"] for c in d["channels"]}
+    names = {c["channel"] for c in d["channels"]}
     assert {"voice", "chat", "email"} <= names
 
 
