@@ -216,6 +216,9 @@ static int cli_forecast_backtest(const cli_args *a, const cli_forecast_request *
                                  const cli_series *s)
 {
     size_t period = rq->opt.period;
+    if ((uint64_t)rq->train_days >= s->n / period)
+        return cli_usage_error(a, "--train-days %lld leaves no day to forecast (%zu days in file)",
+                               (long long)rq->train_days, s->n / period);
     size_t initial = (size_t)rq->train_days * period;
     if (initial >= s->n)
         return cli_usage_error(a, "--train-days %lld leaves no day to forecast (%zu days in file)",
