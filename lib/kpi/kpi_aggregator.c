@@ -25,6 +25,7 @@
  * cut short); this keeps memory bounded on broken inputs. */
 #define CC__KPI_STALE_MS 86400000LL
 #define CC__KPI_SWEEP_MIN 4096u
+#define CC__KPI_MAX_MS 1000000000000000LL
 
 /* ---- variants ------------------------------------------------------------ */
 
@@ -65,6 +66,10 @@ static cc_status cc__kpi_options_check(const cc_kpi_options *o)
     if (o->repeat_window_ms < 0)
         return cc__fail(CC_EINVAL, "kpi: repeat window must be >= 0 ms, got %lld",
                         (long long)o->repeat_window_ms);
+    if (o->interval_ms > CC__KPI_MAX_MS || o->sl_threshold_ms > CC__KPI_MAX_MS ||
+        o->short_abandon_ms > CC__KPI_MAX_MS || o->repeat_window_ms > CC__KPI_MAX_MS ||
+        o->cx_grace_ms > CC__KPI_MAX_MS)
+        return cc__fail(CC_EINVAL, "kpi: times in the options must be <= 1e15 ms");
     if (o->pareto_share < 0 || o->pareto_share > 1 || isnan(o->pareto_share))
         return cc__fail(CC_EINVAL, "kpi: Pareto share must be in (0, 1], got %g",
                         o->pareto_share);
@@ -491,7 +496,9 @@ static void cc__kpi_pending_expire(cc_kpi *k, int64_t now)
         cc__kpi_pending *p = &k->pending[k->pending_head];
         if (p->due_ms > now) break;
         cc__kpi_contact *c = cc__kpi_contact_find(k, p->contact_id);
-        if (c && (c->flags & CC__C_CLOSED)) cc__kpi_contact_finish(k, c);
+        /* The id may have been reused since: only the contact this entry
+         * was made for is finished. */
+        if (c && (c->flags & CC__C_CLOSED) && c->due_ms == p->due_ms) cc__kpi_contact_finish(k, c);
         k->pending_head = (k->pending_head + 1) % k->pending_cap;
         k->pending_len--;
     }
@@ -526,7 +533,8 @@ static int cc__kpi_contact_close(cc_kpi *k, cc__kpi_contact *c, const cc_event *
     if ((c->flags & CC__C_HANDLED) && c->customer && c->cell != CC__NO_CELL)
         k->cells[c->cell].sums.fcr_contacts++;
     int rc = cc__kpi_customer_record(k, c, ev->time_ms);
-    if (k->cx_grace_ms < 0 || cc__kpi_pending_push(k, c->id, ev->time_ms + k->cx_grace_ms) != 0)
+    c->due_ms = ev->time_ms + k->cx_grace_ms;
+    if (k->cx_grace_ms < 0 || cc__kpi_pending_push(k, c->id, c->due_ms) != 0)
         cc__kpi_contact_finish(k, c);
     return rc;
 }
@@ -1017,6 +1025,13 @@ static cc_status cc__kpi_validate(const cc_event *ev)
                         (int)ev->channel);
     if (ev->wait_ms < 0 || ev->duration_ms < 0 || ev->hold_ms < 0)
         return cc__fail(CC_EINVAL, "kpi: %s: negative wait or duration",
+                        cc_event_type_name(ev->type));
+    /* About 31,000 years either side of the epoch: sums of times and
+     * durations then never overflow. */
+    if (ev->time_ms > CC__KPI_MAX_MS || ev->time_ms < -CC__KPI_MAX_MS ||
+        ev->wait_ms > CC__KPI_MAX_MS || ev->duration_ms > CC__KPI_MAX_MS ||
+        ev->hold_ms > CC__KPI_MAX_MS)
+        return cc__fail(CC_EINVAL, "kpi: %s: time or duration beyond +-1e15 ms",
                         cc_event_type_name(ev->type));
     if (ev->type == CC_EVENT_AGENT_STATE &&
         ((int)ev->agent_state < 0 || (int)ev->agent_state >= CC_AGENT_STATE__COUNT ||

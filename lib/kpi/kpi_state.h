@@ -44,6 +44,7 @@ enum {
 typedef struct cc__kpi_contact {
     uint64_t id, customer;
     int64_t arrived_ms, connected_ms, last_ms, wait_ms;
+    int64_t due_ms; /* closed: end of the survey grace period */
     uint32_t cell, queue, agent, reason;
     uint32_t flags, cx_moves;
     cc_event_type outcome;
