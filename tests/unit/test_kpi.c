@@ -807,6 +807,9 @@ static void options_are_checked(void **state)
     o.short_abandon_ms = S(20); /* S must be < T */
     assert_int_equal(cc_kpi_new(&k, &o), CC_EINVAL);
     o = (cc_kpi_options)CC_KPI_OPTIONS_INIT;
+    o.repeat_window_ms = INT64_MAX;
+    assert_int_equal(cc_kpi_new(&k, &o), CC_EINVAL);
+    o = (cc_kpi_options)CC_KPI_OPTIONS_INIT;
     o.sl_variant = 7;
     assert_int_equal(cc_kpi_new(&k, &o), CC_EINVAL);
     o = (cc_kpi_options)CC_KPI_OPTIONS_INIT;
@@ -839,9 +842,11 @@ static void invalid_events_change_nothing(void **state)
     e.channel = (cc_channel)42;
     assert_int_equal(cc_kpi_add(k, &e), CC_EINVAL);
     assert_int_equal(cc_kpi_add(k, NULL), CC_EINVAL);
+    e = ev(CC_EVENT_CONTACT_ARRIVED, INT64_MAX - 5, 1, "q"); /* would overflow sums */
+    assert_int_equal(cc_kpi_add(k, &e), CC_EINVAL);
     cc_kpi_report *r = report(k);
     assert_int_equal(r->events, 0);
-    assert_int_equal(r->events_rejected, 3);
+    assert_int_equal(r->events_rejected, 4);
     assert_int_equal(r->n_queues, 0);
     assert_int_equal(r->totals.offered, 0);
     assert_true(isnan(r->totals.service_level)); /* nothing to measure: unknown, not 0 */
@@ -867,6 +872,78 @@ static void stray_events_do_not_crash(void **state)
     assert_int_equal(r->totals.offered, 2);
     cc_kpi_report_free(r);
     cc_kpi_free(k);
+}
+
+/* ---- memory is bounded by groups, not by events ------------------------------ */
+
+/* An allocator that knows how many bytes are live (a size header per block). */
+static size_t live_bytes;
+
+static void *sized_malloc(size_t n, void *ud)
+{
+    (void)ud;
+    size_t *p = malloc(n + 16);
+    if (!p) return NULL;
+    p[0] = n;
+    live_bytes += n;
+    return (char *)p + 16;
+}
+
+static void sized_free(void *ptr, void *ud)
+{
+    (void)ud;
+    if (!ptr) return;
+    size_t *p = (size_t *)((char *)ptr - 16);
+    live_bytes -= p[0];
+    free(p);
+}
+
+static void *sized_realloc(void *ptr, size_t n, void *ud)
+{
+    if (!ptr) return sized_malloc(n, ud);
+    size_t *p = (size_t *)((char *)ptr - 16);
+    size_t old = p[0];
+    size_t *q = realloc(p, n + 16);
+    if (!q) return NULL;
+    q[0] = n;
+    live_bytes = live_bytes - old + n;
+    return (char *)q + 16;
+}
+
+/* Bytes held after `contacts` contacts, one a minute, each from a new
+ * customer, in one queue and one (very long) interval, with a one-hour
+ * repeat window. */
+static size_t bytes_after(uint64_t contacts)
+{
+    cc_kpi_options o = CC_KPI_OPTIONS_INIT;
+    o.interval_ms = 100000000000000LL; /* one cell for the whole run */
+    o.repeat_window_ms = S(3600);
+    o.cx_grace_ms = -1;
+    cc_kpi *k = kpi_make(&o);
+    for (uint64_t id = 1; id <= contacts; id++) {
+        cc_event e = ev(CC_EVENT_CONTACT_ARRIVED, S(60 * (int64_t)id), id, "q");
+        e.customer_id = id;
+        add(k, e);
+        e.type = CC_EVENT_CONTACT_QUEUED;
+        add(k, e);
+        abandon(k, id, "q", S(60 * (int64_t)id + 10), S(10));
+    }
+    size_t held = live_bytes;
+    cc_kpi_free(k);
+    return held;
+}
+
+static void memory_does_not_grow_with_events(void **state)
+{
+    (void)state;
+    cc_allocator a = {sized_malloc, sized_realloc, sized_free, NULL};
+    cc_set_allocator(&a);
+    size_t small = bytes_after(20000), large = bytes_after(200000);
+    cc_set_allocator(NULL);
+    assert_int_equal(live_bytes, 0);
+    /* Ten times the events, the same customers in the window: same memory. */
+    assert_true(large <= small);
+    assert_true(small < 2u << 20);
 }
 
 /* ---- allocation failures -------------------------------------------------- */
@@ -953,6 +1030,7 @@ int main(void)
         cmocka_unit_test(options_are_checked),
         cmocka_unit_test(invalid_events_change_nothing),
         cmocka_unit_test(stray_events_do_not_crash),
+        cmocka_unit_test(memory_does_not_grow_with_events),
         cmocka_unit_test(allocation_failures_are_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
