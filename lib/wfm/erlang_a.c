@@ -138,7 +138,8 @@ cc_status cc_erlang_a_eval(cc_erlang_a_metrics *out, int agents, double traffic,
     cc__recip_b r;
     cc__erlang_b_recip(&r, agents, traffic);
     /* D = 1/E - 1 = (m - unit) 2^e: the probability mass below N relative to pi_N. */
-    long double d = ldexpl((long double)r.m - (long double)r.unit, (int)r.e);
+    long double d = r.e > 20000 ? (long double)INFINITY
+                                : ldexpl((long double)r.m - (long double)r.unit, (int)r.e);
 
     cc__erlang_a_sums sy;
     if (cc__erlang_a_series(x, y, 1, &sy))
@@ -147,7 +148,8 @@ cc_status cc_erlang_a_eval(cc_erlang_a_metrics *out, int agents, double traffic,
                         "series exceeds extended precision",
                         agents, traffic, patience_aht);
     long double pi_n = 1.0L / (d + sy.m);
-    long double p_nowait = pi_n * d;
+    /* written so that D = inf (E underflowed: nobody ever waits) gives 1, not inf * 0 */
+    long double p_nowait = 1.0L / (1.0L + sy.m / d);
     long double p_wait = pi_n * sy.m;
     long double p_ab = pi_n * sy.k;
 

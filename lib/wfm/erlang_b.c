@@ -66,10 +66,27 @@ static void cc__recip_rescale(cc__recip_b *r)
     }
 }
 
+/* A step whose factor q = n/A could overflow m before the rescale (A below n 2^-400):
+ * move q's binary exponent into e first. m' = unit + m q = 2^qe (unit 2^-qe + m qm). */
+static void cc__recip_step_huge(cc__recip_b *r, double q)
+{
+    int qe;
+    double qm = frexp(q, &qe);
+    r->unit = ldexp(r->unit, -qe);
+    r->m = r->unit + r->m * qm;
+    r->e += qe;
+    cc__recip_rescale(r);
+}
+
 void cc__erlang_b_step_up(cc__recip_b *r, double traffic)
 {
     r->n += 1.0;
-    r->m = r->unit + r->m * (r->n / traffic);
+    double q = r->n / traffic;
+    if (q > 0x1p400) {
+        cc__recip_step_huge(r, q);
+        return;
+    }
+    r->m = r->unit + r->m * q;
     cc__recip_rescale(r);
 }
 
@@ -83,6 +100,15 @@ void cc__erlang_b_recip(cc__recip_b *r, double servers, double traffic)
     r->n = f;
     cc__recip_rescale(r);
     long steps = (long)whole;
+    if (servers / traffic > 0x1p400) {
+        /* Vanishing load: the slow path keeps every factor inside the double range. */
+        for (long k = 0; k < steps; k++) {
+            r->n += 1.0;
+            cc__recip_step_huge(r, r->n / traffic);
+        }
+        r->n = servers;
+        return;
+    }
     double n = f, m = r->m, unit = r->unit;
     for (long k = 0; k < steps; k++) {
         n += 1.0;
@@ -100,10 +126,15 @@ void cc__erlang_b_recip(cc__recip_b *r, double servers, double traffic)
     r->n = servers;
 }
 
+double cc__scale_down(double v, long e)
+{
+    if (e > 4 * DBL_MAX_EXP) return 0.0;
+    return ldexp(v, (int)-e);
+}
+
 double cc__erlang_b_value(const cc__recip_b *r)
 {
-    if (r->e > 2 * DBL_MAX_EXP) return 0.0;
-    return ldexp(1.0 / r->m, (int)-r->e);
+    return cc__scale_down(1.0 / r->m, r->e);
 }
 
 double cc__erlang_b_log10_of(const cc__recip_b *r)

@@ -27,6 +27,9 @@ void cc__erlang_b_recip(cc__recip_b *r, double servers, double traffic);
 /* One step of the recursion: from n to n + 1 servers. O(1). */
 void cc__erlang_b_step_up(cc__recip_b *r, double traffic);
 
+/* v * 2^-e for e >= 0 without overflowing the int exponent of ldexp (0 once it underflows). */
+double cc__scale_down(double v, long e);
+
 /* B as a double (0 on underflow). */
 double cc__erlang_b_value(const cc__recip_b *r);
 

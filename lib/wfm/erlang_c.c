@@ -23,7 +23,7 @@ double cc_erlang_c(int agents, double traffic)
     cc__erlang_b_recip(&r, agents, traffic);
     double n = agents;
     double c = n / ((n - traffic) * r.m + traffic * r.unit);
-    return r.e > 0 ? ldexp(c, (int)-r.e) : c;
+    return cc__scale_down(c, r.e);
 }
 
 double cc_erlang_c_log10(int agents, double traffic)

@@ -37,7 +37,7 @@ static cc__staff_c_eval cc__staff_c_at(const cc__staff_problem *p, const cc__rec
     double n = r->n, a = p->traffic, gap = n - a;
     double den = gap * r->m + a * r->unit;
     double c = n / den;
-    if (r->e > 0) c = ldexp(c, (int)-r->e);
+    c = cc__scale_down(c, r->e);
     cc__staff_c_eval v;
     v.p_wait = c;
     v.sl = (gap * (r->m - r->unit) - n * r->unit * expm1(-gap * p->t_aht)) / den;

@@ -219,6 +219,15 @@ static void test_edges(void **state)
     assert_int_equal(cc_erlang_a_eval(&m, 100000, 110000.0, 1.0, 0.1), CC_OK);
     assert_true(m.p_wait > 0.99 && m.p_abandon > 0.08 && m.p_abandon < 0.1);
     assert_true(fabs(m.p_wait_gt_t + m.p_wait_le_t - 1.0) < 1e-12);
+    /* Almost no traffic: nobody waits; no NaN from an underflowed Erlang B. */
+    assert_int_equal(cc_erlang_a_eval(&m, 100000, 1e-3, 100.0, 0.5), CC_OK);
+    assert_true(m.p_wait == 0.0 && m.sl_offered == 1.0 && m.p_wait_le_t == 1.0);
+    assert_true(cc_erlang_c(100000, 1e-300) == 0.0);
+    assert_true(cc_erlang_c_service_level(100000, 1e-300, 0.1) == 1.0);
+    /* Beyond extended precision: a clear CC_ERANGE, quickly, never a hang or garbage. */
+    assert_int_equal(cc_erlang_a_eval(&m, 100000, 300000.0, 100.0, 1.0), CC_ERANGE);
+    assert_true(isnan(m.p_abandon));
+    assert_non_null(strstr(cc_error_last(), "exceeds extended precision"));
     /* Fractional servers interpolate between the integers. */
     double b10 = cc_erlang_b(10, 8.0), b105 = cc_erlang_b(10.5, 8.0), b11 = cc_erlang_b(11, 8.0);
     assert_true(b11 < b105 && b105 < b10);
