@@ -11,6 +11,8 @@
  *   "queue_log"       Asterisk queue_log: epoch|uniqueid|queue|agent|EVENT|data...
  *   "csv"             one call record per row, columns named by cc_import_csv_map
  *   "anonymous-bank"  the Technion SEE "Anonymous Bank" call-by-call format
+ *   "journal"         a libcallcore journal segment (journal-*.ccj, written by
+ *                     `callcore serve --journal`): its engine events as they were
  * docs/kpi.md gives the event mapping of each. Malformed lines are counted
  * and the first few kept with their file and line number; they never stop an
  * import.
@@ -58,7 +60,7 @@ typedef struct cc_import_csv_map {
 
 typedef struct cc_import_options {
     uint32_t version;   /* CC_IMPORT_OPTIONS_VERSION */
-    const char *format; /* "queue_log", "csv", "anonymous-bank"; required */
+    const char *format; /* "queue_log", "csv", "anonymous-bank", "journal"; required */
     char csv_delimiter; /* csv: 0 means ',' */
     const cc_import_csv_map *csv_map; /* csv: NULL for the default names; copied */
     uint32_t max_errors; /* malformed lines kept with their message; 0: 10 */

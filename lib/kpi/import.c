@@ -24,6 +24,7 @@ static const cc__import_format *const cc__import_table[] = {
     &cc__import_queue_log,
     &cc__import_csv,
     &cc__import_anonymous_bank,
+    &cc__import_journal,
 };
 #define CC__IMPORT_NFORMATS (sizeof cc__import_table / sizeof cc__import_table[0])
 
@@ -47,7 +48,7 @@ struct cc_import {
 
 const char *const *cc_import_formats(void)
 {
-    static const char *const names[] = {"queue_log", "csv", "anonymous-bank", NULL};
+    static const char *const names[] = {"queue_log", "csv", "anonymous-bank", "journal", NULL};
     return names;
 }
 

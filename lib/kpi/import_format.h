@@ -51,6 +51,7 @@ typedef struct cc__import_format {
 extern const cc__import_format cc__import_queue_log;
 extern const cc__import_format cc__import_csv;
 extern const cc__import_format cc__import_anonymous_bank;
+extern const cc__import_format cc__import_journal;
 
 /* Sends an event to the sink: sets seq and CC_EVENT_F_IMPORTED, counts it.
  * The event and its strings are borrowed for the call. */

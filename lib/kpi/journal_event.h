@@ -1,12 +1,13 @@
 /*
- * lib/runtime/event_codec.h - internal: cc_event <-> msgpack.
+ * lib/kpi/journal_event.h - internal: cc_event <-> msgpack (journal records and
+ * wire notifications).
  *
  * Two shapes: a positional array for the journal (compact, fixed field order,
  * append-only: readers accept longer arrays from newer writers) and a map
  * with named fields for wire notifications (clients read names, not offsets).
  */
-#ifndef CC_RUNTIME_EVENT_CODEC_H
-#define CC_RUNTIME_EVENT_CODEC_H
+#ifndef CC_KPI_JOURNAL_EVENT_H
+#define CC_KPI_JOURNAL_EVENT_H
 
 #include "callcore/event.h"
 #include "callcore/status.h"

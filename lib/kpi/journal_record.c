@@ -1,7 +1,7 @@
 /*
- * lib/runtime/journal_format.c - record framing and CRC-32C (journal_format.h).
+ * lib/kpi/journal_record.c - record framing and CRC-32C (journal_record.h).
  */
-#include "journal_format.h"
+#include "journal_record.h"
 
 #include <string.h>
 
@@ -54,10 +54,10 @@ cc__jscan cc__journal_next(const unsigned char *data, size_t avail, const unsign
                            size_t *len, size_t *used)
 {
     if (avail == 0) return CC__JSCAN_END;
-    if (avail < CC__JOURNAL_HEADER) return CC__JSCAN_TORN;
+    if (avail < CC__JOURNAL_HEADER) return CC__JSCAN_MORE;
     uint32_t n = cc__get_le32(data);
-    if (n == 0 || n > CC__JOURNAL_MAX_RECORD || n > avail - CC__JOURNAL_HEADER)
-        return CC__JSCAN_TORN;
+    if (n == 0 || n > CC__JOURNAL_MAX_RECORD) return CC__JSCAN_TORN;
+    if (n > avail - CC__JOURNAL_HEADER) return CC__JSCAN_MORE;
     uint32_t crc = cc__crc32c(0, data, 4);
     crc = cc__crc32c(crc, data + CC__JOURNAL_HEADER, n);
     if (crc != cc__get_le32(data + 4)) return CC__JSCAN_TORN;

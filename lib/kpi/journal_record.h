@@ -1,5 +1,6 @@
 /*
- * lib/runtime/journal_format.h - internal: the on-disk journal format.
+ * lib/kpi/journal_record.h - internal: the on-disk journal format (written by
+ * lib/runtime, read by the runtime's recovery and by the "journal" importer).
  *
  * A journal is a directory of segment files "journal-<first record no, 16 hex>.ccj"
  * and snapshot files "snapshot-<record no, 16 hex>.ccs". Every file starts with
@@ -21,8 +22,8 @@
  *     [4, record_no, segment_first_no]       SNAPSHOT: header of a snapshot file,
  *                                            followed by its COMMAND records
  */
-#ifndef CC_RUNTIME_JOURNAL_FORMAT_H
-#define CC_RUNTIME_JOURNAL_FORMAT_H
+#ifndef CC_KPI_JOURNAL_RECORD_H
+#define CC_KPI_JOURNAL_RECORD_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -49,7 +50,10 @@ void cc__journal_header(unsigned char hdr[CC__JOURNAL_HEADER], const void *paylo
 typedef enum cc__jscan {
     CC__JSCAN_RECORD = 0, /* payload and len set, `used` bytes consumed */
     CC__JSCAN_END = 1,    /* no bytes left */
-    CC__JSCAN_TORN = 2    /* bytes left that do not form a valid record */
+    CC__JSCAN_TORN = 2,   /* a bad record: zero or oversized length, or a
+                             checksum mismatch */
+    CC__JSCAN_MORE = 3    /* a record begins but is cut short (at the end of
+                             a file: a torn final record) */
 } cc__jscan;
 
 /* Reads the record at data[0..avail). Never reads past avail. */

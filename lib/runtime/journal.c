@@ -5,7 +5,7 @@
 
 #include "base/error.h"
 #include "base/mem.h"
-#include "journal_format.h"
+#include "kpi/journal_record.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -7,8 +7,8 @@
 #include "base/error.h"
 #include "callcore/alloc.h"
 #include "base/mem.h"
-#include "event_codec.h"
-#include "journal_format.h"
+#include "kpi/journal_event.h"
+#include "kpi/journal_record.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -5,9 +5,9 @@
  * recovery and the KPI import do. The reader must never read past the input
  * and must account for every byte (valid prefix + torn tail).
  */
-#include "runtime/event_codec.h"
+#include "kpi/journal_event.h"
 #include "runtime/journal.h"
-#include "runtime/journal_format.h"
+#include "kpi/journal_record.h"
 
 #include <stdint.h>
 #include <stdlib.h>

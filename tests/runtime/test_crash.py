@@ -91,6 +91,15 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_contact(cli_path, tmp_p
         q = c.call("queue.status", {"name": "q"})
         assert q["connected"] <= len(AGENTS)
         assert len(acked) >= ROUNDS * 10
+        states = {}
+        for i in sorted(acked):
+            try:
+                states[c.call("contact.status", {"contact_id": i})["state"]] = \
+                    states.get(c.call("contact.status", {"contact_id": i})["state"], 0) + 1
+            except RpcError:
+                states["ended"] = states.get("ended", 0) + 1
+        print(f"\n{kills} SIGKILLs, {len(acked)} acknowledged contacts: {states}; "
+              f"{len(ended)} ended by the desk")
     finally:
         srv.stop()
         srv.kill()

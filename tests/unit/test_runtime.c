@@ -67,7 +67,14 @@ typedef struct resp {
     int64_t error[64]; /* 0 = success, else the error code */
     msgpack_object result[64];
     msgpack_zone zone;
+    char *bytes; /* the responses, which the objects point into */
 } resp;
+
+static void resp_free(resp *r)
+{
+    msgpack_zone_destroy(&r->zone);
+    free(r->bytes);
+}
 
 /* Feeds the requests as one client and decodes the responses in order. */
 static void feed(cc_runtime *rt, req *r, resp *out)
@@ -78,8 +85,9 @@ static void feed(cc_runtime *rt, req *r, resp *out)
     out->n = 0;
     size_t off = 0;
     msgpack_object obj;
-    /* The objects point into the zone and into a copy of the bytes we keep. */
+    /* The objects point into the zone and into a copy of the bytes. */
     char *keep = malloc(o.len + 1);
+    out->bytes = keep;
     memcpy(keep, o.data, o.len);
     while (off < o.len && out->n < 64) {
         msgpack_unpack_return ur = msgpack_unpack(keep, o.len, &off, &out->zone, &obj);
@@ -92,7 +100,6 @@ static void feed(cc_runtime *rt, req *r, resp *out)
     }
     cc__wbuf_free(&o);
     r->b.len = 0;
-    /* `keep` lives as long as the test needs the strings: released at exit. */
 }
 
 static const msgpack_object *map_get(const msgpack_object *m, const char *key)
@@ -275,7 +282,7 @@ static void engine_deadline_becomes_a_libuv_timer(void **state)
     uv_run(&loop, UV_RUN_DEFAULT);
     assert_int_equal(seen.ring_timeouts, 1);
     uv_close((uv_handle_t *)&guard, NULL);
-    msgpack_zone_destroy(&out.zone);
+    resp_free(&out);
     cc__wbuf_free(&r.b);
     close_and_drain(rt, &loop);
     uv_loop_close(&loop);
@@ -320,7 +327,7 @@ static void dispatcher_answers_in_order_with_errors(void **state)
     assert_int_equal(out.error[6], 0);
     assert_int_equal(map_get(&out.result[6], "waiting")->via.u64, 1);
     assert_int_equal(out.error[7], CC_ENOTFOUND);
-    msgpack_zone_destroy(&out.zone);
+    resp_free(&out);
     cc__wbuf_free(&r.b);
     close_and_drain(rt, &loop);
     uv_loop_close(&loop);
@@ -395,7 +402,7 @@ static void recovery_replays_a_crash_image_and_cuts_a_torn_tail(void **state)
     resp out;
     feed(rt, &r, &out);
     assert_int_equal(out.n, 4);
-    msgpack_zone_destroy(&out.zone);
+    resp_free(&out);
     /* The process "dies" here: its files as they are on disk now. */
     copy_dir(dir, image);
     close_and_drain(rt, &loop);
@@ -422,7 +429,7 @@ static void recovery_replays_a_crash_image_and_cuts_a_torn_tail(void **state)
     kv_str(&r, "queue", "q");
     feed(rt, &r, &out);
     assert_int_equal(out.error[0], 0);
-    msgpack_zone_destroy(&out.zone);
+    resp_free(&out);
     /* Die again without a snapshot, then tear the last record. */
     snprintf(cmd, sizeof cmd, "%s-2", image);
     copy_dir(image, cmd);
