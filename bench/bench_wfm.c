@@ -39,7 +39,8 @@ typedef double (*bench_fn)(long iters);
 static double bench_erlang_c_20(long iters)
 {
     double t0 = bench_now(), s = 0;
-    for (long i = 0; i < iters; i++) s += cc_erlang_c_service_level(20, 15.0 + 1e-9 * (double)(i & 1023), 0.1111);
+    for (long i = 0; i < iters; i++)
+        s += cc_erlang_c_service_level(20, 15.0 + 1e-9 * (double)(i & 1023), 0.1111);
     bench_sink = s;
     return bench_now() - t0;
 }
@@ -101,7 +102,8 @@ static double bench_staff_a_1000(long iters)
 static double bench_rate(bench_fn fn, long iters)
 {
     double rates[RUNS];
-    for (int r = 0; r < RUNS; r++) rates[r] = (double)iters / fn(iters);
+    for (int r = 0; r < RUNS; r++)
+        rates[r] = (double)iters / fn(iters);
     qsort(rates, RUNS, sizeof rates[0], bench_cmp);
     return rates[RUNS / 2];
 }
@@ -110,7 +112,8 @@ int main(int argc, char **argv)
 {
     int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
     long scale = quick ? 10 : 1;
-    printf("%-44s %16s %14s %s\n", "workload (median of 5 runs)", "per second", "per call", "target");
+    printf("%-44s %16s %14s %s\n", "workload (median of 5 runs)", "per second", "per call",
+           "target");
     struct {
         const char *name;
         bench_fn fn;

@@ -30,13 +30,15 @@ typedef struct cli_erlang_out {
 static int cli_erlang_print(const cli_erlang_out *v, size_t n, int json)
 {
     if (!json) {
-        for (size_t i = 0; i < n; i++) printf("%-14s %.17g\n", v[i].key, v[i].value);
+        for (size_t i = 0; i < n; i++)
+            printf("%-14s %.17g\n", v[i].key, v[i].value);
         return CLI_EXIT_OK;
     }
     cc__json j;
     cc__json_init(&j, 0);
     cc__json_object_begin(&j);
-    for (size_t i = 0; i < n; i++) cc__json_kv_double(&j, v[i].key, v[i].value);
+    for (size_t i = 0; i < n; i++)
+        cc__json_kv_double(&j, v[i].key, v[i].value);
     cc__json_object_end(&j);
     return cli_print_json(cc__json_take(&j));
 }
@@ -121,9 +123,12 @@ static int cli_erlang_a(const cli_args *a)
 
 int cli_cmd_erlang(int argc, char **argv)
 {
-    cli_opt opts[] = {{.name = "traffic", .has_arg = 1}, {.name = "servers", .has_arg = 1},
-                      {.name = "agents", .has_arg = 1},  {.name = "aht-s", .has_arg = 1},
-                      {.name = "target-s", .has_arg = 1}, {.name = "patience-s", .has_arg = 1},
+    cli_opt opts[] = {{.name = "traffic", .has_arg = 1},
+                      {.name = "servers", .has_arg = 1},
+                      {.name = "agents", .has_arg = 1},
+                      {.name = "aht-s", .has_arg = 1},
+                      {.name = "target-s", .has_arg = 1},
+                      {.name = "patience-s", .has_arg = 1},
                       {.name = "json"}};
     cli_args a = {.opts = opts, .nopts = sizeof opts / sizeof opts[0], .usage = cli_erlang_usage};
     int rc = cli_parse(&a, argc, argv);

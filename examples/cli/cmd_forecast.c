@@ -99,8 +99,7 @@ static int cli_series_read(cli_series *s, const char *path)
             value_col = n - 1;
             for (int c = 0; c < n; c++) {
                 const char *h = cells[c];
-                if (strcmp(h, "Calls") == 0 || strcmp(h, "calls") == 0 ||
-                    strcmp(h, "volume") == 0)
+                if (strcmp(h, "Calls") == 0 || strcmp(h, "calls") == 0 || strcmp(h, "volume") == 0)
                     value_col = c;
             }
             continue;
@@ -152,7 +151,8 @@ static void cli_json_array(cc__json *j, const char *key, const double *v, size_t
 {
     cc__json_key(j, key);
     cc__json_array_begin(j);
-    for (size_t i = 0; i < n; i++) cc__json_double(j, v[i]);
+    for (size_t i = 0; i < n; i++)
+        cc__json_double(j, v[i]);
     cc__json_array_end(j);
 }
 
@@ -226,7 +226,8 @@ static int cli_forecast_backtest(const cli_args *a, const cli_forecast_request *
     cc_forecast_method methods[CC_FORECAST_METHOD_COUNT];
     size_t nm = 0;
     if (!rq->method || strcmp(rq->method, "all") == 0) {
-        for (int i = 0; i < CC_FORECAST_METHOD_COUNT; i++) methods[nm++] = (cc_forecast_method)i;
+        for (int i = 0; i < CC_FORECAST_METHOD_COUNT; i++)
+            methods[nm++] = (cc_forecast_method)i;
     } else {
         methods[nm++] = rq->opt.method;
     }
@@ -251,8 +252,7 @@ static int cli_forecast_backtest(const cli_args *a, const cli_forecast_request *
         for (size_t i = 0; i < nm; i++)
             printf("%-28s %7.2f%% %7.2f%% %7.2f%% %8.3f %8.1f%% %12.3f\n",
                    cc_forecast_method_name(methods[i]), 100 * acc[i].wape, 100 * acc[i].mape,
-                   100 * acc[i].smape, acc[i].mase, 100 * acc[i].coverage,
-                   acc[i].wape / base.wape);
+                   100 * acc[i].smape, acc[i].mase, 100 * acc[i].coverage, acc[i].wape / base.wape);
         return CLI_EXIT_OK;
     }
     cc__json j;
@@ -316,7 +316,7 @@ static int cli_forecast_read(const cli_args *a, const cli_series *s, cli_forecas
 
 int cli_cmd_forecast(int argc, char **argv)
 {
-    cli_opt opts[] = {{.name = "input", .has_arg = 1},     {.name = "method", .has_arg = 1},
+    cli_opt opts[] = {{.name = "input", .has_arg = 1},      {.name = "method", .has_arg = 1},
                       {.name = "train-days", .has_arg = 1}, {.name = "period", .has_arg = 1},
                       {.name = "week-days", .has_arg = 1},  {.name = "window", .has_arg = 1},
                       {.name = "level", .has_arg = 1},      {.name = "json"}};

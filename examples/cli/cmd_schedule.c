@@ -38,7 +38,7 @@ typedef struct cli_table {
     char header[CLI_SCHED_MAX_COLS][CLI_SCHED_NAME];
     int ncols;
     size_t nrows, cap;
-    double *cells;                  /* nrows * ncols, NaN where not numeric */
+    double *cells;                 /* nrows * ncols, NaN where not numeric */
     char (*names)[CLI_SCHED_NAME]; /* the `name` column, if any */
 } cli_table;
 
@@ -107,8 +107,7 @@ static int cli_table_read(cli_table *t, const char *path)
             t->cells[t->nrows * (size_t)t->ncols + (size_t)c] =
                 (end == cells[c] || *end || errno) ? NAN : v;
         }
-        snprintf(t->names[t->nrows], CLI_SCHED_NAME, "%s",
-                 name_col >= 0 ? cells[name_col] : "");
+        snprintf(t->names[t->nrows], CLI_SCHED_NAME, "%s", name_col >= 0 ? cells[name_col] : "");
         t->nrows++;
     }
     fclose(f);
@@ -161,7 +160,8 @@ static void cli_json_ints(cc__json *j, const char *key, const int *v, size_t n)
 {
     cc__json_key(j, key);
     cc__json_array_begin(j);
-    for (size_t i = 0; i < n; i++) cc__json_int(j, v[i]);
+    for (size_t i = 0; i < n; i++)
+        cc__json_int(j, v[i]);
     cc__json_array_end(j);
 }
 
@@ -210,7 +210,8 @@ static int cli_schedule_print(const cli_args *a, const cc_schedule *s, const cli
     if (has_traffic) {
         cc__json_key(&j, "service_level");
         cc__json_array_begin(&j);
-        for (size_t i = 0; i < n; i++) cc__json_double(&j, sl[i]);
+        for (size_t i = 0; i < n; i++)
+            cc__json_double(&j, sl[i]);
         cc__json_array_end(&j);
     }
     cc__json_object_end(&j);
@@ -247,7 +248,8 @@ int cli_cmd_schedule(int argc, char **argv)
     if (a.npos > 0) return cli_usage_error(&a, "unexpected argument '%s'", a.pos[0]);
     const char *req_path = cli_str(&a, "requirements", NULL);
     const char *shift_path = cli_str(&a, "shifts", NULL);
-    if (!req_path || !shift_path) return cli_usage_error(&a, "--requirements and --shifts are required");
+    if (!req_path || !shift_path)
+        return cli_usage_error(&a, "--requirements and --shifts are required");
     cc_schedule_options o;
     if ((rc = cli_schedule_options(&a, &o))) return rc;
     cli_table rt, st;

@@ -80,14 +80,14 @@ typedef struct cc_erlang_a_metrics {
     double p_abandon;            /* an arrival abandons */
     double p_abandon_if_waiting; /* p_abandon / p_wait */
     double mean_wait_all;        /* mean time in queue over all arrivals (= p_abandon * patience) */
-    double asa_answered;         /* mean wait of the answered calls (those answered at once count 0) */
-    double mean_queue;           /* mean number of calls waiting */
-    double occupancy;            /* traffic * (1 - p_abandon) / agents */
-    double p_wait_gt_t;          /* time in queue (until answer or abandon) exceeds t */
-    double p_wait_le_t;          /* 1 - p_wait_gt_t: abandons within t count as good */
-    double sl_offered;           /* answered within t, over offered calls */
-    double sl_answered;          /* answered within t, over answered calls */
-    double p_abandon_within_t;   /* abandons before t, computed without cancellation */
+    double asa_answered; /* mean wait of the answered calls (those answered at once count 0) */
+    double mean_queue;   /* mean number of calls waiting */
+    double occupancy;    /* traffic * (1 - p_abandon) / agents */
+    double p_wait_gt_t;  /* time in queue (until answer or abandon) exceeds t */
+    double p_wait_le_t;  /* 1 - p_wait_gt_t: abandons within t count as good */
+    double sl_offered;   /* answered within t, over offered calls */
+    double sl_answered;  /* answered within t, over answered calls */
+    double p_abandon_within_t; /* abandons before t, computed without cancellation */
 } cc_erlang_a_metrics;
 
 /*

@@ -35,14 +35,15 @@ extern "C" {
 typedef enum cc_forecast_method {
     CC_FORECAST_SEASONAL_NAIVE_DAILY = 0,  /* same interval yesterday */
     CC_FORECAST_SEASONAL_NAIVE_WEEKLY = 1, /* same interval one week ago */
-    CC_FORECAST_MOVING_AVERAGE = 2,        /* mean of the same interval over the last `window` days */
-    CC_FORECAST_HOLT_WINTERS_ADDITIVE = 3, /* level, damped trend, additive daily season */
+    CC_FORECAST_MOVING_AVERAGE = 2, /* mean of the same interval over the last `window` days */
+    CC_FORECAST_HOLT_WINTERS_ADDITIVE = 3,       /* level, damped trend, additive daily season */
     CC_FORECAST_HOLT_WINTERS_MULTIPLICATIVE = 4, /* same, multiplicative season */
-    CC_FORECAST_DOUBLE_SEASONAL = 5, /* Taylor (2003): level x daily x weekly season + AR(1) error */
-    CC_FORECAST_DAILY_PROFILE = 6    /* daily totals by Holt-Winters over the week (level x
-                                      * day-of-week factor) times a smoothed intraday profile;
-                                      * its step is a day, so its one-step error is the
-                                      * day-ahead error */
+    CC_FORECAST_DOUBLE_SEASONAL =
+        5,                        /* Taylor (2003): level x daily x weekly season + AR(1) error */
+    CC_FORECAST_DAILY_PROFILE = 6 /* daily totals by Holt-Winters over the week (level x
+                                   * day-of-week factor) times a smoothed intraday profile;
+                                   * its step is a day, so its one-step error is the
+                                   * day-ahead error */
 } cc_forecast_method;
 
 #define CC_FORECAST_METHOD_COUNT 7
@@ -77,8 +78,10 @@ typedef struct cc_forecast_options {
     double level;              /* prediction-interval coverage in (0, 1); default 0.95 */
 } cc_forecast_options;
 
-#define CC_FORECAST_OPTIONS_INIT {CC_FORECAST_OPTIONS_VERSION, CC_FORECAST_SEASONAL_NAIVE_DAILY, \
-                                  0, 0, 0, 0, 0, 0, 0, 0, 0}
+#define CC_FORECAST_OPTIONS_INIT                                                                   \
+    {                                                                                              \
+        CC_FORECAST_OPTIONS_VERSION, CC_FORECAST_SEASONAL_NAIVE_DAILY, 0, 0, 0, 0, 0, 0, 0, 0, 0   \
+    }
 
 /* Fitted state summary (read with cc_forecaster_params). */
 typedef struct cc_forecast_params {
@@ -144,8 +147,8 @@ double cc_forecast_wape(const double *actual, const double *forecast, size_t n);
 double cc_forecast_smape(const double *actual, const double *forecast, size_t n);
 /* Mean absolute scaled error: MAE over the in-sample MAE of the seasonal naive forecast with
  * lag m on train[ntrain] (Hyndman & Koehler 2006). NaN also when ntrain <= m. */
-double cc_forecast_mase(const double *actual, const double *forecast, size_t n,
-                        const double *train, size_t ntrain, size_t m);
+double cc_forecast_mase(const double *actual, const double *forecast, size_t n, const double *train,
+                        size_t ntrain, size_t m);
 
 /* ---- rolling-origin backtest -------------------------------------------------- */
 
@@ -160,7 +163,10 @@ typedef struct cc_backtest_options {
                        * 1: refit the parameters at every origin */
 } cc_backtest_options;
 
-#define CC_BACKTEST_OPTIONS_INIT {CC_BACKTEST_OPTIONS_VERSION, 0, 0, 0, 0}
+#define CC_BACKTEST_OPTIONS_INIT                                                                   \
+    {                                                                                              \
+        CC_BACKTEST_OPTIONS_VERSION, 0, 0, 0, 0                                                    \
+    }
 
 typedef struct cc_forecast_accuracy {
     double mape, wape, smape, mase; /* over every forecast point (MASE scaled on the

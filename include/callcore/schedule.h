@@ -41,16 +41,19 @@ typedef struct cc_shift_template {
 #define CC_SCHEDULE_OPTIONS_VERSION 1
 
 typedef struct cc_schedule_options {
-    uint32_t version;    /* CC_SCHEDULE_OPTIONS_VERSION */
-    double under_cost;   /* 0: every requirement is a hard constraint; > 0: shortage is allowed
-                          * at this cost per missing agent-interval */
-    double max_seconds;  /* solver time limit; default 60 (the best schedule found is kept) */
-    double interval_s;   /* interval length for the service level; default 900 */
-    double aht_s;        /* mean handle time for the service level; default 180 */
-    double target_s;     /* service-level threshold; default 20 */
+    uint32_t version;   /* CC_SCHEDULE_OPTIONS_VERSION */
+    double under_cost;  /* 0: every requirement is a hard constraint; > 0: shortage is allowed
+                         * at this cost per missing agent-interval */
+    double max_seconds; /* solver time limit; default 60 (the best schedule found is kept) */
+    double interval_s;  /* interval length for the service level; default 900 */
+    double aht_s;       /* mean handle time for the service level; default 180 */
+    double target_s;    /* service-level threshold; default 20 */
 } cc_schedule_options;
 
-#define CC_SCHEDULE_OPTIONS_INIT {CC_SCHEDULE_OPTIONS_VERSION, 0, 0, 0, 0, 0}
+#define CC_SCHEDULE_OPTIONS_INIT                                                                   \
+    {                                                                                              \
+        CC_SCHEDULE_OPTIONS_VERSION, 0, 0, 0, 0, 0                                                 \
+    }
 
 /* One chosen shift: `agents` agents on template `shift` starting at interval `start`, with
  * their break starting at interval `break_start` (-1 when the template has no break). */
@@ -72,9 +75,9 @@ typedef struct cc_schedule cc_schedule;
  * limit passed before any schedule was found); CC_EUNSUPPORTED (built without CBC);
  * CC_ENOMEM.
  */
-cc_status cc_schedule_solve(cc_schedule **out, const cc_schedule_options *opt,
-                            const int *required, const double *traffic, size_t n,
-                            const cc_shift_template *templates, size_t ntemplates);
+cc_status cc_schedule_solve(cc_schedule **out, const cc_schedule_options *opt, const int *required,
+                            const double *traffic, size_t n, const cc_shift_template *templates,
+                            size_t ntemplates);
 
 /* Frees the schedule; NULL is a no-op. */
 void cc_schedule_free(cc_schedule *self);

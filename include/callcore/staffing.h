@@ -45,8 +45,10 @@ typedef struct cc_staffing_options {
     double shrinkage;      /* in [0, 1); scheduled = ceil(agents / (1 - shrinkage)) */
 } cc_staffing_options;
 
-#define CC_STAFFING_OPTIONS_INIT {CC_STAFFING_OPTIONS_VERSION, CC_STAFFING_SERVICE_LEVEL, \
-                                  0, 0, 0, 0, 0, 0, 0}
+#define CC_STAFFING_OPTIONS_INIT                                                                   \
+    {                                                                                              \
+        CC_STAFFING_OPTIONS_VERSION, CC_STAFFING_SERVICE_LEVEL, 0, 0, 0, 0, 0, 0, 0                \
+    }
 
 /* What one interval gets with the chosen number of agents. Times in seconds. */
 typedef struct cc_staffing_result {
@@ -68,8 +70,8 @@ typedef struct cc_staffing_result {
  * (unknown opt->version), CC_EINFEASIBLE (the target needs more than CC_ERLANG_MAX_AGENTS
  * agents). On error *out is zeroed with agents = -1; cc_error_last() tells why.
  */
-cc_status cc_staffing_solve(cc_staffing_result *out, const cc_staffing_options *opt,
-                            double calls, double interval_s, double aht_s);
+cc_status cc_staffing_solve(cc_staffing_result *out, const cc_staffing_options *opt, double calls,
+                            double interval_s, double aht_s);
 
 /*
  * Interval plan: solves each of the n intervals. calls[n] and aht_s[n] are borrowed (aht_s
@@ -78,8 +80,8 @@ cc_status cc_staffing_solve(cc_staffing_result *out, const cc_staffing_options *
  * after a failure are left with agents = -1. O(sum of the per-interval costs).
  */
 cc_status cc_staffing_plan(cc_staffing_result *out, const cc_staffing_options *opt,
-                           const double *calls, const double *aht_s, double aht_default_s,
-                           size_t n, double interval_s);
+                           const double *calls, const double *aht_s, double aht_default_s, size_t n,
+                           double interval_s);
 
 /*
  * Convenience, counts only: minimum Erlang C agents for `traffic` Erlangs so that

@@ -85,8 +85,8 @@ static int cc__erlang_a_answered_within(long double x, long double y, long doubl
     long scale = 0;
     for (long i = 1;; i++) {
         long double c = x / (x + (long double)i);
-        s += t * c;                     /* S(i) gains t_{i-1} x/(x+i) */
-        t *= y / (x + (long double)i);  /* t_i */
+        s += t * c;                    /* S(i) gains t_{i-1} x/(x+i) */
+        t *= y / (x + (long double)i); /* t_i */
         p *= (r + (long double)(i - 1)) * h / (long double)i;
         w += p * s;
         if (p > 0x1p8000L) {
@@ -94,8 +94,7 @@ static int cc__erlang_a_answered_within(long double x, long double y, long doubl
             w = ldexpl(w, -8000);
             scale += 8000;
         }
-        if ((long double)i > peak && (long double)i > mode && t < s * 1e-22L &&
-            p * s <= w * 1e-22L)
+        if ((long double)i > peak && (long double)i > mode && t < s * 1e-22L && p * s <= w * 1e-22L)
             break;
         if (!isfinite((double)logl(s)) || i > CC__ERLANG_A_MAX_TERMS) return -1;
     }
@@ -106,11 +105,11 @@ static int cc__erlang_a_answered_within(long double x, long double y, long doubl
 static void cc__erlang_a_fill_nan(cc_erlang_a_metrics *out)
 {
     double *v = &out->p_wait;
-    for (size_t i = 0; i < sizeof *out / sizeof(double); i++) v[i] = NAN;
+    for (size_t i = 0; i < sizeof *out / sizeof(double); i++)
+        v[i] = NAN;
 }
 
-static cc_status cc__erlang_a_check(int agents, double traffic, double patience_aht,
-                                    double t_aht)
+static cc_status cc__erlang_a_check(int agents, double traffic, double patience_aht, double t_aht)
 {
     const char *fn = "cc_erlang_a_eval";
     if (cc__erlang_check_agents(fn, agents, traffic, 0)) return CC_EINVAL;

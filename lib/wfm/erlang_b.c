@@ -145,8 +145,7 @@ double cc__erlang_b_log10_of(const cc__recip_b *r)
 static int cc__erlang_b_check(const char *fn, double servers, double traffic)
 {
     if (!isfinite(servers) || servers < 0.0 || servers > CC_ERLANG_MAX_AGENTS) {
-        cc__fail_nan("%s: servers must be in [0, %d], got %g", fn, CC_ERLANG_MAX_AGENTS,
-                     servers);
+        cc__fail_nan("%s: servers must be in [0, %d], got %g", fn, CC_ERLANG_MAX_AGENTS, servers);
         return -1;
     }
     if (!isfinite(traffic) || traffic < 0.0) {
@@ -209,9 +208,8 @@ double cc_erlang_b_traffic(double servers, double blocking)
         return cc__fail_nan("%s: blocking must be inside (0, 1), got %g", fn, blocking);
     double lo = 0.0, hi = servers / (1.0 - blocking);
     double target = log(blocking);
-    /* Start from the fixed point of A = n / (1 - B) with B held at the target. */
-    double a = servers / (1.0 - blocking) * 0.5 + 1e-300;
-    if (a <= 0.0 || a >= hi) a = 0.5 * hi;
+    /* Start in the middle of the bracket; Newton on the concave log B converges from there. */
+    double a = 0.5 * hi;
     for (int it = 0; it < 200; it++) {
         cc__recip_b r;
         cc__erlang_b_recip(&r, servers, a);

@@ -21,7 +21,7 @@ struct cc_forecaster {
 };
 
 static const char *const cc__fc_names[CC_FORECAST_METHOD_COUNT] = {
-    "seasonal_naive_daily",  "seasonal_naive_weekly",        "moving_average",
+    "seasonal_naive_daily",  "seasonal_naive_weekly",       "moving_average",
     "holt_winters_additive", "holt_winters_multiplicative", "double_seasonal",
     "daily_profile"};
 
@@ -61,13 +61,15 @@ static cc_status cc__fc_options(cc_forecast_options *o, const cc_forecast_option
     if ((unsigned)o->method >= CC_FORECAST_METHOD_COUNT)
         return cc__fail(CC_EINVAL, "forecast options: unknown method %d", (int)o->method);
     if (o->period < 1 || o->period > CC__FC_MAX_PERIOD)
-        return cc__fail(CC_EINVAL, "forecast options: period (intervals per day) must be in "
-                                   "[1, %zu], got %zu",
+        return cc__fail(CC_EINVAL,
+                        "forecast options: period (intervals per day) must be in "
+                        "[1, %zu], got %zu",
                         CC__FC_MAX_PERIOD, o->period);
     if (o->week == 0) o->week = 7 * o->period;
     if (o->week % o->period != 0 || o->week > CC__FC_MAX_PERIOD)
-        return cc__fail(CC_EINVAL, "forecast options: week (%zu intervals) must be a multiple of "
-                                   "the period (%zu) and at most %zu",
+        return cc__fail(CC_EINVAL,
+                        "forecast options: week (%zu intervals) must be a multiple of "
+                        "the period (%zu) and at most %zu",
                         o->week, o->period, CC__FC_MAX_PERIOD);
     if (o->window == 0) o->window = 5;
     if (o->window > 1000)
@@ -80,8 +82,7 @@ static cc_status cc__fc_options(cc_forecast_options *o, const cc_forecast_option
     if (!st) st = cc__fc_check_unit("omega", o->omega, 0);
     if (!st) st = cc__fc_check_unit("phi", o->phi, o->method != CC_FORECAST_DOUBLE_SEASONAL);
     if (!st && !(o->level > 0.0 && o->level < 1.0))
-        st = cc__fail(CC_EINVAL, "forecast options: level must be inside (0, 1), got %g",
-                      o->level);
+        st = cc__fail(CC_EINVAL, "forecast options: level must be inside (0, 1), got %g", o->level);
     return st;
 }
 
@@ -144,7 +145,8 @@ cc_status cc_forecaster_observe(cc_forecaster *self, const double *values, size_
         return cc__fail(CC_ESTATE, "cc_forecaster_observe: fit the forecaster first");
     cc_status st = cc__fc_check_values("cc_forecaster_observe", values, n);
     if (st) return st;
-    for (size_t i = 0; i < n; i++) cc__fc_step(&self->m, values[i]);
+    for (size_t i = 0; i < n; i++)
+        cc__fc_step(&self->m, values[i]);
     return CC_OK;
 }
 

@@ -57,19 +57,21 @@ double cc_forecast_smape(const double *actual, const double *forecast, size_t n)
     return s / (double)k;
 }
 
-double cc_forecast_mase(const double *actual, const double *forecast, size_t n,
-                        const double *train, size_t ntrain, size_t m)
+double cc_forecast_mase(const double *actual, const double *forecast, size_t n, const double *train,
+                        size_t ntrain, size_t m)
 {
     if (cc__acc_check("cc_forecast_mase", actual, forecast, n)) return NAN;
     if (!train || m == 0 || ntrain <= m)
-        return cc__fail_nan("cc_forecast_mase: need more than m = %zu training values, got %zu",
-                            m, ntrain);
+        return cc__fail_nan("cc_forecast_mase: need more than m = %zu training values, got %zu", m,
+                            ntrain);
     double scale = 0.0;
-    for (size_t i = m; i < ntrain; i++) scale += fabs(train[i] - train[i - m]);
+    for (size_t i = m; i < ntrain; i++)
+        scale += fabs(train[i] - train[i - m]);
     scale /= (double)(ntrain - m);
     if (scale == 0.0)
         return cc__fail_nan("cc_forecast_mase: the training data repeat exactly with lag %zu", m);
     double mae = 0.0;
-    for (size_t i = 0; i < n; i++) mae += fabs(actual[i] - forecast[i]);
+    for (size_t i = 0; i < n; i++)
+        mae += fabs(actual[i] - forecast[i]);
     return mae / (double)n / scale;
 }

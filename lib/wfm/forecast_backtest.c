@@ -51,14 +51,16 @@ cc_status cc_forecast_backtest(cc_forecast_accuracy *out, double *forecasts,
         st = cc__fail(CC_ENOMEM, "cc_forecast_backtest: out of memory for %zu values", n);
         goto done;
     }
-    for (size_t i = 0; i < n; i++) f[i] = NAN;
+    for (size_t i = 0; i < n; i++)
+        f[i] = NAN;
     size_t covered = 0;
     st = cc_forecaster_fit(fc, y, bt->initial);
     for (size_t origin = bt->initial; !st && origin < n; origin += step) {
         size_t h = origin + horizon > n ? n - origin : horizon;
         st = cc_forecaster_predict(fc, h, f + origin, lo, hi);
         if (st) break;
-        for (size_t j = 0; j < h; j++) covered += y[origin + j] >= lo[j] && y[origin + j] <= hi[j];
+        for (size_t j = 0; j < h; j++)
+            covered += y[origin + j] >= lo[j] && y[origin + j] <= hi[j];
         out->origins++;
         size_t next = origin + step > n ? n : origin + step;
         if (next >= n) break;

@@ -36,7 +36,8 @@ typedef struct cc__fc_problem {
 static double cc__fc_run(cc__fc_model *m, const double *y, size_t n)
 {
     cc__fc_init(m, y, n);
-    for (size_t i = 0; i < n; i++) cc__fc_step(m, y[i]);
+    for (size_t i = 0; i < n; i++)
+        cc__fc_step(m, y[i]);
     return isfinite(m->sse) ? m->sse : HUGE_VAL;
 }
 
@@ -76,7 +77,8 @@ static void cc__fc_problem_setup(cc__fc_problem *p, const cc_forecast_options *o
         cc__fc_param_add(p, &m->gamma, o->gamma, 1e-4, 0.9999, 0.1);
         cc__fc_param_add(p, &m->omega, o->omega, 1e-4, 0.9999, 0.1);
         break;
-    default: break; /* naive and moving average have no parameters */
+    default:
+        break; /* naive and moving average have no parameters */
     }
 }
 
@@ -85,7 +87,8 @@ static double cc__fc_objective(unsigned dim, const double *x, double *grad, void
 {
     (void)grad; /* derivative-free method: never asked */
     cc__fc_problem *p = data;
-    for (unsigned i = 0; i < dim; i++) *p->free[i].slot = x[i];
+    for (unsigned i = 0; i < dim; i++)
+        *p->free[i].slot = x[i];
     p->evals++;
     return cc__fc_run(p->m, p->y, p->n);
 }
@@ -99,8 +102,8 @@ static double cc__fc_objective(unsigned dim, const double *x, double *grad, void
 static cc_status cc__fc_minimise(cc__fc_problem *p)
 {
     static const double starts[][5] = {
-        {-1, -1, -1, -1, -1},           /* the per-parameter defaults */
-        {0.01, 0.005, 0.05, 0.1, 0.9},  /* slow level, persistent error */
+        {-1, -1, -1, -1, -1},          /* the per-parameter defaults */
+        {0.01, 0.005, 0.05, 0.1, 0.9}, /* slow level, persistent error */
         {0.002, 0.001, 0.02, 0.05, 0.95}};
     double best_x[5], best = HUGE_VAL;
     for (size_t s = 0; s < sizeof starts / sizeof starts[0]; s++) {
@@ -128,7 +131,8 @@ static cc_status cc__fc_minimise(cc__fc_problem *p)
             memcpy(best_x, x, sizeof x);
         }
     }
-    for (unsigned i = 0; i < p->nfree; i++) *p->free[i].slot = best_x[i];
+    for (unsigned i = 0; i < p->nfree; i++)
+        *p->free[i].slot = best_x[i];
     return CC_OK;
 }
 #else

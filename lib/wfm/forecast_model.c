@@ -47,9 +47,12 @@ size_t cc__fc_min_history(const cc__fc_model *m)
     switch (m->method) {
     case CC_FORECAST_SEASONAL_NAIVE_WEEKLY:
     case CC_FORECAST_DOUBLE_SEASONAL:
-    case CC_FORECAST_DAILY_PROFILE: return 2 * m->m2;
-    case CC_FORECAST_MOVING_AVERAGE: return (m->window + 1) * m->m1;
-    default: return 2 * m->m1;
+    case CC_FORECAST_DAILY_PROFILE:
+        return 2 * m->m2;
+    case CC_FORECAST_MOVING_AVERAGE:
+        return (m->window + 1) * m->m1;
+    default:
+        return 2 * m->m1;
     }
 }
 
@@ -62,7 +65,8 @@ int cc__fc_is_multiplicative(const cc__fc_model *m)
 static double cc__fc_mean(const double *y, size_t n)
 {
     double s = 0.0;
-    for (size_t i = 0; i < n; i++) s += y[i];
+    for (size_t i = 0; i < n; i++)
+        s += y[i];
     return s / (double)n;
 }
 
@@ -93,7 +97,8 @@ static void cc__fc_init_double_seasonal(cc__fc_model *m, const double *y)
     m->level = fmax(cc__fc_mean(y, w), CC__FC_TINY);
     for (size_t i = 0; i < p; i++) {
         double s = 0.0;
-        for (size_t d = 0; d < days; d++) s += y[d * p + i];
+        for (size_t d = 0; d < days; d++)
+            s += y[d * p + i];
         m->s1[i] = fmax(s / (double)days / m->level, CC__FC_TINY);
     }
     for (size_t k = 0; k < w; k++)
@@ -106,7 +111,8 @@ static void cc__fc_init_daily_profile(cc__fc_model *m, const double *y)
 {
     size_t p = m->m1, days = m->m2 / p;
     double week1 = 0.0;
-    for (size_t i = 0; i < m->m2; i++) week1 += y[i];
+    for (size_t i = 0; i < m->m2; i++)
+        week1 += y[i];
     m->level = fmax(week1 / (double)days, CC__FC_TINY);
     for (size_t d = 0; d < days; d++) {
         double t1 = 0.0, t2 = 0.0;
@@ -118,7 +124,8 @@ static void cc__fc_init_daily_profile(cc__fc_model *m, const double *y)
     }
     for (size_t i = 0; i < p; i++) {
         double s = 0.0;
-        for (size_t d = 0; d < days; d++) s += y[d * p + i];
+        for (size_t d = 0; d < days; d++)
+            s += y[d * p + i];
         m->s1[i] = s / fmax(week1, CC__FC_TINY);
     }
     m->day_total = 0.0;
@@ -148,9 +155,15 @@ void cc__fc_init(cc__fc_model *m, const double *y, size_t n)
         cc__fc_init_daily_profile(m, y);
         m->score_from = m->m2;
         break;
-    case CC_FORECAST_SEASONAL_NAIVE_WEEKLY: m->score_from = m->m2; break;
-    case CC_FORECAST_MOVING_AVERAGE: m->score_from = m->window * m->m1; break;
-    default: m->score_from = m->m1; break;
+    case CC_FORECAST_SEASONAL_NAIVE_WEEKLY:
+        m->score_from = m->m2;
+        break;
+    case CC_FORECAST_MOVING_AVERAGE:
+        m->score_from = m->window * m->m1;
+        break;
+    default:
+        m->score_from = m->m1;
+        break;
     }
 }
 
@@ -171,7 +184,8 @@ static double cc__fc_from_history(const cc__fc_model *m, size_t at)
     if (m->method != CC_FORECAST_MOVING_AVERAGE) return cc__fc_hist(m, base);
     if (base < (m->window - 1) * m->m1) return NAN;
     double s = 0.0;
-    for (size_t k = 0; k < m->window; k++) s += cc__fc_hist(m, base - k * m->m1);
+    for (size_t k = 0; k < m->window; k++)
+        s += cc__fc_hist(m, base - k * m->m1);
     return s / (double)m->window;
 }
 
@@ -192,8 +206,10 @@ static double cc__fc_one_step(const cc__fc_model *m)
         return (m->level + m->phi * m->trend) * m->s1[t % m->m1];
     case CC_FORECAST_DOUBLE_SEASONAL:
         return m->level * m->s1[t % m->m1] * m->s2[t % m->m2] + m->phi * m->err;
-    case CC_FORECAST_DAILY_PROFILE: return m->day_forecast * m->s1[t % m->m1];
-    default: return cc__fc_from_history(m, t);
+    case CC_FORECAST_DAILY_PROFILE:
+        return m->day_forecast * m->s1[t % m->m1];
+    default:
+        return cc__fc_from_history(m, t);
     }
 }
 
@@ -217,8 +233,8 @@ static void cc__fc_update_double_seasonal(cc__fc_model *m, double y)
     size_t i = m->t % m->m1, k = m->t % m->m2;
     double d = m->s1[i], w = m->s2[k];
     m->err = y - m->level * d * w; /* the AR(1) acts on the error of the seasonal part */
-    m->level = fmax(m->alpha * y / fmax(d * w, CC__FC_TINY) + (1.0 - m->alpha) * m->level,
-                    CC__FC_TINY);
+    m->level =
+        fmax(m->alpha * y / fmax(d * w, CC__FC_TINY) + (1.0 - m->alpha) * m->level, CC__FC_TINY);
     m->s1[i] = fmax(m->gamma * y / (m->level * w) + (1.0 - m->gamma) * d, CC__FC_TINY);
     m->s2[k] = fmax(m->omega * y / (m->level * d) + (1.0 - m->omega) * w, CC__FC_TINY);
 }
@@ -242,8 +258,8 @@ static void cc__fc_update_daily_profile(cc__fc_model *m, double y)
     if (total > 0.0) {
         /* today's y are in the history ring except the last, which is y itself */
         for (size_t i = 0; i + 1 < m->m1; i++)
-            m->s1[i] = m->omega * m->hist[(start + i) % m->hist_len] / total +
-                       (1.0 - m->omega) * m->s1[i];
+            m->s1[i] =
+                m->omega * m->hist[(start + i) % m->hist_len] / total + (1.0 - m->omega) * m->s1[i];
         m->s1[m->m1 - 1] = m->omega * y / total + (1.0 - m->omega) * m->s1[m->m1 - 1];
     }
     m->day_total = 0.0;
@@ -262,10 +278,17 @@ double cc__fc_step(cc__fc_model *m, double y)
     }
     switch (m->method) {
     case CC_FORECAST_HOLT_WINTERS_ADDITIVE:
-    case CC_FORECAST_HOLT_WINTERS_MULTIPLICATIVE: cc__fc_update_holt_winters(m, y); break;
-    case CC_FORECAST_DOUBLE_SEASONAL: cc__fc_update_double_seasonal(m, y); break;
-    case CC_FORECAST_DAILY_PROFILE: cc__fc_update_daily_profile(m, y); break;
-    default: break;
+    case CC_FORECAST_HOLT_WINTERS_MULTIPLICATIVE:
+        cc__fc_update_holt_winters(m, y);
+        break;
+    case CC_FORECAST_DOUBLE_SEASONAL:
+        cc__fc_update_double_seasonal(m, y);
+        break;
+    case CC_FORECAST_DAILY_PROFILE:
+        cc__fc_update_daily_profile(m, y);
+        break;
+    default:
+        break;
     }
     m->hist[m->t % m->hist_len] = y;
     m->t++;
@@ -285,16 +308,17 @@ void cc__fc_forecast(const cc__fc_model *m, size_t h, double *out)
             f = (m->level + cc__fc_damped(m->phi, j) * m->trend) * m->s1[at % m->m1];
             break;
         case CC_FORECAST_DOUBLE_SEASONAL:
-            f = m->level * m->s1[at % m->m1] * m->s2[at % m->m2] +
-                pow(m->phi, (double)j) * m->err;
+            f = m->level * m->s1[at % m->m1] * m->s2[at % m->m2] + pow(m->phi, (double)j) * m->err;
             break;
         case CC_FORECAST_DAILY_PROFILE:
             /* the rest of today keeps this morning's total; later days use the level */
             f = (at / m->m1 == m->t / m->m1 ? m->day_forecast
-                                             : m->level * m->s2[cc__fc_day_of_week(m, at)]) *
+                                            : m->level * m->s2[cc__fc_day_of_week(m, at)]) *
                 m->s1[at % m->m1];
             break;
-        default: f = cc__fc_from_history(m, at); break;
+        default:
+            f = cc__fc_from_history(m, at);
+            break;
         }
         out[j - 1] = isfinite(f) && f > 0.0 ? f : (isnan(f) ? f : 0.0);
     }
@@ -327,12 +351,15 @@ void cc__fc_sd_factors(const cc__fc_model *m, size_t h, double *out)
         case CC_FORECAST_SEASONAL_NAIVE_WEEKLY:
             out[j - 1] = sqrt((double)((j + m->m2 - 1) / m->m2));
             continue;
-        case CC_FORECAST_MOVING_AVERAGE: out[j - 1] = 1.0; continue;
+        case CC_FORECAST_MOVING_AVERAGE:
+            out[j - 1] = 1.0;
+            continue;
         case CC_FORECAST_DAILY_PROFILE:
             /* one-step errors are day-ahead errors; each further day adds alpha^2 */
             out[j - 1] = sqrt(1.0 + m->alpha * m->alpha * (double)((j - 1) / m->m1));
             continue;
-        default: break;
+        default:
+            break;
         }
         out[j - 1] = sqrt(v);
         /* c_j for the next horizon j + 1 */

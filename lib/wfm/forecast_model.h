@@ -18,9 +18,9 @@ typedef struct cc__fc_model {
     /* state */
     double level, trend, err;
     double day_total, day_forecast; /* daily-profile: today's volume so far and forecast */
-    double *s1;   /* daily season, ring indexed by t % m1 */
-    double *s2;   /* weekly season (double-seasonal), ring indexed by t % m2 */
-    double *hist; /* recent observations, ring indexed by t % hist_len */
+    double *s1;                     /* daily season, ring indexed by t % m1 */
+    double *s2;                     /* weekly season (double-seasonal), ring indexed by t % m2 */
+    double *hist;                   /* recent observations, ring indexed by t % hist_len */
     size_t hist_len;
     size_t t; /* observations seen */
     /* one-step error statistics from `score_from` on */

@@ -53,28 +53,53 @@ const cc_shift_assignment *cc_schedule_assignments(const cc_schedule *self, size
     if (count) *count = self ? self->nassign : 0;
     return self ? self->assign : NULL;
 }
-const int *cc_schedule_coverage(const cc_schedule *self) { return self ? self->coverage : NULL; }
-const int *cc_schedule_over(const cc_schedule *self) { return self ? self->over : NULL; }
-const int *cc_schedule_under(const cc_schedule *self) { return self ? self->under : NULL; }
-const double *cc_schedule_service_level(const cc_schedule *self) { return self ? self->sl : NULL; }
-size_t cc_schedule_intervals(const cc_schedule *self) { return self ? self->n : 0; }
-int cc_schedule_agents(const cc_schedule *self) { return self ? self->agents : 0; }
-double cc_schedule_cost(const cc_schedule *self) { return self ? self->cost : NAN; }
-int cc_schedule_optimal(const cc_schedule *self) { return self ? self->optimal : 0; }
+const int *cc_schedule_coverage(const cc_schedule *self)
+{
+    return self ? self->coverage : NULL;
+}
+const int *cc_schedule_over(const cc_schedule *self)
+{
+    return self ? self->over : NULL;
+}
+const int *cc_schedule_under(const cc_schedule *self)
+{
+    return self ? self->under : NULL;
+}
+const double *cc_schedule_service_level(const cc_schedule *self)
+{
+    return self ? self->sl : NULL;
+}
+size_t cc_schedule_intervals(const cc_schedule *self)
+{
+    return self ? self->n : 0;
+}
+int cc_schedule_agents(const cc_schedule *self)
+{
+    return self ? self->agents : 0;
+}
+double cc_schedule_cost(const cc_schedule *self)
+{
+    return self ? self->cost : NAN;
+}
+int cc_schedule_optimal(const cc_schedule *self)
+{
+    return self ? self->optimal : 0;
+}
 
 static cc_status cc__sched_check_template(const cc_shift_template *t, size_t i, size_t n)
 {
     if (t->length < 1 || t->start_first < 0 || t->start_last < t->start_first ||
         t->start_step < 0 || (size_t)t->start_last + (size_t)t->length > n)
-        return cc__fail(CC_EINVAL, "schedule: shift %zu must start in [0, n - length] with "
-                                   "start_first <= start_last and length >= 1 (n = %zu)",
+        return cc__fail(CC_EINVAL,
+                        "schedule: shift %zu must start in [0, n - length] with "
+                        "start_first <= start_last and length >= 1 (n = %zu)",
                         i, n);
     if (t->break_length < 0 ||
-        (t->break_length > 0 &&
-         (t->break_earliest < 0 || t->break_latest < t->break_earliest ||
-          t->break_latest + t->break_length > t->length)))
-        return cc__fail(CC_EINVAL, "schedule: shift %zu: its break must fit inside the shift "
-                                   "(0 <= earliest <= latest, latest + length <= shift length)",
+        (t->break_length > 0 && (t->break_earliest < 0 || t->break_latest < t->break_earliest ||
+                                 t->break_latest + t->break_length > t->length)))
+        return cc__fail(CC_EINVAL,
+                        "schedule: shift %zu: its break must fit inside the shift "
+                        "(0 <= earliest <= latest, latest + length <= shift length)",
                         i);
     if (!isfinite(t->cost) || t->cost < 0.0)
         return cc__fail(CC_EINVAL, "schedule: shift %zu: cost must be finite and >= 0", i);
@@ -104,8 +129,8 @@ static int cc__sched_works(const cc__sched_col *c, const cc_shift_template *t, i
     return c->break_start < 0 || i < c->break_start || i >= c->break_start + t->break_length;
 }
 
-static cc_status cc__sched_enumerate(cc__sched_col **out, long *ncols,
-                                     const cc_shift_template *tpl, size_t ntpl)
+static cc_status cc__sched_enumerate(cc__sched_col **out, long *ncols, const cc_shift_template *tpl,
+                                     size_t ntpl)
 {
     long total = 0;
     for (size_t k = 0; k < ntpl; k++) {
@@ -188,8 +213,8 @@ static cc_status cc__sched_alloc(cc_schedule **out, size_t n, long ncols)
 
 /* With hard coverage, an interval that needs agents and that no column works makes the
  * program infeasible: say which, instead of letting the solver say "infeasible". O(cols*len). */
-static cc_status cc__sched_precheck(const int *req, size_t n, const cc__sched_col *cols,
-                                    long ncols, const cc_shift_template *tpl, int *worked)
+static cc_status cc__sched_precheck(const int *req, size_t n, const cc__sched_col *cols, long ncols,
+                                    const cc_shift_template *tpl, int *worked)
 {
     memset(worked, 0, n * sizeof *worked);
     for (long j = 0; j < ncols; j++) {
@@ -199,16 +224,17 @@ static cc_status cc__sched_precheck(const int *req, size_t n, const cc__sched_co
     }
     for (size_t i = 0; i < n; i++)
         if (req[i] > 0 && !worked[i])
-            return cc__fail(CC_EINFEASIBLE, "schedule: interval %zu needs %d agents but no shift "
-                                            "works it",
+            return cc__fail(CC_EINFEASIBLE,
+                            "schedule: interval %zu needs %d agents but no shift "
+                            "works it",
                             i, req[i]);
     return CC_OK;
 }
 
 /* Builds and solves the program; x[ncols] receives the solution. */
 static cc_status cc__sched_cbc(const cc_schedule_options *o, const int *req, size_t n,
-                               const cc__sched_col *cols, long ncols,
-                               const cc_shift_template *tpl, double *x, int *optimal)
+                               const cc__sched_col *cols, long ncols, const cc_shift_template *tpl,
+                               double *x, int *optimal)
 {
     int use_under = o->under_cost > 0.0;
     long total_cols = ncols + (use_under ? (long)n : 0);
@@ -247,7 +273,8 @@ static cc_status cc__sched_cbc(const cc_schedule_options *o, const int *req, siz
         value[k++] = 1.0;
     }
     start[total_cols] = (CoinBigIndex)k;
-    for (size_t i = 0; i < n; i++) rowlb[i] = req[i];
+    for (size_t i = 0; i < n; i++)
+        rowlb[i] = req[i];
     model = Cbc_newModel();
     if (!model) {
         st = cc__fail(CC_ENOMEM, "schedule: CBC could not create a model");
@@ -255,7 +282,8 @@ static cc_status cc__sched_cbc(const cc_schedule_options *o, const int *req, siz
     }
     Cbc_loadProblem(model, (int)total_cols, (int)n, start, index, value, NULL, NULL, obj, rowlb,
                     NULL);
-    for (long j = 0; j < total_cols; j++) Cbc_setInteger(model, (int)j);
+    for (long j = 0; j < total_cols; j++)
+        Cbc_setInteger(model, (int)j);
     Cbc_setLogLevel(model, 0);
     Cbc_setMaximumSeconds(model, o->max_seconds);
     Cbc_solve(model);
@@ -300,9 +328,9 @@ static cc_status cc__sched_options(cc_schedule_options *o, const cc_schedule_opt
     return CC_OK;
 }
 
-cc_status cc_schedule_solve(cc_schedule **out, const cc_schedule_options *opt,
-                            const int *required, const double *traffic, size_t n,
-                            const cc_shift_template *templates, size_t ntemplates)
+cc_status cc_schedule_solve(cc_schedule **out, const cc_schedule_options *opt, const int *required,
+                            const double *traffic, size_t n, const cc_shift_template *templates,
+                            size_t ntemplates)
 {
     if (!out) return cc__fail(CC_EINVAL, "cc_schedule_solve: out is NULL");
     *out = NULL;
@@ -314,8 +342,7 @@ cc_status cc_schedule_solve(cc_schedule **out, const cc_schedule_options *opt,
                                    "requirements and a template array");
     for (size_t i = 0; i < n; i++) {
         if (required[i] < 0)
-            return cc__fail(CC_EINVAL, "schedule: interval %zu requires %d agents", i,
-                            required[i]);
+            return cc__fail(CC_EINVAL, "schedule: interval %zu requires %d agents", i, required[i]);
         if (traffic && (!isfinite(traffic[i]) || traffic[i] < 0.0))
             return cc__fail(CC_EINVAL, "schedule: interval %zu: traffic %g", i, traffic[i]);
     }

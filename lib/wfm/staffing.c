@@ -19,9 +19,9 @@ typedef struct cc__staff_problem {
     cc_staffing_goal goal;
     double traffic;
     double aht_s;
-    double t_aht;        /* service-level threshold */
+    double t_aht; /* service-level threshold */
     double target_sl;
-    double asa_aht;      /* ASA target */
+    double asa_aht; /* ASA target */
     double target_ab;
     double patience_aht; /* 0: Erlang C */
     double max_occ;      /* 1 when uncapped */
@@ -77,9 +77,12 @@ static double cc__halfin_whitt_beta(double alpha)
 static double cc__staff_alpha(const cc__staff_problem *p)
 {
     switch (p->goal) {
-    case CC_STAFFING_SERVICE_LEVEL: return fmax(1e-6, 1.0 - p->target_sl);
-    case CC_STAFFING_ABANDON: return fmax(1e-6, fmin(0.5, 4.0 * p->target_ab));
-    default: return 0.3;
+    case CC_STAFFING_SERVICE_LEVEL:
+        return fmax(1e-6, 1.0 - p->target_sl);
+    case CC_STAFFING_ABANDON:
+        return fmax(1e-6, fmin(0.5, 4.0 * p->target_ab));
+    default:
+        return 0.3;
     }
 }
 
@@ -94,8 +97,9 @@ static long cc__staff_estimate(const cc__staff_problem *p, long lo)
 
 static cc_status cc__staff_infeasible(const cc__staff_problem *p)
 {
-    return cc__fail(CC_EINFEASIBLE, "staffing: %g Erlangs need more than %d agents for this "
-                                    "target",
+    return cc__fail(CC_EINFEASIBLE,
+                    "staffing: %g Erlangs need more than %d agents for this "
+                    "target",
                     p->traffic, CC_ERLANG_MAX_AGENTS);
 }
 
@@ -136,9 +140,12 @@ static int cc__staff_a_meets(const cc__staff_problem *p, long n, cc_status *st)
     if (*st) return 0;
     if (m.occupancy > p->max_occ) return 0;
     switch (p->goal) {
-    case CC_STAFFING_SERVICE_LEVEL: return m.sl_offered >= p->target_sl;
-    case CC_STAFFING_ASA: return m.asa_answered <= p->asa_aht;
-    default: return m.p_abandon <= p->target_ab;
+    case CC_STAFFING_SERVICE_LEVEL:
+        return m.sl_offered >= p->target_sl;
+    case CC_STAFFING_ASA:
+        return m.asa_answered <= p->asa_aht;
+    default:
+        return m.p_abandon <= p->target_ab;
     }
 }
 
@@ -235,8 +242,7 @@ static int cc__in_open_unit(double v)
 }
 
 /* Checks the options and fills the target part of the problem; O(1). */
-static cc_status cc__staff_setup(cc__staff_problem *p, const cc_staffing_options *opt,
-                                 double aht_s)
+static cc_status cc__staff_setup(cc__staff_problem *p, const cc_staffing_options *opt, double aht_s)
 {
     static const cc_staffing_options defaults = CC_STAFFING_OPTIONS_INIT;
     if (!opt) opt = &defaults;
@@ -262,14 +268,14 @@ static cc_status cc__staff_setup(cc__staff_problem *p, const cc_staffing_options
         return cc__fail(CC_EINVAL, "staffing: max occupancy must be in (0, 1], got %g",
                         opt->max_occupancy);
     if (!(opt->shrinkage >= 0.0 && opt->shrinkage < 1.0))
-        return cc__fail(CC_EINVAL, "staffing: shrinkage must be in [0, 1), got %g",
-                        opt->shrinkage);
+        return cc__fail(CC_EINVAL, "staffing: shrinkage must be in [0, 1), got %g", opt->shrinkage);
     p->target_sl = sl;
     p->t_aht = ts / aht_s;
     p->patience_aht = opt->patience_s / aht_s;
     p->max_occ = occ;
     switch (opt->goal) {
-    case CC_STAFFING_SERVICE_LEVEL: break;
+    case CC_STAFFING_SERVICE_LEVEL:
+        break;
     case CC_STAFFING_ASA:
         if (!isfinite(opt->target_asa_s) || opt->target_asa_s <= 0.0)
             return cc__fail(CC_EINVAL, "staffing: ASA target must be > 0 s, got %g",
@@ -278,8 +284,9 @@ static cc_status cc__staff_setup(cc__staff_problem *p, const cc_staffing_options
         break;
     case CC_STAFFING_ABANDON:
         if (!cc__in_open_unit(opt->target_abandon))
-            return cc__fail(CC_EINVAL, "staffing: abandonment target must be inside (0, 1), "
-                                       "got %g",
+            return cc__fail(CC_EINVAL,
+                            "staffing: abandonment target must be inside (0, 1), "
+                            "got %g",
                             opt->target_abandon);
         if (opt->patience_s <= 0.0)
             return cc__fail(CC_EINVAL, "staffing: an abandonment target needs the mean "
@@ -292,8 +299,8 @@ static cc_status cc__staff_setup(cc__staff_problem *p, const cc_staffing_options
     return CC_OK;
 }
 
-cc_status cc_staffing_solve(cc_staffing_result *out, const cc_staffing_options *opt,
-                            double calls, double interval_s, double aht_s)
+cc_status cc_staffing_solve(cc_staffing_result *out, const cc_staffing_options *opt, double calls,
+                            double interval_s, double aht_s)
 {
     if (!out) return cc__fail(CC_EINVAL, "cc_staffing_solve: out is NULL");
     memset(out, 0, sizeof *out);
@@ -320,15 +327,16 @@ cc_status cc_staffing_solve(cc_staffing_result *out, const cc_staffing_options *
 }
 
 cc_status cc_staffing_plan(cc_staffing_result *out, const cc_staffing_options *opt,
-                           const double *calls, const double *aht_s, double aht_default_s,
-                           size_t n, double interval_s)
+                           const double *calls, const double *aht_s, double aht_default_s, size_t n,
+                           double interval_s)
 {
     if (n > 0 && (!out || !calls))
         return cc__fail(CC_EINVAL, "cc_staffing_plan: out and calls must not be NULL");
-    for (size_t i = 0; i < n; i++) out[i].agents = out[i].scheduled_agents = -1;
+    for (size_t i = 0; i < n; i++)
+        out[i].agents = out[i].scheduled_agents = -1;
     for (size_t i = 0; i < n; i++) {
-        cc_status st = cc_staffing_solve(&out[i], opt, calls[i], interval_s,
-                                         aht_s ? aht_s[i] : aht_default_s);
+        cc_status st =
+            cc_staffing_solve(&out[i], opt, calls[i], interval_s, aht_s ? aht_s[i] : aht_default_s);
         if (st) {
             char detail[400];
             strncpy(detail, cc_error_last(), sizeof detail - 1);

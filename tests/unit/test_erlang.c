@@ -69,7 +69,8 @@ static void report(const worst *w, size_t n, double tol)
 {
     int bad = 0;
     for (size_t i = 0; i < n; i++) {
-        print_message("# %-40s worst rel err (beyond input rounding) %.3g (row %d)\n", w[i].name, w[i].err, w[i].row + 2);
+        print_message("# %-40s worst rel err (beyond input rounding) %.3g (row %d)\n", w[i].name,
+                      w[i].err, w[i].row + 2);
         if (!(w[i].err <= tol)) bad = 1;
     }
     assert_false(bad);
@@ -84,8 +85,10 @@ static void test_erlang_b_reference(void **state)
     for (int r = 0; r < t.nrows; r++) {
         double n = wfm_csv_num(&t, r, "N"), a = wfm_csv_num(&t, r, "A_erlangs");
         double b = wfm_csv_num(&t, r, "B_blocking"), lb = wfm_csv_num(&t, r, "log10_B");
-        if (lb > -300) track(&w[0], cc_erlang_b(n, a), b, r);
-        else assert_true(cc_erlang_b(n, a) < 1e-290);
+        if (lb > -300)
+            track(&w[0], cc_erlang_b(n, a), b, r);
+        else
+            assert_true(cc_erlang_b(n, a) < 1e-290);
         track(&w[1], cc_erlang_b_log10(n, a), lb, r);
     }
     report(w, 2, TOL);
@@ -111,9 +114,12 @@ static void test_erlang_c_reference(void **state)
     (void)state;
     wfm_csv t;
     if (load_or_skip(&t, "wfm/erlang_c.csv")) skip();
-    worst w[6] = {{"P(wait) (where representable)", 0, -1}, {"log10 P(wait)", 0, -1},
-                  {"SL P(W <= t)", 0, -1},                {"ASA", 0, -1},
-                  {"wait if waiting", 0, -1},             {"occupancy", 0, -1}};
+    worst w[6] = {{"P(wait) (where representable)", 0, -1},
+                  {"log10 P(wait)", 0, -1},
+                  {"SL P(W <= t)", 0, -1},
+                  {"ASA", 0, -1},
+                  {"wait if waiting", 0, -1},
+                  {"occupancy", 0, -1}};
     for (int r = 0; r < t.nrows; r++) {
         int n = (int)wfm_csv_num(&t, r, "N");
         double a = wfm_csv_num(&t, r, "A_erlangs"), tt = wfm_csv_num(&t, r, "t_over_AHT");
@@ -121,14 +127,13 @@ static void test_erlang_c_reference(void **state)
         double kappa = a / (n - a) * 0x1p-53; /* input rounding of A, seen through N - A */
         if (lc > -300) {
             track_cond(&w[0], cc_erlang_c(n, a), wfm_csv_num(&t, r, "C_Pwait"), r, kappa);
-            track_cond(&w[3], cc_erlang_c_asa(n, a), wfm_csv_num(&t, r, "ASA_over_AHT"), r,
-                       kappa);
+            track_cond(&w[3], cc_erlang_c_asa(n, a), wfm_csv_num(&t, r, "ASA_over_AHT"), r, kappa);
         }
         /* log10 C is near 0 when C is near 1: compare it on the scale of C itself. */
         double lc_got = cc_erlang_c_log10(n, a);
         track_cond(&w[1], lc_got, lc, r, fabs(lc) < 1 ? (kappa + 1e-13) / fabs(lc) : kappa);
-        track_cond(&w[2], cc_erlang_c_service_level(n, a, tt), wfm_csv_num(&t, r, "SL_P_W_le_t"),
-                   r, kappa);
+        track_cond(&w[2], cc_erlang_c_service_level(n, a, tt), wfm_csv_num(&t, r, "SL_P_W_le_t"), r,
+                   kappa);
         track_cond(&w[4], cc_erlang_c_wait_if_waiting(n, a),
                    wfm_csv_num(&t, r, "EW_given_wait_over_AHT"), r, kappa);
         track(&w[5], cc_erlang_c_occupancy(n, a), wfm_csv_num(&t, r, "occupancy"), r);
@@ -156,18 +161,20 @@ static void test_erlang_a_reference(void **state)
                                  "P_abandon_within_t"};
     enum { NCOLS = sizeof cols / sizeof cols[0] };
     worst w[NCOLS];
-    for (int c = 0; c < NCOLS; c++) w[c] = (worst){cols[c], 0, -1};
+    for (int c = 0; c < NCOLS; c++)
+        w[c] = (worst){cols[c], 0, -1};
     for (int r = 0; r < t.nrows; r++) {
         int n = (int)wfm_csv_num(&t, r, "N");
         double a = wfm_csv_num(&t, r, "A_erlangs"), p = wfm_csv_num(&t, r, "patience_over_AHT");
         double tt = wfm_csv_num(&t, r, "t_over_AHT");
         cc_erlang_a_metrics m;
         assert_int_equal(cc_erlang_a_eval(&m, n, a, p, tt), CC_OK);
-        const double got[NCOLS] = {m.p_wait,       m.p_abandon,        m.p_abandon_if_waiting,
-                                   m.mean_wait_all, m.asa_answered,    m.mean_queue,
-                                   m.occupancy,    m.p_wait_gt_t,      m.p_wait_le_t,
-                                   m.sl_offered,   m.sl_answered,      m.p_abandon_within_t};
-        for (int c = 0; c < NCOLS; c++) track(&w[c], got[c], wfm_csv_num(&t, r, cols[c]), r);
+        const double got[NCOLS] = {m.p_wait,        m.p_abandon,    m.p_abandon_if_waiting,
+                                   m.mean_wait_all, m.asa_answered, m.mean_queue,
+                                   m.occupancy,     m.p_wait_gt_t,  m.p_wait_le_t,
+                                   m.sl_offered,    m.sl_answered,  m.p_abandon_within_t};
+        for (int c = 0; c < NCOLS; c++)
+            track(&w[c], got[c], wfm_csv_num(&t, r, cols[c]), r);
     }
     report(w, NCOLS, TOL);
     wfm_csv_free(&t);

@@ -16,8 +16,8 @@
 #include <math.h>
 #include <string.h>
 
-#define P 12        /* intervals per day in the synthetic series */
-#define W (5 * P)   /* five-day weeks */
+#define P 12      /* intervals per day in the synthetic series */
+#define W (5 * P) /* five-day weeks */
 #define DAYS 30
 
 /* A clean series: intraday shape x day-of-week factor, no noise. */
@@ -31,7 +31,8 @@ static double clean(size_t t)
 
 static void fill(double *y, size_t n)
 {
-    for (size_t t = 0; t < n; t++) y[t] = clean(t);
+    for (size_t t = 0; t < n; t++)
+        y[t] = clean(t);
 }
 
 /* 1 when the method fits parameters and the library was built without NLopt: the fit
@@ -93,9 +94,11 @@ static void test_models_learn_a_clean_series(void **state)
         if (!f) continue;
         assert_int_equal(cc_forecaster_predict(f, P, mean, NULL, NULL), CC_OK);
         double actual[P];
-        for (size_t j = 0; j < P; j++) actual[j] = clean(DAYS * P + j);
+        for (size_t j = 0; j < P; j++)
+            actual[j] = clean(DAYS * P + j);
         double w = cc_forecast_wape(actual, mean, P);
-        if (!(w < 1e-3)) fail_msg("%s: WAPE %g on a noiseless series", cc_forecast_method_name(ms[k]), w);
+        if (!(w < 1e-3))
+            fail_msg("%s: WAPE %g on a noiseless series", cc_forecast_method_name(ms[k]), w);
         cc_forecast_params prm;
         assert_int_equal(cc_forecaster_params(f, &prm), CC_OK);
         assert_int_equal(prm.observations, DAYS * P);
@@ -104,7 +107,8 @@ static void test_models_learn_a_clean_series(void **state)
     }
     /* Holt-Winters with a daily season learns a series with no day-of-week effect. */
     double z[DAYS * P];
-    for (size_t t = 0; t < DAYS * P; t++) z[t] = 50.0 + 0.01 * t + 5.0 * cos((double)(t % P));
+    for (size_t t = 0; t < DAYS * P; t++)
+        z[t] = 50.0 + 0.01 * t + 5.0 * cos((double)(t % P));
     static const cc_forecast_method hw[] = {CC_FORECAST_HOLT_WINTERS_ADDITIVE,
                                             CC_FORECAST_HOLT_WINTERS_MULTIPLICATIVE};
     for (size_t k = 0; k < 2; k++) {
@@ -124,7 +128,8 @@ static void test_moving_average_and_observe(void **state)
 {
     (void)state;
     double y[10 * P], mean[P];
-    for (size_t t = 0; t < 10 * P; t++) y[t] = (double)(t / P); /* day d has value d */
+    for (size_t t = 0; t < 10 * P; t++)
+        y[t] = (double)(t / P); /* day d has value d */
     cc_forecast_options o = CC_FORECAST_OPTIONS_INIT;
     o.method = CC_FORECAST_MOVING_AVERAGE;
     o.period = P;
@@ -201,7 +206,8 @@ static void test_bank_2003_beats_weekly_naive(void **state)
     assert_int_equal(wfm_csv_load(&t, path), 0);
     assert_int_equal(t.nrows, 27716);
     double *y = malloc(sizeof(double) * (size_t)t.nrows);
-    for (int r = 0; r < t.nrows; r++) y[r] = wfm_csv_num(&t, r, "Calls");
+    for (int r = 0; r < t.nrows; r++)
+        y[r] = wfm_csv_num(&t, r, "Calls");
     const size_t period = 169;
     cc_forecast_options o = CC_FORECAST_OPTIONS_INIT;
     o.period = period;

@@ -37,8 +37,10 @@ static int have_cbc(void)
 static void check_balance(const cc_schedule *s, const int *req)
 {
     size_t n = cc_schedule_intervals(s);
-    const int *cov = cc_schedule_coverage(s), *over = cc_schedule_over(s), *under = cc_schedule_under(s);
-    for (size_t i = 0; i < n; i++) assert_int_equal(cov[i], req[i] + over[i] - under[i]);
+    const int *cov = cc_schedule_coverage(s), *over = cc_schedule_over(s),
+              *under = cc_schedule_under(s);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(cov[i], req[i] + over[i] - under[i]);
 }
 
 static void test_hand_solved_optimum(void **state)
@@ -53,7 +55,8 @@ static void test_hand_solved_optimum(void **state)
     assert_int_equal(cc_schedule_agents(s), 3);
     assert_true(fabs(cc_schedule_cost(s) - 12.0) < 1e-9);
     assert_int_equal(cc_schedule_optimal(s), 1);
-    for (int i = 0; i < 8; i++) assert_int_equal(cc_schedule_over(s)[i], 0);
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(cc_schedule_over(s)[i], 0);
     check_balance(s, req);
     size_t na;
     const cc_shift_assignment *a = cc_schedule_assignments(s, &na);
@@ -122,7 +125,8 @@ static void test_day_from_staffing(void **state)
     double calls[N], traffic[N];
     int req[N];
     cc_staffing_result r[N];
-    for (int i = 0; i < N; i++) calls[i] = 60.0 + 50.0 * sin(3.14159 * i / N);
+    for (int i = 0; i < N; i++)
+        calls[i] = 60.0 + 50.0 * sin(3.14159 * i / N);
     assert_int_equal(cc_staffing_plan(r, NULL, calls, NULL, 300.0, N, 900.0), CC_OK);
     for (int i = 0; i < N; i++) {
         req[i] = r[i].agents;
@@ -139,7 +143,8 @@ static void test_day_from_staffing(void **state)
     for (int i = 0; i < N; i++) {
         assert_int_equal(cc_schedule_under(s)[i], 0);
         assert_true(sl[i] >= 0.8 - 1e-12);
-        double want = cc_erlang_c_service_level(cc_schedule_coverage(s)[i], traffic[i], 20.0 / 300.0);
+        double want =
+            cc_erlang_c_service_level(cc_schedule_coverage(s)[i], traffic[i], 20.0 / 300.0);
         assert_true(fabs(sl[i] - want) < 1e-15);
     }
     cc_schedule_free(s);

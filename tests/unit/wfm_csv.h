@@ -39,13 +39,16 @@ static inline int wfm_csv_split(char *line, char **cells, int max)
     while (n < max) {
         if (*p == '"') {
             char *start = ++p;
-            while (*p && *p != '"') p++;
+            while (*p && *p != '"')
+                p++;
             if (*p) *p++ = '\0';
             cells[n++] = start;
-            while (*p && *p != ',') p++;
+            while (*p && *p != ',')
+                p++;
         } else {
             cells[n++] = p;
-            while (*p && *p != ',') p++;
+            while (*p && *p != ',')
+                p++;
         }
         if (*p != ',') break;
         *p++ = '\0';
@@ -69,7 +72,8 @@ static inline int wfm_csv_load(wfm_csv *t, const char *path)
     fclose(f);
     t->text[size] = '\0';
     int lines = 0;
-    for (long i = 0; i < size; i++) lines += t->text[i] == '\n';
+    for (long i = 0; i < size; i++)
+        lines += t->text[i] == '\n';
     t->rows = calloc((size_t)lines + 1, sizeof *t->rows);
     char *save = NULL;
     char *line = strtok_r(t->text, "\r\n", &save);
@@ -102,7 +106,8 @@ static inline double wfm_csv_num(const wfm_csv *t, int row, const char *name)
 
 static inline void wfm_csv_free(wfm_csv *t)
 {
-    for (int r = 0; r < t->nrows; r++) free(t->rows[r]);
+    for (int r = 0; r < t->nrows; r++)
+        free(t->rows[r]);
     free(t->rows);
     free(t->text);
 }
