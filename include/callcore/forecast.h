@@ -14,7 +14,7 @@
  * Typical day of a planner (forecast tomorrow, then staff it, see staffing.h):
  *
  *     cc_forecast_options o = CC_FORECAST_OPTIONS_INIT;
- *     o.method = CC_FORECAST_DOUBLE_SEASONAL; o.period = 169; o.week = 5 * 169;
+ *     o.method = CC_FORECAST_DAILY_PROFILE; o.period = 169; o.week = 5 * 169;
  *     cc_forecaster *f;
  *     if (cc_forecaster_new(&f, &o) == CC_OK && cc_forecaster_fit(f, history, n) == CC_OK)
  *         cc_forecaster_predict(f, 169, mean, lower, upper);   // arrays of 169
