@@ -31,6 +31,12 @@ typedef struct serve_ctx {
     int stopping;
 } serve_ctx;
 
+static void serve_on_error(const char *message, void *user_data)
+{
+    (void)user_data;
+    fprintf(stderr, "callcore serve: %s\n", message);
+}
+
 static void serve_signal_closed(uv_handle_t *h)
 {
     (void)h;
@@ -75,6 +81,7 @@ int cli_cmd_serve(int argc, char **argv)
     cc_runtime_options ro = CC_RUNTIME_OPTIONS_INIT;
     ro.journal_dir = cli_str(&a, "journal", NULL);
     ro.snapshot_interval_ms = snap_ms;
+    ro.error_fn = serve_on_error;
     if (cli_has(&a, "fsync")) {
         if (cc_fsync_policy_from_name(cli_str(&a, "fsync", NULL), &ro.fsync) != CC_OK)
             return cli_usage_error(&a, "%s", cc_error_last());

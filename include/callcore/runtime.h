@@ -61,10 +61,18 @@ typedef struct cc_runtime_options {
     cc_event_fn event_fn;          /* also receives every engine event (on the
                                       loop thread, not during recovery); may be NULL */
     void *event_user_data;
+    /* Called on the loop thread when the journal fails (message borrowed for
+     * the call); may be NULL. A failed snapshot is retried at the next
+     * period. A failed write or fsync of records is fail-stop: the responses
+     * that records acknowledged are never sent (their connections are
+     * closed) and every later state-changing call fails with CC_EIO. */
+    void (*error_fn)(const char *message, void *user_data);
+    void *error_user_data;
 } cc_runtime_options;
 
 #define CC_RUNTIME_OPTIONS_VERSION 1u
-#define CC_RUNTIME_OPTIONS_INIT {CC_RUNTIME_OPTIONS_VERSION, NULL, CC_FSYNC_ALWAYS, 0, 0, 0u, NULL, NULL}
+#define CC_RUNTIME_OPTIONS_INIT                                                \
+    {CC_RUNTIME_OPTIONS_VERSION, NULL, CC_FSYNC_ALWAYS, 0, 0, 0u, NULL, NULL, NULL, NULL}
 
 /* What a recovery found (cc_runtime_recovery()). */
 typedef struct cc_recovery_stats {

@@ -154,13 +154,20 @@ cc_status cc_runtime_journal_command(cc_runtime *self, const char *method,
     return st;
 }
 
+/* Reports a journal failure through error_fn (the library never prints). */
+static void cc__journal_trouble(cc_runtime *rt, const char *what)
+{
+    snprintf(rt->journal_error, sizeof rt->journal_error, "%s: %s", what, cc_error_last());
+    if (rt->opts.error_fn) rt->opts.error_fn(rt->journal_error, rt->opts.error_user_data);
+}
+
 static void cc__snapshot(cc_runtime *rt)
 {
     void *blob = NULL;
     size_t len = 0;
     if (cc_engine_snapshot(rt->engine, &blob, &len) != CC_OK) return;
     if (cc__journal_snapshot(rt->journal, blob, len) != CC_OK)
-        fprintf(stderr, "callcore runtime: snapshot failed: %s\n", cc_error_last());
+        cc__journal_trouble(rt, "snapshot failed");
     cc_free(blob);
     rt->last_snapshot_ms = cc__clock(rt);
 }
@@ -169,9 +176,15 @@ static void cc__snapshot(cc_runtime *rt)
  * tick timer. Runs before any output is flushed. */
 static void cc__commit(cc_runtime *rt)
 {
-    if (!rt->journal) return;
-    if (cc__journal_commit(rt->journal, rt->opts.fsync == CC_FSYNC_ALWAYS) != CC_OK)
-        fprintf(stderr, "callcore runtime: journal: %s\n", cc_error_last());
+    if (!rt->journal || rt->journal_failed) return;
+    if (cc__journal_commit(rt->journal, rt->opts.fsync == CC_FSYNC_ALWAYS) != CC_OK) {
+        /* Fail-stop: what the lost records acknowledged must not be sent. */
+        rt->journal_failed = 1;
+        cc__journal_trouble(rt, "journal write failed; state changes refused from now on");
+        if (rt->server)
+            while (cc__server_first(rt->server)) cc__conn_close(cc__server_first(rt->server), "journal failed");
+        return;
+    }
     if (cc__journal_records_since_snapshot(rt->journal) >= rt->opts.snapshot_records)
         cc__snapshot(rt);
 }
@@ -219,9 +232,13 @@ static void cc__on_timer(uv_timer_t *t)
 static void cc__on_tick(uv_timer_t *t)
 {
     cc_runtime *rt = t->data;
-    if (!rt->journal) return;
-    if (rt->opts.fsync == CC_FSYNC_BATCH && cc__journal_dirty(rt->journal))
-        cc__journal_commit(rt->journal, 1);
+    if (!rt->journal || rt->journal_failed) return;
+    if (rt->opts.fsync == CC_FSYNC_BATCH && cc__journal_dirty(rt->journal) &&
+        cc__journal_commit(rt->journal, 1) != CC_OK) {
+        rt->journal_failed = 1;
+        cc__journal_trouble(rt, "journal fsync failed; state changes refused from now on");
+        return;
+    }
     if (rt->opts.snapshot_interval_ms > 0 &&
         cc__clock(rt) - rt->last_snapshot_ms >= rt->opts.snapshot_interval_ms)
         cc__snapshot(rt);
@@ -282,6 +299,8 @@ static cc_status cc__invoke(const cc__rpc_method *m, cc__rpc_call *call)
     rt->now_ms = cc__clock(rt);
     /* The command is journaled before its events, and taken back if the call
      * fails (a failed engine call changes nothing and emits nothing). */
+    if (rt->journal_failed && (m->flags & CC__RPC_STATE))
+        return cc__fail(CC_EIO, "%s: refused: %s", call->method, rt->journal_error);
     int journaled = rt->journal && (m->flags & CC__RPC_STATE);
     cc__jmark mark;
     if (journaled) {

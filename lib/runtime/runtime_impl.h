@@ -39,6 +39,8 @@ struct cc_runtime {
     int64_t now_ms;         /* time of the input being applied */
     int replaying;
     int64_t last_snapshot_ms;
+    int journal_failed;     /* fail-stop after a record write/fsync failed */
+    char journal_error[256];
     cc_recovery_stats recovery;
     void (*done)(void *);
     void *done_ud;

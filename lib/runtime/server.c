@@ -528,7 +528,7 @@ cc_status cc__server_feed(cc__server *s, const void *data, size_t len,
     if (cc__grow((void **)&c->in, &c->in_cap, len ? len : 1, 1) != 0) {
         st = cc__fail(CC_ENOMEM, "feed: out of memory");
     } else {
-        memcpy(c->in, data, len);
+        if (len) memcpy(c->in, data, len);
         c->in_len = len;
         /* Paused by backpressure means "write first": a detached connection
          * has written everything at once, so it simply goes on. */

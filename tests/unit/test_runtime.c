@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "runtime/runtime_impl.h"
+#include "support/alloc_fail.h"
 
 #include <dirent.h>
 #include <pthread.h>
@@ -453,6 +454,88 @@ static void recovery_replays_a_crash_image_and_cuts_a_torn_tail(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* ---- allocation failures ------------------------------------------------------- */
+
+typedef struct sweep_ctx {
+    const char *journal; /* NULL: no journal */
+    int runs;
+} sweep_ctx;
+
+/* A runtime's life under allocation failure: created (maybe recovering a
+ * journal), serving a scenario, closed. Every step either works or reports
+ * CC_ENOMEM, and everything is freed. */
+static int runtime_life(void *arg)
+{
+    sweep_ctx *sc = arg;
+    char dir[128], cmd[200];
+    cc_runtime_options o = CC_RUNTIME_OPTIONS_INIT;
+    if (sc->journal) {
+        snprintf(dir, sizeof dir, "%s/%d", sc->journal, sc->runs++);
+        o.journal_dir = dir;
+        o.fsync = CC_FSYNC_OFF;
+    }
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    cc_runtime *rt = NULL;
+    cc_status st = cc_runtime_new(&rt, &loop, NULL, &o);
+    int rc = 0;
+    if (st == CC_OK) {
+        req r;
+        req_init(&r);
+        req_begin(&r, "queue.create", 1);
+        kv_str(&r, "name", "q");
+        req_begin(&r, "events.subscribe", 0);
+        req_begin(&r, "agent.login", 2);
+        kv_str(&r, "agent", "ann");
+        cc__pack_key(&r.pk, "queues");
+        msgpack_pack_array(&r.pk, 1);
+        cc__pack_cstr(&r.pk, "q");
+        req_begin(&r, "contact.create", 2);
+        kv_int(&r, "contact_id", 1);
+        kv_str(&r, "queue", "q");
+        req_begin(&r, "contact.accept", 2);
+        kv_int(&r, "contact_id", 1);
+        kv_str(&r, "agent", "ann");
+        req_begin(&r, "contact.end", 1);
+        kv_int(&r, "contact_id", 1);
+        req_begin(&r, "kpi.snapshot", 0);
+        cc__wbuf out = {0};
+        /* Packing the requests allocates too: when that failed, there is
+         * nothing to send, and the runtime is closed all the same. */
+        if (!r.b.failed) {
+            st = cc__server_feed(rt->server, r.b.data, r.b.len, NULL, &out);
+            if (st != CC_OK && st != CC_ENOMEM) rc = 1;
+        }
+        cc__wbuf_free(&out);
+        cc__wbuf_free(&r.b);
+        if (cc_runtime_close(rt, NULL, NULL) != CC_OK) rc = 1;
+        uv_run(&loop, UV_RUN_DEFAULT);
+    } else if (st != CC_ENOMEM && st != CC_EIO) {
+        rc = 1;
+    }
+    if (uv_loop_close(&loop) != 0) rc = 1; /* a handle left open */
+    if (sc->journal) {
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        if (system(cmd) != 0) rc = 1;
+    }
+    return rc;
+}
+
+static void every_allocation_failure_is_survived(void **state)
+{
+    (void)state;
+    sweep_ctx sc = {NULL, 0};
+    long points = cc_test_alloc_sweep(runtime_life, &sc);
+    assert_true(points > 50);
+    char dir[64];
+    snprintf(dir, sizeof dir, "/tmp/cc-rt-sweep-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    sc.journal = dir;
+    points = cc_test_alloc_sweep(runtime_life, &sc);
+    assert_true(points > 50);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -461,6 +544,7 @@ int main(void)
         cmocka_unit_test(engine_deadline_becomes_a_libuv_timer),
         cmocka_unit_test(dispatcher_answers_in_order_with_errors),
         cmocka_unit_test(recovery_replays_a_crash_image_and_cuts_a_torn_tail),
+        cmocka_unit_test(every_allocation_failure_is_survived),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
