@@ -6,7 +6,10 @@
  *   cc_kpi_new(options) with keys interval_ms, sl_threshold_ms, sl_variant
  *     ("V2" or 2), repeat_same_reason, short_abandon_ms, repeat_window_ms,
  *     pareto_share, cx_grace_ms, cx ({start, wait_per_min, ...}),
- *     cost ({agent_hourly, telco_per_min, fixed});
+ *     cost ({agent_hourly, telco_per_min, fixed}), on_contact (a function
+ *     receiving each finished contact's experience line as a mapping:
+ *     contact_id, customer_id, queue, agent, reason, outcome, wait_ms,
+ *     cx_start, cx_peak, cx_end, cx_moves);
  *   cc_kpi_add(kpi, event_mapping);
  *   cc_import_new({format, csv_delimiter, csv_map = {...}, max_errors});
  *   cc_import_file / _feed / _begin_file / _end_file / _finish(imp, ..., sink)
@@ -23,7 +26,23 @@
 
 static const char *const cc_sw_kpi_keys[] = {"interval_ms", "sl_threshold_ms", "sl_variant",
     "repeat_same_reason", "short_abandon_ms", "repeat_window_ms", "pareto_share",
-    "cx_grace_ms", "cx", "cost", NULL};
+    "cx_grace_ms", "cx", "cost", "on_contact", NULL};
+
+/* A finished contact's experience line as a mapping (for on_contact). */
+static void cc_sw_put_kpi_contact(cc_sw_out d, const cc_kpi_contact *c)
+{
+    cc_sw_put_u64(d, "contact_id", c->contact_id);
+    cc_sw_put_u64(d, "customer_id", c->customer_id);
+    cc_sw_put_str(d, "queue", c->queue);
+    cc_sw_put_str(d, "agent", c->agent);
+    cc_sw_put_str(d, "reason", c->reason);
+    cc_sw_put_i64(d, "outcome", c->outcome);
+    cc_sw_put_i64(d, "wait_ms", c->wait_ms);
+    cc_sw_put_f64(d, "cx_start", c->cx_start);
+    cc_sw_put_f64(d, "cx_peak", c->cx_peak);
+    cc_sw_put_f64(d, "cx_end", c->cx_end);
+    cc_sw_put_i64(d, "cx_moves", c->cx_moves);
+}
 
 typedef struct cc_sw_kpi_models {
     cc_kpi_cx_model *cx;
@@ -91,7 +110,8 @@ static int cc_sw_fill_kpi_options(cc_sw_obj m, cc_kpi_options *o, cc_sw_arena *a
         cc_sw_get_i64(m, "short_abandon_ms", &o->short_abandon_ms) ||
         cc_sw_get_i64(m, "repeat_window_ms", &o->repeat_window_ms) ||
         cc_sw_get_f64(m, "pareto_share", &o->pareto_share) ||
-        cc_sw_get_i64(m, "cx_grace_ms", &o->cx_grace_ms))
+        cc_sw_get_i64(m, "cx_grace_ms", &o->cx_grace_ms) ||
+        cc_sw_get_contact_fn(m, "on_contact", &o->on_contact, &o->user_data))
         return -1;
     o->repeat_same_reason = (int32_t)same;
     if (cc_sw_kind(m, "cx") != CC_SW_ABSENT) {
@@ -258,6 +278,7 @@ typedef struct cc_sw_report_totals {
 %ignore cc_import_error;
 %ignore cc_import_stats;
 %cc_free_releases_sink(cc_import_free)
+%cc_free_releases_sink(cc_kpi_free)
 
 %include "callcore/kpi.h"
 %include "callcore/import.h"

@@ -50,6 +50,22 @@ tap.test("events into a Lua function, and events added by hand", function()
   cc.cc_kpi_free(kpi)
 end)
 
+tap.test("each finished contact's experience line reaches a Lua function", function()
+  local lines = {}
+  local kpi = cc.cc_kpi_new({ cx_grace_ms = -1, on_contact = function(c) lines[#lines + 1] = c end })
+  local imp = cc.cc_import_new({ format = "queue_log" })
+  cc.cc_import_begin_file(imp, "x", kpi)
+  cc.cc_import_feed(imp, QUEUE_LOG, kpi)
+  cc.cc_import_end_file(imp, kpi)
+  cc.cc_kpi_flush(kpi)
+  tap.eq(#lines, 2, "two contacts finished")
+  local abandoned = lines[1].outcome == cc.CC_EVENT_CONTACT_ABANDONED and lines[1] or lines[2]
+  tap.eq(abandoned.outcome, cc.CC_EVENT_CONTACT_ABANDONED, "one abandoned")
+  tap.ok(abandoned.cx_end < 0, "an abandon hurts")
+  cc.cc_import_free(imp)
+  cc.cc_kpi_free(kpi)
+end)
+
 tap.test("bad options", function()
   tap.raises("unknown service%-level variant 'V9'", cc.cc_kpi_new, { sl_variant = "V9" })
   tap.raises("^CC_EINVAL", cc.cc_import_new, { format = "syslog" })

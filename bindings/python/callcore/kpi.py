@@ -21,7 +21,7 @@ import types
 
 from . import capi
 from .errors import Closed, Error
-from .events import Event
+from .events import Event, EventType
 
 __all__ = ["KpiAggregator", "Importer", "KpiTable", "IMPORT_FORMATS"]
 
@@ -130,14 +130,22 @@ class KpiAggregator:
     ``sl_threshold_s`` (T, default 20), ``sl_variant`` ("V1".."V6", default
     "V2"), ``short_abandon_s`` (S, default 5), ``repeat_window_h`` (default
     168), ``repeat_same_reason``, ``pareto_share`` (default 0.8),
+    ``cx_grace_s`` (how long a finished contact waits for a survey before its
+    experience line is closed; default 900, negative: not at all),
     ``cx`` (customer-experience weights), ``cost`` ({agent_hourly,
-    telco_per_min, fixed}). The aggregator is callable, so it can be used as
-    any event sink: ``engine.subscribe(kpi)``.
+    telco_per_min, fixed}), ``on_contact`` (a callable receiving each
+    finished contact's experience line: a namespace with contact_id,
+    customer_id, queue, agent, reason, outcome (:class:`EventType`), wait_ms,
+    cx_start, cx_peak, cx_end, cx_moves; an exception it raises is re-raised
+    by the call that finished the contact). The aggregator is callable, so it
+    can be used as any event sink: ``engine.subscribe(kpi)``.
     """
 
     def __init__(self, *, interval_min=None, sl_threshold_s=None, sl_variant=None,
                  short_abandon_s=None, repeat_window_h=None, repeat_same_reason=False,
-                 pareto_share=None, cx=None, cost=None):
+                 pareto_share=None, cx=None, cost=None, on_contact=None, cx_grace_s=None):
+        self._ptr = None
+        self._pending = None
         opts = {"repeat_same_reason": int(bool(repeat_same_reason))}
         if interval_min is not None:
             opts["interval_ms"] = int(interval_min * 60_000)
@@ -151,12 +159,33 @@ class KpiAggregator:
             opts["repeat_window_ms"] = int(repeat_window_h * 3_600_000)
         if pareto_share is not None:
             opts["pareto_share"] = float(pareto_share)
+        if cx_grace_s is not None:
+            opts["cx_grace_ms"] = int(cx_grace_s * 1000)
         if cx is not None:
             opts["cx"] = dict(cx)
         if cost is not None:
             opts["cost"] = dict(cost)
-        self._ptr = None
+        if on_contact is not None:
+            if not callable(on_contact):
+                raise TypeError("on_contact must be callable")
+            user = on_contact
+
+            def deliver(raw):
+                try:
+                    raw["outcome"] = EventType(raw["outcome"])
+                    user(types.SimpleNamespace(**raw))
+                except BaseException as exc:  # noqa: BLE001 - re-raised after the C call
+                    if self._pending is None:
+                        self._pending = exc
+            # C borrows the callable: it lives as long as this aggregator.
+            self._on_contact = deliver
+            opts["on_contact"] = deliver
         self._ptr = capi.cc_kpi_new(opts)
+
+    def _check(self):
+        exc, self._pending = self._pending, None
+        if exc is not None:
+            raise exc
 
     def _handle(self):
         if self._ptr is None:
@@ -169,6 +198,7 @@ class KpiAggregator:
         makes no sense raises InvalidArgument and is counted as rejected."""
         raw = event.to_dict() if isinstance(event, Event) else event
         capi.cc_kpi_add(self._handle(), raw)
+        self._check()
 
     __call__ = add
 
@@ -179,6 +209,7 @@ class KpiAggregator:
             capi.cc_kpi_add(self._handle(), raw)
         except Error:
             pass
+        self._check()  # an on_contact exception goes to the engine's caller
 
     def import_files(self, paths, format, **importer_options):  # noqa: A002
         """Imports log files of one format into this aggregator (in C) and
@@ -189,11 +220,13 @@ class KpiAggregator:
             for p in paths:
                 imp.import_file(p, self)
             imp.finish(self)
+            self._check()
             return imp.stats
 
     def flush(self):
         """Ends the period: finishes contact lines waiting for a survey."""
         capi.cc_kpi_flush(self._handle())
+        self._check()
 
     # -- reports ----------------------------------------------------------
     def report(self, full=True):

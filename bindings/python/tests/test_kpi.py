@@ -154,3 +154,25 @@ def test_engine_events_feed_an_aggregator(engine_available):
         t = kpi.totals
         assert (t.offered, t.answered, t.abandoned) == (2, 1, 1)
         assert t.asa_s == pytest.approx(3.0)
+
+
+def test_each_finished_contact_reports_its_experience_line():
+    lines = []
+    with callcore.KpiAggregator(cx_grace_s=-1, on_contact=lines.append) as kpi:
+        queued_call(kpi, 1, 0, 10, True)      # answered quickly: resolved lifts the line
+        queued_call(kpi, 2, 0, 300, False)    # waited 5 min and abandoned
+        kpi.flush()
+    by_id = {c.contact_id: c for c in lines}
+    assert set(by_id) == {1, 2}
+    assert by_id[1].outcome is EventType.CONTACT_ENDED and by_id[1].cx_end > 0
+    assert by_id[2].outcome is EventType.CONTACT_ABANDONED and by_id[2].cx_end < 0
+    assert by_id[2].cx_peak < 0 and by_id[2].cx_moves >= 2  # the long wait, then the abandon
+
+
+def test_on_contact_exceptions_are_reraised():
+    def boom(line):
+        raise LookupError(f"crm has no customer {line.customer_id}")
+
+    with callcore.KpiAggregator(cx_grace_s=-1, on_contact=boom) as kpi:
+        with pytest.raises(LookupError, match="crm has no customer 7"):
+            queued_call(kpi, 7, 0, 10, False)

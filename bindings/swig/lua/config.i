@@ -367,3 +367,35 @@ static void cc_sw_put_column_f(cc_sw_out L, const char *key, const void *rows, s
     lua_setfield(L, -2, key);
 }
 %}
+
+/* The "on_contact" key of KPI options: a Lua function kept like an event
+ * sink (filed under the new cc_kpi, released by cc_kpi_free). */
+%{
+struct cc_kpi_contact;
+static void cc_sw_put_kpi_contact(cc_sw_out d, const struct cc_kpi_contact *c);
+
+static void cc_lua_contact_fn(const struct cc_kpi_contact *c, void *user_data)
+{
+    lua_State *L = cc_lua_current;
+    if (!L) return;
+    cc_lua_sinks_table(L);
+    lua_rawgetp(L, -1, user_data);
+    lua_remove(L, -2);
+    if (!lua_isfunction(L, -1)) {
+        lua_pop(L, 1);
+        return;
+    }
+    lua_newtable(L);
+    cc_sw_put_kpi_contact(L, c);
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK) cc_lua_set_pending(L);
+}
+
+static int cc_sw_get_contact_fn(cc_sw_obj m, const char *key,
+                                void (**fn)(const struct cc_kpi_contact *, void *), void **ud)
+{
+    cc_event_fn unused_fn = NULL;
+    if (cc_sw_get_event_sink(m, key, &unused_fn, ud) != 0) return -1;
+    if (unused_fn) *fn = cc_lua_contact_fn;
+    return 0;
+}
+%}

@@ -347,3 +347,36 @@ static void cc_sw_put_column_f(cc_sw_out d, const char *key, const void *rows, s
     Py_DECREF(list);
 }
 %}
+
+/* The "on_contact" key of KPI options: a Python callable receiving a dict per
+ * finished contact (borrowed; callcore.KpiAggregator keeps it alive). The
+ * dict is built by cc_sw_put_kpi_contact (kpi.i), declared here. */
+%{
+struct cc_kpi_contact;
+static void cc_sw_put_kpi_contact(cc_sw_out d, const struct cc_kpi_contact *c);
+
+static void cc_py_contact_fn(const struct cc_kpi_contact *c, void *user_data)
+{
+    PyGILState_STATE gil = PyGILState_Ensure();
+    PyObject *d = PyDict_New();
+    if (d) {
+        cc_sw_put_kpi_contact(d, c);
+        PyObject *r = PyErr_Occurred() ? NULL : PyObject_CallOneArg((PyObject *)user_data, d);
+        Py_XDECREF(r);
+        Py_DECREF(d);
+    }
+    if (PyErr_Occurred()) PyErr_WriteUnraisable((PyObject *)user_data);
+    PyGILState_Release(gil);
+}
+
+static int cc_sw_get_contact_fn(cc_sw_obj m, const char *key,
+                                void (**fn)(const struct cc_kpi_contact *, void *), void **ud)
+{
+    PyObject *v = cc_sw_value(m, key);
+    if (!v) return 0;
+    if (!PyCallable_Check(v)) return cc_sw_fail("'%s' must be callable", key);
+    *fn = cc_py_contact_fn;
+    *ud = v;
+    return 0;
+}
+%}
