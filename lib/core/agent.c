@@ -157,12 +157,12 @@ void cc__staffing_changed(cc_engine *e, cc__agent *a, int before, int64_t now)
  * queue (the agent will not be available soon). O(p log n). */
 void cc__pref_flush(cc_engine *e, cc__agent *a, int64_t now)
 {
-    size_t n = a->pref.len;
-    a->pref.len = 0; /* entries stay readable below: nothing pushes here meanwhile */
-    for (size_t i = 0; i < n; i++) {
-        cc__hentry h = a->pref.items[i];
-        if (!cc__contact_entry_valid(&h, e)) continue;
-        cc__contact *c = e->contacts[h.slot];
+    const cc__hentry *t;
+    while ((t = cc__heap_top(&a->pref))) { /* in queue order */
+        cc__hentry x = *t;
+        cc__heap_pop(&a->pref);
+        if (!cc__contact_entry_valid(&x, e)) continue;
+        cc__contact *c = e->contacts[x.slot];
         cc__pref_clear(e, c);
         cc__contact_touch(e, c);
         cc__contact_push(e, c);
@@ -405,7 +405,7 @@ cc_status cc_engine_agent_add(cc_engine *e, const cc_agent_config *c, int64_t no
             goto oom;
         }
     }
-    if (cc__core_names_reserve(&e->agent_map, e->agent_map.len + 1)) {
+    if (cc__timer_reserve(e, legs) || cc__core_names_reserve(&e->agent_map, e->agent_map.len + 1)) {
         cc__free(m);
         goto oom;
     }
@@ -421,6 +421,7 @@ cc_status cc_engine_agent_add(cc_engine *e, const cc_agent_config *c, int64_t no
     a->slot = slot;
     a->ordinal = ++e->next_ordinal;
     e->nagents++;
+    e->timer_bound += a->legs_cap; /* one wrap-up timer per leg at most */
     cc__core_names_put(&e->agent_map, a->name, a);
     matches_commit(a, m, nm, nm);
     a->state = CC_AGENT_LOGGED_OUT;
@@ -490,6 +491,7 @@ cc_status cc_engine_agent_remove(cc_engine *e, const char *name, int64_t now)
     e->agent_gen[a->slot]++;
     e->agent_free[e->nagent_free++] = a->slot;
     e->nagents--;
+    e->timer_bound -= a->legs_cap;
     cc__agent_free(a);
     return CC_OK;
 }

@@ -194,8 +194,13 @@ typedef struct cc__contact {
     int direct;           /* offered directly (agent transfer): requeue on failure */
     /* last-agent preference */
     uint32_t pref_agent;
+    int via_pref; /* the offer being made comes from the preference (set for
+                     the duration of cc__offer, so event consumers in tests can
+                     tell a preferred offer from a queue-order one) */
     /* callback */
     int32_t attempts;
+    int answered; /* connected once: a callback's customer is on the line, so
+                     later offers (transfers) ring agents instead of dialing */
     int maxwait_hit;
     int64_t due[CC__T_CONTACT_KINDS];
 } cc__contact;

@@ -82,6 +82,25 @@ static int profile_reserve_agents(cc__profile *p, uint32_t matched)
     return cc__heap_reserve(&p->agents, 2 * (size_t)matched + CC__HEAP_SLACK);
 }
 
+static uint32_t membership_pos(const cc__agent *a, const cc__queue *q)
+{
+    for (uint32_t i = 0; i < a->nms; i++)
+        if (a->ms[i].queue == q) return i;
+    return a->nms;
+}
+
+/* Keeps an agent's matches in canonical order (membership order, then
+ * profile creation order): routing draws random keys in this order, and a
+ * restored engine rebuilds the list the same way. O(m). Room is reserved. */
+static void match_insert(cc__agent *a, cc__profile *p)
+{
+    uint32_t pos = membership_pos(a, p->queue), at = a->nmatches;
+    while (at > 0 && membership_pos(a, a->matches[at - 1]->queue) > pos) at--;
+    memmove(&a->matches[at + 1], &a->matches[at], (a->nmatches - at) * sizeof *a->matches);
+    a->matches[at] = p;
+    a->nmatches++;
+}
+
 cc__profile *cc__profile_get(cc_engine *e, cc__queue *q, cc_channel ch, const cc__skill *req,
                              uint32_t nreq)
 {
@@ -118,7 +137,7 @@ cc__profile *cc__profile_get(cc_engine *e, cc__queue *q, cc_channel ch, const cc
     for (size_t i = 0; i < q->nmembers; i++) {
         cc__agent *a = q->members[i].agent;
         if (!cc__agent_eligible(a, p)) continue;
-        a->matches[a->nmatches++] = p;
+        match_insert(a, p);
         p->nmatched++;
         if (cc__agent_available(a, ch)) {
             /* new index: insert the agent with a fresh generation */

@@ -96,7 +96,10 @@ void cc__route_contact(cc_engine *e, cc__contact *c, int64_t now)
         cc__agent *a = cc__agent_at(e, c->pref_agent);
         if (a && cc__agent_available(a, c->channel)) {
             cc__pref_clear(e, c);
+            uint32_t slot = c->slot;
+            c->via_pref = 1;
             cc__offer(e, c, a, 0, now);
+            if (e->contacts[slot] == c) c->via_pref = 0; /* a failed dial may end it */
         }
         return;
     }
@@ -104,7 +107,8 @@ void cc__route_contact(cc_engine *e, cc__contact *c, int64_t now)
         cc__profile *p = c->profiles[i];
         cc__agent *a = best_agent(e, p, c);
         if (!a) continue;
-        if (p->queue->strategy != CC_STRATEGY_RING_ALL || c->channel == CC_CHANNEL_CALLBACK) {
+        if (p->queue->strategy != CC_STRATEGY_RING_ALL ||
+            (c->channel == CC_CHANNEL_CALLBACK && !c->answered)) {
             cc__offer(e, c, a, 0, now);
             return;
         }
@@ -159,7 +163,10 @@ void cc__route_agent(cc_engine *e, cc__agent *a, int64_t now)
         cc__contact *c = e->contacts[t->slot];
         if (cc__agent_available(a, c->channel)) {
             cc__pref_clear(e, c);
+            uint32_t slot = c->slot;
+            c->via_pref = 1;
             cc__offer(e, c, a, 0, now);
+            if (e->contacts[slot] == c) c->via_pref = 0; /* a failed dial may end it */
             return;
         }
     }
@@ -192,8 +199,8 @@ void cc__offer(cc_engine *e, cc__contact *c, cc__agent *a, int ring_all, int64_t
         cc__contact_touch(e, c); /* leaves the heaps */
         c->offer_head = CC__NONE;
         c->noffers = 0;
-        cc__contact_set_state(e, c,
-                              c->channel == CC_CHANNEL_CALLBACK ? CC__C_DIALING : CC__C_OFFERED);
+        int dial = c->channel == CC_CHANNEL_CALLBACK && !c->answered;
+        cc__contact_set_state(e, c, dial ? CC__C_DIALING : CC__C_OFFERED);
         cc__timer_set(e, c, CC__T_RING, now + q->ring_timeout_ms);
     }
     a->offer_contact = c->slot;

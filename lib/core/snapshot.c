@@ -36,10 +36,11 @@ typedef struct wbuf {
 
 static void w_bytes(wbuf *w, const void *src, size_t n)
 {
-    if (w->failed) return;
-    if (cc__grow((void **)&w->p, &w->cap, w->len + n, 1)) {
-        w->failed = 1;
-        return;
+    if (w->cap - w->len < n) { /* amortised O(1): capacity doubles */
+        if (w->failed || cc__grow((void **)&w->p, &w->cap, w->len + n, 1)) {
+            w->failed = 1;
+            return;
+        }
     }
     memcpy(w->p + w->len, src, n);
     w->len += n;
@@ -91,7 +92,11 @@ static void w_heap(wbuf *w, const cc_engine *e, const cc__heap *h, cc__heap_vali
 {
     uint32_t n = 0;
     for (size_t i = 0; i < h->len; i++) n += valid(&h->items[i], (void *)e) ? 1 : 0;
-    cc__hentry *tmp = cc__calloc(n ? n : 1, sizeof *tmp);
+    if (n == 0) {
+        w_u32(w, 0);
+        return;
+    }
+    cc__hentry *tmp = cc__calloc(n, sizeof *tmp);
     if (!tmp) {
         w->failed = 1;
         return;
@@ -218,7 +223,7 @@ cc_status cc_engine_snapshot(const cc_engine *e, void **out_buf, size_t *out_len
         w_u32(&w, c->declined), w_u64(&w, c->declined_ordinal), w_u32(&w, c->agent);
         w_u32(&w, c->consult_from), w_u32(&w, c->leg_queue ? c->leg_queue->index : CC__NONE);
         w_u32(&w, (uint32_t)c->direct), w_u32(&w, c->pref_agent), w_i32(&w, c->attempts);
-        w_u32(&w, (uint32_t)c->maxwait_hit);
+        w_u32(&w, (uint32_t)c->maxwait_hit), w_u32(&w, (uint32_t)c->answered);
         for (int k = 0; k < CC__T_CONTACT_KINDS; k++) w_i64(&w, c->due[k]);
     }
     w_u32(&w, (uint32_t)e->ncontact_free);
@@ -666,7 +671,7 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
         BAD_IF(lq != CC__NONE && (lq >= e->nqueues || !e->queues[lq]));
         c->leg_queue = lq == CC__NONE ? NULL : e->queues[lq];
         c->direct = (int)r_u32(&r), c->pref_agent = r_u32(&r), c->attempts = r_i32(&r);
-        c->maxwait_hit = (int)r_u32(&r);
+        c->maxwait_hit = (int)r_u32(&r), c->answered = (int)r_u32(&r);
         for (int k = 0; k < CC__T_CONTACT_KINDS; k++) c->due[k] = r_i64(&r);
         BAD_IF(c->esc_step > c->queue->nesc);
         BAD_IF(c->offer_head != CC__NONE && (c->offer_head >= nas || !e->agents[c->offer_head]));
