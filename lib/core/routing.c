@@ -129,8 +129,15 @@ void cc__route_contact(cc_engine *e, cc__contact *c, int64_t now)
 static int better(const cc_engine *e, const cc__contact *c, const cc__membership *m,
                   const cc__contact *d, const cc__membership *n, int64_t now)
 {
-    double wc = (double)(now - c->vstart_ms) * m->queue->weight;
-    double wd = (double)(now - d->vstart_ms) * n->queue->weight;
+    /* Contacts of one queue keep the queue's own order, whichever profile
+     * (an escalation may add another queue's) brought them to this agent. */
+    if (c->queue == d->queue) {
+        if (c->priority != d->priority) return c->priority > d->priority;
+        if (c->vstart_ms != d->vstart_ms) return c->vstart_ms < d->vstart_ms;
+        return c->ordinal < d->ordinal;
+    }
+    double wc = (double)(now - c->vstart_ms) * c->queue->weight;
+    double wd = (double)(now - d->vstart_ms) * d->queue->weight;
     int tier = (m->tier != n->tier)         ? (m->tier < n->tier ? 1 : -1)
                : (m->penalty != n->penalty) ? (m->penalty < n->penalty ? 1 : -1)
                : (m->order != n->order)     ? (m->order < n->order ? 1 : -1)
