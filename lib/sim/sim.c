@@ -23,6 +23,7 @@
 #include "base/mem.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* What a simulator event does. */
@@ -56,6 +57,15 @@ enum {
 #define CC__SIM_NO_ID UINT32_MAX
 
 /* ---- small helpers ------------------------------------------------------- */
+
+/* Timetable entries sort by (time, seq), the order of the event heap. */
+static int cc__sim_ev_cmp(const void *a, const void *b)
+{
+    const cc__sim_ev *x = a, *y = b;
+    if (x->time_ms != y->time_ms) return x->time_ms < y->time_ms ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
 
 static int64_t cc__sim_ms(double seconds)
 {
@@ -194,33 +204,35 @@ static void cc__sim_on_hung_up(void *ctx, uint64_t contact_id, const char *reaso
 
 /* ---- engine events: bookkeeping, KPIs, the caller's sink ----------------- */
 
+/* Agent events the simulator reacts to; the name lookup (a hash probe and a
+ * string compare) is only paid for those. */
 static void cc__sim_agent_event(cc_sim *s, const cc_event *ev)
 {
-    int64_t a = cc__name_index_find(&s->agent_index, ev->agent);
-    if (a < 0) return;
-    cc__sim_agent *ag = &s->agents[a];
-    if (ev->type == CC_EVENT_AGENT_STATE && ev->agent_state == CC_AGENT_NOT_READY) {
+    if (ev->type == CC_EVENT_AGENT_STATE) {
+        if (ev->agent_state != CC_AGENT_NOT_READY) return;
+        int64_t a = cc__name_index_find(&s->agent_index, ev->agent);
+        if (a < 0) return;
         const char *why = ev->reason ? ev->reason : "";
-        if (ag->logout_pending) {
+        if (s->agents[a].logout_pending) {
             cc__sim_schedule(s, ev->time_ms, CC__SIM_LOGOUT, 0, (uint64_t)a, 0);
         } else if (strcmp(why, "no-answer") == 0 || strcmp(why, "rejected") == 0) {
-            const cc__sim_group_spec *g = &s->sc->groups[ag->group];
+            const cc__sim_group_spec *g = &s->sc->groups[s->agents[a].group];
             cc__sim_schedule(s, ev->time_ms + cc__sim_ms(g->rona_ready_s), CC__SIM_READY, 0,
                              (uint64_t)a, 0);
         }
+        return;
     }
-    if (ev->type == CC_EVENT_AGENT_WRAPUP_START) {
-        int64_t slot = cc__sim_slot_of(s, ev->contact_id);
-        /* The slot is released at CONTACT_ENDED, just before; its stream is
-         * remembered for exactly this moment. */
-        uint16_t stream = slot >= 0 ? s->contacts[slot].stream : s->last_ended_stream;
-        const cc__sim_stream_spec *st = &s->sc->streams[stream];
-        if (st->wrapup_s.kind != CC__DIST_NONE) {
-            double w = cc__dist_sample(&st->wrapup_s, &s->rng_wrapup);
-            cc__sim_schedule(s, ev->time_ms + cc__sim_ms(w), CC__SIM_WRAPUP_END, 0,
-                             ev->contact_id, (uint64_t)a);
-        }
-    }
+    /* AGENT_WRAPUP_START. The slot is released at CONTACT_ENDED, just before;
+     * its stream is remembered for exactly this moment. */
+    int64_t slot = cc__sim_slot_of(s, ev->contact_id);
+    uint16_t stream = slot >= 0 ? s->contacts[slot].stream : s->last_ended_stream;
+    const cc__sim_stream_spec *st = &s->sc->streams[stream];
+    if (st->wrapup_s.kind == CC__DIST_NONE) return;
+    int64_t a = cc__name_index_find(&s->agent_index, ev->agent);
+    if (a < 0) return;
+    double w = cc__dist_sample(&st->wrapup_s, &s->rng_wrapup);
+    cc__sim_schedule(s, ev->time_ms + cc__sim_ms(w), CC__SIM_WRAPUP_END, 0, ev->contact_id,
+                     (uint64_t)a);
 }
 
 static void cc__sim_contact_event(cc_sim *s, const cc_event *ev)
@@ -409,7 +421,13 @@ cc_status cc_sim_run(cc_sim *self)
     int64_t horizon = cc__sim_ms(self->sc->horizon_s);
     for (;;) {
         if (self->failed) return self->failed;
+        /* The next simulator event: the heap's or the timetable's, whichever
+         * comes first in (time, seq) order. */
         const cc__sim_ev *top = cc__sim_heap_peek(&self->heap);
+        const cc__sim_ev *tt =
+            self->tt_next < self->ntimetable ? &self->timetable[self->tt_next] : NULL;
+        int from_tt = tt && (!top || cc__sim_ev_cmp(tt, top) < 0);
+        if (from_tt) top = tt;
         int64_t t_ev = top ? top->time_ms : INT64_MAX;
         int64_t t_dl = cc_engine_next_deadline(self->engine);
         int64_t t = t_dl <= t_ev ? t_dl : t_ev;
@@ -422,7 +440,8 @@ cc_status cc_sim_run(cc_sim *self)
             rc = cc_engine_advance(self->engine, t_dl);
         } else {
             cc__sim_ev ev;
-            cc__sim_heap_pop(&self->heap, &ev);
+            if (from_tt) ev = self->timetable[self->tt_next++];
+            else cc__sim_heap_pop(&self->heap, &ev);
             rc = cc__sim_handle(self, &ev);
         }
         if (rc == CC_ENOMEM) self->failed = CC_ENOMEM;
@@ -534,28 +553,46 @@ static cc_status cc__sim_add_agents(cc_sim *s)
     return CC_OK;
 }
 
-/* The shift timetable: login, breaks, logout of every agent. */
+static void cc__sim_timetable_add(cc_sim *s, int64_t t, uint32_t kind, uint64_t agent)
+{
+    cc__sim_ev *e = &s->timetable[s->ntimetable++];
+    memset(e, 0, sizeof *e);
+    e->time_ms = t;
+    e->seq = s->heap.next_seq++;
+    e->kind = kind;
+    e->arg = agent;
+}
+
+/*
+ * The shift timetable (login, breaks, logout of every agent) is known before
+ * the run: it is one sorted array read by a cursor, not heap entries, so the
+ * heap stays small with 100,000 agents. Entries take sequence numbers from
+ * the heap's counter, so ties order exactly as if they were in the heap.
+ * O(E log E) once for E timetable entries.
+ */
 static cc_status cc__sim_schedule_shifts(cc_sim *s)
 {
     const cc__scenario *sc = s->sc;
+    size_t total = 0;
+    for (size_t g = 0; g < sc->ngroups; g++)
+        total += (size_t)sc->groups[g].count * (2 + 2 * sc->groups[g].nbreaks);
+    s->timetable = cc__malloc((total ? total : 1) * sizeof *s->timetable);
+    if (!s->timetable) return cc__fail(CC_ENOMEM, "simulator: out of memory for the timetable");
     size_t n = 0;
     for (size_t g = 0; g < sc->ngroups; g++) {
         const cc__sim_group_spec *gs = &sc->groups[g];
         for (int64_t i = 0; i < gs->count; i++, n++) {
-            cc_status rc;
-            if ((rc = cc__sim_schedule(s, cc__sim_ms(gs->shift_start_s), CC__SIM_LOGIN, 0, n, 0)))
-                return rc;
+            cc__sim_timetable_add(s, cc__sim_ms(gs->shift_start_s), CC__SIM_LOGIN, n);
             for (size_t b = 0; b < gs->nbreaks; b++) {
                 int64_t t0 = cc__sim_ms(gs->breaks[b].start_s);
                 int64_t t1 = cc__sim_ms(gs->breaks[b].start_s + gs->breaks[b].length_s);
-                if ((rc = cc__sim_schedule(s, t0, CC__SIM_BREAK_START, 0, n, 0)) ||
-                    (rc = cc__sim_schedule(s, t1, CC__SIM_BREAK_END, 0, n, 0)))
-                    return rc;
+                cc__sim_timetable_add(s, t0, CC__SIM_BREAK_START, n);
+                cc__sim_timetable_add(s, t1, CC__SIM_BREAK_END, n);
             }
-            if ((rc = cc__sim_schedule(s, cc__sim_ms(gs->shift_end_s), CC__SIM_LOGOUT, 0, n, 0)))
-                return rc;
+            cc__sim_timetable_add(s, cc__sim_ms(gs->shift_end_s), CC__SIM_LOGOUT, n);
         }
     }
+    qsort(s->timetable, s->ntimetable, sizeof *s->timetable, cc__sim_ev_cmp);
     return CC_OK;
 }
 
@@ -690,6 +727,7 @@ void cc_sim_free(cc_sim *self)
     cc_engine_free(self->engine);
     cc_kpi_free(self->kpi);
     cc__sim_heap_free(&self->heap);
+    cc__free(self->timetable);
     cc__name_index_free(&self->agent_index);
     if (self->agent_names)
         for (size_t i = 0; i < self->nagents; i++) cc__free(self->agent_names[i]);

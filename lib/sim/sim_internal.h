@@ -51,6 +51,8 @@ struct cc_sim {
     uint64_t seed;
 
     cc__sim_heap heap;
+    cc__sim_ev *timetable; /* shift events sorted by (time, seq); O(agents x breaks) */
+    size_t ntimetable, tt_next;
     cc__sim_rng rng_handle, rng_patience, rng_ring, rng_callback, rng_customer, rng_wrapup;
     cc__sim_rng *rng_arrivals;  /* one per stream */
     cc__arrivals *streams;  /* one per stream */
