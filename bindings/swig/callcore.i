@@ -56,4 +56,6 @@
 %include "kpi.i"
 #if defined(SWIGPYTHON)
 %include "python/backend.i"
+#elif defined(SWIGLUA)
+%include "lua/backend.i"
 #endif

@@ -71,6 +71,36 @@ tap.test("an error in the event function is raised by the call", function()
   cc.cc_engine_free(eng)
 end)
 
+tap.test("a media backend written in Lua", function()
+  local eng = new_engine()
+  local calls = {}
+  local switch = {
+    open = function(self, channel) calls[#calls + 1] = "open " .. channel end,
+    offer = function(self, offer, now) calls[#calls + 1] = "offer " .. offer.contact_id .. " " .. offer.agent end,
+    bridge = function(self, id, agent, now) calls[#calls + 1] = "bridge " .. id .. " " .. agent end,
+    hangup = function(self, id, reason, now) calls[#calls + 1] = "hangup " .. id .. " " .. reason end,
+    close = function(self) calls[#calls + 1] = "close" end,
+  }
+  cc.cc_lua_engine_bind_backend(eng, cc.CC_CHANNEL_VOICE, switch)
+  cc.cc_engine_agent_login(eng, "ann", 0)
+  cc.cc_engine_contact_add(eng, { id = 3, channel = cc.CC_CHANNEL_VOICE, queue = "sales" }, 10)
+  cc.cc_engine_offer_accept(eng, 3, "ann", 20)
+  cc.cc_engine_contact_end(eng, 3, nil, 30)
+  cc.cc_engine_free(eng)
+  tap.eq(table.concat(calls, ","), "open 1,offer 3 ann,bridge 3 ann,hangup 3 ended,close", "calls")
+end)
+
+tap.test("a Lua backend error fails the offer and is raised", function()
+  local eng = new_engine()
+  cc.cc_lua_engine_bind_backend(eng, cc.CC_CHANNEL_VOICE, {
+    offer = function() error("phone unreachable") end })
+  cc.cc_engine_agent_login(eng, "ann", 0)
+  tap.raises("phone unreachable", cc.cc_engine_contact_add, eng,
+    { id = 4, channel = cc.CC_CHANNEL_VOICE, queue = "sales" }, 10)
+  tap.eq(cc.cc_engine_contact_status(eng, 4).state, cc.CC_CONTACT_WAITING, "back in the queue")
+  cc.cc_engine_free(eng)
+end)
+
 tap.test("names, positions and snapshots", function()
   local eng = new_engine()
   cc.cc_engine_contact_add(eng, { id = 5, channel = cc.CC_CHANNEL_VOICE, queue = "sales" }, 10)

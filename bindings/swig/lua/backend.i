@@ -1,0 +1,211 @@
+/*
+ * bindings/swig/lua/backend.i - a media backend implemented in Lua, for
+ * switches that script routing in Lua (FreeSWITCH, Kamailio).
+ *
+ *   callcore.cc_lua_engine_bind_backend(engine, channel, backend)
+ *
+ * `backend` is a table of optional methods called as backend:method(...):
+ * open(channel), close(), offer(offer_table, now_ms), withdraw(contact_id,
+ * agent, now_ms), bridge(contact_id, agent, now_ms), announce(contact_id,
+ * position, ewt_ms, now_ms), dial(contact_id, customer_id, agent, attempt,
+ * now_ms), hangup(contact_id, reason, now_ms), supervise(contact_id, agent,
+ * supervisor, mode, now_ms). A method returns nothing (CC_OK) or a negative
+ * status; an error it raises fails the action (CC_EIO) and is re-raised by
+ * the engine call that triggered it. Methods run on the lua_State of that
+ * engine call and must not call the engine back (CC_EBUSY): record and
+ * report later.
+ *
+ * Ownership: the table is kept in the module's registry table under a key
+ * made for the binding, and released when the engine closes the binding
+ * (rebind or cc_engine_free).
+ */
+%{
+#include "callcore/sys/backend.h"
+
+typedef struct cc_lua_backend_state {
+    void *key; /* the binding's key in the sinks table */
+} cc_lua_backend_state;
+
+/* Pushes backend.method and backend (as self) and returns 1, or returns 0
+ * (nothing pushed) when there is no Lua state, backend or method. */
+static int cc_lua_backend_push(void *state, const char *method, lua_State **out)
+{
+    lua_State *L = cc_lua_current;
+    void *key = ((cc_lua_backend_state *)state)->key;
+    if (!L || !key) return 0;
+    cc_lua_sinks_table(L);
+    lua_rawgetp(L, -1, key);
+    lua_remove(L, -2);
+    if (!lua_istable(L, -1)) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    lua_getfield(L, -1, method);
+    if (!lua_isfunction(L, -1)) {
+        lua_pop(L, 2);
+        return 0;
+    }
+    lua_insert(L, -2); /* function, self */
+    *out = L;
+    return 1;
+}
+
+/* Calls the pushed method with self + nargs arguments; returns its status. */
+static cc_status cc_lua_backend_call(lua_State *L, int nargs)
+{
+    if (lua_pcall(L, nargs + 1, 1, 0) != LUA_OK) {
+        cc_lua_set_pending(L);
+        return CC_EIO;
+    }
+    cc_status st = lua_isinteger(L, -1) ? (cc_status)lua_tointeger(L, -1) : CC_OK;
+    lua_pop(L, 1);
+    return st;
+}
+
+static void cc_lua_backend_release(lua_State *L, void *key)
+{
+    cc_lua_sinks_table(L);
+    lua_pushnil(L);
+    lua_rawsetp(L, -2, key);
+    lua_pushnil(L);
+    lua_rawsetp(L, -2, (char *)key + 1);
+    lua_pop(L, 1);
+}
+
+static cc_status cc_lua_backend_open(void *state, cc_engine *engine, cc_channel channel, void *config)
+{
+    lua_State *L;
+    (void)engine;
+    ((cc_lua_backend_state *)state)->key = config;
+    if (!cc_lua_backend_push(state, "open", &L)) return CC_OK;
+    lua_pushinteger(L, channel);
+    return cc_lua_backend_call(L, 1);
+}
+
+static void cc_lua_backend_close(void *state)
+{
+    lua_State *L;
+    if (cc_lua_backend_push(state, "close", &L)) (void)cc_lua_backend_call(L, 0);
+    if (cc_lua_current) cc_lua_backend_release(cc_lua_current, ((cc_lua_backend_state *)state)->key);
+}
+
+static cc_status cc_lua_backend_offer(void *state, const cc_backend_offer *o, int64_t now_ms)
+{
+    lua_State *L;
+    if (!cc_lua_backend_push(state, "offer", &L)) return CC_OK;
+    lua_createtable(L, 0, 8);
+    cc_lua_set_int(L, "contact_id", (lua_Integer)o->contact_id);
+    cc_lua_set_int(L, "customer_id", (lua_Integer)o->customer_id);
+    cc_lua_set_int(L, "channel", o->channel);
+    cc_lua_set_str(L, "queue", o->queue);
+    cc_lua_set_str(L, "agent", o->agent);
+    cc_lua_set_int(L, "ring_timeout_ms", o->ring_timeout_ms);
+    cc_lua_set_int(L, "priority", o->priority);
+    lua_pushboolean(L, o->ring_all);
+    lua_setfield(L, -2, "ring_all");
+    lua_pushinteger(L, now_ms);
+    return cc_lua_backend_call(L, 2);
+}
+
+/* The (contact, agent-or-reason, now) shaped calls. */
+static cc_status cc_lua_backend_id_str(void *state, const char *method, uint64_t contact_id,
+                                       const char *text, int64_t now_ms)
+{
+    lua_State *L;
+    if (!cc_lua_backend_push(state, method, &L)) return CC_OK;
+    lua_pushinteger(L, (lua_Integer)contact_id);
+    if (text) lua_pushstring(L, text); else lua_pushnil(L);
+    lua_pushinteger(L, now_ms);
+    return cc_lua_backend_call(L, 3);
+}
+
+static cc_status cc_lua_backend_withdraw(void *state, uint64_t contact_id, const char *agent, int64_t now_ms)
+{
+    return cc_lua_backend_id_str(state, "withdraw", contact_id, agent, now_ms);
+}
+
+static cc_status cc_lua_backend_bridge(void *state, uint64_t contact_id, const char *agent, int64_t now_ms)
+{
+    return cc_lua_backend_id_str(state, "bridge", contact_id, agent, now_ms);
+}
+
+static cc_status cc_lua_backend_hangup(void *state, uint64_t contact_id, const char *reason, int64_t now_ms)
+{
+    return cc_lua_backend_id_str(state, "hangup", contact_id, reason, now_ms);
+}
+
+static cc_status cc_lua_backend_announce(void *state, uint64_t contact_id, int32_t position,
+                                         int64_t ewt_ms, int64_t now_ms)
+{
+    lua_State *L;
+    if (!cc_lua_backend_push(state, "announce", &L)) return CC_OK;
+    lua_pushinteger(L, (lua_Integer)contact_id);
+    lua_pushinteger(L, position);
+    lua_pushinteger(L, ewt_ms);
+    lua_pushinteger(L, now_ms);
+    return cc_lua_backend_call(L, 4);
+}
+
+static cc_status cc_lua_backend_dial(void *state, uint64_t contact_id, uint64_t customer_id,
+                                     const char *agent, int32_t attempt, int64_t now_ms)
+{
+    lua_State *L;
+    if (!cc_lua_backend_push(state, "dial", &L)) return CC_OK;
+    lua_pushinteger(L, (lua_Integer)contact_id);
+    lua_pushinteger(L, (lua_Integer)customer_id);
+    if (agent) lua_pushstring(L, agent); else lua_pushnil(L);
+    lua_pushinteger(L, attempt);
+    lua_pushinteger(L, now_ms);
+    return cc_lua_backend_call(L, 5);
+}
+
+static cc_status cc_lua_backend_supervise(void *state, uint64_t contact_id, const char *agent,
+                                          const char *supervisor, cc_supervise_mode mode, int64_t now_ms)
+{
+    lua_State *L;
+    if (!cc_lua_backend_push(state, "supervise", &L)) return CC_OK;
+    lua_pushinteger(L, (lua_Integer)contact_id);
+    if (agent) lua_pushstring(L, agent); else lua_pushnil(L);
+    if (supervisor) lua_pushstring(L, supervisor); else lua_pushnil(L);
+    lua_pushinteger(L, mode);
+    lua_pushinteger(L, now_ms);
+    return cc_lua_backend_call(L, 5);
+}
+
+static const cc_backend cc_lua_backend = {
+    CC_BACKEND_VERSION, sizeof(cc_lua_backend_state), "lua",
+    cc_lua_backend_open, cc_lua_backend_close, cc_lua_backend_offer, cc_lua_backend_withdraw,
+    cc_lua_backend_bridge, cc_lua_backend_announce, cc_lua_backend_dial, cc_lua_backend_hangup,
+    cc_lua_backend_supervise,
+};
+
+/* callcore.cc_lua_engine_bind_backend(engine, channel, backend_table) */
+static int cc_lua_engine_bind_backend(lua_State *L)
+{
+    cc_engine *engine = NULL;
+    if (!SWIG_IsOK(SWIG_ConvertPtr(L, 1, (void **)&engine, SWIGTYPE_p_cc_engine, 0)))
+        return luaL_argerror(L, 1, "expected a cc_engine");
+    lua_Integer channel = luaL_checkinteger(L, 2);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    void *key = lua_newuserdatauv(L, 1, 0); /* unique address: the binding's key */
+    cc_lua_sinks_table(L);
+    lua_pushvalue(L, 3);
+    lua_rawsetp(L, -2, key);
+    lua_pushvalue(L, -2);
+    lua_rawsetp(L, -2, (char *)key + 1);
+    lua_pop(L, 2);
+    lua_State *saved = cc_lua_current;
+    cc_lua_current = L;
+    cc_status st = cc_engine_bind_backend(engine, (cc_channel)channel, &cc_lua_backend, key);
+    cc_lua_current = saved;
+    if (st != CC_OK) {
+        cc_lua_backend_release(L, key);
+        if (cc_lua_take_pending(L)) return lua_error(L);
+        cc_lua_push_status(L, (int)st);
+        return lua_error(L);
+    }
+    if (cc_lua_take_pending(L)) return lua_error(L);
+    return 0;
+}
+%}
+%native(cc_lua_engine_bind_backend) int cc_lua_engine_bind_backend(lua_State *L);
