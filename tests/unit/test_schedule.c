@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "callcore/erlang.h"
+#include "callcore/forecast.h"
 #include "callcore/schedule.h"
 #include "callcore/staffing.h"
 #include "support/alloc_fail.h"
@@ -150,6 +151,63 @@ static void test_day_from_staffing(void **state)
     cc_schedule_free(s);
 }
 
+/* The planner's day as the demo runs it, arrays in and out: forecast tomorrow's 48
+ * half-hours from four weeks of history, staff each, build shifts over them. */
+static void test_forecast_staff_schedule_flow(void **state)
+{
+    (void)state;
+    if (!have_cbc()) skip();
+    enum { P = 48, DAYS = 20 };
+    static double history[DAYS * P];
+    for (size_t t = 0; t < DAYS * P; t++) {
+        size_t i = t % P, d = (t / P) % 5;
+        history[t] = (i < 14 || i > 42)
+                         ? 0.0
+                         : (60.0 + 40.0 * sin(3.14159 * (i - 14) / 28.0)) * (d == 0 ? 1.3 : 1.0);
+    }
+    cc_forecast_options fo = CC_FORECAST_OPTIONS_INIT;
+    fo.method = CC_FORECAST_DAILY_PROFILE;
+    fo.period = P;
+    fo.week = 5 * P;
+    cc_forecaster *f;
+    assert_int_equal(cc_forecaster_new(&f, &fo), CC_OK);
+    cc_status st = cc_forecaster_fit(f, history, DAYS * P);
+    if (st == CC_EUNSUPPORTED) { /* no NLopt: a parameter-free method does the same job */
+        cc_forecaster_free(f);
+        fo.method = CC_FORECAST_SEASONAL_NAIVE_WEEKLY;
+        assert_int_equal(cc_forecaster_new(&f, &fo), CC_OK);
+        st = cc_forecaster_fit(f, history, DAYS * P);
+    }
+    assert_int_equal(st, CC_OK);
+    double calls[P];
+    assert_int_equal(cc_forecaster_predict(f, P, calls, NULL, NULL), CC_OK);
+    cc_forecaster_free(f);
+    /* day 20 is a Monday (day 0 of the week): 30 % busier */
+    assert_true(fabs(calls[28] - 1.3 * (60.0 + 40.0 * sin(3.14159 * 14 / 28.0))) < 1.0);
+
+    cc_staffing_result plan[P];
+    assert_int_equal(cc_staffing_plan(plan, NULL, calls, NULL, 300.0, P, 1800.0), CC_OK);
+    int req[P];
+    double traffic[P];
+    for (int i = 0; i < P; i++) {
+        req[i] = plan[i].agents;
+        traffic[i] = plan[i].traffic;
+    }
+    assert_int_equal(req[0], 0);
+    const cc_shift_template t[1] = {{14, 27, 1, 16, 6, 10, 1, 8.0}}; /* 8 h, 30-min break */
+    cc_schedule_options so = CC_SCHEDULE_OPTIONS_INIT;
+    so.interval_s = 1800.0;
+    so.aht_s = 300.0;
+    cc_schedule *s;
+    assert_int_equal(cc_schedule_solve(&s, &so, req, traffic, P, t, 1), CC_OK);
+    check_balance(s, req);
+    for (int i = 0; i < P; i++) {
+        assert_int_equal(cc_schedule_under(s)[i], 0);
+        if (req[i] > 0) assert_true(cc_schedule_service_level(s)[i] >= 0.8 - 1e-12);
+    }
+    cc_schedule_free(s);
+}
+
 static void test_invalid(void **state)
 {
     (void)state;
@@ -198,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_breaks_and_cheaper_shift),
         cmocka_unit_test(test_uncoverable_interval),
         cmocka_unit_test(test_day_from_staffing),
+        cmocka_unit_test(test_forecast_staff_schedule_flow),
         cmocka_unit_test(test_invalid),
         cmocka_unit_test(test_allocation_failures),
     };
