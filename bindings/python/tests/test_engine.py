@@ -216,3 +216,41 @@ def test_queries_positions_and_snapshots():
     eng.contact(5).abandon(now_ms=30)
     assert not eng.contact(6).alive or eng.contact(6).position[0] == 1
     eng.close()
+
+
+def test_engines_on_two_threads_call_back_into_python_safely():
+    """The wrapper releases the GIL around C calls and every callback takes it
+    back: two engines driven from two threads, each with a Python sink and a
+    Python backend, deliver every event to the right sink."""
+    import threading
+
+    results = {}
+
+    def drive(name):
+        seen = []
+
+        class Counting(callcore.Backend):
+            offers = 0
+
+            def offer(self, offer, now_ms):
+                Counting.offers += 1
+
+        with callcore.Engine(event_sink=seen.append) as eng:
+            backend = eng.bind_backend(Channel.VOICE, Counting())
+            eng.add_queue("q")
+            agent = eng.add_agent(name, queues=["q"], now_ms=0)
+            agent.login(now_ms=0)
+            for i in range(1, 1001):
+                c = eng.add_contact(i, "q", now_ms=i * 10)
+                c.accept(name, now_ms=i * 10 + 1)
+                c.end(now_ms=i * 10 + 2)
+        results[name] = (len(seen), {e.agent for e in seen if e.agent}, backend.offers)
+
+    threads = [threading.Thread(target=drive, args=(n,)) for n in ("left", "right")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results["left"][0] == results["right"][0] > 1000 * 5
+    assert results["left"][1] == {"left"} and results["right"][1] == {"right"}
+    assert results["left"][2] == results["right"][2] == 1000
