@@ -189,10 +189,14 @@ void cc__agent_release(cc_engine *e, cc__agent *a, int64_t now)
     cc__route_agent(e, a, now);
 }
 
+/* The live (connected or held) leg of a contact. An agent may also hold a
+ * wrap-up leg of the same contact (it transferred the contact to a queue and
+ * took it again), which this lookup skips. O(legs). */
 cc__leg *cc__agent_leg(cc__agent *a, uint64_t contact_id)
 {
     for (uint32_t i = 0; i < a->nlegs; i++)
-        if (a->legs[i].contact_id == contact_id) return &a->legs[i];
+        if (a->legs[i].contact_id == contact_id && a->legs[i].state != CC__LEG_WRAPUP)
+            return &a->legs[i];
     return NULL;
 }
 
@@ -773,8 +777,12 @@ cc_status cc_engine_wrapup_end(cc_engine *e, const char *name, uint64_t contact_
 /* Wrap-up timer. */
 void cc__wrapup_due(cc_engine *e, cc__agent *a, uint64_t contact_id, int64_t due)
 {
-    cc__leg *leg = cc__agent_leg(a, contact_id);
-    if (!leg || leg->state != CC__LEG_WRAPUP || leg->wrap_due_ms != due) return;
+    cc__leg *leg = NULL;
+    for (uint32_t i = 0; i < a->nlegs; i++)
+        if (a->legs[i].contact_id == contact_id && a->legs[i].state == CC__LEG_WRAPUP &&
+            a->legs[i].wrap_due_ms == due)
+            leg = &a->legs[i];
+    if (!leg) return;
     wrapup_end_leg(e, a, leg, due);
     cc__agent_release(e, a, due);
 }

@@ -197,6 +197,7 @@ typedef struct cc__contact {
     int via_pref; /* the offer being made comes from the preference (set for
                      the duration of cc__offer, so event consumers in tests can
                      tell a preferred offer from a queue-order one) */
+    cc__profile *via_profile; /* likewise: the profile the offer was chosen from */
     /* callback */
     int32_t attempts;
     int answered; /* connected once: a callback's customer is on the line, so

@@ -107,6 +107,7 @@ void cc__route_contact(cc_engine *e, cc__contact *c, int64_t now)
         cc__profile *p = c->profiles[i];
         cc__agent *a = best_agent(e, p, c);
         if (!a) continue;
+        c->via_profile = p;
         if (p->queue->strategy != CC_STRATEGY_RING_ALL ||
             (c->channel == CC_CHANNEL_CALLBACK && !c->answered)) {
             cc__offer(e, c, a, 0, now);
@@ -120,6 +121,7 @@ void cc__route_contact(cc_engine *e, cc__contact *c, int64_t now)
             cc__heap_pop(&p->agents);
             cc__offer(e, c, b, 1, now);
         }
+        c->via_profile = NULL;
         return;
     }
 }
@@ -129,15 +131,16 @@ void cc__route_contact(cc_engine *e, cc__contact *c, int64_t now)
 static int better(const cc_engine *e, const cc__contact *c, const cc__membership *m,
                   const cc__contact *d, const cc__membership *n, int64_t now)
 {
-    /* Contacts of one queue keep the queue's own order, whichever profile
-     * (an escalation may add another queue's) brought them to this agent. */
-    if (c->queue == d->queue) {
+    /* Contacts waiting in one queue keep that queue's order. A contact an
+     * escalation added to another queue competes there as a guest, by that
+     * queue's order and weight. */
+    if (m->queue == n->queue) {
         if (c->priority != d->priority) return c->priority > d->priority;
         if (c->vstart_ms != d->vstart_ms) return c->vstart_ms < d->vstart_ms;
         return c->ordinal < d->ordinal;
     }
-    double wc = (double)(now - c->vstart_ms) * c->queue->weight;
-    double wd = (double)(now - d->vstart_ms) * d->queue->weight;
+    double wc = (double)(now - c->vstart_ms) * m->queue->weight;
+    double wd = (double)(now - d->vstart_ms) * n->queue->weight;
     int tier = (m->tier != n->tier)         ? (m->tier < n->tier ? 1 : -1)
                : (m->penalty != n->penalty) ? (m->penalty < n->penalty ? 1 : -1)
                : (m->order != n->order)     ? (m->order < n->order ? 1 : -1)
@@ -180,6 +183,7 @@ void cc__route_agent(cc_engine *e, cc__agent *a, int64_t now)
     /* 2. the best head among the profiles the agent matches */
     cc__contact *best = NULL;
     const cc__membership *bm = NULL;
+    cc__profile *bp = NULL;
     for (uint32_t i = 0; i < a->nmatches; i++) {
         cc__profile *p = a->matches[i];
         if (!cc__agent_available(a, p->channel)) continue;
@@ -188,9 +192,10 @@ void cc__route_agent(cc_engine *e, cc__agent *a, int64_t now)
         cc__contact *c = e->contacts[t->slot];
         const cc__membership *m = cc__membership_of(a, p->queue);
         if (c == best) continue;
-        if (!best || better(e, c, m, best, bm, now)) best = c, bm = m;
+        if (!best || better(e, c, m, best, bm, now)) best = c, bm = m, bp = p;
     }
     if (best) {
+        best->via_profile = bp;
         cc__offer(e, best, a, 0, now);
         return;
     }
@@ -223,6 +228,7 @@ void cc__offer(cc_engine *e, cc__contact *c, cc__agent *a, int ring_all, int64_t
     ev.agent = a->name;
     ev.wait_ms = now - c->vstart_ms;
     cc__emit(e, &ev);
+    if (!ring_all) c->via_profile = NULL; /* ring-all: cleared by the caller */
     void *bs;
     const cc_backend *b = cc__backend(e, c->channel, &bs);
     if (c->state == CC__C_DIALING) {

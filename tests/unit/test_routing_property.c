@@ -76,26 +76,22 @@ static void fail_once(world *w, const char *msg, uint64_t id)
     if (!w->failure[0]) snprintf(w->failure, sizeof w->failure, "%s (contact %llu)", msg, (unsigned long long)id);
 }
 
-/* Queue order: no contact of c's queue and priority, eligible for the agent,
- * with an earlier (virtual start, arrival) is still waiting. */
+/* Queue order: in the queue the offer was chosen from (its profile), no
+ * contact of the same priority with an earlier (virtual start, arrival)
+ * is still waiting: within a queue and priority, virtual-start order. */
 static void check_queue_order(world *w, const cc_event *ev)
 {
     cc__contact *c = cc__contact_find(w->e, ev->contact_id);
-    cc__agent *a = cc__agent_find(w->e, ev->agent);
-    if (!c || !a || c->direct || c->via_pref || c->noffers > 1) return;
-    for (uint32_t i = 0; i < c->nprofiles; i++) {
-        cc__profile *p = c->profiles[i];
-        if (!cc__membership_of(a, p->queue) || !cc__agent_eligible(a, p)) continue;
-        if (!cc__agent_available(a, c->channel) && a->offer_contact != c->slot) continue;
-        for (size_t k = 0; k < p->contacts.len; k++) {
-            const cc__hentry *h = &p->contacts.items[k];
-            if (!cc__contact_entry_valid(h, w->e)) continue;
-            cc__contact *d = w->e->contacts[h->slot];
-            if (d == c || d->queue != c->queue || d->priority != c->priority) continue;
-            if (d->vstart_ms < c->vstart_ms ||
-                (d->vstart_ms == c->vstart_ms && d->ordinal < c->ordinal))
-                fail_once(w, "offered ahead of an earlier eligible contact", c->id);
-        }
+    if (!c || c->direct || c->via_pref || !c->via_profile) return;
+    cc__profile *p = c->via_profile;
+    for (size_t k = 0; k < p->contacts.len; k++) {
+        const cc__hentry *h = &p->contacts.items[k];
+        if (!cc__contact_entry_valid(h, w->e)) continue;
+        cc__contact *d = w->e->contacts[h->slot];
+        if (d == c || d->priority != c->priority) continue;
+        if (d->priority > c->priority || d->vstart_ms < c->vstart_ms ||
+            (d->vstart_ms == c->vstart_ms && d->ordinal < c->ordinal))
+            fail_once(w, "offered ahead of an earlier eligible contact", c->id);
     }
 }
 
