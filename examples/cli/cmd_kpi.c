@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char cli_kpi_usage[] =
@@ -26,7 +27,13 @@ static const char cli_kpi_usage[] =
     "  --column        csv: the column holding FIELD (contact_id, customer_id, queue, agent,\n"
     "                  channel, start, wait_s, talk_s, hold_s, wrap_s, outcome, reason,\n"
     "                  transferred), e.g. --column start=call_time\n"
+    "                    [--agent-hourly X --telco-per-min X --fixed-cost X]\n"
+    "                    [--cx-weight NAME=VALUE ...] [--cx-csv FILE]\n"
     "  --full          JSON with every KPI, channels, interval x queue rows and the Pareto.\n"
+    "  --agent-hourly, --telco-per-min, --fixed-cost: the cost model of cost_per_contact.\n"
+    "  --cx-weight     experience-line weight: start, wait_per_min, ring_no_answer,\n"
+    "                  hold_each, hold_per_min, transfer, abandon, resolved, survey_weight\n"
+    "  --cx-csv        writes each contact's experience line (peak and end) to FILE.\n"
     "Anonymous Bank data: Technion SEE lab, Avi Mandelbaum.\n";
 
 /* Reads a number option that must be > 0 (>= 0 when zero_ok), scaled to ms. */
@@ -72,6 +79,56 @@ static int cli_kpi_columns(const cli_args *a, cc_import_csv_map *map)
         *fields[k].slot = eq + 1;
     }
     return 0;
+}
+
+/* --cx-weight NAME=VALUE into the experience model. */
+static int cli_kpi_cx_weights(const cli_args *a, cc_kpi_cx_model *m)
+{
+    const cli_opt *o = cli_find(a, "cx-weight");
+    struct {
+        const char *name;
+        double *slot;
+    } w[] = {
+        {"start", &m->start},           {"wait_per_min", &m->wait_per_min},
+        {"ring_no_answer", &m->ring_no_answer}, {"hold_each", &m->hold_each},
+        {"hold_per_min", &m->hold_per_min}, {"transfer", &m->transfer},
+        {"abandon", &m->abandon},       {"resolved", &m->resolved},
+        {"survey_weight", &m->survey_weight},
+    };
+    for (int i = 0; o && i < o->count; i++) {
+        const char *eq = strchr(o->values[i], '=');
+        size_t n = eq ? (size_t)(eq - o->values[i]) : 0, k = 0, nw = sizeof w / sizeof w[0];
+        while (k < nw && !(strlen(w[k].name) == n && strncmp(w[k].name, o->values[i], n) == 0))
+            k++;
+        char *end = NULL;
+        double v = eq ? strtod(eq + 1, &end) : 0;
+        if (!eq || k == nw || !eq[1] || *end || !isfinite(v))
+            return cli_usage_error(a, "--cx-weight expects NAME=NUMBER with a known name, got '%s'",
+                                   o->values[i]);
+        *w[k].slot = v;
+    }
+    return 0;
+}
+
+/* The cost model, when any of its options is given. */
+static int cli_kpi_cost(const cli_args *a, cc_kpi_cost_model *m, int *given)
+{
+    int rc;
+    *given = cli_has(a, "agent-hourly") || cli_has(a, "telco-per-min") || cli_has(a, "fixed-cost");
+    if ((rc = cli_double(a, "agent-hourly", 0, 0, &m->agent_hourly)) ||
+        (rc = cli_double(a, "telco-per-min", 0, 0, &m->telco_per_min)) ||
+        (rc = cli_double(a, "fixed-cost", 0, 0, &m->fixed)))
+        return rc;
+    return 0;
+}
+
+/* on_contact: one CSV line per finished contact. */
+static void cli_kpi_cx_line(const cc_kpi_contact *c, void *user_data)
+{
+    fprintf((FILE *)user_data, "%llu,%llu,%s,%s,%s,%.3f,%.17g,%.17g,%.17g,%u\n",
+            (unsigned long long)c->contact_id, (unsigned long long)c->customer_id,
+            c->queue ? c->queue : "", c->agent ? c->agent : "", cc_event_type_name(c->outcome),
+            (double)c->wait_ms / 1e3, c->cx_start, c->cx_peak, c->cx_end, c->cx_moves);
 }
 
 static int cli_kpi_table(const char *name, cc_kpi_table *out)
@@ -165,6 +222,9 @@ int cli_cmd_kpi(int argc, char **argv)
         {.name = "delimiter", .has_arg = 1},    {.name = "column", .has_arg = 1, .repeat = 1},
         {.name = "json"},                       {.name = "full"},
         {.name = "pretty"},                     {.name = "csv", .has_arg = 1},
+        {.name = "agent-hourly", .has_arg = 1}, {.name = "telco-per-min", .has_arg = 1},
+        {.name = "fixed-cost", .has_arg = 1},   {.name = "cx-weight", .has_arg = 1, .repeat = 1},
+        {.name = "cx-csv", .has_arg = 1},
     };
     cli_args a = {.opts = opts, .nopts = sizeof opts / sizeof opts[0], .usage = cli_kpi_usage};
     int rc = cli_parse(&a, argc, argv);
@@ -187,6 +247,12 @@ int cli_cmd_kpi(int argc, char **argv)
         return cli_usage_error(&a, "--sl-variant: %s", cc_error_last());
     ko.sl_variant = (int32_t)variant;
     ko.repeat_same_reason = cli_has(&a, "same-reason");
+    cc_kpi_cx_model cx = CC_KPI_CX_MODEL_INIT;
+    cc_kpi_cost_model cost = CC_KPI_COST_MODEL_INIT;
+    int has_cost;
+    if ((rc = cli_kpi_cx_weights(&a, &cx)) || (rc = cli_kpi_cost(&a, &cost, &has_cost))) return rc;
+    ko.cx = &cx;
+    ko.cost = has_cost ? &cost : NULL;
 
     cc_import_options io = CC_IMPORT_OPTIONS_INIT;
     cc_import_csv_map map = {0};
@@ -201,12 +267,27 @@ int cli_cmd_kpi(int argc, char **argv)
     cc_import *imp = NULL;
     cc_kpi *kpi = NULL;
     if (cc_import_new(&imp, &io) != CC_OK) return cli_usage_error(&a, "%s", cc_error_last());
+    FILE *cx_out = NULL;
+    if (cli_has(&a, "cx-csv")) {
+        cx_out = fopen(cli_str(&a, "cx-csv", ""), "w");
+        if (!cx_out) {
+            cc_import_free(imp);
+            return cli_fail("kpi: cannot write '%s'", cli_str(&a, "cx-csv", ""));
+        }
+        fputs("contact_id,customer_id,queue,agent,outcome,wait_s,cx_start,cx_peak,cx_end,moves\n",
+              cx_out);
+        ko.on_contact = cli_kpi_cx_line;
+        ko.user_data = cx_out;
+    }
     if (cc_kpi_new(&kpi, &ko) != CC_OK) {
         cc_import_free(imp);
+        if (cx_out) fclose(cx_out);
         return cli_usage_error(&a, "%s", cc_error_last());
     }
     rc = cli_kpi_run(&a, imp, kpi);
     cc_kpi_free(kpi);
     cc_import_free(imp);
+    if (cx_out && fclose(cx_out) != 0 && rc == CLI_EXIT_OK)
+        rc = cli_fail("kpi: writing '%s' failed", cli_str(&a, "cx-csv", ""));
     return rc;
 }

@@ -148,3 +148,25 @@ def test_anonymous_bank_all_months(cli, data_dir):
     assert 0 < t["service_level"] < 1 and not math.isnan(t["asa_s"])
     assert "occupancy" not in t  # no agent states in this data
     assert {q["queue"] for q in out["queues"]} == {"IN", "NE", "NW", "PE", "PS", "TT"}
+
+
+def test_cost_model_and_experience_lines(cli, queue_log, tmp_path):
+    out = cli.json("kpi", "--format", "queue_log", "--input", queue_log, "--full",
+                   "--agent-hourly", "36", "--telco-per-min", "0.5", "--fixed-cost", "10")
+    t = out["totals"]
+    # paid: Agent/1 logged in 1800 s = 0.5 h x 36; telco: waits 15+3+40+30 s and
+    # talk 100+60 s = 248 s = 4.1333 min x 0.5; fixed 10; 2 handled
+    assert t["cost_per_contact"] == pytest.approx((18 + 248 / 60 * 0.5 + 10) / 2)
+    assert cli.json("kpi", "--format", "queue_log", "--input", queue_log,
+                    "--full")["totals"]["cost_per_contact"] is None
+    lines = tmp_path / "cx.csv"
+    cli.run("kpi", "--format", "queue_log", "--input", queue_log, "--cx-csv", lines,
+            "--cx-weight", "abandon=-7", "--cx-weight", "start=1", check=0)
+    rows = lines.read_text().splitlines()
+    assert rows[0].startswith("contact_id,customer_id,queue,agent,outcome,wait_s,cx_start")
+    assert len(rows) == 1 + 4
+    abandons = [r.split(",") for r in rows[1:] if ",contact.abandoned," in r]
+    # c2 waited 3 s: only the abandon moves it, from 1 to -6
+    assert ["1", "-6", "-6"] in [r[6:9] for r in abandons]
+    r = cli.run("kpi", "--format", "queue_log", "--cx-weight", "colour=1", check=2)
+    assert "--cx-weight" in r.stderr
