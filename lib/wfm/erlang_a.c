@@ -13,9 +13,11 @@
  * Mandelbaum & Zeltyn 2005), the by-t quantities are
  *   P(Wq > t) = pi_N F M(x, yz),  answered after t = pi_N F (M - K)(x, yz),
  *   abandoned after t = pi_N F K(x, yz),
- * and "within t" is the whole minus "after t". The sums are accumulated in x87 extended
- * precision (64-bit mantissa), and F is formed in log space as -(N t + theta t) + y(1 - z),
- * which keeps the differences exact to ~1e-16 even when one side is 1e-3 of the other.
+ * and "within t" is the whole minus "after t", summed term by term (see
+ * cc__erlang_a_by_t) rather than as a difference, and "answered within t" as a positive
+ * negative-binomial mixture where the difference would cancel. The sums are accumulated in
+ * x87 extended precision (64-bit mantissa), and F is formed in log space as
+ * -(N t + theta t) + y(1 - z).
  * Cost: O(series terms) per call, no allocation.
  */
 #include "erlang_b.h"
@@ -29,8 +31,20 @@
 /* Sums over j of t_j, t_j (j+1)/(x+j+1), t_j x/(x+j+1), j t_j and the answered-wait weight. */
 typedef struct cc__erlang_a_sums {
     long double m, k, served, queue, answered_wait;
+    long double left_by_t; /* sum t_j g_j: left the queue (answered or not) by t */
+    long double ab_by_t;   /* sum t_j (j+1)/(x+j+1) g_j: abandoned by t */
     long terms;
 } cc__erlang_a_sums;
+
+/*
+ * The by-t weights g_j = 1 - F z^j (the share of callers with j ahead whose fate is settled
+ * by t, relative to pi_N t_j). They follow g_{j+1} = h + z g_j from g_0 = -expm1(ln F): a
+ * recurrence of positive terms once g_j >= 0, so a tiny "within t" (small t, or
+ * P(abandon) itself 1e-56) keeps its digits instead of being the difference of two sums.
+ */
+typedef struct cc__erlang_a_by_t {
+    long double g0, h, z;
+} cc__erlang_a_by_t;
 
 #define CC__ERLANG_A_MAX_TERMS 200000000L
 
@@ -38,9 +52,11 @@ typedef struct cc__erlang_a_sums {
  * need more than CC__ERLANG_A_MAX_TERMS terms. The harmonic H_j = sum_{i<=j+1} 1/(x+i)
  * gives the mean wait of a caller answered after j others: each stage i lasts 1/(x+i)/theta
  * on average whatever ends it. */
-static int cc__erlang_a_series(long double x, long double w, int with_wait, cc__erlang_a_sums *s)
+static int cc__erlang_a_series(long double x, long double w, int with_wait,
+                               const cc__erlang_a_by_t *bt, cc__erlang_a_sums *s)
 {
     long double t = 1.0L, m = 0.0L, k = 0.0L, served = 0.0L, queue = 0.0L, wait = 0.0L, h = 0.0L;
+    long double g = bt ? bt->g0 : 0.0L, left = 0.0L, ab = 0.0L;
     long double peak = w - x; /* terms grow until j passes w - x, then decay */
     long j_end = 0;
     for (long j = 0;; j++) {
@@ -54,10 +70,17 @@ static int cc__erlang_a_series(long double x, long double w, int with_wait, cc__
             queue += t * (long double)j;
             wait += t * (x / denom) * h;
         }
+        if (bt) {
+            left += t * g;
+            ab += t * (long double)(j + 1) / denom * g;
+            g = bt->h + bt->z * g;
+        }
         t *= w / denom;
         if ((long double)j > peak && t < m * 1e-22L) break;
-        if (!isfinite((double)logl(m)) || j > CC__ERLANG_A_MAX_TERMS) return -1;
+        if (!isfinite(m) || j > CC__ERLANG_A_MAX_TERMS) return -1;
     }
+    s->left_by_t = left;
+    s->ab_by_t = ab;
     s->m = m;
     s->k = k;
     s->served = served;
@@ -96,7 +119,7 @@ static int cc__erlang_a_answered_within(long double x, long double y, long doubl
         }
         if ((long double)i > peak && (long double)i > mode && t < s * 1e-22L && p * s <= w * 1e-22L)
             break;
-        if (!isfinite((double)logl(s)) || i > CC__ERLANG_A_MAX_TERMS) return -1;
+        if (!isfinite(s) || i > CC__ERLANG_A_MAX_TERMS) return -1;
     }
     *log_out = logl(w) + (long double)scale * 0.693147180559945309417232121458176568L + log_p0;
     return 0;
@@ -140,8 +163,14 @@ cc_status cc_erlang_a_eval(cc_erlang_a_metrics *out, int agents, double traffic,
     long double d = r.e > 20000 ? (long double)INFINITY
                                 : ldexpl((long double)r.m - (long double)r.unit, (int)r.e);
 
+    /* By-t quantities: z = e^{-theta t}, h = 1 - z, ln F = -(N t + theta t) + y h. */
+    long double tt = t_aht, h = -expm1l(-theta * tt), z = 1.0L - h;
+    long double log_f = -(n * tt + theta * tt) + y * h;
+    cc__erlang_a_by_t bt = {-expm1l(log_f), h, z};
+    int termwise = t_aht > 0.0 && isfinite(bt.g0);
+
     cc__erlang_a_sums sy;
-    if (cc__erlang_a_series(x, y, 1, &sy))
+    if (cc__erlang_a_series(x, y, 1, termwise ? &bt : NULL, &sy))
         return cc__fail(CC_ERANGE,
                         "cc_erlang_a_eval: %d agents, %g Erlangs, patience %g AHT: the queue "
                         "series exceeds extended precision",
@@ -161,14 +190,10 @@ cc_status cc_erlang_a_eval(cc_erlang_a_metrics *out, int agents, double traffic,
     out->mean_queue = (double)(pi_n * sy.queue);
     out->occupancy = (double)(a * (1.0L - p_ab) / n);
 
-    long double sl = p_nowait, gt = p_wait, ab_t = 0.0L;
+    long double sl = p_nowait, gt = p_wait, ab_t = 0.0L, le = p_nowait;
     if (t_aht > 0.0) {
-        long double tt = t_aht;
-        long double h = -expm1l(-theta * tt); /* 1 - z */
-        long double z = 1.0L - h;
-        long double log_f = -(n * tt + theta * tt) + y * h;
         cc__erlang_a_sums sz;
-        if (cc__erlang_a_series(x, y * z, 0, &sz))
+        if (cc__erlang_a_series(x, y * z, 0, NULL, &sz))
             return cc__fail(CC_ERANGE, "cc_erlang_a_eval: the by-t series exceeds extended "
                                        "precision");
         long double lp = log_f + logl(pi_n);
@@ -185,10 +210,16 @@ cc_status cc_erlang_a_eval(cc_erlang_a_metrics *out, int agents, double traffic,
                                            "exceeds extended precision");
             sl = p_nowait + expl(logl(pi_n) + log_w);
         }
-        ab_t = p_ab - expl(lp + logl(sz.k));
+        if (termwise) {
+            ab_t = pi_n * sy.ab_by_t;
+            le = p_nowait + pi_n * sy.left_by_t;
+        } else { /* F beyond extended range: the closed-form differences */
+            ab_t = p_ab - expl(lp + logl(sz.k));
+            le = p_nowait + (p_wait - gt);
+        }
     }
     out->p_wait_gt_t = (double)gt;
-    out->p_wait_le_t = (double)(p_nowait + (p_wait - gt));
+    out->p_wait_le_t = (double)le;
     out->sl_offered = (double)sl;
     out->sl_answered = (double)(sl / (1.0L - p_ab));
     out->p_abandon_within_t = (double)ab_t;
