@@ -445,8 +445,36 @@ static cc_status cc__sp_group(const cc__sp *sp, const cc__jv *g, const char *pat
 }
 
 /* Rates: "calls_per_hour": n | [n per interval], or "calls_per_interval": [...]. */
-static cc_status cc__sp_rates(const cc__jv *s, const char *path, double interval_s,
-                              size_t default_intervals, cc__sim_stream_spec *out)
+/* Rates from a data file {"file": name, "column": c}: one number per interval. */
+static cc_status cc__sp_rates_file(const cc__sp *sp, const cc__jv *v, const char *path,
+                                   double scale, cc__sim_stream_spec *out)
+{
+    static const char *const keys[] = {"file", "column", NULL};
+    cc_status st = cc__sp_keys(v, path, keys);
+    if (st) return st;
+    const cc__jv *file = cc__jv_get(v, "file");
+    if (!file || file->type != CC__JV_STRING || file->length == 0 ||
+        strlen(file->string) != file->length)
+        return cc__fail(CC_EINVAL, "scenario: %s.file must be a file name", path);
+    int64_t column;
+    if ((st = cc__sp_int(v, "column", path, 0, 1000, 0, &column))) return st;
+    double *x;
+    size_t n;
+    if ((st = cc__sp_read_samples(sp, file->string, column, path, &x, &n))) return st;
+    if (n > CC__SIM_MAX_INTERVALS) {
+        cc__free(x);
+        return cc__fail(CC_EINVAL, "scenario: %s: more than %d rate intervals", path,
+                        CC__SIM_MAX_INTERVALS);
+    }
+    for (size_t i = 0; i < n; i++) x[i] *= scale;
+    out->rates_per_hour = x;
+    out->nrates = n;
+    return CC_OK;
+}
+
+static cc_status cc__sp_rates(const cc__sp *sp, const cc__jv *s, const char *path,
+                              double interval_s, size_t default_intervals,
+                              cc__sim_stream_spec *out)
 {
     const cc__jv *ph = cc__jv_get(s, "calls_per_hour");
     const cc__jv *pi = cc__jv_get(s, "calls_per_interval");
@@ -456,9 +484,14 @@ static cc_status cc__sp_rates(const cc__jv *s, const char *path, double interval
                         path);
     const cc__jv *v = ph ? ph : pi;
     double scale = ph ? 1.0 : 3600.0 / interval_s;
+    if (v->type == CC__JV_OBJECT) {
+        char fpath[CC__SIM_PATH_MAX];
+        cc__sp_path(fpath, sizeof fpath, path, ".%s", ph ? "calls_per_hour" : "calls_per_interval");
+        return cc__sp_rates_file(sp, v, fpath, scale, out);
+    }
     size_t n = v->type == CC__JV_ARRAY ? v->length : default_intervals;
     if (v->type != CC__JV_ARRAY && v->type != CC__JV_NUMBER)
-        return cc__fail(CC_EINVAL, "scenario: %s.%s must be a number or an array", path,
+        return cc__fail(CC_EINVAL, "scenario: %s.%s must be a number, an array or a file", path,
                         ph ? "calls_per_hour" : "calls_per_interval");
     if (n == 0 || n > CC__SIM_MAX_INTERVALS)
         return cc__fail(CC_EINVAL, "scenario: %s: 1..%d rate intervals needed", path,
@@ -492,7 +525,7 @@ static cc_status cc__sp_stream(const cc__sp *sp, const cc__jv *s, const char *pa
     if (st || (st = cc__sp_str(s, "queue", path, 1, &out->queue)) ||
         (st = cc__sp_str(s, "channel", path, 0, &channel)) ||
         (st = cc__sp_int(s, "priority", path, -1000, 1000, 0, &prio)) ||
-        (st = cc__sp_rates(s, path, interval_s, default_intervals, out)) ||
+        (st = cc__sp_rates(sp, s, path, interval_s, default_intervals, out)) ||
         (st = cc__sp_dist(sp, s, "handle_s", path, 0, &handle_default, &out->handle_s)) ||
         (st = cc__sp_dist(sp, s, "patience_s", path, 1, &none, &out->patience_s)) ||
         (st = cc__sp_dist(sp, s, "wrapup_s", path, 1, &none, &out->wrapup_s)) ||
@@ -629,7 +662,8 @@ static cc_status cc__sp_document(const cc__sp *sp, const cc__jv *root, cc__scena
     }
     if (isnan(hours)) {
         if (longest == 0)
-            return cc__fail(CC_EINVAL, "scenario: 'hours' is required when rates are not arrays");
+            return cc__fail(CC_EINVAL,
+                            "scenario: 'hours' is required when no rate is given as an array");
         hours = (double)longest * sc->interval_s / 3600.0;
     }
     if (hours <= 0) return cc__fail(CC_EINVAL, "scenario: 'hours' must be > 0");

@@ -247,6 +247,33 @@ static void test_scenario_empirical_from_file(void **state)
     remove(path);
 }
 
+static void test_scenario_rates_from_file(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/cc_sim_rates_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("interval,calls\n0,10\n1,20\n2,0\n", f);
+    fclose(f);
+    char doc[1024];
+    snprintf(doc, sizeof doc,
+             "{" Q ", " A ", \"hours\": 1.5, \"arrivals\": [{\"queue\": \"q\","
+             " \"calls_per_interval\": {\"file\": \"%s\", \"column\": 1}}]}",
+             path);
+    cc__scenario sc;
+    assert_int_equal(cc__scenario_parse(&sc, doc, strlen(doc), NULL), CC_OK);
+    assert_int_equal(sc.streams[0].nrates, 3);
+    assert_true(sc.streams[0].rates_per_hour[1] == 40); /* 20 per 30 min */
+    cc__scenario_clear(&sc);
+    snprintf(doc, sizeof doc,
+             "{" Q ", " A ", \"hours\": 1, \"arrivals\": [{\"queue\": \"q\","
+             " \"calls_per_hour\": {\"file\": \"%s\", \"colum\": 1}}]}",
+             path);
+    expect_error(doc, CC_EINVAL, "'colum'");
+    remove(path);
+}
+
 static int scenario_sweep(void *ctx)
 {
     (void)ctx;
@@ -273,6 +300,7 @@ int main(void)
         cmocka_unit_test(test_scenario_full_document),
         cmocka_unit_test(test_scenario_errors_name_the_member),
         cmocka_unit_test(test_scenario_empirical_from_file),
+        cmocka_unit_test(test_scenario_rates_from_file),
         cmocka_unit_test(test_scenario_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
