@@ -3,6 +3,9 @@
  * and NaN results of the pure maths become callcore.errors exceptions that
  * carry cc_error_last()'s detail; opaque out-parameters become return values.
  */
+/* Signatures and C types in the low-level docstrings (help(callcore.capi)). */
+%feature("autodoc", "1");
+
 %{
 /* callcore.errors.from_status, imported on the first failure and kept for the
  * life of the process (like the module itself). Touched with the GIL held. */
