@@ -79,13 +79,15 @@ static int cc__get_str(const msgpack_object *o, msgpack_zone *zone, const char *
         *out = NULL;
         return 1;
     }
-    if (o->type != MSGPACK_OBJECT_STR || memchr(o->via.str.ptr, '\0', o->via.str.size)) return 0;
+    if (o->type != MSGPACK_OBJECT_STR ||
+        (o->via.str.size && memchr(o->via.str.ptr, '\0', o->via.str.size)))
+        return 0;
     char *s = msgpack_zone_malloc(zone, o->via.str.size + 1);
     if (!s) {
         *nomem = 1;
         return 0;
     }
-    memcpy(s, o->via.str.ptr, o->via.str.size);
+    if (o->via.str.size) memcpy(s, o->via.str.ptr, o->via.str.size);
     s[o->via.str.size] = '\0';
     *out = s;
     return 1;

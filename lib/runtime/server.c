@@ -308,7 +308,7 @@ static void cc__handle_call(cc__conn *c, const cc__rpc_msg *m)
     cc__server *s = c->server;
     char name[96];
     size_t nlen = m->method_len < sizeof name - 1 ? m->method_len : sizeof name - 1;
-    memcpy(name, m->method, nlen);
+    if (nlen) memcpy(name, m->method, nlen);
     name[nlen] = '\0';
     for (size_t i = 0; i < nlen; i++)
         if ((unsigned char)name[i] < 0x20 || (unsigned char)name[i] >= 0x7f) name[i] = '?';

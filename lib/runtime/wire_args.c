@@ -75,11 +75,11 @@ cc_status cc__args_strdup(const cc__args *a, const char *key, const msgpack_obje
     if (o->type != MSGPACK_OBJECT_STR)
         return cc__fail(CC_EINVAL, "%s: '%s' must be a string", a->method, key);
     size_t n = o->via.str.size;
-    if (memchr(o->via.str.ptr, '\0', n))
+    if (n && memchr(o->via.str.ptr, '\0', n))
         return cc__fail(CC_EINVAL, "%s: '%s' contains a NUL byte", a->method, key);
     char *s = msgpack_zone_malloc(a->zone, n + 1);
     if (!s) return cc__fail(CC_ENOMEM, "%s: out of memory", a->method);
-    memcpy(s, o->via.str.ptr, n);
+    if (n) memcpy(s, o->via.str.ptr, n);
     s[n] = '\0';
     *out = s;
     return CC_OK;

@@ -20,6 +20,7 @@ void cc__wbuf_free(cc__wbuf *b)
 int cc__wbuf_append(cc__wbuf *b, const void *p, size_t n)
 {
     if (b->failed) return -1;
+    if (n == 0) return 0; /* nothing to copy (and data may still be NULL) */
     if (n > SIZE_MAX - b->len ||
         cc__grow((void **)&b->data, &b->cap, b->len + n, 1) != 0) {
         b->failed = 1;
