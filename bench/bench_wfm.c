@@ -5,9 +5,12 @@
  * at N = 20 and N = 10,000, Erlang A evaluations per second, and staffing solves per second
  * (and the time of one) for 100 and 10,000 Erlangs. Targets from issue 4: >= 1,000,000
  * Erlang C evaluations/s at N = 20, a 10,000-Erlang staffing solve under 1 ms.
+ * With CALLCORE_DATA set, also the time to fit each forecasting model on 120 days of the
+ * 2003 bank's 5-minute counts.
  * Usage: bench_wfm [--quick]
  */
 #include "callcore/erlang.h"
+#include "callcore/forecast.h"
 #include "callcore/staffing.h"
 
 #include <stdio.h>
@@ -108,6 +111,61 @@ static double bench_rate(bench_fn fn, long iters)
     return rates[RUNS / 2];
 }
 
+/* Reads the Calls column of bank_calls.csv into y (capacity cap); returns the count. */
+static size_t bench_read_bank(double *y, size_t cap)
+{
+    const char *dir = getenv("CALLCORE_DATA");
+    char path[1024], line[256];
+    if (!dir) return 0;
+    snprintf(path, sizeof path, "%s/bank-calls-2003/bank_calls.csv", dir);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    size_t n = 0;
+    if (fgets(line, sizeof line, f))
+        while (n < cap && fgets(line, sizeof line, f)) {
+            char *c = strrchr(line, ',');
+            if (c) y[n++] = atof(c + 1);
+        }
+    fclose(f);
+    return n;
+}
+
+static void bench_forecast_fits(void)
+{
+    static double y[30000];
+    size_t n = bench_read_bank(y, sizeof y / sizeof y[0]);
+    if (n < 120 * 169) {
+        printf("(set CALLCORE_DATA to time the forecast fits on the 2003 bank data)\n");
+        return;
+    }
+    for (int m = CC_FORECAST_HOLT_WINTERS_ADDITIVE; m < CC_FORECAST_METHOD_COUNT; m++) {
+        double secs[3];
+        int evals = 0;
+        for (int r = 0; r < 3; r++) {
+            cc_forecast_options o = CC_FORECAST_OPTIONS_INIT;
+            o.method = (cc_forecast_method)m;
+            o.period = 169;
+            o.week = 5 * 169;
+            cc_forecaster *fc;
+            if (cc_forecaster_new(&fc, &o)) return;
+            double t0 = bench_now();
+            cc_status st = cc_forecaster_fit(fc, y, 120 * 169);
+            secs[r] = bench_now() - t0;
+            cc_forecast_params p;
+            cc_forecaster_params(fc, &p);
+            evals = p.evaluations;
+            cc_forecaster_free(fc);
+            if (st) {
+                printf("forecast fit %s: %s\n", cc_forecast_method_name(o.method), cc_error_last());
+                return;
+            }
+        }
+        qsort(secs, 3, sizeof secs[0], bench_cmp);
+        printf("forecast fit, 120 days x 169, %-28s %8.3f s (%d evaluations, median of 3)\n",
+               cc_forecast_method_name((cc_forecast_method)m), secs[1], evals);
+    }
+}
+
 int main(int argc, char **argv)
 {
     int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
@@ -134,5 +192,6 @@ int main(int argc, char **argv)
         printf("%-44s %16.0f %11.3f us %s%s\n", rows[i].name, rate, us, rows[i].target,
                rows[i].need > 0 ? (rate >= rows[i].need ? " (met)" : " (MISSED)") : "");
     }
+    if (!quick) bench_forecast_fits();
     return 0;
 }

@@ -111,7 +111,7 @@ void cc_forecaster_free(cc_forecaster *self);
  * bound-constrained), then runs the filter over the whole history. Needs n >= 2 days
  * (2 weeks for the weekly naive, double-seasonal and daily-profile methods, window + 1
  * days for the moving average). Cost: O(n) per objective evaluation, a few hundred
- * evaluations (about 0.2 s for 120 days of 5-minute data).
+ * evaluations (0.2 to 0.35 s for 120 days of 5-minute data).
  * Returns CC_OK, CC_EINVAL (NULL, too short, negative or non-finite values),
  * CC_EUNSUPPORTED (parameters to fit but built without NLopt), CC_ENOMEM.
  */
