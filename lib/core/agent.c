@@ -96,6 +96,17 @@ static void agent_key(cc_engine *e, const cc__agent *a, const cc__profile *p, cc
     h->k3 = a->ordinal;
 }
 
+/* Inserts an available agent into one (new) profile index with its current
+ * generation: its entries elsewhere stay valid. */
+void cc__agent_index_one(cc_engine *e, cc__agent *a, cc__profile *p)
+{
+    cc__hentry h;
+    agent_key(e, a, p, &h);
+    h.slot = a->slot;
+    h.gen = e->agent_gen[a->slot];
+    cc__heap_push(&p->agents, &h, cc__agent_entry_valid, e);
+}
+
 void cc__agent_index(cc_engine *e, cc__agent *a)
 {
     for (uint32_t i = 0; i < a->nmatches; i++) {
@@ -349,6 +360,7 @@ cc_status cc_engine_agent_add(cc_engine *e, const cc_agent_config *c, int64_t no
     if ((st = agent_validate(e, c))) return st;
     if (cc__agent_find(e, c->name))
         return cc__fail(CC_EEXIST, "agent '%s' already exists", c->name);
+    cc__txn_begin(e);
     cc__agent *a = cc__calloc(1, sizeof *a);
     if (!a) return cc__fail(CC_ENOMEM, "agent '%s': out of memory", c->name);
     a->offer_contact = a->offer_next = CC__NONE;
@@ -358,6 +370,7 @@ cc_status cc_engine_agent_add(cc_engine *e, const cc_agent_config *c, int64_t no
     st = cc__skills_convert(e, c->name, c->skills, c->nskills, 0, &a->skills, &a->nskills);
     if (st) {
         cc__agent_free(a);
+        cc__txn_abort(e);
         return st;
     }
     if (c->ncapacity == 0) {
@@ -414,6 +427,7 @@ cc_status cc_engine_agent_add(cc_engine *e, const cc_agent_config *c, int64_t no
         goto oom;
     }
     /* commit */
+    cc__txn_commit(e);
     e->now_ms = now;
     e->busy = 1;
     if (e->nagent_free) slot = e->agent_free[--e->nagent_free];
@@ -444,6 +458,7 @@ cc_status cc_engine_agent_add(cc_engine *e, const cc_agent_config *c, int64_t no
     return CC_OK;
 oom:
     cc__agent_free(a);
+    cc__txn_abort(e);
     return cc__fail(CC_ENOMEM, "agent '%s': out of memory", c->name);
 }
 
@@ -580,10 +595,14 @@ cc_status cc_engine_agent_set_skill(cc_engine *e, const char *name, const char *
         return cc__fail(CC_EINVAL, "agent '%s': skill '%s': level must be 0..%d, got %d", name,
                         skill, CC_SKILL_LEVEL_MAX, (int)level);
     uint32_t id;
+    cc__txn_begin(e);
     if (cc__skill_intern(e, skill, &id)) return cc__fail(CC_ENOMEM, "out of memory");
     /* new sorted skill list */
     cc__skill *ns = cc__calloc((size_t)a->nskills + 1, sizeof *ns);
-    if (!ns) return cc__fail(CC_ENOMEM, "agent '%s': out of memory", name);
+    if (!ns) {
+        cc__txn_abort(e);
+        return cc__fail(CC_ENOMEM, "agent '%s': out of memory", name);
+    }
     uint32_t n = 0, done = 0;
     for (uint32_t i = 0; i < a->nskills; i++) {
         if (!done && a->skills[i].id >= id) {
@@ -601,8 +620,10 @@ cc_status cc_engine_agent_set_skill(cc_engine *e, const char *name, const char *
     uint32_t npm = 0;
     if (matches_compute(a->ms, a->nms, &probe, a, &pm, &npm)) {
         cc__free(ns);
+        cc__txn_abort(e);
         return cc__fail(CC_ENOMEM, "agent '%s': out of memory", name);
     }
+    cc__txn_commit(e);
     e->now_ms = now;
     e->busy = 1;
     cc__free(a->skills);

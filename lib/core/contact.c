@@ -428,6 +428,7 @@ cc_status cc_engine_contact_add(cc_engine *e, const cc_contact_config *cfg, int6
     cc__queue *q = cc__queue_find(e, cfg->queue);
     if (!q) return cc__fail(CC_ENOTFOUND, "contact %llu: no queue '%s'", id, cfg->queue);
     if (cc__contact_find(e, cfg->id)) return cc__fail(CC_EEXIST, "contact %llu already exists", id);
+    cc__txn_begin(e);
     cc__contact *c = cc__calloc(1, sizeof *c);
     if (!c) return cc__fail(CC_ENOMEM, "contact %llu: out of memory", id);
     char owner[64];
@@ -435,6 +436,7 @@ cc_status cc_engine_contact_add(cc_engine *e, const cc_contact_config *cfg, int6
     st = cc__skills_convert(e, owner, cfg->skills, cfg->nskills, 0, &c->own_req, &c->nown);
     if (st) {
         cc__free(c);
+        cc__txn_abort(e);
         return st;
     }
     profile_set ps = {NULL, 0};
@@ -446,6 +448,7 @@ cc_status cc_engine_contact_add(cc_engine *e, const cc_contact_config *cfg, int6
         cc__free(c->own_req);
         cc__free(c->reason);
         cc__free(c);
+        cc__txn_abort(e);
         return cc__fail(CC_ENOMEM, "contact %llu: out of memory", id);
     }
     c->id = cfg->id;
@@ -461,6 +464,7 @@ cc_status cc_engine_contact_add(cc_engine *e, const cc_contact_config *cfg, int6
     if (last && cc__heap_reserve(&last->pref, 2 * ((size_t)last->pref_bound + 1) + CC__HEAP_SLACK))
         last = NULL; /* no room: route without the preference rather than fail */
     /* commit */
+    cc__txn_commit(e);
     e->now_ms = now;
     e->busy = 1;
     c->ordinal = ++e->next_ordinal;
@@ -919,8 +923,12 @@ cc_status cc_engine_contact_transfer(cc_engine *e, uint64_t id, const cc_transfe
     if (t->target_queue) {
         tq = cc__queue_find(e, t->target_queue);
         if (!tq) return cc__fail(CC_ENOTFOUND, "contact %llu: no queue '%s'", uid, t->target_queue);
-        if (profiles_build(e, c->own_req, c->nown, tq, c->channel, 0, &ps))
+        cc__txn_begin(e);
+        if (profiles_build(e, c->own_req, c->nown, tq, c->channel, 0, &ps)) {
+            cc__txn_abort(e);
             return cc__fail(CC_ENOMEM, "contact %llu: out of memory", uid);
+        }
+        cc__txn_commit(e);
     } else {
         ta = cc__agent_find(e, t->target_agent);
         if (!ta) return cc__fail(CC_ENOTFOUND, "contact %llu: no agent '%s'", uid, t->target_agent);
@@ -1003,8 +1011,12 @@ cc_status cc_engine_callback_request(cc_engine *e, uint64_t id, int64_t now)
     if (c->channel == CC_CHANNEL_CALLBACK)
         return cc__fail(CC_ESTATE, "contact %llu is already a callback", uid);
     profile_set ps;
-    if (profiles_build(e, c->own_req, c->nown, c->queue, CC_CHANNEL_CALLBACK, c->esc_step, &ps))
+    cc__txn_begin(e);
+    if (profiles_build(e, c->own_req, c->nown, c->queue, CC_CHANNEL_CALLBACK, c->esc_step, &ps)) {
+        cc__txn_abort(e);
         return cc__fail(CC_ENOMEM, "contact %llu: out of memory", uid);
+    }
+    cc__txn_commit(e);
     e->now_ms = now;
     e->busy = 1;
     to_callback(e, c, &ps, now);
@@ -1101,7 +1113,9 @@ static void max_wait(cc_engine *e, cc__contact *c, int64_t now, cc_status *st)
         cc__queue *t = cc__queue_find(e, q->overflow_queue);
         if (t && t != q && !queue_refuses(t)) {
             profile_set ps;
+            cc__txn_begin(e);
             if (profiles_build(e, c->own_req, c->nown, t, c->channel, 0, &ps)) {
+                cc__txn_abort(e);
                 *st = cc__fail(CC_ENOMEM, "contact %llu: out of memory overflowing",
                                (unsigned long long)c->id);
                 return;
@@ -1121,7 +1135,9 @@ static void max_wait(cc_engine *e, cc__contact *c, int64_t now, cc_status *st)
         }
     } else if (q->max_wait_action == CC_MAX_WAIT_CALLBACK && c->channel != CC_CHANNEL_CALLBACK) {
         profile_set ps;
+        cc__txn_begin(e);
         if (profiles_build(e, c->own_req, c->nown, q, CC_CHANNEL_CALLBACK, c->esc_step, &ps)) {
+            cc__txn_abort(e);
             *st = cc__fail(CC_ENOMEM, "contact %llu: out of memory converting to a callback",
                            (unsigned long long)c->id);
             return;
@@ -1138,7 +1154,9 @@ static void escalate(cc_engine *e, cc__contact *c, int64_t now, cc_status *st)
     if (c->esc_step >= q->nesc || c->consult_from != CC__NONE || c->state == CC__C_IDLE) return;
     uint32_t step = c->esc_step + 1;
     profile_set ps;
+    cc__txn_begin(e);
     if (profiles_build(e, c->own_req, c->nown, q, c->channel, step, &ps)) {
+        cc__txn_abort(e);
         *st = cc__fail(CC_ENOMEM, "contact %llu: out of memory escalating",
                        (unsigned long long)c->id);
         return;

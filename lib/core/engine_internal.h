@@ -54,6 +54,7 @@ typedef struct cc__profile {
     uint32_t nmatched; /* members eligible (bound of `agents`) */
     uint32_t nbound;   /* contacts attached (bound of `contacts`) */
     double race_clock; /* random strategies: key of the last winner (see agent.c) */
+    struct cc__profile *txn_next; /* created by the input in progress */
 } cc__profile;
 
 typedef struct cc__member {
@@ -255,6 +256,10 @@ struct cc_engine {
     /* timers: k1 = due, k2 = creation counter, k3 = kind | aux */
     cc__heap timers;
     size_t timer_bound;
+    /* input atomicity (queue.c): what the input in progress created */
+    cc__profile *txn_profiles;
+    size_t txn_nskills;
+    uint64_t txn_rng[4];
     /* last agent per customer: id -> owned cc__last_agent */
     cc__core_ids last_agent;
 };
@@ -289,11 +294,15 @@ int cc__agent_eligible(const cc__agent *a, const cc__profile *p);
 int cc__skills_merge(const cc__skill *a, uint32_t na, const cc__skill *b, uint32_t nb,
                      int32_t relax, cc__skill **out, uint32_t *nout);
 void cc__queue_destroy(cc__queue *q);
+void cc__txn_begin(cc_engine *e);  /* before an input prepares */
+void cc__txn_commit(cc_engine *e); /* once it cannot fail any more */
+void cc__txn_abort(cc_engine *e);  /* it failed: drop created profiles/skills */
 
 /* ---- agent.c ------------------------------------------------------------- */
 int cc__agent_available(const cc__agent *a, cc_channel ch);
 void cc__agent_touch(cc_engine *e, cc__agent *a); /* gen bump: leaves all indexes */
 void cc__agent_index(cc_engine *e, cc__agent *a); /* (re-)insert where available */
+void cc__agent_index_one(cc_engine *e, cc__agent *a, cc__profile *p);
 void cc__agent_update_state(cc_engine *e, cc__agent *a, int64_t now);
 void cc__agent_release(cc_engine *e, cc__agent *a, int64_t now); /* free again: route */
 void cc__agent_after(cc_engine *e, cc__agent *a, cc_agent_after what, const char *reason,

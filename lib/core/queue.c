@@ -139,12 +139,11 @@ cc__profile *cc__profile_get(cc_engine *e, cc__queue *q, cc_channel ch, const cc
         if (!cc__agent_eligible(a, p)) continue;
         match_insert(a, p);
         p->nmatched++;
-        if (cc__agent_available(a, ch)) {
-            /* new index: insert the agent with a fresh generation */
-            cc__agent_touch(e, a);
-            cc__agent_index(e, a);
-        }
+        if (cc__agent_available(a, ch)) cc__agent_index_one(e, a, p);
     }
+    /* remember it: a failing input removes the profiles it created */
+    p->txn_next = e->txn_profiles;
+    e->txn_profiles = p;
     return p;
 oom:
     profile_free(p);
@@ -246,6 +245,7 @@ cc_status cc_engine_queue_add(cc_engine *e, const cc_queue_config *c)
     if (st) return st;
     if (cc__queue_find(e, c->name))
         return cc__fail(CC_EEXIST, "queue '%s' already exists", c->name);
+    cc__txn_begin(e);
     cc__queue *q = cc__calloc(1, sizeof *q);
     if (!q) return cc__fail(CC_ENOMEM, "queue '%s': out of memory", c->name);
     q->name = cc__strdup(c->name);
@@ -254,6 +254,7 @@ cc_status cc_engine_queue_add(cc_engine *e, const cc_queue_config *c)
     st = cc__skills_convert(e, c->name, c->skills, c->nskills, 0, &q->req, &q->nreq);
     if (st) {
         cc__queue_destroy(q);
+        cc__txn_abort(e);
         return st;
     }
     if (c->nescalations) {
@@ -285,12 +286,14 @@ cc_status cc_engine_queue_add(cc_engine *e, const cc_queue_config *c)
     q->callback_max_attempts = c->callback_max_attempts ? c->callback_max_attempts : 3;
     q->callback_retry_ms = c->callback_retry_ms ? c->callback_retry_ms : 60000;
     q->aht_ms = (double)(c->aht_hint_ms ? c->aht_hint_ms : 180000);
+    cc__txn_commit(e);
     q->index = (uint32_t)e->nqueues;
     e->queues[e->nqueues++] = q;
     cc__core_names_put(&e->queue_map, q->name, q);
     return CC_OK;
 oom:
     cc__queue_destroy(q);
+    cc__txn_abort(e);
     return cc__fail(CC_ENOMEM, "queue '%s': out of memory", c->name);
 }
 
@@ -313,4 +316,48 @@ cc_status cc_engine_queue_remove(cc_engine *e, const char *name, int64_t now)
     e->queues[q->index] = NULL;
     cc__queue_destroy(q);
     return CC_OK;
+}
+
+/* ---- input atomicity --------------------------------------------------------
+ * Profiles and skill names created while an input prepares are caches, but a
+ * failed input must leave no trace at all (snapshots compare equal), so the
+ * input marks the engine first and rolls these back on failure. O(created). */
+
+void cc__txn_begin(cc_engine *e)
+{
+    e->txn_profiles = NULL;
+    e->txn_nskills = e->nskills;
+    memcpy(e->txn_rng, e->rng, sizeof e->txn_rng);
+}
+
+void cc__txn_commit(cc_engine *e)
+{
+    e->txn_profiles = NULL;
+}
+
+void cc__txn_abort(cc_engine *e)
+{
+    while (e->txn_profiles) {
+        cc__profile *p = e->txn_profiles;
+        e->txn_profiles = p->txn_next;
+        cc__queue *q = p->queue;
+        q->nprofiles--; /* created last in its queue */
+        for (size_t i = 0; i < q->nmembers; i++) {
+            cc__agent *a = q->members[i].agent;
+            for (uint32_t k = 0; k < a->nmatches; k++)
+                if (a->matches[k] == p) {
+                    memmove(&a->matches[k], &a->matches[k + 1],
+                            (a->nmatches - k - 1) * sizeof *a->matches);
+                    a->nmatches--;
+                    break;
+                }
+        }
+        profile_free(p);
+    }
+    while (e->nskills > e->txn_nskills) {
+        char *name = e->skill_names[--e->nskills];
+        cc__core_names_remove(&e->skill_ids, name);
+        cc__free(name);
+    }
+    memcpy(e->rng, e->txn_rng, sizeof e->rng);
 }

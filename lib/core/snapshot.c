@@ -468,11 +468,12 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
                !isfinite(q->weight) || q->ring_timeout_ms <= 0 || q->wrapup_ms < 0 ||
                q->max_wait_ms < 0 || q->max_length < 0 || (unsigned)q->max_wait_action > 2 ||
                (unsigned)q->join > 1);
-        q->nesc = r_count(&r, 24);
-        BAD_IF(q->nesc > 64);
-        if (q->nesc) {
-            q->esc = cc__calloc(q->nesc, sizeof *q->esc);
+        uint32_t nesc = r_count(&r, 24);
+        BAD_IF(nesc > 64);
+        if (nesc) {
+            q->esc = cc__calloc(nesc, sizeof *q->esc);
             BAD_IF(!q->esc && (oom = 1));
+            q->nesc = nesc; /* only once the array exists: destroy walks it */
         }
         for (uint32_t k = 0; k < q->nesc; k++) {
             q->esc[k].after_ms = r_i64(&r), q->esc[k].relax_levels = r_i32(&r);

@@ -1,0 +1,426 @@
+/*
+ * tests/unit/test_engine_errors.c - bad input and allocation failures.
+ *
+ * Every refused call returns the documented cc_status, sets a detail message
+ * and leaves the engine byte-for-byte unchanged (compared through
+ * cc_engine_snapshot). Allocation-failure sweeps fail every allocation of a
+ * whole scenario in turn: each failing call returns CC_ENOMEM, leaves the
+ * engine unchanged (or, for cc_engine_advance, consistent with the timer
+ * kept), and nothing leaks.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/engine_internal.h"
+#include "engine_fixture.h"
+#include "support/alloc_fail.h"
+#include "support/test_backend.h"
+
+#include <math.h>
+
+#define OK(x) assert_int_equal((x), CC_OK)
+
+typedef struct snap {
+    void *buf;
+    size_t len;
+} snap;
+
+static snap take(cc_engine *e)
+{
+    snap s;
+    OK(cc_engine_snapshot(e, &s.buf, &s.len));
+    return s;
+}
+
+/* The call failed with `want`, said why, and changed nothing. */
+static void refused(cc_engine *e, snap *before, cc_status got, cc_status want, const char *needle)
+{
+    if (got != want)
+        fail_msg("got %s (%s), want %s", cc_status_name(got), cc_error_last(), cc_status_name(want));
+    assert_string_not_equal(cc_error_last(), "");
+    if (needle && !strstr(cc_error_last(), needle))
+        fail_msg("detail '%s' does not mention '%s'", cc_error_last(), needle);
+    snap after = take(e);
+    assert_int_equal(after.len, before->len);
+    assert_memory_equal(after.buf, before->buf, after.len);
+    cc_free(after.buf);
+}
+
+static cc_engine *small_center(recorder *r)
+{
+    cc_engine *e = new_engine(r, 3);
+    OK(add_queue(e, "sales", CC_STRATEGY_LONGEST_IDLE));
+    OK(add_agent(e, "ann", "sales", "en", 5, 0));
+    OK(add_agent(e, "bob", "sales", NULL, 0, 0));
+    OK(cc_engine_agent_login(e, "ann", 10));
+    OK(add_contact(e, 1, "sales", 0, NULL, 0, 20)); /* offered to ann */
+    OK(add_contact(e, 2, "sales", 0, NULL, 0, 30)); /* waiting */
+    return e;
+}
+
+static void bad_configs_are_refused(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = small_center(&r);
+    snap s = take(e);
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    refused(e, &s, cc_engine_queue_add(e, &q), CC_EINVAL, "name");
+    q.name = "sales";
+    refused(e, &s, cc_engine_queue_add(e, &q), CC_EEXIST, "sales");
+    q.name = "x";
+    q.ring_timeout_ms = -5;
+    refused(e, &s, cc_engine_queue_add(e, &q), CC_EINVAL, "ring_timeout_ms");
+    q.ring_timeout_ms = 0;
+    q.weight = NAN;
+    refused(e, &s, cc_engine_queue_add(e, &q), CC_EINVAL, "weight");
+    q.weight = 1;
+    q.strategy = (cc_strategy)99;
+    refused(e, &s, cc_engine_queue_add(e, &q), CC_EINVAL, "strategy");
+    q.strategy = CC_STRATEGY_LINEAR;
+    q.max_wait_action = CC_MAX_WAIT_OVERFLOW;
+    refused(e, &s, cc_engine_queue_add(e, &q), CC_EINVAL, "overflow");
+    q.max_wait_action = CC_MAX_WAIT_LEAVE;
+    cc_escalation esc[] = {{2000, 0, 0, NULL}, {1000, 0, 0, NULL}};
+    q.escalations = esc;
+    q.nescalations = 2;
+    refused(e, &s, cc_engine_queue_add(e, &q), CC_EINVAL, "escalation");
+    q.nescalations = 0;
+    cc_skill lvl[] = {{"en", 11}};
+    q.skills = lvl;
+    q.nskills = 1;
+    refused(e, &s, cc_engine_queue_add(e, &q), CC_EINVAL, "level");
+    q.nskills = 0;
+    q.version = 99;
+    refused(e, &s, cc_engine_queue_add(e, &q), CC_EVERSION, "version");
+
+    cc_agent_config a = CC_AGENT_CONFIG_INIT;
+    refused(e, &s, cc_engine_agent_add(e, &a, 40), CC_EINVAL, "name");
+    a.name = "ann";
+    refused(e, &s, cc_engine_agent_add(e, &a, 40), CC_EEXIST, "ann");
+    a.name = "cid";
+    cc_membership m = {"nowhere", 0, 0, 0};
+    a.queues = &m;
+    a.nqueues = 1;
+    refused(e, &s, cc_engine_agent_add(e, &a, 40), CC_ENOTFOUND, "nowhere");
+    m.queue = "sales";
+    m.tier = -1;
+    refused(e, &s, cc_engine_agent_add(e, &a, 40), CC_EINVAL, "tier");
+    m.tier = 0;
+    cc_skill dup[] = {{"en", 1}, {"en", 2}};
+    a.skills = dup;
+    a.nskills = 2;
+    refused(e, &s, cc_engine_agent_add(e, &a, 40), CC_EINVAL, "twice");
+    a.nskills = 0;
+    cc_capacity cap[] = {{CC_CHANNEL_VOICE, 0, 1}};
+    a.capacity = cap;
+    a.ncapacity = 1;
+    refused(e, &s, cc_engine_agent_add(e, &a, 40), CC_EINVAL, "max");
+    a.ncapacity = 0;
+    refused(e, &s, cc_engine_agent_add(e, &a, 5), CC_EINVAL, "backwards");
+
+    cc_contact_config c = CC_CONTACT_CONFIG_INIT;
+    c.channel = CC_CHANNEL_VOICE;
+    c.queue = "sales";
+    refused(e, &s, cc_engine_contact_add(e, &c, 40), CC_EINVAL, "id");
+    c.id = 1;
+    refused(e, &s, cc_engine_contact_add(e, &c, 40), CC_EEXIST, "1");
+    c.id = 9;
+    c.queue = "support";
+    refused(e, &s, cc_engine_contact_add(e, &c, 40), CC_ENOTFOUND, "support");
+    c.queue = "sales";
+    c.channel = CC_CHANNEL_NONE;
+    refused(e, &s, cc_engine_contact_add(e, &c, 40), CC_EINVAL, "channel");
+    c.channel = CC_CHANNEL_VOICE;
+    c.virtual_start_ms = 100;
+    refused(e, &s, cc_engine_contact_add(e, &c, 40), CC_EINVAL, "future");
+    c.virtual_start_ms = 0;
+    c.version = 0;
+    refused(e, &s, cc_engine_contact_add(e, &c, 40), CC_EVERSION, "version");
+
+    cc_engine_options o = CC_ENGINE_OPTIONS_INIT;
+    cc_engine *x = NULL;
+    o.version = 2;
+    assert_int_equal(cc_engine_new(&x, &o), CC_EVERSION);
+    o.version = CC_ENGINE_OPTIONS_VERSION;
+    o.last_agent_window_ms = -1;
+    assert_int_equal(cc_engine_new(&x, &o), CC_EINVAL);
+    assert_null(x);
+    cc_strategy st;
+    assert_int_equal(cc_strategy_from_name("fastest", &st), CC_EINVAL);
+    OK(cc_strategy_from_name("ring-all", &st));
+    assert_int_equal(st, CC_STRATEGY_RING_ALL);
+    assert_string_equal(cc_strategy_name(CC_STRATEGY_LEAST_SKILLED), "least-skilled-first");
+    cc_free(s.buf);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
+static void wrong_state_and_unknown_ids_are_refused(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = small_center(&r);
+    snap s = take(e);
+    refused(e, &s, cc_engine_agent_login(e, "ann", 40), CC_ESTATE, "already");
+    refused(e, &s, cc_engine_agent_login(e, "zed", 40), CC_ENOTFOUND, "zed");
+    refused(e, &s, cc_engine_agent_logout(e, "ann", 40), CC_ESTATE, "reserved");
+    refused(e, &s, cc_engine_agent_logout(e, "bob", 40), CC_ESTATE, "not logged in");
+    refused(e, &s, cc_engine_agent_ready(e, "ann", 40), CC_ESTATE, "ready");
+    refused(e, &s, cc_engine_agent_remove(e, "ann", 40), CC_ESTATE, "logged in");
+    refused(e, &s, cc_engine_offer_accept(e, 2, "ann", 40), CC_ESTATE, "not being offered");
+    refused(e, &s, cc_engine_offer_accept(e, 1, "bob", 40), CC_ESTATE, "not being offered");
+    refused(e, &s, cc_engine_offer_accept(e, 77, "ann", 40), CC_ENOTFOUND, "77");
+    refused(e, &s, cc_engine_offer_reject(e, 1, NULL, 40), CC_ENOTFOUND, "agent");
+    refused(e, &s, cc_engine_contact_end(e, 2, NULL, 40), CC_ESTATE, "not connected");
+    refused(e, &s, cc_engine_contact_hold(e, 1, 40), CC_ESTATE, "not connected");
+    refused(e, &s, cc_engine_callback_result(e, 2, CC_DIAL_ANSWERED, 40), CC_ESTATE, "dialed");
+    refused(e, &s, cc_engine_callback_request(e, 1, 40), CC_ESTATE, "waiting");
+    refused(e, &s, cc_engine_wrapup_end(e, "ann", 0, 40), CC_ESTATE, "wrapping");
+    refused(e, &s, cc_engine_queue_remove(e, "sales", 40), CC_ESTATE, "contacts");
+    refused(e, &s, cc_engine_member_remove(e, "ann", "sales", 40), CC_ESTATE, "offer");
+    refused(e, &s, cc_engine_agent_set_skill(e, "ann", "en", 11, 40), CC_EINVAL, "level");
+    refused(e, &s, cc_engine_advance(e, 0), CC_EINVAL, "backwards");
+    cc_transfer t = CC_TRANSFER_INIT;
+    t.target_queue = "sales";
+    refused(e, &s, cc_engine_contact_transfer(e, 2, &t, 40), CC_ESTATE, "not connected");
+    cc_free(s.buf);
+    OK(cc_engine_offer_accept(e, 1, "ann", 40));
+    s = take(e);
+    refused(e, &s, cc_engine_contact_abandon(e, 1, 50), CC_ESTATE, "connected");
+    refused(e, &s, cc_engine_contact_resume(e, 1, 50), CC_ESTATE, "not on hold");
+    t.target_agent = "bob";
+    refused(e, &s, cc_engine_contact_transfer(e, 1, &t, 50), CC_EINVAL, "exactly one");
+    t.target_queue = NULL;
+    refused(e, &s, cc_engine_contact_transfer(e, 1, &t, 50), CC_ESTATE, "bob");
+    t.target_agent = "ann";
+    refused(e, &s, cc_engine_contact_transfer(e, 1, &t, 50), CC_EINVAL, "own agent");
+    t.version = 3;
+    refused(e, &s, cc_engine_contact_transfer(e, 1, &t, 50), CC_EVERSION, "version");
+    refused(e, &s, cc_engine_supervise(e, 1, "boss", CC_SUPERVISE_BARGE, 50), CC_EUNSUPPORTED, NULL);
+    cc_contact_status cs = {0};
+    assert_int_equal(cc_engine_contact_status(e, 1, &cs), CC_EVERSION);
+    int32_t pos;
+    int64_t ewt;
+    assert_int_equal(cc_engine_contact_position(e, 1, &pos, &ewt), CC_ESTATE);
+    refused(e, &s, cc_engine_restore(e, s.buf, s.len), CC_ESTATE, "not empty");
+    cc_free(s.buf);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
+/* ---- allocation failures ------------------------------------------------------ */
+
+/* Runs a call; on CC_ENOMEM checks it was atomic (unchanged) or, for advance,
+ * consistent. Returns 1 if the scenario must stop (clean ENOMEM), 0 to go on,
+ * -1 on a defect. */
+static int step(cc_engine *e, cc_status st, const void *before, size_t blen, int atomic)
+{
+    char msg[256];
+    if (st == CC_OK) return 0;
+    if (st != CC_ENOMEM) {
+        fprintf(stderr, "# unexpected %s: %s\n", cc_status_name(st), cc_error_last());
+        return -1;
+    }
+    cc_test_alloc_reset();
+    if (cc__engine_check(e, msg, sizeof msg)) {
+        fprintf(stderr, "# inconsistent after ENOMEM: %s\n", msg);
+        return -1;
+    }
+    if (atomic && before) {
+        void *after;
+        size_t alen;
+        if (cc_engine_snapshot(e, &after, &alen) != CC_OK) return -1;
+        int same = alen == blen && memcmp(after, before, blen) == 0;
+        cc_free(after);
+        if (!same) {
+            fprintf(stderr, "# ENOMEM changed the engine: %s\n", cc_error_last());
+            return -1;
+        }
+    }
+    return 1;
+}
+
+static void alloc_sink(const cc_event *ev, void *ud)
+{
+    (void)ev;
+    (*(int *)ud)++;
+}
+
+/* Runs one input of the scenario; a clean CC_ENOMEM ends the scenario. */
+#define STEP(call, atomic)                                                                   \
+    do {                                                                                     \
+        int rc_ = step(e, (call), NULL, 0, atomic);                                          \
+        if (rc_) {                                                                           \
+            cc_engine_free(e);                                                               \
+            return rc_ < 0 ? -1 : 0;                                                         \
+        }                                                                                    \
+    } while (0)
+
+/* A full day in miniature: every call must fail cleanly (CC_ENOMEM, engine
+ * consistent, nothing leaked). Byte-exact atomicity is checked input by input
+ * in enomem_leaves_engine_unchanged below. */
+static int scenario(void *ctx)
+{
+    (void)ctx;
+    int events = 0;
+    cc_engine *e = NULL;
+    cc_engine_options o = CC_ENGINE_OPTIONS_INIT;
+    o.event_fn = alloc_sink;
+    o.event_user_data = &events;
+    cc_status st = cc_engine_new(&e, &o);
+    if (st == CC_ENOMEM) return 0;
+    if (st) return -1;
+    STEP(cc_engine_bind_backend(e, CC_CHANNEL_VOICE, &test_backend, NULL), 1);
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    cc_escalation esc = {5000, 1, 1, "back"};
+    q.name = "front";
+    q.wrapup_ms = 1000;
+    q.escalations = &esc;
+    q.nescalations = 1;
+    q.max_wait_ms = 20000;
+    q.max_wait_action = CC_MAX_WAIT_OVERFLOW;
+    q.overflow_queue = "back";
+    q.last_agent_wait_ms = 3000;
+    STEP(cc_engine_queue_add(e, &q), 1);
+    q.name = "back";
+    q.nescalations = 0;
+    q.max_wait_action = CC_MAX_WAIT_CALLBACK;
+    q.strategy = CC_STRATEGY_RANDOM;
+    STEP(cc_engine_queue_add(e, &q), 1);
+    STEP(add_agent(e, "a1", "front", "en", 3, 0), 1);
+    STEP(add_agent(e, "a2", "back", "en", 5, 0), 1);
+    cc_membership m = {"back", 1, 0, 0};
+    STEP(cc_engine_member_add(e, "a1", &m, 0), 1);
+    STEP(cc_engine_agent_login(e, "a1", 10), 1);
+    STEP(add_contact(e, 1, "front", 0, "en", 2, 20), 1);
+    STEP(add_contact(e, 2, "front", 1, "en", 5, 30), 1);
+    STEP(cc_engine_offer_accept(e, 1, "a1", 40), 1);
+    STEP(cc_engine_advance(e, 6000), 0); /* escalation of contact 2 */
+    STEP(cc_engine_agent_set_skill(e, "a1", "fr", 4, 6000), 1);
+    cc_transfer t = CC_TRANSFER_INIT;
+    t.target_queue = "back";
+    STEP(cc_engine_contact_transfer(e, 1, &t, 6100), 1);
+    STEP(cc_engine_agent_login(e, "a2", 6200), 1);
+    cc_agent_status as = CC_AGENT_STATUS_INIT;
+    STEP(cc_engine_agent_status(e, "a2", &as), 1);
+    STEP(cc_engine_offer_accept(e, as.offer_contact_id, "a2", 6300), 1);
+    STEP(cc_engine_contact_end(e, as.offer_contact_id, "ok", 7000), 1);
+    cc_contact_config c = CC_CONTACT_CONFIG_INIT;
+    c.id = 3;
+    c.customer_id = 5;
+    c.channel = CC_CHANNEL_VOICE;
+    c.queue = "front";
+    STEP(cc_engine_contact_add(e, &c, 7100), 1);
+    STEP(cc_engine_callback_request(e, 3, 7200), 1);
+    STEP(cc_engine_advance(e, 40000), 0);
+    void *buf = NULL;
+    size_t len = 0;
+    STEP(cc_engine_snapshot(e, &buf, &len), 1);
+    cc_engine *f = NULL;
+    st = cc_engine_new(&f, NULL);
+    if (st == CC_OK) {
+        st = cc_engine_restore(f, buf, len);
+        if (st != CC_OK && st != CC_ENOMEM) {
+            cc_free(buf);
+            cc_engine_free(f);
+            cc_engine_free(e);
+            return -1;
+        }
+        cc_engine_free(f);
+    }
+    cc_free(buf);
+    cc_engine_free(e);
+    return 0;
+}
+
+static void allocation_failures_are_clean(void **state)
+{
+    (void)state;
+    long n = cc_test_alloc_sweep(scenario, NULL);
+    if (n < 0) fail_msg("allocation failure %ld was not handled cleanly", -n - 1);
+    assert_true(n > 50); /* the scenario really allocates */
+    print_message("# %ld allocation failure points tried\n", n);
+}
+
+/* Atomicity under ENOMEM: for each input of a scenario, fail its n-th
+ * allocation for every n and compare the snapshot with the one before. */
+static void enomem_leaves_engine_unchanged(void **state)
+{
+    (void)state;
+    for (int which = 0; which < 9; which++) {
+        for (long n = 0;; n++) {
+            recorder r = {0};
+            cc_engine *e = small_center(&r);
+            OK(cc_engine_bind_backend(e, CC_CHANNEL_CALLBACK, &test_backend, NULL));
+            void *before;
+            size_t blen;
+            OK(cc_engine_snapshot(e, &before, &blen));
+            cc_contact_config c = CC_CONTACT_CONFIG_INIT;
+            cc_skill sk = {"de", 2};
+            c.id = 50;
+            c.customer_id = 8;
+            c.channel = CC_CHANNEL_CHAT;
+            c.queue = "sales";
+            c.skills = &sk;
+            c.nskills = 1;
+            cc_agent_config a = CC_AGENT_CONFIG_INIT;
+            cc_membership m = {"sales", 0, 0, 0};
+            a.name = "new";
+            a.queues = &m;
+            a.nqueues = 1;
+            cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+            q.name = "other";
+            cc_test_alloc_fail_at(n);
+            cc_status st;
+            switch (which) {
+            case 0: st = cc_engine_contact_add(e, &c, 100); break;
+            case 1: st = cc_engine_agent_add(e, &a, 100); break;
+            case 2: st = cc_engine_queue_add(e, &q); break;
+            case 3: st = cc_engine_agent_set_skill(e, "bob", "de", 3, 100); break;
+            case 4: st = cc_engine_callback_request(e, 2, 100); break;
+            case 5: st = cc_engine_agent_login(e, "bob", 100); break;
+            case 6: st = cc_engine_member_add(e, "bob", &m, 100); break;
+            case 7: st = cc_engine_offer_accept(e, 1, "ann", 100); break;
+            default: {
+                void *sb = NULL;
+                size_t sl = 0;
+                st = cc_engine_snapshot(e, &sb, &sl);
+                cc_free(sb);
+                break;
+            }
+            }
+            int failed = cc_test_alloc_failed();
+            cc_test_alloc_reset();
+            if (failed) {
+                assert_int_equal(st, CC_ENOMEM);
+                void *after;
+                size_t alen;
+                OK(cc_engine_snapshot(e, &after, &alen));
+                if (alen != blen || memcmp(after, before, blen))
+                    fail_msg("input %d, allocation %ld: ENOMEM changed the engine", which, n);
+                cc_free(after);
+            }
+            char msg[256];
+            if (cc__engine_check(e, msg, sizeof msg)) fail_msg("input %d: %s", which, msg);
+            cc_free(before);
+            cc_engine_free(e);
+            rec_free(&r);
+            if (!failed) break;
+        }
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(bad_configs_are_refused),
+        cmocka_unit_test(wrong_state_and_unknown_ids_are_refused),
+        cmocka_unit_test(allocation_failures_are_clean),
+        cmocka_unit_test(enomem_leaves_engine_unchanged),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
