@@ -67,6 +67,8 @@ static int cli_staff_read(const cli_args *a, cli_staff_request *rq)
         return cli_usage_error(a, "--max-occupancy must be in (0, 1]");
     if (!rc && cli_has(a, "patience-s") && rq->opt.patience_s == 0.0)
         return cli_usage_error(a, "--patience-s must be > 0");
+    /* --target-s 0 asks for "answered at once": the smallest positive threshold. */
+    if (!rc && cli_has(a, "target-s") && rq->opt.target_s == 0.0) rq->opt.target_s = 1e-300;
     return rc;
 }
 

@@ -78,6 +78,13 @@ def test_staff_keys_and_values(cli):
     assert close(out["service_level"], 0.8883500191794668842482187)
 
 
+def test_staff_zero_threshold_means_answered_at_once(cli):
+    out = cli.json("staff", "--calls", 100, "--interval-s", 1800, "--aht-s", 180,
+                   "--target-sl", 0.8, "--target-s", 0)
+    assert out["service_level"] == pytest.approx(1 - out["p_wait"], rel=1e-12)
+    assert out["agents"] > 14
+
+
 def test_staff_occupancy_cap_and_shrinkage(cli):
     out = cli.json("staff", "--calls", 1000, "--interval-s", 3600, "--aht-s", 120,
                    "--target-sl", 0.8, "--target-s", 20, "--max-occupancy", 0.85,
