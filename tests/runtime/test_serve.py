@@ -173,3 +173,33 @@ def test_staffing_methods(serve):
                                 "sl_threshold_s": 20, "aht_s": 240})
     assert below["service_level"] < 0.8
     assert 0 < c.call("erlang.b", {"servers": 30, "traffic": 24.0}) < 0.1
+
+
+def test_a_subscriber_that_never_reads_is_disconnected(serve):
+    s = serve("--max-pending", "65536")
+    slow = Client(s.address)
+    slow.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    slow.call("events.subscribe")
+    fast = Client(s.address)
+    fast.call("queue.create", {"name": "q"})
+    # ~3 events per contact: megabytes of notifications the slow client never reads.
+    for batch in range(40):
+        ids = [fast.send("contact.create", {"contact_id": batch * 1000 + i + 1, "queue": "q"})
+               for i in range(1000)]
+        for i in ids:
+            fast.wait(i, timeout=30)
+    # The fast client was never held up, and the slow one was cut off.
+    assert fast.call("queue.status", {"name": "q"})["waiting"] == 40000
+    slow.sock.settimeout(10)
+    got, closed = 0, False
+    try:
+        while True:
+            data = slow.sock.recv(1 << 20)
+            if not data:
+                closed = True
+                break
+            got += len(data)
+    except ConnectionResetError:
+        closed = True
+    assert closed, "the slow subscriber was not disconnected"
+    assert got < 40000 * 3 * 60  # it was cut off long before the end

@@ -454,6 +454,59 @@ static void recovery_replays_a_crash_image_and_cuts_a_torn_tail(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+typedef struct direct_ctx {
+    cc_runtime *rt;
+    cc_status st;
+} direct_ctx;
+
+/* A posted function changing the engine directly, then journaling it. */
+static void add_queue_directly(cc_engine *engine, void *ud)
+{
+    direct_ctx *d = ud;
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    q.name = "direct";
+    d->st = cc_engine_queue_add(engine, &q);
+    cc__wbuf b = {0};
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &b, cc__wbuf_write);
+    msgpack_pack_array(&pk, 1);
+    msgpack_pack_map(&pk, 1);
+    cc__pack_key(&pk, "name");
+    cc__pack_cstr(&pk, "direct");
+    if (d->st == CC_OK) d->st = cc_runtime_journal_command(d->rt, "queue.create", b.data, b.len);
+    cc__wbuf_free(&b);
+    uv_stop(d->rt->loop);
+}
+
+static void direct_changes_can_be_journaled(void **state)
+{
+    (void)state;
+    char dir[64], image[80], cmd[200];
+    snprintf(dir, sizeof dir, "/tmp/cc-rt-direct-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(image, sizeof image, "%s-image", dir);
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    cc_runtime_options o = CC_RUNTIME_OPTIONS_INIT;
+    o.journal_dir = dir;
+    direct_ctx d = {NULL, CC_EINVAL};
+    assert_int_equal(cc_runtime_new(&d.rt, &loop, NULL, &o), CC_OK);
+    assert_int_equal(cc_runtime_journal_command(d.rt, "queue.create", "\x01", 1), CC_EINVAL);
+    assert_int_equal(cc_runtime_post(d.rt, add_queue_directly, &d), CC_OK);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(d.st, CC_OK);
+    copy_dir(dir, image); /* committed at the end of the posted work */
+    close_and_drain(d.rt, &loop);
+    o.journal_dir = image;
+    cc_runtime *rt;
+    assert_int_equal(cc_runtime_new(&rt, &loop, NULL, &o), CC_OK);
+    assert_int_equal(waiting_in(rt, "direct"), 0); /* replayed: the queue exists */
+    close_and_drain(rt, &loop);
+    uv_loop_close(&loop);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", dir, image);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* ---- allocation failures ------------------------------------------------------- */
 
 typedef struct sweep_ctx {
@@ -544,6 +597,7 @@ int main(void)
         cmocka_unit_test(engine_deadline_becomes_a_libuv_timer),
         cmocka_unit_test(dispatcher_answers_in_order_with_errors),
         cmocka_unit_test(recovery_replays_a_crash_image_and_cuts_a_torn_tail),
+        cmocka_unit_test(direct_changes_can_be_journaled),
         cmocka_unit_test(every_allocation_failure_is_survived),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
