@@ -176,7 +176,8 @@ class Engine:
     (:class:`AgentAfter`), ``rona_reason`` / ``reject_reason`` (str),
     ``last_agent_window_ms``, ``event_sink`` (a callable receiving each
     :class:`Event`), ``kpi`` (a :class:`callcore.KpiAggregator` fed with every
-    event). More sinks can be added with :meth:`subscribe`.
+    event, in C: no Python call per event). More sinks can be added with
+    :meth:`subscribe`; without any, events never reach Python.
 
     Not thread-safe: use one engine from one thread at a time.
     """
@@ -187,13 +188,18 @@ class Engine:
         self._pending = None
         self._backends = {}
         self._kpi = kpi
+        # The C engine sends events to a hub: straight to the KPI aggregator
+        # in C, and to self._dispatch while Python sinks are subscribed. C
+        # borrows the hub, the aggregator and the bound method: this object
+        # keeps all three for as long as the C engine lives.
+        self._dispatch_ref = self._dispatch
+        self._hub = capi.cc_py_hub_new(None if kpi is None else kpi._handle(), None)
+        if kpi is not None:
+            kpi._attach(self._hub)
         if event_sink is not None:
             self.subscribe(event_sink)
-        # The C engine calls self._dispatch for every event; the bound method
-        # is kept here for as long as the C engine lives (C borrows it).
-        self._dispatch_ref = self._dispatch
         opts = _plain(options)
-        opts["event_sink"] = self._dispatch_ref
+        opts["event_sink"] = self._hub
         self._ptr = capi.cc_engine_new(opts)
 
     # -- lifetime ---------------------------------------------------------
@@ -232,20 +238,20 @@ class Engine:
         if not callable(sink):
             raise TypeError("event sink must be callable")
         self._sinks.append(sink)
+        capi.cc_py_hub_set_callable(self._hub, self._dispatch_ref)
         return sink
 
     def unsubscribe(self, sink):
         """Removes a sink added with :meth:`subscribe` or ``event_sink``."""
         self._sinks.remove(sink)
+        if not self._sinks:  # events then stay in C (KPI only)
+            capi.cc_py_hub_set_callable(self._hub, None)
 
     def _dispatch(self, raw):
         try:
-            if self._kpi is not None:
-                self._kpi._add_raw(raw)
-            if self._sinks:
-                ev = Event.from_dict(raw)
-                for sink in self._sinks:
-                    sink(ev)
+            ev = Event.from_dict(raw)
+            for sink in self._sinks:
+                sink(ev)
         except BaseException as exc:  # noqa: BLE001 - re-raised after the C call
             self._defer(exc)
 
@@ -254,6 +260,8 @@ class Engine:
             self._pending = exc
 
     def _raise_pending(self, cause=None):
+        if self._pending is None and self._kpi is not None:
+            self._pending, self._kpi._pending = self._kpi._pending, None  # on_contact errors
         exc, self._pending = self._pending, None
         if exc is not None:
             raise exc from cause
@@ -264,8 +272,7 @@ class Engine:
         try:
             result = fn(self._handle(), *args)
         except Error as err:
-            if self._pending is not None:
-                self._raise_pending(err)
+            self._raise_pending(err)
             raise
         self._raise_pending()
         return result

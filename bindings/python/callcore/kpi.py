@@ -20,7 +20,7 @@ import os
 import types
 
 from . import capi
-from .errors import Closed, Error
+from .errors import Closed
 from .events import Event, EventType
 
 __all__ = ["KpiAggregator", "Importer", "KpiTable", "IMPORT_FORMATS"]
@@ -146,6 +146,7 @@ class KpiAggregator:
                  pareto_share=None, cx=None, cost=None, on_contact=None, cx_grace_s=None):
         self._ptr = None
         self._pending = None
+        self._hubs = []
         opts = {"repeat_same_reason": int(bool(repeat_same_reason))}
         if interval_min is not None:
             opts["interval_ms"] = int(interval_min * 60_000)
@@ -202,14 +203,10 @@ class KpiAggregator:
 
     __call__ = add
 
-    def _add_raw(self, raw):
-        """Engine path: a raw event dict; failures are counted by the report
-        (like cc_kpi_sink), not raised in the middle of a routing step."""
-        try:
-            capi.cc_kpi_add(self._handle(), raw)
-        except Error:
-            pass
-        self._check()  # an on_contact exception goes to the engine's caller
+    def _attach(self, hub):
+        """An engine's event hub feeds this aggregator in C; close() detaches
+        it so that a closed aggregator is never fed."""
+        self._hubs.append(hub)
 
     def import_files(self, paths, format, **importer_options):  # noqa: A002
         """Imports log files of one format into this aggregator (in C) and
@@ -252,9 +249,12 @@ class KpiAggregator:
 
     # -- lifetime ---------------------------------------------------------
     def close(self):
-        """Frees the aggregator. Idempotent."""
+        """Frees the aggregator (engines feeding it stop doing so). Idempotent."""
         ptr, self._ptr = self._ptr, None
         if ptr is not None:
+            for hub in self._hubs:
+                capi.cc_py_hub_set_kpi(hub, None)
+            self._hubs.clear()
             capi.cc_kpi_free(ptr)
 
     def __enter__(self):

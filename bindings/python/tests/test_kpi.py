@@ -176,3 +176,33 @@ def test_on_contact_exceptions_are_reraised():
     with callcore.KpiAggregator(cx_grace_s=-1, on_contact=boom) as kpi:
         with pytest.raises(LookupError, match="crm has no customer 7"):
             queued_call(kpi, 7, 0, 10, False)
+
+
+def test_an_engine_feeds_its_aggregator_in_c_and_survives_its_close(engine_available):
+    kpi = callcore.KpiAggregator()
+    eng = callcore.Engine(kpi=kpi)
+    eng.add_queue("q")
+    eng.add_contact(1, "q", now_ms=0).abandon(now_ms=10_000)
+    assert kpi.totals.abandoned == 1
+    kpi.close()  # the engine stops feeding it: no use after free
+    eng.add_contact(2, "q", now_ms=20_000).abandon(now_ms=30_000)
+    late = []
+    eng.subscribe(late.append)
+    eng.add_contact(3, "q", now_ms=40_000)
+    assert [e.contact_id for e in late] == [3, 3]  # arrived, queued
+    eng.unsubscribe(late.append)
+    eng.contact(3).abandon(now_ms=50_000)
+    assert len(late) == 2
+    eng.close()
+
+
+def test_on_contact_errors_surface_through_the_engine_call(engine_available):
+    def crm(line):
+        raise RuntimeError(f"crm down for contact {line.contact_id}")
+
+    with callcore.KpiAggregator(cx_grace_s=-1, on_contact=crm) as kpi, \
+            callcore.Engine(kpi=kpi) as eng:
+        eng.add_queue("q")
+        c = eng.add_contact(9, "q", now_ms=0)
+        with pytest.raises(RuntimeError, match="crm down for contact 9"):
+            c.abandon(now_ms=1_000)

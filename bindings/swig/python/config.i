@@ -265,6 +265,13 @@ static int cc_sw_get_event_sink(cc_sw_obj m, const char *key, cc_event_fn *fn, v
 {
     PyObject *v = cc_sw_value(m, key);
     if (!v) return 0;
+    if (PyCapsule_CheckExact(v)) { /* an event hub (events.i) */
+        void *hub = PyCapsule_GetPointer(v, CC_PY_HUB_CAPSULE);
+        if (!hub) return -1;
+        *fn = cc_py_hub_sink;
+        *ud = hub;
+        return 0;
+    }
     if (!PyCallable_Check(v)) return cc_sw_fail("'%s' must be callable", key);
     *fn = cc_py_event_sink;
     *ud = v;

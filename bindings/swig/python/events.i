@@ -177,3 +177,85 @@ static int cc_py_event_from_dict(PyObject *d, cc_event *e)
         SWIG_exception_fail(SWIG_TypeError, "sink must be callable, a cc_kpi or None");
     }
 }
+
+/* An engine's event hub: events go to a KPI aggregator in C (no Python
+ * round trip) and, when Python sinks are subscribed, to a Python callable.
+ * The hub lives in a PyCapsule owned by the callcore.Engine; the aggregator
+ * and the callable are borrowed (the Engine keeps both alive). */
+%{
+typedef struct cc_py_hub {
+    void *kpi;          /* cc_kpi *, or NULL */
+    PyObject *callable; /* or NULL: no Python sink subscribed */
+} cc_py_hub;
+
+#define CC_PY_HUB_CAPSULE "callcore.hub"
+
+void cc_kpi_sink(const cc_event *event, void *user_data);
+
+static void cc_py_hub_sink(const cc_event *e, void *user_data)
+{
+    cc_py_hub *hub = (cc_py_hub *)user_data;
+    if (hub->kpi) cc_kpi_sink(e, hub->kpi);
+    if (hub->callable) cc_py_event_sink(e, hub->callable);
+}
+
+static void cc_py_hub_destroy(PyObject *capsule)
+{
+    free(PyCapsule_GetPointer(capsule, CC_PY_HUB_CAPSULE));
+}
+%}
+
+%nothreadallow cc_py_hub_new;
+%nothreadallow cc_py_hub_set_callable;
+%nothreadallow cc_py_hub_set_kpi;
+%inline %{
+/* A new hub (a capsule) sending events to `kpi` (a cc_kpi, or None) and to
+ * `callable` (or None). Pass it as the "event_sink" option of an engine. */
+PyObject *cc_py_hub_new(PyObject *kpi, PyObject *callable)
+{
+    void *k = NULL;
+    if (kpi != Py_None && !SWIG_IsOK(SWIG_ConvertPtr(kpi, &k, SWIGTYPE_p_cc_kpi, 0))) {
+        PyErr_SetString(PyExc_TypeError, "kpi must be a cc_kpi or None");
+        return NULL;
+    }
+    if (callable != Py_None && !PyCallable_Check(callable)) {
+        PyErr_SetString(PyExc_TypeError, "callable must be callable or None");
+        return NULL;
+    }
+    cc_py_hub *hub = (cc_py_hub *)calloc(1, sizeof *hub);
+    if (!hub) return PyErr_NoMemory();
+    hub->kpi = k;
+    hub->callable = callable == Py_None ? NULL : callable;
+    PyObject *capsule = PyCapsule_New(hub, CC_PY_HUB_CAPSULE, cc_py_hub_destroy);
+    if (!capsule) free(hub);
+    return capsule;
+}
+
+/* Replaces the hub's Python callable (None: events reach only the KPI). */
+PyObject *cc_py_hub_set_callable(PyObject *capsule, PyObject *callable)
+{
+    cc_py_hub *hub = (cc_py_hub *)PyCapsule_GetPointer(capsule, CC_PY_HUB_CAPSULE);
+    if (!hub) return NULL;
+    if (callable != Py_None && !PyCallable_Check(callable)) {
+        PyErr_SetString(PyExc_TypeError, "callable must be callable or None");
+        return NULL;
+    }
+    hub->callable = callable == Py_None ? NULL : callable;
+    Py_RETURN_NONE;
+}
+
+/* Replaces the hub's aggregator (None: events reach only the callable);
+ * callcore.KpiAggregator.close() detaches itself this way. */
+PyObject *cc_py_hub_set_kpi(PyObject *capsule, PyObject *kpi)
+{
+    cc_py_hub *hub = (cc_py_hub *)PyCapsule_GetPointer(capsule, CC_PY_HUB_CAPSULE);
+    void *k = NULL;
+    if (!hub) return NULL;
+    if (kpi != Py_None && !SWIG_IsOK(SWIG_ConvertPtr(kpi, &k, SWIGTYPE_p_cc_kpi, 0))) {
+        PyErr_SetString(PyExc_TypeError, "kpi must be a cc_kpi or None");
+        return NULL;
+    }
+    hub->kpi = k;
+    Py_RETURN_NONE;
+}
+%}
