@@ -24,7 +24,6 @@
 /* An open contact without any event for this long is given up (its log was
  * cut short); this keeps memory bounded on broken inputs. */
 #define CC__KPI_STALE_MS 86400000LL
-#define CC__KPI_SWEEP_MIN 4096u
 #define CC__KPI_MAX_MS 1000000000000000LL
 
 /* ---- variants ------------------------------------------------------------ */
@@ -198,101 +197,6 @@ static uint32_t cc__kpi_reason_id(cc_kpi *k, const char *reason, int *oom)
     return id;
 }
 
-/* ---- cells: open addressing over cell indexes, O(1) expected ------------- */
-
-static int64_t cc__kpi_interval_of(const cc_kpi *k, int64_t t)
-{
-    int64_t q = t / k->interval_ms;
-    if (t % k->interval_ms < 0) q--; /* floor for times before the epoch */
-    return q;
-}
-
-static size_t cc__kpi_cell_hash(int64_t interval, uint32_t queue, uint32_t channel)
-{
-    return (size_t)cc__id_hash((uint64_t)interval * 0x9e3779b97f4a7c15ull ^
-                               ((uint64_t)queue << 8) ^ channel);
-}
-
-static int cc__kpi_cells_rehash(cc_kpi *k)
-{
-    size_t n = k->ncell_slots ? k->ncell_slots * 2 : 256;
-    uint32_t *slots = cc__calloc(n, sizeof *slots);
-    if (!slots) return -1;
-    for (size_t c = 0; c < k->ncells; c++) {
-        const cc__kpi_cell *cell = &k->cells[c];
-        size_t i = cc__kpi_cell_hash(cell->interval, cell->queue, cell->channel) & (n - 1);
-        while (slots[i]) i = (i + 1) & (n - 1);
-        slots[i] = (uint32_t)(c + 1);
-    }
-    cc__free(k->cell_slots);
-    k->cell_slots = slots;
-    k->ncell_slots = n;
-    return 0;
-}
-
-/* Index of the cell of (time, queue, channel), created when new; CC__NO_CELL
- * when out of memory. */
-static uint32_t cc__kpi_cell_at(cc_kpi *k, int64_t t, uint32_t queue, cc_channel channel)
-{
-    int64_t iv = cc__kpi_interval_of(k, t);
-    uint32_t ch = (uint32_t)channel;
-    if (k->last_cell != CC__NO_CELL) {
-        const cc__kpi_cell *c = &k->cells[k->last_cell];
-        if (c->interval == iv && c->queue == queue && c->channel == ch) return k->last_cell;
-    }
-    size_t i = 0, mask = k->ncell_slots ? k->ncell_slots - 1 : 0;
-    if (k->ncell_slots) {
-        for (i = cc__kpi_cell_hash(iv, queue, ch) & mask; k->cell_slots[i]; i = (i + 1) & mask) {
-            uint32_t idx = k->cell_slots[i] - 1;
-            const cc__kpi_cell *c = &k->cells[idx];
-            if (c->interval == iv && c->queue == queue && c->channel == ch) {
-                k->last_cell = idx;
-                return idx;
-            }
-        }
-    }
-    if (k->ncells >= UINT32_MAX - 1) return CC__NO_CELL;
-    if ((k->ncells + 1) * 2 > k->ncell_slots) {
-        if (cc__kpi_cells_rehash(k) != 0) return CC__NO_CELL;
-        mask = k->ncell_slots - 1;
-        for (i = cc__kpi_cell_hash(iv, queue, ch) & mask; k->cell_slots[i]; i = (i + 1) & mask)
-            ;
-    }
-    if (cc__grow((void **)&k->cells, &k->cells_cap, k->ncells + 1, sizeof *k->cells) != 0)
-        return CC__NO_CELL;
-    cc__kpi_cell *c = &k->cells[k->ncells];
-    memset(c, 0, sizeof *c);
-    c->interval = iv;
-    c->queue = queue;
-    c->channel = ch;
-    k->cell_slots[i] = (uint32_t)(k->ncells + 1);
-    k->last_cell = (uint32_t)k->ncells;
-    return (uint32_t)k->ncells++;
-}
-
-/* ---- agents -------------------------------------------------------------- */
-
-/* The agent record of id (>= 1), created when new; NULL when out of memory. */
-static cc__kpi_agent *cc__kpi_agent_at(cc_kpi *k, uint32_t id)
-{
-    if (id > k->nagents) {
-        if (cc__grow((void **)&k->agents, &k->agents_cap, id, sizeof *k->agents) != 0)
-            return NULL;
-        memset(k->agents + k->nagents, 0, (id - k->nagents) * sizeof *k->agents);
-        k->nagents = id;
-    }
-    return &k->agents[id - 1];
-}
-
-/* Integrates the agent's concurrent contacts up to t (for load). */
-static void cc__kpi_agent_load_tick(cc__kpi_agent *a, int64_t t)
-{
-    if (t > a->active_since_ms) {
-        a->sums.load_ms += (int64_t)a->active * (t - a->active_since_ms);
-        a->active_since_ms = t;
-    }
-}
-
 /* ---- contacts ------------------------------------------------------------ */
 
 static void cc__kpi_cx_move(const cc_kpi *k, cc__kpi_contact *c, double delta)
@@ -417,76 +321,6 @@ static cc__kpi_contact *cc__kpi_contact_for(cc_kpi *k, const cc_event *ev)
     if (!c->customer) c->customer = ev->customer_id;
     if (c->channel == CC_CHANNEL_NONE) c->channel = ev->channel;
     return c;
-}
-
-/* Counts a repeat contact: the customer's previous contact ended within the
- * window before this arrival (and had the same reason, when configured). */
-static void cc__kpi_repeat_check(cc_kpi *k, const cc__kpi_contact *c, uint32_t cell, int64_t t)
-{
-    if (!c->customer || cell == CC__NO_CELL) return;
-    k->cells[cell].sums.arrivals_known++;
-    uint32_t idx = cc__id_map_get(&k->customer_map, c->customer);
-    if (idx == CC__ID_MAP_NONE) return;
-    cc__kpi_customer *r = &k->customers[idx];
-    if (t < r->last_end_ms || t - r->last_end_ms > k->repeat_window_ms) return;
-    if (k->repeat_same_reason && r->reason != c->reason) return;
-    k->cells[cell].sums.repeat_arrivals++;
-    if (r->handled && !r->counted) {
-        k->cells[r->cell].sums.fcr_repeated++;
-        r->counted = 1;
-    }
-}
-
-/* Forgets customers whose last contact left the window. O(pool). */
-static void cc__kpi_customers_prune(cc_kpi *k)
-{
-    for (size_t i = 0; i < k->ncustomers; i++) {
-        cc__kpi_customer *r = &k->customers[i];
-        if (r->live && r->last_end_ms < k->now_ms - k->repeat_window_ms) {
-            cc__id_map_del(&k->customer_map, r->id);
-            r->live = 0;
-            k->customer_free[k->ncustomer_free++] = (uint32_t)i;
-        }
-    }
-    size_t live = k->customer_map.count;
-    k->customers_prune_at = live * 2 > CC__KPI_SWEEP_MIN ? live * 2 : CC__KPI_SWEEP_MIN;
-}
-
-/* Remembers how the customer's contact ended, for the repeat window.
- * Returns 0, or -1 when out of memory. */
-static int cc__kpi_customer_record(cc_kpi *k, const cc__kpi_contact *c, int64_t t)
-{
-    if (!c->customer) return 0;
-    uint32_t idx = cc__id_map_get(&k->customer_map, c->customer);
-    if (idx == CC__ID_MAP_NONE) {
-        if (k->customer_map.count >= k->customers_prune_at) cc__kpi_customers_prune(k);
-        if (k->ncustomer_free) {
-            idx = k->customer_free[--k->ncustomer_free];
-        } else {
-            if (k->ncustomers >= UINT32_MAX - 1) return -1;
-            if (cc__grow((void **)&k->customers, &k->customers_cap, k->ncustomers + 1,
-                         sizeof *k->customers) != 0 ||
-                cc__grow((void **)&k->customer_free, &k->customer_free_cap, k->ncustomers + 1,
-                         sizeof *k->customer_free) != 0)
-                return -1;
-            idx = (uint32_t)k->ncustomers++;
-        }
-        if (cc__id_map_put(&k->customer_map, c->customer, idx) != 0) {
-            k->customer_free[k->ncustomer_free++] = idx;
-            return -1;
-        }
-    } else if (t < k->customers[idx].last_end_ms) {
-        return 0; /* an older contact replayed late: keep the latest end */
-    }
-    cc__kpi_customer *r = &k->customers[idx];
-    r->id = c->customer;
-    r->last_end_ms = t;
-    r->cell = c->cell;
-    r->reason = c->reason;
-    r->handled = (c->flags & CC__C_HANDLED) != 0;
-    r->counted = 0;
-    r->live = 1;
-    return 0;
 }
 
 /* Finishes due contacts whose survey grace period is over. */
@@ -937,83 +771,6 @@ static void cc__kpi_on_disposition(cc_kpi *k, cc__kpi_ctx *x)
     else k->reason_counts[reason - 1]++; /* its contact is gone: count it now */
 }
 
-static void cc__kpi_agent_close_state(cc__kpi_agent *a, int64_t t)
-{
-    if (!a->state_known) return;
-    int64_t *bucket = cc__kpi_state_bucket(&a->sums, a->state);
-    if (bucket && t > a->state_since_ms) *bucket += t - a->state_since_ms;
-    a->state_since_ms = t;
-}
-
-static void cc__kpi_roster_tick(cc_kpi *k, int64_t t)
-{
-    if (!k->roster_seen) {
-        k->roster_seen = 1;
-        k->roster_first_ms = k->roster_last_ms = t;
-    }
-    if (t > k->roster_last_ms) {
-        k->headcount_ms += (double)k->headcount * (double)(t - k->roster_last_ms);
-        k->roster_last_ms = t;
-    }
-}
-
-static void cc__kpi_on_agent(cc_kpi *k, cc__kpi_ctx *x)
-{
-    const cc_event *ev = x->ev;
-    if (!x->agent) return;
-    cc__kpi_agent *a = cc__kpi_agent_at(k, x->agent);
-    if (!a) {
-        x->oom = 1;
-        return;
-    }
-    switch (ev->type) {
-    case CC_EVENT_AGENT_LOGIN:
-        cc__kpi_agent_close_state(a, ev->time_ms);
-        a->state = CC_AGENT_READY;
-        a->state_since_ms = ev->time_ms;
-        a->state_known = 1;
-        break;
-    case CC_EVENT_AGENT_LOGOUT:
-        cc__kpi_agent_close_state(a, ev->time_ms);
-        a->state = CC_AGENT_LOGGED_OUT;
-        a->state_known = 1;
-        break;
-    case CC_EVENT_AGENT_STATE: {
-        /* The event carries the time in the previous state: trust it. */
-        int64_t *bucket = cc__kpi_state_bucket(&a->sums, ev->prev_agent_state);
-        if (bucket) *bucket += ev->duration_ms;
-        a->state = ev->agent_state;
-        a->state_since_ms = ev->time_ms;
-        a->state_known = 1;
-        break;
-    }
-    case CC_EVENT_QUEUE_MEMBER_ADDED:
-        a->members++;
-        if (!a->on_roster) {
-            cc__kpi_roster_tick(k, ev->time_ms);
-            k->headcount++;
-            a->on_roster = 1;
-            if (a->left) {
-                k->leavers--;
-                a->left = 0;
-            }
-        }
-        break;
-    case CC_EVENT_QUEUE_MEMBER_REMOVED:
-        if (a->members) a->members--;
-        if (a->members == 0 && a->on_roster) {
-            cc__kpi_roster_tick(k, ev->time_ms);
-            k->headcount--;
-            a->on_roster = 0;
-            a->left = 1;
-            k->leavers++;
-        }
-        break;
-    default:
-        break;
-    }
-}
-
 /* ---- validation and dispatch --------------------------------------------- */
 
 static cc_status cc__kpi_validate(const cc_event *ev)
@@ -1087,7 +844,9 @@ cc_status cc_kpi_add(cc_kpi *k, const cc_event *ev)
         case CC_EVENT_AGENT_LOGOUT:
         case CC_EVENT_AGENT_STATE:
         case CC_EVENT_QUEUE_MEMBER_ADDED:
-        case CC_EVENT_QUEUE_MEMBER_REMOVED: cc__kpi_on_agent(k, &x); break;
+        case CC_EVENT_QUEUE_MEMBER_REMOVED:
+            if (cc__kpi_agent_event(k, ev, x.agent) != 0) x.oom = 1;
+            break;
         default: break; /* offers, accepts, rejects, withdrawals, dials, wrap start */
         }
     }

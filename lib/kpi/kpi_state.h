@@ -22,6 +22,9 @@
 
 #define CC__NO_CELL UINT32_MAX
 #define CC__NO_INDEX UINT32_MAX
+/* Pools (contacts, customers) are swept when their live count doubles, and
+ * never below this many. */
+#define CC__KPI_SWEEP_MIN 4096u
 
 typedef struct cc__kpi_cell {
     int64_t interval; /* floor(time / interval_ms) */
@@ -158,5 +161,62 @@ static inline int64_t *cc__kpi_state_bucket(cc__kpi_sums *s, cc_agent_state stat
         return NULL;
     }
 }
+
+/* ---- shared between the aggregator's files ------------------------------ */
+
+/* Cells (kpi_cells.c): the cell of (interval, queue, channel), created when
+ * new; CC__NO_CELL when out of memory. */
+uint32_t cc__kpi_cell_find_or_add(cc_kpi *k, int64_t interval, uint32_t queue, uint32_t channel);
+
+/* floor(t / interval) */
+static inline int64_t cc__kpi_interval_of(const cc_kpi *k, int64_t t)
+{
+    int64_t q = t / k->interval_ms;
+    if (t % k->interval_ms < 0) q--; /* floor for times before the epoch */
+    return q;
+}
+
+/* The cell of (time, queue, channel): the last cell used answers most events. */
+static inline uint32_t cc__kpi_cell_at(cc_kpi *k, int64_t t, uint32_t queue, cc_channel channel)
+{
+    int64_t iv = cc__kpi_interval_of(k, t);
+    if (k->last_cell != CC__NO_CELL) {
+        const cc__kpi_cell *c = &k->cells[k->last_cell];
+        if (c->interval == iv && c->queue == queue && c->channel == (uint32_t)channel)
+            return k->last_cell;
+    }
+    return cc__kpi_cell_find_or_add(k, iv, queue, (uint32_t)channel);
+}
+
+/* Agents (kpi_agents.c): grows the agent array to hold id; NULL when out of memory. */
+cc__kpi_agent *cc__kpi_agent_grow(cc_kpi *k, uint32_t id);
+
+/* The agent record of id (>= 1), created when new; NULL when out of memory. */
+static inline cc__kpi_agent *cc__kpi_agent_at(cc_kpi *k, uint32_t id)
+{
+    return id <= k->nagents ? &k->agents[id - 1] : cc__kpi_agent_grow(k, id);
+}
+
+/* Integrates the agent's concurrent contacts up to t (for load). */
+static inline void cc__kpi_agent_load_tick(cc__kpi_agent *a, int64_t t)
+{
+    if (t > a->active_since_ms) {
+        a->sums.load_ms += (int64_t)a->active * (t - a->active_since_ms);
+        a->active_since_ms = t;
+    }
+}
+
+/* Login, logout, state, membership events of `agent` (id, 0 = none).
+ * Returns 0, or -1 when out of memory. */
+int cc__kpi_agent_event(cc_kpi *k, const cc_event *ev, uint32_t agent);
+
+/* Repeat window (kpi_repeat_window.c): counts an arrival of contact c in
+ * `cell` at t as a repeat when its customer's previous contact ended within
+ * W before (and had the same reason, when configured). */
+void cc__kpi_repeat_check(cc_kpi *k, const cc__kpi_contact *c, uint32_t cell, int64_t t);
+
+/* Remembers how the customer's contact c ended at t. Returns 0, or -1 when
+ * out of memory. */
+int cc__kpi_customer_record(cc_kpi *k, const cc__kpi_contact *c, int64_t t);
 
 #endif
