@@ -86,8 +86,37 @@ class Event:
 
     @classmethod
     def from_dict(cls, d):
-        """Builds an Event from the dict the C layer delivers."""
-        return cls(**d)
+        """Builds an Event from the dict the C layer delivers (every key
+        present). The hot path of every Python event sink: direct stores and
+        cached enum members, no validation beyond what C guarantees."""
+        ev = cls.__new__(cls)
+        t = d["type"]
+        ev.type = _EVENT_TYPES.get(t, t)
+        ev.flags = d["flags"]
+        ev.time_ms = d["time_ms"]
+        ev.seq = d["seq"]
+        ev.contact_id = d["contact_id"]
+        ev.customer_id = d["customer_id"]
+        ev.queue = d["queue"]
+        ev.agent = d["agent"]
+        ev.target_queue = d["target_queue"]
+        ev.target_agent = d["target_agent"]
+        ev.reason = d["reason"]
+        c = d["channel"]
+        ev.channel = _CHANNELS.get(c, c)
+        ev.priority = d["priority"]
+        a = d["agent_state"]
+        ev.agent_state = _AGENT_STATES.get(a, a)
+        a = d["prev_agent_state"]
+        ev.prev_agent_state = _AGENT_STATES.get(a, a)
+        k = d["survey"]
+        ev.survey = _SURVEYS.get(k, k)
+        ev.virtual_start_ms = d["virtual_start_ms"]
+        ev.wait_ms = d["wait_ms"]
+        ev.duration_ms = d["duration_ms"]
+        ev.hold_ms = d["hold_ms"]
+        ev.value = d["value"]
+        return ev
 
     def to_dict(self):
         """Returns the fields as a dict of plain ints/str (what C accepts)."""
@@ -119,3 +148,8 @@ class Event:
 
 
 _STR_FIELDS = {"queue", "agent", "target_queue", "target_agent", "reason"}
+# Value -> member caches for Event.from_dict.
+_EVENT_TYPES = {int(m): m for m in EventType}
+_CHANNELS = {int(m): m for m in Channel}
+_AGENT_STATES = {int(m): m for m in AgentState}
+_SURVEYS = {int(m): m for m in SurveyKind}
