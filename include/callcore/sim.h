@@ -44,7 +44,8 @@ typedef struct cc_sim cc_sim;                   /* opaque: one run */
  * data file names of empirical distributions. *out is owned by the caller
  * (cc_sim_scenario_free). Returns CC_OK, CC_EINVAL (NULL arguments, a member
  * missing, of the wrong type, out of range or unknown: the detail names its
- * path, e.g. "arrivals[0].handle_s.mean"), CC_EPARSE (not JSON; line and
+ * path, e.g. "arrivals[0].handle_s.mean"; also more than 1,000,000 agents or
+ * 1e8 expected contacts), CC_EPARSE (not JSON; line and
  * column in the detail), CC_EVERSION (scenario "version" other than 1),
  * CC_EIO (an empirical data file cannot be read), CC_ENOMEM.
  */
@@ -59,8 +60,8 @@ cc_status cc_sim_scenario_load(cc_sim_scenario **out, const char *path);
  * times and, when patience_s > 0, exponential patience. */
 typedef struct cc_sim_quick {
     uint32_t version;      /* CC_SIM_QUICK_VERSION */
-    int64_t agents;        /* >= 1 */
-    double calls_per_hour; /* > 0 */
+    int64_t agents;        /* 1 .. 1,000,000 */
+    double calls_per_hour; /* > 0; at most 1e8 contacts over the run */
     double aht_s;          /* > 0, mean of the exponential handle time */
     double patience_s;     /* mean patience; 0 = customers never abandon */
     double hours;          /* > 0, arrivals stop after it */

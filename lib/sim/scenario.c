@@ -20,7 +20,10 @@
 #include <sys/stat.h>
 
 #define CC__SIM_PATH_MAX 160
-#define CC__SIM_MAX_AGENTS 10000000
+/* Limits that keep a run bounded in memory and time whatever the input:
+ * a million agents, a hundred million expected contacts (minutes of CPU). */
+#define CC__SIM_MAX_AGENTS 1000000
+#define CC__SIM_MAX_CONTACTS 1e8
 #define CC__SIM_MAX_INTERVALS 100000
 #define CC__SIM_MAX_EMPIRICAL 50000000
 
@@ -701,6 +704,19 @@ static cc_status cc__sp_document(const cc__sp *sp, const cc__jv *root, cc__scena
                                 &sc->streams[i])))
             return st;
     }
+    /* Expected contacts over the horizon: the run's size. */
+    double expected = 0;
+    for (size_t i = 0; i < sc->nstreams; i++)
+        for (size_t k = 0; k < sc->streams[i].nrates; k++) {
+            double a = (double)k * sc->interval_s;
+            if (a >= sc->horizon_s) break;
+            double b = a + sc->interval_s < sc->horizon_s ? a + sc->interval_s : sc->horizon_s;
+            expected += sc->streams[i].rates_per_hour[k] * (b - a) / 3600.0;
+        }
+    if (expected > CC__SIM_MAX_CONTACTS)
+        return cc__fail(CC_EINVAL,
+                        "scenario: %.3g contacts expected, more than the %.0f a run may simulate",
+                        expected, CC__SIM_MAX_CONTACTS);
     return cc__sp_names_check(sc);
 }
 

@@ -82,8 +82,8 @@ cc_status cc_sim_scenario_quick(cc_sim_scenario **out, const cc_sim_quick *q)
     if (q->version != CC_SIM_QUICK_VERSION)
         return cc__fail(CC_EVERSION, "cc_sim_scenario_quick: version %u is not supported",
                         q->version);
-    if (q->agents < 1 || q->agents > 10000000)
-        return cc__fail(CC_EINVAL, "quick scenario: agents must be 1..10000000, got %lld",
+    if (q->agents < 1 || q->agents > 1000000)
+        return cc__fail(CC_EINVAL, "quick scenario: agents must be 1..1000000, got %lld",
                         (long long)q->agents);
     if (!(q->calls_per_hour > 0 && q->calls_per_hour <= 1e9))
         return cc__fail(CC_EINVAL, "quick scenario: calls per hour must be in (0, 1e9], got %g",

@@ -219,6 +219,12 @@ static void test_scenario_errors_name_the_member(void **state)
                  "defined twice");
     expect_error("{" Q ", " A ", " R ", \"hours\": 1, \"seed\": 1.5}", CC_EINVAL, "whole number");
     expect_error("[1, 2]", CC_EINVAL, "must be an object");
+    expect_error("{" Q ", " A ", \"hours\": 8000, \"arrivals\": [{\"queue\": \"q\","
+                 " \"calls_per_hour\": 1e6}]}",
+                 CC_EINVAL, "contacts expected");
+    expect_error("{" Q ", \"agents\": [{\"name\": \"a\", \"count\": 2000000, \"queues\": [\"q\"]}], " R
+                 ", \"hours\": 1}",
+                 CC_EINVAL, "agents[0].count");
     expect_error("{\"queues\": [}", CC_EPARSE, "line 1");
     expect_error("{" Q ", " A ", \"hours\": 1, \"arrivals\": [{\"queue\": \"q\", \"calls_per_hour\": 1,"
                  " \"handle_s\": {\"dist\": \"empirical\", \"file\": \"/nonexistent/x.csv\"}}]}",
