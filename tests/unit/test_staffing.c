@@ -140,6 +140,74 @@ static void test_asa_and_abandon_targets_are_minimal(void **state)
     assert_int_equal(r.agents, 10013);
 }
 
+/* Tiny deterministic generator (xorshift64*) so the property test is reproducible. */
+static double uniform(uint64_t *st)
+{
+    *st ^= *st >> 12;
+    *st ^= *st << 25;
+    *st ^= *st >> 27;
+    return (double)((*st * 2685821657736338717ULL) >> 11) * 0x1p-53;
+}
+
+/* Property: for random loads and targets, the answer meets every target and one agent
+ * fewer does not (minimality), under Erlang C and Erlang A, with and without the cap. */
+static void test_random_targets_are_minimal(void **state)
+{
+    (void)state;
+    uint64_t rng = 0x9e3779b97f4a7c15ULL;
+    for (int k = 0; k < 300; k++) {
+        double a = exp(uniform(&rng) * log(5000.0)); /* 1 .. 5000 Erlangs */
+        double aht = 60.0 + 540.0 * uniform(&rng);
+        cc_staffing_options o = CC_STAFFING_OPTIONS_INIT;
+        o.goal = (cc_staffing_goal)(k % 3);
+        o.target_sl = 0.5 + 0.49 * uniform(&rng);
+        o.target_s = 5.0 + 55.0 * uniform(&rng);
+        o.target_asa_s = 1.0 + 60.0 * uniform(&rng);
+        o.target_abandon = 0.01 + 0.2 * uniform(&rng);
+        o.patience_s =
+            (o.goal == CC_STAFFING_ABANDON || k % 2) ? aht * (0.2 + 5 * uniform(&rng)) : 0;
+        o.max_occupancy = k % 5 == 0 ? 0.8 + 0.19 * uniform(&rng) : 0.0;
+        double calls = a * 1800.0 / aht;
+        cc_staffing_result r;
+        assert_int_equal(cc_staffing_solve(&r, &o, calls, 1800.0, aht), CC_OK);
+        double cap = o.max_occupancy > 0 ? o.max_occupancy : 1.0;
+        int meets = r.occupancy <= cap + 1e-12;
+        switch (o.goal) {
+        case CC_STAFFING_SERVICE_LEVEL:
+            meets = meets && r.service_level >= o.target_sl;
+            break;
+        case CC_STAFFING_ASA:
+            meets = meets && r.asa_s <= o.target_asa_s;
+            break;
+        default:
+            meets = meets && r.p_abandon <= o.target_abandon;
+            break;
+        }
+        if (!meets) fail_msg("case %d: %d agents miss the target", k, r.agents);
+        if (r.agents <= 1) continue;
+        /* one fewer must miss a target (or be unstable for Erlang C) */
+        int n = r.agents - 1, misses;
+        if (o.patience_s > 0) {
+            cc_erlang_a_metrics m;
+            assert_int_equal(
+                cc_erlang_a_eval(&m, n, r.traffic, o.patience_s / aht, o.target_s / aht), CC_OK);
+            misses = m.occupancy > cap ||
+                     (o.goal == CC_STAFFING_SERVICE_LEVEL && m.sl_offered < o.target_sl) ||
+                     (o.goal == CC_STAFFING_ASA && m.asa_answered * aht > o.target_asa_s) ||
+                     (o.goal == CC_STAFFING_ABANDON && m.p_abandon > o.target_abandon);
+        } else if (n <= r.traffic) {
+            misses = 1;
+        } else {
+            double sl = cc_erlang_c_service_level(n, r.traffic, o.target_s / aht);
+            double asa = cc_erlang_c_asa(n, r.traffic) * aht;
+            misses = r.traffic / n > cap ||
+                     (o.goal == CC_STAFFING_SERVICE_LEVEL && sl < o.target_sl) ||
+                     (o.goal == CC_STAFFING_ASA && asa > o.target_asa_s);
+        }
+        if (!misses) fail_msg("case %d: %d agents are not minimal (goal %d)", k, r.agents, o.goal);
+    }
+}
+
 static void test_plan(void **state)
 {
     (void)state;
@@ -197,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_staffing_a_reference),
         cmocka_unit_test(test_published_occupancy_and_shrinkage),
         cmocka_unit_test(test_asa_and_abandon_targets_are_minimal),
+        cmocka_unit_test(test_random_targets_are_minimal),
         cmocka_unit_test(test_plan),
         cmocka_unit_test(test_invalid),
     };
