@@ -48,6 +48,7 @@ struct cc_import {
 
 const char *const *cc_import_formats(void)
 {
+    /* The names of cc__import_table, in order (test_import checks each). */
     static const char *const names[] = {"queue_log", "csv", "anonymous-bank", "journal", NULL};
     return names;
 }
@@ -62,10 +63,16 @@ cc_status cc_import_new(cc_import **out, const cc_import_options *o)
     const cc__import_format *fmt = NULL;
     for (size_t i = 0; o->format && i < CC__IMPORT_NFORMATS; i++)
         if (strcmp(cc__import_table[i]->name, o->format) == 0) fmt = cc__import_table[i];
-    if (!fmt)
-        return cc__fail(CC_EINVAL, "import: unknown format '%s' (expected queue_log, csv or "
-                                   "anonymous-bank)",
-                        o->format ? o->format : "(null)");
+    if (!fmt) {
+        char known[128] = "";
+        for (size_t i = 0; i < CC__IMPORT_NFORMATS; i++) {
+            size_t used = strlen(known);
+            snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "",
+                     cc__import_table[i]->name);
+        }
+        return cc__fail(CC_EINVAL, "import: unknown format '%s' (expected one of: %s)",
+                        o->format ? o->format : "(null)", known);
+    }
     cc_import *imp = cc__calloc(1, sizeof *imp);
     if (!imp) return cc__fail(CC_ENOMEM, "cc_import_new: out of memory");
     imp->fmt = fmt;
