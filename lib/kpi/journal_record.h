@@ -19,8 +19,13 @@
  *                                            deterministic: same inputs, same state)
  *     [2, record_no, now_ms]                 ADVANCE: the engine's clock moved
  *     [3, record_no, event fields...]        EVENT: one cc_event (journal_event.h)
- *     [4, record_no, segment_first_no]       SNAPSHOT: header of a snapshot file,
- *                                            followed by its COMMAND records
+ *     [4, record_no, engine, bound, attached] SNAPSHOT: the only record of a
+ *                                            snapshot file: cc_engine_snapshot()
+ *                                            bytes, and the channel bit masks of
+ *                                            the wire backend's bindings and of
+ *                                            the channels a switch had taken
+ * COMMAND records named "runtime.attach" / "runtime.detach" with params [mask]
+ * record a switch taking or leaving channels (what offers did depends on it).
  */
 #ifndef CC_KPI_JOURNAL_RECORD_H
 #define CC_KPI_JOURNAL_RECORD_H

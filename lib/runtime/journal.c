@@ -345,7 +345,8 @@ cc_status cc__journal_commit(cc__journal *j, int sync)
     return CC_OK;
 }
 
-cc_status cc__journal_snapshot(cc__journal *j, const void *blob, size_t len)
+cc_status cc__journal_snapshot(cc__journal *j, const void *blob, size_t len, unsigned bound,
+                               unsigned attached)
 {
     cc_status st = cc__journal_commit(j, 1);
     if (st) return st;
@@ -360,11 +361,13 @@ cc_status cc__journal_snapshot(cc__journal *j, const void *blob, size_t len)
     unsigned char hdr[CC__JOURNAL_HEADER] = {0};
     cc__wbuf_append(&b, CC__SNAPSHOT_MAGIC, CC__JOURNAL_MAGIC_LEN);
     cc__wbuf_append(&b, hdr, sizeof hdr);
-    msgpack_pack_array(&pk, 3);
+    msgpack_pack_array(&pk, 5);
     msgpack_pack_uint8(&pk, CC__JREC_SNAPSHOT);
     msgpack_pack_uint64(&pk, no);
     msgpack_pack_bin(&pk, len);
     msgpack_pack_bin_body(&pk, blob, len);
+    msgpack_pack_uint32(&pk, bound);
+    msgpack_pack_uint32(&pk, attached);
     if (b.failed || b.len - CC__JOURNAL_MAGIC_LEN - CC__JOURNAL_HEADER > CC__JOURNAL_MAX_RECORD) {
         cc__wbuf_free(&b);
         return cc__fail(CC_ENOMEM, "journal: snapshot too large or out of memory");

@@ -70,8 +70,11 @@ int cc__journal_dirty(const cc__journal *j);
 /* Writes buffered records; fsyncs when `sync`. CC_EIO with the path. */
 cc_status cc__journal_commit(cc__journal *j, int sync);
 
-/* Writes snapshot-<next>.ccs holding `blob` (atomically: temp file, fsync,
- * rename, directory fsync), then starts a new segment. */
-cc_status cc__journal_snapshot(cc__journal *j, const void *blob, size_t len);
+/* Writes snapshot-<next>.ccs holding [4, n, blob, bound, attached] (atomically:
+ * temp file, fsync, rename, directory fsync), then starts a new segment.
+ * bound/attached: channel bit masks of the wire backend's bindings and of
+ * the channels a switch had taken, which the engine snapshot does not hold. */
+cc_status cc__journal_snapshot(cc__journal *j, const void *blob, size_t len, unsigned bound,
+                               unsigned attached);
 
 #endif

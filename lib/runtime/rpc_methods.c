@@ -745,13 +745,9 @@ static cc_status m_backend_register(cc__rpc_call *call)
             return cc__fail(CC_EBUSY, "backend.register: channel '%s' has a switch already",
                             names[i]);
     }
-    for (size_t i = 0; i < n; i++) {
-        if (!rt->wire_bound[chans[i]]) {
-            TRY(cc_engine_bind_backend(rt->engine, chans[i], &cc__wire_backend, &rt->transport));
-            rt->wire_bound[chans[i]] = 1;
-        }
-    }
-    for (size_t i = 0; i < n; i++) rt->switch_conn[chans[i]] = call->conn;
+    unsigned mask = 0;
+    for (size_t i = 0; i < n; i++) mask |= 1u << chans[i];
+    TRY(cc__runtime_attach(rt, call->conn, mask));
     return ok_true(call);
 }
 

@@ -166,7 +166,12 @@ static void cc__snapshot(cc_runtime *rt)
     void *blob = NULL;
     size_t len = 0;
     if (cc_engine_snapshot(rt->engine, &blob, &len) != CC_OK) return;
-    if (cc__journal_snapshot(rt->journal, blob, len) != CC_OK)
+    unsigned bound = 0, attached = 0;
+    for (int ch = 0; ch < CC_CHANNEL__COUNT; ch++) {
+        if (rt->wire_bound[ch]) bound |= 1u << ch;
+        if (rt->switch_conn[ch]) attached |= 1u << ch;
+    }
+    if (cc__journal_snapshot(rt->journal, blob, len, bound, attached) != CC_OK)
         cc__journal_trouble(rt, "snapshot failed");
     cc_free(blob);
     rt->last_snapshot_ms = cc__clock(rt);
@@ -313,13 +318,61 @@ static cc_status cc__invoke(const cc__rpc_method *m, cc__rpc_call *call)
     return st;
 }
 
+/* Journals [1, n, now, "runtime.attach" | "runtime.detach", [mask]]: whether
+ * a switch takes a channel's media changes what offers do (sent, or failed
+ * and handled as rejects), so replays must know it. */
+static void cc__journal_attach(cc_runtime *rt, const char *what, unsigned mask)
+{
+    if (!rt->journal || rt->replaying || !mask) return;
+    msgpack_packer *pk = cc__journal_begin_record(rt->journal);
+    msgpack_pack_array(pk, 5);
+    msgpack_pack_uint8(pk, CC__JREC_COMMAND);
+    msgpack_pack_uint64(pk, cc__journal_next_record(rt->journal));
+    msgpack_pack_int64(pk, rt->now_ms);
+    cc__pack_cstr(pk, what);
+    msgpack_pack_array(pk, 1);
+    msgpack_pack_uint32(pk, mask);
+    cc__journal_end_record(rt->journal);
+}
+
+cc_status cc__runtime_attach(cc_runtime *rt, cc__conn *c, unsigned mask)
+{
+    cc_status first = CC_OK;
+    char detail[256] = "";
+    unsigned attached = 0;
+    for (int ch = 1; ch < CC_CHANNEL__COUNT; ch++) {
+        if (!(mask & (1u << ch))) continue;
+        if (!rt->wire_bound[ch]) {
+            cc_status st = cc_engine_bind_backend(rt->engine, (cc_channel)ch, &cc__wire_backend,
+                                                  &rt->transport);
+            if (st != CC_OK) {
+                if (first == CC_OK) {
+                    first = st;
+                    snprintf(detail, sizeof detail, "channel '%s': %s", cc_channel_name(ch),
+                             cc_error_last());
+                }
+                continue;
+            }
+            rt->wire_bound[ch] = 1;
+        }
+        attached |= 1u << ch;
+        if (rt->replaying) rt->replay_attached[ch] = 1;
+        else rt->switch_conn[ch] = c;
+    }
+    cc__journal_attach(rt, "runtime.attach", attached);
+    if (first != CC_OK) return cc__fail(first, "backend.register: %s", detail);
+    return CC_OK;
+}
+
 static void cc__on_conn_close(cc__conn *c, void *ctx)
 {
     cc_runtime *rt = ctx;
     if (c->event_mask) cc__runtime_unsubscribe(rt, c);
+    unsigned detached = 0;
     for (int ch = 0; ch < CC_CHANNEL__COUNT; ch++) {
         if (rt->switch_conn[ch] != c) continue;
         rt->switch_conn[ch] = NULL;
+        detached |= 1u << ch;
         if (rt->closing) continue; /* the final snapshot keeps them; recovery releases */
         void *state = cc_engine_backend_state(rt->engine, (cc_channel)ch);
         cc__wire_offer *v;
@@ -327,6 +380,10 @@ static void cc__on_conn_close(cc__conn *c, void *ctx)
         if (!state || cc__wire_backend_take_offers(state, &v, &n) != CC_OK) continue;
         for (size_t i = 0; i < n; i++) cc__queue_release(rt, v[i].contact_id, v[i].agent);
         cc__wire_offers_free(v, n);
+    }
+    if (!rt->closing) {
+        rt->now_ms = cc__clock(rt);
+        cc__journal_attach(rt, "runtime.detach", detached);
     }
 }
 
@@ -343,6 +400,10 @@ static cc_status cc__transport_send(void *ctx, cc_channel channel, const char *c
                                     const cc__wire_arg *args, size_t nargs)
 {
     cc_runtime *rt = ctx;
+    if (rt->replaying) /* as it went then: sent if a switch was attached */
+        return (unsigned)channel < CC_CHANNEL__COUNT && rt->replay_attached[channel]
+                   ? CC_OK
+                   : cc__fail(CC_ECLOSED, "wire backend: no switch (replay)");
     cc__conn *c = (unsigned)channel < CC_CHANNEL__COUNT ? rt->switch_conn[channel] : NULL;
     msgpack_packer *pk = c ? cc__conn_packer(c) : NULL;
     if (!pk)
@@ -400,6 +461,19 @@ static cc_status cc__replay_record(const msgpack_object *root, void *ud)
         int64_t t = f[2].type == MSGPACK_OBJECT_NEGATIVE_INTEGER ? f[2].via.i64 : (int64_t)f[2].via.u64;
         cc_engine_advance(rt->engine, t);
         rt->recovery.advances_replayed++;
+    } else if (kind == CC__JREC_COMMAND && n >= 5 && f[3].type == MSGPACK_OBJECT_STR &&
+               f[4].type == MSGPACK_OBJECT_ARRAY && f[4].via.array.size == 1 &&
+               f[4].via.array.ptr[0].type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
+               f[3].via.str.size == 14 && memcmp(f[3].via.str.ptr, "runtime.", 8) == 0) {
+        /* runtime.attach / runtime.detach [mask] */
+        unsigned mask = (unsigned)f[4].via.array.ptr[0].via.u64;
+        rt->now_ms = f[2].type == MSGPACK_OBJECT_NEGATIVE_INTEGER ? f[2].via.i64 : (int64_t)f[2].via.u64;
+        if (memcmp(f[3].via.str.ptr + 8, "attach", 6) == 0) {
+            cc__runtime_attach(rt, NULL, mask);
+        } else {
+            for (int ch = 0; ch < CC_CHANNEL__COUNT; ch++)
+                if (mask & (1u << ch)) rt->replay_attached[ch] = 0;
+        }
     } else if (kind == CC__JREC_COMMAND && n >= 5 && f[3].type == MSGPACK_OBJECT_STR) {
         const cc__rpc_method *m = cc__lookup(f[3].via.str.ptr, f[3].via.str.size);
         if (!m) return cc__fail(CC_EPARSE, "journal: unknown command in record %llu",
@@ -412,7 +486,14 @@ static cc_status cc__replay_record(const msgpack_object *root, void *ud)
         cc__rpc_call call = {.conn = NULL, .ctx = rt, .method = m->name, .params = &f[4], .pk = &pk};
         if (cc__args_bind(&call.args, m->name, &f[4], &rp->zone) == CC_OK) m->fn(&call);
         rt->recovery.commands_replayed++;
-    } else if (kind == CC__JREC_SNAPSHOT && n >= 3 && f[2].type == MSGPACK_OBJECT_BIN) {
+    } else if (kind == CC__JREC_SNAPSHOT && n >= 5 && f[2].type == MSGPACK_OBJECT_BIN &&
+               f[3].type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
+               f[4].type == MSGPACK_OBJECT_POSITIVE_INTEGER) {
+        /* Bindings first (allowed only while no contact exists), then state. */
+        unsigned bound = (unsigned)f[3].via.u64, attached = (unsigned)f[4].via.u64;
+        cc__runtime_attach(rt, NULL, bound);
+        for (int ch = 0; ch < CC_CHANNEL__COUNT; ch++)
+            rt->replay_attached[ch] = (attached >> ch) & 1u;
         cc_status st = cc_engine_restore(rt->engine, f[2].via.bin.ptr, f[2].via.bin.size);
         if (st) return st;
         rt->recovery.snapshot_loaded = 1;
@@ -500,6 +581,14 @@ static cc_status cc__recover(cc_runtime *rt)
     msgpack_zone_destroy(&rp.zone);
     cc__free(files);
     if (st) return st;
+    /* Replayed offers were "sent" to switches that are gone: forget them. */
+    memset(rt->replay_attached, 0, sizeof rt->replay_attached);
+    for (int ch = 0; ch < CC_CHANNEL__COUNT; ch++) {
+        void *state = rt->wire_bound[ch] ? cc_engine_backend_state(rt->engine, (cc_channel)ch) : NULL;
+        cc__wire_offer *v;
+        size_t n;
+        if (state && cc__wire_backend_take_offers(state, &v, &n) == CC_OK) cc__wire_offers_free(v, n);
+    }
     /* Offers pending at the crash ring nowhere now: give them back. */
     cc_engine_foreach_agent(rt->engine, cc__collect_offer, rt);
     cc__runtime_drain_releases(rt);

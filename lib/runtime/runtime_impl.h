@@ -59,6 +59,9 @@ struct cc_runtime {
     cc__conn *switch_conn[CC_CHANNEL__COUNT];
     int wire_bound[CC_CHANNEL__COUNT];
     cc__wire_transport transport;
+    /* During replay: which channels had a switch attached at that point of
+     * the journal, so the wire backend answers offers as it did then. */
+    int replay_attached[CC_CHANNEL__COUNT];
     /* offers to give back to the queues, deferred out of engine calls */
     cc__wire_offer *release;
     size_t nrelease, release_cap;
@@ -74,6 +77,13 @@ void cc__rpc_methods_init(void);
 
 /* Journals a COMMAND record for a successful state-changing call. */
 void cc__runtime_journal_call(cc_runtime *rt, const char *method, const msgpack_object *params);
+
+/* Attaches channels (bit per cc_channel) to connection c (NULL: replay):
+ * binds the wire backend to each channel not bound yet (a bind refused by
+ * the engine leaves that channel unattached), attaches the bound ones, and
+ * journals it so replays see the same bindings. Returns CC_OK, or the first
+ * bind error (the other channels are attached all the same). */
+cc_status cc__runtime_attach(cc_runtime *rt, cc__conn *c, unsigned mask);
 
 /* Adds / removes a connection from the event subscribers. */
 cc_status cc__runtime_subscribe(cc_runtime *rt, cc__conn *c, uint64_t mask);
