@@ -48,7 +48,7 @@ extern "C" {
  *   talk_s      [talk_s]      talk time, seconds (hold excluded)
  *   hold_s      [hold_s]
  *   wrap_s      [wrap_s]      after-call work
- *   outcome     [outcome]     answered|abandoned|blocked|left|overflowed;
+ *   outcome     [outcome]     answered|abandoned|blocked|left;
  *                             empty: answered when an agent is named
  *   reason      [reason]      contact reason (Pareto)
  *   transferred [transferred] 1/true/yes: transferred
