@@ -65,7 +65,7 @@ def chart(report, path, title):
     # Break the line across missing days (August is missing from the data).
     line_days, line_sl = [], []
     for i, (d, v) in enumerate(zip(days, sl)):
-        if i and (d - days[i - 1]).total_seconds() > 1.5 * 60 * report["settings"]["interval_ms"] / 60_000 * 60:
+        if i and (d - days[i - 1]).total_seconds() > 1.5 * report["settings"]["interval_ms"] / 1000:
             line_days.append(d)
             line_sl.append(float("nan"))
         line_days.append(d)
