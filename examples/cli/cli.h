@@ -86,6 +86,7 @@ int cli_cmd_forecast(int argc, char **argv);
 int cli_cmd_schedule(int argc, char **argv);
 int cli_cmd_staff(int argc, char **argv);
 int cli_cmd_serve(int argc, char **argv);
+int cli_cmd_bench(int argc, char **argv);
 int cli_cmd_kpi(int argc, char **argv);
 int cli_cmd_sim(int argc, char **argv);
 int cli_cmd_day(int argc, char **argv);

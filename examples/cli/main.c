@@ -8,6 +8,7 @@
 
 /* The subcommands. Each area adds its row (kept in alphabetical order). */
 static const cli_command cli_commands[] = {
+    {"bench", "benchmarks: `bench routing` decisions per second vs a linear scan", cli_cmd_bench},
     {"day", "a contact-center day: forecast, staffing, shifts, simulation, chart", cli_cmd_day},
     {"erlang", "Erlang B, C and A: blocking, waiting, service level", cli_cmd_erlang},
     {"forecast", "interval volume forecasts and backtests from a CSV", cli_cmd_forecast},

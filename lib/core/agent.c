@@ -262,7 +262,7 @@ void cc__agent_free(cc__agent *a)
     cc__free(a->skills);
     cc__free(a->ms);
     cc__free(a->matches);
-    cc__free(a->legs);
+    if (!a->legs_inline) cc__free(a->legs);
     cc__heap_free(&a->pref);
     cc__free(a);
 }
@@ -383,12 +383,26 @@ cc_status cc_engine_agent_add(cc_engine *e, const cc_agent_config *c, int64_t no
         }
         a->budget = c->load_budget;
     }
-    size_t legs = 0;
-    for (int ch = 1; ch < CC_CHANNEL__COUNT; ch++) legs += (size_t)a->cap_max[ch];
+    /* most contacts held at once: the channel maxima, or what the budget
+     * allows when every channel costs load */
+    size_t legs = 0, min_load = SIZE_MAX;
+    for (int ch = 1; ch < CC_CHANNEL__COUNT; ch++) {
+        legs += (size_t)a->cap_max[ch];
+        if (a->cap_max[ch] && (size_t)a->cap_load[ch] < min_load) min_load = (size_t)a->cap_load[ch];
+    }
+    if (a->budget && min_load && min_load != SIZE_MAX && (size_t)a->budget / min_load < legs)
+        legs = (size_t)a->budget / min_load;
+    if (legs == 0) legs = 1;
+    /* the agent and its legs in one block: routing touches both */
+    cc__agent *big = cc__realloc(a, sizeof *a + legs * sizeof *a->legs);
+    if (!big) goto oom;
+    a = big;
+    memset(a + 1, 0, legs * sizeof *a->legs);
+    a->legs = (cc__leg *)(a + 1);
+    a->legs_inline = 1;
     a->legs_cap = (uint32_t)legs;
-    a->legs = cc__calloc(legs ? legs : 1, sizeof *a->legs);
     a->ms = cc__calloc(c->nqueues ? c->nqueues : 1, sizeof *a->ms);
-    if (!a->legs || !a->ms) goto oom;
+    if (!a->ms) goto oom;
     a->ms_cap = (uint32_t)(c->nqueues ? c->nqueues : 1);
     for (size_t i = 0; i < c->nqueues; i++) {
         cc__membership *m = &a->ms[i];

@@ -92,11 +92,32 @@ static int profiles_build(cc_engine *e, const cc__skill *own, uint32_t nown, cc_
             target = name ? cc__queue_find(e, name) : NULL;
             if (!target) continue;
         }
-        cc__skill *m;
-        uint32_t nm;
-        if (cc__skills_merge(target->req, target->nreq, own, nown, relax, &m, &nm)) goto oom;
-        cc__profile *p = cc__profile_get(e, target, ch, m, nm);
-        cc__free(m);
+        cc__profile *p;
+        if ((size_t)target->nreq + nown <= 16) {
+            /* common case: merge on the stack, no allocation */
+            cc__skill buf[16];
+            uint32_t nm = 0, i1 = 0, i2 = 0;
+            while (i1 < target->nreq || i2 < nown) {
+                cc__skill sk;
+                if (i2 == nown || (i1 < target->nreq && target->req[i1].id < own[i2].id))
+                    sk = target->req[i1++];
+                else if (i1 == target->nreq || own[i2].id < target->req[i1].id) sk = own[i2++];
+                else {
+                    sk = target->req[i1];
+                    if (own[i2].level > sk.level) sk.level = own[i2].level;
+                    i1++, i2++;
+                }
+                sk.level -= relax;
+                if (sk.level >= 1) buf[nm++] = sk;
+            }
+            p = cc__profile_get(e, target, ch, buf, nm);
+        } else {
+            cc__skill *m;
+            uint32_t nm;
+            if (cc__skills_merge(target->req, target->nreq, own, nown, relax, &m, &nm)) goto oom;
+            p = cc__profile_get(e, target, ch, m, nm);
+            cc__free(m);
+        }
         if (!p || profiles_add(out, p)) goto oom;
     }
     return 0;

@@ -130,8 +130,6 @@ typedef struct cc__agent {
     uint32_t nlegs, legs_cap;
     /* presence */
     int logged_in, paused, pause_pending;
-    char reason[CC_NAME_MAX + 1]; /* not-ready reason, "" when none (a fixed
-                                     buffer: routing cascades never allocate) */
     cc_agent_state state;
     int64_t state_since_ms, login_ms, idle_since_ms;
     /* pending offer (ring-all siblings are linked through offer_next) */
@@ -143,6 +141,10 @@ typedef struct cc__agent {
     /* contacts waiting for this agent as their last agent */
     cc__heap pref;
     uint32_t pref_bound;
+    int legs_inline; /* legs live in the same block as the agent (locality) */
+    /* cold: last, so the fields routing touches share few cache lines */
+    char reason[CC_NAME_MAX + 1]; /* not-ready reason, "" when none (a fixed
+                                     buffer: routing cascades never allocate) */
 } cc__agent;
 
 /* Contact routing states (the public cc_contact_state is derived). */

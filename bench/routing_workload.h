@@ -1,0 +1,48 @@
+/*
+ * bench/routing_workload.h - the routing throughput benchmark, shared by the
+ * bench_routing program and `callcore bench routing`.
+ *
+ * A contact center in virtual time: N agents, Q queues, S skills. Each agent
+ * serves 3 queues and holds each queue's skill at a random level (plus two
+ * random extra skills); each contact asks for its queue's skill at level 1..3.
+ * Arrivals are Poisson at 98% of the agents' capacity, talk times exponential
+ * (mean 300 s); an offer is accepted at once. A routing decision is one offer
+ * (a contact given to an agent). The same workload, event for event, runs
+ * through the engine and, with the linear baseline, through a naive router
+ * that scans every agent on arrival and every waiting contact when an agent
+ * frees up (what classic open-source ACDs do).
+ */
+#ifndef CC_BENCH_ROUTING_WORKLOAD_H
+#define CC_BENCH_ROUTING_WORKLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct bench_routing_options {
+    int64_t agents, queues, skills;
+    double seconds;      /* wall-clock time measured per router (after warm-up) */
+    uint64_t seed;
+    int baseline_linear; /* also run the naive router and compare */
+} bench_routing_options;
+
+typedef struct bench_routing_result {
+    uint64_t decisions;
+    double decisions_per_s;
+    double p50_ns, p99_ns;   /* per decision, over the calls that made one */
+    double bytes_per_agent;  /* engine memory per agent (queues, indexes, ...) */
+    double bytes_per_contact; /* engine memory per waiting contact */
+    int has_baseline;
+    uint64_t baseline_decisions;
+    double baseline_decisions_per_s, baseline_p50_ns, baseline_p99_ns;
+    double speedup; /* decisions_per_s / baseline_decisions_per_s */
+} bench_routing_result;
+
+/* Validates the options (agents 1..10,000,000, queues 1..100,000, skills
+ * 1..10,000, seconds in (0, 3600]); returns 0, or -1 with a message in err. */
+int bench_routing_check(const bench_routing_options *o, char *err, size_t errlen);
+
+/* Runs the benchmark; 0, or -1 with a message in err. */
+int bench_routing_run(const bench_routing_options *o, bench_routing_result *r, char *err,
+                      size_t errlen);
+
+#endif
