@@ -1,0 +1,29 @@
+"""`callcore bench routing`: the routing benchmark's output contract."""
+
+
+def test_bench_routing_json_with_baseline(cli):
+    out = cli.json("bench", "routing", "--agents", 300, "--queues", 10, "--skills", 5,
+                   "--seconds", 0.2, "--baseline", "linear")
+    for key in ("decisions", "decisions_per_s", "p50_ns", "p99_ns", "bytes_per_agent",
+                "bytes_per_contact", "baseline_decisions_per_s", "speedup"):
+        assert key in out, key
+    assert out["agents"] == 300
+    assert out["decisions"] > 1000
+    assert out["decisions_per_s"] > 0 and out["baseline_decisions_per_s"] > 0
+    assert 0 < out["p50_ns"] <= out["p99_ns"]
+    assert out["bytes_per_agent"] > 0 and out["bytes_per_contact"] > 0
+    assert abs(out["speedup"] - out["decisions_per_s"] / out["baseline_decisions_per_s"]) < 1e-6
+
+
+def test_bench_routing_without_baseline_has_no_speedup(cli):
+    out = cli.json("bench", "routing", "--agents", 100, "--queues", 5, "--skills", 3,
+                   "--seconds", 0.1)
+    assert "speedup" not in out
+    assert out["decisions"] > 0
+
+
+def test_bench_usage_errors(cli):
+    assert "routing" in cli.run("bench", check=2).stderr
+    assert "--agents" in cli.run("bench", "routing", "--agents", 0, check=2).stderr
+    assert "linear" in cli.run("bench", "routing", "--baseline", "smart", check=2).stderr
+    assert "--seconds" in cli.run("bench", "routing", "--seconds", "-1", check=2).stderr
