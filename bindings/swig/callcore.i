@@ -54,6 +54,7 @@
 %include "forecast.i"
 %include "schedule.i"
 %include "kpi.i"
+%include "sim.i"
 #if defined(SWIGPYTHON)
 %include "python/backend.i"
 #elif defined(SWIGLUA)

@@ -101,6 +101,20 @@ tap.test("a Lua backend error fails the offer and is raised", function()
   cc.cc_engine_free(eng)
 end)
 
+tap.test("the simulator: a quick scenario, deterministic, with a Lua sink", function()
+  local sc = cc.cc_sim_scenario_quick({ agents = 5, calls_per_hour = 60, aht_s = 180,
+    patience_s = 120, hours = 4, seed = 9 })
+  local n = 0
+  local json1, stats1 = cc.cc_sw_sim_run(sc, 0, 0, function(ev) n = n + 1 end)
+  local json2, stats2 = cc.cc_sw_sim_run(sc, 0, 0, nil)
+  tap.eq(json1, json2, "same seed, same report")
+  tap.eq(n, stats1.engine_events, "every engine event reached the sink")
+  tap.eq(stats1.arrivals, stats1.finished, "every contact finished")
+  tap.ok(json1:find('"totals"', 1, true), "a KPI report")
+  cc.cc_sim_scenario_free(sc)
+  tap.raises("^CC_EINVAL", cc.cc_sim_scenario_quick, { agents = 0, calls_per_hour = 1, aht_s = 1, hours = 1 })
+end)
+
 tap.test("names, positions and snapshots", function()
   local eng = new_engine()
   cc.cc_engine_contact_add(eng, { id = 5, channel = cc.CC_CHANNEL_VOICE, queue = "sales" }, 10)

@@ -19,6 +19,8 @@ from .kpi import *  # noqa: F401,F403
 from .kpi import __all__ as _kpi_all
 from .forecast import *  # noqa: F401,F403
 from .forecast import __all__ as _forecast_all
+from .sim import *  # noqa: F401,F403
+from .sim import __all__ as _sim_all
 
 __version__ = capi.cc_version()
 VERSION_HEX = capi.cc_version_hex()
@@ -29,4 +31,4 @@ def strerror(status):
     return capi.cc_strerror(int(status))
 
 
-__all__ = ["capi", "strerror", "VERSION_HEX"] + list(_errors_all) + list(_events_all) + list(_engine_all) + list(_wfm_all) + list(_kpi_all) + list(_forecast_all)
+__all__ = ["capi", "strerror", "VERSION_HEX"] + list(_errors_all) + list(_events_all) + list(_engine_all) + list(_wfm_all) + list(_kpi_all) + list(_forecast_all) + list(_sim_all)
