@@ -6,7 +6,9 @@
  * epoch, never decreasing across calls: a smaller value than the last one is
  * refused with CC_EINVAL). Timers (ring timeout, wrap-up, max wait, escalation,
  * callback retry, last-agent preference) live in a deadline heap that the
- * caller drives with cc_engine_next_deadline() / cc_engine_advance(). The same
+ * caller drives with cc_engine_next_deadline() / cc_engine_advance(); input
+ * functions never fire timers themselves, so call cc_engine_advance(now_ms)
+ * before an input whenever a deadline has passed. The same
  * inputs give the same events, bit for bit (random strategies use a PRNG seeded
  * from cc_engine_options.seed).
  *
@@ -76,8 +78,8 @@ typedef struct cc_backend cc_backend;   /* callcore/sys/backend.h */
  *  longest-idle       the agent free for the longest time (idle since the end
  *                     of their last contact / wrap-up, or since ready)
  *  round-robin        with memory: the agent offered least recently (never
- *                     offered first, in membership order), so the rotation
- *                     continues where it left off
+ *                     offered first, in agent creation order), so the
+ *                     rotation continues where it left off
  *  fewest-contacts    fewest contacts answered since login, then longest idle
  *  least-talk-time    least talk time since login, then longest idle
  *  linear             top-down by (tier, penalty, membership order)
@@ -608,7 +610,8 @@ typedef struct cc_queue_status {
 #define CC_QUEUE_STATUS_INIT                                                   \
     {CC_QUEUE_STATUS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0u, 0u}
 
-/* Fills *out. O(waiting) for longest_wait_ms. CC_ENOTFOUND, CC_EVERSION, CC_EINVAL. */
+/* Fills *out. O(waiting) for longest_wait_ms and O(members) for available.
+ * CC_ENOTFOUND, CC_EVERSION, CC_EINVAL. */
 cc_status cc_engine_queue_status(const cc_engine *self, const char *queue,
                                  cc_queue_status *out);
 
