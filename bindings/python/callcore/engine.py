@@ -300,11 +300,6 @@ class Engine:
         """Fires every timer due at or before ``now_ms`` and adopts that time."""
         self._call(capi.cc_engine_advance, int(now_ms))
 
-    def run_until(self, now_ms):
-        """Advances timer by timer up to ``now_ms`` (same result as
-        :meth:`advance`, handy when stepping a simulation)."""
-        self.advance(now_ms)
-
     # -- queues -----------------------------------------------------------
     def add_queue(self, name, **config):
         """Adds a queue; keyword options are the fields of ``cc_queue_config``
@@ -315,8 +310,6 @@ class Engine:
         aht_hint_ms). Returns the :class:`Queue`."""
         cfg = _plain(config)
         cfg["name"] = name
-        if isinstance(cfg.get("strategy"), str):
-            cfg["strategy"] = cfg["strategy"]
         self._call(capi.cc_engine_queue_add, cfg)
         return Queue(self, name)
 
