@@ -348,7 +348,8 @@ cc_status cc__journal_commit(cc__journal *j, int sync)
 cc_status cc__journal_snapshot(cc__journal *j, const void *blob, size_t len, unsigned bound,
                                unsigned attached)
 {
-    cc_status st = cc__journal_commit(j, 1);
+    int sync = j->policy != CC_FSYNC_OFF; /* "off" never syncs, snapshots included */
+    cc_status st = cc__journal_commit(j, sync);
     if (st) return st;
     char final[4200], tmp[4300];
     uint64_t no = j->next_record;
@@ -382,7 +383,8 @@ cc_status cc__journal_snapshot(cc__journal *j, const void *blob, size_t len, uns
     }
     st = cc__write_all(fd, b.data, b.len, tmp);
     cc__wbuf_free(&b);
-    if (!st && fsync(fd) != 0) st = cc__fail(CC_EIO, "journal '%s': fsync: %s", tmp, strerror(errno));
+    if (!st && sync && fsync(fd) != 0)
+        st = cc__fail(CC_EIO, "journal '%s': fsync: %s", tmp, strerror(errno));
     close(fd);
     if (!st && rename(tmp, final) != 0)
         st = cc__fail(CC_EIO, "journal '%s': rename: %s", final, strerror(errno));
@@ -395,6 +397,6 @@ cc_status cc__journal_snapshot(cc__journal *j, const void *blob, size_t len, uns
     /* The snapshot holds everything so far: later records go to a new
      * segment, so recovery reads the snapshot and the segments after it. */
     st = cc__new_segment(j);
-    if (!st) st = cc__sync_dir(j->dir);
+    if (!st && sync) st = cc__sync_dir(j->dir);
     return st;
 }
