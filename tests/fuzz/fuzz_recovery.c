@@ -36,6 +36,13 @@ static void clear_dir(void)
     closedir(d);
 }
 
+/* libFuzzer ends with exit(): the scratch directory goes with it. */
+static void remove_dir(void)
+{
+    clear_dir();
+    rmdir(dir);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -44,6 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!dir[0]) {
         snprintf(dir, sizeof dir, "/tmp/cc-fuzz-recovery-XXXXXX");
         if (!mkdtemp(dir)) abort();
+        atexit(remove_dir);
     }
     int tear = data[0] & 1;
     data++;
