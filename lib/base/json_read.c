@@ -16,7 +16,7 @@
 #include <string.h>
 
 typedef struct cc__jr {
-    const char *p, *end, *start;
+    const char *p, *end;
     const char *line_start; /* first character of the current line */
     int line;
     int depth;
@@ -322,7 +322,7 @@ cc_status cc__json_parse(const char *text, size_t len, cc__jv **out)
     if (!text && len > 0) return cc__fail(CC_EINVAL, "JSON reader: text is NULL");
     cc__jv *root = cc__calloc(1, sizeof *root);
     if (!root) return cc__fail(CC_ENOMEM, "JSON reader: out of memory");
-    cc__jr r = {.p = text, .end = text + len, .start = text, .line_start = text, .line = 1,
+    cc__jr r = {.p = text, .end = text + len, .line_start = text, .line = 1,
                .status = CC_OK};
     if (cc__jr_value(&r, root) == 0) {
         cc__jr_skip_space(&r);
