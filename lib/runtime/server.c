@@ -164,13 +164,13 @@ msgpack_packer *cc__conn_packer(cc__conn *c)
 void cc__conn_commit(cc__conn *c)
 {
     if (c->closing) return;
-    if (c->out.failed) {
-        cc__conn_close(c, "out of memory");
-        return;
-    }
-    if (cc__pending(c) > 2 * c->listener->max_pending) {
-        cc__conn_close(c, "slow consumer");
-        return;
+    /* Out of memory or a slow consumer: the close waits for the next flush,
+     * so that what the connection stood for (a switch's channels) changes
+     * between engine calls, as the journal records it. */
+    if (c->out.failed || cc__pending(c) > 2 * c->listener->max_pending) {
+        c->doomed = 1;
+        c->out.len = 0;
+        c->out.failed = 0;
     }
     cc__mark_dirty(c);
 }
@@ -241,7 +241,8 @@ void cc__server_flush(cc__server *s)
         s->dirty = c->dirty_next;
         c->dirty_next = NULL;
         c->dirty = 0;
-        cc__conn_flush(c);
+        if (c->doomed) cc__conn_close(c, "slow consumer or out of memory");
+        else cc__conn_flush(c);
     }
 }
 

@@ -95,6 +95,9 @@ struct cc__conn {
     int zone_ok;
     int writing, paused, closing, dirty, close_after_flush, authed, auth_failures;
     int detached;           /* no socket: cc__server_feed() (tests, fuzzing) */
+    int doomed;             /* over its limit: closed at the next flush, never in
+                               the middle of an engine call (output still packed
+                               meanwhile, then dropped) */
     /* Owned by the runtime: */
     uint64_t event_mask;    /* bit per cc_event_type subscribed; 0 = none */
     void *user;
