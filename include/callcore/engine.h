@@ -313,7 +313,7 @@ typedef struct cc_membership {
  * equal to the budget blocks every other channel while a call is held. */
 typedef struct cc_capacity {
     cc_channel channel;
-    int32_t max;  /* >= 1 */
+    int32_t max;  /* 1..1000 */
     int32_t load; /* >= 0 */
 } cc_capacity;
 

@@ -337,9 +337,12 @@ static cc_status agent_validate(cc_engine *e, const cc_agent_config *c)
         if ((int)k->channel <= CC_CHANNEL_NONE || (int)k->channel >= CC_CHANNEL__COUNT)
             return cc__fail(CC_EINVAL, "agent '%s': capacity %zu: invalid channel %d", n, i,
                             (int)k->channel);
-        if (k->max < 1 || k->load < 0)
-            return cc__fail(CC_EINVAL, "agent '%s': channel '%s': max must be >= 1 and load >= 0",
-                            n, cc_channel_name(k->channel));
+        if (k->max < 1 || k->max > CC__MAX_PER_CHANNEL || k->load < 0)
+            return cc__fail(CC_EINVAL,
+                            "agent '%s': channel '%s': max must be 1..%d and load >= 0, got "
+                            "max %d load %d",
+                            n, cc_channel_name(k->channel), CC__MAX_PER_CHANNEL, (int)k->max,
+                            (int)k->load);
         for (size_t j = 0; j < i; j++)
             if (c->capacity[j].channel == k->channel)
                 return cc__fail(CC_EINVAL, "agent '%s': channel '%s' listed twice", n,

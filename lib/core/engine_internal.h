@@ -33,6 +33,8 @@
 #include <stdint.h>
 
 #define CC__NONE UINT32_MAX
+/* Most contacts of one channel an agent may hold (cc_capacity.max). */
+#define CC__MAX_PER_CHANNEL 1000
 
 struct cc__queue;
 struct cc__agent;

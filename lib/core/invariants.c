@@ -1,18 +1,29 @@
 /*
- * lib/core/invariants.c - internal: a full consistency check of the engine,
- * for tests (property tests call it after every operation). O(total state).
+ * lib/core/invariants.c - internal: a full consistency check of the engine.
+ * Property tests call it after every operation and cc_engine_restore() runs
+ * it on every restored state (a blob that decodes but is not a state the
+ * engine could be in is refused). O(agents x legs + total heap sizes +
+ * contacts x profiles): one pass over each structure with per-slot counters.
  *
  * Checked: capacity and load of every agent; offers (a reserved agent is in
  * exactly one contact's offer chain, chains match noffers); every contact in
- * exactly one place (waiting: one valid entry per profile heap or in its last
- * agent's heap; offered: none; connected: one agent leg); work conservation
- * (no profile has both an available agent and a waiting contact; every
- * available agent is indexed); queue counters.
+ * exactly one place (waiting: one valid entry per profile heap, or in its last
+ * agent's heap; offered: none; connected: one agent leg); indexes (an agent
+ * is indexed exactly where it is available); work conservation (no profile
+ * has both an available agent and a waiting contact); queue counters.
  */
 #include "engine_internal.h"
 
+#include "base/mem.h"
+
 #include <stdarg.h>
 #include <stdio.h>
+
+typedef struct scratch {
+    uint32_t *a_found, *a_stamp;            /* per agent slot */
+    uint32_t *c_legs, *c_pref, *c_found, *c_stamp; /* per contact slot */
+    int32_t *q_wait, *q_off;                /* per queue index */
+} scratch;
 
 static int bad(char *msg, size_t n, const char *fmt, ...)
 {
@@ -23,20 +34,27 @@ static int bad(char *msg, size_t n, const char *fmt, ...)
     return -1;
 }
 
-static uint32_t valid_entries_of(const cc_engine *e, const cc__heap *h, uint32_t slot,
-                                 cc__heap_valid_fn valid)
+static int in_matches(const cc__agent *a, const cc__profile *p)
 {
-    uint32_t n = 0;
-    for (size_t i = 0; i < h->len; i++)
-        if (h->items[i].slot == slot && valid(&h->items[i], (void *)e)) n++;
-    return n;
+    for (uint32_t k = 0; k < a->nmatches; k++)
+        if (a->matches[k] == p) return 1;
+    return 0;
 }
 
-int cc__engine_check(const cc_engine *e, char *msg, size_t n)
+static int in_profiles(const cc__contact *c, const cc__profile *p)
+{
+    for (uint32_t k = 0; k < c->nprofiles; k++)
+        if (c->profiles[k] == p) return 1;
+    return 0;
+}
+
+static int check_agents(const cc_engine *e, scratch *s, char *msg, size_t n)
 {
     for (size_t i = 0; i < e->nagent_slots; i++) {
         const cc__agent *a = e->agents[i];
         if (!a) continue;
+        if (a->slot != i || a->nlegs > a->legs_cap)
+            return bad(msg, n, "agent %s: slot or legs out of range", a->name);
         int32_t load = 0, count[CC_CHANNEL__COUNT] = {0};
         for (uint32_t k = 0; k < a->nlegs; k++) {
             const cc__leg *l = &a->legs[k];
@@ -47,6 +65,7 @@ int cc__engine_check(const cc_engine *e, char *msg, size_t n)
                 if (!c || c->id != l->contact_id || c->agent != a->slot)
                     return bad(msg, n, "agent %s: leg of contact %llu not linked", a->name,
                                (unsigned long long)l->contact_id);
+                s->c_legs[l->contact_slot]++;
             }
         }
         if (load != a->load) return bad(msg, n, "agent %s: load %d != legs %d", a->name, a->load, load);
@@ -60,94 +79,157 @@ int cc__engine_check(const cc_engine *e, char *msg, size_t n)
             const cc__contact *c = cc__contact_at(e, a->offer_contact);
             if (!c || (c->state != CC__C_OFFERED && c->state != CC__C_DIALING))
                 return bad(msg, n, "agent %s: offer of a contact that is not offered", a->name);
-            int found = 0;
-            for (uint32_t s = c->offer_head; s != CC__NONE; s = e->agents[s]->offer_next)
-                if (s == a->slot) found++;
-            if (found != 1) return bad(msg, n, "agent %s: in offer chain %d times", a->name, found);
             if (!a->logged_in) return bad(msg, n, "agent %s: logged out with an offer", a->name);
         }
-        if (a->state == CC_AGENT_LOGGED_OUT && (a->nlegs || a->logged_in))
-            return bad(msg, n, "agent %s: logged out state but holds contacts", a->name);
-        /* every available agent is indexed where it may take work */
-        for (uint32_t k = 0; k < a->nmatches; k++) {
-            const cc__profile *p = a->matches[k];
-            uint32_t v = valid_entries_of(e, &p->agents, a->slot, cc__agent_entry_valid);
-            if (v > 1) return bad(msg, n, "agent %s: %u valid entries in one index", a->name, v);
-            if (cc__agent_available(a, p->channel) && v != 1)
-                return bad(msg, n, "agent %s: available for '%s' but not indexed", a->name,
-                           p->queue->name);
-            if (!cc__agent_available(a, p->channel) && v)
-                return bad(msg, n, "agent %s: unavailable but indexed in '%s'", a->name,
-                           p->queue->name);
+        if (!a->logged_in && (a->nlegs || a->state != CC_AGENT_LOGGED_OUT))
+            return bad(msg, n, "agent %s: logged out but holds contacts", a->name);
+        for (uint32_t k = 0; k < a->nmatches; k++)
+            if (!cc__membership_of(a, a->matches[k]->queue) || !cc__agent_eligible(a, a->matches[k]))
+                return bad(msg, n, "agent %s: matches a profile it is not eligible for", a->name);
+        /* last-agent heap */
+        for (size_t k = 0; k < a->pref.len; k++) {
+            const cc__hentry *h = &a->pref.items[k];
+            if (!cc__contact_entry_valid(h, (void *)e)) continue;
+            if (e->contacts[h->slot]->pref_agent != a->slot)
+                return bad(msg, n, "contact %llu: in the wrong last-agent heap",
+                           (unsigned long long)e->contacts[h->slot]->id);
+            s->c_pref[h->slot]++;
         }
     }
-    for (size_t i = 0; i < e->nqueues; i++) {
-        const cc__queue *q = e->queues[i];
-        if (!q) continue;
-        int32_t waiting = 0, offered = 0;
-        for (size_t k = 0; k < e->ncontact_slots; k++) {
-            const cc__contact *c = e->contacts[k];
-            if (!c || c->queue != q) continue;
-            if (c->state == CC__C_WAITING || c->state == CC__C_RETRY) waiting++;
-            if (c->state == CC__C_OFFERED || c->state == CC__C_DIALING) offered++;
-        }
-        if (waiting != q->waiting || offered != q->offered)
-            return bad(msg, n, "queue %s: counters waiting %d/%d offered %d/%d", q->name,
-                       q->waiting, waiting, q->offered, offered);
-        for (size_t k = 0; k < q->nprofiles; k++) {
-            const cc__profile *p = q->profiles[k];
-            int has_agent = 0, has_contact = 0;
-            for (size_t j = 0; j < p->agents.len; j++)
-                has_agent |= cc__agent_entry_valid(&p->agents.items[j], (void *)e);
-            for (size_t j = 0; j < p->contacts.len; j++)
-                has_contact |= cc__contact_entry_valid(&p->contacts.items[j], (void *)e);
-            if (has_agent && has_contact)
-                return bad(msg, n, "queue %s: an available agent and a waiting contact in one "
-                                   "profile",
-                           q->name);
-        }
+    return 0;
+}
+
+static int check_profile(const cc_engine *e, const cc__profile *p, uint32_t stamp, scratch *s,
+                         char *msg, size_t n)
+{
+    int has_agent = 0, has_contact = 0;
+    for (size_t j = 0; j < p->agents.len; j++) {
+        const cc__hentry *h = &p->agents.items[j];
+        if (!cc__agent_entry_valid(h, (void *)e)) continue;
+        const cc__agent *a = e->agents[h->slot];
+        if (s->a_stamp[h->slot] == stamp)
+            return bad(msg, n, "agent %s: two valid entries in one index", a->name);
+        s->a_stamp[h->slot] = stamp;
+        if (!in_matches(a, p) || !cc__agent_available(a, p->channel))
+            return bad(msg, n, "agent %s: indexed in '%s' where it cannot take work", a->name,
+                       p->queue->name);
+        s->a_found[h->slot]++;
+        has_agent = 1;
     }
+    for (size_t j = 0; j < p->contacts.len; j++) {
+        const cc__hentry *h = &p->contacts.items[j];
+        if (!cc__contact_entry_valid(h, (void *)e)) continue;
+        const cc__contact *c = e->contacts[h->slot];
+        if (s->c_stamp[h->slot] == stamp || !in_profiles(c, p))
+            return bad(msg, n, "contact %llu: stray or duplicate entry in a profile heap",
+                       (unsigned long long)c->id);
+        s->c_stamp[h->slot] = stamp;
+        s->c_found[h->slot]++;
+        has_contact = 1;
+    }
+    if (has_agent && has_contact)
+        return bad(msg, n, "queue %s: an available agent and a waiting contact in one profile",
+                   p->queue->name);
+    return 0;
+}
+
+static int check_contacts(const cc_engine *e, scratch *s, char *msg, size_t n)
+{
     for (size_t i = 0; i < e->ncontact_slots; i++) {
         const cc__contact *c = e->contacts[i];
         if (!c) continue;
-        uint32_t legs = 0;
-        for (size_t k = 0; k < e->nagent_slots; k++) {
-            const cc__agent *a = e->agents[k];
-            if (!a) continue;
-            for (uint32_t j = 0; j < a->nlegs; j++)
-                if (a->legs[j].contact_slot == c->slot && a->legs[j].state != CC__LEG_WRAPUP) legs++;
-            if (k != c->pref_agent &&
-                valid_entries_of(e, &a->pref, c->slot, cc__contact_entry_valid))
-                return bad(msg, n, "contact %llu: in the wrong last-agent heap",
-                           (unsigned long long)c->id);
-        }
-        if (legs != (c->agent != CC__NONE))
-            return bad(msg, n, "contact %llu: %u agent legs, agent %u", (unsigned long long)c->id,
-                       legs, c->agent);
-        uint32_t in_pref = 0;
-        if (c->pref_agent != CC__NONE)
-            in_pref = valid_entries_of(e, &e->agents[c->pref_agent]->pref, c->slot,
-                                       cc__contact_entry_valid);
-        for (uint32_t k = 0; k < c->nprofiles; k++) {
-            uint32_t v = valid_entries_of(e, &c->profiles[k]->contacts, c->slot,
-                                          cc__contact_entry_valid);
-            uint32_t want = (c->state == CC__C_WAITING && c->pref_agent == CC__NONE) ? 1 : 0;
-            if (v != want)
-                return bad(msg, n, "contact %llu: %u entries in profile heap %u (state %d)",
-                           (unsigned long long)c->id, v, k, (int)c->state);
-        }
-        if (in_pref != (c->state == CC__C_WAITING && c->pref_agent != CC__NONE))
-            return bad(msg, n, "contact %llu: last-agent heap entries %u", (unsigned long long)c->id,
-                       in_pref);
+        unsigned long long id = (unsigned long long)c->id;
+        if (c->slot != i || !c->queue || c->nprofiles == 0) return bad(msg, n, "contact %llu: bad slot", id);
+        if (c->state == CC__C_WAITING || c->state == CC__C_RETRY) s->q_wait[c->queue->index]++;
+        if (c->state == CC__C_OFFERED || c->state == CC__C_DIALING) s->q_off[c->queue->index]++;
+        if (s->c_legs[i] != (c->agent != CC__NONE))
+            return bad(msg, n, "contact %llu: %u agent legs, agent %u", id, s->c_legs[i], c->agent);
+        int waiting = c->state == CC__C_WAITING;
+        uint32_t want = (waiting && c->pref_agent == CC__NONE) ? c->nprofiles : 0;
+        if (s->c_found[i] != want)
+            return bad(msg, n, "contact %llu: %u profile heap entries, want %u (state %d)", id,
+                       s->c_found[i], want, (int)c->state);
+        if (s->c_pref[i] != (waiting && c->pref_agent != CC__NONE))
+            return bad(msg, n, "contact %llu: last-agent heap entries %u", id, s->c_pref[i]);
         uint32_t chain = 0;
-        for (uint32_t s = c->offer_head; s != CC__NONE; s = e->agents[s]->offer_next) chain++;
-        if (chain != c->noffers) return bad(msg, n, "contact %llu: offer chain", (unsigned long long)c->id);
+        for (uint32_t a = c->offer_head; a != CC__NONE && chain <= c->noffers;
+             a = e->agents[a]->offer_next) {
+            if (e->agents[a]->offer_contact != c->slot)
+                return bad(msg, n, "contact %llu: offer chain names an agent offered another", id);
+            chain++;
+        }
+        if (chain != c->noffers) return bad(msg, n, "contact %llu: offer chain", id);
         int offered = c->state == CC__C_OFFERED || c->state == CC__C_DIALING;
         if (offered != (chain > 0))
-            return bad(msg, n, "contact %llu: state %d with %u offers", (unsigned long long)c->id,
-                       (int)c->state, chain);
+            return bad(msg, n, "contact %llu: state %d with %u offers", id, (int)c->state, chain);
         if (c->state == CC__C_IDLE && c->agent == CC__NONE)
-            return bad(msg, n, "contact %llu: idle but not connected", (unsigned long long)c->id);
+            return bad(msg, n, "contact %llu: idle but not connected", id);
+        if (c->consult_from != CC__NONE && c->consult_from != c->agent)
+            return bad(msg, n, "contact %llu: consult from an agent it is not with", id);
     }
     return 0;
+}
+
+int cc__engine_check(const cc_engine *e, char *msg, size_t n)
+{
+    scratch s;
+    size_t na = e->nagent_slots + 1, nc = e->ncontact_slots + 1, nq = e->nqueues + 1;
+    s.a_found = cc__calloc(na, sizeof *s.a_found);
+    s.a_stamp = cc__calloc(na, sizeof *s.a_stamp);
+    s.c_legs = cc__calloc(nc, sizeof *s.c_legs);
+    s.c_pref = cc__calloc(nc, sizeof *s.c_pref);
+    s.c_found = cc__calloc(nc, sizeof *s.c_found);
+    s.c_stamp = cc__calloc(nc, sizeof *s.c_stamp);
+    s.q_wait = cc__calloc(nq, sizeof *s.q_wait);
+    s.q_off = cc__calloc(nq, sizeof *s.q_off);
+    int rc = -1;
+    if (!s.a_found || !s.a_stamp || !s.c_legs || !s.c_pref || !s.c_found || !s.c_stamp ||
+        !s.q_wait || !s.q_off) {
+        bad(msg, n, "consistency check: out of memory");
+        goto out;
+    }
+    if (check_agents(e, &s, msg, n)) goto out;
+    uint32_t stamp = 0;
+    for (size_t i = 0; i < e->nqueues; i++) {
+        const cc__queue *q = e->queues[i];
+        if (!q) continue;
+        if (q->index != i) {
+            bad(msg, n, "queue %s: index", q->name);
+            goto out;
+        }
+        for (size_t k = 0; k < q->nprofiles; k++)
+            if (check_profile(e, q->profiles[k], ++stamp, &s, msg, n)) goto out;
+    }
+    for (size_t i = 0; i < e->nagent_slots; i++) {
+        const cc__agent *a = e->agents[i];
+        if (!a) continue;
+        uint32_t expected = 0;
+        for (uint32_t k = 0; k < a->nmatches; k++)
+            expected += cc__agent_available(a, a->matches[k]->channel) ? 1 : 0;
+        if (expected != s.a_found[i]) {
+            bad(msg, n, "agent %s: available in %u profiles, indexed in %u", a->name, expected,
+                s.a_found[i]);
+            goto out;
+        }
+    }
+    if (check_contacts(e, &s, msg, n)) goto out;
+    for (size_t i = 0; i < e->nqueues; i++) {
+        const cc__queue *q = e->queues[i];
+        if (q && (q->waiting != s.q_wait[i] || q->offered != s.q_off[i])) {
+            bad(msg, n, "queue %s: counters waiting %d/%d offered %d/%d", q->name, q->waiting,
+                s.q_wait[i], q->offered, s.q_off[i]);
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    cc__free(s.a_found);
+    cc__free(s.a_stamp);
+    cc__free(s.c_legs);
+    cc__free(s.c_pref);
+    cc__free(s.c_found);
+    cc__free(s.c_stamp);
+    cc__free(s.q_wait);
+    cc__free(s.q_off);
+    return rc;
 }

@@ -540,7 +540,7 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
         size_t legs = 0;
         for (int ch = 0; ch < CC_CHANNEL__COUNT; ch++) {
             a->cap_max[ch] = r_i32(&r), a->cap_load[ch] = r_i32(&r), a->count[ch] = r_i32(&r);
-            BAD_IF(a->cap_max[ch] < 0 || a->cap_max[ch] > 1000000 || a->cap_load[ch] < 0 ||
+            BAD_IF(a->cap_max[ch] < 0 || a->cap_max[ch] > CC__MAX_PER_CHANNEL || a->cap_load[ch] < 0 ||
                    a->count[ch] < 0 || a->count[ch] > a->cap_max[ch]);
             legs += (size_t)a->cap_max[ch];
         }
@@ -575,7 +575,7 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
         a->rr_seq = r_u64(&r), a->answered = r_u64(&r), a->talk_ms = r_i64(&r);
         a->pref_bound = r_u32(&r);
         BAD_IF((unsigned)a->state >= CC_AGENT_STATE__COUNT);
-        BAD_IF(r_heap(&r, e, &a->pref, a->pref_bound) && (oom = 1));
+        BAD_IF(r_heap(&r, e, &a->pref, 0) && (oom = 1)); /* room for pref_bound: below */
         BAD_IF(cc__core_names_reserve(&e->agent_map, e->agent_map.len + 1) && (oom = 1));
         cc__core_names_put(&e->agent_map, a->name, a);
         if (a->logged_in && !a->paused)
@@ -692,6 +692,8 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
     for (size_t i = 0; i < e->nagent_slots; i++) {
         cc__agent *a = e->agents[i];
         if (!a) continue;
+        BAD_IF(a->pref_bound > e->ncontacts);
+        BAD_IF(cc__heap_reserve(&a->pref, 2 * (size_t)a->pref_bound + CC__HEAP_SLACK) && (oom = 1));
         BAD_IF(a->offer_contact != CC__NONE &&
                (a->offer_contact >= ncs || !e->contacts[a->offer_contact]));
         BAD_IF(a->offer_next != CC__NONE && (a->offer_next >= nas || !e->agents[a->offer_next]));
@@ -744,6 +746,14 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
         cc__core_ids_put(&e->last_agent, cust, la);
     }
     BAD_IF(r.pos != r.len);
+    {
+        /* a blob that decodes must also be a state the engine can be in */
+        char why[160];
+        if (cc__engine_check(e, why, sizeof why)) {
+            oom = strstr(why, "out of memory") != NULL;
+            BAD_IF(1);
+        }
+    }
     e->now_ms = now;
     e->seq = seq;
     e->next_ordinal = ord;
