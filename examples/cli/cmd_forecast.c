@@ -1,10 +1,11 @@
 /*
  * examples/cli/cmd_forecast.c - `callcore forecast`: interval volume forecasts from a CSV.
  *
- * Input: a CSV with a header line and one row per interval in time order; the volume is the
- * column named Calls/calls/volume, else the last column. A column whose values look like
- * ISO timestamps (YYYY-MM-DD...) gives the intervals per day and whether weekends are in
- * the data (the week is 5 days when none is); --period / --week-days override.
+ * Input: a CSV with a header line and one row per interval in time order, read by
+ * cc_volume_series_load_csv (forecast.h): the volume is the column named Calls/calls/volume,
+ * else the last column. A column whose values look like ISO timestamps (YYYY-MM-DD...) gives
+ * the intervals per day and whether weekends are in the data (the week is 5 days when none
+ * is); --period / --week-days override.
  */
 #include "cli.h"
 
@@ -12,8 +13,6 @@
 #include "callcore/alloc.h"
 #include "callcore/forecast.h"
 
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,115 +29,11 @@ static const char cli_forecast_usage[] =
     "  methods: seasonal_naive_daily seasonal_naive_weekly moving_average\n"
     "           holt_winters_additive holt_winters_multiplicative double_seasonal\n";
 
-/* The volumes of the file and what its timestamps say about the calendar. */
+/* The volumes of the file (cc_volume_series_load_csv: forecast.h) as the commands use them. */
 typedef struct cli_series {
-    double *y;
-    size_t n, cap;
-    size_t period;   /* intervals per day, 0 when unknown */
-    int has_weekend; /* -1 unknown */
-    char first_day[11];
+    const double *y; /* borrowed from the cc_volume_series */
+    size_t n;
 } cli_series;
-
-/* Day of week (0 = Sunday) of an ISO date, Sakamoto's method; -1 if it does not parse. */
-static int cli_day_of_week(const char *s)
-{
-    int y, m, d;
-    if (sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) return -1;
-    static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
-    if (m < 3) y -= 1;
-    return (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7;
-}
-
-static int cli_looks_like_date(const char *s)
-{
-    return strlen(s) >= 10 && s[4] == '-' && s[7] == '-' && cli_day_of_week(s) >= 0;
-}
-
-/* Splits a line at commas in place (no quoting needed for numeric files). */
-static int cli_split(char *line, char **cells, int max)
-{
-    int n = 0;
-    cells[n++] = line;
-    for (char *p = line; *p && n < max; p++)
-        if (*p == ',') {
-            *p = '\0';
-            cells[n++] = p + 1;
-        }
-    return n;
-}
-
-static int cli_series_push(cli_series *s, double v)
-{
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 4096;
-        double *y = realloc(s->y, cap * sizeof *y);
-        if (!y) return -1;
-        s->y = y;
-        s->cap = cap;
-    }
-    s->y[s->n++] = v;
-    return 0;
-}
-
-static int cli_series_read(cli_series *s, const char *path)
-{
-    memset(s, 0, sizeof *s);
-    s->has_weekend = -1;
-    FILE *f = fopen(path, "r");
-    if (!f) return cli_fail("cannot open '%s': %s", path, strerror(errno));
-    char line[4096], *cells[64];
-    int value_col = -1, date_col = -1, ncols = 0, rc = 0;
-    size_t first_day_rows = 0, lineno = 0;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (!line[0]) continue;
-        int n = cli_split(line, cells, 64);
-        if (value_col < 0) { /* header */
-            ncols = n;
-            value_col = n - 1;
-            for (int c = 0; c < n; c++) {
-                const char *h = cells[c];
-                if (strcmp(h, "Calls") == 0 || strcmp(h, "calls") == 0 || strcmp(h, "volume") == 0)
-                    value_col = c;
-            }
-            continue;
-        }
-        if (n != ncols) {
-            rc = cli_fail("%s:%zu: expected %d columns, got %d", path, lineno, ncols, n);
-            break;
-        }
-        if (date_col < 0 && s->n == 0)
-            for (int c = 0; c < n; c++)
-                if (c != value_col && cli_looks_like_date(cells[c])) date_col = c;
-        char *end;
-        errno = 0;
-        double v = strtod(cells[value_col], &end);
-        if (end == cells[value_col] || *end || errno || !isfinite(v) || v < 0) {
-            rc = cli_fail("%s:%zu: '%s' is not a volume >= 0", path, lineno, cells[value_col]);
-            break;
-        }
-        if (date_col >= 0) {
-            const char *d = cells[date_col];
-            if (s->n == 0) {
-                memcpy(s->first_day, d, 10);
-                s->first_day[10] = '\0';
-                s->has_weekend = 0;
-            }
-            if (strncmp(d, s->first_day, 10) == 0) first_day_rows++;
-            int dow = cli_day_of_week(d);
-            if (dow == 0 || dow == 6) s->has_weekend = 1;
-        }
-        if (cli_series_push(s, v)) {
-            rc = cli_fail("out of memory reading '%s'", path);
-            break;
-        }
-    }
-    fclose(f);
-    if (!rc && s->n == 0) rc = cli_fail("'%s' has no data rows", path);
-    s->period = first_day_rows;
-    return rc;
-}
 
 /* Everything the command was asked. */
 typedef struct cli_forecast_request {
@@ -283,14 +178,16 @@ static int cli_forecast_backtest(const cli_args *a, const cli_forecast_request *
     return cli_print_json(cc__json_take(&j));
 }
 
-static int cli_forecast_read(const cli_args *a, const cli_series *s, cli_forecast_request *rq)
+static int cli_forecast_read(const cli_args *a, const cc_volume_series *vs,
+                             cli_forecast_request *rq)
 {
     cc_forecast_options init = CC_FORECAST_OPTIONS_INIT;
     rq->opt = init;
     int64_t period, week_days, window;
     double level;
-    int rc = cli_int64(a, "period", (int64_t)s->period, 0, &period);
-    if (!rc) rc = cli_int64(a, "week-days", s->has_weekend == 0 ? 5 : 7, 0, &week_days);
+    size_t dates_week = cc_volume_series_week_days(vs); /* 0 without dates: 7 */
+    int rc = cli_int64(a, "period", (int64_t)cc_volume_series_period(vs), 0, &period);
+    if (!rc) rc = cli_int64(a, "week-days", dates_week ? (int64_t)dates_week : 7, 0, &week_days);
     if (!rc) rc = cli_int64(a, "window", 5, 0, &window);
     if (!rc) rc = cli_int64(a, "train-days", 0, 0, &rq->train_days);
     if (!rc) rc = cli_double(a, "level", 0.95, 0, &level);
@@ -326,16 +223,15 @@ int cli_cmd_forecast(int argc, char **argv)
     if (a.npos > 0) return cli_usage_error(&a, "unexpected argument '%s'", a.pos[0]);
     const char *path = cli_str(&a, "input", NULL);
     if (!path) return cli_usage_error(&a, "--input is required");
+    cc_volume_series *vs;
+    if (cc_volume_series_load_csv(&vs, path, NULL)) return cli_fail("%s", cc_error_last());
     cli_series s;
-    if ((rc = cli_series_read(&s, path))) {
-        free(s.y);
-        return rc;
-    }
+    s.y = cc_volume_series_values(vs, &s.n);
     cli_forecast_request rq;
-    rc = cli_forecast_read(&a, &s, &rq);
+    rc = cli_forecast_read(&a, vs, &rq);
     if (!rc)
         rc = cli_has(&a, "train-days") ? cli_forecast_backtest(&a, &rq, &s)
                                        : cli_forecast_next_day(&a, &rq, &s);
-    free(s.y);
+    cc_volume_series_free(vs);
     return rc;
 }

@@ -6,17 +6,15 @@
  * --shifts: CSV with a header naming the columns name, start_first, start_last,
  *   start_step, length, break_earliest, break_latest, break_length, cost (times in
  *   intervals; the break columns may be omitted for shifts without a break).
+ * Both are read by cc_interval_requirements_load_csv / cc_shift_table_load_csv
+ * (schedule.h), which report the file and line of a malformed row.
  */
 #include "cli.h"
 
 #include "base/json.h"
 #include "callcore/schedule.h"
 
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 static const char cli_schedule_usage[] =
     "usage: callcore schedule --requirements FILE.csv --shifts FILE.csv [--interval-s S]\n"
@@ -30,132 +28,6 @@ static const char cli_schedule_usage[] =
     "  shifts columns: name,start_first,start_last,start_step,length,"
     "break_earliest,break_latest,break_length,cost\n";
 
-#define CLI_SCHED_MAX_COLS 16
-#define CLI_SCHED_NAME 64
-
-/* A CSV held as rows of numeric cells (strings kept for a `name` column). */
-typedef struct cli_table {
-    char header[CLI_SCHED_MAX_COLS][CLI_SCHED_NAME];
-    int ncols;
-    size_t nrows, cap;
-    double *cells;                 /* nrows * ncols, NaN where not numeric */
-    char (*names)[CLI_SCHED_NAME]; /* the `name` column, if any */
-} cli_table;
-
-static void cli_table_free(cli_table *t)
-{
-    free(t->cells);
-    free(t->names);
-}
-
-static int cli_table_col(const cli_table *t, const char *name)
-{
-    for (int c = 0; c < t->ncols; c++)
-        if (strcmp(t->header[c], name) == 0) return c;
-    return -1;
-}
-
-static int cli_table_read(cli_table *t, const char *path)
-{
-    memset(t, 0, sizeof *t);
-    FILE *f = fopen(path, "r");
-    if (!f) return cli_fail("cannot open '%s': %s", path, strerror(errno));
-    char line[4096];
-    size_t lineno = 0;
-    int rc = 0, name_col = -1;
-    while (!rc && fgets(line, sizeof line, f)) {
-        lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (!line[0] || line[0] == '#') continue;
-        char *cells[CLI_SCHED_MAX_COLS];
-        int n = 0;
-        cells[n++] = line;
-        for (char *p = line; *p; p++)
-            if (*p == ',') {
-                if (n == CLI_SCHED_MAX_COLS) break;
-                *p = '\0';
-                cells[n++] = p + 1;
-            }
-        if (t->ncols == 0) {
-            t->ncols = n;
-            for (int c = 0; c < n; c++) {
-                snprintf(t->header[c], CLI_SCHED_NAME, "%s", cells[c]);
-                if (strcmp(cells[c], "name") == 0) name_col = c;
-            }
-            continue;
-        }
-        if (n != t->ncols) {
-            rc = cli_fail("%s:%zu: expected %d columns, got %d", path, lineno, t->ncols, n);
-            break;
-        }
-        if (t->nrows == t->cap) {
-            size_t cap = t->cap ? 2 * t->cap : 64;
-            double *cells2 = realloc(t->cells, cap * (size_t)t->ncols * sizeof *cells2);
-            if (cells2) t->cells = cells2;
-            char(*names2)[CLI_SCHED_NAME] = realloc(t->names, cap * sizeof *names2);
-            if (names2) t->names = names2;
-            if (!cells2 || !names2) {
-                rc = cli_fail("out of memory reading '%s'", path);
-                break;
-            }
-            t->cap = cap;
-        }
-        for (int c = 0; c < n; c++) {
-            char *end;
-            errno = 0;
-            double v = strtod(cells[c], &end);
-            t->cells[t->nrows * (size_t)t->ncols + (size_t)c] =
-                (end == cells[c] || *end || errno) ? NAN : v;
-        }
-        snprintf(t->names[t->nrows], CLI_SCHED_NAME, "%s", name_col >= 0 ? cells[name_col] : "");
-        t->nrows++;
-    }
-    fclose(f);
-    if (!rc && t->nrows == 0) rc = cli_fail("'%s' has no data rows", path);
-    return rc;
-}
-
-static double cli_cell(const cli_table *t, size_t row, int col)
-{
-    return col < 0 ? 0.0 : t->cells[row * (size_t)t->ncols + (size_t)col];
-}
-
-/* Reads a whole-number cell, or reports which file, row and column is wrong. */
-static int cli_int_cell(const cli_table *t, const char *path, size_t row, const char *name,
-                        int required, int *out)
-{
-    int c = cli_table_col(t, name);
-    if (c < 0) {
-        if (required) return cli_fail("%s: missing column '%s'", path, name);
-        *out = 0;
-        return 0;
-    }
-    double v = cli_cell(t, row, c);
-    if (!(v == floor(v)) || fabs(v) > 1e9)
-        return cli_fail("%s: row %zu: '%s' must be a whole number", path, row + 1, name);
-    *out = (int)v;
-    return 0;
-}
-
-static int cli_schedule_templates(const cli_table *t, const char *path, cc_shift_template *out)
-{
-    int cost_col = cli_table_col(t, "cost");
-    if (cost_col < 0) return cli_fail("%s: missing column 'cost'", path);
-    for (size_t r = 0; r < t->nrows; r++) {
-        cc_shift_template *s = &out[r];
-        int rc = cli_int_cell(t, path, r, "start_first", 1, &s->start_first);
-        if (!rc) rc = cli_int_cell(t, path, r, "start_last", 1, &s->start_last);
-        if (!rc) rc = cli_int_cell(t, path, r, "start_step", 0, &s->start_step);
-        if (!rc) rc = cli_int_cell(t, path, r, "length", 1, &s->length);
-        if (!rc) rc = cli_int_cell(t, path, r, "break_earliest", 0, &s->break_earliest);
-        if (!rc) rc = cli_int_cell(t, path, r, "break_latest", 0, &s->break_latest);
-        if (!rc) rc = cli_int_cell(t, path, r, "break_length", 0, &s->break_length);
-        if (rc) return rc;
-        s->cost = cli_cell(t, r, cost_col);
-    }
-    return 0;
-}
-
 static void cli_json_ints(cc__json *j, const char *key, const int *v, size_t n)
 {
     cc__json_key(j, key);
@@ -165,7 +37,7 @@ static void cli_json_ints(cc__json *j, const char *key, const int *v, size_t n)
     cc__json_array_end(j);
 }
 
-static int cli_schedule_print(const cli_args *a, const cc_schedule *s, const cli_table *shifts,
+static int cli_schedule_print(const cli_args *a, const cc_schedule *s, const cc_shift_table *shifts,
                               const int *req, int has_traffic)
 {
     size_t n = cc_schedule_intervals(s), na;
@@ -175,8 +47,9 @@ static int cli_schedule_print(const cli_args *a, const cc_schedule *s, const cli
         printf("agents %d, cost %.10g%s\n", cc_schedule_agents(s), cc_schedule_cost(s),
                cc_schedule_optimal(s) ? " (optimal)" : " (time limit: best found)");
         for (size_t k = 0; k < na; k++)
-            printf("  %3d x %-12s start %3d break %3d\n", as[k].agents, shifts->names[as[k].shift],
-                   as[k].start, as[k].break_start);
+            printf("  %3d x %-12s start %3d break %3d\n", as[k].agents,
+                   cc_shift_table_name(shifts, (size_t)as[k].shift), as[k].start,
+                   as[k].break_start);
         printf("interval,required,coverage,over,under,service_level\n");
         for (size_t i = 0; i < n; i++)
             printf("%zu,%d,%d,%d,%d,%.4f\n", i, req[i], cc_schedule_coverage(s)[i],
@@ -195,7 +68,7 @@ static int cli_schedule_print(const cli_args *a, const cc_schedule *s, const cli
     cc__json_array_begin(&j);
     for (size_t k = 0; k < na; k++) {
         cc__json_object_begin(&j);
-        cc__json_kv_string(&j, "shift", shifts->names[as[k].shift]);
+        cc__json_kv_string(&j, "shift", cc_shift_table_name(shifts, (size_t)as[k].shift));
         cc__json_kv_int(&j, "template", as[k].shift);
         cc__json_kv_int(&j, "start", as[k].start);
         cc__json_kv_int(&j, "break_start", as[k].break_start);
@@ -236,6 +109,23 @@ static int cli_schedule_options(const cli_args *a, cc_schedule_options *o)
     return 0;
 }
 
+/* Solves the files' problem and prints the schedule. */
+static int cli_schedule_run(const cli_args *a, const cc_schedule_options *o,
+                            const cc_interval_requirements *rq, const cc_shift_table *st)
+{
+    size_t n = cc_interval_requirements_count(rq), ntpl;
+    const int *req = cc_interval_requirements_required(rq);
+    const double *traffic = cc_interval_requirements_traffic(rq);
+    const cc_shift_template *tpl = cc_shift_table_templates(st, &ntpl);
+    cc_schedule *s;
+    cc_status status = cc_schedule_solve(&s, o, req, traffic, n, tpl, ntpl);
+    if (status == CC_EINVAL) return cli_usage_error(a, "%s", cc_error_last());
+    if (status) return cli_fail("%s", cc_error_last());
+    int rc = cli_schedule_print(a, s, st, req, traffic != NULL);
+    cc_schedule_free(s);
+    return rc;
+}
+
 int cli_cmd_schedule(int argc, char **argv)
 {
     cli_opt opts[] = {{.name = "requirements", .has_arg = 1}, {.name = "shifts", .has_arg = 1},
@@ -252,43 +142,14 @@ int cli_cmd_schedule(int argc, char **argv)
         return cli_usage_error(&a, "--requirements and --shifts are required");
     cc_schedule_options o;
     if ((rc = cli_schedule_options(&a, &o))) return rc;
-    cli_table rt, st;
-    memset(&st, 0, sizeof st);
-    int *req = NULL;
-    double *traffic = NULL;
-    cc_shift_template *tpl = NULL;
-    cc_schedule *s = NULL;
-    if ((rc = cli_table_read(&rt, req_path)) || (rc = cli_table_read(&st, shift_path))) goto done;
-    int req_col = cli_table_col(&rt, "required"), tr_col = cli_table_col(&rt, "traffic");
-    if (req_col < 0) {
-        rc = cli_fail("%s: missing column 'required'", req_path);
-        goto done;
-    }
-    req = calloc(rt.nrows, sizeof *req);
-    traffic = tr_col >= 0 ? calloc(rt.nrows, sizeof *traffic) : NULL;
-    tpl = calloc(st.nrows, sizeof *tpl);
-    if (!req || !tpl || (tr_col >= 0 && !traffic)) {
-        rc = cli_fail("out of memory");
-        goto done;
-    }
-    for (size_t i = 0; i < rt.nrows && !rc; i++) {
-        rc = cli_int_cell(&rt, req_path, i, "required", 1, &req[i]);
-        if (traffic) traffic[i] = cli_cell(&rt, i, tr_col);
-    }
-    if (rc || (rc = cli_schedule_templates(&st, shift_path, tpl))) goto done;
-    cc_status status = cc_schedule_solve(&s, &o, req, traffic, rt.nrows, tpl, st.nrows);
-    if (status == CC_EINVAL)
-        rc = cli_usage_error(&a, "%s", cc_error_last());
-    else if (status)
+    cc_interval_requirements *rq = NULL;
+    cc_shift_table *st = NULL;
+    if (cc_interval_requirements_load_csv(&rq, req_path) ||
+        cc_shift_table_load_csv(&st, shift_path))
         rc = cli_fail("%s", cc_error_last());
     else
-        rc = cli_schedule_print(&a, s, &st, req, traffic != NULL);
-done:
-    cc_schedule_free(s);
-    free(req);
-    free(traffic);
-    free(tpl);
-    cli_table_free(&rt);
-    cli_table_free(&st);
+        rc = cli_schedule_run(&a, &o, rq, st);
+    cc_interval_requirements_free(rq);
+    cc_shift_table_free(st);
     return rc;
 }

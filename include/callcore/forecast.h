@@ -188,6 +188,69 @@ cc_status cc_forecast_backtest(cc_forecast_accuracy *out, double *forecasts,
                                const cc_forecast_options *opt, const cc_backtest_options *bt,
                                const double *y, size_t n);
 
+/* ---- interval count series from CSV ------------------------------------------ */
+
+#define CC_SERIES_CSV_OPTIONS_VERSION 1
+
+/* Zero means default. */
+typedef struct cc_series_csv_options {
+    uint32_t version;         /* CC_SERIES_CSV_OPTIONS_VERSION */
+    const char *value_column; /* header name of the counts (borrowed for the call); NULL:
+                               * the column named Calls, calls or volume, else the last */
+} cc_series_csv_options;
+
+#define CC_SERIES_CSV_OPTIONS_INIT                                                                 \
+    {                                                                                              \
+        CC_SERIES_CSV_OPTIONS_VERSION, 0                                                           \
+    }
+
+/* Interval counts read from a CSV file, in file order. Immutable once read: any thread may
+ * read it. */
+typedef struct cc_volume_series cc_volume_series;
+
+/* Largest file cc_volume_series_load_csv reads (256 MiB): memory stays bounded. */
+#define CC_VOLUME_SERIES_MAX_BYTES ((size_t)256 * 1024 * 1024)
+
+/*
+ * Reads interval counts from CSV text[len] (borrowed for the call; need not be
+ * NUL-terminated, may hold any byte). The first line that is not blank and does not start
+ * with '#' is the header; every later such line is one interval in time order and must
+ * have as many fields as the header (RFC 4180 fields: quotes allowed). Counts are finite
+ * decimal numbers >= 0. If the first data row has a field that is an ISO date
+ * (YYYY-MM-DD, time after it allowed) outside the value column, that column is the
+ * calendar: the period is the number of rows on the first day, and the week has 5 days
+ * when no row falls on a Saturday or Sunday, else 7.
+ * *out is owned by the caller (cc_volume_series_free). opt may be NULL (defaults).
+ * Memory: 8 bytes per row plus the longest line. Returns CC_OK; CC_EINVAL (out or text
+ * NULL); CC_EVERSION; CC_EPARSE (no header, no data rows, a row with the wrong number of
+ * fields, an unterminated quote, a count that is not a number >= 0, value_column absent:
+ * the detail message starts with "line N:" where N is the 1-based line); CC_ENOMEM.
+ * Reentrant: no shared state.
+ */
+cc_status cc_volume_series_parse_csv(cc_volume_series **out, const char *text, size_t len,
+                                     const cc_series_csv_options *opt);
+
+/*
+ * Same, from the file at `path` (read whole; detail messages start with "path:N:").
+ * Also returns CC_EIO (cannot open or read) and CC_ERANGE (larger than
+ * CC_VOLUME_SERIES_MAX_BYTES).
+ */
+cc_status cc_volume_series_load_csv(cc_volume_series **out, const char *path,
+                                    const cc_series_csv_options *opt);
+
+/* Frees the series; NULL is a no-op. */
+void cc_volume_series_free(cc_volume_series *self);
+
+/* The counts (borrowed from self, valid until cc_volume_series_free); *n set to their
+ * number (>= 1). NULL self gives NULL and *n = 0. */
+const double *cc_volume_series_values(const cc_volume_series *self, size_t *n);
+
+/* Intervals per day from the date column (rows on the first day), 0 without dates. */
+size_t cc_volume_series_period(const cc_volume_series *self);
+
+/* Days per week the dates show: 5 (no Saturday or Sunday row), 7, or 0 without dates. */
+size_t cc_volume_series_week_days(const cc_volume_series *self);
+
 #ifdef __cplusplus
 }
 #endif

@@ -100,6 +100,67 @@ int cc_schedule_agents(const cc_schedule *self);
 double cc_schedule_cost(const cc_schedule *self);
 int cc_schedule_optimal(const cc_schedule *self);
 
+/* ---- requirements and shift templates from CSV ------------------------------- */
+/*
+ * Both readers share these rules. The first line that is not blank and does not start
+ * with '#' is the header; columns are found by name (unknown columns are ignored, the
+ * first of duplicate names is used); every later such line is a row with as many fields
+ * as the header (RFC 4180 fields: quotes allowed, at most 256). Text is borrowed for the
+ * call, need not be NUL-terminated and may hold any byte. Whole numbers are decimals with
+ * an integral value within +-1e9 ("8", "8.0", "1e2"). Errors: CC_EINVAL (a NULL
+ * argument); CC_EPARSE with a detail message starting "line N:" (1-based line) for a bad
+ * row, or naming the missing column; CC_ENOMEM. The *_load_csv variants read the file at
+ * `path` (at most CC_SCHEDULE_CSV_MAX_BYTES; messages start with "path:N:") and also
+ * return CC_EIO and CC_ERANGE (file too large). Objects returned are owned by the caller,
+ * immutable, and readable from any thread; the functions are reentrant.
+ */
+
+#define CC_SCHEDULE_CSV_MAX_BYTES ((size_t)64 * 1024 * 1024)
+
+/* Agents required per interval (and optional traffic), as cc_schedule_solve takes them. */
+typedef struct cc_interval_requirements cc_interval_requirements;
+
+/*
+ * One row per interval: column `required` (a whole number >= 0), optional `traffic`
+ * (Erlangs, a finite number >= 0) for the service level each interval then gets.
+ * Memory: 12 bytes per row plus the longest line.
+ */
+cc_status cc_interval_requirements_parse_csv(cc_interval_requirements **out, const char *text,
+                                             size_t len);
+cc_status cc_interval_requirements_load_csv(cc_interval_requirements **out, const char *path);
+
+/* Frees the requirements; NULL is a no-op. */
+void cc_interval_requirements_free(cc_interval_requirements *self);
+
+/* Number of intervals (>= 1); the required agents (n values); the traffic (n values, NULL
+ * without a traffic column). Arrays are borrowed from self until its free. */
+size_t cc_interval_requirements_count(const cc_interval_requirements *self);
+const int *cc_interval_requirements_required(const cc_interval_requirements *self);
+const double *cc_interval_requirements_traffic(const cc_interval_requirements *self);
+
+/* Shift templates with their names. */
+typedef struct cc_shift_table cc_shift_table;
+
+/*
+ * One row per template: columns start_first, start_last, length (whole numbers) and cost
+ * (a finite number) are required; start_step, break_earliest, break_latest, break_length
+ * (whole numbers) may be omitted or left empty (0: step 1, no break); `name` is optional
+ * text. Whether the numbers make a valid shift is checked by cc_schedule_solve.
+ * Memory: one cc_shift_template and the name per row, plus the longest line.
+ */
+cc_status cc_shift_table_parse_csv(cc_shift_table **out, const char *text, size_t len);
+cc_status cc_shift_table_load_csv(cc_shift_table **out, const char *path);
+
+/* Frees the table; NULL is a no-op. */
+void cc_shift_table_free(cc_shift_table *self);
+
+/* The templates in file order, *count set (>= 1); borrowed from self until its free. */
+const cc_shift_template *cc_shift_table_templates(const cc_shift_table *self, size_t *count);
+
+/* The name of template `index` ("" without a name column), borrowed from self; NULL when
+ * index is out of range. */
+const char *cc_shift_table_name(const cc_shift_table *self, size_t index);
+
 #ifdef __cplusplus
 }
 #endif

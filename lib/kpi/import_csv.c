@@ -13,6 +13,7 @@
  */
 #include "import_format.h"
 
+#include "base/csv_fields.h"
 #include "base/mem.h"
 
 #include <string.h>
@@ -46,8 +47,7 @@ typedef struct cc__csv_state {
     char *names[CC__CSV_NCOLS]; /* owned */
     int column[CC__CSV_NCOLS];  /* position in the row, -1 absent */
     int have_header;
-    char *buf; /* unquoted fields of the current row */
-    size_t cap;
+    cc__csv_fields row; /* unquoted fields of the current row (base/csv_fields.h) */
     cc__span fields[CC__CSV_MAX_FIELDS];
 } cc__csv_state;
 
@@ -55,7 +55,7 @@ static void cc__csv_destroy(void *state)
 {
     cc__csv_state *s = state;
     for (int i = 0; i < CC__CSV_NCOLS; i++) cc__free(s->names[i]);
-    cc__free(s->buf);
+    cc__csv_fields_free(&s->row);
 }
 
 static cc_status cc__csv_init(cc_import *imp, void *state, const cc_import_options *o)
@@ -101,45 +101,6 @@ static void cc__csv_begin_file(cc_import *imp, void *state)
 {
     (void)imp;
     ((cc__csv_state *)state)->have_header = 0;
-}
-
-/* Splits one row into s->fields, unquoting into s->buf. Returns the field
- * count, or -1 for an unterminated quote / junk after a closing quote, -2
- * when out of memory, -3 for too many fields. O(len). */
-static int cc__csv_split(cc__csv_state *s, const char *line, size_t len)
-{
-    if (cc__grow((void **)&s->buf, &s->cap, len + 1, 1) != 0) return -2;
-    size_t out = 0, i = 0;
-    int n = 0;
-    for (;;) {
-        if (n == CC__CSV_MAX_FIELDS) return -3;
-        size_t start = out;
-        if (i < len && line[i] == '"') {
-            i++;
-            for (;;) {
-                if (i >= len) return -1;
-                if (line[i] == '"') {
-                    if (i + 1 < len && line[i + 1] == '"') {
-                        s->buf[out++] = '"';
-                        i += 2;
-                        continue;
-                    }
-                    i++;
-                    break;
-                }
-                s->buf[out++] = line[i++];
-            }
-            if (i < len && line[i] != s->delim) return -1;
-        } else {
-            while (i < len && line[i] != s->delim) s->buf[out++] = line[i++];
-        }
-        s->fields[n].p = s->buf + start;
-        s->fields[n].n = out - start;
-        n++;
-        if (i >= len) break;
-        i++; /* the delimiter */
-    }
-    return n;
 }
 
 static void cc__csv_header(cc_import *imp, cc__csv_state *s, int n)
@@ -296,13 +257,14 @@ static void cc__csv_row(cc_import *imp, cc__csv_state *s, int n)
 static void cc__csv_line(cc_import *imp, void *state, const char *line, size_t len)
 {
     cc__csv_state *s = state;
-    int n = cc__csv_split(s, line, len);
-    if (n == -2) {
+    int n = cc__csv_split(&s->row, line, len, s->delim, s->fields, CC__CSV_MAX_FIELDS);
+    if (n == CC__CSV_ENOMEM) {
         cc__import_oom(imp);
         return;
     }
     if (n < 0) {
-        if (n == -3) cc__import_reject(imp, "more than %d fields", CC__CSV_MAX_FIELDS);
+        if (n == CC__CSV_ETOOMANY)
+            cc__import_reject(imp, "more than %d fields", CC__CSV_MAX_FIELDS);
         else cc__import_reject(imp, "unterminated quote or text after a closing quote");
         return;
     }

@@ -6,13 +6,13 @@
 #ifndef CC_KPI_TEXT_SCAN_H
 #define CC_KPI_TEXT_SCAN_H
 
+#include "base/span.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct cc__span {
-    const char *p;
-    size_t n;
-} cc__span;
+/* cc__span and the generic span readers (trim, compare, numbers) are in
+ * base/span.h, shared with the WFM CSV readers. */
 
 /* Splits at every `delim` byte into at most max spans; a line with more
  * fields puts the rest in the last one. Returns the field count. O(len). */
@@ -21,22 +21,6 @@ size_t cc__span_split(const char *line, size_t len, char delim, cc__span *out, s
 /* Splits at runs of spaces and tabs, ignoring leading/trailing ones; returns
  * the field count, or max + 1 when there are more than max fields. */
 size_t cc__span_split_blank(const char *line, size_t len, cc__span *out, size_t max);
-
-/* The span without leading and trailing spaces and tabs. */
-cc__span cc__span_trim(cc__span s);
-
-/* 1 if the span equals the NUL-terminated text (case-sensitive). */
-int cc__span_is(cc__span s, const char *text);
-
-/* 1 if the span equals text ignoring ASCII case. */
-int cc__span_is_nocase(cc__span s, const char *text);
-
-/* Decimal integer with optional sign; the whole span must be digits.
- * Returns 0 or -1 (empty, junk, overflow). */
-int cc__span_i64(cc__span s, int64_t *out);
-
-/* Finite decimal number (strtod syntax, at most 63 bytes). Returns 0 or -1. */
-int cc__span_double(cc__span s, double *out);
 
 /* Seconds as a non-negative number ("12", "12.5") -> milliseconds. */
 int cc__span_seconds_ms(cc__span s, int64_t *ms);
