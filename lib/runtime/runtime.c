@@ -744,18 +744,28 @@ cc_status cc_runtime_listen(cc_runtime *self, const char *address,
 
 /* ---- posting ----------------------------------------------------------------- */
 
+/* Runs posted functions in FIFO order, taking one at a time from the queue,
+ * so that a function that closes the runtime leaves the rest to the close
+ * (which runs them before freeing the engine). */
 static void cc__run_posts(cc_runtime *rt)
 {
-    pthread_mutex_lock(&rt->mu);
-    cc__post *p = rt->post_head;
-    rt->post_head = rt->post_tail = NULL;
-    pthread_mutex_unlock(&rt->mu);
-    while (p) {
-        cc__post *next = p->next;
+    for (;;) {
+        pthread_mutex_lock(&rt->mu);
+        cc__post *p = rt->post_head;
+        if (p) {
+            rt->post_head = p->next;
+            if (!rt->post_head) rt->post_tail = NULL;
+        }
+        pthread_mutex_unlock(&rt->mu);
+        if (!p || !rt->engine) {
+            cc__free(p);
+            return;
+        }
         rt->now_ms = cc__clock(rt);
-        p->fn(rt->engine, p->user_data);
+        cc_post_fn fn = p->fn;
+        void *ud = p->user_data;
         cc__free(p);
-        p = next;
+        fn(rt->engine, ud);
     }
 }
 

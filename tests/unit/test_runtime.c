@@ -188,6 +188,35 @@ static void *poster(void *arg)
     return NULL;
 }
 
+static void close_from_a_post(cc_engine *engine, void *ud)
+{
+    post_ctx *p = ud;
+    assert_ptr_equal(engine, p->engine);
+    p->count++;
+    assert_int_equal(cc_runtime_close(p->rt, on_closed, NULL), CC_OK);
+}
+
+/* A posted function may close the runtime: the functions posted after it
+ * still run (before the engine is freed), then the close completes. */
+static void a_post_may_close_the_runtime(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    post_ctx p = {0};
+    assert_int_equal(cc_runtime_new(&p.rt, &loop, NULL, NULL), CC_OK);
+    p.engine = cc_runtime_engine(p.rt);
+    assert_int_equal(cc_runtime_post(p.rt, bump, &p), CC_OK);
+    assert_int_equal(cc_runtime_post(p.rt, close_from_a_post, &p), CC_OK);
+    assert_int_equal(cc_runtime_post(p.rt, bump, &p), CC_OK);
+    assert_int_equal(cc_runtime_post(p.rt, bump, &p), CC_OK);
+    closed_calls = 0;
+    assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0);
+    assert_int_equal(p.count, 4);
+    assert_int_equal(closed_calls, 1);
+    uv_loop_close(&loop);
+}
+
 static void check_count(uv_timer_t *t)
 {
     post_ctx *p = t->data;
@@ -705,6 +734,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(options_are_checked),
         cmocka_unit_test(posts_from_any_thread_run_on_the_loop),
+        cmocka_unit_test(a_post_may_close_the_runtime),
         cmocka_unit_test(engine_deadline_becomes_a_libuv_timer),
         cmocka_unit_test(dispatcher_answers_in_order_with_errors),
         cmocka_unit_test(recovery_replays_a_crash_image_and_cuts_a_torn_tail),
