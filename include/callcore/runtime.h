@@ -120,7 +120,10 @@ cc_status cc_runtime_recovery(const cc_runtime *self, cc_recovery_stats *out);
  * opened is closed; the runtime is freed just before `done` runs. Functions
  * posted before the close still run first. `done` may be NULL. After this
  * call, self must not be used (posting from other threads is refused with
- * CC_ECLOSED). Returns CC_OK, CC_EINVAL (NULL), CC_ECLOSED (already closing).
+ * CC_ECLOSED). Loop thread; may be called from a posted function (the ones
+ * posted after it still run first) but not from inside the event sink (the
+ * engine is running then). Returns CC_OK, CC_EINVAL (NULL), CC_ECLOSED
+ * (already closing).
  */
 cc_status cc_runtime_close(cc_runtime *self, void (*done)(void *user_data), void *user_data);
 
