@@ -721,15 +721,18 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
             BAD_IF(r_heap(&r, e, &p->agents, p->nmatched) && (oom = 1));
             BAD_IF(r_heap(&r, e, &p->contacts, p->nbound) && (oom = 1));
             for (size_t j = 0; j < p->agents.len; j++)
-                BAD_IF(!cc__agent_entry_valid(&p->agents.items[j], e));
+                BAD_IF(!cc__agent_entry_valid(&p->agents.items[j], e) ||
+                       !e->agents[p->agents.items[j].slot]);
             for (size_t j = 0; j < p->contacts.len; j++)
-                BAD_IF(!cc__contact_entry_valid(&p->contacts.items[j], e));
+                BAD_IF(!cc__contact_entry_valid(&p->contacts.items[j], e) ||
+                       !e->contacts[p->contacts.items[j].slot]);
         }
     }
     for (size_t i = 0; i < e->nagent_slots; i++)
         if (e->agents[i]) {
             for (size_t j = 0; j < e->agents[i]->pref.len; j++)
-                BAD_IF(!cc__contact_entry_valid(&e->agents[i]->pref.items[j], e));
+                BAD_IF(!cc__contact_entry_valid(&e->agents[i]->pref.items[j], e) ||
+                       !e->contacts[e->agents[i]->pref.items[j].slot]);
             e->timer_bound += e->agents[i]->legs_cap;
         }
     e->timers.len = 0;
