@@ -149,7 +149,8 @@ static void build_world(world *w, uint64_t seed)
     o.event_user_data = w;
     o.seed = seed;
     o.select = (cc_select_policy)(seed % 3);
-    o.rona_after = (cc_agent_after)(seed % 2 ? CC_AFTER_NOT_READY : CC_AFTER_READY);
+    o.rona_after = (cc_agent_after)(seed % 3);
+    o.reject_after = (cc_agent_after)((seed / 3) % 3);
     assert_int_equal(cc_engine_new(&w->e, &o), CC_OK);
     assert_int_equal(cc_engine_bind_backend(w->e, CC_CHANNEL_VOICE, &test_backend, NULL), CC_OK);
     assert_int_equal(cc_engine_bind_backend(w->e, CC_CHANNEL_CALLBACK, &test_backend, NULL), CC_OK);
@@ -307,7 +308,8 @@ static uint64_t run_seed(uint64_t seed, int nops, int checks, int restore_at, ui
             o.event_user_data = w;
             o.seed = 12345; /* ignored: the PRNG state comes from the snapshot */
             o.select = (cc_select_policy)(seed % 3);
-            o.rona_after = (cc_agent_after)(seed % 2 ? CC_AFTER_NOT_READY : CC_AFTER_READY);
+            o.rona_after = (cc_agent_after)(seed % 3);
+            o.reject_after = (cc_agent_after)((seed / 3) % 3);
             assert_int_equal(cc_engine_new(&w->e, &o), CC_OK);
             assert_int_equal(cc_engine_bind_backend(w->e, CC_CHANNEL_VOICE, &test_backend, NULL), CC_OK);
             assert_int_equal(cc_engine_bind_backend(w->e, CC_CHANNEL_CALLBACK, &test_backend, NULL), CC_OK);
