@@ -711,6 +711,39 @@ static void backend_contract(void **state)
     rec_free(&r);
 }
 
+/* The public structs are versioned ABI: their sizes (LP64) are pinned per
+ * version, so a change that is not an append is caught here. */
+static void struct_sizes_are_pinned(void **state)
+{
+    (void)state;
+    if (sizeof(void *) != 8) skip();
+    assert_int_equal(CC_ENGINE_OPTIONS_VERSION, 1);
+    assert_int_equal(sizeof(cc_engine_options), 72);
+    assert_int_equal(CC_QUEUE_CONFIG_VERSION, 1);
+    assert_int_equal(sizeof(cc_queue_config), 160);
+    assert_int_equal(CC_AGENT_CONFIG_VERSION, 1);
+    assert_int_equal(sizeof(cc_agent_config), 80);
+    assert_int_equal(CC_CONTACT_CONFIG_VERSION, 1);
+    assert_int_equal(sizeof(cc_contact_config), 80);
+    assert_int_equal(sizeof(cc_transfer), 24);
+    assert_int_equal(sizeof(cc_contact_status), 72);
+    assert_int_equal(sizeof(cc_queue_status), 80);
+    assert_int_equal(sizeof(cc_agent_status), 72);
+    assert_int_equal(CC_BACKEND_VERSION, 1);
+    assert_int_equal(sizeof(cc_backend), 96);
+    assert_int_equal(sizeof(cc_backend_offer), 56);
+    assert_int_equal(sizeof(cc_skill), 16);
+    assert_int_equal(sizeof(cc_membership), 24);
+    assert_int_equal(sizeof(cc_escalation), 24);
+    /* the INIT macros set the version and the documented defaults */
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    assert_int_equal(q.version, CC_QUEUE_CONFIG_VERSION);
+    assert_int_equal(q.strategy, CC_STRATEGY_LONGEST_IDLE);
+    cc_engine_options o = CC_ENGINE_OPTIONS_INIT;
+    assert_int_equal(o.reject_after, CC_AFTER_READY);
+    assert_int_equal(o.rona_after, CC_AFTER_NOT_READY);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -730,6 +763,7 @@ int main(void)
         cmocka_unit_test(multi_queue_selection_policy),
         cmocka_unit_test(snapshot_restore_continues_identically),
         cmocka_unit_test(backend_contract),
+        cmocka_unit_test(struct_sizes_are_pinned),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
