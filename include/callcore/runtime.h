@@ -57,7 +57,7 @@ typedef struct cc_runtime_options {
     cc_fsync_policy fsync;
     int64_t fsync_interval_ms;     /* CC_FSYNC_BATCH period; 0 = 50 */
     int64_t snapshot_interval_ms;  /* snapshot period; 0 = 60000; < 0 = never */
-    uint64_t snapshot_records;     /* also snapshot after this many records; 0 = 200000 */
+    uint64_t snapshot_records;     /* also snapshot after this many records; 0 = 1000000 */
     cc_event_fn event_fn;          /* also receives every engine event (on the
                                       loop thread, not during recovery); may be NULL */
     void *event_user_data;

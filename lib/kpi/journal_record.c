@@ -53,10 +53,16 @@ void cc__journal_header(unsigned char hdr[CC__JOURNAL_HEADER], const void *paylo
 cc__jscan cc__journal_next(const unsigned char *data, size_t avail, const unsigned char **payload,
                            size_t *len, size_t *used)
 {
+    return cc__journal_next_max(data, avail, CC__JOURNAL_MAX_RECORD, payload, len, used);
+}
+
+cc__jscan cc__journal_next_max(const unsigned char *data, size_t avail, uint32_t max,
+                               const unsigned char **payload, size_t *len, size_t *used)
+{
     if (avail == 0) return CC__JSCAN_END;
     if (avail < CC__JOURNAL_HEADER) return CC__JSCAN_MORE;
     uint32_t n = cc__get_le32(data);
-    if (n == 0 || n > CC__JOURNAL_MAX_RECORD) return CC__JSCAN_TORN;
+    if (n == 0 || n > max) return CC__JSCAN_TORN;
     if (n > avail - CC__JOURNAL_HEADER) return CC__JSCAN_MORE;
     uint32_t crc = cc__crc32c(0, data, 4);
     crc = cc__crc32c(crc, data + CC__JOURNAL_HEADER, n);

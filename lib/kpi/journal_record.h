@@ -37,7 +37,8 @@
 #define CC__SNAPSHOT_MAGIC "CCSNAP\0\1"
 #define CC__JOURNAL_MAGIC_LEN 8
 #define CC__JOURNAL_HEADER 8 /* length + checksum */
-#define CC__JOURNAL_MAX_RECORD (16u << 20)
+#define CC__JOURNAL_MAX_RECORD (16u << 20)   /* segment records */
+#define CC__SNAPSHOT_MAX_RECORD (1u << 30)   /* the record of a snapshot file */
 
 enum {
     CC__JREC_COMMAND = 1,
@@ -61,8 +62,16 @@ typedef enum cc__jscan {
                              a file: a torn final record) */
 } cc__jscan;
 
-/* Reads the record at data[0..avail). Never reads past avail. */
+/* Reads the record at data[0..avail), of at most CC__JOURNAL_MAX_RECORD
+ * payload bytes. Never reads past avail. */
 cc__jscan cc__journal_next(const unsigned char *data, size_t avail, const unsigned char **payload,
                            size_t *len, size_t *used);
+/* Same with another payload limit (snapshot files: CC__SNAPSHOT_MAX_RECORD). */
+cc__jscan cc__journal_next_max(const unsigned char *data, size_t avail, uint32_t max,
+                               const unsigned char **payload, size_t *len, size_t *used);
+
+/* CRC-32C continued over more bytes: cc__crc32c(cc__crc32c(0, a), b) is the
+ * CRC of a followed by b. The record checksum covers the 4 length bytes then
+ * the payload. */
 
 #endif

@@ -93,8 +93,20 @@ cc_status cc__journal_list(const char *dir, cc__jfile **files, size_t *n)
 
 /* ---- reading ----------------------------------------------------------- */
 
+static cc_status cc__read_records(const unsigned char *data, size_t len, size_t skip_magic,
+                                  uint32_t max, cc__jrecord_fn fn, void *ud, size_t *valid_len,
+                                  size_t *torn);
+
 cc_status cc__journal_read_buffer(const unsigned char *data, size_t len, size_t skip_magic,
                                   cc__jrecord_fn fn, void *ud, size_t *valid_len, size_t *torn)
+{
+    return cc__read_records(data, len, skip_magic, CC__JOURNAL_MAX_RECORD, fn, ud, valid_len,
+                            torn);
+}
+
+static cc_status cc__read_records(const unsigned char *data, size_t len, size_t skip_magic,
+                                  uint32_t max, cc__jrecord_fn fn, void *ud, size_t *valid_len,
+                                  size_t *torn)
 {
     size_t pos = skip_magic;
     msgpack_zone zone;
@@ -103,7 +115,7 @@ cc_status cc__journal_read_buffer(const unsigned char *data, size_t len, size_t 
     for (;;) {
         const unsigned char *payload;
         size_t plen, used;
-        cc__jscan r = cc__journal_next(data + pos, len - pos, &payload, &plen, &used);
+        cc__jscan r = cc__journal_next_max(data + pos, len - pos, max, &payload, &plen, &used);
         if (r != CC__JSCAN_RECORD) break;
         msgpack_zone_clear(&zone);
         msgpack_object root;
@@ -160,7 +172,8 @@ cc_status cc__journal_read_file(const char *path, cc__jrecord_fn fn, void *ud, s
     }
     close(fd);
     cc_status st;
-    const char *magic = strstr(path, ".ccs") ? CC__SNAPSHOT_MAGIC : CC__JOURNAL_MAGIC;
+    int snapshot = strstr(path, ".ccs") != NULL;
+    const char *magic = snapshot ? CC__SNAPSHOT_MAGIC : CC__JOURNAL_MAGIC;
     if (got < CC__JOURNAL_MAGIC_LEN) {
         /* A file cut before its magic was completed holds no record. */
         *valid_len = 0;
@@ -169,7 +182,9 @@ cc_status cc__journal_read_file(const char *path, cc__jrecord_fn fn, void *ud, s
     } else if (memcmp(data, magic, CC__JOURNAL_MAGIC_LEN) != 0) {
         st = cc__fail(CC_EPARSE, "journal '%s': not a libcallcore journal file", path);
     } else {
-        st = cc__journal_read_buffer(data, got, CC__JOURNAL_MAGIC_LEN, fn, ud, valid_len, torn);
+        st = cc__read_records(data, got, CC__JOURNAL_MAGIC_LEN,
+                              snapshot ? CC__SNAPSHOT_MAX_RECORD : CC__JOURNAL_MAX_RECORD, fn, ud,
+                              valid_len, torn);
     }
     cc__free(data);
     return st;
@@ -355,34 +370,50 @@ cc_status cc__journal_snapshot(cc__journal *j, const void *blob, size_t len, uns
     uint64_t no = j->next_record;
     snprintf(final, sizeof final, "%s/snapshot-%016" PRIx64 ".ccs", j->dir, no);
     snprintf(tmp, sizeof tmp, "%s.tmp", final);
-    /* [4, record_no, engine-blob] as one record after the magic. */
-    cc__wbuf b = {0};
+    /* [4, record_no, engine-blob, bound, attached] as one record after the
+     * magic, written in three pieces so the blob is never copied: a small
+     * head (magic, record header, msgpack up to the bin header), the blob,
+     * a small tail; the checksum runs over the pieces in order. */
+    unsigned char head[64], tail[16];
+    cc__wbuf hb = {0}, tb = {0};
     msgpack_packer pk;
-    msgpack_packer_init(&pk, &b, cc__wbuf_write);
-    unsigned char hdr[CC__JOURNAL_HEADER] = {0};
-    cc__wbuf_append(&b, CC__SNAPSHOT_MAGIC, CC__JOURNAL_MAGIC_LEN);
-    cc__wbuf_append(&b, hdr, sizeof hdr);
+    msgpack_packer_init(&pk, &hb, cc__wbuf_write);
     msgpack_pack_array(&pk, 5);
     msgpack_pack_uint8(&pk, CC__JREC_SNAPSHOT);
     msgpack_pack_uint64(&pk, no);
     msgpack_pack_bin(&pk, len);
-    msgpack_pack_bin_body(&pk, blob, len);
+    msgpack_packer_init(&pk, &tb, cc__wbuf_write);
     msgpack_pack_uint32(&pk, bound);
     msgpack_pack_uint32(&pk, attached);
-    if (b.failed || b.len - CC__JOURNAL_MAGIC_LEN - CC__JOURNAL_HEADER > CC__JOURNAL_MAX_RECORD) {
-        cc__wbuf_free(&b);
-        return cc__fail(CC_ENOMEM, "journal: snapshot too large or out of memory");
+    size_t payload = hb.len + len + tb.len;
+    int bad = hb.failed || tb.failed || hb.len > sizeof head - 16 || tb.len > sizeof tail ||
+              payload > CC__SNAPSHOT_MAX_RECORD;
+    size_t hlen = 0;
+    if (!bad) {
+        memcpy(head, CC__SNAPSHOT_MAGIC, CC__JOURNAL_MAGIC_LEN);
+        unsigned char *h = head + CC__JOURNAL_MAGIC_LEN;
+        h[0] = (unsigned char)payload;
+        h[1] = (unsigned char)(payload >> 8);
+        h[2] = (unsigned char)(payload >> 16);
+        h[3] = (unsigned char)(payload >> 24);
+        uint32_t crc = cc__crc32c(0, h, 4);
+        crc = cc__crc32c(crc, hb.data, hb.len);
+        crc = cc__crc32c(crc, blob, len);
+        crc = cc__crc32c(crc, tb.data, tb.len);
+        for (int i = 0; i < 4; i++) h[4 + i] = (unsigned char)(crc >> (8 * i));
+        memcpy(h + CC__JOURNAL_HEADER, hb.data, hb.len);
+        memcpy(tail, tb.data, tb.len);
+        hlen = CC__JOURNAL_MAGIC_LEN + CC__JOURNAL_HEADER + hb.len;
     }
-    unsigned char *rec = (unsigned char *)b.data + CC__JOURNAL_MAGIC_LEN;
-    cc__journal_header(rec, rec + CC__JOURNAL_HEADER,
-                       b.len - CC__JOURNAL_MAGIC_LEN - CC__JOURNAL_HEADER);
+    size_t tlen = tb.len;
+    cc__wbuf_free(&hb);
+    cc__wbuf_free(&tb);
+    if (bad) return cc__fail(CC_ENOMEM, "journal: snapshot too large or out of memory");
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        cc__wbuf_free(&b);
-        return cc__fail(CC_EIO, "journal '%s': %s", tmp, strerror(errno));
-    }
-    st = cc__write_all(fd, b.data, b.len, tmp);
-    cc__wbuf_free(&b);
+    if (fd < 0) return cc__fail(CC_EIO, "journal '%s': %s", tmp, strerror(errno));
+    st = cc__write_all(fd, head, hlen, tmp);
+    if (!st) st = cc__write_all(fd, blob, len, tmp);
+    if (!st) st = cc__write_all(fd, tail, tlen, tmp);
     if (!st && sync && fsync(fd) != 0)
         st = cc__fail(CC_EIO, "journal '%s': fsync: %s", tmp, strerror(errno));
     close(fd);

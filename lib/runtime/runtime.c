@@ -215,6 +215,7 @@ static void cc__end_of_work(cc_runtime *rt)
 {
     cc__runtime_drain_releases(rt);
     cc__rearm(rt);
+    rt->commit_pending = 0; /* this commit covers what read batches held back */
     cc__commit(rt);
     if (rt->server) cc__server_flush(rt->server);
 }
@@ -387,12 +388,35 @@ static void cc__on_conn_close(cc__conn *c, void *ctx)
     }
 }
 
-static void cc__on_batch_end(void *ctx)
+/* After each read batch. Under fsync=always the responses wait for the
+ * group commit at the end of the loop iteration (one fdatasync for every
+ * connection served in it); otherwise records are written and output goes. */
+static int cc__on_batch_end(void *ctx)
 {
     cc_runtime *rt = ctx;
     cc__runtime_drain_releases(rt);
     cc__rearm(rt);
+    if (rt->journal && rt->opts.fsync == CC_FSYNC_ALWAYS && !rt->journal_failed) {
+        rt->commit_pending = 1;
+        return 0;
+    }
     cc__commit(rt);
+    return 1;
+}
+
+static void cc__commit_now(void *ctx)
+{
+    cc_runtime *rt = ctx;
+    if (!rt->commit_pending) return;
+    rt->commit_pending = 0;
+    cc__commit(rt);
+    if (rt->server) cc__server_flush(rt->server);
+}
+
+/* uv_check: runs once per loop iteration, after the I/O callbacks. */
+static void cc__on_group_commit(uv_check_t *h)
+{
+    cc__commit_now(h->data);
 }
 
 /* Sends a media command to the connection owning `channel`. */
@@ -658,7 +682,7 @@ cc_status cc_runtime_new(cc_runtime **out, struct uv_loop_s *loop,
         return cc__fail(CC_EINVAL, "runtime: fsync_interval_ms must be >= 0");
     if (!o.fsync_interval_ms) o.fsync_interval_ms = 50;
     if (!o.snapshot_interval_ms) o.snapshot_interval_ms = 60000;
-    if (!o.snapshot_records) o.snapshot_records = 200000;
+    if (!o.snapshot_records) o.snapshot_records = 1000000;
     cc_engine_options eo = CC_ENGINE_OPTIONS_INIT;
     if (engine_options) {
         if (engine_options->version != CC_ENGINE_OPTIONS_VERSION)
@@ -688,7 +712,7 @@ cc_status cc_runtime_new(cc_runtime **out, struct uv_loop_s *loop,
     if (!st && rt->journal_dir) st = cc__recover(rt);
     cc__rpc_methods_init();
     cc__server_hooks hooks = {cc__rpc_methods, cc__rpc_nmethods, rt, cc__invoke,
-                              cc__on_conn_close, cc__on_batch_end};
+                              cc__on_conn_close, cc__on_batch_end, cc__commit_now};
     if (!st) st = cc__server_new(&rt->server, loop, &hooks);
     if (st) {
         cc__journal_close(rt->journal);
@@ -702,8 +726,11 @@ cc_status cc_runtime_new(cc_runtime **out, struct uv_loop_s *loop,
     uv_timer_init(loop, &rt->timer);
     uv_timer_init(loop, &rt->tick);
     uv_async_init(loop, &rt->async, cc__on_async);
-    rt->timer.data = rt->tick.data = rt->async.data = rt;
-    rt->open_handles = 3;
+    uv_check_init(loop, &rt->group_commit);
+    rt->timer.data = rt->tick.data = rt->async.data = rt->group_commit.data = rt;
+    rt->open_handles = 4;
+    uv_check_start(&rt->group_commit, cc__on_group_commit);
+    uv_unref((uv_handle_t *)&rt->group_commit);
     rt->last_snapshot_ms = cc__clock(rt);
     if (rt->journal) {
         uint64_t period = (uint64_t)o.fsync_interval_ms;
@@ -843,5 +870,6 @@ cc_status cc_runtime_close(cc_runtime *self, void (*done)(void *user_data), void
     uv_close((uv_handle_t *)&self->timer, cc__handle_closed);
     uv_close((uv_handle_t *)&self->tick, cc__handle_closed);
     uv_close((uv_handle_t *)&self->async, cc__handle_closed);
+    uv_close((uv_handle_t *)&self->group_commit, cc__handle_closed);
     return CC_OK;
 }

@@ -30,6 +30,8 @@ struct cc_runtime {
     uv_timer_t timer;       /* the engine's next deadline */
     uv_timer_t tick;        /* batch fsync and periodic snapshots */
     uv_async_t async;       /* cc_runtime_post wake-up */
+    uv_check_t group_commit; /* fsync=always: one sync per loop iteration */
+    int commit_pending;     /* output held back until the journal is synced */
     int open_handles;
     int closing, server_done;
     cc_runtime_options opts;

@@ -183,8 +183,7 @@ static cc_status cc__listener_setup(cc__listener *l, const cc_server_options *o)
 /* End of a unit of work: the runtime commits its journal, then output goes. */
 static void cc__server_end_batch(cc__server *s)
 {
-    if (s->hooks.on_batch_end) s->hooks.on_batch_end(s->hooks.ctx);
-    cc__server_flush(s);
+    if (!s->hooks.on_batch_end || s->hooks.on_batch_end(s->hooks.ctx)) cc__server_flush(s);
 }
 
 static void cc__on_write(uv_write_t *req, int status)
@@ -537,6 +536,7 @@ cc_status cc__server_feed(cc__server *s, const void *data, size_t len,
             c->paused = 0;
             cc__conn_process(c);
             cc__server_end_batch(s);
+            if (s->hooks.commit_now) s->hooks.commit_now(s->hooks.ctx);
             cc__conn_flush(c);
         } while (c->paused && !c->closing);
     }

@@ -69,8 +69,12 @@ typedef struct cc__server_hooks {
     cc_status (*invoke)(const cc__rpc_method *m, cc__rpc_call *call);
     /* A connection is closing (release what it held). May be NULL. */
     void (*on_close)(cc__conn *c, void *ctx);
-    /* Called once per read batch, before output is flushed. May be NULL. */
-    void (*on_batch_end)(void *ctx);
+    /* Called once per read batch. Returns non-zero when output may be flushed
+     * now; 0 when the runtime holds it back until its journal is synced (it
+     * then calls commit_now, or cc__server_flush itself). May be NULL. */
+    int (*on_batch_end)(void *ctx);
+    /* Syncs what is held back and flushes, at once (cc__server_feed). May be NULL. */
+    void (*commit_now)(void *ctx);
 } cc__server_hooks;
 
 struct cc__conn {
