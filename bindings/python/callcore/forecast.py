@@ -14,6 +14,7 @@ import types
 
 from . import capi
 from .errors import Closed
+from .owned import OwnedHandle
 
 __all__ = ["Forecaster", "FORECAST_METHODS", "forecast_accuracy", "backtest"]
 
@@ -43,7 +44,7 @@ def _options(method, period, **params):
     return opts
 
 
-class Forecaster:
+class Forecaster(OwnedHandle):
     """A forecaster (``cc_forecaster``) for one method: one of
     :data:`FORECAST_METHODS` ("seasonal_naive_daily", ...,
     "double_seasonal"). ``period`` = intervals per day; optional ``week``
@@ -51,6 +52,8 @@ class Forecaster:
     fixed smoothing parameters ``alpha``, ``beta``, ``gamma``, ``omega``,
     ``phi`` (0 / None = fitted), and ``level`` (prediction-interval coverage,
     default 0.95)."""
+
+    _free_c = staticmethod(capi.cc_forecaster_free)
 
     def __init__(self, method, *, period, week=None, window=None, alpha=None, beta=None,
                  gamma=None, omega=None, phi=None, level=None):
@@ -86,22 +89,6 @@ class Forecaster:
         phi, sigma, sse, observations, evaluations)."""
         return types.SimpleNamespace(**capi.cc_sw_forecaster_params(self._handle()))
 
-    def close(self):
-        """Frees the forecaster. Idempotent."""
-        ptr, self._ptr = self._ptr, None
-        if ptr is not None:
-            capi.cc_forecaster_free(ptr)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        if getattr(self, "_ptr", None) is not None:
-            capi.cc_forecaster_free(self._ptr)
-            self._ptr = None
 
 
 def forecast_accuracy(actual, forecast):

@@ -22,6 +22,7 @@ import types
 from . import capi
 from .errors import Closed
 from .events import Event, EventType
+from .owned import OwnedHandle
 
 __all__ = ["KpiAggregator", "Importer", "KpiTable", "IMPORT_FORMATS"]
 
@@ -41,11 +42,13 @@ def _nan_to_none(d):
     return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in d.items()}
 
 
-class Importer:
+class Importer(OwnedHandle):
     """A log importer (``cc_import``) for one format: "queue_log", "csv"
     (with ``csv_map={field: column}`` and ``csv_delimiter``) or
     "anonymous-bank". Events go to a :class:`KpiAggregator` (in C) or to any
     Python callable (as :class:`Event` objects)."""
+
+    _free_c = staticmethod(capi.cc_import_free)
 
     def __init__(self, format, *, csv_map=None, csv_delimiter=None, max_errors=0):  # noqa: A002
         opts = {"format": format, "max_errors": max_errors}
@@ -105,25 +108,9 @@ class Importer:
         d.setdefault("first_error", None)
         return types.SimpleNamespace(**d)
 
-    def close(self):
-        """Frees the importer. Idempotent."""
-        ptr, self._ptr = self._ptr, None
-        if ptr is not None:
-            capi.cc_import_free(ptr)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        if getattr(self, "_ptr", None) is not None:
-            capi.cc_import_free(self._ptr)
-            self._ptr = None
 
 
-class KpiAggregator:
+class KpiAggregator(OwnedHandle):
     """A streaming KPI aggregator (``cc_kpi``).
 
     Options (all optional): ``interval_min`` (report interval, default 30),
@@ -140,6 +127,8 @@ class KpiAggregator:
     by the call that finished the contact). The aggregator is callable, so it
     can be used as any event sink: ``engine.subscribe(kpi)``.
     """
+
+    _free_c = staticmethod(capi.cc_kpi_free)
 
     def __init__(self, *, interval_min=None, sl_threshold_s=None, sl_variant=None,
                  short_abandon_s=None, repeat_window_h=None, repeat_same_reason=False,
@@ -248,23 +237,9 @@ class KpiAggregator:
         return types.SimpleNamespace(**_nan_to_none(capi.cc_sw_kpi_totals(self._handle())))
 
     # -- lifetime ---------------------------------------------------------
-    def close(self):
-        """Frees the aggregator (engines feeding it stop doing so). Idempotent."""
-        ptr, self._ptr = self._ptr, None
-        if ptr is not None:
-            for hub in self._hubs:
-                capi.cc_py_hub_set_kpi(hub, None)
-            self._hubs.clear()
-            capi.cc_kpi_free(ptr)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        if getattr(self, "_ptr", None) is not None:
-            capi.cc_kpi_free(self._ptr)
-            self._ptr = None
+    def _before_free(self):
+        # Engines feeding this aggregator stop doing so before it is freed.
+        for hub in self._hubs:
+            capi.cc_py_hub_set_kpi(hub, None)
+        self._hubs.clear()
 

@@ -21,14 +21,17 @@ import types
 from . import capi
 from .errors import Closed
 from .events import Event
+from .owned import OwnedHandle
 
 __all__ = ["Scenario", "simulate", "simulate_quick"]
 
 
-class Scenario:
+class Scenario(OwnedHandle):
     """A parsed, immutable scenario (``cc_sim_scenario``). Build it with
     :meth:`from_json` (a dict or JSON text), :meth:`load` (a file) or
     :meth:`quick`; runs may share it."""
+
+    _free_c = staticmethod(capi.cc_sim_scenario_free)
 
     def __init__(self, ptr):
         self._ptr = ptr
@@ -78,22 +81,6 @@ class Scenario:
             to_s = self.hours * 3600
         return capi.cc_sim_scenario_expected_arrivals(self._handle(), float(from_s), float(to_s))
 
-    def close(self):
-        """Frees the scenario. Idempotent."""
-        ptr, self._ptr = self._ptr, None
-        if ptr is not None:
-            capi.cc_sim_scenario_free(ptr)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        if getattr(self, "_ptr", None) is not None:
-            capi.cc_sim_scenario_free(self._ptr)
-            self._ptr = None
 
 
 def simulate(scenario, *, seed=0, event_sink=None, full=True):
