@@ -11,16 +11,18 @@
  * Output: each connection has one growable output buffer and at most one
  * uv_write in flight (the buffers ping-pong), so responses to pipelined
  * requests of one read go out in one write. Output is flushed by
- * cc__server_flush(), called at the end of each read batch and by the runtime
- * after timer and posted work: the runtime's journal is committed first, so
- * no response leaves before the records it acknowledges (fsync=always).
+ * cc__server_flush(), at the end of each read batch unless the runtime's
+ * on_batch_end hook holds it back (fsync=always: it flushes after the group
+ * commit at the end of the loop iteration), and by the runtime after timer
+ * and posted work: no response leaves before the records it acknowledges.
  *
  * Limits: a message larger than max_message_bytes gets an "rpc.error"
  * notification and the connection is closed after it is sent; bytes that are
  * not msgpack close the connection at once. When a connection's unsent output
  * exceeds max_pending_bytes the server stops reading its requests until the
  * client has read half of it (backpressure); if notifications alone push it
- * past twice the limit, the client is too slow and is disconnected.
+ * past twice the limit, the client is too slow and is disconnected (at the
+ * next flush, never inside an engine call).
  */
 #ifndef CC_RUNTIME_SERVER_H
 #define CC_RUNTIME_SERVER_H
