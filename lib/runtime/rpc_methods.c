@@ -9,6 +9,7 @@
 #include "base/error.h"
 #include "callcore/alloc.h"
 #include "callcore/erlang.h"
+#include "callcore/staffing.h"
 #include "callcore/version.h"
 
 #include <math.h>
@@ -823,32 +824,39 @@ static cc_status m_erlang_c(cc__rpc_call *call)
     return CC_OK;
 }
 
-/* Fewest agents meeting a service-level target under Erlang C: a scan up
- * from floor(traffic) + 1; the service level rises with each agent, and the
- * answer is within a few sqrt(traffic) of the start. */
+/* The WFM staffing solver (callcore/staffing.h) for one hour of calls. */
 static cc_status m_staffing_agents(cc__rpc_call *call)
 {
-    ARGS_ONLY(call, "calls_per_hour", "aht_s", "sl_target", "sl_threshold_s");
-    double cph, aht, target, t;
+    ARGS_ONLY(call, "calls_per_hour", "aht_s", "goal", "sl_target", "sl_threshold_s",
+              "asa_target_s", "abandon_target", "patience_s", "max_occupancy", "shrinkage");
+    cc_staffing_options o = CC_STAFFING_OPTIONS_INIT;
+    double cph, aht;
+    static const char *const goals[] = {"service-level", "asa", "abandon"};
+    int goal = 0;
     TRY(cc__args_double(&call->args, "calls_per_hour", 1, 0, &cph));
     TRY(cc__args_double(&call->args, "aht_s", 1, 0, &aht));
-    TRY(cc__args_double(&call->args, "sl_target", 0, 0.8, &target));
-    TRY(cc__args_double(&call->args, "sl_threshold_s", 0, 20.0, &t));
-    if (cph <= 0 || aht <= 0 || t < 0 || !(target > 0 && target < 1))
-        return cc__fail(CC_EINVAL, "staffing.agents: need calls_per_hour > 0, aht_s > 0, "
-                                   "sl_threshold_s >= 0, 0 < sl_target < 1");
-    double traffic = cph * aht / 3600.0;
-    if (traffic >= CC_ERLANG_MAX_AGENTS - 1)
-        return cc__fail(CC_ERANGE, "staffing.agents: %g Erlangs is too much traffic", traffic);
-    int n = (int)floor(traffic) + 1;
-    double sl = cc_erlang_c_service_level(n, traffic, t / aht);
-    while (!(sl >= target) && n < CC_ERLANG_MAX_AGENTS) sl = cc_erlang_c_service_level(++n, traffic, t / aht);
-    msgpack_pack_map(call->pk, 4);
-    cc__pack_key(call->pk, "agents"); msgpack_pack_int(call->pk, n);
-    cc__pack_key(call->pk, "traffic"); msgpack_pack_double(call->pk, traffic);
-    cc__pack_key(call->pk, "service_level"); msgpack_pack_double(call->pk, sl);
-    cc__pack_key(call->pk, "occupancy");
-    msgpack_pack_double(call->pk, cc_erlang_c_occupancy(n, traffic));
+    TRY(parse_enum(call, "goal", goals, 3, 0, &goal));
+    o.goal = (cc_staffing_goal)goal;
+    TRY(cc__args_double(&call->args, "sl_target", 0, 0, &o.target_sl));
+    TRY(cc__args_double(&call->args, "sl_threshold_s", 0, 0, &o.target_s));
+    TRY(cc__args_double(&call->args, "asa_target_s", 0, 0, &o.target_asa_s));
+    TRY(cc__args_double(&call->args, "abandon_target", 0, 0, &o.target_abandon));
+    TRY(cc__args_double(&call->args, "patience_s", 0, 0, &o.patience_s));
+    TRY(cc__args_double(&call->args, "max_occupancy", 0, 0, &o.max_occupancy));
+    TRY(cc__args_double(&call->args, "shrinkage", 0, 0, &o.shrinkage));
+    cc_staffing_result r;
+    cc_status st = cc_staffing_solve(&r, &o, cph, 3600.0, aht);
+    if (st) return cc__fail(st, "staffing.agents: %s", cc_error_last());
+    msgpack_packer *pk = call->pk;
+    msgpack_pack_map(pk, 8);
+    cc__pack_key(pk, "agents"); msgpack_pack_int(pk, r.agents);
+    cc__pack_key(pk, "scheduled_agents"); msgpack_pack_int(pk, r.scheduled_agents);
+    cc__pack_key(pk, "traffic"); msgpack_pack_double(pk, r.traffic);
+    cc__pack_key(pk, "p_wait"); msgpack_pack_double(pk, r.p_wait);
+    cc__pack_key(pk, "service_level"); msgpack_pack_double(pk, r.service_level);
+    cc__pack_key(pk, "asa_s"); msgpack_pack_double(pk, r.asa_s);
+    cc__pack_key(pk, "occupancy"); msgpack_pack_double(pk, r.occupancy);
+    cc__pack_key(pk, "p_abandon"); msgpack_pack_double(pk, r.p_abandon);
     return CC_OK;
 }
 

@@ -173,6 +173,13 @@ def test_staffing_methods(serve):
                                 "sl_threshold_s": 20, "aht_s": 240})
     assert below["service_level"] < 0.8
     assert 0 < c.call("erlang.b", {"servers": 30, "traffic": 24.0}) < 0.1
+    # The WFM solver's other goals and shrinkage come through too.
+    a = c.call("staffing.agents", {"calls_per_hour": 360, "aht_s": 240, "goal": "abandon",
+                                   "abandon_target": 0.05, "patience_s": 120, "shrinkage": 0.3})
+    assert a["p_abandon"] <= 0.05 and a["scheduled_agents"] >= a["agents"] / 0.7
+    with pytest.raises(RpcError) as e:
+        c.call("staffing.agents", {"calls_per_hour": 360, "aht_s": 240, "goal": "abandon"})
+    assert e.value.name == "CC_EINVAL"
 
 
 def test_a_subscriber_that_never_reads_is_disconnected(serve):
