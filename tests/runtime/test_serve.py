@@ -210,3 +210,60 @@ def test_a_subscriber_that_never_reads_is_disconnected(serve):
         closed = True
     assert closed, "the slow subscriber was not disconnected"
     assert got < 40000 * 3 * 60  # it was cut off long before the end
+
+
+def test_every_engine_method_is_reachable(serve):
+    c = Client(serve().address)
+    c.call("events.subscribe")
+    c.call("queue.create", {"name": "sales", "strategy": "longest-idle", "wrapup_ms": 60000,
+                            "skills": {"en": 1}, "max_wait_ms": 3600000,
+                            "escalations": [{"after_ms": 60000, "priority_boost": 1}]})
+    c.call("queue.create", {"name": "support"})
+    assert c.call("queue.list") == ["sales", "support"]
+    c.call("agent.add", {"agent": "ann", "skills": {"en": 5}, "queues": [{"queue": "sales"}],
+                         "capacity": [{"channel": "voice", "max": 1, "load": 1}]})
+    c.call("agent.login", {"agent": "ann"})
+    c.call("agent.login", {"agent": "bob", "queues": ["support"], "skills": {"en": 2}})
+    assert c.call("agent.list") == ["ann", "bob"]
+    c.call("member.add", {"agent": "bob", "queue": "sales", "tier": 1})
+    c.call("agent.skill", {"agent": "bob", "skill": "fr", "level": 3})
+    c.call("agent.not_ready", {"agent": "bob", "reason": "training"})
+    st = c.call("agent.status", {"agent": "bob"})
+    assert st["state"] == "not_ready" and st["reason"] == "training"
+    # Two callers: the first rings at ann, the second waits with a position.
+    c.call("contact.create", {"contact_id": 1, "queue": "sales", "priority": 1})
+    c.call("contact.create", {"contact_id": 2, "queue": "sales", "reason": "billing"})
+    pos = c.call("contact.position", {"contact_id": 2})
+    assert pos["position"] == 1
+    c.call("contact.callback", {"contact_id": 2})  # virtual hold, keeps its place
+    assert c.call("contact.status", {"contact_id": 2})["channel"] == "callback"
+    c.call("contact.accept", {"contact_id": 1, "agent": "ann"})
+    c.call("contact.hold", {"contact_id": 1})
+    assert c.call("contact.status", {"contact_id": 1})["held"] == 1
+    c.call("contact.resume", {"contact_id": 1})
+    with pytest.raises(RpcError) as e:
+        c.call("contact.supervise", {"contact_id": 1, "supervisor": "sue", "mode": "monitor"})
+    assert e.value.name == "CC_EUNSUPPORTED"  # no media backend bound for voice
+    with pytest.raises(RpcError) as e:
+        c.call("queue.remove", {"name": "sales"})
+    assert e.value.name == "CC_ESTATE"  # contacts are in it
+    c.call("contact.abandon", {"contact_id": 2})
+    c.call("agent.not_ready", {"agent": "ann", "reason": "lunch"})  # once free
+    c.call("contact.transfer", {"contact_id": 1, "queue": "support"})
+    c.call("agent.wrapup_end", {"agent": "ann"})
+    assert c.call("agent.status", {"agent": "ann"})["state"] == "not_ready"
+    c.call("agent.ready", {"agent": "bob"})
+    c.wait_note(lambda m, a: m == "event" and a["type"] == "contact.offered" and
+                a["contact_id"] == 1 and a["agent"] == "bob")
+    c.call("contact.reject", {"contact_id": 1, "agent": "bob"})
+    c.call("contact.cancel", {"contact_id": 1})
+    c.call("member.remove", {"agent": "bob", "queue": "sales"})
+    for a in ("ann", "bob"):
+        try:
+            c.call("agent.logout", {"agent": a})
+        except RpcError as e:
+            assert e.name == "CC_ESTATE", e
+    types = {a["type"] for m, a in c.notes if m == "event"}
+    assert {"contact.held", "contact.resumed", "contact.transferred", "contact.rejected",
+            "contact.left", "callback.scheduled", "contact.abandoned",
+            "queue.member_added", "queue.member_removed"} <= types
