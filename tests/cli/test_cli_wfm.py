@@ -165,3 +165,25 @@ def test_schedule_uncoverable_interval_fails(cli, tmp_path):
     shifts.write_text("name,start_first,start_last,length,cost\nshort,0,0,2,2\n")
     r = cli.run("schedule", "--requirements", req, "--shifts", shifts, check=1)
     assert "interval 2" in r.stderr
+
+
+def test_forecast_bad_row_names_file_and_line(cli, tmp_path):
+    path = tmp_path / "calls.csv"
+    path.write_text("# counts\nDateTime,Calls\n2023-01-02T08:00:00Z,5\n2023-01-02T09:00:00Z,many\n")
+    r = cli.run("forecast", "--input", path, check=1)
+    assert f"{path}:4: 'many' is not a volume >= 0" in r.stderr
+    path.write_text("DateTime,Calls\n2023-01-02T08:00:00Z,5,6\n")
+    assert f"{path}:2: expected 2 fields" in cli.run("forecast", "--input", path, check=1).stderr
+
+
+def test_schedule_bad_rows_name_file_and_line(cli, tmp_path):
+    req = tmp_path / "req.csv"
+    req.write_text("required\n1\n1.5\n")
+    shifts = tmp_path / "shifts.csv"
+    shifts.write_text("name,start_first,start_last,length,cost\nshort,0,0,2,2\n")
+    r = cli.run("schedule", "--requirements", req, "--shifts", shifts, check=1)
+    assert f"{req}:3: 'required' must be a whole number, got '1.5'" in r.stderr
+    req.write_text("required\n1\n")
+    shifts.write_text("name,start_first,start_last,length\nshort,0,0,2\n")
+    r = cli.run("schedule", "--requirements", req, "--shifts", shifts, check=1)
+    assert f"{shifts}: missing column 'cost'" in r.stderr

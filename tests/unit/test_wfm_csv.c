@@ -169,6 +169,9 @@ static void series_value_column_option(void **state)
     cc_volume_series_free(s);
     o.value_column = "offered";
     series_fails("arrivals,handled\n7,6\n", &o, CC_EPARSE, "no column 'offered'");
+    /* ABI of version 1: members are only appended. */
+    assert_int_equal(sizeof(cc_series_csv_options), 2 * sizeof(void *));
+    assert_int_equal(offsetof(cc_series_csv_options, value_column), sizeof(void *));
     o.value_column = NULL;
     o.version = 99;
     series_fails("a\n1\n", &o, CC_EVERSION, "version 99");
