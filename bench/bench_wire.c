@@ -91,7 +91,8 @@ static int wbuf_write(void *data, const char *buf, size_t len)
     wbuf *b = data;
     if (b->len + len > b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 4096;
-        while (cap < b->len + len) cap *= 2;
+        while (cap < b->len + len)
+            cap *= 2;
         char *np = realloc(b->p, cap);
         if (!np) return -1;
         b->p = np;
@@ -125,14 +126,18 @@ static long response_msgid(const unsigned char *f, size_t len)
     if (len < 4 || f[0] != 0x94 || f[1] != 0x01) return -2;
     size_t i = 2;
     uint32_t id;
-    if (f[i] < 0x80) id = f[i++];
-    else if (f[i] == 0xcc) id = f[i + 1], i += 2;
-    else if (f[i] == 0xcd) id = (uint32_t)f[i + 1] << 8 | f[i + 2], i += 3;
+    if (f[i] < 0x80)
+        id = f[i++];
+    else if (f[i] == 0xcc)
+        id = f[i + 1], i += 2;
+    else if (f[i] == 0xcd)
+        id = (uint32_t)f[i + 1] << 8 | f[i + 2], i += 3;
     else if (f[i] == 0xce)
         id = (uint32_t)f[i + 1] << 24 | (uint32_t)f[i + 2] << 16 | (uint32_t)f[i + 3] << 8 |
              f[i + 4],
         i += 5;
-    else return -2;
+    else
+        return -2;
     if (i >= len || f[i] != 0xc0) return -1;
     return (long)id;
 }
@@ -220,7 +225,8 @@ static int run_once(int port, int nconn, int window, long total, uint64_t *next_
         }
     }
     double elapsed = now_s() - t0;
-    for (int i = 0; i < nconn; i++) close(cs[i].fd);
+    for (int i = 0; i < nconn; i++)
+        close(cs[i].fd);
     close(ep);
     qsort(lat, (size_t)nlat, sizeof *lat, cmp_double);
     out->done = done;
@@ -281,8 +287,7 @@ int main(int argc, char **argv)
     bench_server s;
     if (uv_loop_init(&s.loop) != 0) return 1;
     if (cc_runtime_new(&s.rt, &s.loop, NULL, &ro) != CC_OK ||
-        cc_runtime_listen(s.rt, "tcp://127.0.0.1:0", NULL, s.address, sizeof s.address) !=
-            CC_OK) {
+        cc_runtime_listen(s.rt, "tcp://127.0.0.1:0", NULL, s.address, sizeof s.address) != CC_OK) {
         fprintf(stderr, "bench_wire: %s\n", cc_error_last());
         return 1;
     }
@@ -311,7 +316,8 @@ int main(int argc, char **argv)
                    res[r].p50_ms, res[r].p99_ms, res[r].max_ms);
         }
         double rps[15], p99[15], p50[15];
-        for (int r = 0; r < runs; r++) rps[r] = res[r].rps, p99[r] = res[r].p99_ms, p50[r] = res[r].p50_ms;
+        for (int r = 0; r < runs; r++)
+            rps[r] = res[r].rps, p99[r] = res[r].p99_ms, p50[r] = res[r].p50_ms;
         qsort(rps, (size_t)runs, sizeof *rps, cmp_double);
         qsort(p99, (size_t)runs, sizeof *p99, cmp_double);
         qsort(p50, (size_t)runs, sizeof *p50, cmp_double);

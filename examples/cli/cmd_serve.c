@@ -92,8 +92,7 @@ int cli_cmd_serve(int argc, char **argv)
     so.max_message_bytes = (size_t)max_msg;
     so.max_pending_bytes = (size_t)max_pending;
     so.allow_remote = cli_has(&a, "allow-remote");
-    if (so.allow_remote && !so.token)
-        return cli_usage_error(&a, "--allow-remote needs --token");
+    if (so.allow_remote && !so.token) return cli_usage_error(&a, "--allow-remote needs --token");
 
     uv_loop_t loop;
     if (uv_loop_init(&loop) != 0) return cli_fail("cannot create the event loop");
@@ -112,9 +111,8 @@ int cli_cmd_serve(int argc, char **argv)
                 "callcore serve: journal %s: %llu segment(s), snapshot %s, %llu command(s) "
                 "replayed, %llu torn byte(s) cut, %llu offer(s) released\n",
                 ro.journal_dir, (unsigned long long)rs.segments,
-                rs.snapshot_loaded ? "loaded" : "none",
-                (unsigned long long)rs.commands_replayed, (unsigned long long)rs.torn_bytes,
-                (unsigned long long)rs.offers_released);
+                rs.snapshot_loaded ? "loaded" : "none", (unsigned long long)rs.commands_replayed,
+                (unsigned long long)rs.torn_bytes, (unsigned long long)rs.offers_released);
     int failed = 0;
     for (int i = 0; i < listen->count && !failed; i++) {
         char bound[300];

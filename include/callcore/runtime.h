@@ -52,14 +52,14 @@ const char *cc_fsync_policy_name(int policy);
 cc_status cc_fsync_policy_from_name(const char *name, cc_fsync_policy *out);
 
 typedef struct cc_runtime_options {
-    uint32_t version;              /* CC_RUNTIME_OPTIONS_VERSION */
-    const char *journal_dir;       /* NULL: no journal; created if missing; copied */
+    uint32_t version;        /* CC_RUNTIME_OPTIONS_VERSION */
+    const char *journal_dir; /* NULL: no journal; created if missing; copied */
     cc_fsync_policy fsync;
-    int64_t fsync_interval_ms;     /* CC_FSYNC_BATCH period; 0 = 50 */
-    int64_t snapshot_interval_ms;  /* snapshot period; 0 = 60000; < 0 = never */
-    uint64_t snapshot_records;     /* also snapshot after this many records; 0 = 1000000 */
-    cc_event_fn event_fn;          /* also receives every engine event (on the
-                                      loop thread, not during recovery); may be NULL */
+    int64_t fsync_interval_ms;    /* CC_FSYNC_BATCH period; 0 = 50 */
+    int64_t snapshot_interval_ms; /* snapshot period; 0 = 60000; < 0 = never */
+    uint64_t snapshot_records;    /* also snapshot after this many records; 0 = 1000000 */
+    cc_event_fn event_fn;         /* also receives every engine event (on the
+                                     loop thread, not during recovery); may be NULL */
     void *event_user_data;
     /* Called on the loop thread when the journal fails (message borrowed for
      * the call); may be NULL. A failed snapshot is retried at the next
@@ -71,23 +71,28 @@ typedef struct cc_runtime_options {
 } cc_runtime_options;
 
 #define CC_RUNTIME_OPTIONS_VERSION 1u
-#define CC_RUNTIME_OPTIONS_INIT                                                \
-    {CC_RUNTIME_OPTIONS_VERSION, NULL, CC_FSYNC_ALWAYS, 0, 0, 0u, NULL, NULL, NULL, NULL}
+#define CC_RUNTIME_OPTIONS_INIT                                                                    \
+    {                                                                                              \
+        CC_RUNTIME_OPTIONS_VERSION, NULL, CC_FSYNC_ALWAYS, 0, 0, 0u, NULL, NULL, NULL, NULL        \
+    }
 
 /* What a recovery found (cc_runtime_recovery()). */
 typedef struct cc_recovery_stats {
-    uint32_t version;          /* set by the caller: CC_RECOVERY_STATS_INIT */
-    int snapshot_loaded;       /* 1 if a snapshot was restored */
-    uint64_t snapshot_record;  /* record number of that snapshot */
+    uint32_t version;         /* set by the caller: CC_RECOVERY_STATS_INIT */
+    int snapshot_loaded;      /* 1 if a snapshot was restored */
+    uint64_t snapshot_record; /* record number of that snapshot */
     uint64_t commands_replayed;
     uint64_t advances_replayed;
-    uint64_t segments;         /* journal segments read */
-    uint64_t torn_bytes;       /* bytes cut off the end of the last segment */
-    uint64_t offers_released;  /* offers pending at the crash, given back */
+    uint64_t segments;        /* journal segments read */
+    uint64_t torn_bytes;      /* bytes cut off the end of the last segment */
+    uint64_t offers_released; /* offers pending at the crash, given back */
 } cc_recovery_stats;
 
 #define CC_RECOVERY_STATS_VERSION 1u
-#define CC_RECOVERY_STATS_INIT {CC_RECOVERY_STATS_VERSION, 0, 0u, 0u, 0u, 0u, 0u, 0u}
+#define CC_RECOVERY_STATS_INIT                                                                     \
+    {                                                                                              \
+        CC_RECOVERY_STATS_VERSION, 0, 0u, 0u, 0u, 0u, 0u, 0u                                       \
+    }
 
 /*
  * Creates an engine with `engine_options` (borrowed for the call; its event_fn
@@ -157,18 +162,21 @@ cc_status cc_runtime_journal_command(cc_runtime *self, const char *method,
 /* ---- wire server ---------------------------------------------------------- */
 
 typedef struct cc_server_options {
-    uint32_t version;          /* CC_SERVER_OPTIONS_VERSION */
-    const char *token;         /* NULL: no authentication; else clients call
-                                  `auth` first (copied) */
-    size_t max_message_bytes;  /* largest request; 0 = 1 MiB */
-    size_t max_pending_bytes;  /* unsent output per connection before its
-                                  requests stop being read; 0 = 4 MiB */
-    uint32_t max_connections;  /* 0 = 1024 */
-    int allow_remote;          /* 0: TCP addresses must be loopback */
+    uint32_t version;         /* CC_SERVER_OPTIONS_VERSION */
+    const char *token;        /* NULL: no authentication; else clients call
+                                 `auth` first (copied) */
+    size_t max_message_bytes; /* largest request; 0 = 1 MiB */
+    size_t max_pending_bytes; /* unsent output per connection before its
+                                 requests stop being read; 0 = 4 MiB */
+    uint32_t max_connections; /* 0 = 1024 */
+    int allow_remote;         /* 0: TCP addresses must be loopback */
 } cc_server_options;
 
 #define CC_SERVER_OPTIONS_VERSION 1u
-#define CC_SERVER_OPTIONS_INIT {CC_SERVER_OPTIONS_VERSION, NULL, 0, 0, 0u, 0}
+#define CC_SERVER_OPTIONS_INIT                                                                     \
+    {                                                                                              \
+        CC_SERVER_OPTIONS_VERSION, NULL, 0, 0, 0u, 0                                               \
+    }
 
 /*
  * Serves the engine on `address`: "tcp://HOST:PORT" (IPv4, [IPv6], localhost;
@@ -180,8 +188,8 @@ typedef struct cc_server_options {
  * or listen failed, with the reason), CC_EFULL (8 listeners), CC_ECLOSED,
  * CC_ENOMEM.
  */
-cc_status cc_runtime_listen(cc_runtime *self, const char *address,
-                            const cc_server_options *options, char *bound, size_t bound_len);
+cc_status cc_runtime_listen(cc_runtime *self, const char *address, const cc_server_options *options,
+                            char *bound, size_t bound_len);
 
 #ifdef __cplusplus
 }

@@ -27,7 +27,8 @@ static cc_status cc__wire_open(void *state, cc_engine *engine, cc_channel channe
 
 void cc__wire_offers_free(cc__wire_offer *v, size_t n)
 {
-    for (size_t i = 0; i < n; i++) cc__free(v[i].agent);
+    for (size_t i = 0; i < n; i++)
+        cc__free(v[i].agent);
     cc__free(v);
 }
 
@@ -44,9 +45,18 @@ static cc_status cc__send(cc__wire_state *s, const char *cmd, const cc__wire_arg
     return s->transport.send(s->transport.ctx, s->channel, cmd, a, n);
 }
 
-#define CC__U(k, v) {k, 0, (uint64_t)(v), 0, NULL}
-#define CC__I(k, v) {k, 1, 0, (int64_t)(v), NULL}
-#define CC__S(k, v) {k, 2, 0, 0, (v)}
+#define CC__U(k, v)                                                                                \
+    {                                                                                              \
+        k, 0, (uint64_t)(v), 0, NULL                                                               \
+    }
+#define CC__I(k, v)                                                                                \
+    {                                                                                              \
+        k, 1, 0, (int64_t)(v), NULL                                                                \
+    }
+#define CC__S(k, v)                                                                                \
+    {                                                                                              \
+        k, 2, 0, 0, (v)                                                                            \
+    }
 
 static cc_status cc__wire_do_offer(void *state, const cc_backend_offer *o, int64_t now_ms)
 {
@@ -55,10 +65,14 @@ static cc_status cc__wire_do_offer(void *state, const cc_backend_offer *o, int64
         return cc__fail(CC_ENOMEM, "wire backend: out of memory");
     char *agent = cc__strdup(o->agent);
     if (!agent) return cc__fail(CC_ENOMEM, "wire backend: out of memory");
-    cc__wire_arg a[] = {CC__U("contact_id", o->contact_id), CC__U("customer_id", o->customer_id),
-                        CC__S("channel", cc_channel_name(o->channel)), CC__S("queue", o->queue),
-                        CC__S("agent", o->agent), CC__I("ring_timeout_ms", o->ring_timeout_ms),
-                        CC__I("priority", o->priority), CC__I("ring_all", o->ring_all),
+    cc__wire_arg a[] = {CC__U("contact_id", o->contact_id),
+                        CC__U("customer_id", o->customer_id),
+                        CC__S("channel", cc_channel_name(o->channel)),
+                        CC__S("queue", o->queue),
+                        CC__S("agent", o->agent),
+                        CC__I("ring_timeout_ms", o->ring_timeout_ms),
+                        CC__I("priority", o->priority),
+                        CC__I("ring_all", o->ring_all),
                         CC__I("now_ms", now_ms)};
     cc_status st = cc__send(s, "media.offer", a, sizeof a / sizeof a[0]);
     if (st) {
@@ -143,13 +157,11 @@ static cc_status cc__wire_hangup(void *state, uint64_t contact_id, const char *r
 static const char *const cc__modes[] = {"monitor", "whisper", "barge"};
 
 static cc_status cc__wire_supervise(void *state, uint64_t contact_id, const char *agent,
-                                    const char *supervisor, cc_supervise_mode mode,
-                                    int64_t now_ms)
+                                    const char *supervisor, cc_supervise_mode mode, int64_t now_ms)
 {
     const char *m = (unsigned)mode < 3 ? cc__modes[mode] : "unknown";
     cc__wire_arg a[] = {CC__U("contact_id", contact_id), CC__S("agent", agent),
-                        CC__S("supervisor", supervisor), CC__S("mode", m),
-                        CC__I("now_ms", now_ms)};
+                        CC__S("supervisor", supervisor), CC__S("mode", m), CC__I("now_ms", now_ms)};
     return cc__send(state, "media.supervise", a, 5);
 }
 

@@ -25,15 +25,15 @@
  * `channel`; it returns CC_ECLOSED when no switch owns the channel. */
 typedef struct cc__wire_arg {
     const char *key;
-    int kind;          /* 0 uint, 1 int, 2 string */
+    int kind; /* 0 uint, 1 int, 2 string */
     uint64_t u;
     int64_t i;
     const char *s;
 } cc__wire_arg;
 
 typedef struct cc__wire_transport {
-    cc_status (*send)(void *ctx, cc_channel channel, const char *command,
-                      const cc__wire_arg *args, size_t nargs);
+    cc_status (*send)(void *ctx, cc_channel channel, const char *command, const cc__wire_arg *args,
+                      size_t nargs);
     void *ctx;
 } cc__wire_transport;
 

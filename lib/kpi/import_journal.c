@@ -75,15 +75,15 @@ static void cc__jimport_record(cc_import *imp, cc__jimport *s, const unsigned ch
         return;
     }
     cc_event e;
-    cc_status st = cc__event_unpack_fields(root.via.array.ptr + 2, root.via.array.size - 2,
-                                           &s->zone, &e);
+    cc_status st =
+        cc__event_unpack_fields(root.via.array.ptr + 2, root.via.array.size - 2, &s->zone, &e);
     if (st == CC_ENOMEM) {
         cc__import_oom(imp);
         return;
     }
     if (st != CC_OK) {
-        cc__import_reject(imp, "journal record at offset %llu: %s",
-                          (unsigned long long)s->offset, cc_error_last());
+        cc__import_reject(imp, "journal record at offset %llu: %s", (unsigned long long)s->offset,
+                          cc_error_last());
         return;
     }
     cc__import_emit(imp, &e);
@@ -121,8 +121,9 @@ static void cc__jimport_bytes(cc_import *imp, void *state, const unsigned char *
         cc__jscan r = cc__journal_next(s->buf + s->off, s->len - s->off, &payload, &plen, &used);
         if (r == CC__JSCAN_END || r == CC__JSCAN_MORE) return;
         if (r == CC__JSCAN_TORN) {
-            cc__import_reject(imp, "journal record at offset %llu: bad length or checksum; "
-                                   "the rest of the file is ignored",
+            cc__import_reject(imp,
+                              "journal record at offset %llu: bad length or checksum; "
+                              "the rest of the file is ignored",
                               (unsigned long long)s->offset);
             s->stopped = 1;
             return;

@@ -5,7 +5,6 @@
 
 #include "base/error.h"
 
-
 #include <string.h>
 
 /* A C string, or nil for NULL. */
@@ -98,8 +97,7 @@ cc_status cc__event_unpack_fields(const msgpack_object *f, uint32_t n, msgpack_z
 {
     memset(e, 0, sizeof *e);
     if (n < CC__EVENT_FIELDS)
-        return cc__fail(CC_EPARSE, "event record has %u fields, expected %d", n,
-                        CC__EVENT_FIELDS);
+        return cc__fail(CC_EPARSE, "event record has %u fields, expected %d", n, CC__EVENT_FIELDS);
     int32_t type, channel, prio, st, prev, survey;
     uint64_t flags;
     int nomem = 0;
@@ -134,28 +132,28 @@ cc_status cc__event_unpack_fields(const msgpack_object *f, uint32_t n, msgpack_z
 
 /* Counts then packs the map entries that are set (a two-pass walk over a
  * fixed field list keeps the map header exact). */
-#define CC__EV_MAP_FIELDS(X)                                                                   \
-    X(e->flags != 0, "flags", msgpack_pack_uint32(pk, e->flags))                               \
-    X(1, "time_ms", msgpack_pack_int64(pk, e->time_ms))                                        \
-    X(1, "seq", msgpack_pack_uint64(pk, e->seq))                                               \
-    X(e->contact_id != 0, "contact_id", msgpack_pack_uint64(pk, e->contact_id))                \
-    X(e->customer_id != 0, "customer_id", msgpack_pack_uint64(pk, e->customer_id))             \
-    X(e->queue != NULL, "queue", cc__ev_str(pk, e->queue))                                  \
-    X(e->agent != NULL, "agent", cc__ev_str(pk, e->agent))                                  \
-    X(e->target_queue != NULL, "target_queue", cc__ev_str(pk, e->target_queue))             \
-    X(e->target_agent != NULL, "target_agent", cc__ev_str(pk, e->target_agent))             \
-    X(e->reason != NULL, "reason", cc__ev_str(pk, e->reason))                               \
-    X(e->channel != CC_CHANNEL_NONE, "channel", cc__ev_str(pk, cc_channel_name(e->channel))) \
-    X(e->priority != 0, "priority", msgpack_pack_int32(pk, e->priority))                       \
-    X(e->type == CC_EVENT_AGENT_STATE, "agent_state",                                          \
-      cc__ev_str(pk, cc_agent_state_name(e->agent_state)))                                  \
-    X(e->type == CC_EVENT_AGENT_STATE, "prev_agent_state",                                     \
-      cc__ev_str(pk, cc_agent_state_name(e->prev_agent_state)))                             \
-    X(e->survey != CC_SURVEY_NONE, "survey", msgpack_pack_int32(pk, (int32_t)e->survey))       \
-    X(e->virtual_start_ms != 0, "virtual_start_ms", msgpack_pack_int64(pk, e->virtual_start_ms)) \
-    X(e->wait_ms != 0, "wait_ms", msgpack_pack_int64(pk, e->wait_ms))                          \
-    X(e->duration_ms != 0, "duration_ms", msgpack_pack_int64(pk, e->duration_ms))              \
-    X(e->hold_ms != 0, "hold_ms", msgpack_pack_int64(pk, e->hold_ms))                          \
+#define CC__EV_MAP_FIELDS(X)                                                                       \
+    X(e->flags != 0, "flags", msgpack_pack_uint32(pk, e->flags))                                   \
+    X(1, "time_ms", msgpack_pack_int64(pk, e->time_ms))                                            \
+    X(1, "seq", msgpack_pack_uint64(pk, e->seq))                                                   \
+    X(e->contact_id != 0, "contact_id", msgpack_pack_uint64(pk, e->contact_id))                    \
+    X(e->customer_id != 0, "customer_id", msgpack_pack_uint64(pk, e->customer_id))                 \
+    X(e->queue != NULL, "queue", cc__ev_str(pk, e->queue))                                         \
+    X(e->agent != NULL, "agent", cc__ev_str(pk, e->agent))                                         \
+    X(e->target_queue != NULL, "target_queue", cc__ev_str(pk, e->target_queue))                    \
+    X(e->target_agent != NULL, "target_agent", cc__ev_str(pk, e->target_agent))                    \
+    X(e->reason != NULL, "reason", cc__ev_str(pk, e->reason))                                      \
+    X(e->channel != CC_CHANNEL_NONE, "channel", cc__ev_str(pk, cc_channel_name(e->channel)))       \
+    X(e->priority != 0, "priority", msgpack_pack_int32(pk, e->priority))                           \
+    X(e->type == CC_EVENT_AGENT_STATE, "agent_state",                                              \
+      cc__ev_str(pk, cc_agent_state_name(e->agent_state)))                                         \
+    X(e->type == CC_EVENT_AGENT_STATE, "prev_agent_state",                                         \
+      cc__ev_str(pk, cc_agent_state_name(e->prev_agent_state)))                                    \
+    X(e->survey != CC_SURVEY_NONE, "survey", msgpack_pack_int32(pk, (int32_t)e->survey))           \
+    X(e->virtual_start_ms != 0, "virtual_start_ms", msgpack_pack_int64(pk, e->virtual_start_ms))   \
+    X(e->wait_ms != 0, "wait_ms", msgpack_pack_int64(pk, e->wait_ms))                              \
+    X(e->duration_ms != 0, "duration_ms", msgpack_pack_int64(pk, e->duration_ms))                  \
+    X(e->hold_ms != 0, "hold_ms", msgpack_pack_int64(pk, e->hold_ms))                              \
     X(e->value != 0.0, "value", msgpack_pack_double(pk, e->value))
 
 void cc__event_pack_map(msgpack_packer *pk, const cc_event *e)
@@ -167,10 +165,10 @@ void cc__event_pack_map(msgpack_packer *pk, const cc_event *e)
     msgpack_pack_map(pk, n);
     cc__ev_str(pk, "type");
     cc__ev_str(pk, cc_event_type_name(e->type));
-#define CC__PACK(cond, key, pack)                                                              \
-    if (cond) {                                                                                \
-        cc__ev_str(pk, key);                                                                 \
-        pack;                                                                                  \
+#define CC__PACK(cond, key, pack)                                                                  \
+    if (cond) {                                                                                    \
+        cc__ev_str(pk, key);                                                                       \
+        pack;                                                                                      \
     }
     CC__EV_MAP_FIELDS(CC__PACK)
 #undef CC__PACK

@@ -14,7 +14,8 @@ static void cc__crc_init(void)
 {
     for (uint32_t i = 0; i < 256; i++) {
         uint32_t c = i;
-        for (int k = 0; k < 8; k++) c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
+        for (int k = 0; k < 8; k++)
+            c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
         cc__crc_table[i] = c;
     }
     cc__crc_ready = 1;
@@ -25,7 +26,8 @@ uint32_t cc__crc32c(uint32_t crc, const void *data, size_t len)
     if (!cc__crc_ready) cc__crc_init();
     const unsigned char *p = data;
     crc = ~crc;
-    for (size_t i = 0; i < len; i++) crc = cc__crc_table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
+    for (size_t i = 0; i < len; i++)
+        crc = cc__crc_table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
     return ~crc;
 }
 

@@ -36,16 +36,11 @@
 #define CC__JOURNAL_MAGIC "CCJRNL\0\1"
 #define CC__SNAPSHOT_MAGIC "CCSNAP\0\1"
 #define CC__JOURNAL_MAGIC_LEN 8
-#define CC__JOURNAL_HEADER 8 /* length + checksum */
-#define CC__JOURNAL_MAX_RECORD (16u << 20)   /* segment records */
-#define CC__SNAPSHOT_MAX_RECORD (1u << 30)   /* the record of a snapshot file */
+#define CC__JOURNAL_HEADER 8               /* length + checksum */
+#define CC__JOURNAL_MAX_RECORD (16u << 20) /* segment records */
+#define CC__SNAPSHOT_MAX_RECORD (1u << 30) /* the record of a snapshot file */
 
-enum {
-    CC__JREC_COMMAND = 1,
-    CC__JREC_ADVANCE = 2,
-    CC__JREC_EVENT = 3,
-    CC__JREC_SNAPSHOT = 4
-};
+enum { CC__JREC_COMMAND = 1, CC__JREC_ADVANCE = 2, CC__JREC_EVENT = 3, CC__JREC_SNAPSHOT = 4 };
 
 /* CRC-32C (Castagnoli), table-driven: O(n), 1 KiB table. `crc` starts at 0. */
 uint32_t cc__crc32c(uint32_t crc, const void *data, size_t len);

@@ -19,14 +19,14 @@
 
 struct cc__journal {
     char *dir;
-    int fd;                 /* current segment */
+    int fd; /* current segment */
     char path[4096];
     cc_fsync_policy policy;
     uint64_t next_record;
     uint64_t since_snapshot;
-    int unsynced;           /* written since the last fsync */
-    cc__wbuf buf;           /* records not yet written */
-    size_t record_start;    /* offset of the record being packed in buf */
+    int unsynced;        /* written since the last fsync */
+    cc__wbuf buf;        /* records not yet written */
+    size_t record_start; /* offset of the record being packed in buf */
     msgpack_packer pk;
 };
 
@@ -100,8 +100,7 @@ static cc_status cc__read_records(const unsigned char *data, size_t len, size_t 
 cc_status cc__journal_read_buffer(const unsigned char *data, size_t len, size_t skip_magic,
                                   cc__jrecord_fn fn, void *ud, size_t *valid_len, size_t *torn)
 {
-    return cc__read_records(data, len, skip_magic, CC__JOURNAL_MAX_RECORD, fn, ud, valid_len,
-                            torn);
+    return cc__read_records(data, len, skip_magic, CC__JOURNAL_MAX_RECORD, fn, ud, valid_len, torn);
 }
 
 static cc_status cc__read_records(const unsigned char *data, size_t len, size_t skip_magic,
@@ -222,7 +221,8 @@ static cc_status cc__new_segment(cc__journal *j)
     if (fd < 0) return cc__fail(CC_EIO, "journal '%s': %s", j->path, strerror(errno));
     cc_status st = cc__write_all(fd, CC__JOURNAL_MAGIC, CC__JOURNAL_MAGIC_LEN, j->path);
     if (!st && j->policy != CC_FSYNC_OFF) {
-        if (fsync(fd) != 0) st = cc__fail(CC_EIO, "journal '%s': fsync: %s", j->path, strerror(errno));
+        if (fsync(fd) != 0)
+            st = cc__fail(CC_EIO, "journal '%s': fsync: %s", j->path, strerror(errno));
         if (!st) st = cc__sync_dir(j->dir);
     }
     if (st) {
@@ -400,7 +400,8 @@ cc_status cc__journal_snapshot(cc__journal *j, const void *blob, size_t len, uns
         crc = cc__crc32c(crc, hb.data, hb.len);
         crc = cc__crc32c(crc, blob, len);
         crc = cc__crc32c(crc, tb.data, tb.len);
-        for (int i = 0; i < 4; i++) h[4 + i] = (unsigned char)(crc >> (8 * i));
+        for (int i = 0; i < 4; i++)
+            h[4 + i] = (unsigned char)(crc >> (8 * i));
         memcpy(h + CC__JOURNAL_HEADER, hb.data, hb.len);
         memcpy(tail, tb.data, tb.len);
         hlen = CC__JOURNAL_MAGIC_LEN + CC__JOURNAL_HEADER + hb.len;

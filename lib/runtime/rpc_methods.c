@@ -17,22 +17,22 @@
 #include <string.h>
 
 #define RT(call) ((cc_runtime *)(call)->ctx)
-#define ARGS_ONLY(call, ...)                                                                   \
-    do {                                                                                       \
-        static const char *const known_[] = {__VA_ARGS__, NULL};                               \
-        cc_status st_ = cc__args_only(&(call)->args, known_);                                  \
-        if (st_) return st_;                                                                   \
+#define ARGS_ONLY(call, ...)                                                                       \
+    do {                                                                                           \
+        static const char *const known_[] = {__VA_ARGS__, NULL};                                   \
+        cc_status st_ = cc__args_only(&(call)->args, known_);                                      \
+        if (st_) return st_;                                                                       \
     } while (0)
-#define ARGS_NONE(call)                                                                        \
-    do {                                                                                       \
-        static const char *const known_[] = {NULL};                                            \
-        cc_status st_ = cc__args_only(&(call)->args, known_);                                  \
-        if (st_) return st_;                                                                   \
+#define ARGS_NONE(call)                                                                            \
+    do {                                                                                           \
+        static const char *const known_[] = {NULL};                                                \
+        cc_status st_ = cc__args_only(&(call)->args, known_);                                      \
+        if (st_) return st_;                                                                       \
     } while (0)
-#define TRY(expr)                                                                              \
-    do {                                                                                       \
-        cc_status st_ = (expr);                                                                \
-        if (st_) return st_;                                                                   \
+#define TRY(expr)                                                                                  \
+    do {                                                                                           \
+        cc_status st_ = (expr);                                                                    \
+        if (st_) return st_;                                                                       \
     } while (0)
 
 static cc_status ok_true(cc__rpc_call *call)
@@ -65,8 +65,8 @@ static cc_status get_skills(cc__rpc_call *call, const char *key, cc_skill **out,
         const msgpack_object_kv *kv = &o->via.map.ptr[i];
         TRY(cc__args_strdup(&call->args, key, &kv->key, &v[i].name));
         if (kv->val.type != MSGPACK_OBJECT_POSITIVE_INTEGER || kv->val.via.u64 > INT32_MAX)
-            return cc__fail(CC_EINVAL, "%s: level of skill '%s' must be an integer",
-                            call->method, v[i].name);
+            return cc__fail(CC_EINVAL, "%s: level of skill '%s' must be an integer", call->method,
+                            v[i].name);
         v[i].level = (int32_t)kv->val.via.u64;
     }
     *out = v;
@@ -115,8 +115,10 @@ static cc_status m_ping(cc__rpc_call *call)
 {
     ARGS_ONLY(call, "echo");
     const msgpack_object *e = cc__args_get(&call->args, "echo");
-    if (e) msgpack_pack_object(call->pk, *e);
-    else cc__pack_cstr(call->pk, "pong");
+    if (e)
+        msgpack_pack_object(call->pk, *e);
+    else
+        cc__pack_cstr(call->pk, "pong");
     return CC_OK;
 }
 
@@ -154,9 +156,9 @@ static cc_status parse_enum(cc__rpc_call *call, const char *key, const char *con
 
 static cc_status m_queue_create(cc__rpc_call *call)
 {
-    ARGS_ONLY(call, "name", "strategy", "weight", "sl_threshold_ms", "ring_timeout_ms",
-              "wrapup_ms", "max_length", "max_wait_ms", "max_wait_action", "overflow_queue",
-              "join", "leave_when_empty", "skills", "escalations", "last_agent_wait_ms",
+    ARGS_ONLY(call, "name", "strategy", "weight", "sl_threshold_ms", "ring_timeout_ms", "wrapup_ms",
+              "max_length", "max_wait_ms", "max_wait_action", "overflow_queue", "join",
+              "leave_when_empty", "skills", "escalations", "last_agent_wait_ms",
               "callback_max_attempts", "callback_retry_ms", "aht_hint_ms");
     cc_queue_config q = CC_QUEUE_CONFIG_INIT;
     const char *strategy;
@@ -232,18 +234,30 @@ static cc_status m_queue_status(cc__rpc_call *call)
     TRY(cc_engine_queue_status(RT(call)->engine, name, &s));
     msgpack_packer *pk = call->pk;
     msgpack_pack_map(pk, 12);
-    cc__pack_key(pk, "waiting"); msgpack_pack_int32(pk, s.waiting);
-    cc__pack_key(pk, "offered"); msgpack_pack_int32(pk, s.offered);
-    cc__pack_key(pk, "connected"); msgpack_pack_int32(pk, s.connected);
-    cc__pack_key(pk, "longest_wait_ms"); msgpack_pack_int64(pk, s.longest_wait_ms);
-    cc__pack_key(pk, "members"); msgpack_pack_int32(pk, s.members);
-    cc__pack_key(pk, "staffed"); msgpack_pack_int32(pk, s.staffed);
-    cc__pack_key(pk, "available"); msgpack_pack_int32(pk, s.available);
-    cc__pack_key(pk, "aht_ms"); msgpack_pack_int64(pk, s.aht_ms);
-    cc__pack_key(pk, "ewt_ms"); msgpack_pack_int64(pk, s.ewt_ms);
-    cc__pack_key(pk, "sl_threshold_ms"); msgpack_pack_int64(pk, s.sl_threshold_ms);
-    cc__pack_key(pk, "answered"); msgpack_pack_uint64(pk, s.answered);
-    cc__pack_key(pk, "abandoned"); msgpack_pack_uint64(pk, s.abandoned);
+    cc__pack_key(pk, "waiting");
+    msgpack_pack_int32(pk, s.waiting);
+    cc__pack_key(pk, "offered");
+    msgpack_pack_int32(pk, s.offered);
+    cc__pack_key(pk, "connected");
+    msgpack_pack_int32(pk, s.connected);
+    cc__pack_key(pk, "longest_wait_ms");
+    msgpack_pack_int64(pk, s.longest_wait_ms);
+    cc__pack_key(pk, "members");
+    msgpack_pack_int32(pk, s.members);
+    cc__pack_key(pk, "staffed");
+    msgpack_pack_int32(pk, s.staffed);
+    cc__pack_key(pk, "available");
+    msgpack_pack_int32(pk, s.available);
+    cc__pack_key(pk, "aht_ms");
+    msgpack_pack_int64(pk, s.aht_ms);
+    cc__pack_key(pk, "ewt_ms");
+    msgpack_pack_int64(pk, s.ewt_ms);
+    cc__pack_key(pk, "sl_threshold_ms");
+    msgpack_pack_int64(pk, s.sl_threshold_ms);
+    cc__pack_key(pk, "answered");
+    msgpack_pack_uint64(pk, s.answered);
+    cc__pack_key(pk, "abandoned");
+    msgpack_pack_uint64(pk, s.abandoned);
     return CC_OK;
 }
 
@@ -266,8 +280,10 @@ static cc_status pack_names(cc__rpc_call *call, int agents)
     ARGS_NONE(call);
     name_list l = {{0}, {0}, 0};
     msgpack_packer_init(&l.pk, &l.buf, cc__wbuf_write);
-    if (agents) cc_engine_foreach_agent(RT(call)->engine, collect_name, &l);
-    else cc_engine_foreach_queue(RT(call)->engine, collect_name, &l);
+    if (agents)
+        cc_engine_foreach_agent(RT(call)->engine, collect_name, &l);
+    else
+        cc_engine_foreach_queue(RT(call)->engine, collect_name, &l);
     if (l.buf.failed) {
         cc__wbuf_free(&l.buf);
         return cc__fail(CC_ENOMEM, "%s: out of memory", call->method);
@@ -290,8 +306,8 @@ static cc_status m_agent_list(cc__rpc_call *call)
 
 /* ---- agents ---------------------------------------------------------------------- */
 
-static const char *const agent_config_keys[] = {"agent", "display_name", "skills", "queues",
-                                                "capacity", "load_budget", NULL};
+static const char *const agent_config_keys[] = {"agent",    "display_name", "skills", "queues",
+                                                "capacity", "load_budget",  NULL};
 
 static cc_status agent_add(cc__rpc_call *call, const char *name)
 {
@@ -426,8 +442,7 @@ static cc_status m_agent_skill(cc__rpc_call *call)
     TRY(cc__args_str(&call->args, "agent", 1, NULL, &name));
     TRY(cc__args_str(&call->args, "skill", 1, NULL, &skill));
     TRY(cc__args_int(&call->args, "level", 1, 0, &level));
-    TRY(cc_engine_agent_set_skill(RT(call)->engine, name, skill, clamp32(level),
-                                  RT(call)->now_ms));
+    TRY(cc_engine_agent_set_skill(RT(call)->engine, name, skill, clamp32(level), RT(call)->now_ms));
     return ok_true(call);
 }
 
@@ -451,16 +466,26 @@ static cc_status m_agent_status(cc__rpc_call *call)
     TRY(cc_engine_agent_status(RT(call)->engine, name, &s));
     msgpack_packer *pk = call->pk;
     msgpack_pack_map(pk, 10);
-    cc__pack_key(pk, "state"); cc__pack_cstr(pk, cc_agent_state_name(s.state));
-    cc__pack_key(pk, "reason"); cc__pack_cstr(pk, s.reason ? s.reason : "");
-    cc__pack_key(pk, "not_ready_pending"); msgpack_pack_int(pk, s.not_ready_pending);
-    cc__pack_key(pk, "state_since_ms"); msgpack_pack_int64(pk, s.state_since_ms);
-    cc__pack_key(pk, "idle_since_ms"); msgpack_pack_int64(pk, s.idle_since_ms);
-    cc__pack_key(pk, "contacts"); msgpack_pack_int32(pk, s.contacts);
-    cc__pack_key(pk, "load"); msgpack_pack_int32(pk, s.load);
-    cc__pack_key(pk, "offer_contact_id"); msgpack_pack_uint64(pk, s.offer_contact_id);
-    cc__pack_key(pk, "answered"); msgpack_pack_uint64(pk, s.answered);
-    cc__pack_key(pk, "talk_ms"); msgpack_pack_int64(pk, s.talk_ms);
+    cc__pack_key(pk, "state");
+    cc__pack_cstr(pk, cc_agent_state_name(s.state));
+    cc__pack_key(pk, "reason");
+    cc__pack_cstr(pk, s.reason ? s.reason : "");
+    cc__pack_key(pk, "not_ready_pending");
+    msgpack_pack_int(pk, s.not_ready_pending);
+    cc__pack_key(pk, "state_since_ms");
+    msgpack_pack_int64(pk, s.state_since_ms);
+    cc__pack_key(pk, "idle_since_ms");
+    msgpack_pack_int64(pk, s.idle_since_ms);
+    cc__pack_key(pk, "contacts");
+    msgpack_pack_int32(pk, s.contacts);
+    cc__pack_key(pk, "load");
+    msgpack_pack_int32(pk, s.load);
+    cc__pack_key(pk, "offer_contact_id");
+    msgpack_pack_uint64(pk, s.offer_contact_id);
+    cc__pack_key(pk, "answered");
+    msgpack_pack_uint64(pk, s.answered);
+    cc__pack_key(pk, "talk_ms");
+    msgpack_pack_int64(pk, s.talk_ms);
     return CC_OK;
 }
 
@@ -493,7 +518,7 @@ static cc_status m_member_remove(cc__rpc_call *call)
 
 /* ---- contacts ---------------------------------------------------------------------- */
 
-static const char *const contact_state_names[] = {"waiting", "offered", "connected",
+static const char *const contact_state_names[] = {"waiting",       "offered", "connected",
                                                   "callback_wait", "dialing", "ended"};
 
 static cc_status pack_contact_status(cc__rpc_call *call, uint64_t id)
@@ -503,30 +528,42 @@ static cc_status pack_contact_status(cc__rpc_call *call, uint64_t id)
     if (cc_engine_contact_status(RT(call)->engine, id, &s) != CC_OK) {
         /* Not held any more: blocked at arrival, or ended and wrapped up. */
         msgpack_pack_map(pk, 2);
-        cc__pack_key(pk, "contact_id"); msgpack_pack_uint64(pk, id);
-        cc__pack_key(pk, "state"); cc__pack_cstr(pk, "gone");
+        cc__pack_key(pk, "contact_id");
+        msgpack_pack_uint64(pk, id);
+        cc__pack_key(pk, "state");
+        cc__pack_cstr(pk, "gone");
         return CC_OK;
     }
     msgpack_pack_map(pk, 11);
-    cc__pack_key(pk, "contact_id"); msgpack_pack_uint64(pk, id);
+    cc__pack_key(pk, "contact_id");
+    msgpack_pack_uint64(pk, id);
     cc__pack_key(pk, "state");
     cc__pack_cstr(pk, (unsigned)s.state < 6 ? contact_state_names[s.state] : "unknown");
-    cc__pack_key(pk, "channel"); cc__pack_cstr(pk, cc_channel_name(s.channel));
-    cc__pack_key(pk, "priority"); msgpack_pack_int32(pk, s.priority);
-    cc__pack_key(pk, "held"); msgpack_pack_int(pk, s.held);
-    cc__pack_key(pk, "queue"); cc__pack_cstr(pk, s.queue);
-    cc__pack_key(pk, "agent"); cc__pack_cstr(pk, s.agent);
-    cc__pack_key(pk, "customer_id"); msgpack_pack_uint64(pk, s.customer_id);
-    cc__pack_key(pk, "virtual_start_ms"); msgpack_pack_int64(pk, s.virtual_start_ms);
-    cc__pack_key(pk, "entered_ms"); msgpack_pack_int64(pk, s.entered_ms);
-    cc__pack_key(pk, "callback_attempts"); msgpack_pack_int32(pk, s.callback_attempts);
+    cc__pack_key(pk, "channel");
+    cc__pack_cstr(pk, cc_channel_name(s.channel));
+    cc__pack_key(pk, "priority");
+    msgpack_pack_int32(pk, s.priority);
+    cc__pack_key(pk, "held");
+    msgpack_pack_int(pk, s.held);
+    cc__pack_key(pk, "queue");
+    cc__pack_cstr(pk, s.queue);
+    cc__pack_key(pk, "agent");
+    cc__pack_cstr(pk, s.agent);
+    cc__pack_key(pk, "customer_id");
+    msgpack_pack_uint64(pk, s.customer_id);
+    cc__pack_key(pk, "virtual_start_ms");
+    msgpack_pack_int64(pk, s.virtual_start_ms);
+    cc__pack_key(pk, "entered_ms");
+    msgpack_pack_int64(pk, s.entered_ms);
+    cc__pack_key(pk, "callback_attempts");
+    msgpack_pack_int32(pk, s.callback_attempts);
     return CC_OK;
 }
 
 static cc_status m_contact_create(cc__rpc_call *call)
 {
-    ARGS_ONLY(call, "contact_id", "customer_id", "channel", "queue", "priority", "skills",
-              "reason", "virtual_start_ms");
+    ARGS_ONLY(call, "contact_id", "customer_id", "channel", "queue", "priority", "skills", "reason",
+              "virtual_start_ms");
     cc_contact_config c = CC_CONTACT_CONFIG_INIT;
     int64_t prio;
     TRY(cc__args_uint(&call->args, "contact_id", 1, 0, &c.id));
@@ -555,12 +592,13 @@ static cc_status offer_outcome(cc__rpc_call *call, offer_fn fn)
     TRY(cc__args_uint(&call->args, "contact_id", 1, 0, &id));
     TRY(cc__args_str(&call->args, "agent", 1, NULL, &agent));
     cc_contact_status s = CC_CONTACT_STATUS_INIT;
-    cc_channel ch = cc_engine_contact_status(rt->engine, id, &s) == CC_OK ? s.channel
-                                                                           : CC_CHANNEL_NONE;
+    cc_channel ch =
+        cc_engine_contact_status(rt->engine, id, &s) == CC_OK ? s.channel : CC_CHANNEL_NONE;
     TRY(fn(rt->engine, id, agent, rt->now_ms));
     /* The switch (or desktop) answered: the offer is no longer pending there. */
     void *state = ch != CC_CHANNEL_NONE && rt->wire_bound[ch]
-                      ? cc_engine_backend_state(rt->engine, ch) : NULL;
+                      ? cc_engine_backend_state(rt->engine, ch)
+                      : NULL;
     if (state) cc__wire_backend_offer_done(state, id, agent);
     return ok_true(call);
 }
@@ -661,8 +699,7 @@ static cc_status m_contact_supervise(cc__rpc_call *call)
     TRY(cc__args_uint(&call->args, "contact_id", 1, 0, &id));
     TRY(cc__args_str(&call->args, "supervisor", 1, NULL, &sup));
     TRY(parse_enum(call, "mode", modes, 3, 0, &mode));
-    TRY(cc_engine_supervise(RT(call)->engine, id, sup, (cc_supervise_mode)mode,
-                            RT(call)->now_ms));
+    TRY(cc_engine_supervise(RT(call)->engine, id, sup, (cc_supervise_mode)mode, RT(call)->now_ms));
     return ok_true(call);
 }
 
@@ -710,7 +747,8 @@ static cc_status m_events_subscribe(cc__rpc_call *call)
                 mask |= UINT64_C(1) << t;
                 found = 1;
             }
-        if (!found) return cc__fail(CC_EINVAL, "events.subscribe: unknown event type '%s'", types[i]);
+        if (!found)
+            return cc__fail(CC_EINVAL, "events.subscribe: unknown event type '%s'", types[i]);
     }
     TRY(cc__runtime_subscribe(RT(call), call->conn, mask));
     return ok_true(call);
@@ -747,7 +785,8 @@ static cc_status m_backend_register(cc__rpc_call *call)
                             names[i]);
     }
     unsigned mask = 0;
-    for (size_t i = 0; i < n; i++) mask |= 1u << chans[i];
+    for (size_t i = 0; i < n; i++)
+        mask |= 1u << chans[i];
     TRY(cc__runtime_attach(rt, call->conn, mask));
     return ok_true(call);
 }
@@ -817,10 +856,14 @@ static cc_status m_erlang_c(cc__rpc_call *call)
     double asa = cc_erlang_c_asa(agents, traffic) * aht;
     double occ = cc_erlang_c_occupancy(agents, traffic);
     msgpack_pack_map(call->pk, 4);
-    cc__pack_key(call->pk, "p_wait"); msgpack_pack_double(call->pk, pw);
-    cc__pack_key(call->pk, "service_level"); msgpack_pack_double(call->pk, sl);
-    cc__pack_key(call->pk, "asa_s"); msgpack_pack_double(call->pk, asa);
-    cc__pack_key(call->pk, "occupancy"); msgpack_pack_double(call->pk, occ);
+    cc__pack_key(call->pk, "p_wait");
+    msgpack_pack_double(call->pk, pw);
+    cc__pack_key(call->pk, "service_level");
+    msgpack_pack_double(call->pk, sl);
+    cc__pack_key(call->pk, "asa_s");
+    msgpack_pack_double(call->pk, asa);
+    cc__pack_key(call->pk, "occupancy");
+    msgpack_pack_double(call->pk, occ);
     return CC_OK;
 }
 
@@ -849,14 +892,22 @@ static cc_status m_staffing_agents(cc__rpc_call *call)
     if (st) return cc__fail(st, "staffing.agents: %s", cc_error_last());
     msgpack_packer *pk = call->pk;
     msgpack_pack_map(pk, 8);
-    cc__pack_key(pk, "agents"); msgpack_pack_int(pk, r.agents);
-    cc__pack_key(pk, "scheduled_agents"); msgpack_pack_int(pk, r.scheduled_agents);
-    cc__pack_key(pk, "traffic"); msgpack_pack_double(pk, r.traffic);
-    cc__pack_key(pk, "p_wait"); msgpack_pack_double(pk, r.p_wait);
-    cc__pack_key(pk, "service_level"); msgpack_pack_double(pk, r.service_level);
-    cc__pack_key(pk, "asa_s"); msgpack_pack_double(pk, r.asa_s);
-    cc__pack_key(pk, "occupancy"); msgpack_pack_double(pk, r.occupancy);
-    cc__pack_key(pk, "p_abandon"); msgpack_pack_double(pk, r.p_abandon);
+    cc__pack_key(pk, "agents");
+    msgpack_pack_int(pk, r.agents);
+    cc__pack_key(pk, "scheduled_agents");
+    msgpack_pack_int(pk, r.scheduled_agents);
+    cc__pack_key(pk, "traffic");
+    msgpack_pack_double(pk, r.traffic);
+    cc__pack_key(pk, "p_wait");
+    msgpack_pack_double(pk, r.p_wait);
+    cc__pack_key(pk, "service_level");
+    msgpack_pack_double(pk, r.service_level);
+    cc__pack_key(pk, "asa_s");
+    msgpack_pack_double(pk, r.asa_s);
+    cc__pack_key(pk, "occupancy");
+    msgpack_pack_double(pk, r.occupancy);
+    cc__pack_key(pk, "p_abandon");
+    msgpack_pack_double(pk, r.p_abandon);
     return CC_OK;
 }
 

@@ -187,7 +187,8 @@ static void cc__commit(cc_runtime *rt)
         rt->journal_failed = 1;
         cc__journal_trouble(rt, "journal write failed; state changes refused from now on");
         if (rt->server)
-            while (cc__server_first(rt->server)) cc__conn_close(cc__server_first(rt->server), "journal failed");
+            while (cc__server_first(rt->server))
+                cc__conn_close(cc__server_first(rt->server), "journal failed");
         return;
     }
     if (cc__journal_records_since_snapshot(rt->journal) >= rt->opts.snapshot_records)
@@ -286,8 +287,8 @@ void cc__runtime_drain_releases(cc_runtime *rt)
 
 static cc_status cc__queue_release(cc_runtime *rt, uint64_t contact_id, const char *agent)
 {
-    if (cc__grow((void **)&rt->release, &rt->release_cap, rt->nrelease + 1,
-                 sizeof *rt->release) != 0)
+    if (cc__grow((void **)&rt->release, &rt->release_cap, rt->nrelease + 1, sizeof *rt->release) !=
+        0)
         return cc__fail(CC_ENOMEM, "runtime: out of memory");
     char *a = cc__strdup(agent);
     if (!a) return cc__fail(CC_ENOMEM, "runtime: out of memory");
@@ -357,8 +358,10 @@ cc_status cc__runtime_attach(cc_runtime *rt, cc__conn *c, unsigned mask)
             rt->wire_bound[ch] = 1;
         }
         attached |= 1u << ch;
-        if (rt->replaying) rt->replay_attached[ch] = 1;
-        else rt->switch_conn[ch] = c;
+        if (rt->replaying)
+            rt->replay_attached[ch] = 1;
+        else
+            rt->switch_conn[ch] = c;
     }
     cc__journal_attach(rt, "runtime.attach", attached);
     if (first != CC_OK) return cc__fail(first, "backend.register: %s", detail);
@@ -379,7 +382,8 @@ static void cc__on_conn_close(cc__conn *c, void *ctx)
         cc__wire_offer *v;
         size_t n;
         if (!state || cc__wire_backend_take_offers(state, &v, &n) != CC_OK) continue;
-        for (size_t i = 0; i < n; i++) cc__queue_release(rt, v[i].contact_id, v[i].agent);
+        for (size_t i = 0; i < n; i++)
+            cc__queue_release(rt, v[i].contact_id, v[i].agent);
         cc__wire_offers_free(v, n);
     }
     if (!rt->closing) {
@@ -437,9 +441,12 @@ static cc_status cc__transport_send(void *ctx, cc_channel channel, const char *c
     msgpack_pack_map(pk, (uint32_t)nargs);
     for (size_t i = 0; i < nargs; i++) {
         cc__pack_key(pk, args[i].key);
-        if (args[i].kind == 0) msgpack_pack_uint64(pk, args[i].u);
-        else if (args[i].kind == 1) msgpack_pack_int64(pk, args[i].i);
-        else cc__pack_cstr(pk, args[i].s);
+        if (args[i].kind == 0)
+            msgpack_pack_uint64(pk, args[i].u);
+        else if (args[i].kind == 1)
+            msgpack_pack_int64(pk, args[i].i);
+        else
+            cc__pack_cstr(pk, args[i].s);
     }
     cc__conn_commit(c);
     return CC_OK;
@@ -477,12 +484,14 @@ static cc_status cc__replay_record(const msgpack_object *root, void *ud)
         if (kind == CC__JREC_EVENT && rt->kpi) {
             cc_event e;
             msgpack_zone_clear(&rp->zone);
-            if (cc__event_unpack_fields(f + 2, n - 2, &rp->zone, &e) == CC_OK) cc_kpi_add(rt->kpi, &e);
+            if (cc__event_unpack_fields(f + 2, n - 2, &rp->zone, &e) == CC_OK)
+                cc_kpi_add(rt->kpi, &e);
         }
         return CC_OK;
     }
     if (kind == CC__JREC_ADVANCE && n >= 3) {
-        int64_t t = f[2].type == MSGPACK_OBJECT_NEGATIVE_INTEGER ? f[2].via.i64 : (int64_t)f[2].via.u64;
+        int64_t t =
+            f[2].type == MSGPACK_OBJECT_NEGATIVE_INTEGER ? f[2].via.i64 : (int64_t)f[2].via.u64;
         cc_engine_advance(rt->engine, t);
         rt->recovery.advances_replayed++;
     } else if (kind == CC__JREC_COMMAND && n >= 5 && f[3].type == MSGPACK_OBJECT_STR &&
@@ -491,7 +500,8 @@ static cc_status cc__replay_record(const msgpack_object *root, void *ud)
                f[3].via.str.size == 14 && memcmp(f[3].via.str.ptr, "runtime.", 8) == 0) {
         /* runtime.attach / runtime.detach [mask] */
         unsigned mask = (unsigned)f[4].via.array.ptr[0].via.u64;
-        rt->now_ms = f[2].type == MSGPACK_OBJECT_NEGATIVE_INTEGER ? f[2].via.i64 : (int64_t)f[2].via.u64;
+        rt->now_ms =
+            f[2].type == MSGPACK_OBJECT_NEGATIVE_INTEGER ? f[2].via.i64 : (int64_t)f[2].via.u64;
         if (memcmp(f[3].via.str.ptr + 8, "attach", 6) == 0) {
             cc__runtime_attach(rt, NULL, mask);
         } else {
@@ -500,14 +510,17 @@ static cc_status cc__replay_record(const msgpack_object *root, void *ud)
         }
     } else if (kind == CC__JREC_COMMAND && n >= 5 && f[3].type == MSGPACK_OBJECT_STR) {
         const cc__rpc_method *m = cc__lookup(f[3].via.str.ptr, f[3].via.str.size);
-        if (!m) return cc__fail(CC_EPARSE, "journal: unknown command in record %llu",
-                                (unsigned long long)rp->last_record);
-        rt->now_ms = f[2].type == MSGPACK_OBJECT_NEGATIVE_INTEGER ? f[2].via.i64 : (int64_t)f[2].via.u64;
+        if (!m)
+            return cc__fail(CC_EPARSE, "journal: unknown command in record %llu",
+                            (unsigned long long)rp->last_record);
+        rt->now_ms =
+            f[2].type == MSGPACK_OBJECT_NEGATIVE_INTEGER ? f[2].via.i64 : (int64_t)f[2].via.u64;
         msgpack_packer pk;
         rt->scratch.len = 0;
         msgpack_packer_init(&pk, &rt->scratch, cc__wbuf_write);
         msgpack_zone_clear(&rp->zone);
-        cc__rpc_call call = {.conn = NULL, .ctx = rt, .method = m->name, .params = &f[4], .pk = &pk};
+        cc__rpc_call call = {
+            .conn = NULL, .ctx = rt, .method = m->name, .params = &f[4], .pk = &pk};
         if (cc__args_bind(&call.args, m->name, &f[4], &rp->zone) == CC_OK) m->fn(&call);
         rt->recovery.commands_replayed++;
     } else if (kind == CC__JREC_SNAPSHOT && n >= 5 && f[2].type == MSGPACK_OBJECT_BIN &&
@@ -588,8 +601,10 @@ static cc_status cc__recover(cc_runtime *rt)
         if (files[i].is_snapshot) continue;
         rt->recovery.segments++;
         if (torn && i + 1 < nf)
-            st = cc__fail(CC_EPARSE, "journal '%s': corrupt record at offset %zu (not the last "
-                          "segment)", path, valid);
+            st = cc__fail(CC_EPARSE,
+                          "journal '%s': corrupt record at offset %zu (not the last "
+                          "segment)",
+                          path, valid);
         rt->recovery.torn_bytes = torn;
         last_segment = files[i].name;
         last_valid = valid;
@@ -608,10 +623,12 @@ static cc_status cc__recover(cc_runtime *rt)
     /* Replayed offers were "sent" to switches that are gone: forget them. */
     memset(rt->replay_attached, 0, sizeof rt->replay_attached);
     for (int ch = 0; ch < CC_CHANNEL__COUNT; ch++) {
-        void *state = rt->wire_bound[ch] ? cc_engine_backend_state(rt->engine, (cc_channel)ch) : NULL;
+        void *state =
+            rt->wire_bound[ch] ? cc_engine_backend_state(rt->engine, (cc_channel)ch) : NULL;
         cc__wire_offer *v;
         size_t n;
-        if (state && cc__wire_backend_take_offers(state, &v, &n) == CC_OK) cc__wire_offers_free(v, n);
+        if (state && cc__wire_backend_take_offers(state, &v, &n) == CC_OK)
+            cc__wire_offers_free(v, n);
     }
     /* Offers pending at the crash ring nowhere now: give them back. */
     cc_engine_foreach_agent(rt->engine, cc__collect_offer, rt);
@@ -631,7 +648,8 @@ static void cc__runtime_free(cc_runtime *rt)
         cc__free(p);
         p = next;
     }
-    for (size_t i = 0; i < rt->nrelease; i++) cc__free(rt->release[i].agent);
+    for (size_t i = 0; i < rt->nrelease; i++)
+        cc__free(rt->release[i].agent);
     cc__free(rt->release);
     cc__free(rt->subs);
     cc__free(rt->journal_dir);
@@ -664,8 +682,7 @@ static void cc__server_closed(void *ud)
 }
 
 cc_status cc_runtime_new(cc_runtime **out, struct uv_loop_s *loop,
-                         const cc_engine_options *engine_options,
-                         const cc_runtime_options *options)
+                         const cc_engine_options *engine_options, const cc_runtime_options *options)
 {
     if (!out || !loop) return cc__fail(CC_EINVAL, "runtime: NULL out or loop");
     *out = NULL;
@@ -711,8 +728,8 @@ cc_status cc_runtime_new(cc_runtime **out, struct uv_loop_s *loop,
     if (!st) st = cc_kpi_new(&rt->kpi, NULL);
     if (!st && rt->journal_dir) st = cc__recover(rt);
     cc__rpc_methods_init();
-    cc__server_hooks hooks = {cc__rpc_methods, cc__rpc_nmethods, rt, cc__invoke,
-                              cc__on_conn_close, cc__on_batch_end, cc__commit_now};
+    cc__server_hooks hooks = {cc__rpc_methods,  cc__rpc_nmethods, rt, cc__invoke, cc__on_conn_close,
+                              cc__on_batch_end, cc__commit_now};
     if (!st) st = cc__server_new(&rt->server, loop, &hooks);
     if (st) {
         cc__journal_close(rt->journal);
@@ -761,8 +778,8 @@ cc_status cc_runtime_recovery(const cc_runtime *self, cc_recovery_stats *out)
     return CC_OK;
 }
 
-cc_status cc_runtime_listen(cc_runtime *self, const char *address,
-                            const cc_server_options *options, char *bound, size_t bound_len)
+cc_status cc_runtime_listen(cc_runtime *self, const char *address, const cc_server_options *options,
+                            char *bound, size_t bound_len)
 {
     if (!self) return cc__fail(CC_EINVAL, "listen: NULL runtime");
     if (self->closing) return cc__fail(CC_ECLOSED, "listen: runtime is closing");
@@ -811,8 +828,10 @@ static cc_status cc__post_locked(cc_runtime *rt, cc_post_fn fn, void *ud)
     p->fn = fn;
     p->user_data = ud;
     p->next = NULL;
-    if (rt->post_tail) rt->post_tail->next = p;
-    else rt->post_head = p;
+    if (rt->post_tail)
+        rt->post_tail->next = p;
+    else
+        rt->post_head = p;
     rt->post_tail = p;
     uv_async_send(&rt->async);
     return CC_OK;
@@ -832,7 +851,8 @@ cc_status cc_engine_post(cc_engine *engine, cc_post_fn fn, void *user_data)
     if (!engine || !fn) return cc__fail(CC_EINVAL, "post: NULL engine or function");
     pthread_mutex_lock(&cc__registry_mu);
     cc_runtime *rt = cc__registry;
-    while (rt && rt->engine != engine) rt = rt->registry_next;
+    while (rt && rt->engine != engine)
+        rt = rt->registry_next;
     cc_status st;
     if (!rt) {
         st = cc__fail(CC_ENOTFOUND, "post: the engine belongs to no open runtime");

@@ -24,24 +24,24 @@ typedef struct cc__post {
 struct cc_runtime {
     uv_loop_t *loop;
     cc_engine *engine;
-    cc_kpi *kpi;            /* fed with every event; kpi.snapshot reports it */
+    cc_kpi *kpi; /* fed with every event; kpi.snapshot reports it */
     cc__server *server;
-    cc__journal *journal;   /* NULL without a journal directory */
-    uv_timer_t timer;       /* the engine's next deadline */
-    uv_timer_t tick;        /* batch fsync and periodic snapshots */
-    uv_async_t async;       /* cc_runtime_post wake-up */
+    cc__journal *journal;    /* NULL without a journal directory */
+    uv_timer_t timer;        /* the engine's next deadline */
+    uv_timer_t tick;         /* batch fsync and periodic snapshots */
+    uv_async_t async;        /* cc_runtime_post wake-up */
     uv_check_t group_commit; /* fsync=always: one sync per loop iteration */
-    int commit_pending;     /* output held back until the journal is synced */
+    int commit_pending;      /* output held back until the journal is synced */
     int open_handles;
     int closing, server_done;
     cc_runtime_options opts;
     char *journal_dir;
     cc_event_fn user_event_fn;
     void *user_event_ud;
-    int64_t now_ms;         /* time of the input being applied */
+    int64_t now_ms; /* time of the input being applied */
     int replaying;
     int64_t last_snapshot_ms;
-    int journal_failed;     /* fail-stop after a record write/fsync failed */
+    int journal_failed; /* fail-stop after a record write/fsync failed */
     char journal_error[256];
     cc_recovery_stats recovery;
     void (*done)(void *);
@@ -68,8 +68,8 @@ struct cc_runtime {
     cc__wire_offer *release;
     size_t nrelease, release_cap;
 
-    msgpack_zone scratch_zone;  /* replay */
-    cc__wbuf scratch;           /* replay results, discarded */
+    msgpack_zone scratch_zone; /* replay */
+    cc__wbuf scratch;          /* replay results, discarded */
 };
 
 /* The method table, sorted by name. */

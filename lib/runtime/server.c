@@ -38,11 +38,11 @@ struct cc__server {
     cc__server_hooks hooks;
     cc__listener *listeners[CC__MAX_LISTENERS];
     int nlisteners;
-    cc__conn *conns;       /* doubly linked list of live connections */
-    cc__conn *dirty;       /* singly linked list of connections to flush */
+    cc__conn *conns; /* doubly linked list of live connections */
+    cc__conn *dirty; /* singly linked list of connections to flush */
     uint64_t next_id;
     int closing;
-    int open_handles;      /* listeners + connections not yet closed */
+    int open_handles; /* listeners + connections not yet closed */
     void (*done)(void *);
     void *done_ud;
     cc__server_stats stats;
@@ -94,9 +94,11 @@ void cc__server_close(cc__server *s, void (*done)(void *ud), void *ud)
     s->closing = 1;
     s->done = done;
     s->done_ud = ud;
-    for (int i = 0; i < s->nlisteners; i++) uv_close(&s->listeners[i]->h.handle, cc__listener_closed);
+    for (int i = 0; i < s->nlisteners; i++)
+        uv_close(&s->listeners[i]->h.handle, cc__listener_closed);
     s->nlisteners = 0;
-    while (s->conns) cc__conn_close(s->conns, "server closing");
+    while (s->conns)
+        cc__conn_close(s->conns, "server closing");
     cc__server_maybe_done(s);
 }
 
@@ -133,8 +135,10 @@ void cc__conn_close(cc__conn *c, const char *why)
     (void)why;
     if (s->hooks.on_close) s->hooks.on_close(c, s->hooks.ctx);
     if (c->detached) return; /* cc__server_feed frees it */
-    if (c->prev) c->prev->next = c->next;
-    else s->conns = c->next;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        s->conns = c->next;
     if (c->next) c->next->prev = c->prev;
     c->prev = c->next = NULL;
     s->stats.closed++;
@@ -211,7 +215,8 @@ static void cc__on_write(uv_write_t *req, int status)
 static void cc__conn_flush(cc__conn *c)
 {
     if (c->detached) {
-        if (c->detached == 2 && !c->out.failed) cc__wbuf_append(&c->sending, c->out.data, c->out.len);
+        if (c->detached == 2 && !c->out.failed)
+            cc__wbuf_append(&c->sending, c->out.data, c->out.len);
         c->out.len = 0;
         return;
     }
@@ -240,8 +245,10 @@ void cc__server_flush(cc__server *s)
         s->dirty = c->dirty_next;
         c->dirty_next = NULL;
         c->dirty = 0;
-        if (c->doomed) cc__conn_close(c, "slow consumer or out of memory");
-        else cc__conn_flush(c);
+        if (c->doomed)
+            cc__conn_close(c, "slow consumer or out of memory");
+        else
+            cc__conn_flush(c);
     }
 }
 
@@ -256,8 +263,10 @@ static const cc__rpc_method *cc__find_method(const cc__server *s, const char *na
         int cmp = strncmp(mn, name, len);
         if (cmp == 0 && mn[len] != '\0') cmp = 1;
         if (cmp == 0) return &s->hooks.methods[mid];
-        if (cmp < 0) lo = mid + 1;
-        else hi = mid;
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return NULL;
 }
@@ -266,7 +275,8 @@ static const cc__rpc_method *cc__find_method(const cc__server *s, const char *na
 static int cc__token_equal(const char *a, size_t alen, const char *b, size_t blen)
 {
     unsigned diff = (unsigned)(alen ^ blen);
-    for (size_t i = 0; i < blen; i++) diff |= (unsigned char)(b[i] ^ (i < alen ? a[i] : 0));
+    for (size_t i = 0; i < blen; i++)
+        diff |= (unsigned char)(b[i] ^ (i < alen ? a[i] : 0));
     return diff == 0;
 }
 
@@ -318,8 +328,8 @@ static void cc__handle_call(cc__conn *c, const cc__rpc_msg *m)
     rb->failed = 0;
     int is_request = m->type == CC__RPC_REQUEST;
     if (is_request) cc__pack_response_head(&s->scratch_pk, m->msgid);
-    cc__rpc_call call = {.conn = c, .ctx = s->hooks.ctx, .method = name, .params = m->params,
-                         .pk = &s->scratch_pk};
+    cc__rpc_call call = {
+        .conn = c, .ctx = s->hooks.ctx, .method = name, .params = m->params, .pk = &s->scratch_pk};
     cc_status st;
     const cc__rpc_method *meth = NULL;
     int is_auth = m->method_len == 4 && memcmp(m->method, "auth", 4) == 0;
@@ -547,8 +557,10 @@ cc_status cc__server_feed(cc__server *s, const void *data, size_t len,
             *p = c->dirty_next;
             break;
         }
-    if (responses) *responses = c->sending;
-    else cc__wbuf_free(&c->sending);
+    if (responses)
+        *responses = c->sending;
+    else
+        cc__wbuf_free(&c->sending);
     cc__free(c->in);
     cc__wbuf_free(&c->out);
     msgpack_zone_destroy(&c->zone);

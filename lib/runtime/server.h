@@ -88,24 +88,24 @@ struct cc__conn {
     } h;
     cc__server *server;
     const cc__listener *listener;
-    cc__conn *prev, *next;  /* all connections: O(1) unlink */
-    cc__conn *dirty_next;   /* connections with unflushed output */
+    cc__conn *prev, *next; /* all connections: O(1) unlink */
+    cc__conn *dirty_next;  /* connections with unflushed output */
     uint64_t id;
-    unsigned char *in;      /* received bytes not yet consumed */
+    unsigned char *in; /* received bytes not yet consumed */
     size_t in_len, in_cap;
-    cc__wbuf out;           /* packed, not yet handed to uv_write */
-    cc__wbuf sending;       /* owned by the write in flight */
+    cc__wbuf out;     /* packed, not yet handed to uv_write */
+    cc__wbuf sending; /* owned by the write in flight */
     uv_write_t wreq;
-    msgpack_packer pk;      /* writes into `out` */
-    msgpack_zone zone;      /* decoded objects of the current message */
+    msgpack_packer pk; /* writes into `out` */
+    msgpack_zone zone; /* decoded objects of the current message */
     int zone_ok;
     int writing, paused, closing, dirty, close_after_flush, authed, auth_failures;
-    int detached;           /* no socket: cc__server_feed() (tests, fuzzing) */
-    int doomed;             /* over its limit: closed at the next flush, never in
-                               the middle of an engine call (output still packed
-                               meanwhile, then dropped) */
+    int detached; /* no socket: cc__server_feed() (tests, fuzzing) */
+    int doomed;   /* over its limit: closed at the next flush, never in
+                     the middle of an engine call (output still packed
+                     meanwhile, then dropped) */
     /* Owned by the runtime: */
-    uint64_t event_mask;    /* bit per cc_event_type subscribed; 0 = none */
+    uint64_t event_mask; /* bit per cc_event_type subscribed; 0 = none */
     void *user;
 };
 

@@ -97,8 +97,7 @@ cc_status cc__args_str(const cc__args *a, const char *key, int required, const c
     return cc__args_strdup(a, key, o, out);
 }
 
-cc_status cc__args_int(const cc__args *a, const char *key, int required, int64_t def,
-                       int64_t *out)
+cc_status cc__args_int(const cc__args *a, const char *key, int required, int64_t def, int64_t *out)
 {
     const msgpack_object *o = cc__args_get(a, key);
     if (!o) {
@@ -135,16 +134,22 @@ cc_status cc__args_uint(const cc__args *a, const char *key, int required, uint64
 static int cc__number(const msgpack_object *o, double *out)
 {
     switch (o->type) {
-    case MSGPACK_OBJECT_POSITIVE_INTEGER: *out = (double)o->via.u64; return 1;
-    case MSGPACK_OBJECT_NEGATIVE_INTEGER: *out = (double)o->via.i64; return 1;
+    case MSGPACK_OBJECT_POSITIVE_INTEGER:
+        *out = (double)o->via.u64;
+        return 1;
+    case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+        *out = (double)o->via.i64;
+        return 1;
     case MSGPACK_OBJECT_FLOAT32:
-    case MSGPACK_OBJECT_FLOAT64: *out = o->via.f64; return 1;
-    default: return 0;
+    case MSGPACK_OBJECT_FLOAT64:
+        *out = o->via.f64;
+        return 1;
+    default:
+        return 0;
     }
 }
 
-cc_status cc__args_double(const cc__args *a, const char *key, int required, double def,
-                          double *out)
+cc_status cc__args_double(const cc__args *a, const char *key, int required, double def, double *out)
 {
     const msgpack_object *o = cc__args_get(a, key);
     if (!o) {
@@ -205,8 +210,7 @@ cc_status cc__args_double_list(const cc__args *a, const char *key, int required,
     if (!v) return cc__fail(CC_ENOMEM, "%s: out of memory", a->method);
     for (uint32_t i = 0; i < cnt; i++)
         if (!cc__number(&o->via.array.ptr[i], &v[i]) || !isfinite(v[i]))
-            return cc__fail(CC_EINVAL, "%s: '%s'[%u] must be a finite number", a->method, key,
-                            i);
+            return cc__fail(CC_EINVAL, "%s: '%s'[%u] must be a finite number", a->method, key, i);
     *out = v;
     *n = cnt;
     return CC_OK;

@@ -16,9 +16,9 @@
 #include <stdint.h>
 
 typedef struct cc__args {
-    const char *method;          /* NUL-terminated, for messages */
+    const char *method;            /* NUL-terminated, for messages */
     const msgpack_object_map *map; /* NULL when the call has no arguments */
-    msgpack_zone *zone;          /* for string copies */
+    msgpack_zone *zone;            /* for string copies */
 } cc__args;
 
 /* Binds `params` (the envelope's array); CC_EINVAL unless it is [] , [nil]
@@ -35,8 +35,7 @@ cc_status cc__args_only(const cc__args *a, const char *const *known);
 /* Readers: `required` makes an absent key an error; otherwise *out = def. */
 cc_status cc__args_str(const cc__args *a, const char *key, int required, const char *def,
                        const char **out);
-cc_status cc__args_int(const cc__args *a, const char *key, int required, int64_t def,
-                       int64_t *out);
+cc_status cc__args_int(const cc__args *a, const char *key, int required, int64_t def, int64_t *out);
 cc_status cc__args_uint(const cc__args *a, const char *key, int required, uint64_t def,
                         uint64_t *out);
 cc_status cc__args_double(const cc__args *a, const char *key, int required, double def,

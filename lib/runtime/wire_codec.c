@@ -21,8 +21,7 @@ int cc__wbuf_append(cc__wbuf *b, const void *p, size_t n)
 {
     if (b->failed) return -1;
     if (n == 0) return 0; /* nothing to copy (and data may still be NULL) */
-    if (n > SIZE_MAX - b->len ||
-        cc__grow((void **)&b->data, &b->cap, b->len + n, 1) != 0) {
+    if (n > SIZE_MAX - b->len || cc__grow((void **)&b->data, &b->cap, b->len + n, 1) != 0) {
         b->failed = 1;
         return -1;
     }
@@ -50,8 +49,7 @@ cc_status cc__rpc_decode(const msgpack_object *root, cc__rpc_msg *m)
                         (int)root->type);
     const msgpack_object *e = root->via.array.ptr;
     uint32_t n = root->via.array.size;
-    if (n < 3 || n > 4)
-        return cc__fail(CC_EPARSE, "message must have 3 or 4 elements, got %u", n);
+    if (n < 3 || n > 4) return cc__fail(CC_EPARSE, "message must have 3 or 4 elements, got %u", n);
     if (e[0].type != MSGPACK_OBJECT_POSITIVE_INTEGER || e[0].via.u64 > 2)
         return cc__fail(CC_EPARSE, "message type must be 0, 1 or 2");
     m->type = (int)e[0].via.u64;
@@ -70,10 +68,8 @@ cc_status cc__rpc_decode(const msgpack_object *root, cc__rpc_msg *m)
     } else if (n != 3) {
         return cc__fail(CC_EPARSE, "a notification has 3 elements, got %u", n);
     }
-    if (e[1].type != MSGPACK_OBJECT_STR)
-        return cc__fail(CC_EPARSE, "method must be a string");
-    if (e[2].type != MSGPACK_OBJECT_ARRAY)
-        return cc__fail(CC_EPARSE, "params must be an array");
+    if (e[1].type != MSGPACK_OBJECT_STR) return cc__fail(CC_EPARSE, "method must be a string");
+    if (e[2].type != MSGPACK_OBJECT_ARRAY) return cc__fail(CC_EPARSE, "params must be an array");
     m->method = e[1].via.str.ptr;
     m->method_len = e[1].via.str.size;
     m->params = &e[2];

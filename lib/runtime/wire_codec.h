@@ -37,10 +37,10 @@ int cc__wbuf_write(void *data, const char *buf, size_t len);
 
 /* A decoded envelope: borrowed pointers into the msgpack object tree. */
 typedef struct cc__rpc_msg {
-    int type;              /* CC__RPC_REQUEST / CC__RPC_NOTIFY / CC__RPC_RESPONSE */
-    uint32_t msgid;        /* requests and responses */
-    int has_msgid;         /* a msgid could be read, even if the rest is malformed */
-    const char *method;    /* not NUL-terminated */
+    int type;           /* CC__RPC_REQUEST / CC__RPC_NOTIFY / CC__RPC_RESPONSE */
+    uint32_t msgid;     /* requests and responses */
+    int has_msgid;      /* a msgid could be read, even if the rest is malformed */
+    const char *method; /* not NUL-terminated */
     size_t method_len;
     const msgpack_object *params; /* array (requests, notifications) */
     const msgpack_object *error;  /* responses */

@@ -8,7 +8,8 @@
 static uint64_t cc__be(const unsigned char *p, int n)
 {
     uint64_t v = 0;
-    for (int i = 0; i < n; i++) v = (v << 8) | p[i];
+    for (int i = 0; i < n; i++)
+        v = (v << 8) | p[i];
     return v;
 }
 
@@ -19,10 +20,10 @@ static uint64_t cc__be(const unsigned char *p, int n)
  * `len_bytes` is how many bytes of the header hold the length (0 if none).
  */
 typedef struct cc__hdr {
-    size_t hdr;       /* bytes of the header, type byte included */
-    int len_bytes;    /* length field width following the type byte */
-    uint64_t fixed;   /* payload bytes known from the type byte alone */
-    int kind;         /* 0 scalar/blob, 1 array, 2 map */
+    size_t hdr;        /* bytes of the header, type byte included */
+    int len_bytes;     /* length field width following the type byte */
+    uint64_t fixed;    /* payload bytes known from the type byte alone */
+    int kind;          /* 0 scalar/blob, 1 array, 2 map */
     uint64_t inline_n; /* element count of fixarray/fixmap */
 } cc__hdr;
 
@@ -49,29 +50,89 @@ static int cc__classify(unsigned char b, cc__hdr *h)
         return 0;
     }
     switch (b) {
-    case 0xc0: case 0xc2: case 0xc3: return 0;
-    case 0xc4: case 0xd9: h->len_bytes = 1; break;
-    case 0xc5: case 0xda: h->len_bytes = 2; break;
-    case 0xc6: case 0xdb: h->len_bytes = 4; break;
-    case 0xc7: h->len_bytes = 1; h->fixed = 1; break; /* ext: + type byte */
-    case 0xc8: h->len_bytes = 2; h->fixed = 1; break;
-    case 0xc9: h->len_bytes = 4; h->fixed = 1; break;
-    case 0xca: h->fixed = 4; break;
-    case 0xcb: h->fixed = 8; break;
-    case 0xcc: case 0xd0: h->fixed = 1; break;
-    case 0xcd: case 0xd1: h->fixed = 2; break;
-    case 0xce: case 0xd2: h->fixed = 4; break;
-    case 0xcf: case 0xd3: h->fixed = 8; break;
-    case 0xd4: h->fixed = 2; break;
-    case 0xd5: h->fixed = 3; break;
-    case 0xd6: h->fixed = 5; break;
-    case 0xd7: h->fixed = 9; break;
-    case 0xd8: h->fixed = 17; break;
-    case 0xdc: h->kind = 1; h->len_bytes = 2; break;
-    case 0xdd: h->kind = 1; h->len_bytes = 4; break;
-    case 0xde: h->kind = 2; h->len_bytes = 2; break;
-    case 0xdf: h->kind = 2; h->len_bytes = 4; break;
-    default: return -1; /* 0xc1: never used */
+    case 0xc0:
+    case 0xc2:
+    case 0xc3:
+        return 0;
+    case 0xc4:
+    case 0xd9:
+        h->len_bytes = 1;
+        break;
+    case 0xc5:
+    case 0xda:
+        h->len_bytes = 2;
+        break;
+    case 0xc6:
+    case 0xdb:
+        h->len_bytes = 4;
+        break;
+    case 0xc7:
+        h->len_bytes = 1;
+        h->fixed = 1;
+        break; /* ext: + type byte */
+    case 0xc8:
+        h->len_bytes = 2;
+        h->fixed = 1;
+        break;
+    case 0xc9:
+        h->len_bytes = 4;
+        h->fixed = 1;
+        break;
+    case 0xca:
+        h->fixed = 4;
+        break;
+    case 0xcb:
+        h->fixed = 8;
+        break;
+    case 0xcc:
+    case 0xd0:
+        h->fixed = 1;
+        break;
+    case 0xcd:
+    case 0xd1:
+        h->fixed = 2;
+        break;
+    case 0xce:
+    case 0xd2:
+        h->fixed = 4;
+        break;
+    case 0xcf:
+    case 0xd3:
+        h->fixed = 8;
+        break;
+    case 0xd4:
+        h->fixed = 2;
+        break;
+    case 0xd5:
+        h->fixed = 3;
+        break;
+    case 0xd6:
+        h->fixed = 5;
+        break;
+    case 0xd7:
+        h->fixed = 9;
+        break;
+    case 0xd8:
+        h->fixed = 17;
+        break;
+    case 0xdc:
+        h->kind = 1;
+        h->len_bytes = 2;
+        break;
+    case 0xdd:
+        h->kind = 1;
+        h->len_bytes = 4;
+        break;
+    case 0xde:
+        h->kind = 2;
+        h->len_bytes = 2;
+        break;
+    case 0xdf:
+        h->kind = 2;
+        h->len_bytes = 4;
+        break;
+    default:
+        return -1; /* 0xc1: never used */
     }
     h->hdr += (size_t)h->len_bytes;
     return 0;
@@ -86,7 +147,8 @@ cc__scan_result cc__wire_scan(const unsigned char *data, size_t len, size_t max_
     remaining[0] = 1;
     size_t pos = 0;
     for (;;) {
-        while (depth > 0 && remaining[depth] == 0) depth--;
+        while (depth > 0 && remaining[depth] == 0)
+            depth--;
         if (depth == 0 && remaining[0] == 0) {
             *frame_len = pos;
             return CC__SCAN_COMPLETE;

@@ -68,7 +68,8 @@ static void every_torn_tail_keeps_the_valid_prefix(void **state)
     make_dir(dir, sizeof dir);
     cc__journal *j;
     assert_int_equal(cc__journal_open(&j, dir, NULL, 0, 1, CC_FSYNC_OFF), CC_OK);
-    for (uint64_t i = 1; i <= 5; i++) append_event(j, i);
+    for (uint64_t i = 1; i <= 5; i++)
+        append_event(j, i);
     assert_int_equal(cc__journal_commit(j, 0), CC_OK);
     cc__journal_close(j);
     snprintf(path, sizeof path, "%s/journal-%016x.ccj", dir, 1);
@@ -189,7 +190,8 @@ static void kpi_importer_reads_a_segment_in_any_chunking(void **state)
     make_dir(dir, sizeof dir);
     cc__journal *j;
     assert_int_equal(cc__journal_open(&j, dir, NULL, 0, 1, CC_FSYNC_OFF), CC_OK);
-    for (uint64_t i = 1; i <= 4; i++) append_event(j, i);
+    for (uint64_t i = 1; i <= 4; i++)
+        append_event(j, i);
     /* A command record: no contact, skipped by the importer. */
     msgpack_packer *pk = cc__journal_begin_record(j);
     msgpack_pack_array(pk, 3);
@@ -218,7 +220,8 @@ static void kpi_importer_reads_a_segment_in_any_chunking(void **state)
         assert_int_equal(cc_import_end_file(imp, on_imported, &im), CC_OK);
         assert_int_equal(im.n, 4);
         assert_int_equal(im.flags_imported, 4);
-        for (int i = 0; i < 4; i++) assert_int_equal(im.contacts[i], (uint64_t)i + 1);
+        for (int i = 0; i < 4; i++)
+            assert_int_equal(im.contacts[i], (uint64_t)i + 1);
         const cc_import_stats *st = cc_import_get_stats(imp);
         assert_int_equal(st->lines_rejected, 1); /* the torn record */
         cc_import_free(imp);

@@ -156,8 +156,7 @@ static void options_are_checked(void **state)
     assert_int_equal(cc_runtime_listen(rt, "tcp://10.1.2.3:0", NULL, bound, sizeof bound),
                      CC_EINVAL);
     assert_int_equal(cc_runtime_listen(rt, "http://x", NULL, bound, sizeof bound), CC_EINVAL);
-    assert_int_equal(cc_runtime_listen(rt, "tcp://127.0.0.1:0", NULL, bound, sizeof bound),
-                     CC_OK);
+    assert_int_equal(cc_runtime_listen(rt, "tcp://127.0.0.1:0", NULL, bound, sizeof bound), CC_OK);
     assert_true(strncmp(bound, "tcp://127.0.0.1:", 16) == 0);
     close_and_drain(rt, &loop);
     uv_loop_close(&loop);
@@ -166,7 +165,7 @@ static void options_are_checked(void **state)
 typedef struct post_ctx {
     cc_runtime *rt;
     cc_engine *engine;
-    long count;      /* touched on the loop thread only */
+    long count; /* touched on the loop thread only */
     int threads_done;
     pthread_mutex_t mu;
 } post_ctx;
@@ -182,7 +181,8 @@ static void *poster(void *arg)
 {
     post_ctx *p = arg;
     for (int i = 0; i < 1000; i++) {
-        cc_status st = (i & 1) ? cc_runtime_post(p->rt, bump, p) : cc_engine_post(p->engine, bump, p);
+        cc_status st =
+            (i & 1) ? cc_runtime_post(p->rt, bump, p) : cc_engine_post(p->engine, bump, p);
         if (st != CC_OK) abort();
     }
     return NULL;
@@ -235,8 +235,10 @@ static void posts_from_any_thread_run_on_the_loop(void **state)
     assert_int_equal(cc_runtime_new(&p.rt, &loop, NULL, NULL), CC_OK);
     p.engine = cc_runtime_engine(p.rt);
     pthread_t th[4];
-    for (int i = 0; i < 4; i++) pthread_create(&th[i], NULL, poster, &p);
-    for (int i = 0; i < 4; i++) pthread_join(th[i], NULL);
+    for (int i = 0; i < 4; i++)
+        pthread_create(&th[i], NULL, poster, &p);
+    for (int i = 0; i < 4; i++)
+        pthread_join(th[i], NULL);
     uv_timer_t t;
     uv_timer_init(&loop, &t);
     t.data = &p;
@@ -304,7 +306,8 @@ static void engine_deadline_becomes_a_libuv_timer(void **state)
     resp out;
     feed(rt, &r, &out);
     assert_int_equal(out.n, 3);
-    for (int i = 0; i < 3; i++) assert_int_equal(out.error[i], 0);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(out.error[i], 0);
     assert_int_equal(seen.offers, 1);
     /* Nobody answers: the engine's 30 ms ring timer fires through libuv. */
     uv_timer_t guard;
@@ -379,7 +382,8 @@ static void copy_dir(const char *from, const char *to)
         snprintf(b, sizeof b, "%s/%s", to, e->d_name);
         FILE *in = fopen(a, "rb"), *out = fopen(b, "wb");
         size_t n;
-        while ((n = fread(buf, 1, sizeof buf, in)) > 0) fwrite(buf, 1, n, out);
+        while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+            fwrite(buf, 1, n, out);
         fclose(in);
         fclose(out);
     }
@@ -541,7 +545,8 @@ static void replay_rebuilds_the_same_engine_bit_for_bit(void **state)
     }
     resp out;
     feed(rt, &r, &out);
-    for (int i = 0; i < out.n; i++) assert_int_equal(out.error[i], 0);
+    for (int i = 0; i < out.n; i++)
+        assert_int_equal(out.error[i], 0);
     resp_free(&out);
     /* The switch is gone: its offers were given back. Desktops answer what is
      * offered next, and some offers ring out through the libuv timer. */

@@ -44,8 +44,7 @@ static void scan_finds_each_pipelined_frame(void **state)
     assert_int_equal(len, one);
     /* Every strict prefix of the first frame asks for more bytes. */
     for (size_t cut = 0; cut < one; cut++)
-        assert_int_equal(cc__wire_scan((unsigned char *)b.data, cut, 1 << 20, &len),
-                         CC__SCAN_MORE);
+        assert_int_equal(cc__wire_scan((unsigned char *)b.data, cut, 1 << 20, &len), CC__SCAN_MORE);
     assert_int_equal(cc__wire_scan((unsigned char *)b.data + one, b.len - one, 1 << 20, &len),
                      CC__SCAN_COMPLETE);
     assert_int_equal(one + len, b.len);
