@@ -5,8 +5,8 @@
  * at N = 20 and N = 10,000, Erlang A evaluations per second, and staffing solves per second
  * (and the time of one) for 100 and 10,000 Erlangs. Targets from issue 4: >= 1,000,000
  * Erlang C evaluations/s at N = 20, a 10,000-Erlang staffing solve under 1 ms.
- * With CALLCORE_DATA set, also the time to fit each forecasting model on 120 days of the
- * 2003 bank's 5-minute counts.
+ * With CALLCORE_DATA set, also the time to read the 2003 bank's 5-minute counts with
+ * cc_volume_series_load_csv and to fit each forecasting model on 120 days of them.
  * Usage: bench_wfm [--quick]
  */
 #include "callcore/erlang.h"
@@ -111,31 +111,45 @@ static double bench_rate(bench_fn fn, long iters)
     return rates[RUNS / 2];
 }
 
-/* Reads the Calls column of bank_calls.csv into y (capacity cap); returns the count. */
-static size_t bench_read_bank(double *y, size_t cap)
+/* Path of the 2003 bank counts in buf, or NULL without CALLCORE_DATA. */
+static const char *bench_bank_path(char *buf, size_t len)
 {
     const char *dir = getenv("CALLCORE_DATA");
-    char path[1024], line[256];
-    if (!dir) return 0;
-    snprintf(path, sizeof path, "%s/bank-calls-2003/bank_calls.csv", dir);
-    FILE *f = fopen(path, "r");
-    if (!f) return 0;
-    size_t n = 0;
-    if (fgets(line, sizeof line, f))
-        while (n < cap && fgets(line, sizeof line, f)) {
-            char *c = strrchr(line, ',');
-            if (c) y[n++] = atof(c + 1);
-        }
-    fclose(f);
-    return n;
+    if (!dir) return NULL;
+    snprintf(buf, len, "%s/bank-calls-2003/bank_calls.csv", dir);
+    return buf;
 }
 
-static void bench_forecast_fits(void)
+/* Reading the bank file with the library's reader (cc_volume_series_load_csv): median of
+ * RUNS loads, in ms and MB/s of CSV. */
+static void bench_series_csv(const char *path)
 {
-    static double y[30000];
-    size_t n = bench_read_bank(y, sizeof y / sizeof y[0]);
+    double secs[RUNS];
+    size_t bytes = 0, rows = 0;
+    for (int r = 0; r < RUNS; r++) {
+        cc_volume_series *s;
+        double t0 = bench_now();
+        cc_status st = cc_volume_series_load_csv(&s, path, NULL);
+        secs[r] = bench_now() - t0;
+        if (st) {
+            printf("series csv: %s\n", cc_error_last());
+            return;
+        }
+        bench_sink = cc_volume_series_values(s, &rows)[rows - 1];
+        cc_volume_series_free(s);
+        FILE *f = fopen(path, "rb");
+        if (f && fseek(f, 0, SEEK_END) == 0) bytes = (size_t)ftell(f);
+        if (f) fclose(f);
+    }
+    qsort(secs, RUNS, sizeof secs[0], bench_cmp);
+    printf("read bank_calls.csv, %zu bytes, %zu rows %8.3f ms %8.0f MB/s (median of %d)\n", bytes,
+           rows, 1e3 * secs[RUNS / 2], (double)bytes / secs[RUNS / 2] / 1e6, RUNS);
+}
+
+static void bench_forecast_fits(const double *y, size_t n)
+{
     if (n < 120 * 169) {
-        printf("(set CALLCORE_DATA to time the forecast fits on the 2003 bank data)\n");
+        printf("(the bank file has %zu counts, fewer than 120 days x 169)\n", n);
         return;
     }
     for (int m = CC_FORECAST_HOLT_WINTERS_ADDITIVE; m < CC_FORECAST_METHOD_COUNT; m++) {
@@ -192,6 +206,16 @@ int main(int argc, char **argv)
         printf("%-44s %16.0f %11.3f us %s%s\n", rows[i].name, rate, us, rows[i].target,
                rows[i].need > 0 ? (rate >= rows[i].need ? " (met)" : " (MISSED)") : "");
     }
-    if (!quick) bench_forecast_fits();
+    char path[1024];
+    cc_volume_series *bank = NULL;
+    if (!bench_bank_path(path, sizeof path) || cc_volume_series_load_csv(&bank, path, NULL)) {
+        printf("(set CALLCORE_DATA to time reading and fitting the 2003 bank data)\n");
+        return 0;
+    }
+    bench_series_csv(path);
+    size_t n;
+    const double *y = cc_volume_series_values(bank, &n);
+    if (!quick) bench_forecast_fits(y, n);
+    cc_volume_series_free(bank);
     return 0;
 }
