@@ -16,19 +16,20 @@
 #include <string.h>
 
 static const char cli_kpi_usage[] =
-    "usage: callcore kpi --format queue_log|csv|anonymous-bank [--input FILE ...]\n"
+    "usage: callcore kpi --format queue_log|csv|anonymous-bank|journal [--input FILE ...]\n"
     "                    [--interval-min 30] [--sl-threshold-s 20] [--sl-variant V2]\n"
     "                    [--short-abandon-s 5] [--repeat-window-h 168] [--same-reason]\n"
     "                    [--delimiter C] [--column FIELD=NAME ...]\n"
+    "                    [--agent-hourly X --telco-per-min X --fixed-cost X]\n"
+    "                    [--cx-weight NAME=VALUE ...] [--cx-csv FILE]\n"
     "                    [--json [--full] [--pretty] | --csv queues|agents|intervals|channels|pareto]\n"
     "  Imports the files (standard input when no --input) and prints the KPIs.\n"
+    "  --format        journal: the msgpack journal written by `callcore serve --journal`.\n"
     "  --sl-variant    V1 AnsT/Ans, V2 AnsT/(Ans+Ab), V3 AnsT/(Ans+Ab-AbT),\n"
     "                  V4 (AnsT+AbT)/(Ans+Ab), V5 (AnsT+AbS)/(Ans+Ab), V6 AnsT/(Ans+Ab-AbS)\n"
     "  --column        csv: the column holding FIELD (contact_id, customer_id, queue, agent,\n"
     "                  channel, start, wait_s, talk_s, hold_s, wrap_s, outcome, reason,\n"
     "                  transferred), e.g. --column start=call_time\n"
-    "                    [--agent-hourly X --telco-per-min X --fixed-cost X]\n"
-    "                    [--cx-weight NAME=VALUE ...] [--cx-csv FILE]\n"
     "  --full          JSON with every KPI, channels, interval x queue rows and the Pareto.\n"
     "  --agent-hourly, --telco-per-min, --fixed-cost: the cost model of cost_per_contact.\n"
     "  --cx-weight     experience-line weight: start, wait_per_min, ring_no_answer,\n"
