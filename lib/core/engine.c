@@ -280,8 +280,9 @@ static int skill_cmp_sort(const void *a, const void *b)
 
 /* Validates and interns a skill list into a sorted owned array (interning a
  * new name is harmless if the caller fails later). */
-cc_status cc__skills_convert(cc_engine *e, const char *owner, const cc_skill *in, size_t n,
-                             int allow_zero, cc__skill **out, uint32_t *nout)
+cc_status cc__skills_convert_into(cc_engine *e, const char *owner, const cc_skill *in, size_t n,
+                                  int allow_zero, cc__skill *buf, size_t nbuf, cc__skill **out,
+                                  uint32_t *nout)
 {
     *out = NULL;
     *nout = 0;
@@ -298,19 +299,26 @@ cc_status cc__skills_convert(cc_engine *e, const char *owner, const cc_skill *in
                 return cc__fail(CC_EINVAL, "%s: skill '%s' listed twice", owner, in[i].name);
     }
     if (!n) return CC_OK;
-    cc__skill *s = cc__calloc(n, sizeof *s);
+    int own = !buf || n > nbuf;
+    cc__skill *s = own ? cc__calloc(n, sizeof *s) : buf;
     if (!s) return cc__fail(CC_ENOMEM, "%s: out of memory", owner);
     for (size_t i = 0; i < n; i++) {
         if (cc__skill_intern(e, in[i].name, &s[i].id)) {
-            cc__free(s);
+            if (own) cc__free(s);
             return cc__fail(CC_ENOMEM, "%s: out of memory", owner);
         }
         s[i].level = in[i].level;
     }
-    qsort(s, n, sizeof *s, skill_cmp_sort);
+    if (n > 1) qsort(s, n, sizeof *s, skill_cmp_sort);
     *out = s;
     *nout = (uint32_t)n;
     return CC_OK;
+}
+
+cc_status cc__skills_convert(cc_engine *e, const char *owner, const cc_skill *in, size_t n,
+                             int allow_zero, cc__skill **out, uint32_t *nout)
+{
+    return cc__skills_convert_into(e, owner, in, n, allow_zero, NULL, 0, out, nout);
 }
 
 /* ---- slot tables ----------------------------------------------------------- */

@@ -149,6 +149,9 @@ typedef struct cc__agent {
                                      buffer: routing cascades never allocate) */
 } cc__agent;
 
+/* Requirements a contact keeps inside its record (most ask for 1 or 2). */
+#define CC__OWN_INLINE 2
+
 /* Contact routing states (the public cc_contact_state is derived). */
 typedef enum cc__cstate {
     CC__C_NEW,     /* being created */
@@ -179,8 +182,10 @@ typedef struct cc__contact {
     cc__queue *queue;
     cc__cstate state;
     int32_t base_priority, priority;
-    cc__skill *own_req; /* the contact's own requirements */
+    cc__skill *own_req; /* the contact's own requirements: own_inline when they
+                           fit (one allocation less per arrival), else owned */
     uint32_t nown;
+    cc__skill own_inline[CC__OWN_INLINE];
     char *reason;
     int64_t vstart_ms, entered_ms, arrived_ms;
     /* profiles the contact waits in: [0] its queue's, then added queues */
@@ -279,6 +284,11 @@ cc_status cc__check_name(const char *what, const char *name);
 int cc__skill_intern(cc_engine *e, const char *name, uint32_t *id); /* 0 / -1 ENOMEM */
 cc_status cc__skills_convert(cc_engine *e, const char *owner, const cc_skill *in, size_t n,
                              int allow_zero, cc__skill **out, uint32_t *nout);
+/* Like cc__skills_convert, but up to nbuf skills go into buf (no allocation:
+ * *out == buf); more are allocated. Callers free *out only when != buf. */
+cc_status cc__skills_convert_into(cc_engine *e, const char *owner, const cc_skill *in, size_t n,
+                                  int allow_zero, cc__skill *buf, size_t nbuf, cc__skill **out,
+                                  uint32_t *nout);
 uint64_t cc__bias(int64_t v);
 
 /* ---- slot tables --------------------------------------------------------- */
@@ -349,6 +359,7 @@ void cc__requeue(cc_engine *e, cc__contact *c, int64_t now);
 void cc__contact_terminal(cc_engine *e, cc__contact *c, cc_event_type type,
                           const char *reason, int64_t now);
 void cc__contact_destroy(cc_engine *e, cc__contact *c);
+void cc__contact_free(cc__contact *c); /* the record and what it owns, nothing else */
 void cc__connect(cc_engine *e, cc__contact *c, cc__agent *a, int64_t now);
 void cc__fill_contact_event(cc_event *ev, cc_event_type t, const cc__contact *c, int64_t now);
 int cc__contact_reserve(cc_engine *e, cc__contact *c);

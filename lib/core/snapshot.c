@@ -361,11 +361,7 @@ static void engine_clear(cc_engine *e)
 {
     for (size_t i = 0; i < e->ncontact_slots; i++) {
         cc__contact *c = e->contacts[i];
-        if (!c) continue;
-        cc__free(c->profiles);
-        cc__free(c->own_req);
-        cc__free(c->reason);
-        cc__free(c);
+        if (c) cc__contact_free(c);
     }
     for (size_t i = 0; i < e->nagent_slots; i++) cc__agent_free(e->agents[i]);
     for (size_t i = 0; i < e->nqueues; i++) cc__queue_destroy(e->queues[i]);
