@@ -27,6 +27,18 @@ int cc__agent_available(const cc__agent *a, cc_channel ch)
     return 1;
 }
 
+/* Whether the agent could take a contact of some channel. Reads only the
+ * agent's own record, O(channels): a busy agent (the common case right after
+ * an accept) skips its m matched profiles instead of touching each one's
+ * cache lines to learn its channel. */
+int cc__agent_available_any(const cc__agent *a)
+{
+    if (!a->logged_in || a->paused || a->pause_pending || a->offer_contact != CC__NONE) return 0;
+    for (int ch = 1; ch < CC_CHANNEL__COUNT; ch++)
+        if (cc__agent_available(a, (cc_channel)ch)) return 1;
+    return 0;
+}
+
 int cc__agent_staffed(const cc__agent *a)
 {
     return a->logged_in && !a->paused;
@@ -68,7 +80,7 @@ static void agent_key(cc_engine *e, const cc__agent *a, const cc__profile *p, cc
     const cc__membership *m = cc__membership_of(a, p->queue);
     uint64_t idle = cc__bias(a->idle_since_ms);
     h->k2 = 0;
-    switch (p->queue->strategy) {
+    switch (p->strategy) {
     case CC_STRATEGY_ROUND_ROBIN: h->k1 = a->rr_seq; break;
     case CC_STRATEGY_FEWEST_CONTACTS: h->k1 = a->answered, h->k2 = idle; break;
     case CC_STRATEGY_LEAST_TALK_TIME: h->k1 = (uint64_t)a->talk_ms, h->k2 = idle; break;
@@ -84,7 +96,7 @@ static void agent_key(cc_engine *e, const cc__agent *a, const cc__profile *p, cc
          * winner's key, which becomes the profile's clock (routing.c), so a
          * newly inserted agent draws from that clock too. Uniform random is
          * the race with equal weights. */
-        double w = (p->queue->strategy == CC_STRATEGY_WEIGHTED_RANDOM && m) ? m->weight : 1.0;
+        double w = (p->strategy == CC_STRATEGY_WEIGHTED_RANDOM && m) ? m->weight : 1.0;
         double k = p->race_clock - log(cc__rng_unit(e)) / w;
         memcpy(&h->k1, &k, sizeof k); /* non-negative doubles order like their bits */
         break;
@@ -111,6 +123,7 @@ void cc__agent_index_one(cc_engine *e, cc__agent *a, cc__profile *p)
 
 void cc__agent_index(cc_engine *e, cc__agent *a)
 {
+    if (!cc__agent_available_any(a)) return;
     for (uint32_t i = 0; i < a->nmatches; i++) {
         cc__profile *p = a->matches[i];
         if (!cc__agent_available(a, p->channel)) continue;

@@ -46,13 +46,19 @@ typedef struct cc__skill {
     int32_t level;
 } cc__skill;
 
+/* Field order: what an agent's routing touches in each of its m matched
+ * profiles (channel, strategy, the two heaps) comes first, so that one or two
+ * cache lines per profile serve the O(m) loops of cc__route_agent and
+ * cc__agent_index. */
 typedef struct cc__profile {
     struct cc__queue *queue;
     cc_channel channel;
+    cc_strategy strategy; /* the queue's (fixed at queue creation), kept here
+                             so index pushes do not touch the queue record */
+    cc__heap contacts; /* waiting contacts, (priority, vstart, ordinal) */
+    cc__heap agents;   /* available eligible members, strategy key */
     cc__skill *req; /* sorted by id */
     uint32_t nreq;
-    cc__heap agents;   /* available eligible members, strategy key */
-    cc__heap contacts; /* waiting contacts, (priority, vstart, ordinal) */
     uint32_t nmatched; /* members eligible (bound of `agents`) */
     uint32_t nbound;   /* contacts attached (bound of `contacts`) */
     double race_clock; /* random strategies: key of the last winner (see agent.c) */
@@ -115,28 +121,31 @@ typedef struct cc__leg {
 } cc__leg;
 
 typedef struct cc__agent {
-    char *name, *display;
+    /* hot, first: what availability checks, the O(m) routing loops and index
+     * pushes read, packed into the record's first two cache lines */
+    int logged_in, paused, pause_pending;
+    uint32_t offer_contact; /* pending offer: contact slot or CC__NONE */
+    int32_t budget, load;
     uint32_t slot;
+    uint32_t nmatches;
     uint64_t ordinal;
-    cc__skill *skills; /* sorted by id */
-    uint32_t nskills;
+    int64_t idle_since_ms;
+    cc__profile **matches; /* profiles this agent is eligible for */
     cc__membership *ms;
     uint32_t nms, ms_cap;
-    cc__profile **matches; /* profiles this agent is eligible for */
-    uint32_t nmatches, matches_cap;
-    /* capacity per channel */
-    int32_t cap_max[CC_CHANNEL__COUNT], cap_load[CC_CHANNEL__COUNT];
-    int32_t count[CC_CHANNEL__COUNT];
-    int32_t budget, load;
     cc__leg *legs;
     uint32_t nlegs, legs_cap;
-    /* presence */
-    int logged_in, paused, pause_pending;
     cc_agent_state state;
-    int64_t state_since_ms, login_ms, idle_since_ms;
-    /* pending offer (ring-all siblings are linked through offer_next) */
-    uint32_t offer_contact; /* contact slot or CC__NONE */
-    uint32_t offer_next;    /* next agent slot offered the same contact */
+    uint32_t offer_next; /* next agent slot offered the same contact (ring-all) */
+    /* capacity per channel */
+    int32_t count[CC_CHANNEL__COUNT], cap_max[CC_CHANNEL__COUNT];
+    int32_t cap_load[CC_CHANNEL__COUNT];
+    /* warm */
+    char *name, *display;
+    cc__skill *skills; /* sorted by id */
+    uint32_t nskills;
+    uint32_t matches_cap;
+    int64_t state_since_ms, login_ms;
     int64_t offer_start_ms;
     uint64_t rr_seq, answered;
     int64_t talk_ms;
@@ -314,6 +323,7 @@ void cc__txn_abort(cc_engine *e);  /* it failed: drop created profiles/skills */
 
 /* ---- agent.c ------------------------------------------------------------- */
 int cc__agent_available(const cc__agent *a, cc_channel ch);
+int cc__agent_available_any(const cc__agent *a); /* some channel; O(channels) */
 void cc__agent_touch(cc_engine *e, cc__agent *a); /* gen bump: leaves all indexes */
 void cc__agent_index(cc_engine *e, cc__agent *a); /* (re-)insert where available */
 void cc__agent_index_one(cc_engine *e, cc__agent *a, cc__profile *p);

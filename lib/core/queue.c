@@ -110,6 +110,7 @@ cc__profile *cc__profile_get(cc_engine *e, cc__queue *q, cc_channel ch, const cc
     cc__profile *p = cc__calloc(1, sizeof *p);
     if (!p) goto oom;
     p->queue = q;
+    p->strategy = q->strategy;
     p->channel = ch;
     if (nreq) {
         p->req = cc__calloc(nreq, sizeof *p->req);

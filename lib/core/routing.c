@@ -67,8 +67,7 @@ static const cc__hentry *heap_peek(cc_engine *e, cc__heap *hp, cc__heap_valid_fn
  * just declined c when another one is available. */
 static void race_advance(cc__profile *p, const cc__hentry *winner)
 {
-    if (p->queue->strategy == CC_STRATEGY_RANDOM ||
-        p->queue->strategy == CC_STRATEGY_WEIGHTED_RANDOM)
+    if (p->strategy == CC_STRATEGY_RANDOM || p->strategy == CC_STRATEGY_WEIGHTED_RANDOM)
         memcpy(&p->race_clock, &winner->k1, sizeof p->race_clock);
 }
 
@@ -109,7 +108,7 @@ void cc__route_contact(cc_engine *e, cc__contact *c, int64_t now)
         cc__agent *a = best_agent(e, p, c);
         if (!a) continue;
         c->via_profile = p;
-        if (p->queue->strategy != CC_STRATEGY_RING_ALL ||
+        if (p->strategy != CC_STRATEGY_RING_ALL ||
             (c->channel == CC_CHANNEL_CALLBACK && !c->answered)) {
             cc__offer(e, c, a, 0, now);
             return;
@@ -181,11 +180,13 @@ void cc__route_agent(cc_engine *e, cc__agent *a, int64_t now)
             return;
         }
     }
-    /* 2. the best head among the profiles the agent matches */
+    /* 2. the best head among the profiles the agent matches (none when the
+     * agent is full on every channel: then its profiles are not touched) */
     cc__contact *best = NULL;
     const cc__membership *bm = NULL;
     cc__profile *bp = NULL;
-    for (uint32_t i = 0; i < a->nmatches; i++) {
+    uint32_t nscan = cc__agent_available_any(a) ? a->nmatches : 0;
+    for (uint32_t i = 0; i < nscan; i++) {
         cc__profile *p = a->matches[i];
         if (!cc__agent_available(a, p->channel)) continue;
         t = heap_peek(e, &p->contacts, cc__contact_entry_valid);

@@ -490,6 +490,7 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
             BAD_IF(!p && (oom = 1));
             q->profiles[q->nprofiles++] = p;
             p->queue = q;
+            p->strategy = q->strategy;
             p->channel = (cc_channel)r_u32(&r);
             p->req = r_skills(&r, e, &p->nreq, &oom);
             p->race_clock = r_f64(&r);
