@@ -201,7 +201,8 @@ static void cc__ab_emit(cc_import *imp, const cc__ab_record *r)
 static void cc__ab_finish(cc_import *imp, void *state)
 {
     cc__ab_state *s = state;
-    qsort(s->records, s->n, sizeof *s->records, cc__ab_cmp);
+    if (s->n > 1) /* records may be NULL when the files held no call */
+        qsort(s->records, s->n, sizeof *s->records, cc__ab_cmp);
     for (size_t i = 0; i < s->n; i++) cc__ab_emit(imp, &s->records[i]);
     s->n = 0;
 }
