@@ -7,7 +7,9 @@
  * random extra skills); each contact asks for its queue's skill at level 1..3.
  * Arrivals are Poisson at 98% of the agents' capacity, talk times exponential
  * (mean 300 s); an offer is accepted at once. A routing decision is one offer
- * (a contact given to an agent). The same workload, event for event, runs
+ * (a contact given to an agent); the engine's time is every engine call of the
+ * lifecycle (timers looked at before each input, arrival, accept, end, the
+ * event sink). The same workload, event for event, runs
  * through the engine and, with the linear baseline, through a naive router
  * that scans every agent on arrival and every waiting contact when an agent
  * frees up (what classic open-source ACDs do).
