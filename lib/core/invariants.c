@@ -103,6 +103,9 @@ static int check_profile(const cc_engine *e, const cc__profile *p, uint32_t stam
                          char *msg, size_t n)
 {
     int has_agent = 0, has_contact = 0;
+    if (p->strategy != p->queue->strategy)
+        return bad(msg, n, "queue %s: a profile's cached strategy differs from the queue's",
+                   p->queue->name);
     for (size_t j = 0; j < p->agents.len; j++) {
         const cc__hentry *h = &p->agents.items[j];
         if (!cc__agent_entry_valid(h, (void *)e)) continue;
