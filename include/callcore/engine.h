@@ -293,6 +293,43 @@ typedef struct cc_queue_config {
 cc_status cc_engine_queue_add(cc_engine *self, const cc_queue_config *config);
 
 /*
+ * Reconfigures the existing queue config->name in place, at now_ms. `config`
+ * and everything it points to is borrowed for the call and copied; it is a
+ * complete configuration, validated as by cc_engine_queue_add (zero fields
+ * take the same defaults). Atomic: on any error nothing changes.
+ * What the new values mean for contacts already in the queue:
+ *   - weight, join, max_length, sl_threshold_ms, wrapup_ms, ring_timeout_ms,
+ *     last_agent_wait_ms, callback_*, max_wait_action, overflow_queue: used by
+ *     every decision from now on (max_length and join only gate arrivals: a
+ *     shorter max_length blocks new contacts, nobody waiting is dropped).
+ *     Contacts already ringing keep their current offer timer; wrap-ups
+ *     already running keep their end.
+ *   - max_wait_ms: the max-wait deadline of every contact waiting or ringing
+ *     in the queue becomes entered + max_wait_ms (0 removes it); a deadline
+ *     already past fires at the next cc_engine_advance().
+ *   - strategy: the ready-agent index of each skill profile of the queue is
+ *     rebuilt with the new strategy's keys, O(M * s + k log k) per profile
+ *     (M members, s skills, k available eligible agents), so the very next
+ *     decision uses it. Offers already ringing (ring-all included) go on.
+ *   - leave_when_empty turned on while nobody staffs the queue: its waiting
+ *     contacts leave at once (CONTACT_LEFT "empty"), as if the last staffed
+ *     member had just left.
+ *   - required skills and escalation steps shape the skill profiles contacts
+ *     wait in, so they may only change while no contact waits in, rings
+ *     from, or is connected through the queue (CC_ESTATE otherwise; contacts
+ *     are never re-profiled).
+ *   - aht_hint_ms is ignored: the queue's live handle-time estimate is kept.
+ * Afterwards the engine routes as after any input (a waiting contact and an
+ * available eligible agent never stay apart), which may emit events.
+ * Thread: the engine's thread. Returns CC_OK, CC_EINVAL (NULL argument, time
+ * went backwards, an invalid field: detail names it), CC_EVERSION,
+ * CC_ENOTFOUND (no such queue), CC_ESTATE (skills or escalations changed
+ * while contacts use the queue), CC_EBUSY (re-entered), CC_ENOMEM.
+ */
+cc_status cc_engine_queue_configure(cc_engine *self, const cc_queue_config *config,
+                                    int64_t now_ms);
+
+/*
  * Removes a queue. Its members are removed first (QUEUE_MEMBER_REMOVED each).
  * Returns CC_OK, CC_ENOTFOUND, CC_ESTATE (contacts are waiting in, offered
  * from or connected through the queue), CC_EINVAL, CC_EBUSY, CC_ENOMEM.

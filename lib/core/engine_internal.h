@@ -53,8 +53,9 @@ typedef struct cc__skill {
 typedef struct cc__profile {
     struct cc__queue *queue;
     cc_channel channel;
-    cc_strategy strategy; /* the queue's (fixed at queue creation), kept here
-                             so index pushes do not touch the queue record */
+    cc_strategy strategy; /* the queue's (set at creation and by
+                             queue_configure.c), kept here so index pushes do
+                             not touch the queue record */
     cc__heap contacts; /* waiting contacts, (priority, vstart, ordinal) */
     cc__heap agents;   /* available eligible members, strategy key */
     cc__skill *req; /* sorted by id */
@@ -317,6 +318,8 @@ int cc__agent_eligible(const cc__agent *a, const cc__profile *p);
 int cc__skills_merge(const cc__skill *a, uint32_t na, const cc__skill *b, uint32_t nb,
                      int32_t relax, cc__skill **out, uint32_t *nout);
 void cc__queue_destroy(cc__queue *q);
+cc_status cc__queue_validate(const cc_queue_config *c); /* CC_OK or CC_EINVAL + detail */
+void cc__queue_set_scalars(cc__queue *q, const cc_queue_config *c); /* defaults applied */
 void cc__txn_begin(cc_engine *e);  /* before an input prepares */
 void cc__txn_commit(cc_engine *e); /* once it cannot fail any more */
 void cc__txn_abort(cc_engine *e);  /* it failed: drop created profiles/skills */

@@ -176,7 +176,8 @@ void cc__queue_destroy(cc__queue *q)
     cc__free(q);
 }
 
-static cc_status queue_validate(const cc_queue_config *c)
+/* Validates a queue configuration (shared with queue_configure.c). */
+cc_status cc__queue_validate(const cc_queue_config *c)
 {
     cc_status st = cc__check_name("queue", c->name);
     if (st) return st;
@@ -236,13 +237,32 @@ static cc_status queue_validate(const cc_queue_config *c)
     return CC_OK;
 }
 
+/* The plain fields of a validated config, defaults applied (shared with
+ * queue_configure.c). Strategy, skills, escalations, overflow target and the
+ * handle-time estimate are set by the callers. */
+void cc__queue_set_scalars(cc__queue *q, const cc_queue_config *c)
+{
+    q->weight = c->weight > 0 ? c->weight : 1.0;
+    q->sl_threshold_ms = c->sl_threshold_ms ? c->sl_threshold_ms : 20000;
+    q->ring_timeout_ms = c->ring_timeout_ms ? c->ring_timeout_ms : 15000;
+    q->wrapup_ms = c->wrapup_ms;
+    q->max_length = c->max_length;
+    q->max_wait_ms = c->max_wait_ms;
+    q->max_wait_action = c->max_wait_action;
+    q->join = c->join;
+    q->leave_when_empty = c->leave_when_empty ? 1 : 0;
+    q->last_agent_wait_ms = c->last_agent_wait_ms;
+    q->callback_max_attempts = c->callback_max_attempts ? c->callback_max_attempts : 3;
+    q->callback_retry_ms = c->callback_retry_ms ? c->callback_retry_ms : 60000;
+}
+
 cc_status cc_engine_queue_add(cc_engine *e, const cc_queue_config *c)
 {
     if (!e || !c) return cc__fail(CC_EINVAL, "cc_engine_queue_add: NULL argument");
     if (e->busy) return cc__fail(CC_EBUSY, "cc_engine_queue_add: re-entered");
     if (c->version != CC_QUEUE_CONFIG_VERSION)
         return cc__fail(CC_EVERSION, "queue config: unknown version %u", (unsigned)c->version);
-    cc_status st = queue_validate(c);
+    cc_status st = cc__queue_validate(c);
     if (st) return st;
     if (cc__queue_find(e, c->name))
         return cc__fail(CC_EEXIST, "queue '%s' already exists", c->name);
@@ -274,18 +294,7 @@ cc_status cc_engine_queue_add(cc_engine *e, const cc_queue_config *c)
         cc__core_names_reserve(&e->queue_map, e->queue_map.len + 1))
         goto oom;
     q->strategy = c->strategy;
-    q->weight = c->weight > 0 ? c->weight : 1.0;
-    q->sl_threshold_ms = c->sl_threshold_ms ? c->sl_threshold_ms : 20000;
-    q->ring_timeout_ms = c->ring_timeout_ms ? c->ring_timeout_ms : 15000;
-    q->wrapup_ms = c->wrapup_ms;
-    q->max_length = c->max_length;
-    q->max_wait_ms = c->max_wait_ms;
-    q->max_wait_action = c->max_wait_action;
-    q->join = c->join;
-    q->leave_when_empty = c->leave_when_empty ? 1 : 0;
-    q->last_agent_wait_ms = c->last_agent_wait_ms;
-    q->callback_max_attempts = c->callback_max_attempts ? c->callback_max_attempts : 3;
-    q->callback_retry_ms = c->callback_retry_ms ? c->callback_retry_ms : 60000;
+    cc__queue_set_scalars(q, c);
     q->aht_ms = (double)(c->aht_hint_ms ? c->aht_hint_ms : 180000);
     cc__txn_commit(e);
     q->index = (uint32_t)e->nqueues;
