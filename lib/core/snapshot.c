@@ -36,8 +36,11 @@ typedef struct wbuf {
 
 static void w_bytes(wbuf *w, const void *src, size_t n)
 {
+    /* Nothing to copy, or an earlier write failed (the buffer may be NULL:
+     * memcpy must not see it even for n == 0). */
+    if (n == 0 || w->failed) return;
     if (w->cap - w->len < n) { /* amortised O(1): capacity doubles */
-        if (w->failed || cc__grow((void **)&w->p, &w->cap, w->len + n, 1)) {
+        if (cc__grow((void **)&w->p, &w->cap, w->len + n, 1)) {
             w->failed = 1;
             return;
         }
