@@ -154,7 +154,9 @@ static cc_status parse_enum(cc__rpc_call *call, const char *key, const char *con
     return cc__fail(CC_EINVAL, "%s: '%s' cannot be '%s'", call->method, key, v);
 }
 
-static cc_status m_queue_create(cc__rpc_call *call)
+/* The params of queue.create and queue.configure into *out (strings and
+ * arrays live in the call's zone). */
+static cc_status queue_config_args(cc__rpc_call *call, cc_queue_config *out)
 {
     ARGS_ONLY(call, "name", "strategy", "weight", "sl_threshold_ms", "ring_timeout_ms", "wrapup_ms",
               "max_length", "max_wait_ms", "max_wait_action", "overflow_queue", "join",
@@ -188,14 +190,14 @@ static cc_status m_queue_create(cc__rpc_call *call)
     const msgpack_object *esc = cc__args_get(&call->args, "escalations");
     if (esc) {
         if (esc->type != MSGPACK_OBJECT_ARRAY)
-            return cc__fail(CC_EINVAL, "queue.create: 'escalations' must be an array of maps");
+            return cc__fail(CC_EINVAL, "%s: 'escalations' must be an array of maps", call->method);
         uint32_t n = esc->via.array.size;
         cc_escalation *v = msgpack_zone_malloc(call->args.zone, (n ? n : 1) * sizeof *v);
-        if (!v) return cc__fail(CC_ENOMEM, "queue.create: out of memory");
+        if (!v) return cc__fail(CC_ENOMEM, "%s: out of memory", call->method);
         for (uint32_t i = 0; i < n; i++) {
             const msgpack_object *m = &esc->via.array.ptr[i];
             if (m->type != MSGPACK_OBJECT_MAP)
-                return cc__fail(CC_EINVAL, "queue.create: escalations[%u] must be a map", i);
+                return cc__fail(CC_EINVAL, "%s: escalations[%u] must be a map", call->method, i);
             int64_t relax, boost;
             TRY(sub_int(call, m, "after_ms", &v[i].after_ms));
             TRY(sub_int(call, m, "relax_levels", &relax));
@@ -212,7 +214,25 @@ static cc_status m_queue_create(cc__rpc_call *call)
     q.callback_max_attempts = clamp32(i64);
     TRY(cc__args_int(&call->args, "callback_retry_ms", 0, 0, &q.callback_retry_ms));
     TRY(cc__args_int(&call->args, "aht_hint_ms", 0, 0, &q.aht_hint_ms));
+    *out = q;
+    return CC_OK;
+}
+
+static cc_status m_queue_create(cc__rpc_call *call)
+{
+    cc_queue_config q;
+    TRY(queue_config_args(call, &q));
     TRY(cc_engine_queue_add(RT(call)->engine, &q));
+    return ok_true(call);
+}
+
+/* The whole configuration, as for queue.create (absent params take their
+ * defaults, not the queue's current values). */
+static cc_status m_queue_configure(cc__rpc_call *call)
+{
+    cc_queue_config q;
+    TRY(queue_config_args(call, &q));
+    TRY(cc_engine_queue_configure(RT(call)->engine, &q, RT(call)->now_ms));
     return ok_true(call);
 }
 
@@ -918,6 +938,7 @@ static cc__rpc_method cc__table[] = {
     {"ping", m_ping, CC__RPC_NOAUTH},
     {"version", m_version, 0},
     {"queue.create", m_queue_create, S},
+    {"queue.configure", m_queue_configure, S},
     {"queue.remove", m_queue_remove, S},
     {"queue.status", m_queue_status, 0},
     {"queue.list", m_queue_list, 0},

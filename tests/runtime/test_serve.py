@@ -267,3 +267,31 @@ def test_every_engine_method_is_reachable(serve):
     assert {"contact.held", "contact.resumed", "contact.transferred", "contact.rejected",
             "contact.left", "callback.scheduled", "contact.abandoned",
             "queue.member_added", "queue.member_removed"} <= types
+
+
+def test_queue_configure_changes_routing_and_survives_a_restart(serve, tmp_path):
+    journal = str(tmp_path / "journal")
+    s = serve("--journal", journal, "--fsync", "always")
+    c = Client(s.address)
+    c.call("queue.create", {"name": "q"})
+    c.call("agent.login", {"agent": "ann", "queues": ["q"], "skills": {"en": 5}})
+    c.call("agent.login", {"agent": "bob", "queues": ["q"]})
+    # longest idle would pick ann; least-skilled-first picks bob
+    assert c.call("queue.configure", {"name": "q", "strategy": "least-skilled-first",
+                                      "sl_threshold_ms": 30000}) is True
+    assert c.call("contact.create", {"contact_id": 1, "queue": "q",
+                                     "channel": "chat"})["agent"] == "bob"
+    for params, name in [({"name": "nope"}, "CC_ENOTFOUND"),
+                         ({"name": "q", "ring_timeout_ms": -1}, "CC_EINVAL"),
+                         ({"name": "q", "skills": {"en": 1}}, "CC_ESTATE")]:
+        with pytest.raises(RpcError) as e:
+            c.call("queue.configure", params)
+        assert e.value.name == name, params
+    c.call("contact.accept", {"contact_id": 1, "agent": "bob"})
+    c.call("contact.end", {"contact_id": 1})  # bob idles less than ann now
+    assert s.stop() == 0
+    # the journal replays the configuration: still least-skilled-first
+    c = Client(serve("--journal", journal, "--fsync", "always").address)
+    assert c.call("queue.status", {"name": "q"})["sl_threshold_ms"] == 30000
+    assert c.call("contact.create", {"contact_id": 2, "queue": "q",
+                                     "channel": "chat"})["agent"] == "bob"

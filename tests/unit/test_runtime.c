@@ -599,6 +599,111 @@ static void replay_rebuilds_the_same_engine_bit_for_bit(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* queue.configure goes through the dispatcher like queue.create: it changes
+ * the next decision, refuses what the engine refuses, and is journaled so a
+ * replay rebuilds the same engine. Chat has no backend: offers just ring. */
+static void queue_configure_is_journaled_and_replayed(void **state)
+{
+    (void)state;
+    char dir[64], image[80], cmd[200];
+    snprintf(dir, sizeof dir, "/tmp/cc-rt-qconf-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(image, sizeof image, "%s-image", dir);
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    cc_runtime_options o = CC_RUNTIME_OPTIONS_INIT;
+    o.journal_dir = dir;
+    o.snapshot_interval_ms = -1;
+    cc_runtime *rt;
+    assert_int_equal(cc_runtime_new(&rt, &loop, NULL, &o), CC_OK);
+    req r;
+    req_init(&r);
+    req_begin(&r, "queue.create", 1);
+    kv_str(&r, "name", "q");
+    const char *agents[] = {"ann", "bob"};
+    for (int i = 0; i < 2; i++) { /* ann idles longest; only she has a skill */
+        req_begin(&r, "agent.login", 3);
+        kv_str(&r, "agent", agents[i]);
+        cc__pack_key(&r.pk, "queues");
+        msgpack_pack_array(&r.pk, 1);
+        cc__pack_cstr(&r.pk, "q");
+        cc__pack_key(&r.pk, "skills");
+        msgpack_pack_map(&r.pk, i == 0 ? 1 : 0);
+        if (i == 0) {
+            cc__pack_cstr(&r.pk, "en");
+            msgpack_pack_int(&r.pk, 5);
+        }
+    }
+    req_begin(&r, "queue.configure", 4);
+    kv_str(&r, "name", "q");
+    kv_str(&r, "strategy", "least-skilled-first");
+    kv_int(&r, "sl_threshold_ms", 30000);
+    kv_int(&r, "max_wait_ms", 600000);
+    req_begin(&r, "contact.create", 3);
+    kv_int(&r, "contact_id", 1);
+    kv_str(&r, "queue", "q");
+    kv_str(&r, "channel", "chat");
+    req_begin(&r, "queue.configure", 2); /* CC_EINVAL */
+    kv_str(&r, "name", "q");
+    kv_str(&r, "strategy", "nope");
+    req_begin(&r, "queue.configure", 1); /* CC_ENOTFOUND */
+    kv_str(&r, "name", "none");
+    req_begin(&r, "queue.configure", 2); /* CC_ESTATE: contact 1 rings from q */
+    kv_str(&r, "name", "q");
+    cc__pack_key(&r.pk, "skills");
+    msgpack_pack_map(&r.pk, 1);
+    cc__pack_cstr(&r.pk, "en");
+    msgpack_pack_int(&r.pk, 1);
+    req_begin(&r, "queue.status", 1);
+    kv_str(&r, "name", "q");
+    /* nothing may ring when the image is taken: recovery gives offers back */
+    req_begin(&r, "contact.accept", 2);
+    kv_int(&r, "contact_id", 1);
+    kv_str(&r, "agent", "bob");
+    resp out;
+    feed(rt, &r, &out);
+    assert_int_equal(out.n, 10);
+    assert_int_equal(out.error[9], 0);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(out.error[i], 0);
+    const msgpack_object *who = map_get(&out.result[4], "agent");
+    assert_non_null(who);
+    assert_int_equal(who->type, MSGPACK_OBJECT_STR);
+    assert_int_equal(who->via.str.size, 3);
+    assert_memory_equal(who->via.str.ptr, "bob", 3); /* least skilled, not longest idle */
+    assert_int_equal(out.error[5], CC_EINVAL);
+    assert_int_equal(out.error[6], CC_ENOTFOUND);
+    assert_int_equal(out.error[7], CC_ESTATE);
+    assert_int_equal(out.error[8], 0);
+    assert_int_equal(map_get(&out.result[8], "sl_threshold_ms")->via.u64, 30000);
+    resp_free(&out);
+    void *live = NULL, *back = NULL;
+    size_t live_len = 0, back_len = 0;
+    assert_int_equal(cc_engine_snapshot(cc_runtime_engine(rt), &live, &live_len), CC_OK);
+    copy_dir(dir, image);
+    close_and_drain(rt, &loop);
+
+    o.journal_dir = image;
+    assert_int_equal(cc_runtime_new(&rt, &loop, NULL, &o), CC_OK);
+    cc_recovery_stats rs = CC_RECOVERY_STATS_INIT;
+    cc_runtime_recovery(rt, &rs);
+    assert_true(rs.commands_replayed >= 5);
+    assert_int_equal(rs.offers_released, 0);
+    assert_int_equal(cc_engine_snapshot(cc_runtime_engine(rt), &back, &back_len), CC_OK);
+    assert_int_equal(back_len, live_len);
+    assert_memory_equal(back, live, live_len);
+    cc_queue_status qs = CC_QUEUE_STATUS_INIT;
+    assert_int_equal(cc_engine_queue_status(cc_runtime_engine(rt), "q", &qs), CC_OK);
+    assert_int_equal(qs.sl_threshold_ms, 30000);
+    cc_free(live);
+    cc_free(back);
+    close_and_drain(rt, &loop);
+    uv_loop_close(&loop);
+    cc__wbuf_free(&r.b);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", dir, image);
+    assert_int_equal(system(cmd), 0);
+}
+
 typedef struct direct_ctx {
     cc_runtime *rt;
     cc_status st;
@@ -744,6 +849,7 @@ int main(void)
         cmocka_unit_test(dispatcher_answers_in_order_with_errors),
         cmocka_unit_test(recovery_replays_a_crash_image_and_cuts_a_torn_tail),
         cmocka_unit_test(replay_rebuilds_the_same_engine_bit_for_bit),
+        cmocka_unit_test(queue_configure_is_journaled_and_replayed),
         cmocka_unit_test(direct_changes_can_be_journaled),
         cmocka_unit_test(every_allocation_failure_is_survived),
     };
