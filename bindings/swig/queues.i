@@ -8,6 +8,7 @@
  *   skills ({skill = level} or [[skill, level], ...]),
  *   escalations ([{after_ms, relax_levels, priority_boost, add_queue}, ...]),
  *   last_agent_wait_ms, callback_max_attempts, callback_retry_ms, aht_hint_ms
+ * (the same keys for cc_engine_queue_configure(engine, config, now_ms))
  * and cc_engine_queue_status(engine, name) -> mapping of cc_queue_status.
  */
 %{

@@ -313,6 +313,18 @@ class Engine:
         self._call(capi.cc_engine_queue_add, cfg)
         return Queue(self, name)
 
+    def configure_queue(self, name, *, now_ms=None, **config):
+        """Reconfigures the existing queue ``name`` in place
+        (``cc_engine_queue_configure``): keyword options as for
+        :meth:`add_queue`, the complete new configuration (absent options take
+        their defaults, not the queue's current values). Atomic; raises
+        NotFound, InvalidArgument, or InvalidState when skills or escalations
+        change while contacts use the queue. Returns the :class:`Queue`."""
+        cfg = _plain(config)
+        cfg["name"] = name
+        self._call(capi.cc_engine_queue_configure, cfg, self._now(now_ms))
+        return Queue(self, name)
+
     def queue(self, name):
         """The :class:`Queue` called ``name`` (raises NotFound if absent)."""
         q = Queue(self, name)
