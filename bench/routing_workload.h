@@ -7,12 +7,18 @@
  * random extra skills); each contact asks for its queue's skill at level 1..3.
  * Arrivals are Poisson at 98% of the agents' capacity, talk times exponential
  * (mean 300 s); an offer is accepted at once. A routing decision is one offer
- * (a contact given to an agent); the engine's time is every engine call of the
- * lifecycle (timers looked at before each input, arrival, accept, end, the
- * event sink). The same workload, event for event, runs
+ * (a contact given to an agent). The same workload, event for event, runs
  * through the engine and, with the linear baseline, through a naive router
  * that scans every agent on arrival and every waiting contact when an agent
- * frees up (what classic open-source ACDs do).
+ * frees up (what classic open-source ACDs do). Both sides are timed over the
+ * same work, under two definitions:
+ *  - lifecycle: every call of every input (for the engine: timers looked at
+ *    before each input, arrival, end, one accept per offer, the event sink;
+ *    for the baseline: its arrival, end and accept steps), divided by the
+ *    decisions: what a switch pays per decision;
+ *  - deciding call: only the call that produced the offer (the arrival that
+ *    found a free agent, or the input that freed an agent and gave it a
+ *    waiting contact), divided by the decisions: the selection itself.
  */
 #ifndef CC_BENCH_ROUTING_WORKLOAD_H
 #define CC_BENCH_ROUTING_WORKLOAD_H
@@ -29,14 +35,19 @@ typedef struct bench_routing_options {
 
 typedef struct bench_routing_result {
     uint64_t decisions;
-    double decisions_per_s;
-    double p50_ns, p99_ns;   /* per decision, over the calls that made one */
+    double decisions_per_s;  /* lifecycle: decisions / time in every call */
+    double p50_ns, p99_ns;   /* lifecycle: per decision, whole input that made one */
+    double decide_decisions_per_s;     /* deciding call: decisions / its time */
+    double decide_p50_ns, decide_p99_ns; /* deciding call, per decision */
     double bytes_per_agent;  /* engine memory per agent (queues, indexes, ...) */
     double bytes_per_contact; /* engine memory per waiting contact */
     int has_baseline;
     uint64_t baseline_decisions;
-    double baseline_decisions_per_s, baseline_p50_ns, baseline_p99_ns;
-    double speedup; /* decisions_per_s / baseline_decisions_per_s */
+    double baseline_decisions_per_s, baseline_p50_ns, baseline_p99_ns; /* lifecycle */
+    double baseline_decide_decisions_per_s, baseline_decide_p50_ns,
+        baseline_decide_p99_ns; /* deciding call */
+    double speedup;        /* lifecycle: decisions_per_s / baseline_decisions_per_s */
+    double decide_speedup; /* deciding call: decide_decisions_per_s / baseline's */
 } bench_routing_result;
 
 /* Validates the options (agents 1..10,000,000, queues 1..100,000, skills

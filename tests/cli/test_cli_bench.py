@@ -15,10 +15,26 @@ def test_bench_routing_json_with_baseline(cli):
     assert abs(out["speedup"] - out["decisions_per_s"] / out["baseline_decisions_per_s"]) < 1e-6
 
 
+def test_bench_routing_json_has_both_definitions(cli):
+    """Lifecycle keys (existing) and deciding-call keys (decide_*), for both sides.
+    The deciding call is part of the lifecycle, so it can never cost more."""
+    out = cli.json("bench", "routing", "--agents", 300, "--queues", 10, "--skills", 5,
+                   "--seconds", 0.2, "--baseline", "linear")
+    for side in ("", "baseline_"):
+        rate, p50, p99 = (out[side + k] for k in (
+            "decide_decisions_per_s", "decide_p50_ns", "decide_p99_ns"))
+        assert rate >= out[side + "decisions_per_s"] > 0
+        assert 0 < p50 <= p99
+        assert p50 <= out[side + "p50_ns"]
+    assert abs(out["decide_speedup"] - out["decide_decisions_per_s"]
+               / out["baseline_decide_decisions_per_s"]) < 1e-6
+
+
 def test_bench_routing_without_baseline_has_no_speedup(cli):
     out = cli.json("bench", "routing", "--agents", 100, "--queues", 5, "--skills", 3,
                    "--seconds", 0.1)
-    assert "speedup" not in out
+    assert "speedup" not in out and "decide_speedup" not in out
+    assert out["decide_decisions_per_s"] >= out["decisions_per_s"] > 0
     assert out["decisions"] > 0
 
 
