@@ -314,17 +314,23 @@ cc_status cc_engine_queue_add(cc_engine *self, const cc_queue_config *config);
  *   - leave_when_empty turned on while nobody staffs the queue: its waiting
  *     contacts leave at once (CONTACT_LEFT "empty"), as if the last staffed
  *     member had just left.
- *   - required skills and escalation steps shape the skill profiles contacts
- *     wait in, so they may only change while no contact waits in, rings
- *     from, or is connected through the queue (CC_ESTATE otherwise; contacts
- *     are never re-profiled).
+ *   - escalation steps: contacts of the queue not yet escalated get their
+ *     first step at entered + the new first after_ms (a time already past
+ *     fires at the next cc_engine_advance(); no steps: never). Refused with
+ *     CC_ESTATE while a contact of the queue has passed a step (its skill
+ *     profiles and priority came from the old steps).
+ *   - required skills shape every skill profile of the queue, so they may
+ *     only change while no contact waits in, rings from, or is connected
+ *     through the queue (CC_ESTATE otherwise; contacts are never
+ *     re-profiled).
  *   - aht_hint_ms is ignored: the queue's live handle-time estimate is kept.
  * Afterwards the engine routes as after any input (a waiting contact and an
  * available eligible agent never stay apart), which may emit events.
  * Thread: the engine's thread. Returns CC_OK, CC_EINVAL (NULL argument, time
  * went backwards, an invalid field: detail names it), CC_EVERSION,
- * CC_ENOTFOUND (no such queue), CC_ESTATE (skills or escalations changed
- * while contacts use the queue), CC_EBUSY (re-entered), CC_ENOMEM.
+ * CC_ENOTFOUND (no such queue), CC_ESTATE (skills changed while contacts use
+ * the queue, or steps changed while one has escalated), CC_EBUSY
+ * (re-entered), CC_ENOMEM.
  */
 cc_status cc_engine_queue_configure(cc_engine *self, const cc_queue_config *config,
                                     int64_t now_ms);

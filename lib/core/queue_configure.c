@@ -10,9 +10,11 @@
  *     (re-keyed from scratch, since a heap cannot change its order in place);
  *   - the max-wait timers of the contacts in the queue;
  *   - the "work conserving" invariant of routing.c (route the heads).
- * Required skills and escalation steps are not re-applied to contacts already
- * in the queue: their profiles were built from them, so those two may only
- * change while no contact uses the queue (CC_ESTATE otherwise).
+ *   - the first escalation deadline of the contacts in the queue.
+ * Contacts are never re-profiled: the profiles they wait in were built from
+ * the queue's required skills and from the escalation steps they passed, so
+ * the skills may only change while no contact uses the queue, and the steps
+ * while no contact of the queue has escalated (CC_ESTATE otherwise).
  */
 #include "engine_internal.h"
 
@@ -74,12 +76,19 @@ static int str_same(const char *a, const char *b)
     return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-/* Whether the new parts change what skill profiles are built from. */
-static int profiles_change(const cc__queue *q, const queue_parts *p)
+/* Whether the required skills change (every profile of the queue is built
+ * from them). */
+static int req_change(const cc__queue *q, const queue_parts *p)
 {
-    if (q->nreq != p->nreq || q->nesc != p->nesc) return 1;
+    if (q->nreq != p->nreq) return 1;
     for (uint32_t i = 0; i < q->nreq; i++)
         if (q->req[i].id != p->req[i].id || q->req[i].level != p->req[i].level) return 1;
+    return 0;
+}
+
+static int esc_change(const cc__queue *q, const queue_parts *p)
+{
+    if (q->nesc != p->nesc) return 1;
     for (uint32_t i = 0; i < q->nesc; i++) {
         const cc_escalation *a = &q->esc[i], *b = &p->esc[i];
         if (a->after_ms != b->after_ms || a->relax_levels != b->relax_levels ||
@@ -96,6 +105,20 @@ static uint32_t queue_users(const cc__queue *q)
     uint32_t n = q->refs;
     for (size_t i = 0; i < q->nprofiles; i++)
         n += q->profiles[i]->nbound;
+    return n;
+}
+
+/* Contacts of q past an escalation step: their profiles and priority came
+ * from q's steps, so the steps cannot change under them. Contacts at step 0
+ * waited in profiles that do not depend on the steps. O(C) for the C contact
+ * slots of the engine. */
+static uint32_t queue_escalated(const cc_engine *e, const cc__queue *q)
+{
+    uint32_t n = 0;
+    for (size_t i = 0; i < e->ncontact_slots; i++) {
+        const cc__contact *c = e->contacts[i];
+        if (c && c->queue == q && c->esc_step > 0) n++;
+    }
     return n;
 }
 
@@ -160,6 +183,32 @@ static void maxwait_reschedule(cc_engine *e, cc__queue *q, int64_t now)
     }
 }
 
+/* Whether contact c's escalation clock runs in q (as cc__enqueue starts it;
+ * escalation goes on while ringing and for callbacks). */
+static int escalation_runs(const cc__contact *c, const cc__queue *q)
+{
+    return c->queue == q && c->consult_from == CC__NONE && !c->direct &&
+           (c->state == CC__C_WAITING || c->state == CC__C_OFFERED || c->state == CC__C_DIALING ||
+            c->state == CC__C_RETRY);
+}
+
+/* Contacts of q are all at step 0 (queue_escalated): their first step is due
+ * at entered + the new first step's after_ms (never before now), or never
+ * when q has no steps any more. O(C log T), like maxwait_reschedule. */
+static void escalation_reschedule(cc_engine *e, cc__queue *q, int64_t now)
+{
+    for (size_t i = 0; i < e->ncontact_slots; i++) {
+        cc__contact *c = e->contacts[i];
+        if (!c || !escalation_runs(c, q)) continue;
+        int64_t due = INT64_MAX;
+        if (q->nesc) {
+            due = c->entered_ms + q->esc[0].after_ms;
+            if (due < now) due = now;
+        }
+        cc__timer_set(e, c, CC__T_ESCALATE, due);
+    }
+}
+
 /* The routing step every input ends with: while the head of a profile's
  * waiting contacts can be offered, offer it. O(P log n) when nothing matches
  * (P profiles of the queue). */
@@ -196,14 +245,22 @@ cc_status cc_engine_queue_configure(cc_engine *e, const cc_queue_config *c, int6
         cc__txn_abort(e);
         return st;
     }
-    uint32_t users = queue_users(q);
-    if (users && profiles_change(q, &parts)) {
+    uint32_t users = queue_users(q), escalated = 0;
+    int steps_changed = esc_change(q, &parts);
+    if (users && req_change(q, &parts)) {
         parts_free(&parts);
         cc__txn_abort(e);
         return cc__fail(CC_ESTATE,
-                        "queue '%s': required skills and escalation steps cannot change while "
-                        "%u contacts use the queue",
+                        "queue '%s': required skills cannot change while %u contacts use the queue",
                         q->name, (unsigned)users);
+    }
+    if (steps_changed && (escalated = queue_escalated(e, q))) {
+        parts_free(&parts);
+        cc__txn_abort(e);
+        return cc__fail(CC_ESTATE,
+                        "queue '%s': escalation steps cannot change while %u contacts of the "
+                        "queue have escalated",
+                        q->name, (unsigned)escalated);
     }
     /* Commit: no allocation and no failure below. */
     cc__txn_commit(e);
@@ -220,6 +277,7 @@ cc_status cc_engine_queue_configure(cc_engine *e, const cc_queue_config *c, int6
         for (size_t i = 0; i < q->nprofiles; i++)
             profile_rekey(e, q->profiles[i]);
     if (maxwait_changed) maxwait_reschedule(e, q, now);
+    if (steps_changed) escalation_reschedule(e, q, now);
     if (empty_now) cc__leave_empty(e, q, now);
     route_heads(e, q, now);
     e->busy = 0;

@@ -341,12 +341,55 @@ static void bad_input_changes_nothing(void **state)
     refused(e, &before, cc_engine_queue_configure(e, &q, 50), CC_EINVAL, NULL);
     q.nskills = 1; /* valid, but contact 1 waits */
     refused(e, &before, cc_engine_queue_configure(e, &q, 50), CC_ESTATE, "'q'");
-    q = config("q");
-    q.escalations = esc;
-    q.nescalations = 1;
-    refused(e, &before, cc_engine_queue_configure(e, &q, 50), CC_ESTATE, NULL);
     check(e);
     cc_free(before.buf);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
+/* Escalation steps may change while the queue's contacts are all at step 0
+ * (their first step is rescheduled), not once one of them has escalated. */
+static void escalation_steps_change_until_a_contact_escalates(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    OK(add_queue(e, "q", CC_STRATEGY_LONGEST_IDLE));
+    OK(add_contact(e, 1, "q", 0, NULL, 0, 0));
+    OK(add_contact(e, 2, "q", 0, NULL, 0, 3000));
+    cc_escalation esc[2] = {{5000, 0, 3, NULL}, {9000, 0, 6, NULL}};
+    cc_queue_config q = config("q");
+    q.escalations = esc;
+    q.nescalations = 2;
+    OK(cc_engine_queue_configure(e, &q, 3000));
+    check(e);
+    assert_int_equal(cc_engine_next_deadline(e), 5000); /* contact 1: entered 0 */
+    OK(cc_engine_advance(e, 5000));
+    long i = rec_find(&r, 0, CC_EVENT_CONTACT_ESCALATED, 0);
+    assert_true(i >= 0);
+    assert_int_equal(r.items[i].ev.contact_id, 1);
+    assert_int_equal(r.items[i].ev.priority, 3);
+    snap before = take(e);
+    esc[0].priority_boost = 1;
+    refused(e, &before, cc_engine_queue_configure(e, &q, 5100), CC_ESTATE, "escalated");
+    q.ring_timeout_ms = 9000; /* other fields still change; the steps stay */
+    esc[0].priority_boost = 3;
+    OK(cc_engine_queue_configure(e, &q, 5100));
+    cc_free(before.buf);
+    /* once the escalated contact is gone, steps change again: contact 2
+     * (entered 3000) gets the new first step at 3000 + 2000, i.e. now */
+    OK(cc_engine_contact_abandon(e, 1, 5200));
+    cc_escalation later = {2000, 0, 1, NULL};
+    q.escalations = &later;
+    q.nescalations = 1;
+    OK(cc_engine_queue_configure(e, &q, 5300));
+    assert_int_equal(cc_engine_next_deadline(e), 5300);
+    q.nescalations = 0; /* none: contact 2 never escalates */
+    OK(cc_engine_queue_configure(e, &q, 5300));
+    assert_int_equal(cc_engine_next_deadline(e), CC_NO_DEADLINE);
+    OK(cc_engine_advance(e, 100000));
+    assert_int_equal(rec_count(&r, CC_EVENT_CONTACT_ESCALATED), 1);
+    check(e);
     cc_engine_free(e);
     rec_free(&r);
 }
@@ -474,6 +517,7 @@ static void random_reconfigurations_keep_the_engine_consistent(void **state)
     static const char *queues[] = {"a", "b", "c"};
     static const char *agents[] = {"p1", "p2", "p3", "p4", "p5", "p6"};
     static const char *skills[] = {"en", "fr", "de"};
+    int configured = 0, refused_calls = 0;
     for (uint64_t seed = 1; seed <= 12; seed++) {
         uint64_t x = seed * 0x9e3779b97f4a7c15ull;
         recorder r = {0};
@@ -495,7 +539,6 @@ static void random_reconfigurations_keep_the_engine_consistent(void **state)
         }
         int64_t now = 0;
         uint64_t next_id = 1;
-        int configured = 0;
         for (int step = 0; step < 400; step++) {
             now += (int64_t)(next_rand(&x) % 3000);
             OK(cc_engine_advance(e, now));
@@ -537,19 +580,26 @@ static void random_reconfigurations_keep_the_engine_consistent(void **state)
                 q.leave_when_empty = next_rand(&x) % 4 == 0;
                 q.skills = &sk;
                 q.nskills = next_rand(&x) % 3 == 0;
+                cc_escalation esc = {4000 + (int64_t)(next_rand(&x) % 2) * 4000, 1, 2,
+                                     next_rand(&x) % 2 ? queues[next_rand(&x) % 3] : NULL};
+                if (esc.add_queue && strcmp(esc.add_queue, qn) == 0) esc.add_queue = NULL;
+                q.escalations = &esc;
+                q.nescalations = next_rand(&x) % 2;
                 snap before = take(e);
                 cc_status st = cc_engine_queue_configure(e, &q, now);
-                if (st == CC_ESTATE)
+                if (st == CC_ESTATE) {
                     same_snapshot(e, &before);
-                else
-                    OK(st), configured++;
+                    refused_calls++;
+                } else {
+                    OK(st);
+                    configured++;
+                }
                 cc_free(before.buf);
             }
             char msg[256];
             if (cc__engine_check(e, msg, sizeof msg))
                 fail_msg("seed %llu step %d: %s", (unsigned long long)seed, step, msg);
         }
-        assert_true(configured > 20);
         snap s = take(e);
         recorder r2 = {0};
         cc_engine *f = new_engine(&r2, 99);
@@ -561,6 +611,9 @@ static void random_reconfigurations_keep_the_engine_consistent(void **state)
         rec_free(&r);
         rec_free(&r2);
     }
+    print_message("# %d reconfigurations, %d refused\n", configured, refused_calls);
+    assert_true(configured > 100);
+    assert_true(refused_calls > 10);
 }
 
 int main(void)
@@ -575,6 +628,7 @@ int main(void)
         cmocka_unit_test(wrapup_and_leave_when_empty_take_effect),
         cmocka_unit_test(skills_change_on_an_idle_queue_only),
         cmocka_unit_test(bad_input_changes_nothing),
+        cmocka_unit_test(escalation_steps_change_until_a_contact_escalates),
         cmocka_unit_test(allocation_failures_change_nothing),
         cmocka_unit_test(reconfigured_queue_survives_snapshot_restore),
         cmocka_unit_test(random_reconfigurations_keep_the_engine_consistent),

@@ -318,8 +318,9 @@ class Engine:
         (``cc_engine_queue_configure``): keyword options as for
         :meth:`add_queue`, the complete new configuration (absent options take
         their defaults, not the queue's current values). Atomic; raises
-        NotFound, InvalidArgument, or InvalidState when skills or escalations
-        change while contacts use the queue. Returns the :class:`Queue`."""
+        NotFound, InvalidArgument, or InvalidState when skills change while
+        contacts use the queue (or escalations once one has escalated).
+        Returns the :class:`Queue`."""
         cfg = _plain(config)
         cfg["name"] = name
         self._call(capi.cc_engine_queue_configure, cfg, self._now(now_ms))
