@@ -9,8 +9,8 @@
  *   - the strategy key of every ready-agent index of the queue's profiles
  *     (re-keyed from scratch, since a heap cannot change its order in place);
  *   - the max-wait timers of the contacts in the queue;
+ *   - the first escalation deadline of the contacts in the queue;
  *   - the "work conserving" invariant of routing.c (route the heads).
- *   - the first escalation deadline of the contacts in the queue.
  * Contacts are never re-profiled: the profiles they wait in were built from
  * the queue's required skills and from the escalation steps they passed, so
  * the skills may only change while no contact uses the queue, and the steps
