@@ -5,14 +5,6 @@
 
 #include "base/mem.h"
 
-int cc__hentry_less(const cc__hentry *a, const cc__hentry *b)
-{
-    if (a->k1 != b->k1) return a->k1 < b->k1;
-    if (a->k2 != b->k2) return a->k2 < b->k2;
-    if (a->k3 != b->k3) return a->k3 < b->k3;
-    return a->slot < b->slot;
-}
-
 void cc__heap_free(cc__heap *h)
 {
     cc__free(h->items);

@@ -48,7 +48,15 @@ const cc__hentry *cc__heap_top(const cc__heap *h);
 void cc__heap_pop(cc__heap *h);
 /* Drops invalid entries and restores the heap order. O(n). */
 void cc__heap_compact(cc__heap *h, cc__heap_valid_fn valid, void *ctx);
-/* 1 if a < b. */
-int cc__hentry_less(const cc__hentry *a, const cc__hentry *b);
+/* 1 if a < b. O(1). Inline: every sift step of every push and pop compares,
+ * and as an out-of-line call (what the compiler chose for heap.c's own sift
+ * loops) it cost a call per step of the hottest loops of routing. */
+static inline int cc__hentry_less(const cc__hentry *a, const cc__hentry *b)
+{
+    if (a->k1 != b->k1) return a->k1 < b->k1;
+    if (a->k2 != b->k2) return a->k2 < b->k2;
+    if (a->k3 != b->k3) return a->k3 < b->k3;
+    return a->slot < b->slot;
+}
 
 #endif
