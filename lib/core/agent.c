@@ -19,26 +19,6 @@
 
 /* ---- availability and indexing -------------------------------------------- */
 
-int cc__agent_available(const cc__agent *a, cc_channel ch)
-{
-    if (!a->logged_in || a->paused || a->pause_pending || a->offer_contact != CC__NONE) return 0;
-    if (a->count[ch] >= a->cap_max[ch]) return 0;
-    if (a->budget && a->load + a->cap_load[ch] > a->budget) return 0;
-    return 1;
-}
-
-/* Whether the agent could take a contact of some channel. Reads only the
- * agent's own record, O(channels): a busy agent (the common case right after
- * an accept) skips its m matched profiles instead of touching each one's
- * cache lines to learn its channel. */
-int cc__agent_available_any(const cc__agent *a)
-{
-    if (!a->logged_in || a->paused || a->pause_pending || a->offer_contact != CC__NONE) return 0;
-    for (int ch = 1; ch < CC_CHANNEL__COUNT; ch++)
-        if (cc__agent_available(a, (cc_channel)ch)) return 1;
-    return 0;
-}
-
 int cc__agent_staffed(const cc__agent *a)
 {
     return a->logged_in && !a->paused;
@@ -47,14 +27,6 @@ int cc__agent_staffed(const cc__agent *a)
 void cc__agent_touch(cc_engine *e, cc__agent *a)
 {
     e->agent_gen[a->slot]++;
-}
-
-/* Removing an agent bumps its slot's generation too, so the generation alone
- * decides (one memory access per entry, not two). */
-int cc__agent_entry_valid(const cc__hentry *h, void *ctx)
-{
-    const cc_engine *e = ctx;
-    return h->slot < e->nagent_slots && e->agent_gen[h->slot] == h->gen;
 }
 
 cc__membership *cc__membership_of(const cc__agent *a, const cc__queue *q)

@@ -283,6 +283,48 @@ struct cc_engine {
     cc__core_ids last_agent;
 };
 
+/* ---- hot predicates, inline --------------------------------------------------
+ * Called per heap entry looked at and per matched profile by the routing loops
+ * (routing.c) and index pushes (agent.c), which are in other files than their
+ * data: as out-of-line calls they cost a call per step. All O(1) except
+ * cc__agent_available_any, O(channels). */
+
+/* Whether agent a can take one more contact of channel ch now. */
+static inline int cc__agent_available(const cc__agent *a, cc_channel ch)
+{
+    if (!a->logged_in || a->paused || a->pause_pending || a->offer_contact != CC__NONE) return 0;
+    if (a->count[ch] >= a->cap_max[ch]) return 0;
+    if (a->budget && a->load + a->cap_load[ch] > a->budget) return 0;
+    return 1;
+}
+
+/* Whether the agent could take a contact of some channel. Reads only the
+ * agent's own record, O(channels): a busy agent (the common case right after
+ * an accept) skips its m matched profiles instead of touching each one's
+ * cache lines to learn its channel. */
+static inline int cc__agent_available_any(const cc__agent *a)
+{
+    if (!a->logged_in || a->paused || a->pause_pending || a->offer_contact != CC__NONE) return 0;
+    for (int ch = 1; ch < CC_CHANNEL__COUNT; ch++)
+        if (cc__agent_available(a, (cc_channel)ch)) return 1;
+    return 0;
+}
+
+/* Heap entry validity (cc__heap_valid_fn). Removing an agent or destroying a
+ * contact bumps its slot's generation too, so the generation alone decides
+ * (one memory access per entry, not two). */
+static inline int cc__agent_entry_valid(const cc__hentry *h, void *ctx)
+{
+    const cc_engine *e = (const cc_engine *)ctx;
+    return h->slot < e->nagent_slots && e->agent_gen[h->slot] == h->gen;
+}
+
+static inline int cc__contact_entry_valid(const cc__hentry *h, void *ctx)
+{
+    const cc_engine *e = (const cc_engine *)ctx;
+    return h->slot < e->ncontact_slots && e->contact_gen[h->slot] == h->gen;
+}
+
 /* ---- engine.c ------------------------------------------------------------ */
 void cc__emit(cc_engine *e, cc_event *ev);
 cc_status cc__engine_enter(cc_engine *e, int64_t now_ms, const char *what);
@@ -325,8 +367,6 @@ void cc__txn_commit(cc_engine *e); /* once it cannot fail any more */
 void cc__txn_abort(cc_engine *e);  /* it failed: drop created profiles/skills */
 
 /* ---- agent.c ------------------------------------------------------------- */
-int cc__agent_available(const cc__agent *a, cc_channel ch);
-int cc__agent_available_any(const cc__agent *a); /* some channel; O(channels) */
 void cc__agent_touch(cc_engine *e, cc__agent *a); /* gen bump: leaves all indexes */
 void cc__agent_index(cc_engine *e, cc__agent *a); /* (re-)insert where available */
 void cc__agent_index_one(cc_engine *e, cc__agent *a, cc__profile *p);
@@ -354,8 +394,6 @@ void cc__route_contact(cc_engine *e, cc__contact *c, int64_t now);
 void cc__route_agent(cc_engine *e, cc__agent *a, int64_t now);
 void cc__contact_touch(cc_engine *e, cc__contact *c); /* gen bump: leaves heaps */
 void cc__contact_push(cc_engine *e, cc__contact *c);  /* into its profile heaps */
-int cc__contact_entry_valid(const cc__hentry *h, void *ctx);
-int cc__agent_entry_valid(const cc__hentry *h, void *ctx);
 void cc__offer(cc_engine *e, cc__contact *c, cc__agent *a, int ring_all, int64_t now);
 void cc__offer_end(cc_engine *e, cc__contact *c, cc__agent *a, cc_event_type why,
                    int call_withdraw, int64_t now);

@@ -23,14 +23,6 @@ void cc__contact_touch(cc_engine *e, cc__contact *c)
     e->contact_gen[c->slot]++;
 }
 
-/* Destroying a contact bumps its slot's generation, so the generation alone
- * decides. */
-int cc__contact_entry_valid(const cc__hentry *h, void *ctx)
-{
-    const cc_engine *e = ctx;
-    return h->slot < e->ncontact_slots && e->contact_gen[h->slot] == h->gen;
-}
-
 static void contact_key(const cc__contact *c, cc__hentry *h)
 {
     h->k1 = (uint64_t)((int64_t)INT32_MAX - (int64_t)c->priority); /* higher first */
