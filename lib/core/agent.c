@@ -24,11 +24,6 @@ int cc__agent_staffed(const cc__agent *a)
     return a->logged_in && !a->paused;
 }
 
-void cc__agent_touch(cc_engine *e, cc__agent *a)
-{
-    e->agent_gen[a->slot]++;
-}
-
 cc__membership *cc__membership_of(const cc__agent *a, const cc__queue *q)
 {
     for (uint32_t i = 0; i < a->nms; i++)

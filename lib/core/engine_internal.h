@@ -325,6 +325,18 @@ static inline int cc__contact_entry_valid(const cc__hentry *h, void *ctx)
     return h->slot < e->ncontact_slots && e->contact_gen[h->slot] == h->gen;
 }
 
+/* Generation bumps: every heap entry of the object becomes stale at once, so
+ * it leaves all its indexes in O(1) (entries are dropped lazily). */
+static inline void cc__agent_touch(cc_engine *e, cc__agent *a)
+{
+    e->agent_gen[a->slot]++;
+}
+
+static inline void cc__contact_touch(cc_engine *e, cc__contact *c)
+{
+    e->contact_gen[c->slot]++;
+}
+
 /* ---- engine.c ------------------------------------------------------------ */
 void cc__emit(cc_engine *e, cc_event *ev);
 cc_status cc__engine_enter(cc_engine *e, int64_t now_ms, const char *what);
@@ -367,7 +379,6 @@ void cc__txn_commit(cc_engine *e); /* once it cannot fail any more */
 void cc__txn_abort(cc_engine *e);  /* it failed: drop created profiles/skills */
 
 /* ---- agent.c ------------------------------------------------------------- */
-void cc__agent_touch(cc_engine *e, cc__agent *a); /* gen bump: leaves all indexes */
 void cc__agent_index(cc_engine *e, cc__agent *a); /* (re-)insert where available */
 void cc__agent_index_one(cc_engine *e, cc__agent *a, cc__profile *p);
 void cc__agent_update_state(cc_engine *e, cc__agent *a, int64_t now);
@@ -392,7 +403,6 @@ uint64_t cc__agent_key1(const cc__agent *a, const cc__membership *m, const cc__p
 /* ---- routing.c ----------------------------------------------------------- */
 void cc__route_contact(cc_engine *e, cc__contact *c, int64_t now);
 void cc__route_agent(cc_engine *e, cc__agent *a, int64_t now);
-void cc__contact_touch(cc_engine *e, cc__contact *c); /* gen bump: leaves heaps */
 void cc__contact_push(cc_engine *e, cc__contact *c);  /* into its profile heaps */
 void cc__offer(cc_engine *e, cc__contact *c, cc__agent *a, int ring_all, int64_t now);
 void cc__offer_end(cc_engine *e, cc__contact *c, cc__agent *a, cc_event_type why,

@@ -69,11 +69,6 @@ int cc__heap_push(cc__heap *h, const cc__hentry *e, cc__heap_valid_fn valid, voi
     return 0;
 }
 
-const cc__hentry *cc__heap_top(const cc__heap *h)
-{
-    return h->len ? &h->items[0] : NULL;
-}
-
 void cc__heap_pop(cc__heap *h)
 {
     if (!h->len) return;

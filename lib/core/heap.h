@@ -43,8 +43,12 @@ int cc__heap_reserve(cc__heap *h, size_t cap);
 /* Pushes; when full, first drops the entries `valid` rejects. Returns 0, or -1
  * if the heap is still full (a reservation was missed; the entry is lost). */
 int cc__heap_push(cc__heap *h, const cc__hentry *e, cc__heap_valid_fn valid, void *ctx);
-/* The smallest entry, or NULL when empty. */
-const cc__hentry *cc__heap_top(const cc__heap *h);
+/* The smallest entry, or NULL when empty. O(1); inline, like cc__hentry_less:
+ * the routing loops look at a heap top per matched profile. */
+static inline const cc__hentry *cc__heap_top(const cc__heap *h)
+{
+    return h->len ? &h->items[0] : NULL;
+}
 void cc__heap_pop(cc__heap *h);
 /* Drops invalid entries and restores the heap order. O(n). */
 void cc__heap_compact(cc__heap *h, cc__heap_valid_fn valid, void *ctx);

@@ -18,11 +18,6 @@
 
 #include <string.h>
 
-void cc__contact_touch(cc_engine *e, cc__contact *c)
-{
-    e->contact_gen[c->slot]++;
-}
-
 static void contact_key(const cc__contact *c, cc__hentry *h)
 {
     h->k1 = (uint64_t)((int64_t)INT32_MAX - (int64_t)c->priority); /* higher first */
