@@ -6,6 +6,7 @@
 
 #include "base/error.h"
 #include "base/mem.h"
+#include "base/rng.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,33 +34,11 @@ cc_status cc_strategy_from_name(const char *name, cc_strategy *out)
     return cc__fail(CC_EINVAL, "unknown strategy '%s'", name);
 }
 
-/* ---- PRNG: xoshiro256** seeded through splitmix64 -------------------------- */
-
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
+/* ---- PRNG: xoshiro256** seeded through splitmix64 (lib/base/rng.h) ---------- */
 
 uint64_t cc__rng_next(cc_engine *e)
 {
-    uint64_t *s = e->rng;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
+    return cc__xoshiro_next(e->rng);
 }
 
 double cc__rng_unit(cc_engine *e)
@@ -111,8 +90,7 @@ cc_status cc_engine_new(cc_engine **out, const cc_engine_options *options)
     e->rona_reason = cc__strdup(o->rona_reason ? o->rona_reason : "no-answer");
     e->reject_reason = cc__strdup(o->reject_reason ? o->reject_reason : "rejected");
     e->last_agent_window_ms = o->last_agent_window_ms ? o->last_agent_window_ms : 86400000;
-    uint64_t x = o->seed;
-    for (int i = 0; i < 4; i++) e->rng[i] = splitmix64(&x);
+    cc__xoshiro_seed(e->rng, o->seed);
     e->now_ms = INT64_MIN;
     if (!e->rona_reason || !e->reject_reason || cc__heap_reserve(&e->timers, 64)) {
         cc_engine_free(e);
