@@ -683,30 +683,36 @@ void cc__offer_failed(cc_engine *e, cc__contact *c, cc__agent *a, int64_t now)
     offer_declined(e, c, a, CC_EVENT_CONTACT_REJECTED, 0, CC_AFTER_NOT_READY, "offer-failed", now);
 }
 
-cc_status cc_engine_offer_reject(cc_engine *e, uint64_t id, const char *agent, int64_t now)
+/* A reject or a ring-no-answer reported from outside: one checked entry, then
+ * the agent follows the policy of its kind (a reject also withdraws the offer
+ * at the backend). The policy is read after the lookup, which checks e. */
+static cc_status offer_decline_call(cc_engine *e, uint64_t id, const char *agent, int64_t now,
+                                    const char *what, cc_event_type why)
 {
     cc__contact *c;
     cc__agent *a = NULL; /* set by the lookup on success (-O3 cannot tell) */
-    cc_status st = offer_lookup(e, id, agent, now, "cc_engine_offer_reject", &c, &a);
+    cc_status st = offer_lookup(e, id, agent, now, what, &c, &a);
     if (st) return st;
     e->now_ms = now;
     e->busy = 1;
-    offer_declined(e, c, a, CC_EVENT_CONTACT_REJECTED, 1, e->reject_after, e->reject_reason, now);
+    if (why == CC_EVENT_CONTACT_REJECTED)
+        offer_declined(e, c, a, why, 1, e->reject_after, e->reject_reason, now);
+    else
+        offer_declined(e, c, a, why, 0, e->rona_after, e->rona_reason, now);
     e->busy = 0;
     return CC_OK;
 }
 
+cc_status cc_engine_offer_reject(cc_engine *e, uint64_t id, const char *agent, int64_t now)
+{
+    return offer_decline_call(e, id, agent, now, "cc_engine_offer_reject",
+                              CC_EVENT_CONTACT_REJECTED);
+}
+
 cc_status cc_engine_offer_timeout(cc_engine *e, uint64_t id, const char *agent, int64_t now)
 {
-    cc__contact *c;
-    cc__agent *a = NULL; /* set by the lookup on success (-O3 cannot tell) */
-    cc_status st = offer_lookup(e, id, agent, now, "cc_engine_offer_timeout", &c, &a);
-    if (st) return st;
-    e->now_ms = now;
-    e->busy = 1;
-    offer_declined(e, c, a, CC_EVENT_CONTACT_RING_TIMEOUT, 0, e->rona_after, e->rona_reason, now);
-    e->busy = 0;
-    return CC_OK;
+    return offer_decline_call(e, id, agent, now, "cc_engine_offer_timeout",
+                              CC_EVENT_CONTACT_RING_TIMEOUT);
 }
 
 /* The engine's ring timer: every agent still ringing timed out. */
