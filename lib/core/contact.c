@@ -918,28 +918,30 @@ static cc_status unconnected_lookup(cc_engine *e, uint64_t id, int64_t now, cons
     return CC_OK;
 }
 
-cc_status cc_engine_contact_abandon(cc_engine *e, uint64_t id, int64_t now)
+/* Ends a contact that no agent holds: one checked entry, one terminal event. */
+static cc_status unconnected_end(cc_engine *e, uint64_t id, int64_t now, const char *what,
+                                 cc_event_type type, const char *reason)
 {
     cc__contact *c;
-    cc_status st = unconnected_lookup(e, id, now, "cc_engine_contact_abandon", &c);
+    cc_status st = unconnected_lookup(e, id, now, what, &c);
     if (st) return st;
     e->now_ms = now;
     e->busy = 1;
-    cc__contact_terminal(e, c, CC_EVENT_CONTACT_ABANDONED, NULL, now);
+    cc__contact_terminal(e, c, type, reason, now);
     e->busy = 0;
     return CC_OK;
 }
 
+cc_status cc_engine_contact_abandon(cc_engine *e, uint64_t id, int64_t now)
+{
+    return unconnected_end(e, id, now, "cc_engine_contact_abandon", CC_EVENT_CONTACT_ABANDONED,
+                           NULL);
+}
+
 cc_status cc_engine_contact_cancel(cc_engine *e, uint64_t id, int64_t now)
 {
-    cc__contact *c;
-    cc_status st = unconnected_lookup(e, id, now, "cc_engine_contact_cancel", &c);
-    if (st) return st;
-    e->now_ms = now;
-    e->busy = 1;
-    cc__contact_terminal(e, c, CC_EVENT_CONTACT_LEFT, "cancelled", now);
-    e->busy = 0;
-    return CC_OK;
+    return unconnected_end(e, id, now, "cc_engine_contact_cancel", CC_EVENT_CONTACT_LEFT,
+                           "cancelled");
 }
 
 /* ---- transfer ------------------------------------------------------------------------ */
