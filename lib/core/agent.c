@@ -493,12 +493,26 @@ void cc__member_detach(cc_engine *e, cc__agent *a, cc__queue *q, int64_t now)
     if (staffed && q->staffed == 0 && q->leave_when_empty) cc__leave_empty(e, q, now);
 }
 
+/* The checked entry of the calls on one named agent: engine state, then the
+ * agent by name. The presence calls put their own name before "no agent" in
+ * the message (`prefix` 1), the roster and membership calls do not. */
+static cc_status agent_lookup(cc_engine *e, const char *name, int64_t now, const char *what,
+                              int prefix, cc__agent **out)
+{
+    cc_status st = cc__engine_enter(e, now, what);
+    if (st) return st;
+    *out = cc__agent_find(e, name);
+    if (*out) return CC_OK;
+    if (prefix)
+        return cc__fail(CC_ENOTFOUND, "%s: no agent '%s'", what, name ? name : "(null)");
+    return cc__fail(CC_ENOTFOUND, "no agent '%s'", name ? name : "(null)");
+}
+
 cc_status cc_engine_agent_remove(cc_engine *e, const char *name, int64_t now)
 {
-    cc_status st = cc__engine_enter(e, now, "cc_engine_agent_remove");
+    cc__agent *a = NULL; /* set by the lookup on success */
+    cc_status st = agent_lookup(e, name, now, "cc_engine_agent_remove", 0, &a);
     if (st) return st;
-    cc__agent *a = cc__agent_find(e, name);
-    if (!a) return cc__fail(CC_ENOTFOUND, "no agent '%s'", name ? name : "(null)");
     if (a->logged_in) return cc__fail(CC_ESTATE, "agent '%s' is logged in", name);
     e->now_ms = now;
     e->busy = 1;
@@ -516,10 +530,9 @@ cc_status cc_engine_agent_remove(cc_engine *e, const char *name, int64_t now)
 
 cc_status cc_engine_member_add(cc_engine *e, const char *name, const cc_membership *mc, int64_t now)
 {
-    cc_status st = cc__engine_enter(e, now, "cc_engine_member_add");
+    cc__agent *a = NULL; /* set by the lookup on success */
+    cc_status st = agent_lookup(e, name, now, "cc_engine_member_add", 0, &a);
     if (st) return st;
-    cc__agent *a = cc__agent_find(e, name);
-    if (!a) return cc__fail(CC_ENOTFOUND, "no agent '%s'", name ? name : "(null)");
     if (!mc || !mc->queue) return cc__fail(CC_EINVAL, "agent '%s': membership has no queue", name);
     cc__queue *q = cc__queue_find(e, mc->queue);
     if (!q) return cc__fail(CC_ENOTFOUND, "no queue '%s'", mc->queue);
@@ -561,10 +574,9 @@ cc_status cc_engine_member_add(cc_engine *e, const char *name, const cc_membersh
 
 cc_status cc_engine_member_remove(cc_engine *e, const char *name, const char *queue, int64_t now)
 {
-    cc_status st = cc__engine_enter(e, now, "cc_engine_member_remove");
+    cc__agent *a = NULL; /* set by the lookup on success */
+    cc_status st = agent_lookup(e, name, now, "cc_engine_member_remove", 0, &a);
     if (st) return st;
-    cc__agent *a = cc__agent_find(e, name);
-    if (!a) return cc__fail(CC_ENOTFOUND, "no agent '%s'", name ? name : "(null)");
     cc__queue *q = cc__queue_find(e, queue);
     if (!q) return cc__fail(CC_ENOTFOUND, "no queue '%s'", queue ? queue : "(null)");
     if (!cc__membership_of(a, q))
@@ -585,10 +597,9 @@ cc_status cc_engine_member_remove(cc_engine *e, const char *name, const char *qu
 cc_status cc_engine_agent_set_skill(cc_engine *e, const char *name, const char *skill,
                                     int32_t level, int64_t now)
 {
-    cc_status st = cc__engine_enter(e, now, "cc_engine_agent_set_skill");
+    cc__agent *a = NULL; /* set by the lookup on success */
+    cc_status st = agent_lookup(e, name, now, "cc_engine_agent_set_skill", 0, &a);
     if (st) return st;
-    cc__agent *a = cc__agent_find(e, name);
-    if (!a) return cc__fail(CC_ENOTFOUND, "no agent '%s'", name ? name : "(null)");
     if ((st = cc__check_name("skill", skill))) return st;
     if (level < 0 || level > CC_SKILL_LEVEL_MAX)
         return cc__fail(CC_EINVAL, "agent '%s': skill '%s': level must be 0..%d, got %d", name,
@@ -636,20 +647,10 @@ cc_status cc_engine_agent_set_skill(cc_engine *e, const char *name, const char *
 
 /* ---- presence ---------------------------------------------------------------- */
 
-static cc_status agent_lookup(cc_engine *e, const char *name, int64_t now, const char *what,
-                              cc__agent **out)
-{
-    cc_status st = cc__engine_enter(e, now, what);
-    if (st) return st;
-    *out = cc__agent_find(e, name);
-    if (!*out) return cc__fail(CC_ENOTFOUND, "%s: no agent '%s'", what, name ? name : "(null)");
-    return CC_OK;
-}
-
 cc_status cc_engine_agent_login(cc_engine *e, const char *name, int64_t now)
 {
     cc__agent *a;
-    cc_status st = agent_lookup(e, name, now, "cc_engine_agent_login", &a);
+    cc_status st = agent_lookup(e, name, now, "cc_engine_agent_login", 1, &a);
     if (st) return st;
     if (a->logged_in) return cc__fail(CC_ESTATE, "agent '%s' is already logged in", name);
     e->now_ms = now;
@@ -694,7 +695,7 @@ void cc__agent_logout_now(cc_engine *e, cc__agent *a, int64_t now)
 cc_status cc_engine_agent_logout(cc_engine *e, const char *name, int64_t now)
 {
     cc__agent *a;
-    cc_status st = agent_lookup(e, name, now, "cc_engine_agent_logout", &a);
+    cc_status st = agent_lookup(e, name, now, "cc_engine_agent_logout", 1, &a);
     if (st) return st;
     if (!a->logged_in) return cc__fail(CC_ESTATE, "agent '%s' is not logged in", name);
     if (a->offer_contact != CC__NONE)
@@ -713,7 +714,7 @@ cc_status cc_engine_agent_logout(cc_engine *e, const char *name, int64_t now)
 cc_status cc_engine_agent_ready(cc_engine *e, const char *name, int64_t now)
 {
     cc__agent *a;
-    cc_status st = agent_lookup(e, name, now, "cc_engine_agent_ready", &a);
+    cc_status st = agent_lookup(e, name, now, "cc_engine_agent_ready", 1, &a);
     if (st) return st;
     if (!a->logged_in) return cc__fail(CC_ESTATE, "agent '%s' is not logged in", name);
     if (!a->paused && !a->pause_pending)
@@ -735,7 +736,7 @@ cc_status cc_engine_agent_ready(cc_engine *e, const char *name, int64_t now)
 cc_status cc_engine_agent_not_ready(cc_engine *e, const char *name, const char *reason, int64_t now)
 {
     cc__agent *a;
-    cc_status st = agent_lookup(e, name, now, "cc_engine_agent_not_ready", &a);
+    cc_status st = agent_lookup(e, name, now, "cc_engine_agent_not_ready", 1, &a);
     if (st) return st;
     if (reason && strnlen(reason, CC_NAME_MAX + 1) > CC_NAME_MAX)
         return cc__fail(CC_EINVAL, "agent '%s': not-ready reason longer than %d bytes", name,
@@ -773,7 +774,7 @@ void cc__agent_after(cc_engine *e, cc__agent *a, cc_agent_after what, const char
 cc_status cc_engine_wrapup_end(cc_engine *e, const char *name, uint64_t contact_id, int64_t now)
 {
     cc__agent *a;
-    cc_status st = agent_lookup(e, name, now, "cc_engine_wrapup_end", &a);
+    cc_status st = agent_lookup(e, name, now, "cc_engine_wrapup_end", 1, &a);
     if (st) return st;
     int found = 0;
     for (uint32_t i = 0; i < a->nlegs; i++)
