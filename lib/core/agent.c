@@ -220,15 +220,24 @@ void cc__leg_drop(cc_engine *e, cc__agent *a, cc__leg *leg, int64_t now)
     cc__agent_touch(e, a);
 }
 
+/* An event about agent a's leg (wrap-up start and end): its contact, channel,
+ * queue and agent; the other fields zero. */
+void cc__fill_leg_event(cc_event *ev, cc_event_type t, const cc__agent *a, const cc__leg *leg,
+                        int64_t now)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->type = t;
+    ev->time_ms = now;
+    ev->contact_id = leg->contact_id;
+    ev->channel = leg->channel;
+    ev->queue = leg->queue->name;
+    ev->agent = a->name;
+}
+
 static void wrapup_end_leg(cc_engine *e, cc__agent *a, cc__leg *leg, int64_t now)
 {
-    cc_event ev = {0};
-    ev.type = CC_EVENT_AGENT_WRAPUP_END;
-    ev.time_ms = now;
-    ev.contact_id = leg->contact_id;
-    ev.channel = leg->channel;
-    ev.queue = leg->queue->name;
-    ev.agent = a->name;
+    cc_event ev;
+    cc__fill_leg_event(&ev, CC_EVENT_AGENT_WRAPUP_END, a, leg, now);
     ev.duration_ms = now - leg->wrap_start_ms;
     cc__emit(e, &ev);
     cc__leg_drop(e, a, leg, now);

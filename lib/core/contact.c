@@ -574,13 +574,8 @@ static void leg_close(cc_engine *e, cc__agent *a, cc__leg *leg, int64_t now)
         leg->state = CC__LEG_WRAPUP;
         leg->wrap_start_ms = now;
         leg->wrap_due_ms = now + leg->queue->wrapup_ms;
-        cc_event ev = {0};
-        ev.type = CC_EVENT_AGENT_WRAPUP_START;
-        ev.time_ms = now;
-        ev.contact_id = leg->contact_id;
-        ev.channel = leg->channel;
-        ev.queue = leg->queue->name;
-        ev.agent = a->name;
+        cc_event ev;
+        cc__fill_leg_event(&ev, CC_EVENT_AGENT_WRAPUP_START, a, leg, now);
         cc__emit(e, &ev);
         cc__timer_wrapup(e, a, leg);
     } else {

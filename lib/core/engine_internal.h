@@ -388,6 +388,8 @@ void cc__agent_after(cc_engine *e, cc__agent *a, cc_agent_after what, const char
 cc__leg *cc__agent_leg(cc__agent *a, uint64_t contact_id);
 void cc__leg_finish(cc_engine *e, cc__agent *a, cc__leg *leg, int64_t now); /* talk ends */
 void cc__leg_drop(cc_engine *e, cc__agent *a, cc__leg *leg, int64_t now);
+void cc__fill_leg_event(cc_event *ev, cc_event_type t, const cc__agent *a, const cc__leg *leg,
+                        int64_t now);
 int cc__agent_rebuild_matches(cc_engine *e, cc__agent *a); /* 0 / -1 ENOMEM */
 void cc__agent_free(cc__agent *a);
 void cc__staffing_changed(cc_engine *e, cc__agent *a, int before, int64_t now);
