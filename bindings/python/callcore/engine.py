@@ -415,11 +415,26 @@ class _Child:
     def _now(self, now_ms):
         return self.engine._now(now_ms)
 
+    # Two handles are equal when they name the same object of the same engine:
+    # each subclass says which attribute identifies it (_IDENT) and its hash tag (_KIND).
+    def __eq__(self, other):
+        ident = self._IDENT
+        return (isinstance(other, type(self)) and other.engine is self.engine
+                and getattr(other, ident) == getattr(self, ident))
+
+    def __hash__(self):
+        return hash((self._KIND, getattr(self, self._IDENT)))
+
+    def __repr__(self):
+        return f"<callcore.{type(self).__name__} {getattr(self, self._IDENT)!r}>"
+
 
 class Queue(_Child):
     """A queue of an :class:`Engine` (identified by name)."""
 
     __slots__ = ("name",)
+    _KIND = "queue"
+    _IDENT = "name"
 
     def __init__(self, engine, name):
         super().__init__(engine)
@@ -436,20 +451,13 @@ class Queue(_Child):
         """Removes the queue (its members first)."""
         self._call(capi.cc_engine_queue_remove, self.name, self._now(now_ms))
 
-    def __eq__(self, other):
-        return isinstance(other, Queue) and other.engine is self.engine and other.name == self.name
-
-    def __hash__(self):
-        return hash(("queue", self.name))
-
-    def __repr__(self):
-        return f"<callcore.Queue {self.name!r}>"
-
 
 class Agent(_Child):
     """An agent of an :class:`Engine` (identified by name)."""
 
     __slots__ = ("name",)
+    _KIND = "agent"
+    _IDENT = "name"
 
     def __init__(self, engine, name):
         super().__init__(engine)
@@ -508,15 +516,6 @@ class Agent(_Child):
         """Removes a logged-out agent."""
         self._call(capi.cc_engine_agent_remove, self.name, self._now(now_ms))
 
-    def __eq__(self, other):
-        return isinstance(other, Agent) and other.engine is self.engine and other.name == self.name
-
-    def __hash__(self):
-        return hash(("agent", self.name))
-
-    def __repr__(self):
-        return f"<callcore.Agent {self.name!r}>"
-
 
 def _agent_name(agent):
     return agent.name if isinstance(agent, Agent) else agent
@@ -526,6 +525,8 @@ class Contact(_Child):
     """A contact of an :class:`Engine` (identified by its id)."""
 
     __slots__ = ("id",)
+    _KIND = "contact"
+    _IDENT = "id"
 
     def __init__(self, engine, contact_id):
         super().__init__(engine)
@@ -603,12 +604,3 @@ class Contact(_Child):
     def supervise(self, supervisor, mode=SuperviseMode.MONITOR, now_ms=None):
         """Asks the backend to let ``supervisor`` monitor/whisper/barge."""
         self._call(capi.cc_engine_supervise, self.id, supervisor, int(mode), self._now(now_ms))
-
-    def __eq__(self, other):
-        return isinstance(other, Contact) and other.engine is self.engine and other.id == self.id
-
-    def __hash__(self):
-        return hash(("contact", self.id))
-
-    def __repr__(self):
-        return f"<callcore.Contact {self.id}>"
