@@ -17,15 +17,10 @@
 
 #define TOL 1e-12
 
+/* The Erlang references must have rows: an empty file would pass every loop below. */
 static int load_or_skip(wfm_csv *t, const char *file)
 {
-    char buf[1024];
-    const char *path = wfm_data_path(buf, sizeof buf, file);
-    if (!path) {
-        print_message("# CALLCORE_DATA not set or %s absent: skipping\n", file);
-        return -1;
-    }
-    assert_int_equal(wfm_csv_load(t, path), 0);
+    if (wfm_csv_load_or_skip(t, file)) return -1;
     assert_true(t->nrows > 0);
     return 0;
 }

@@ -15,18 +15,6 @@
 #include <math.h>
 #include <string.h>
 
-static int load_or_skip(wfm_csv *t, const char *file)
-{
-    char buf[1024];
-    const char *path = wfm_data_path(buf, sizeof buf, file);
-    if (!path) {
-        print_message("# CALLCORE_DATA not set or %s absent: skipping\n", file);
-        return -1;
-    }
-    assert_int_equal(wfm_csv_load(t, path), 0);
-    return 0;
-}
-
 static void assert_rel(double got, double want, double tol)
 {
     if (!(wfm_rel_err(got, want) <= tol)) fail_msg("got %.17g want %.17g", got, want);
@@ -36,7 +24,7 @@ static void test_staffing_c_reference(void **state)
 {
     (void)state;
     wfm_csv t;
-    if (load_or_skip(&t, "wfm/staffing_c.csv")) skip();
+    if (wfm_csv_load_or_skip(&t, "wfm/staffing_c.csv")) skip();
     for (int r = 0; r < t.nrows; r++) {
         cc_staffing_options o = CC_STAFFING_OPTIONS_INIT;
         o.target_sl = wfm_csv_num(&t, r, "SL_target");
@@ -67,7 +55,7 @@ static void test_staffing_a_reference(void **state)
 {
     (void)state;
     wfm_csv t;
-    if (load_or_skip(&t, "wfm/staffing_a.csv")) skip();
+    if (wfm_csv_load_or_skip(&t, "wfm/staffing_a.csv")) skip();
     for (int r = 0; r < t.nrows; r++) {
         double a = wfm_csv_num(&t, r, "A_erlangs");
         cc_staffing_options o = CC_STAFFING_OPTIONS_INIT;

@@ -112,6 +112,22 @@ static inline void wfm_csv_free(wfm_csv *t)
     free(t->text);
 }
 
+/* Loads $CALLCORE_DATA/<file> into t and returns 0, or prints a TAP skip note and returns -1
+ * when the data is absent (the caller then skips its checks); a present file that does not
+ * load fails the test. Uses cmocka: include <cmocka.h> before this header. */
+static inline int wfm_csv_load_or_skip(wfm_csv *t, const char *file)
+{
+    memset(t, 0, sizeof *t); /* an empty table on the skip path too (free-safe) */
+    char buf[1024];
+    const char *path = wfm_data_path(buf, sizeof buf, file);
+    if (!path) {
+        print_message("# CALLCORE_DATA not set or %s absent: skipping\n", file);
+        return -1;
+    }
+    assert_int_equal(wfm_csv_load(t, path), 0);
+    return 0;
+}
+
 /* Relative error, with an absolute floor for reference values that are exactly 0. */
 static inline double wfm_rel_err(double got, double want)
 {
