@@ -29,6 +29,17 @@ uint64_t cc__hash_u64(uint64_t x)
     return x;
 }
 
+/* The table size of both maps for n entries: a power of two, at least 16, that
+ * keeps the load at 1/2 or below (short linear probes); `cap` itself when the
+ * table already holds n. Doubling keeps reserve amortised O(1) per entry. */
+static size_t table_cap(size_t cap, size_t n)
+{
+    if (n * 2 <= cap) return cap;
+    size_t c = cap ? cap : 16;
+    while (c < n * 2) c *= 2;
+    return c;
+}
+
 /* ---- names ---------------------------------------------------------------- */
 
 void cc__core_names_free(cc__core_names *m)
@@ -46,9 +57,8 @@ static void name_map_insert_slot(cc__core_name_slot *slots, size_t cap, const cc
 
 int cc__core_names_reserve(cc__core_names *m, size_t n)
 {
-    if (n * 2 <= m->cap) return 0;
-    size_t cap = m->cap ? m->cap : 16;
-    while (cap < n * 2) cap *= 2;
+    size_t cap = table_cap(m->cap, n);
+    if (cap == m->cap) return 0;
     cc__core_name_slot *slots = cc__calloc(cap, sizeof *slots);
     if (!slots) return -1;
     for (size_t i = 0; i < m->cap; i++)
@@ -128,9 +138,8 @@ static void id_map_insert_slot(cc__core_id_slot *slots, size_t cap, uint64_t key
 
 int cc__core_ids_reserve(cc__core_ids *m, size_t n)
 {
-    if (n * 2 <= m->cap) return 0;
-    size_t cap = m->cap ? m->cap : 16;
-    while (cap < n * 2) cap *= 2;
+    size_t cap = table_cap(m->cap, n);
+    if (cap == m->cap) return 0;
     cc__core_id_slot *slots = cc__calloc(cap, sizeof *slots);
     if (!slots) return -1;
     for (size_t i = 0; i < m->cap; i++)
