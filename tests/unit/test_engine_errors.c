@@ -16,24 +16,13 @@
 
 #include "core/engine_internal.h"
 #include "engine_fixture.h"
+#include "engine_snapshot.h"
 #include "support/alloc_fail.h"
 #include "support/test_backend.h"
 
 #include <math.h>
 
 #define OK(x) assert_int_equal((x), CC_OK)
-
-typedef struct snap {
-    void *buf;
-    size_t len;
-} snap;
-
-static snap take(cc_engine *e)
-{
-    snap s;
-    OK(cc_engine_snapshot(e, &s.buf, &s.len));
-    return s;
-}
 
 /* The call failed with `want`, said why, and changed nothing. */
 static void refused(cc_engine *e, snap *before, cc_status got, cc_status want, const char *needle)
@@ -43,10 +32,7 @@ static void refused(cc_engine *e, snap *before, cc_status got, cc_status want, c
     assert_string_not_equal(cc_error_last(), "");
     if (needle && !strstr(cc_error_last(), needle))
         fail_msg("detail '%s' does not mention '%s'", cc_error_last(), needle);
-    snap after = take(e);
-    assert_int_equal(after.len, before->len);
-    assert_memory_equal(after.buf, before->buf, after.len);
-    cc_free(after.buf);
+    same_snapshot(e, before);
 }
 
 static cc_engine *small_center(recorder *r)

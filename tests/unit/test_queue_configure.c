@@ -12,6 +12,7 @@
 
 #include "core/engine_internal.h"
 #include "engine_fixture.h"
+#include "engine_snapshot.h"
 #include "support/alloc_fail.h"
 
 #define OK(x) assert_int_equal((x), CC_OK)
@@ -267,26 +268,6 @@ static void skills_change_on_an_idle_queue_only(void **state)
     check(e);
     cc_engine_free(e);
     rec_free(&r);
-}
-
-typedef struct snap {
-    void *buf;
-    size_t len;
-} snap;
-
-static snap take(cc_engine *e)
-{
-    snap s;
-    OK(cc_engine_snapshot(e, &s.buf, &s.len));
-    return s;
-}
-
-static void same_snapshot(cc_engine *e, const snap *before)
-{
-    snap after = take(e);
-    assert_int_equal(after.len, before->len);
-    assert_memory_equal(after.buf, before->buf, after.len);
-    cc_free(after.buf);
 }
 
 static void refused(cc_engine *e, const snap *before, cc_status got, cc_status want,
