@@ -754,6 +754,19 @@ static cc_status connected_lookup(cc_engine *e, uint64_t id, int64_t now, const 
     return CC_OK;
 }
 
+/* The hold and resume events: the contact seen from the leg's queue and agent;
+ * `duration_ms` is the hold just ended (0 when it starts). */
+static void emit_hold(cc_engine *e, const cc__contact *c, const cc__agent *a, const cc__leg *leg,
+                      cc_event_type type, int64_t duration_ms, int64_t now)
+{
+    cc_event ev;
+    cc__fill_contact_event(&ev, type, c, now);
+    ev.queue = leg->queue->name;
+    ev.agent = a->name;
+    ev.duration_ms = duration_ms;
+    cc__emit(e, &ev);
+}
+
 cc_status cc_engine_contact_hold(cc_engine *e, uint64_t id, int64_t now)
 {
     cc__contact *c;
@@ -767,11 +780,7 @@ cc_status cc_engine_contact_hold(cc_engine *e, uint64_t id, int64_t now)
     e->busy = 1;
     leg->state = CC__LEG_HELD;
     leg->hold_start_ms = now;
-    cc_event ev;
-    cc__fill_contact_event(&ev, CC_EVENT_CONTACT_HELD, c, now);
-    ev.queue = leg->queue->name;
-    ev.agent = a->name;
-    cc__emit(e, &ev);
+    emit_hold(e, c, a, leg, CC_EVENT_CONTACT_HELD, 0, now);
     e->busy = 0;
     return CC_OK;
 }
@@ -789,12 +798,7 @@ cc_status cc_engine_contact_resume(cc_engine *e, uint64_t id, int64_t now)
     e->busy = 1;
     leg->state = CC__LEG_CONNECTED;
     leg->hold_ms += now - leg->hold_start_ms;
-    cc_event ev;
-    cc__fill_contact_event(&ev, CC_EVENT_CONTACT_RESUMED, c, now);
-    ev.queue = leg->queue->name;
-    ev.agent = a->name;
-    ev.duration_ms = now - leg->hold_start_ms;
-    cc__emit(e, &ev);
+    emit_hold(e, c, a, leg, CC_EVENT_CONTACT_RESUMED, now - leg->hold_start_ms, now);
     e->busy = 0;
     return CC_OK;
 }
