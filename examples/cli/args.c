@@ -88,13 +88,22 @@ const char *cli_str(const cli_args *a, const char *name, const char *def)
     return (o && o->count > 0) ? o->values[o->count - 1] : def;
 }
 
-int cli_double(const cli_args *a, const char *name, double def, int required, double *out)
+/* The text of the number option --name, or NULL when it is absent; *rc is then the usage
+ * error when the option is required, else 0 (the caller stores its default). */
+static const char *cli_number_text(const cli_args *a, const char *name, int required, int *rc)
 {
     const char *s = cli_str(a, name, NULL);
+    *rc = (!s && required) ? cli_usage_error(a, "--%s is required", name) : 0;
+    return s;
+}
+
+int cli_double(const cli_args *a, const char *name, double def, int required, double *out)
+{
+    int rc;
+    const char *s = cli_number_text(a, name, required, &rc);
     if (!s) {
-        if (required) return cli_usage_error(a, "--%s is required", name);
-        *out = def;
-        return 0;
+        if (rc == 0) *out = def;
+        return rc;
     }
     char *end = NULL;
     errno = 0;
@@ -107,11 +116,11 @@ int cli_double(const cli_args *a, const char *name, double def, int required, do
 
 int cli_int64(const cli_args *a, const char *name, int64_t def, int required, int64_t *out)
 {
-    const char *s = cli_str(a, name, NULL);
+    int rc;
+    const char *s = cli_number_text(a, name, required, &rc);
     if (!s) {
-        if (required) return cli_usage_error(a, "--%s is required", name);
-        *out = def;
-        return 0;
+        if (rc == 0) *out = def;
+        return rc;
     }
     char *end = NULL;
     errno = 0;
