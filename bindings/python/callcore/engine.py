@@ -300,6 +300,13 @@ class Engine:
         """Fires every timer due at or before ``now_ms`` and adopts that time."""
         self._call(capi.cc_engine_advance, int(now_ms))
 
+    def _call_named(self, fn, name, config, *now):
+        """Calls ``fn`` with the keyword options as a plain config dict named
+        ``name`` (followed by the time, for the calls that take one)."""
+        cfg = _plain(config)
+        cfg["name"] = name
+        self._call(fn, cfg, *now)
+
     # -- queues -----------------------------------------------------------
     def add_queue(self, name, **config):
         """Adds a queue; keyword options are the fields of ``cc_queue_config``
@@ -308,9 +315,7 @@ class Engine:
         leave_when_empty, skills={name: level}, escalations=[{...}],
         last_agent_wait_ms, callback_max_attempts, callback_retry_ms,
         aht_hint_ms). Returns the :class:`Queue`."""
-        cfg = _plain(config)
-        cfg["name"] = name
-        self._call(capi.cc_engine_queue_add, cfg)
+        self._call_named(capi.cc_engine_queue_add, name, config)
         return Queue(self, name)
 
     def configure_queue(self, name, *, now_ms=None, **config):
@@ -321,16 +326,12 @@ class Engine:
         NotFound, InvalidArgument, or InvalidState when skills change while
         contacts use the queue (or escalations once one has escalated).
         Returns the :class:`Queue`."""
-        cfg = _plain(config)
-        cfg["name"] = name
-        self._call(capi.cc_engine_queue_configure, cfg, self._now(now_ms))
+        self._call_named(capi.cc_engine_queue_configure, name, config, self._now(now_ms))
         return Queue(self, name)
 
     def queue(self, name):
         """The :class:`Queue` called ``name`` (raises NotFound if absent)."""
-        q = Queue(self, name)
-        q.status  # noqa: B018 - checks existence
-        return q
+        return _existing(Queue(self, name))
 
     def queues(self):
         """All queues, in creation order."""
@@ -342,16 +343,12 @@ class Engine:
         skills={name: level}, queues=["q", {"queue": "q2", "tier": 1}],
         capacity=[{"channel": Channel.CHAT, "max": 3, "load": 1}],
         load_budget. Returns the :class:`Agent`."""
-        cfg = _plain(config)
-        cfg["name"] = name
-        self._call(capi.cc_engine_agent_add, cfg, self._now(now_ms))
+        self._call_named(capi.cc_engine_agent_add, name, config, self._now(now_ms))
         return Agent(self, name)
 
     def agent(self, name):
         """The :class:`Agent` called ``name`` (raises NotFound if absent)."""
-        a = Agent(self, name)
-        a.status  # noqa: B018 - checks existence
-        return a
+        return _existing(Agent(self, name))
 
     def agents(self):
         """All agents, in creation order."""
@@ -370,9 +367,7 @@ class Engine:
 
     def contact(self, id):  # noqa: A002
         """The live :class:`Contact` with that id (raises NotFound if absent)."""
-        c = Contact(self, int(id))
-        c.status  # noqa: B018 - checks existence
-        return c
+        return _existing(Contact(self, int(id)))
 
     def contacts(self):
         """Live contacts, in creation order."""
@@ -515,6 +510,12 @@ class Agent(_Child):
     def remove(self, now_ms=None):
         """Removes a logged-out agent."""
         self._call(capi.cc_engine_agent_remove, self.name, self._now(now_ms))
+
+
+def _existing(child):
+    """Returns ``child`` once its status was read (raises NotFound if absent)."""
+    child.status  # noqa: B018 - checks existence
+    return child
 
 
 def _agent_name(agent):
