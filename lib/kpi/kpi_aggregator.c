@@ -535,19 +535,34 @@ static void cc__kpi_leg_done(cc_kpi *k, cc__kpi_contact *c, uint32_t agent, int6
     }
 }
 
-static void cc__kpi_on_transferred(cc_kpi *k, cc__kpi_ctx *x)
+/* The contact of the event and the cell its figures go to (see
+ * cc__kpi_contact_cell). NULL when out of memory (x->oom is set) or, with
+ * skip_closed, when the contact is already closed (a second terminal event,
+ * ignored). */
+static cc__kpi_contact *cc__kpi_counted_contact(cc_kpi *k, cc__kpi_ctx *x, int skip_closed,
+                                                uint32_t *cell)
 {
     const cc_event *ev = x->ev;
     cc__kpi_contact *c = cc__kpi_contact_for(k, ev);
     if (!c) {
         x->oom = 1;
-        return;
+        return NULL;
     }
-    uint32_t cell = cc__kpi_contact_cell(k, c, ev->time_ms, x->queue);
-    if (cell == CC__NO_CELL) {
+    if (skip_closed && (c->flags & CC__C_CLOSED)) return NULL;
+    *cell = cc__kpi_contact_cell(k, c, ev->time_ms, x->queue);
+    if (*cell == CC__NO_CELL) {
         x->oom = 1;
-        return;
+        return NULL;
     }
+    return c;
+}
+
+static void cc__kpi_on_transferred(cc_kpi *k, cc__kpi_ctx *x)
+{
+    const cc_event *ev = x->ev;
+    uint32_t cell;
+    cc__kpi_contact *c = cc__kpi_counted_contact(k, x, 0, &cell);
+    if (!c) return;
     if (!(c->flags & CC__C_TRANSFERRED)) k->cells[cell].sums.transferred++;
     c->flags |= CC__C_TRANSFERRED;
     cc__kpi_cx_move(k, c, k->cx.transfer);
@@ -571,17 +586,9 @@ static void cc__kpi_on_transferred(cc_kpi *k, cc__kpi_ctx *x)
 static void cc__kpi_on_ended(cc_kpi *k, cc__kpi_ctx *x)
 {
     const cc_event *ev = x->ev;
-    cc__kpi_contact *c = cc__kpi_contact_for(k, ev);
-    if (!c) {
-        x->oom = 1;
-        return;
-    }
-    if (c->flags & CC__C_CLOSED) return; /* a second terminal event: ignored */
-    uint32_t cell = cc__kpi_contact_cell(k, c, ev->time_ms, x->queue);
-    if (cell == CC__NO_CELL) {
-        x->oom = 1;
-        return;
-    }
+    uint32_t cell;
+    cc__kpi_contact *c = cc__kpi_counted_contact(k, x, 1, &cell);
+    if (!c) return;
     uint32_t agent = x->agent ? x->agent : c->agent;
     int talked = agent != 0 || (c->flags & CC__C_ANSWERED);
     int64_t hold = ev->hold_ms < ev->duration_ms ? ev->hold_ms : ev->duration_ms;
@@ -657,16 +664,9 @@ static void cc__kpi_on_blocked(cc_kpi *k, cc__kpi_ctx *x)
 static void cc__kpi_on_contact_count(cc_kpi *k, cc__kpi_ctx *x)
 {
     const cc_event *ev = x->ev;
-    cc__kpi_contact *c = cc__kpi_contact_for(k, ev);
-    if (!c) {
-        x->oom = 1;
-        return;
-    }
-    uint32_t cell = cc__kpi_contact_cell(k, c, ev->time_ms, x->queue);
-    if (cell == CC__NO_CELL) {
-        x->oom = 1;
-        return;
-    }
+    uint32_t cell;
+    cc__kpi_contact *c = cc__kpi_counted_contact(k, x, 0, &cell);
+    if (!c) return;
     cc__kpi_sums *s = &k->cells[cell].sums;
     switch (ev->type) {
     case CC_EVENT_CONTACT_RING_TIMEOUT:
