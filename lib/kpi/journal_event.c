@@ -7,8 +7,7 @@
 
 #include <string.h>
 
-/* A C string, or nil for NULL. */
-static void cc__ev_str(msgpack_packer *pk, const char *s)
+void cc__pack_cstr(msgpack_packer *pk, const char *s)
 {
     if (!s) {
         msgpack_pack_nil(pk);
@@ -27,11 +26,11 @@ void cc__event_pack_fields(msgpack_packer *pk, const cc_event *e)
     msgpack_pack_uint64(pk, e->seq);
     msgpack_pack_uint64(pk, e->contact_id);
     msgpack_pack_uint64(pk, e->customer_id);
-    cc__ev_str(pk, e->queue);
-    cc__ev_str(pk, e->agent);
-    cc__ev_str(pk, e->target_queue);
-    cc__ev_str(pk, e->target_agent);
-    cc__ev_str(pk, e->reason);
+    cc__pack_cstr(pk, e->queue);
+    cc__pack_cstr(pk, e->agent);
+    cc__pack_cstr(pk, e->target_queue);
+    cc__pack_cstr(pk, e->target_agent);
+    cc__pack_cstr(pk, e->reason);
     msgpack_pack_int32(pk, (int32_t)e->channel);
     msgpack_pack_int32(pk, e->priority);
     msgpack_pack_int32(pk, (int32_t)e->agent_state);
@@ -138,17 +137,17 @@ cc_status cc__event_unpack_fields(const msgpack_object *f, uint32_t n, msgpack_z
     X(1, "seq", msgpack_pack_uint64(pk, e->seq))                                                   \
     X(e->contact_id != 0, "contact_id", msgpack_pack_uint64(pk, e->contact_id))                    \
     X(e->customer_id != 0, "customer_id", msgpack_pack_uint64(pk, e->customer_id))                 \
-    X(e->queue != NULL, "queue", cc__ev_str(pk, e->queue))                                         \
-    X(e->agent != NULL, "agent", cc__ev_str(pk, e->agent))                                         \
-    X(e->target_queue != NULL, "target_queue", cc__ev_str(pk, e->target_queue))                    \
-    X(e->target_agent != NULL, "target_agent", cc__ev_str(pk, e->target_agent))                    \
-    X(e->reason != NULL, "reason", cc__ev_str(pk, e->reason))                                      \
-    X(e->channel != CC_CHANNEL_NONE, "channel", cc__ev_str(pk, cc_channel_name(e->channel)))       \
+    X(e->queue != NULL, "queue", cc__pack_cstr(pk, e->queue))                                         \
+    X(e->agent != NULL, "agent", cc__pack_cstr(pk, e->agent))                                         \
+    X(e->target_queue != NULL, "target_queue", cc__pack_cstr(pk, e->target_queue))                    \
+    X(e->target_agent != NULL, "target_agent", cc__pack_cstr(pk, e->target_agent))                    \
+    X(e->reason != NULL, "reason", cc__pack_cstr(pk, e->reason))                                      \
+    X(e->channel != CC_CHANNEL_NONE, "channel", cc__pack_cstr(pk, cc_channel_name(e->channel)))       \
     X(e->priority != 0, "priority", msgpack_pack_int32(pk, e->priority))                           \
     X(e->type == CC_EVENT_AGENT_STATE, "agent_state",                                              \
-      cc__ev_str(pk, cc_agent_state_name(e->agent_state)))                                         \
+      cc__pack_cstr(pk, cc_agent_state_name(e->agent_state)))                                         \
     X(e->type == CC_EVENT_AGENT_STATE, "prev_agent_state",                                         \
-      cc__ev_str(pk, cc_agent_state_name(e->prev_agent_state)))                                    \
+      cc__pack_cstr(pk, cc_agent_state_name(e->prev_agent_state)))                                    \
     X(e->survey != CC_SURVEY_NONE, "survey", msgpack_pack_int32(pk, (int32_t)e->survey))           \
     X(e->virtual_start_ms != 0, "virtual_start_ms", msgpack_pack_int64(pk, e->virtual_start_ms))   \
     X(e->wait_ms != 0, "wait_ms", msgpack_pack_int64(pk, e->wait_ms))                              \
@@ -163,11 +162,11 @@ void cc__event_pack_map(msgpack_packer *pk, const cc_event *e)
     CC__EV_MAP_FIELDS(CC__COUNT)
 #undef CC__COUNT
     msgpack_pack_map(pk, n);
-    cc__ev_str(pk, "type");
-    cc__ev_str(pk, cc_event_type_name(e->type));
+    cc__pack_cstr(pk, "type");
+    cc__pack_cstr(pk, cc_event_type_name(e->type));
 #define CC__PACK(cond, key, pack)                                                                  \
     if (cond) {                                                                                    \
-        cc__ev_str(pk, key);                                                                       \
+        cc__pack_cstr(pk, key);                                                                       \
         pack;                                                                                      \
     }
     CC__EV_MAP_FIELDS(CC__PACK)

@@ -14,6 +14,9 @@
 
 #include <msgpack.h>
 
+/* Packs a C string, or nil for NULL (the journal and the wire codec share it). */
+void cc__pack_cstr(msgpack_packer *pk, const char *s);
+
 /* Number of fields of the journal array (after the record kind and number). */
 #define CC__EVENT_FIELDS 21
 

@@ -76,17 +76,6 @@ cc_status cc__rpc_decode(const msgpack_object *root, cc__rpc_msg *m)
     return CC_OK;
 }
 
-void cc__pack_cstr(msgpack_packer *pk, const char *s)
-{
-    if (!s) {
-        msgpack_pack_nil(pk);
-        return;
-    }
-    size_t n = strlen(s);
-    msgpack_pack_str(pk, n);
-    msgpack_pack_str_body(pk, s, n);
-}
-
 void cc__pack_key(msgpack_packer *pk, const char *key)
 {
     cc__pack_cstr(pk, key);

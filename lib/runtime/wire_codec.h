@@ -16,6 +16,8 @@
 
 #include "callcore/status.h"
 
+#include "kpi/journal_event.h"
+
 #include <msgpack.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,8 +55,8 @@ typedef struct cc__rpc_msg {
  */
 cc_status cc__rpc_decode(const msgpack_object *root, cc__rpc_msg *m);
 
-/* Packs a string given as a C string. */
-void cc__pack_cstr(msgpack_packer *pk, const char *s); /* NULL -> nil */
+/* Packs a string given as a C string: cc__pack_cstr (NULL -> nil) lives with
+ * the journal's event codec in lib/kpi/journal_event.h, below this room. */
 void cc__pack_key(msgpack_packer *pk, const char *key);
 
 /* Packs the error object {"code": status, "name": "CC_X", "message": text}. */
