@@ -108,24 +108,28 @@ cc_status cc__wire_backend_take_offers(void *state, cc__wire_offer **out, size_t
     return CC_OK;
 }
 
-static cc_status cc__wire_withdraw(void *state, uint64_t contact_id, const char *agent,
-                                   int64_t now_ms)
+/* Withdraw and bridge both end the agent's pending offer, then send the same
+ * (contact_id, agent, now_ms) arguments under their own method name. */
+static cc_status cc__wire_offer_end(void *state, const char *method, uint64_t contact_id,
+                                    const char *agent, int64_t now_ms)
 {
     cc__wire_state *s = state;
     cc__wire_backend_offer_done(s, contact_id, agent);
     cc__wire_arg a[] = {CC__U("contact_id", contact_id), CC__S("agent", agent),
                         CC__I("now_ms", now_ms)};
-    return cc__send(s, "media.withdraw", a, 3);
+    return cc__send(s, method, a, 3);
+}
+
+static cc_status cc__wire_withdraw(void *state, uint64_t contact_id, const char *agent,
+                                   int64_t now_ms)
+{
+    return cc__wire_offer_end(state, "media.withdraw", contact_id, agent, now_ms);
 }
 
 static cc_status cc__wire_bridge(void *state, uint64_t contact_id, const char *agent,
                                  int64_t now_ms)
 {
-    cc__wire_state *s = state;
-    cc__wire_backend_offer_done(s, contact_id, agent);
-    cc__wire_arg a[] = {CC__U("contact_id", contact_id), CC__S("agent", agent),
-                        CC__I("now_ms", now_ms)};
-    return cc__send(s, "media.bridge", a, 3);
+    return cc__wire_offer_end(state, "media.bridge", contact_id, agent, now_ms);
 }
 
 static cc_status cc__wire_announce(void *state, uint64_t contact_id, int32_t position,
