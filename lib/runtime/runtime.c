@@ -119,15 +119,23 @@ void cc__runtime_unsubscribe(cc_runtime *rt, cc__conn *c)
 
 /* ---- journal ---------------------------------------------------------------- */
 
-void cc__runtime_journal_call(cc_runtime *rt, const char *method, const msgpack_object *params)
+/* Begins a command record [1, n, now, method, params]: the caller packs the
+ * params, then ends the record. */
+static msgpack_packer *cc__journal_command_begin(cc_runtime *rt, const char *method)
 {
-    if (!rt->journal || rt->replaying) return;
     msgpack_packer *pk = cc__journal_begin_record(rt->journal);
     msgpack_pack_array(pk, 5);
     msgpack_pack_uint8(pk, CC__JREC_COMMAND);
     msgpack_pack_uint64(pk, cc__journal_next_record(rt->journal));
     msgpack_pack_int64(pk, rt->now_ms);
     cc__pack_cstr(pk, method);
+    return pk;
+}
+
+void cc__runtime_journal_call(cc_runtime *rt, const char *method, const msgpack_object *params)
+{
+    if (!rt->journal || rt->replaying) return;
+    msgpack_packer *pk = cc__journal_command_begin(rt, method);
     msgpack_pack_object(pk, *params);
     cc__journal_end_record(rt->journal);
 }
@@ -326,12 +334,7 @@ static cc_status cc__invoke(const cc__rpc_method *m, cc__rpc_call *call)
 static void cc__journal_attach(cc_runtime *rt, const char *what, unsigned mask)
 {
     if (!rt->journal || rt->replaying || !mask) return;
-    msgpack_packer *pk = cc__journal_begin_record(rt->journal);
-    msgpack_pack_array(pk, 5);
-    msgpack_pack_uint8(pk, CC__JREC_COMMAND);
-    msgpack_pack_uint64(pk, cc__journal_next_record(rt->journal));
-    msgpack_pack_int64(pk, rt->now_ms);
-    cc__pack_cstr(pk, what);
+    msgpack_packer *pk = cc__journal_command_begin(rt, what);
     msgpack_pack_array(pk, 1);
     msgpack_pack_uint32(pk, mask);
     cc__journal_end_record(rt->journal);
