@@ -17,12 +17,7 @@
 #define CC__MAX_LISTENERS 8
 
 struct cc__listener {
-    union {
-        uv_tcp_t tcp;
-        uv_pipe_t pipe;
-        uv_stream_t stream;
-        uv_handle_t handle;
-    } h;
+    cc__uv_socket h;
     cc__server *server;
     int is_unix;
     char path[256]; /* unix socket path, removed at close */

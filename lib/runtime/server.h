@@ -79,13 +79,17 @@ typedef struct cc__server_hooks {
     void (*commit_now)(void *ctx);
 } cc__server_hooks;
 
+/* The libuv handle of a listener or a connection: TCP or Unix pipe, read
+ * through the stream/handle views that libuv's generic calls take. */
+typedef union cc__uv_socket {
+    uv_tcp_t tcp;
+    uv_pipe_t pipe;
+    uv_stream_t stream;
+    uv_handle_t handle;
+} cc__uv_socket;
+
 struct cc__conn {
-    union {
-        uv_tcp_t tcp;
-        uv_pipe_t pipe;
-        uv_stream_t stream;
-        uv_handle_t handle;
-    } h;
+    cc__uv_socket h;
     cc__server *server;
     const cc__listener *listener;
     cc__conn *prev, *next; /* all connections: O(1) unlink */
