@@ -411,18 +411,46 @@ static int32_t waiting_in(cc_runtime *rt, const char *queue)
     return s.waiting;
 }
 
+/* A journal folder under /tmp and the path of its crash image: the setup
+ * of every recovery test. Options journal into the folder, with no periodic
+ * snapshot (recovery then replays every input). */
+typedef struct journal_case {
+    char dir[64], image[80];
+} journal_case;
+
+static void journal_case_open(journal_case *jc, const char *tag)
+{
+    snprintf(jc->dir, sizeof jc->dir, "/tmp/cc-rt-%s-XXXXXX", tag);
+    assert_non_null(mkdtemp(jc->dir));
+    snprintf(jc->image, sizeof jc->image, "%s-image", jc->dir);
+}
+
+static cc_runtime_options journal_case_options(const journal_case *jc)
+{
+    cc_runtime_options o = CC_RUNTIME_OPTIONS_INIT;
+    o.journal_dir = jc->dir;
+    o.snapshot_interval_ms = -1;
+    return o;
+}
+
+/* Removes the folder, the image and a second image ("<image>-2") if any. */
+static void journal_case_remove(const journal_case *jc)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s' '%s-2'", jc->dir, jc->image, jc->image);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void recovery_replays_a_crash_image_and_cuts_a_torn_tail(void **state)
 {
     (void)state;
-    char dir[64], image[80], cmd[300];
-    snprintf(dir, sizeof dir, "/tmp/cc-rt-journal-XXXXXX");
-    assert_non_null(mkdtemp(dir));
-    snprintf(image, sizeof image, "%s-image", dir);
+    journal_case jc;
+    journal_case_open(&jc, "journal");
+    char cmd[300];
+    const char *dir = jc.dir, *image = jc.image;
     uv_loop_t loop;
     uv_loop_init(&loop);
-    cc_runtime_options o = CC_RUNTIME_OPTIONS_INIT;
-    o.journal_dir = dir;
-    o.snapshot_interval_ms = -1;
+    cc_runtime_options o = journal_case_options(&jc);
     cc_runtime *rt;
     assert_int_equal(cc_runtime_new(&rt, &loop, NULL, &o), CC_OK);
     req r;
@@ -484,8 +512,7 @@ static void recovery_replays_a_crash_image_and_cuts_a_torn_tail(void **state)
     close_and_drain(rt, &loop);
     uv_loop_close(&loop);
     cc__wbuf_free(&r.b);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s' '%s-2'", dir, image, image);
-    assert_int_equal(system(cmd), 0);
+    journal_case_remove(&jc);
 }
 
 /* Recovery is exact: the engine rebuilt from a crash image (replay of every
@@ -494,19 +521,16 @@ static void recovery_replays_a_crash_image_and_cuts_a_torn_tail(void **state)
 static void replay_rebuilds_the_same_engine_bit_for_bit(void **state)
 {
     (void)state;
-    char dir[64], image[80], cmd[200];
-    snprintf(dir, sizeof dir, "/tmp/cc-rt-exact-XXXXXX");
-    assert_non_null(mkdtemp(dir));
-    snprintf(image, sizeof image, "%s-image", dir);
+    journal_case jc;
+    journal_case_open(&jc, "exact");
+    const char *dir = jc.dir, *image = jc.image;
     uv_loop_t loop;
     uv_loop_init(&loop);
     seen_events seen = {0, 0, &loop};
     cc_engine_options eo = CC_ENGINE_OPTIONS_INIT;
     eo.event_fn = count_events;
     eo.event_user_data = &seen;
-    cc_runtime_options o = CC_RUNTIME_OPTIONS_INIT;
-    o.journal_dir = dir;
-    o.snapshot_interval_ms = -1;
+    cc_runtime_options o = journal_case_options(&jc);
     cc_runtime *rt;
     assert_int_equal(cc_runtime_new(&rt, &loop, &eo, &o), CC_OK);
     req r;
@@ -595,8 +619,7 @@ static void replay_rebuilds_the_same_engine_bit_for_bit(void **state)
     close_and_drain(rt, &loop);
     uv_loop_close(&loop);
     cc__wbuf_free(&r.b);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", dir, image);
-    assert_int_equal(system(cmd), 0);
+    journal_case_remove(&jc);
 }
 
 /* queue.configure goes through the dispatcher like queue.create: it changes
@@ -605,15 +628,12 @@ static void replay_rebuilds_the_same_engine_bit_for_bit(void **state)
 static void queue_configure_is_journaled_and_replayed(void **state)
 {
     (void)state;
-    char dir[64], image[80], cmd[200];
-    snprintf(dir, sizeof dir, "/tmp/cc-rt-qconf-XXXXXX");
-    assert_non_null(mkdtemp(dir));
-    snprintf(image, sizeof image, "%s-image", dir);
+    journal_case jc;
+    journal_case_open(&jc, "qconf");
+    const char *dir = jc.dir, *image = jc.image;
     uv_loop_t loop;
     uv_loop_init(&loop);
-    cc_runtime_options o = CC_RUNTIME_OPTIONS_INIT;
-    o.journal_dir = dir;
-    o.snapshot_interval_ms = -1;
+    cc_runtime_options o = journal_case_options(&jc);
     cc_runtime *rt;
     assert_int_equal(cc_runtime_new(&rt, &loop, NULL, &o), CC_OK);
     req r;
@@ -700,8 +720,7 @@ static void queue_configure_is_journaled_and_replayed(void **state)
     close_and_drain(rt, &loop);
     uv_loop_close(&loop);
     cc__wbuf_free(&r.b);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", dir, image);
-    assert_int_equal(system(cmd), 0);
+    journal_case_remove(&jc);
 }
 
 typedef struct direct_ctx {
