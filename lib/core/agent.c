@@ -85,7 +85,13 @@ void cc__agent_index_one(cc_engine *e, cc__agent *a, cc__profile *p)
     agent_key(e, a, p, &h);
     h.slot = a->slot;
     h.gen = e->agent_gen[a->slot];
+    /* amortised O(1): after a compaction len == live, and the next one comes
+     * at least live + slack pushes later */
+    if (p->agents.len >= 2 * (size_t)p->live + CC__HEAP_SLACK)
+        cc__heap_compact(&p->agents, cc__agent_entry_valid, e);
     cc__heap_push(&p->agents, &h, cc__agent_entry_valid, e);
+    p->live++;
+    a->indexed_ch |= 1u << p->channel;
 }
 
 void cc__agent_index(cc_engine *e, cc__agent *a)
@@ -93,13 +99,20 @@ void cc__agent_index(cc_engine *e, cc__agent *a)
     if (!cc__agent_available_any(a)) return;
     for (uint32_t i = 0; i < a->nmatches; i++) {
         cc__profile *p = a->matches[i];
-        if (!cc__agent_available(a, p->channel)) continue;
-        cc__hentry h;
-        agent_key(e, a, p, &h);
-        h.slot = a->slot;
-        h.gen = e->agent_gen[a->slot];
-        cc__heap_push(&p->agents, &h, cc__agent_entry_valid, e);
+        if (cc__agent_available(a, p->channel)) cc__agent_index_one(e, a, p);
     }
+}
+
+/* The agent's entries just turned stale (generation bump): each profile it
+ * was indexed in has one live entry less. Its matches are the ones it was
+ * indexed with: every change of the matches touches the agent first. */
+void cc__agent_unindex(cc__agent *a)
+{
+    for (uint32_t i = 0; i < a->nmatches; i++) {
+        cc__profile *p = a->matches[i];
+        if (a->indexed_ch >> p->channel & 1u) p->live--;
+    }
+    a->indexed_ch = 0;
 }
 
 /* ---- state ------------------------------------------------------------------ */
@@ -289,8 +302,9 @@ static int matches_compute(const cc__membership *ms, uint32_t nms, const cc__age
     return 0;
 }
 
-static void matches_commit(cc__agent *a, cc__profile **m, uint32_t n, size_t cap)
+static void matches_commit(cc_engine *e, cc__agent *a, cc__profile **m, uint32_t n, size_t cap)
 {
+    cc__agent_touch(e, a); /* leaves the live counts of the old matches */
     for (uint32_t i = 0; i < a->nmatches; i++) a->matches[i]->nmatched--;
     for (uint32_t i = 0; i < n; i++) m[i]->nmatched++;
     cc__free(a->matches);
@@ -449,7 +463,7 @@ cc_status cc_engine_agent_add(cc_engine *e, const cc_agent_config *c, int64_t no
     e->nagents++;
     e->timer_bound += a->legs_cap; /* one wrap-up timer per leg at most */
     cc__core_names_put(&e->agent_map, a->name, a);
-    matches_commit(a, m, nm, nm);
+    matches_commit(e, a, m, nm, nm);
     a->state = CC_AGENT_LOGGED_OUT;
     a->state_since_ms = now;
     for (uint32_t i = 0; i < a->nms; i++) {
@@ -474,6 +488,7 @@ oom:
 void cc__member_detach(cc_engine *e, cc__agent *a, cc__queue *q, int64_t now)
 {
     int staffed = cc__agent_staffed(a);
+    cc__agent_touch(e, a); /* leaves the live counts while the matches are whole */
     uint32_t w = 0;
     for (uint32_t i = 0; i < a->nmatches; i++) {
         if (a->matches[i]->queue == q) a->matches[i]->nmatched--;
@@ -528,8 +543,8 @@ cc_status cc_engine_agent_remove(cc_engine *e, const char *name, int64_t now)
     while (a->nms) cc__member_detach(e, a, a->ms[a->nms - 1].queue, now);
     e->busy = 0;
     cc__core_names_remove(&e->agent_map, a->name);
+    cc__agent_touch(e, a);
     e->agents[a->slot] = NULL;
-    e->agent_gen[a->slot]++;
     e->agent_free[e->nagent_free++] = a->slot;
     e->nagents--;
     e->timer_bound -= a->legs_cap;
@@ -567,7 +582,7 @@ cc_status cc_engine_member_add(cc_engine *e, const char *name, const cc_membersh
     e->now_ms = now;
     e->busy = 1;
     a->nms++;
-    matches_commit(a, pm, npm, npm);
+    matches_commit(e, a, pm, npm, npm);
     q->members[q->nmembers++].agent = a;
     if (cc__agent_staffed(a)) q->staffed++;
     cc_event ev = {0};
@@ -648,7 +663,7 @@ cc_status cc_engine_agent_set_skill(cc_engine *e, const char *name, const char *
     cc__free(a->skills);
     a->skills = ns;
     a->nskills = n;
-    matches_commit(a, pm, npm, npm);
+    matches_commit(e, a, pm, npm, npm);
     cc__route_agent(e, a, now);
     e->busy = 0;
     return CC_OK;

@@ -62,6 +62,11 @@ typedef struct cc__profile {
     uint32_t nreq;
     uint32_t nmatched; /* members eligible (bound of `agents`) */
     uint32_t nbound;   /* contacts attached (bound of `contacts`) */
+    uint32_t live;     /* valid entries in `agents`: its members available now.
+                          The heap is compacted when it holds twice as many
+                          entries, so stale entries (an agent picked in one
+                          profile leaves one in each of its other m - 1) never
+                          make it deeper than O(log 2 * live + slack) */
     double race_clock; /* random strategies: key of the last winner (see agent.c) */
     struct cc__profile *txn_next; /* created by the input in progress */
 } cc__profile;
@@ -129,6 +134,8 @@ typedef struct cc__agent {
     int32_t budget, load;
     uint32_t slot;
     uint32_t nmatches;
+    uint32_t indexed_ch; /* channel bits: this agent holds a valid entry in each
+                            matched profile of these channels (cc__agent_index) */
     uint64_t ordinal;
     int64_t idle_since_ms;
     cc__profile **matches; /* profiles this agent is eligible for */
@@ -326,10 +333,15 @@ static inline int cc__contact_entry_valid(const cc__hentry *h, void *ctx)
 }
 
 /* Generation bumps: every heap entry of the object becomes stale at once, so
- * it leaves all its indexes in O(1) (entries are dropped lazily). */
+ * it leaves all its indexes in O(1) (entries are dropped lazily). An agent
+ * that was indexed also takes itself off the live count of each profile it
+ * was indexed in: O(m), paid only by an agent that was waiting for work. */
+void cc__agent_unindex(cc__agent *a); /* agent.c: profiles' live counts, O(m) */
+
 static inline void cc__agent_touch(cc_engine *e, cc__agent *a)
 {
     e->agent_gen[a->slot]++;
+    if (a->indexed_ch) cc__agent_unindex(a);
 }
 
 static inline void cc__contact_touch(cc_engine *e, cc__contact *c)

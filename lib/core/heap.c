@@ -28,7 +28,7 @@ static void heap_sift_up(cc__hentry *a, size_t i)
 {
     cc__hentry e = a[i];
     while (i > 0) {
-        size_t parent = (i - 1) / 2;
+        size_t parent = (i - 1) / CC__HEAP_ARITY;
         if (!cc__hentry_less(&e, &a[parent])) break;
         a[i] = a[parent];
         i = parent;
@@ -36,13 +36,23 @@ static void heap_sift_up(cc__hentry *a, size_t i)
     a[i] = e;
 }
 
+/* The smallest of the children first..last-1 (first < last). */
+static size_t heap_min_child(const cc__hentry *a, size_t first, size_t last)
+{
+    size_t m = first;
+    for (size_t c = first + 1; c < last; c++)
+        if (cc__hentry_less(&a[c], &a[m])) m = c;
+    return m;
+}
+
 static void heap_sift_down(cc__hentry *a, size_t n, size_t i)
 {
     cc__hentry e = a[i];
     for (;;) {
-        size_t child = 2 * i + 1;
-        if (child >= n) break;
-        if (child + 1 < n && cc__hentry_less(&a[child + 1], &a[child])) child++;
+        size_t first = CC__HEAP_ARITY * i + 1;
+        if (first >= n) break;
+        size_t last = first + CC__HEAP_ARITY < n ? first + CC__HEAP_ARITY : n;
+        size_t child = heap_min_child(a, first, last);
         if (!cc__hentry_less(&a[child], &e)) break;
         a[i] = a[child];
         i = child;
@@ -56,7 +66,7 @@ void cc__heap_compact(cc__heap *h, cc__heap_valid_fn valid, void *ctx)
     for (size_t r = 0; r < h->len; r++)
         if (valid(&h->items[r], ctx)) h->items[w++] = h->items[r];
     h->len = w;
-    for (size_t i = w / 2; i-- > 0;) heap_sift_down(h->items, w, i);
+    for (size_t i = w / CC__HEAP_ARITY + 1; i-- > 0;) heap_sift_down(h->items, w, i);
 }
 
 int cc__heap_push(cc__heap *h, const cc__hentry *e, cc__heap_valid_fn valid, void *ctx)

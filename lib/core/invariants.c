@@ -103,6 +103,7 @@ static int check_profile(const cc_engine *e, const cc__profile *p, uint32_t stam
                          char *msg, size_t n)
 {
     int has_agent = 0, has_contact = 0;
+    uint32_t live = 0;
     if (p->strategy != p->queue->strategy)
         return bad(msg, n, "queue %s: a profile's cached strategy differs from the queue's",
                    p->queue->name);
@@ -116,7 +117,11 @@ static int check_profile(const cc_engine *e, const cc__profile *p, uint32_t stam
         if (!in_matches(a, p) || !cc__agent_available(a, p->channel))
             return bad(msg, n, "agent %s: indexed in '%s' where it cannot take work", a->name,
                        p->queue->name);
+        if (!(a->indexed_ch >> p->channel & 1u))
+            return bad(msg, n, "agent %s: indexed in '%s' without its channel bit", a->name,
+                       p->queue->name);
         s->a_found[h->slot]++;
+        live++;
         has_agent = 1;
     }
     for (size_t j = 0; j < p->contacts.len; j++) {
@@ -130,6 +135,9 @@ static int check_profile(const cc_engine *e, const cc__profile *p, uint32_t stam
         s->c_found[h->slot]++;
         has_contact = 1;
     }
+    if (live != p->live)
+        return bad(msg, n, "queue %s: a profile counts %u live agent entries, holds %u",
+                   p->queue->name, p->live, live);
     if (has_agent && has_contact)
         return bad(msg, n, "queue %s: an available agent and a waiting contact in one profile",
                    p->queue->name);
@@ -206,9 +214,17 @@ int cc__engine_check(const cc_engine *e, char *msg, size_t n)
     for (size_t i = 0; i < e->nagent_slots; i++) {
         const cc__agent *a = e->agents[i];
         if (!a) continue;
-        uint32_t expected = 0;
+        uint32_t expected = 0, channels = 0;
         for (uint32_t k = 0; k < a->nmatches; k++)
-            expected += cc__agent_available(a, a->matches[k]->channel) ? 1 : 0;
+            if (cc__agent_available(a, a->matches[k]->channel)) {
+                expected++;
+                channels |= 1u << a->matches[k]->channel;
+            }
+        if (channels != a->indexed_ch) {
+            bad(msg, n, "agent %s: indexed for channels 0x%x, available for 0x%x", a->name,
+                a->indexed_ch, channels);
+            goto out;
+        }
         if (expected != s.a_found[i]) {
             bad(msg, n, "agent %s: available in %u profiles, indexed in %u", a->name, expected,
                 s.a_found[i]);

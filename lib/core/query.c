@@ -16,7 +16,9 @@ static int32_t count_before(const cc_engine *e, const cc__heap *h, size_t i, con
     int32_t n = 0;
     const cc__hentry *x = &h->items[i];
     if (cc__contact_entry_valid(x, (void *)e) && e->contacts[x->slot]->queue == q) n = 1;
-    return n + count_before(e, h, 2 * i + 1, key, q) + count_before(e, h, 2 * i + 2, key, q);
+    for (size_t k = 1; k <= CC__HEAP_ARITY; k++)
+        n += count_before(e, h, CC__HEAP_ARITY * i + k, key, q);
+    return n;
 }
 
 void cc__position(const cc_engine *e, const cc__contact *c, int32_t *pos, int64_t *ewt)

@@ -345,6 +345,17 @@ void cc__txn_commit(cc_engine *e)
     e->txn_profiles = NULL;
 }
 
+/* A profile the agent was indexed in went away with the input that created
+ * it: the agent's channel bit stays only while another match of that channel
+ * holds its entry (touching the agent instead would redraw random keys and
+ * change the state a failed input must leave alone). O(m). */
+static void match_channel_forget(cc__agent *a, cc_channel ch)
+{
+    for (uint32_t k = 0; k < a->nmatches; k++)
+        if (a->matches[k]->channel == ch) return;
+    a->indexed_ch &= ~(1u << ch);
+}
+
 void cc__txn_abort(cc_engine *e)
 {
     while (e->txn_profiles) {
@@ -361,6 +372,7 @@ void cc__txn_abort(cc_engine *e)
                     a->nmatches--;
                     break;
                 }
+            match_channel_forget(a, p->channel);
         }
         profile_free(p);
     }

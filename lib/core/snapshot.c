@@ -720,9 +720,12 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
             cc__profile *p = q->profiles[k];
             BAD_IF(r_heap(&r, e, &p->agents, p->nmatched) && (oom = 1));
             BAD_IF(r_heap(&r, e, &p->contacts, p->nbound) && (oom = 1));
-            for (size_t j = 0; j < p->agents.len; j++)
+            for (size_t j = 0; j < p->agents.len; j++) {
                 BAD_IF(!cc__agent_entry_valid(&p->agents.items[j], e) ||
                        !e->agents[p->agents.items[j].slot]);
+                p->live++; /* the live counts are derived, not stored */
+                e->agents[p->agents.items[j].slot]->indexed_ch |= 1u << p->channel;
+            }
             for (size_t j = 0; j < p->contacts.len; j++)
                 BAD_IF(!cc__contact_entry_valid(&p->contacts.items[j], e) ||
                        !e->contacts[p->contacts.items[j].slot]);
