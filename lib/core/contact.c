@@ -551,6 +551,24 @@ cc_status cc_engine_contact_add(cc_engine *e, const cc_contact_config *cfg, int6
 
 /* ---- offers ---------------------------------------------------------------------- */
 
+/* Agents looked at on a contact's offer chain before the name map is asked. */
+#define OFFER_CHAIN_LOOKUP 4
+
+/* The agent named `name` among the first agents contact c is offered to, or
+ * NULL. The answer to an offer names an agent the contact rings at: its
+ * record is read next anyway, so this costs no hash and no map probe (a cache
+ * miss each at 10,000 agents). O(OFFER_CHAIN_LOOKUP). */
+static cc__agent *offered_agent(const cc_engine *e, const cc__contact *c, const char *name)
+{
+    uint32_t s = c->offer_head;
+    for (int k = 0; name && s != CC__NONE && k < OFFER_CHAIN_LOOKUP; k++) {
+        cc__agent *a = e->agents[s];
+        if (strcmp(a->name, name) == 0) return a;
+        s = a->offer_next;
+    }
+    return NULL;
+}
+
 static cc_status offer_lookup(cc_engine *e, uint64_t id, const char *agent, int64_t now,
                               const char *what, cc__contact **pc, cc__agent **pa)
 {
@@ -558,7 +576,8 @@ static cc_status offer_lookup(cc_engine *e, uint64_t id, const char *agent, int6
     if (st) return st;
     *pc = cc__contact_find(e, id);
     if (!*pc) return cc__fail(CC_ENOTFOUND, "%s: no contact %llu", what, (unsigned long long)id);
-    *pa = cc__agent_find(e, agent);
+    *pa = offered_agent(e, *pc, agent);
+    if (!*pa) *pa = cc__agent_find(e, agent);
     if (!*pa) return cc__fail(CC_ENOTFOUND, "%s: no agent '%s'", what, agent ? agent : "(null)");
     if ((*pc)->state != CC__C_OFFERED || (*pa)->offer_contact != (*pc)->slot)
         return cc__fail(CC_ESTATE, "%s: contact %llu is not being offered to agent '%s'", what,
@@ -750,6 +769,12 @@ static cc_status connected_lookup(cc_engine *e, uint64_t id, int64_t now, const 
         return cc__fail(CC_ESTATE, "%s: contact %llu is not connected", what,
                         (unsigned long long)id);
     *pa = e->agents[(*pc)->agent];
+    /* The agent's first lines and its legs (in the same block, right after
+     * the record) are all cold here: ask for them together so their misses
+     * overlap instead of following each other. */
+    __builtin_prefetch(*pa);
+    __builtin_prefetch((const char *)*pa + 64);
+    __builtin_prefetch(*pa + 1);
     *pl = cc__agent_leg(*pa, id);
     return CC_OK;
 }
