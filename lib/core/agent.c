@@ -258,10 +258,22 @@ static void wrapup_end_leg(cc_engine *e, cc__agent *a, cc__leg *leg, int64_t now
 
 /* ---- configuration ---------------------------------------------------------- */
 
+int cc__agent_name_set(cc__agent *a, const char *name)
+{
+    size_t n = strlen(name);
+    if (n < sizeof a->name_short) {
+        memcpy(a->name_short, name, n + 1);
+        a->name = a->name_short;
+        return 0;
+    }
+    a->name = cc__strdup(name);
+    return a->name ? 0 : -1;
+}
+
 void cc__agent_free(cc__agent *a)
 {
     if (!a) return;
-    cc__free(a->name);
+    if (a->name != a->name_short) cc__free(a->name);
     cc__free(a->display);
     cc__free(a->skills);
     cc__free(a->ms);
@@ -372,9 +384,8 @@ cc_status cc_engine_agent_add(cc_engine *e, const cc_agent_config *c, int64_t no
     cc__agent *a = cc__calloc(1, sizeof *a);
     if (!a) return cc__fail(CC_ENOMEM, "agent '%s': out of memory", c->name);
     a->offer_contact = a->offer_next = CC__NONE;
-    a->name = cc__strdup(c->name);
     a->display = cc__strdup(c->display_name ? c->display_name : c->name);
-    if (!a->name || !a->display) goto oom;
+    if (!a->display) goto oom;
     st = cc__skills_convert(e, c->name, c->skills, c->nskills, 0, &a->skills, &a->nskills);
     if (st) {
         cc__agent_free(a);
@@ -409,6 +420,7 @@ cc_status cc_engine_agent_add(cc_engine *e, const cc_agent_config *c, int64_t no
     a->legs = (cc__leg *)(a + 1);
     a->legs_inline = 1;
     a->legs_cap = (uint32_t)legs;
+    if (cc__agent_name_set(a, c->name)) goto oom; /* the record has stopped moving */
     a->ms = cc__calloc(c->nqueues ? c->nqueues : 1, sizeof *a->ms);
     if (!a->ms) goto oom;
     a->ms_cap = (uint32_t)(c->nqueues ? c->nqueues : 1);

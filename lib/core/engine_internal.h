@@ -126,6 +126,9 @@ typedef struct cc__leg {
     int64_t wrap_start_ms, wrap_due_ms;
 } cc__leg;
 
+/* Bytes of an agent name kept inside the agent record (with its NUL). */
+#define CC__AGENT_NAME_SHORT 16
+
 typedef struct cc__agent {
     /* hot, first: what availability checks, the O(m) routing loops and index
      * pushes read, packed into the record's first two cache lines */
@@ -145,11 +148,15 @@ typedef struct cc__agent {
     uint32_t nlegs, legs_cap;
     cc_agent_state state;
     uint32_t offer_next; /* next agent slot offered the same contact (ring-all) */
+    /* the name: in name_short when it fits (most do), so that the lookups by
+     * name and the events read the line the routing reads anyway; else owned */
+    char *name;
+    char name_short[CC__AGENT_NAME_SHORT];
     /* capacity per channel */
     int32_t count[CC_CHANNEL__COUNT], cap_max[CC_CHANNEL__COUNT];
     int32_t cap_load[CC_CHANNEL__COUNT];
     /* warm */
-    char *name, *display;
+    char *display;
     cc__skill *skills; /* sorted by id */
     uint32_t nskills;
     uint32_t matches_cap;
@@ -404,6 +411,9 @@ void cc__fill_leg_event(cc_event *ev, cc_event_type t, const cc__agent *a, const
                         int64_t now);
 int cc__agent_rebuild_matches(cc_engine *e, cc__agent *a); /* 0 / -1 ENOMEM */
 void cc__agent_free(cc__agent *a);
+/* Sets a->name from `name` (NULL = none yet): inline when short, else an
+ * owned copy; 0 / -1 ENOMEM. Called once the record no longer moves. */
+int cc__agent_name_set(cc__agent *a, const char *name);
 void cc__staffing_changed(cc_engine *e, cc__agent *a, int before, int64_t now);
 void cc__member_detach(cc_engine *e, cc__agent *a, cc__queue *q, int64_t now);
 void cc__agent_logout_now(cc_engine *e, cc__agent *a, int64_t now);

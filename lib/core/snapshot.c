@@ -522,7 +522,10 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
         e->agents[i] = a;
         e->nagents++;
         a->slot = i;
-        a->name = r_str(&r, &oom), a->display = r_str(&r, &oom), a->ordinal = r_u64(&r);
+        char *name = r_str(&r, &oom);
+        a->display = r_str(&r, &oom), a->ordinal = r_u64(&r);
+        if (name && cc__agent_name_set(a, name)) oom = 1;
+        cc__free(name);
         BAD_IF(!a->name || !a->display || cc__agent_find(e, a->name) || a->ordinal > ord);
         a->skills = r_skills(&r, e, &a->nskills, &oom);
         a->nms = r_count(&r, 24);
