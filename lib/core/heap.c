@@ -24,9 +24,9 @@ int cc__heap_reserve(cc__heap *h, size_t cap)
     return 0;
 }
 
-static void heap_sift_up(cc__hentry *a, size_t i)
+/* Places e, which belongs at hole i or above, on its way up. */
+static void heap_sift_up(cc__hentry *a, size_t i, cc__hentry e)
 {
-    cc__hentry e = a[i];
     while (i > 0) {
         size_t parent = (i - 1) / CC__HEAP_ARITY;
         if (!cc__hentry_less(&e, &a[parent])) break;
@@ -73,8 +73,9 @@ int cc__heap_push(cc__heap *h, const cc__hentry *e, cc__heap_valid_fn valid, voi
 {
     if (h->len == h->cap && valid) cc__heap_compact(h, valid, ctx);
     if (h->len == h->cap) return -1;
-    h->items[h->len] = *e;
-    heap_sift_up(h->items, h->len);
+    /* the new entry is written once, where it lands (usually the tail: an
+     * agent's key is its idle start, later than the others') */
+    heap_sift_up(h->items, h->len, *e);
     h->len++;
     return 0;
 }
