@@ -96,10 +96,10 @@ void cc__agent_index_one(cc_engine *e, cc__agent *a, cc__profile *p)
 
 void cc__agent_index(cc_engine *e, cc__agent *a)
 {
-    if (!cc__agent_available_any(a)) return;
-    for (uint32_t i = 0; i < a->nmatches; i++) {
+    uint32_t channels = cc__agent_channels(a);
+    for (uint32_t i = 0; channels && i < a->nmatches; i++) {
         cc__profile *p = a->matches[i];
-        if (cc__agent_available(a, p->channel)) cc__agent_index_one(e, a, p);
+        if (channels >> p->channel & 1u) cc__agent_index_one(e, a, p);
     }
 }
 

@@ -312,16 +312,19 @@ static inline int cc__agent_available(const cc__agent *a, cc_channel ch)
     return 1;
 }
 
-/* Whether the agent could take a contact of some channel. Reads only the
- * agent's own record, O(channels): a busy agent (the common case right after
- * an accept) skips its m matched profiles instead of touching each one's
- * cache lines to learn its channel. */
-static inline int cc__agent_available_any(const cc__agent *a)
+/* The channels (bit ch) agent a can take one more contact of now. Reads only
+ * the agent's own record, O(channels), once per routing or index pass: the
+ * O(m) loops over matched profiles then test a bit instead of re-checking
+ * presence, capacity and load per profile, and a busy agent (the common case
+ * right after an accept) skips its profiles without touching their lines. */
+static inline uint32_t cc__agent_channels(const cc__agent *a)
 {
     if (!a->logged_in || a->paused || a->pause_pending || a->offer_contact != CC__NONE) return 0;
+    uint32_t mask = 0;
     for (int ch = 1; ch < CC_CHANNEL__COUNT; ch++)
-        if (cc__agent_available(a, (cc_channel)ch)) return 1;
-    return 0;
+        if (a->count[ch] < a->cap_max[ch] && (!a->budget || a->load + a->cap_load[ch] <= a->budget))
+            mask |= 1u << ch;
+    return mask;
 }
 
 /* Heap entry validity (cc__heap_valid_fn). Removing an agent or destroying a

@@ -172,10 +172,11 @@ void cc__route_agent(cc_engine *e, cc__agent *a, int64_t now)
     cc__contact *best = NULL;
     const cc__membership *bm = NULL;
     cc__profile *bp = NULL;
-    uint32_t nscan = cc__agent_available_any(a) ? a->nmatches : 0;
+    uint32_t channels = cc__agent_channels(a);
+    uint32_t nscan = channels ? a->nmatches : 0;
     for (uint32_t i = 0; i < nscan; i++) {
         cc__profile *p = a->matches[i];
-        if (!cc__agent_available(a, p->channel)) continue;
+        if (!(channels >> p->channel & 1u)) continue;
         t = heap_peek(e, &p->contacts, cc__contact_entry_valid);
         if (!t) continue;
         cc__contact *c = e->contacts[t->slot];
