@@ -278,7 +278,10 @@ void cc__agent_free(cc__agent *a)
     cc__free(a->skills);
     cc__free(a->ms);
     cc__free(a->matches);
-    if (!a->legs_inline) cc__free(a->legs);
+    if (!a->legs_inline) {
+        cc__free(a->legs);
+        cc__free(a->reason);
+    }
     cc__heap_free(&a->pref);
     cc__free(a);
 }
@@ -412,12 +415,14 @@ cc_status cc_engine_agent_add(cc_engine *e, const cc_agent_config *c, int64_t no
     if (a->budget && min_load && min_load != SIZE_MAX && (size_t)a->budget / min_load < legs)
         legs = (size_t)a->budget / min_load;
     if (legs == 0) legs = 1;
-    /* the agent and its legs in one block: routing touches both */
-    cc__agent *big = cc__realloc(a, sizeof *a + legs * sizeof *a->legs);
+    /* the agent, its legs and its reason buffer in one block: routing
+     * touches the first two */
+    cc__agent *big = cc__realloc(a, sizeof *a + legs * sizeof *a->legs + CC__REASON_SIZE);
     if (!big) goto oom;
     a = big;
-    memset(a + 1, 0, legs * sizeof *a->legs);
+    memset(a + 1, 0, legs * sizeof *a->legs + CC__REASON_SIZE);
     a->legs = (cc__leg *)(a + 1);
+    a->reason = (char *)(a->legs + legs);
     a->legs_inline = 1;
     a->legs_cap = (uint32_t)legs;
     if (cc__agent_name_set(a, c->name)) goto oom; /* the record has stopped moving */
@@ -781,7 +786,7 @@ cc_status cc_engine_agent_not_ready(cc_engine *e, const char *name, const char *
     if (a->paused) return cc__fail(CC_ESTATE, "agent '%s' is already not-ready", name);
     e->now_ms = now;
     e->busy = 1;
-    snprintf(a->reason, sizeof a->reason, "%s", reason ? reason : "");
+    snprintf(a->reason, CC__REASON_SIZE, "%s", reason ? reason : "");
     a->pause_pending = 1;
     cc__agent_touch(e, a);
     cc__agent_release(e, a, now); /* applies at once when nothing is held */
@@ -802,7 +807,7 @@ void cc__agent_after(cc_engine *e, cc__agent *a, cc_agent_after what, const char
         cc__agent_touch(e, a);
         return; /* the caller routes the agent once the contact is back in place */
     }
-    snprintf(a->reason, sizeof a->reason, "%s", reason);
+    snprintf(a->reason, CC__REASON_SIZE, "%s", reason);
     a->pause_pending = 1;
     cc__agent_touch(e, a);
 }

@@ -542,9 +542,9 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
         }
         size_t legs = 0;
         for (int ch = 0; ch < CC_CHANNEL__COUNT; ch++) {
-            a->cap_max[ch] = r_i32(&r), a->cap_load[ch] = r_i32(&r), a->count[ch] = r_i32(&r);
-            BAD_IF(a->cap_max[ch] < 0 || a->cap_max[ch] > CC__MAX_PER_CHANNEL || a->cap_load[ch] < 0 ||
-                   a->count[ch] < 0 || a->count[ch] > a->cap_max[ch]);
+            int32_t max = r_i32(&r), load = r_i32(&r), count = r_i32(&r);
+            BAD_IF(max < 0 || max > CC__MAX_PER_CHANNEL || load < 0 || count < 0 || count > max);
+            a->cap_max[ch] = (int16_t)max, a->cap_load[ch] = load, a->count[ch] = (int16_t)count;
             legs += (size_t)a->cap_max[ch];
         }
         a->budget = r_i32(&r), a->load = r_i32(&r);
@@ -570,8 +570,10 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
         a->logged_in = (int)r_u32(&r), a->paused = (int)r_u32(&r), a->pause_pending = (int)r_u32(&r);
         char *reason = r_str(&r, &oom);
         BAD_IF(!reason);
-        snprintf(a->reason, sizeof a->reason, "%s", reason);
+        a->reason = cc__calloc(1, CC__REASON_SIZE);
+        if (a->reason) snprintf(a->reason, CC__REASON_SIZE, "%s", reason);
         cc__free(reason);
+        BAD_IF(!a->reason && (oom = 1));
         a->state = (cc_agent_state)r_u32(&r);
         a->state_since_ms = r_i64(&r), a->login_ms = r_i64(&r), a->idle_since_ms = r_i64(&r);
         a->offer_contact = r_u32(&r), a->offer_next = r_u32(&r), a->offer_start_ms = r_i64(&r);
