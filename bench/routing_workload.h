@@ -11,7 +11,9 @@
  * through the engine and, with the linear baseline, through a naive router
  * that scans every agent on arrival and every waiting contact when an agent
  * frees up (what classic open-source ACDs do). Both sides are timed over the
- * same work, under two definitions:
+ * same work, under two definitions, each measured in its own pass (on a fresh
+ * engine or baseline, after the same warm-up) so that the clock reads one
+ * definition needs are not charged to the other:
  *  - lifecycle: every call of every input (for the engine: timers looked at
  *    before each input, arrival, end, one accept per offer, the event sink;
  *    for the baseline: its arrival, end and accept steps), divided by the
@@ -28,7 +30,7 @@
 
 typedef struct bench_routing_options {
     int64_t agents, queues, skills;
-    double seconds;      /* wall-clock time measured per router (after warm-up) */
+    double seconds;      /* wall-clock time measured per pass (after warm-up) */
     uint64_t seed;
     int baseline_linear; /* also run the naive router and compare */
 } bench_routing_options;
