@@ -769,11 +769,7 @@ static cc_status connected_lookup(cc_engine *e, uint64_t id, int64_t now, const 
         return cc__fail(CC_ESTATE, "%s: contact %llu is not connected", what,
                         (unsigned long long)id);
     *pa = e->agents[(*pc)->agent];
-    /* The agent's record lines and its legs (in the same block, right after
-     * the record) are all cold here: ask for them together so their misses
-     * overlap instead of following each other. */
-    for (size_t off = 0; off < sizeof **pa; off += 64) __builtin_prefetch((const char *)*pa + off);
-    __builtin_prefetch(*pa + 1);
+    cc__agent_prefetch(*pa); /* cold here: the call ended minutes after it began */
     *pl = cc__agent_leg(*pa, id);
     return CC_OK;
 }

@@ -337,6 +337,17 @@ static inline uint32_t cc__agent_channels(const cc__agent *a)
     return mask;
 }
 
+/* Asks for every line of an agent's record and its first leg at once: where a
+ * record is met cold (the agent of a call that ends), the misses of the lines
+ * the next steps read then overlap instead of following each other (at an
+ * index top it measured no gain: the offer's reads overlap already).
+ * O(record lines); a hint only. */
+static inline void cc__agent_prefetch(const cc__agent *a)
+{
+    for (size_t off = 0; off < sizeof *a; off += 64) __builtin_prefetch((const char *)a + off);
+    __builtin_prefetch(a + 1); /* the legs of a record built by cc_engine_agent_add */
+}
+
 /* Heap entry validity (cc__heap_valid_fn). Removing an agent or destroying a
  * contact bumps its slot's generation too, so the generation alone decides
  * (one memory access per entry, not two). */
