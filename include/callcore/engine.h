@@ -4,7 +4,8 @@
  * The engine is PURE and DETERMINISTIC (DESIGN.md): no I/O, no clock, no
  * threads. Every call that may change state takes `now_ms` (milliseconds, any
  * epoch, never decreasing across calls: a smaller value than the last one is
- * refused with CC_EINVAL). Timers (ring timeout, wrap-up, max wait, escalation,
+ * refused with CC_EINVAL; within +-CC_TIME_LIMIT_MS, and so is every duration
+ * and virtual start in a config). Timers (ring timeout, wrap-up, max wait, escalation,
  * callback retry, last-agent preference) live in a deadline heap that the
  * caller drives with cc_engine_next_deadline() / cc_engine_advance(); input
  * functions never fire timers themselves, so call cc_engine_advance(now_ms)
@@ -54,6 +55,13 @@ extern "C" {
 #define CC_NAME_MAX 255
 /* Skill levels (agent proficiency and required minimum) are 1..CC_SKILL_LEVEL_MAX. */
 #define CC_SKILL_LEVEL_MAX 10
+/* The time domain: every now_ms and virtual_start_ms lies in
+ * [-CC_TIME_LIMIT_MS, CC_TIME_LIMIT_MS] and every configured duration in
+ * [0, CC_TIME_LIMIT_MS] (2^48 ms, about 8,900 years either side of the epoch);
+ * anything outside is refused with CC_EINVAL. Why a limit: the engine
+ * subtracts and adds times and sums talk time over up to thousands of
+ * concurrent legs, and inside this domain none of that can overflow int64. */
+#define CC_TIME_LIMIT_MS 281474976710656LL /* 2^48; a literal so bindings see it */
 /* "No deadline" for cc_engine_next_deadline(). */
 #define CC_NO_DEADLINE INT64_MAX
 

@@ -212,7 +212,8 @@ void cc__leg_finish(cc_engine *e, cc__agent *a, cc__leg *leg, int64_t now)
     (void)e;
     if (leg->state == CC__LEG_HELD) leg->hold_ms += now - leg->hold_start_ms;
     leg->talk_ms = now - leg->start_ms;
-    a->talk_ms += leg->talk_ms;
+    a->talk_ms = a->talk_ms < CC__AGENT_TALK_MAX_MS - leg->talk_ms ? a->talk_ms + leg->talk_ms
+                                                                   : CC__AGENT_TALK_MAX_MS;
     leg->contact_slot = CC__NONE;
     leg->queue->connected--;
 }

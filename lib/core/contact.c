@@ -467,6 +467,9 @@ cc_status cc_engine_contact_add(cc_engine *e, const cc_contact_config *cfg, int6
     if (cfg->virtual_start_ms > now)
         return cc__fail(CC_EINVAL, "contact %llu: virtual_start_ms %lld is in the future", id,
                         (long long)cfg->virtual_start_ms);
+    if (cfg->virtual_start_ms < -CC_TIME_LIMIT_MS)
+        return cc__fail(CC_EINVAL, "contact %llu: virtual_start_ms %lld is before -CC_TIME_LIMIT_MS",
+                        id, (long long)cfg->virtual_start_ms);
     cc__queue *q = cc__queue_find(e, cfg->queue);
     if (!q) return cc__fail(CC_ENOTFOUND, "contact %llu: no queue '%s'", id, cfg->queue);
     if (cc__contact_find(e, cfg->id)) return cc__fail(CC_EEXIST, "contact %llu already exists", id);

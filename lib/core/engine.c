@@ -75,8 +75,10 @@ cc_status cc_engine_new(cc_engine **out, const cc_engine_options *options)
     cc_status st = check_after("rona_after", o->rona_after);
     if (st) return st;
     if ((st = check_after("reject_after", o->reject_after))) return st;
-    if (o->last_agent_window_ms < 0)
-        return cc__fail(CC_EINVAL, "engine options: last_agent_window_ms must be >= 0, got %lld",
+    if (o->last_agent_window_ms < 0 || o->last_agent_window_ms > CC_TIME_LIMIT_MS)
+        return cc__fail(CC_EINVAL,
+                        "engine options: last_agent_window_ms must be in 0..CC_TIME_LIMIT_MS, "
+                        "got %lld",
                         (long long)o->last_agent_window_ms);
     if (o->rona_reason && (st = cc__check_name("rona_reason", o->rona_reason))) return st;
     if (o->reject_reason && (st = cc__check_name("reject_reason", o->reject_reason))) return st;
@@ -147,6 +149,9 @@ cc_status cc__engine_enter(cc_engine *e, int64_t now_ms, const char *what)
     if (!e) return cc__fail(CC_EINVAL, "%s: engine is NULL", what);
     if (e->busy)
         return cc__fail(CC_EBUSY, "%s: called from inside an event sink or backend call", what);
+    if (now_ms < -CC_TIME_LIMIT_MS || now_ms > CC_TIME_LIMIT_MS)
+        return cc__fail(CC_EINVAL, "%s: now_ms %lld is outside +-CC_TIME_LIMIT_MS", what,
+                        (long long)now_ms);
     if (now_ms < e->now_ms)
         return cc__fail(CC_EINVAL, "%s: time went backwards (now_ms %lld < engine time %lld)",
                         what, (long long)now_ms, (long long)e->now_ms);

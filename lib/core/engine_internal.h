@@ -35,6 +35,10 @@
 #define CC__NONE UINT32_MAX
 /* Most contacts of one channel an agent may hold (cc_capacity.max). */
 #define CC__MAX_PER_CHANNEL 1000
+/* An agent's talk time since login saturates here: every leg an agent can
+ * hold at once, each for the longest span of the time domain (engine.h). */
+#define CC__AGENT_TALK_MAX_MS \
+    ((int64_t)CC__MAX_PER_CHANNEL * CC_CHANNEL__COUNT * 2 * CC_TIME_LIMIT_MS)
 
 struct cc__queue;
 struct cc__agent;

@@ -8,7 +8,8 @@
  * Checked: capacity and load of every agent; offers (a reserved agent is in
  * exactly one contact's offer chain, chains match noffers); every contact in
  * exactly one place (waiting: one valid entry per profile heap, or in its last
- * agent's heap; offered: none; connected: one agent leg); indexes (an agent
+ * agent's heap; offered: none; connected: one agent leg); memberships (each
+ * queue lists its members once, matching the agents'); indexes (an agent
  * is indexed exactly where it is available); work conservation (no profile
  * has both an available agent and a waiting contact); queue counters.
  */
@@ -181,6 +182,33 @@ static int check_contacts(const cc_engine *e, scratch *s, char *msg, size_t n)
     return 0;
 }
 
+/* Memberships: every queue lists each of its members once, only agents that
+ * hold a membership of it, and as many as the agents hold in all (so no agent
+ * holds the same queue twice either). Routing reserves room per membership;
+ * a duplicate would overrun it. Stamps continue from *stamp. */
+static int check_members(const cc_engine *e, uint32_t *stamp, scratch *s, char *msg, size_t n)
+{
+    size_t listed = 0, held = 0;
+    for (size_t i = 0; i < e->nqueues; i++) {
+        const cc__queue *q = e->queues[i];
+        if (!q) continue;
+        ++*stamp;
+        for (size_t k = 0; k < q->nmembers; k++) {
+            const cc__agent *a = q->members[k].agent;
+            if (s->a_stamp[a->slot] == *stamp || !cc__membership_of(a, q))
+                return bad(msg, n, "queue %s: lists agent %s twice or without a membership",
+                           q->name, a->name);
+            s->a_stamp[a->slot] = *stamp;
+            listed++;
+        }
+    }
+    for (size_t i = 0; i < e->nagent_slots; i++)
+        if (e->agents[i]) held += e->agents[i]->nms;
+    if (listed != held)
+        return bad(msg, n, "queues list %zu members, agents hold %zu memberships", listed, held);
+    return 0;
+}
+
 int cc__engine_check(const cc_engine *e, char *msg, size_t n)
 {
     scratch s;
@@ -211,6 +239,7 @@ int cc__engine_check(const cc_engine *e, char *msg, size_t n)
         for (size_t k = 0; k < q->nprofiles; k++)
             if (check_profile(e, q->profiles[k], ++stamp, &s, msg, n)) goto out;
     }
+    if (check_members(e, &stamp, &s, msg, n)) goto out;
     for (size_t i = 0; i < e->nagent_slots; i++) {
         const cc__agent *a = e->agents[i];
         if (!a) continue;

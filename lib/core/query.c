@@ -21,6 +21,16 @@ static int32_t count_before(const cc_engine *e, const cc__heap *h, size_t i, con
     return n;
 }
 
+/* EWT of the n-th waiting contact: n * AHT / staffed, -1 when nobody is
+ * staffed; capped at CC_TIME_LIMIT_MS (a wait past it is no answer anyone can
+ * use, and the double would not fit int64 for absurd configurations). */
+static int64_t ewt_of(const cc__queue *q, double n)
+{
+    if (q->staffed <= 0) return -1;
+    double ewt = n * q->aht_ms / q->staffed + 0.5;
+    return ewt < (double)CC_TIME_LIMIT_MS ? (int64_t)ewt : CC_TIME_LIMIT_MS;
+}
+
 void cc__position(const cc_engine *e, const cc__contact *c, int32_t *pos, int64_t *ewt)
 {
     const cc__queue *q = c->queue;
@@ -29,7 +39,7 @@ void cc__position(const cc_engine *e, const cc__contact *c, int32_t *pos, int64_
     int32_t n = 1;
     for (size_t i = 0; i < q->nprofiles; i++) n += count_before(e, &q->profiles[i]->contacts, 0, &key, q);
     *pos = n;
-    *ewt = q->staffed > 0 ? (int64_t)((double)n * q->aht_ms / q->staffed + 0.5) : -1;
+    *ewt = ewt_of(q, (double)n);
 }
 
 static cc_contact_state public_state(const cc__contact *c)
@@ -123,8 +133,7 @@ cc_status cc_engine_queue_status(const cc_engine *e, const char *name, cc_queue_
             }
     }
     out->aht_ms = (int64_t)(q->aht_ms + 0.5);
-    out->ewt_ms = q->staffed > 0 ? (int64_t)((double)(q->waiting + 1) * q->aht_ms / q->staffed + 0.5)
-                                 : -1;
+    out->ewt_ms = ewt_of(q, (double)q->waiting + 1);
     out->sl_threshold_ms = q->sl_threshold_ms;
     out->answered = q->answered;
     out->abandoned = q->abandoned;

@@ -195,8 +195,9 @@ cc_status cc__queue_validate(const cc_queue_config *c)
                  {"last_agent_wait_ms", c->last_agent_wait_ms},
                  {"callback_retry_ms", c->callback_retry_ms}, {"aht_hint_ms", c->aht_hint_ms}};
     for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
-        if (times[i].v < 0)
-            return cc__fail(CC_EINVAL, "queue '%s': %s must be >= 0, got %lld", n, times[i].what,
+        if (times[i].v < 0 || times[i].v > CC_TIME_LIMIT_MS)
+            return cc__fail(CC_EINVAL, "queue '%s': %s must be in 0..CC_TIME_LIMIT_MS, got %lld",
+                            n, times[i].what,
                             (long long)times[i].v);
     if (c->max_length < 0)
         return cc__fail(CC_EINVAL, "queue '%s': max_length must be >= 0, got %d", n,
@@ -222,10 +223,12 @@ cc_status cc__queue_validate(const cc_queue_config *c)
         return cc__fail(CC_EINVAL, "queue '%s': at most 64 escalation steps", n);
     for (size_t i = 0; i < c->nescalations; i++) {
         const cc_escalation *s = &c->escalations[i];
-        if (s->after_ms <= 0 || (i && s->after_ms <= c->escalations[i - 1].after_ms))
+        if (s->after_ms <= 0 || s->after_ms > CC_TIME_LIMIT_MS ||
+            (i && s->after_ms <= c->escalations[i - 1].after_ms))
             return cc__fail(CC_EINVAL,
-                            "queue '%s': escalation %zu: after_ms must be > 0 and increasing", n,
-                            i + 1);
+                            "queue '%s': escalation %zu: after_ms must be in 1..CC_TIME_LIMIT_MS "
+                            "and increasing",
+                            n, i + 1);
         if (s->relax_levels < 0 || s->priority_boost < 0)
             return cc__fail(CC_EINVAL,
                             "queue '%s': escalation %zu: relax_levels and priority_boost must "

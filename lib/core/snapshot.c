@@ -307,6 +307,45 @@ static double r_f64(rbuf *r)
     memcpy(&d, &u, 8);
     return d;
 }
+/* Times and durations: anything outside the engine's time domain (engine.h,
+ * CC_TIME_LIMIT_MS) marks the blob bad, so no restored value can overflow
+ * the engine's time arithmetic later. */
+static int64_t r_time(rbuf *r)
+{
+    int64_t t = r_i64(r);
+    if (t < -CC_TIME_LIMIT_MS || t > CC_TIME_LIMIT_MS) r->bad = 1;
+    return t;
+}
+/* A duration in 0..max. */
+static int64_t r_span(rbuf *r, int64_t max)
+{
+    int64_t d = r_i64(r);
+    if (d < 0 || d > max) r->bad = 1;
+    return d;
+}
+/* A timer deadline: a time, or INT64_MAX for none. */
+static int64_t r_due(rbuf *r)
+{
+    int64_t t = r_i64(r);
+    if (t != INT64_MAX && (t < -CC_TIME_LIMIT_MS || t > CC_TIME_LIMIT_MS)) r->bad = 1;
+    return t;
+}
+/* The longest span between two times of the domain. */
+#define SNAP_SPAN_MAX (2 * CC_TIME_LIMIT_MS)
+
+/* The times of a leg as the engine keeps them: started by now, its holds
+ * (finished ones in hold_ms, the current one since hold_start_ms) disjoint
+ * parts of its life, wrap-up begun by now. What the engine later derives from
+ * them (talk, hold and handle times) then stays inside the time domain. */
+static int leg_times_ok(const cc__leg *l, int64_t now)
+{
+    if (now == INT64_MIN || l->start_ms > now || l->hold_ms > now - l->start_ms) return 0;
+    if (l->state == CC__LEG_HELD &&
+        (l->hold_start_ms > now || l->hold_start_ms - l->start_ms < l->hold_ms))
+        return 0;
+    return l->state != CC__LEG_WRAPUP || l->wrap_start_ms <= now;
+}
+
 /* Count with a sanity bound against the remaining bytes (each element takes
  * at least `min_bytes`). */
 static uint32_t r_count(rbuf *r, size_t min_bytes)
@@ -415,6 +454,7 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
         return cc__fail(CC_ESTATE, "cc_engine_restore: the engine is not empty");
     rbuf r = {buf, len, 0, 0};
     int oom = 0;
+    char why[160] = ""; /* what the consistency check found, if it refused */
     const unsigned char *magic = r_take(&r, 8);
     if (!magic || memcmp(magic, SNAP_MAGIC, 8) != 0)
         return cc__fail(CC_EPARSE, "cc_engine_restore: not a libcallcore snapshot");
@@ -425,7 +465,8 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
                         (unsigned)version, SNAP_VERSION);
     uint64_t saved_rng[4];
     memcpy(saved_rng, e->rng, sizeof saved_rng);
-    int64_t now = r_i64(&r);
+    int64_t now = r_i64(&r); /* INT64_MIN: an engine that has seen no input yet */
+    BAD_IF(now != INT64_MIN && (now < -CC_TIME_LIMIT_MS || now > CC_TIME_LIMIT_MS));
     uint64_t seq = r_u64(&r), ord = r_u64(&r), rr = r_u64(&r), tc = r_u64(&r);
     for (int i = 0; i < 4; i++) e->rng[i] = r_u64(&r);
     BAD_IF(r_u32(&r) != CC_CHANNEL__COUNT);
@@ -457,8 +498,10 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
         q->index = i;
         q->name = r_str(&r, &oom);
         BAD_IF(!q->name || cc__queue_find(e, q->name));
-        q->strategy = (cc_strategy)r_u32(&r), q->weight = r_f64(&r), q->sl_threshold_ms = r_i64(&r);
-        q->ring_timeout_ms = r_i64(&r), q->wrapup_ms = r_i64(&r), q->max_wait_ms = r_i64(&r);
+        q->strategy = (cc_strategy)r_u32(&r), q->weight = r_f64(&r);
+        q->sl_threshold_ms = r_span(&r, CC_TIME_LIMIT_MS);
+        q->ring_timeout_ms = r_span(&r, CC_TIME_LIMIT_MS), q->wrapup_ms = r_span(&r, CC_TIME_LIMIT_MS);
+        q->max_wait_ms = r_span(&r, CC_TIME_LIMIT_MS);
         q->max_length = r_i32(&r), q->max_wait_action = (cc_max_wait_action)r_u32(&r);
         q->overflow_queue = r_str(&r, &oom);
         q->join = (cc_join_policy)r_u32(&r), q->leave_when_empty = (int)r_u32(&r);
@@ -475,14 +518,16 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
             q->nesc = nesc; /* only once the array exists: destroy walks it */
         }
         for (uint32_t k = 0; k < q->nesc; k++) {
-            q->esc[k].after_ms = r_i64(&r), q->esc[k].relax_levels = r_i32(&r);
+            q->esc[k].after_ms = r_span(&r, CC_TIME_LIMIT_MS), q->esc[k].relax_levels = r_i32(&r);
             q->esc[k].priority_boost = r_i32(&r), q->esc[k].add_queue = r_str(&r, &oom);
             BAD_IF(q->esc[k].relax_levels < 0 || q->esc[k].priority_boost < 0);
         }
-        q->last_agent_wait_ms = r_i64(&r), q->callback_max_attempts = r_i32(&r);
-        q->callback_retry_ms = r_i64(&r), q->aht_ms = r_f64(&r);
+        q->last_agent_wait_ms = r_span(&r, CC_TIME_LIMIT_MS), q->callback_max_attempts = r_i32(&r);
+        q->callback_retry_ms = r_span(&r, CC_TIME_LIMIT_MS), q->aht_ms = r_f64(&r);
         q->answered = r_u64(&r), q->abandoned = r_u64(&r);
-        BAD_IF(!isfinite(q->aht_ms) || q->callback_max_attempts < 1);
+        /* the AHT estimate averages handle times, each at most talk + wrap-up */
+        BAD_IF(!(q->aht_ms >= 0 && q->aht_ms <= (double)(2 * SNAP_SPAN_MAX)) ||
+               q->callback_max_attempts < 1);
         BAD_IF(cc__core_names_reserve(&e->queue_map, e->queue_map.len + 1) && (oom = 1));
         cc__core_names_put(&e->queue_map, q->name, q);
         uint32_t np = r_count(&r, 8);
@@ -562,8 +607,10 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
             BAD_IF(qi >= e->nqueues || !e->queues[qi] || (int)l->channel <= 0 ||
                    (int)l->channel >= CC_CHANNEL__COUNT || (unsigned)l->state > CC__LEG_WRAPUP);
             l->queue = e->queues[qi];
-            l->start_ms = r_i64(&r), l->hold_start_ms = r_i64(&r), l->hold_ms = r_i64(&r);
-            l->talk_ms = r_i64(&r), l->wrap_start_ms = r_i64(&r), l->wrap_due_ms = r_i64(&r);
+            l->start_ms = r_time(&r), l->hold_start_ms = r_time(&r);
+            l->hold_ms = r_span(&r, SNAP_SPAN_MAX), l->talk_ms = r_span(&r, SNAP_SPAN_MAX);
+            l->wrap_start_ms = r_time(&r), l->wrap_due_ms = r_due(&r);
+            BAD_IF(r.bad || !leg_times_ok(l, now)); /* r.bad: a time out of the domain */
             l->queue->refs++;
             if (l->state != CC__LEG_WRAPUP) l->queue->connected++;
         }
@@ -575,9 +622,11 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
         cc__free(reason);
         BAD_IF(!a->reason && (oom = 1));
         a->state = (cc_agent_state)r_u32(&r);
-        a->state_since_ms = r_i64(&r), a->login_ms = r_i64(&r), a->idle_since_ms = r_i64(&r);
-        a->offer_contact = r_u32(&r), a->offer_next = r_u32(&r), a->offer_start_ms = r_i64(&r);
-        a->rr_seq = r_u64(&r), a->answered = r_u64(&r), a->talk_ms = r_i64(&r);
+        a->state_since_ms = r_time(&r), a->login_ms = r_time(&r), a->idle_since_ms = r_time(&r);
+        a->offer_contact = r_u32(&r), a->offer_next = r_u32(&r), a->offer_start_ms = r_time(&r);
+        /* talk time sums the legs of one login: at most every leg for the span */
+        a->rr_seq = r_u64(&r), a->answered = r_u64(&r);
+        a->talk_ms = r_span(&r, CC__AGENT_TALK_MAX_MS);
         a->pref_bound = r_u32(&r);
         BAD_IF((unsigned)a->state >= CC_AGENT_STATE__COUNT);
         BAD_IF(r_heap(&r, e, &a->pref, 0) && (oom = 1)); /* room for pref_bound: below */
@@ -658,7 +707,8 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
         c->base_priority = r_i32(&r), c->priority = r_i32(&r);
         c->own_req = r_skills(&r, e, &c->nown, &oom);
         c->reason = r_str(&r, &oom);
-        c->vstart_ms = r_i64(&r), c->entered_ms = r_i64(&r), c->arrived_ms = r_i64(&r);
+        c->vstart_ms = r_time(&r), c->entered_ms = r_time(&r), c->arrived_ms = r_time(&r);
+        BAD_IF(c->vstart_ms > now || c->entered_ms > now || c->arrived_ms > now);
         c->nprofiles = r_count(&r, 8);
         c->profiles_cap = c->nprofiles ? c->nprofiles : 1;
         c->profiles = cc__calloc(c->profiles_cap, sizeof *c->profiles);
@@ -678,7 +728,7 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
         c->leg_queue = lq == CC__NONE ? NULL : e->queues[lq];
         c->direct = (int)r_u32(&r), c->pref_agent = r_u32(&r), c->attempts = r_i32(&r);
         c->maxwait_hit = (int)r_u32(&r), c->answered = (int)r_u32(&r);
-        for (int k = 0; k < CC__T_CONTACT_KINDS; k++) c->due[k] = r_i64(&r);
+        for (int k = 0; k < CC__T_CONTACT_KINDS; k++) c->due[k] = r_due(&r);
         BAD_IF(c->esc_step > c->queue->nesc);
         BAD_IF(c->offer_head != CC__NONE && (c->offer_head >= nas || !e->agents[c->offer_head]));
         BAD_IF(c->agent != CC__NONE && (c->agent >= nas || !e->agents[c->agent]));
@@ -753,17 +803,14 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
         BAD_IF(!cust || cc__core_ids_get(&e->last_agent, cust));
         cc__last_agent *la = cc__calloc(1, sizeof *la);
         BAD_IF(!la && (oom = 1));
-        la->agent_slot = r_u32(&r), la->agent_ordinal = r_u64(&r), la->ended_ms = r_i64(&r);
+        la->agent_slot = r_u32(&r), la->agent_ordinal = r_u64(&r), la->ended_ms = r_time(&r);
         cc__core_ids_put(&e->last_agent, cust, la);
     }
     BAD_IF(r.pos != r.len);
-    {
-        /* a blob that decodes must also be a state the engine can be in */
-        char why[160];
-        if (cc__engine_check(e, why, sizeof why)) {
-            oom = strstr(why, "out of memory") != NULL;
-            BAD_IF(1);
-        }
+    /* a blob that decodes must also be a state the engine can be in */
+    if (cc__engine_check(e, why, sizeof why)) {
+        oom = strstr(why, "out of memory") != NULL;
+        BAD_IF(1);
     }
     e->now_ms = now;
     e->seq = seq;
@@ -775,6 +822,7 @@ fail:
     engine_clear(e);
     memcpy(e->rng, saved_rng, sizeof saved_rng);
     if (oom) return cc__fail(CC_ENOMEM, "cc_engine_restore: out of memory");
+    if (why[0]) return cc__fail(CC_EPARSE, "cc_engine_restore: inconsistent state: %s", why);
     return cc__fail(CC_EPARSE, "cc_engine_restore: malformed snapshot (at byte %zu of %zu)", r.pos,
                     len);
 }

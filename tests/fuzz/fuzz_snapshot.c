@@ -5,6 +5,7 @@
  * restored into an engine that passes the full consistency check, survives
  * timers and inputs, and snapshots back to a blob that restores again.
  */
+#include "callcore/alloc.h"
 #include "core/engine_internal.h"
 
 #include <stdint.h>

@@ -145,6 +145,121 @@ static void bad_configs_are_refused(void **state)
     rec_free(&r);
 }
 
+/* Times and durations outside +-CC_TIME_LIMIT_MS are refused at the API, so
+ * no later subtraction or sum of times can overflow. */
+static void times_outside_the_domain_are_refused(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = small_center(&r);
+    snap s = take(e);
+    const int64_t lim = CC_TIME_LIMIT_MS;
+    refused(e, &s, cc_engine_agent_login(e, "bob", lim + 1), CC_EINVAL, "CC_TIME_LIMIT_MS");
+    refused(e, &s, cc_engine_advance(e, INT64_MAX), CC_EINVAL, "CC_TIME_LIMIT_MS");
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    q.name = "x";
+    q.max_wait_ms = lim + 1;
+    refused(e, &s, cc_engine_queue_add(e, &q), CC_EINVAL, "max_wait_ms");
+    q.max_wait_ms = 0;
+    q.wrapup_ms = INT64_MAX;
+    refused(e, &s, cc_engine_queue_add(e, &q), CC_EINVAL, "wrapup_ms");
+    q.wrapup_ms = 0;
+    cc_escalation esc = {lim + 1, 0, 0, NULL};
+    q.escalations = &esc;
+    q.nescalations = 1;
+    refused(e, &s, cc_engine_queue_add(e, &q), CC_EINVAL, "escalation");
+    cc_contact_config c = CC_CONTACT_CONFIG_INIT;
+    c.id = 9;
+    c.channel = CC_CHANNEL_VOICE;
+    c.queue = "sales";
+    c.virtual_start_ms = -lim - 1;
+    refused(e, &s, cc_engine_contact_add(e, &c, 40), CC_EINVAL, "virtual_start_ms");
+    cc_engine_options o = CC_ENGINE_OPTIONS_INIT;
+    o.last_agent_window_ms = lim + 1;
+    cc_engine *x = NULL;
+    assert_int_equal(cc_engine_new(&x, &o), CC_EINVAL);
+    assert_null(x);
+    /* the edges themselves are accepted */
+    OK(cc_engine_advance(e, lim));
+    cc_free(s.buf);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
+/* A snapshot whose times lie outside the domain is malformed: every place
+ * the blob stores the distinctive time T is overwritten in turn with a value
+ * out of range, and each such blob is refused (leg and agent times, contact
+ * times, deadlines). */
+static void snapshot_times_outside_the_domain_are_refused(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = small_center(&r);
+    const int64_t t = 7777777;
+    OK(cc_engine_offer_accept(e, 1, "ann", t));
+    OK(add_contact(e, 3, "sales", 0, NULL, 0, t));
+    void *buf;
+    size_t len;
+    OK(cc_engine_snapshot(e, &buf, &len));
+    unsigned char *blob = buf, want[8], out[8];
+    int64_t outside = INT64_MIN + 7;
+    for (int i = 0; i < 8; i++) {
+        want[i] = (unsigned char)((uint64_t)t >> (8 * i));
+        out[i] = (unsigned char)((uint64_t)outside >> (8 * i));
+    }
+    unsigned char later[8]; /* in the domain, but after the engine's now */
+    for (int i = 0; i < 8; i++) later[i] = (unsigned char)((uint64_t)(t + 1000) >> (8 * i));
+    int found = 0, refused_later = 0;
+    for (size_t k = 0; k + 8 <= len; k++) {
+        if (memcmp(blob + k, want, 8) != 0) continue;
+        found++;
+        memcpy(blob + k, out, 8);
+        cc_engine *f = new_engine(&r, 1);
+        cc_status st = cc_engine_restore(f, blob, len);
+        if (st != CC_EPARSE) fail_msg("time at byte %zu: got %s", k, cc_status_name(st));
+        cc_engine_free(f);
+        memcpy(blob + k, later, 8);
+        f = new_engine(&r, 1);
+        refused_later += cc_engine_restore(f, blob, len) == CC_EPARSE;
+        cc_engine_free(f);
+        memcpy(blob + k, want, 8);
+    }
+    assert_true(found >= 5); /* engine now, leg start, agent state and contact times */
+    /* a leg that starts, or a contact that arrives, after now is refused too */
+    print_message("# %d of %d later times refused\n", refused_later, found);
+    assert_true(refused_later >= 4);
+    cc_engine *f = new_engine(&r, 1);
+    OK(cc_engine_restore(f, blob, len));
+    cc_free(buf);
+    cc_engine_free(f);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
+/* EWT is capped at CC_TIME_LIMIT_MS rather than overflowing for absurd AHTs. */
+static void ewt_is_capped(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    q.name = "slow";
+    q.aht_hint_ms = CC_TIME_LIMIT_MS;
+    OK(cc_engine_queue_add(e, &q));
+    OK(add_agent(e, "ann", "slow", NULL, 0, 0));
+    OK(cc_engine_agent_login(e, "ann", 0));
+    OK(add_contact(e, 1, "slow", 0, NULL, 0, 10)); /* offered to ann */
+    OK(cc_engine_offer_accept(e, 1, "ann", 10));
+    for (uint64_t id = 2; id <= 4; id++) OK(add_contact(e, id, "slow", 0, NULL, 0, 10));
+    int32_t pos;
+    int64_t ewt;
+    OK(cc_engine_contact_position(e, 4, &pos, &ewt));
+    assert_int_equal(pos, 3);
+    assert_int_equal(ewt, CC_TIME_LIMIT_MS);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
 static void wrong_state_and_unknown_ids_are_refused(void **state)
 {
     (void)state;
@@ -405,6 +520,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bad_configs_are_refused),
         cmocka_unit_test(wrong_state_and_unknown_ids_are_refused),
+        cmocka_unit_test(times_outside_the_domain_are_refused),
+        cmocka_unit_test(snapshot_times_outside_the_domain_are_refused),
+        cmocka_unit_test(ewt_is_capped),
         cmocka_unit_test(allocation_failures_are_clean),
         cmocka_unit_test(enomem_leaves_engine_unchanged),
     };

@@ -29,7 +29,7 @@ from .events import AgentState, Channel, Event
 
 __all__ = ["Engine", "Queue", "Agent", "Contact", "Backend", "Strategy", "ContactState",
            "SelectPolicy", "AgentAfter", "MaxWaitAction", "JoinPolicy", "TransferKind",
-           "DialResult", "SuperviseMode"]
+           "DialResult", "SuperviseMode", "TIME_LIMIT_MS"]
 
 
 def _int_enum(name, prefix, doc, skip_suffix="__COUNT"):
@@ -54,6 +54,9 @@ DialResult = _int_enum("DialResult", "CC_DIAL_", "Outcome of a callback dial.")
 SuperviseMode = _int_enum("SuperviseMode", "CC_SUPERVISE_", "Monitor, whisper or barge.")
 
 
+#: Every time (now_ms, virtual_start_ms) lies within +-TIME_LIMIT_MS and every
+#: configured duration within 0..TIME_LIMIT_MS (2**48 ms, ~8,900 years).
+TIME_LIMIT_MS = capi.CC_TIME_LIMIT_MS
 _NO_DEADLINE = 2 ** 63 - 1  # CC_NO_DEADLINE (INT64_MAX)
 _NOT_STARTED = -(2 ** 63)   # cc_engine_now() before any call (INT64_MIN)
 

@@ -64,6 +64,10 @@ def test_failures_raise_typed_exceptions_with_detail_and_change_nothing():
         eng.add_queue("x", strategy="fastest")
     with pytest.raises(callcore.InvalidArgument):
         eng.advance(-10**12)  # time went backwards
+    with pytest.raises(callcore.InvalidArgument, match="CC_TIME_LIMIT_MS"):
+        eng.advance(callcore.TIME_LIMIT_MS + 1)
+    with pytest.raises(callcore.InvalidArgument, match="max_wait_ms"):
+        eng.add_queue("x", max_wait_ms=2 ** 62)
     assert [q.name for q in eng.queues()] == ["sales"]
     assert len(events) == before
     eng.close()
