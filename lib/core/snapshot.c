@@ -756,10 +756,15 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
             BAD_IF(a->legs[k].contact_slot != CC__NONE &&
                    (a->legs[k].contact_slot >= ncs || !e->contacts[a->legs[k].contact_slot]));
     }
+    uint64_t offers = 0; /* each agent is offered one contact at most */
     for (size_t i = 0; i < e->ncontact_slots; i++) {
         cc__contact *c = e->contacts[i];
         if (!c) continue;
-        /* the offer list must be a chain of agents offered this contact */
+        /* the offer list must be a chain of agents offered this contact;
+         * bounding the offers by the agents bounds every walk (a cycle in a
+         * forged chain stops after noffers + 1 steps): O(agents + contacts) */
+        offers += c->noffers;
+        BAD_IF(offers > nas);
         uint32_t n = 0;
         for (uint32_t s = c->offer_head; s != CC__NONE && !r.bad; s = e->agents[s]->offer_next) {
             BAD_IF(e->agents[s]->offer_contact != c->slot || ++n > c->noffers);
