@@ -49,16 +49,16 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench_routing: %s\n", err);
             return 1;
         }
-        double life_ns = 1e9 / r.decisions_per_s, decide_ns = 1e9 / r.decide_decisions_per_s;
+        const bench_routing_figures *f = &r.engine, *b = &r.baseline;
+        double life_ns = 1e9 / f->decisions_per_s, decide_ns = 1e9 / f->decide_decisions_per_s;
         if (i == 0) first_life = life_ns, first_decide = decide_ns;
-        print_row(&o, "lifecycle", r.decisions_per_s, r.p50_ns, r.p99_ns, r.has_baseline,
-                  r.baseline_decisions_per_s, r.baseline_p50_ns, r.baseline_p99_ns, r.speedup,
-                  life_ns / first_life);
-        print_row(&o, "deciding", r.decide_decisions_per_s, r.decide_p50_ns, r.decide_p99_ns,
-                  r.has_baseline, r.baseline_decide_decisions_per_s, r.baseline_decide_p50_ns,
-                  r.baseline_decide_p99_ns, r.decide_speedup, decide_ns / first_decide);
+        print_row(&o, "lifecycle", f->decisions_per_s, f->p50_ns, f->p99_ns, r.has_baseline,
+                  b->decisions_per_s, b->p50_ns, b->p99_ns, r.speedup, life_ns / first_life);
+        print_row(&o, "deciding", f->decide_decisions_per_s, f->decide_p50_ns, f->decide_p99_ns,
+                  r.has_baseline, b->decide_decisions_per_s, b->decide_p50_ns, b->decide_p99_ns,
+                  r.decide_speedup, decide_ns / first_decide);
         printf("%8s engine memory: %.0f B/agent, %.0f B/waiting contact; %llu decisions\n", "",
-               r.bytes_per_agent, r.bytes_per_contact, (unsigned long long)r.decisions);
+               r.bytes_per_agent, r.bytes_per_contact, (unsigned long long)f->decisions);
     }
     return 0;
 }

@@ -57,13 +57,13 @@ static int scaling_run(int64_t agents, int64_t queues, int64_t skills, double se
             fprintf(stderr, "bench_scaling: %s\n", err);
             return -1;
         }
-        dps[r] = res.decisions_per_s;
-        p50[r] = res.p50_ns;
-        p99[r] = res.p99_ns;
+        dps[r] = res.engine.decisions_per_s;
+        p50[r] = res.engine.p50_ns;
+        p99[r] = res.engine.p99_ns;
         bpa[r] = res.bytes_per_agent;
-        ddps[r] = res.decide_decisions_per_s;
-        dp50[r] = res.decide_p50_ns;
-        dp99[r] = res.decide_p99_ns;
+        ddps[r] = res.engine.decide_decisions_per_s;
+        dp50[r] = res.engine.decide_p50_ns;
+        dp99[r] = res.engine.decide_p99_ns;
     }
     out->decisions_per_s = scaling_median(dps, runs);
     out->p50_ns = scaling_median(p50, runs);

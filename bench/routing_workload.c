@@ -643,6 +643,27 @@ static int measure(pass_fn pass, const world *w, const bench_routing_options *o,
     return pass(w, o, 1, decide, err, errlen);
 }
 
+/* One router's figures: a lifecycle pass and a deciding-call pass. */
+static int measure_figures(pass_fn pass, const world *w, const bench_routing_options *o,
+                           bench_routing_figures *f, char *err, size_t errlen)
+{
+    drive_stats life, decide;
+    if (measure(pass, w, o, &life, &decide, err, errlen)) return -1;
+    f->decisions = life.decisions;
+    f->decisions_per_s = rate(life.decisions, life.busy_ns);
+    f->p50_ns = life.p50;
+    f->p99_ns = life.p99;
+    f->decide_decisions_per_s = rate(decide.decisions, decide.decide_ns);
+    f->decide_p50_ns = decide.decide_p50;
+    f->decide_p99_ns = decide.decide_p99;
+    return 0;
+}
+
+static double ratio(double a, double b)
+{
+    return b > 0 ? a / b : 0;
+}
+
 int bench_routing_run(const bench_routing_options *o, bench_routing_result *res, char *err,
                       size_t errlen)
 {
@@ -658,32 +679,13 @@ int bench_routing_run(const bench_routing_options *o, bench_routing_result *res,
         snprintf(err, errlen, "engine setup failed: %s", cc_error_last());
         goto out;
     }
-    drive_stats life, decide;
-    if (measure(engine_pass, &w, o, &life, &decide, err, errlen)) goto out;
-    res->decisions = life.decisions;
-    res->decisions_per_s = rate(life.decisions, life.busy_ns);
-    res->p50_ns = life.p50;
-    res->p99_ns = life.p99;
-    res->decide_decisions_per_s = rate(decide.decisions, decide.decide_ns);
-    res->decide_p50_ns = decide.decide_p50;
-    res->decide_p99_ns = decide.decide_p99;
+    if (measure_figures(engine_pass, &w, o, &res->engine, err, errlen)) goto out;
     if (o->baseline_linear) {
-        if (measure(linear_pass, &w, o, &life, &decide, err, errlen)) goto out;
+        if (measure_figures(linear_pass, &w, o, &res->baseline, err, errlen)) goto out;
         res->has_baseline = 1;
-        res->baseline_decisions = life.decisions;
-        res->baseline_decisions_per_s = rate(life.decisions, life.busy_ns);
-        res->baseline_p50_ns = life.p50;
-        res->baseline_p99_ns = life.p99;
-        res->baseline_decide_decisions_per_s = rate(decide.decisions, decide.decide_ns);
-        res->baseline_decide_p50_ns = decide.decide_p50;
-        res->baseline_decide_p99_ns = decide.decide_p99;
-        res->speedup = res->baseline_decisions_per_s > 0
-                           ? res->decisions_per_s / res->baseline_decisions_per_s
-                           : 0;
-        res->decide_speedup = res->baseline_decide_decisions_per_s > 0
-                                  ? res->decide_decisions_per_s /
-                                        res->baseline_decide_decisions_per_s
-                                  : 0;
+        res->speedup = ratio(res->engine.decisions_per_s, res->baseline.decisions_per_s);
+        res->decide_speedup =
+            ratio(res->engine.decide_decisions_per_s, res->baseline.decide_decisions_per_s);
     }
     rc = 0;
 out:

@@ -35,21 +35,23 @@ typedef struct bench_routing_options {
     int baseline_linear; /* also run the naive router and compare */
 } bench_routing_options;
 
-typedef struct bench_routing_result {
+/* One router's figures under both definitions (docs/routing.md). */
+typedef struct bench_routing_figures {
     uint64_t decisions;
-    double decisions_per_s;  /* lifecycle: decisions / time in every call */
-    double p50_ns, p99_ns;   /* lifecycle: per decision, whole input that made one */
-    double decide_decisions_per_s;     /* deciding call: decisions / its time */
+    double decisions_per_s;              /* lifecycle: decisions / time in every call */
+    double p50_ns, p99_ns;               /* lifecycle: per decision, whole input that made one */
+    double decide_decisions_per_s;       /* deciding call: decisions / its time */
     double decide_p50_ns, decide_p99_ns; /* deciding call, per decision */
-    double bytes_per_agent;  /* engine memory per agent (queues, indexes, ...) */
+} bench_routing_figures;
+
+typedef struct bench_routing_result {
+    bench_routing_figures engine;
+    double bytes_per_agent;   /* engine memory per agent (queues, indexes, ...) */
     double bytes_per_contact; /* engine memory per waiting contact */
     int has_baseline;
-    uint64_t baseline_decisions;
-    double baseline_decisions_per_s, baseline_p50_ns, baseline_p99_ns; /* lifecycle */
-    double baseline_decide_decisions_per_s, baseline_decide_p50_ns,
-        baseline_decide_p99_ns; /* deciding call */
-    double speedup;        /* lifecycle: decisions_per_s / baseline_decisions_per_s */
-    double decide_speedup; /* deciding call: decide_decisions_per_s / baseline's */
+    bench_routing_figures baseline; /* the linear scan, when has_baseline */
+    double speedup;        /* lifecycle: engine / baseline decisions_per_s */
+    double decide_speedup; /* deciding call: engine / baseline decide_decisions_per_s */
 } bench_routing_result;
 
 /* Validates the options (agents 1..10,000,000, queues 1..100,000, skills

@@ -37,6 +37,24 @@ static const char *bench_pair(double p50, double p99)
     return buf[k];
 }
 
+/* One router's figures as JSON keys: `prefix` + decisions, decisions_per_s,
+ * p50_ns, p99_ns, decide_decisions_per_s, decide_p50_ns, decide_p99_ns. */
+static void json_figures(cc__json *j, const char *prefix, const bench_routing_figures *f)
+{
+    static const char *const keys[] = {"decisions_per_s", "p50_ns", "p99_ns",
+                                       "decide_decisions_per_s", "decide_p50_ns",
+                                       "decide_p99_ns"};
+    const double values[] = {f->decisions_per_s,        f->p50_ns,        f->p99_ns,
+                             f->decide_decisions_per_s, f->decide_p50_ns, f->decide_p99_ns};
+    char key[64];
+    snprintf(key, sizeof key, "%sdecisions", prefix);
+    cc__json_kv_int(j, key, (int64_t)f->decisions);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        snprintf(key, sizeof key, "%s%s", prefix, keys[i]);
+        cc__json_kv_double(j, key, values[i]);
+    }
+}
+
 int cli_cmd_bench(int argc, char **argv)
 {
     cli_opt opts[] = {{.name = "agents", .has_arg = 1},  {.name = "queues", .has_arg = 1},
@@ -68,19 +86,19 @@ int cli_cmd_bench(int argc, char **argv)
     if (!cli_has(&a, "json")) {
         printf("agents %lld, queues %lld, skills %lld\n", (long long)o.agents,
                (long long)o.queues, (long long)o.skills);
-        printf("decisions          %llu\n", (unsigned long long)r.decisions);
+        const bench_routing_figures *f = &r.engine, *b = &r.baseline;
+        printf("decisions          %llu\n", (unsigned long long)f->decisions);
         printf("                   lifecycle (every call)    deciding call only\n");
-        printf("decisions_per_s    %-25.0f %.0f\n", r.decisions_per_s, r.decide_decisions_per_s);
-        printf("p50_ns / p99_ns    %-25s %.0f / %.0f\n", bench_pair(r.p50_ns, r.p99_ns),
-               r.decide_p50_ns, r.decide_p99_ns);
+        printf("decisions_per_s    %-25.0f %.0f\n", f->decisions_per_s, f->decide_decisions_per_s);
+        printf("p50_ns / p99_ns    %-25s %.0f / %.0f\n", bench_pair(f->p50_ns, f->p99_ns),
+               f->decide_p50_ns, f->decide_p99_ns);
         printf("bytes_per_agent    %.0f\n", r.bytes_per_agent);
         printf("bytes_per_contact  %.0f\n", r.bytes_per_contact);
         if (r.has_baseline) {
-            printf("linear decisions/s %-25.0f %.0f\n", r.baseline_decisions_per_s,
-                   r.baseline_decide_decisions_per_s);
-            printf("linear p50 / p99   %-25s %.0f / %.0f\n",
-                   bench_pair(r.baseline_p50_ns, r.baseline_p99_ns), r.baseline_decide_p50_ns,
-                   r.baseline_decide_p99_ns);
+            printf("linear decisions/s %-25.0f %.0f\n", b->decisions_per_s,
+                   b->decide_decisions_per_s);
+            printf("linear p50 / p99   %-25s %.0f / %.0f\n", bench_pair(b->p50_ns, b->p99_ns),
+                   b->decide_p50_ns, b->decide_p99_ns);
             char sp[32];
             snprintf(sp, sizeof sp, "%.1fx", r.speedup);
             printf("speedup            %-25s %.1fx\n", sp, r.decide_speedup);
@@ -93,25 +111,12 @@ int cli_cmd_bench(int argc, char **argv)
     cc__json_kv_int(&j, "agents", o.agents);
     cc__json_kv_int(&j, "queues", o.queues);
     cc__json_kv_int(&j, "skills", o.skills);
-    cc__json_kv_int(&j, "decisions", (int64_t)r.decisions);
-    cc__json_kv_double(&j, "decisions_per_s", r.decisions_per_s);
-    cc__json_kv_double(&j, "p50_ns", r.p50_ns);
-    cc__json_kv_double(&j, "p99_ns", r.p99_ns);
-    cc__json_kv_double(&j, "decide_decisions_per_s", r.decide_decisions_per_s);
-    cc__json_kv_double(&j, "decide_p50_ns", r.decide_p50_ns);
-    cc__json_kv_double(&j, "decide_p99_ns", r.decide_p99_ns);
+    json_figures(&j, "", &r.engine);
     cc__json_kv_double(&j, "bytes_per_agent", r.bytes_per_agent);
     cc__json_kv_double(&j, "bytes_per_contact", r.bytes_per_contact);
     if (r.has_baseline) {
-        cc__json_kv_int(&j, "baseline_decisions", (int64_t)r.baseline_decisions);
-        cc__json_kv_double(&j, "baseline_decisions_per_s", r.baseline_decisions_per_s);
-        cc__json_kv_double(&j, "baseline_p50_ns", r.baseline_p50_ns);
-        cc__json_kv_double(&j, "baseline_p99_ns", r.baseline_p99_ns);
+        json_figures(&j, "baseline_", &r.baseline);
         cc__json_kv_double(&j, "speedup", r.speedup);
-        cc__json_kv_double(&j, "baseline_decide_decisions_per_s",
-                           r.baseline_decide_decisions_per_s);
-        cc__json_kv_double(&j, "baseline_decide_p50_ns", r.baseline_decide_p50_ns);
-        cc__json_kv_double(&j, "baseline_decide_p99_ns", r.baseline_decide_p99_ns);
         cc__json_kv_double(&j, "decide_speedup", r.decide_speedup);
     }
     cc__json_object_end(&j);
