@@ -58,7 +58,8 @@ extern "C" {
 /* The time domain: every now_ms and virtual_start_ms lies in
  * [-CC_TIME_LIMIT_MS, CC_TIME_LIMIT_MS] and every configured duration in
  * [0, CC_TIME_LIMIT_MS] (2^48 ms, about 8,900 years either side of the epoch);
- * anything outside is refused with CC_EINVAL. Why a limit: the engine
+ * anything outside is refused with CC_EINVAL (a deadline, a time plus a
+ * duration, may lie beyond the limit: it never fires). Why a limit: the engine
  * subtracts and adds times and sums talk time over up to thousands of
  * concurrent legs, and inside this domain none of that can overflow int64. */
 #define CC_TIME_LIMIT_MS 281474976710656LL /* 2^48; a literal so bindings see it */

@@ -323,11 +323,13 @@ static int64_t r_span(rbuf *r, int64_t max)
     if (d < 0 || d > max) r->bad = 1;
     return d;
 }
-/* A timer deadline: a time, or INT64_MAX for none. */
+/* A timer deadline: a time plus a configured duration (so up to twice the
+ * limit: such a timer never fires, as no input may pass the limit), or
+ * INT64_MAX for none. */
 static int64_t r_due(rbuf *r)
 {
     int64_t t = r_i64(r);
-    if (t != INT64_MAX && (t < -CC_TIME_LIMIT_MS || t > CC_TIME_LIMIT_MS)) r->bad = 1;
+    if (t != INT64_MAX && (t < -CC_TIME_LIMIT_MS || t > 2 * CC_TIME_LIMIT_MS)) r->bad = 1;
     return t;
 }
 /* The longest span between two times of the domain. */
