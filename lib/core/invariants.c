@@ -21,7 +21,7 @@
 #include <stdio.h>
 
 typedef struct scratch {
-    uint32_t *a_found, *a_stamp;            /* per agent slot */
+    uint32_t *a_found, *a_stamp, *a_pref;   /* per agent slot */
     uint32_t *c_legs, *c_pref, *c_found, *c_stamp; /* per contact slot */
     int32_t *q_wait, *q_off;                /* per queue index */
 } scratch;
@@ -178,7 +178,18 @@ static int check_contacts(const cc_engine *e, scratch *s, char *msg, size_t n)
             return bad(msg, n, "contact %llu: idle but not connected", id);
         if (c->consult_from != CC__NONE && c->consult_from != c->agent)
             return bad(msg, n, "contact %llu: consult from an agent it is not with", id);
+        if (c->pref_agent != CC__NONE) {
+            if (!cc__agent_at(e, c->pref_agent))
+                return bad(msg, n, "contact %llu: prefers a missing agent", id);
+            s->a_pref[c->pref_agent]++;
+        }
     }
+    /* an agent's pref_bound counts the contacts that prefer it (it sizes the
+     * agent's last-agent heap) */
+    for (size_t i = 0; i < e->nagent_slots; i++)
+        if (e->agents[i] && e->agents[i]->pref_bound != s->a_pref[i])
+            return bad(msg, n, "agent %s: preferred by %u contacts, counts %u", e->agents[i]->name,
+                       s->a_pref[i], e->agents[i]->pref_bound);
     return 0;
 }
 
@@ -215,6 +226,7 @@ int cc__engine_check(const cc_engine *e, char *msg, size_t n)
     size_t na = e->nagent_slots + 1, nc = e->ncontact_slots + 1, nq = e->nqueues + 1;
     s.a_found = cc__calloc(na, sizeof *s.a_found);
     s.a_stamp = cc__calloc(na, sizeof *s.a_stamp);
+    s.a_pref = cc__calloc(na, sizeof *s.a_pref);
     s.c_legs = cc__calloc(nc, sizeof *s.c_legs);
     s.c_pref = cc__calloc(nc, sizeof *s.c_pref);
     s.c_found = cc__calloc(nc, sizeof *s.c_found);
@@ -222,7 +234,7 @@ int cc__engine_check(const cc_engine *e, char *msg, size_t n)
     s.q_wait = cc__calloc(nq, sizeof *s.q_wait);
     s.q_off = cc__calloc(nq, sizeof *s.q_off);
     int rc = -1;
-    if (!s.a_found || !s.a_stamp || !s.c_legs || !s.c_pref || !s.c_found || !s.c_stamp ||
+    if (!s.a_found || !s.a_stamp || !s.a_pref || !s.c_legs || !s.c_pref || !s.c_found || !s.c_stamp ||
         !s.q_wait || !s.q_off) {
         bad(msg, n, "consistency check: out of memory");
         goto out;
@@ -273,6 +285,7 @@ int cc__engine_check(const cc_engine *e, char *msg, size_t n)
 out:
     cc__free(s.a_found);
     cc__free(s.a_stamp);
+    cc__free(s.a_pref);
     cc__free(s.c_legs);
     cc__free(s.c_pref);
     cc__free(s.c_found);
