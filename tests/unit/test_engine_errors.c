@@ -186,6 +186,12 @@ static void times_outside_the_domain_are_refused(void **state)
     rec_free(&r);
 }
 
+/* The snapshot format's little-endian int64. */
+static void le64(unsigned char b[8], int64_t v)
+{
+    for (int i = 0; i < 8; i++) b[i] = (unsigned char)((uint64_t)v >> (8 * i));
+}
+
 /* A snapshot whose times lie outside the domain is malformed: every place
  * the blob stores the distinctive time T is overwritten in turn with a value
  * out of range, and each such blob is refused (leg and agent times, contact
@@ -201,14 +207,10 @@ static void snapshot_times_outside_the_domain_are_refused(void **state)
     void *buf;
     size_t len;
     OK(cc_engine_snapshot(e, &buf, &len));
-    unsigned char *blob = buf, want[8], out[8];
-    int64_t outside = INT64_MIN + 7;
-    for (int i = 0; i < 8; i++) {
-        want[i] = (unsigned char)((uint64_t)t >> (8 * i));
-        out[i] = (unsigned char)((uint64_t)outside >> (8 * i));
-    }
-    unsigned char later[8]; /* in the domain, but after the engine's now */
-    for (int i = 0; i < 8; i++) later[i] = (unsigned char)((uint64_t)(t + 1000) >> (8 * i));
+    unsigned char *blob = buf, want[8], out[8], later[8];
+    le64(want, t);
+    le64(out, INT64_MIN + 7);
+    le64(later, t + 1000); /* in the domain, but after the engine's now */
     int found = 0, refused_later = 0;
     for (size_t k = 0; k + 8 <= len; k++) {
         if (memcmp(blob + k, want, 8) != 0) continue;
