@@ -149,7 +149,7 @@ cc_status cc__engine_enter(cc_engine *e, int64_t now_ms, const char *what)
     if (!e) return cc__fail(CC_EINVAL, "%s: engine is NULL", what);
     if (e->busy)
         return cc__fail(CC_EBUSY, "%s: called from inside an event sink or backend call", what);
-    if (now_ms < -CC_TIME_LIMIT_MS || now_ms > CC_TIME_LIMIT_MS)
+    if (!cc__time_in_domain(now_ms))
         return cc__fail(CC_EINVAL, "%s: now_ms %lld is outside +-CC_TIME_LIMIT_MS", what,
                         (long long)now_ms);
     if (now_ms < e->now_ms)

@@ -35,6 +35,11 @@
 #define CC__NONE UINT32_MAX
 /* Most contacts of one channel an agent may hold (cc_capacity.max). */
 #define CC__MAX_PER_CHANNEL 1000
+/* Whether t lies in the engine's time domain (engine.h, CC_TIME_LIMIT_MS). */
+static inline int cc__time_in_domain(int64_t t)
+{
+    return t >= -CC_TIME_LIMIT_MS && t <= CC_TIME_LIMIT_MS;
+}
 /* An agent's talk time since login saturates here: every leg an agent can
  * hold at once, each for the longest span of the time domain (engine.h). */
 #define CC__AGENT_TALK_MAX_MS \
@@ -315,15 +320,26 @@ struct cc_engine {
  * Called per heap entry looked at and per matched profile by the routing loops
  * (routing.c) and index pushes (agent.c), which are in other files than their
  * data: as out-of-line calls they cost a call per step. All O(1) except
- * cc__agent_available_any, O(channels). */
+ * cc__agent_channels, O(channels). */
+
+/* Whether agent a takes work at all now: logged in, not (about to go)
+ * not-ready, no offer ringing. */
+static inline int cc__agent_present(const cc__agent *a)
+{
+    return a->logged_in && !a->paused && !a->pause_pending && a->offer_contact == CC__NONE;
+}
+
+/* Whether a has room for one more contact of channel ch: the channel's
+ * capacity and, when set, the total load budget. */
+static inline int cc__agent_has_room(const cc__agent *a, int ch)
+{
+    return a->count[ch] < a->cap_max[ch] && (!a->budget || a->load + a->cap_load[ch] <= a->budget);
+}
 
 /* Whether agent a can take one more contact of channel ch now. */
 static inline int cc__agent_available(const cc__agent *a, cc_channel ch)
 {
-    if (!a->logged_in || a->paused || a->pause_pending || a->offer_contact != CC__NONE) return 0;
-    if (a->count[ch] >= a->cap_max[ch]) return 0;
-    if (a->budget && a->load + a->cap_load[ch] > a->budget) return 0;
-    return 1;
+    return cc__agent_present(a) && cc__agent_has_room(a, ch);
 }
 
 /* The channels (bit ch) agent a can take one more contact of now. Reads only
@@ -333,11 +349,10 @@ static inline int cc__agent_available(const cc__agent *a, cc_channel ch)
  * right after an accept) skips its profiles without touching their lines. */
 static inline uint32_t cc__agent_channels(const cc__agent *a)
 {
-    if (!a->logged_in || a->paused || a->pause_pending || a->offer_contact != CC__NONE) return 0;
+    if (!cc__agent_present(a)) return 0;
     uint32_t mask = 0;
     for (int ch = 1; ch < CC_CHANNEL__COUNT; ch++)
-        if (a->count[ch] < a->cap_max[ch] && (!a->budget || a->load + a->cap_load[ch] <= a->budget))
-            mask |= 1u << ch;
+        if (cc__agent_has_room(a, ch)) mask |= 1u << ch;
     return mask;
 }
 
@@ -439,8 +454,8 @@ void cc__fill_leg_event(cc_event *ev, cc_event_type t, const cc__agent *a, const
                         int64_t now);
 int cc__agent_rebuild_matches(cc_engine *e, cc__agent *a); /* 0 / -1 ENOMEM */
 void cc__agent_free(cc__agent *a);
-/* Sets a->name from `name` (NULL = none yet): inline when short, else an
- * owned copy; 0 / -1 ENOMEM. Called once the record no longer moves. */
+/* Sets a->name from `name`: inline when short, else an owned copy; 0 / -1
+ * ENOMEM. Called once the record no longer moves (name may point into it). */
 int cc__agent_name_set(cc__agent *a, const char *name);
 void cc__staffing_changed(cc_engine *e, cc__agent *a, int before, int64_t now);
 void cc__member_detach(cc_engine *e, cc__agent *a, cc__queue *q, int64_t now);

@@ -124,14 +124,8 @@ cc_status cc_engine_queue_status(const cc_engine *e, const char *name, cc_queue_
     out->members = (int32_t)q->nmembers;
     out->staffed = q->staffed;
     out->available = 0;
-    for (size_t i = 0; i < q->nmembers; i++) {
-        const cc__agent *a = q->members[i].agent;
-        for (int ch = 1; ch < CC_CHANNEL__COUNT; ch++)
-            if (cc__agent_available(a, (cc_channel)ch)) {
-                out->available++;
-                break;
-            }
-    }
+    for (size_t i = 0; i < q->nmembers; i++)
+        if (cc__agent_channels(q->members[i].agent)) out->available++;
     out->aht_ms = (int64_t)(q->aht_ms + 0.5);
     out->ewt_ms = ewt_of(q, (double)q->waiting + 1);
     out->sl_threshold_ms = q->sl_threshold_ms;

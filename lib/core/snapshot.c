@@ -313,7 +313,7 @@ static double r_f64(rbuf *r)
 static int64_t r_time(rbuf *r)
 {
     int64_t t = r_i64(r);
-    if (t < -CC_TIME_LIMIT_MS || t > CC_TIME_LIMIT_MS) r->bad = 1;
+    if (!cc__time_in_domain(t)) r->bad = 1;
     return t;
 }
 /* A duration in 0..max. */
@@ -468,7 +468,7 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
     uint64_t saved_rng[4];
     memcpy(saved_rng, e->rng, sizeof saved_rng);
     int64_t now = r_i64(&r); /* INT64_MIN: an engine that has seen no input yet */
-    BAD_IF(now != INT64_MIN && (now < -CC_TIME_LIMIT_MS || now > CC_TIME_LIMIT_MS));
+    BAD_IF(now != INT64_MIN && !cc__time_in_domain(now));
     uint64_t seq = r_u64(&r), ord = r_u64(&r), rr = r_u64(&r), tc = r_u64(&r);
     for (int i = 0; i < 4; i++) e->rng[i] = r_u64(&r);
     BAD_IF(r_u32(&r) != CC_CHANNEL__COUNT);
