@@ -633,22 +633,14 @@ static int linear_pass(const world *w, const bench_routing_options *o, int time_
 typedef int (*pass_fn)(const world *w, const bench_routing_options *o, int time_decisions,
                        drive_stats *st, char *err, size_t errlen);
 
-/* Both definitions for one router, each from its own pass: the lifecycle
- * pass takes no clock reads inside the inputs (only around each whole
- * input), the deciding pass reads the clock around the deciding calls. */
-static int measure(pass_fn pass, const world *w, const bench_routing_options *o,
-                   drive_stats *life, drive_stats *decide, char *err, size_t errlen)
-{
-    if (pass(w, o, 0, life, err, errlen)) return -1;
-    return pass(w, o, 1, decide, err, errlen);
-}
-
-/* One router's figures: a lifecycle pass and a deciding-call pass. */
+/* One router's figures under both definitions, each from its own pass: the
+ * lifecycle pass takes no clock reads inside the inputs (only around each
+ * whole input), the deciding pass reads the clock around the deciding calls. */
 static int measure_figures(pass_fn pass, const world *w, const bench_routing_options *o,
                            bench_routing_figures *f, char *err, size_t errlen)
 {
     drive_stats life, decide;
-    if (measure(pass, w, o, &life, &decide, err, errlen)) return -1;
+    if (pass(w, o, 0, &life, err, errlen) || pass(w, o, 1, &decide, err, errlen)) return -1;
     f->decisions = life.decisions;
     f->decisions_per_s = rate(life.decisions, life.busy_ns);
     f->p50_ns = life.p50;
