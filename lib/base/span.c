@@ -42,6 +42,14 @@ int cc__span_is(cc__span s, const char *text)
     return s.n == n && memcmp(s.p, text, n) == 0;
 }
 
+int cc__span_cmp(cc__span s, const char *text)
+{
+    size_t n = strlen(text), m = s.n < n ? s.n : n;
+    int c = m ? memcmp(s.p, text, m) : 0;
+    if (c) return c;
+    return (s.n > n) - (s.n < n);
+}
+
 int cc__span_is_nocase(cc__span s, const char *text)
 {
     size_t n = strlen(text);

@@ -26,6 +26,11 @@ cc__span cc__span_trim(cc__span s);
 /* 1 if the span equals the NUL-terminated text (case-sensitive). */
 int cc__span_is(cc__span s, const char *text);
 
+/* The span against the NUL-terminated text in strcmp order (bytes as
+ * unsigned, a proper prefix first): < 0, 0 or > 0. Total for spans holding
+ * NUL bytes (such a span never equals a text). O(min length). */
+int cc__span_cmp(cc__span s, const char *text);
+
 /* 1 if the span equals text ignoring ASCII case. */
 int cc__span_is_nocase(cc__span s, const char *text);
 

@@ -4,6 +4,7 @@
 #include "name_table.h"
 
 #include "base/mem.h"
+#include "base/span.h"
 
 #include <string.h>
 
@@ -32,8 +33,8 @@ void cc__names_free(cc__names *t)
 
 static int cc__names_equal(const cc__names *t, uint32_t id, const char *name, size_t len)
 {
-    const char *s = t->entries[id - 1].name;
-    return strncmp(s, name, len) == 0 && s[len] == '\0';
+    /* a span compare: an imported name may hold NUL bytes */
+    return cc__span_is((cc__span){name, len}, t->entries[id - 1].name);
 }
 
 uint32_t cc__names_find(const cc__names *t, const char *name, size_t len)

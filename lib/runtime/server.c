@@ -5,6 +5,7 @@
 
 #include "base/error.h"
 #include "base/mem.h"
+#include "base/span.h"
 #include "wire_frame.h"
 
 #include <stdio.h>
@@ -254,11 +255,10 @@ static const cc__rpc_method *cc__find_method(const cc__server *s, const char *na
     size_t lo = 0, hi = s->hooks.nmethods;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const char *mn = s->hooks.methods[mid].name;
-        int cmp = strncmp(mn, name, len);
-        if (cmp == 0 && mn[len] != '\0') cmp = 1;
+        /* a span compare: the wire name may hold any byte, NUL included */
+        int cmp = cc__span_cmp((cc__span){name, len}, s->hooks.methods[mid].name);
         if (cmp == 0) return &s->hooks.methods[mid];
-        if (cmp < 0)
+        if (cmp > 0)
             lo = mid + 1;
         else
             hi = mid;

@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "base/json.h"
 #include "base/mem.h"
+#include "base/span.h"
 #include "callcore/callcore.h"
 #include "support/alloc_fail.h"
 
@@ -184,6 +185,27 @@ static void event_names_are_stable(void **state)
     assert_false(cc_event_is_terminal(CC_EVENT_CONTACT_CONNECTED));
 }
 
+/* Span compares follow strcmp order, and a span holding a NUL never equals
+ * (nor reads past) a shorter text: the wire method lookup and the KPI name
+ * table rely on both. */
+static void span_compare_orders_like_strcmp(void **state)
+{
+    (void)state;
+    const char *words[] = {"", "a", "agent.add", "agent.addx", "agent.remove", "b"};
+    size_t n = sizeof words / sizeof words[0];
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            int want = strcmp(words[i], words[j]);
+            int got = cc__span_cmp((cc__span){words[i], strlen(words[i])}, words[j]);
+            assert_true((want < 0) == (got < 0) && (want > 0) == (got > 0));
+        }
+    static const char nul[] = "queue.list\0tail";
+    cc__span s = {nul, sizeof nul - 1};
+    assert_true(cc__span_cmp(s, "queue.list") > 0);
+    assert_false(cc__span_is(s, "queue.list"));
+    assert_true(cc__span_cmp((cc__span){"\xff", 1}, "a") > 0); /* bytes as unsigned */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -196,6 +218,7 @@ int main(void)
         cmocka_unit_test(sweep_covers_every_failure_point),
         cmocka_unit_test(json_writer_round_trips_doubles),
         cmocka_unit_test(event_names_are_stable),
+        cmocka_unit_test(span_compare_orders_like_strcmp),
     };
     return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }
