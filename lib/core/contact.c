@@ -368,31 +368,21 @@ void cc__contact_terminal(cc_engine *e, cc__contact *c, cc_event_type type, cons
 
 /* Waiting contacts of q leave ("empty"), in queue order per profile (the
  * order must not depend on heap layout: a restored engine has another one).
- * Entries of other queues' contacts are popped aside into the free tail of
- * the array and sifted back afterwards, so nothing allocates. O(n log n). */
+ * The heap is sorted in place (no allocation) and walked in order; a contact
+ * that leaves turns its entries stale, which does not move any entry (no
+ * input runs inside: a waiting contact frees no agent). O(n log n). */
 void cc__leave_empty(cc_engine *e, cc__queue *q, int64_t now)
 {
     for (size_t i = 0; i < q->nprofiles; i++) {
         cc__heap *h = &q->profiles[i]->contacts;
-        size_t top = h->len, kept = 0;
-        const cc__hentry *t;
-        while ((t = cc__heap_top(h))) {
-            cc__hentry x = *t;
-            cc__heap_pop(h);
-            if (!cc__contact_entry_valid(&x, e)) continue;
-            cc__contact *c = e->contacts[x.slot];
-            if (c->queue != q || c->state != CC__C_WAITING || c->consult_from != CC__NONE) {
-                h->items[top - 1 - kept++] = x;
+        cc__heap_sort(h);
+        for (size_t k = 0; k < h->len; k++) {
+            const cc__hentry *x = &h->items[k];
+            if (!cc__contact_entry_valid(x, e)) continue;
+            cc__contact *c = e->contacts[x->slot];
+            if (c->queue != q || c->state != CC__C_WAITING || c->consult_from != CC__NONE)
                 continue;
-            }
             cc__contact_terminal(e, c, CC_EVENT_CONTACT_LEFT, "empty", now);
-        }
-        /* the heap is empty now: bring the kept entries to the front, then
-         * re-insert them one by one in place */
-        memmove(h->items, h->items + (top - kept), kept * sizeof *h->items);
-        for (size_t k = 0; k < kept; k++) {
-            cc__hentry x = h->items[k];
-            cc__heap_push(h, &x, NULL, NULL); /* writes items[k] = x, then sifts */
         }
     }
 }

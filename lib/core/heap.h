@@ -1,5 +1,5 @@
 /*
- * lib/core/heap.h - internal: the binary min-heap behind every routing index.
+ * lib/core/heap.h - internal: the min-heap behind every routing index.
  *
  * One entry type for all indexes: a three-part key compared lexicographically
  * (k1, k2, k3) plus the (slot, gen) of the object it refers to. Entries are
@@ -12,15 +12,26 @@
  * cc__heap_push compacts instead of growing, and callers keep
  * capacity >= 2 * (max valid entries) + CC__HEAP_SLACK.
  *
- * Complexity: push O(log n), top O(1), pop O(log n), compaction O(n) and
- * amortised O(1) per push (after it at least half the capacity is free).
+ * Two layouts of the same entries, items[0 .. len) in both:
+ *  - sorted (the common case): entries in key order. Routing keys mostly grow
+ *    with time (an agent's idle start, a contact's arrival, a timer's due
+ *    time), so a push usually appends, or moves at most CC__HEAP_INSERT_MAX
+ *    entries up to insert; a pop advances `items` by one entry (the root moves
+ *    right inside the block, `head` entries after its start). Push and pop are
+ *    O(1), and a pop reads one line instead of walking the tree: at 100,000
+ *    agents the sift-downs of stale entries were the largest cost of routing.
+ *  - heap: after a push that lands further back, a four-ary min-heap rooted at
+ *    items[0]. Four children per node, not two: a pop walks half as many
+ *    levels, and the four children of a node are adjacent (128 bytes).
+ *    Node i has children CC__HEAP_ARITY * i + 1 .. CC__HEAP_ARITY * i + 4.
+ * A sorted array is a valid heap, so readers that walk items[0 .. len) as a
+ * tree or as a list (queries, snapshots, checks) work with either layout. The
+ * heap layout turns sorted again when it empties or when a compaction sorts.
  *
- * Four children per node, not two: a pop (the common operation: every stale
- * entry leaves by one) walks half as many levels, and the four children of a
- * node are adjacent (128 bytes), so each level costs about two cache lines
- * instead of one line per level at twice the depth. Node i has children
- * CC__HEAP_ARITY * i + 1 .. CC__HEAP_ARITY * i + CC__HEAP_ARITY. A sorted
- * array is a valid heap (snapshots store entries sorted).
+ * Complexity: push O(1) sorted, O(log n) heap; top O(1); pop O(1) sorted,
+ * O(log n) heap; compaction O(n) when the kept entries are in order, else
+ * O(n log n) (an in-place heapsort), amortised O(log n) per push either way
+ * (after it at least half the capacity is free).
  */
 #ifndef CC_CORE_HEAP_H
 #define CC_CORE_HEAP_H
@@ -30,15 +41,20 @@
 
 #define CC__HEAP_SLACK 16
 #define CC__HEAP_ARITY 4
+/* Most entries a push into the sorted layout moves to keep it sorted. */
+#define CC__HEAP_INSERT_MAX 8
 
 typedef struct cc__hentry {
     uint64_t k1, k2, k3;
     uint32_t slot, gen;
 } cc__hentry;
 
+/* A zeroed cc__heap is an empty heap. */
 typedef struct cc__heap {
-    cc__hentry *items;
-    size_t len, cap;
+    cc__hentry *items; /* the root; the block starts `head` entries before it */
+    size_t len, cap;   /* cap counts from the block's start */
+    size_t head;
+    int unsorted; /* 0: items[0 .. len) in key order; 1: heap order */
 } cc__heap;
 
 /* Validity test for compaction: non-zero keeps the entry. */
@@ -48,8 +64,9 @@ void cc__heap_free(cc__heap *h);
 /* Grows the capacity to at least `cap` entries; 0 or -1 (allocation failed,
  * heap unchanged). */
 int cc__heap_reserve(cc__heap *h, size_t cap);
-/* Pushes; when full, first drops the entries `valid` rejects. Returns 0, or -1
- * if the heap is still full (a reservation was missed; the entry is lost). */
+/* Pushes; when full, first drops the entries `valid` rejects (if given).
+ * Returns 0, or -1 if the heap is still full (a reservation was missed; the
+ * entry is lost). */
 int cc__heap_push(cc__heap *h, const cc__hentry *e, cc__heap_valid_fn valid, void *ctx);
 /* The smallest entry, or NULL when empty. O(1); inline, like cc__hentry_less:
  * the routing loops look at a heap top per matched profile. */
@@ -58,8 +75,14 @@ static inline const cc__hentry *cc__heap_top(const cc__heap *h)
     return h->len ? &h->items[0] : NULL;
 }
 void cc__heap_pop(cc__heap *h);
-/* Drops invalid entries and restores the heap order. O(n). */
+/* Drops invalid entries; the rest end up sorted. See the complexity above. */
 void cc__heap_compact(cc__heap *h, cc__heap_valid_fn valid, void *ctx);
+/* Puts the entries in key order (the sorted layout), in place, without
+ * allocating: for walks that must visit them in order. O(n log n), O(n) when
+ * sorted already. */
+void cc__heap_sort(cc__heap *h);
+/* Drops every entry (capacity kept). O(1). */
+void cc__heap_clear(cc__heap *h);
 /* 1 if a < b. O(1). Inline: every sift step of every push and pop compares,
  * and as an out-of-line call (what the compiler chose for heap.c's own sift
  * loops) it cost a call per step of the hottest loops of routing. */

@@ -146,7 +146,7 @@ static void profile_rekey(cc_engine *e, cc__profile *p)
 {
     cc__queue *q = p->queue;
     p->strategy = q->strategy;
-    p->agents.len = 0;
+    cc__heap_clear(&p->agents);
     p->live = 0; /* members still indexed elsewhere keep their channel bit */
     for (size_t i = 0; i < q->nmembers; i++) {
         cc__agent *a = q->members[i].agent;

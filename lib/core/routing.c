@@ -8,9 +8,10 @@
  *     of each profile it waits in: O(p log n) (p = its profiles, usually 1);
  *   - an agent who becomes free only looks at the top waiting contact of each
  *     profile it matches and picks by the select policy: O(m log n);
- * lazy deletion makes every pop of a stale entry O(log n), paid once per
- * entry. Nothing scans all agents or all contacts. Ring-all offers to every
- * available eligible agent of the profile: O(r log n) for r agents rung.
+ * lazy deletion makes every pop of a stale entry O(log n) (O(1) while the
+ * heap keeps its sorted layout, see heap.h), paid once per entry. Nothing
+ * scans all agents or all contacts. Ring-all offers to every available
+ * eligible agent of the profile: O(r log n) for r agents rung.
  */
 #include "engine_internal.h"
 

@@ -419,7 +419,7 @@ static void engine_clear(cc_engine *e)
     cc__core_ids_free(&e->contact_map);
     e->nskills = e->nqueues = e->nagent_slots = e->nagents = e->nagent_free = 0;
     e->ncontact_slots = e->ncontacts = e->ncontact_free = 0;
-    e->timers.len = 0;
+    cc__heap_clear(&e->timers);
     e->timer_bound = 0;
 }
 
@@ -436,7 +436,7 @@ static int r_heap(rbuf *r, cc_engine *e, cc__heap *h, size_t extra)
             r->bad = 1; /* not in canonical (sorted) order */
             return 0;
         }
-        h->items[h->len++] = x;
+        cc__heap_push(h, &x, NULL, NULL); /* in order: appended, O(1) */
     }
     (void)e;
     return 0;
@@ -800,7 +800,7 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
                        !e->contacts[e->agents[i]->pref.items[j].slot]);
             e->timer_bound += e->agents[i]->legs_cap;
         }
-    e->timers.len = 0;
+    cc__heap_clear(&e->timers);
     BAD_IF(r_heap(&r, e, &e->timers, e->timer_bound) && (oom = 1));
     /* last agent */
     uint32_t nl = r_count(&r, 28);
