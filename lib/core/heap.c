@@ -198,6 +198,12 @@ void cc__heap_pop(cc__heap *h)
     } else if (!h->unsorted) {
         h->items++;
         h->head++;
+        /* keep the entries near the block's start, where the lines are warm:
+         * left alone, the window walks through the whole reserved block and
+         * every other push writes a line not touched since the last
+         * compaction. Amortised O(1): len + slack pops come between moves
+         * of len entries. */
+        if (h->head >= h->len + CC__HEAP_SLACK) heap_rebase(h);
     } else {
         h->items[0] = h->items[h->len];
         heap_sift_down(h->items, h->len, 0);
