@@ -61,10 +61,20 @@ void cc__pref_clear(cc_engine *e, cc__contact *c)
 
 /* ---- profiles: prepare (may allocate) then commit (never allocates) -------- */
 
+/* The profiles an input will give a contact. Without escalation steps there
+ * is one: it lives in `one` (p == &one), no allocation, and the contact keeps
+ * it in its own record likewise (cc__contact.profile_one). */
 typedef struct profile_set {
     cc__profile **p;
     uint32_t n;
+    cc__profile *one;
 } profile_set;
+
+static void profile_set_release(profile_set *s)
+{
+    if (s->p != &s->one) cc__free(s->p);
+    s->p = NULL;
+}
 
 static int profiles_add(profile_set *s, cc__profile *p)
 {
@@ -81,7 +91,7 @@ static int profiles_build(cc_engine *e, const cc__skill *own, uint32_t nown, cc_
                           cc_channel ch, uint32_t step, profile_set *out)
 {
     out->n = 0;
-    out->p = cc__calloc((size_t)step + 1, sizeof *out->p);
+    out->p = step ? cc__calloc((size_t)step + 1, sizeof *out->p) : &out->one;
     if (!out->p) return -1;
     int32_t relax = step ? q->esc[step - 1].relax_levels : 0;
     for (uint32_t i = 0; i <= step; i++) {
@@ -121,8 +131,7 @@ static int profiles_build(cc_engine *e, const cc__skill *own, uint32_t nown, cc_
     }
     return 0;
 oom:
-    cc__free(out->p);
-    out->p = NULL;
+    profile_set_release(out);
     return -1;
 }
 
@@ -130,8 +139,13 @@ static void profiles_commit(cc__contact *c, profile_set *s)
 {
     for (uint32_t i = 0; i < c->nprofiles; i++) cc__profile_detach(c->profiles[i]);
     for (uint32_t i = 0; i < s->n; i++) s->p[i]->nbound++;
-    cc__free(c->profiles);
-    c->profiles = s->p;
+    if (c->profiles != &c->profile_one) cc__free(c->profiles);
+    if (s->p == &s->one) {
+        c->profile_one = s->one;
+        c->profiles = &c->profile_one;
+    } else {
+        c->profiles = s->p;
+    }
     c->nprofiles = s->n;
     s->p = NULL;
 }
@@ -304,7 +318,7 @@ void cc__contact_destroy(cc_engine *e, cc__contact *c)
 
 void cc__contact_free(cc__contact *c)
 {
-    cc__free(c->profiles);
+    if (c->profiles != &c->profile_one) cc__free(c->profiles);
     if (c->own_req != c->own_inline) cc__free(c->own_req);
     cc__free(c->reason);
     cc__free(c);
@@ -475,12 +489,12 @@ cc_status cc_engine_contact_add(cc_engine *e, const cc_contact_config *cfg, int6
         cc__txn_abort(e);
         return st;
     }
-    profile_set ps = {NULL, 0};
+    profile_set ps = {NULL, 0, NULL};
     if ((cfg->reason && !(c->reason = cc__strdup(cfg->reason))) ||
         profiles_build(e, c->own_req, c->nown, q, cfg->channel, 0, &ps) || slot_reserve(e) ||
         cc__core_ids_reserve(&e->contact_map, e->contact_map.len + 1) ||
         cc__timer_reserve(e, CC__T_CONTACT_KINDS)) {
-        cc__free(ps.p);
+        profile_set_release(&ps);
         cc__contact_free(c);
         cc__txn_abort(e);
         return cc__fail(CC_ENOMEM, "contact %llu: out of memory", id);
@@ -519,7 +533,7 @@ cc_status cc_engine_contact_add(cc_engine *e, const cc_contact_config *cfg, int6
         void *bs;
         const cc_backend *b = cc__backend(e, c->channel, &bs);
         if (b && b->hangup) b->hangup(bs, c->id, "blocked", now);
-        cc__free(ps.p);
+        profile_set_release(&ps);
         cc__contact_free(c);
         e->busy = 0;
         return CC_OK;
@@ -758,6 +772,7 @@ static cc_status connected_lookup(cc_engine *e, uint64_t id, int64_t now, const 
     if (st) return st;
     *pc = cc__contact_find(e, id);
     if (!*pc) return cc__fail(CC_ENOTFOUND, "%s: no contact %llu", what, (unsigned long long)id);
+    cc__contact_prefetch(*pc); /* cold, like its agent below */
     if ((*pc)->agent == CC__NONE)
         return cc__fail(CC_ESTATE, "%s: contact %llu is not connected", what,
                         (unsigned long long)id);
@@ -978,7 +993,7 @@ cc_status cc_engine_contact_transfer(cc_engine *e, uint64_t id, const cc_transfe
         return cc__fail(CC_ESTATE, "contact %llu: a consult transfer is already pending", uid);
     cc__queue *tq = NULL;
     cc__agent *ta = NULL;
-    profile_set ps = {NULL, 0};
+    profile_set ps = {NULL, 0, NULL};
     if (t->target_queue) {
         tq = cc__queue_find(e, t->target_queue);
         if (!tq) return cc__fail(CC_ENOTFOUND, "contact %llu: no queue '%s'", uid, t->target_queue);
