@@ -124,6 +124,15 @@ static int heap_in_order(const cc__hentry *a, size_t n)
     return 1;
 }
 
+int cc__heap_well_formed(const cc__heap *h)
+{
+    if (h->head + h->len > h->cap || (h->len && !h->items)) return 0;
+    if (!h->unsorted) return heap_in_order(h->items, h->len);
+    for (size_t i = 1; i < h->len; i++)
+        if (cc__hentry_less(&h->items[i], &h->items[(i - 1) / CC__HEAP_ARITY])) return 0;
+    return 1;
+}
+
 void cc__heap_sort(cc__heap *h)
 {
     if (h->unsorted && !heap_in_order(h->items, h->len)) heap_sort_entries(h->items, h->len);

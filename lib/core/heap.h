@@ -83,6 +83,9 @@ void cc__heap_compact(cc__heap *h, cc__heap_valid_fn valid, void *ctx);
 void cc__heap_sort(cc__heap *h);
 /* Drops every entry (capacity kept). O(1). */
 void cc__heap_clear(cc__heap *h);
+/* 1 if the entries are in the order their layout promises (sorted, or heap
+ * order) and fit the block; for the consistency check. O(n). */
+int cc__heap_well_formed(const cc__heap *h);
 /* 1 if a < b. O(1). Inline: every sift step of every push and pop compares,
  * and as an out-of-line call (what the compiler chose for heap.c's own sift
  * loops) it cost a call per step of the hottest loops of routing. */

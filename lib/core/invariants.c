@@ -5,8 +5,9 @@
  * engine could be in is refused). O(agents x legs + total heap sizes +
  * contacts x profiles): one pass over each structure with per-slot counters.
  *
- * Checked: capacity and load of every agent; offers (a reserved agent is in
- * exactly one contact's offer chain, chains match noffers); every contact in
+ * Checked: heaps in their layout's order; capacity and load of every agent;
+ * offers (a reserved agent is on the offer chain of the contact it holds and
+ * on no other, chains match noffers); every contact in
  * exactly one place (waiting: one valid entry per profile heap, or in its last
  * agent's heap; offered: none; connected: one agent leg); memberships (each
  * queue lists its members once, matching the agents'); indexes (an agent
@@ -23,6 +24,7 @@
 typedef struct scratch {
     uint32_t *a_found, *a_stamp, *a_pref;   /* per agent slot */
     uint32_t *c_legs, *c_pref, *c_found, *c_stamp; /* per contact slot */
+    uint32_t *c_offer;                      /* agents holding an offer of it */
     int32_t *q_wait, *q_off;                /* per queue index */
 } scratch;
 
@@ -81,6 +83,7 @@ static int check_agents(const cc_engine *e, scratch *s, char *msg, size_t n)
             if (!c || (c->state != CC__C_OFFERED && c->state != CC__C_DIALING))
                 return bad(msg, n, "agent %s: offer of a contact that is not offered", a->name);
             if (!a->logged_in) return bad(msg, n, "agent %s: logged out with an offer", a->name);
+            s->c_offer[a->offer_contact]++;
         }
         if (!a->logged_in && (a->nlegs || a->state != CC_AGENT_LOGGED_OUT))
             return bad(msg, n, "agent %s: logged out but holds contacts", a->name);
@@ -88,6 +91,8 @@ static int check_agents(const cc_engine *e, scratch *s, char *msg, size_t n)
             if (!cc__membership_of(a, a->matches[k]->queue) || !cc__agent_eligible(a, a->matches[k]))
                 return bad(msg, n, "agent %s: matches a profile it is not eligible for", a->name);
         /* last-agent heap */
+        if (!cc__heap_well_formed(&a->pref))
+            return bad(msg, n, "agent %s: last-agent heap out of order", a->name);
         for (size_t k = 0; k < a->pref.len; k++) {
             const cc__hentry *h = &a->pref.items[k];
             if (!cc__contact_entry_valid(h, (void *)e)) continue;
@@ -108,6 +113,8 @@ static int check_profile(const cc_engine *e, const cc__profile *p, uint32_t stam
     if (p->strategy != p->queue->strategy)
         return bad(msg, n, "queue %s: a profile's cached strategy differs from the queue's",
                    p->queue->name);
+    if (!cc__heap_well_formed(&p->agents) || !cc__heap_well_formed(&p->contacts))
+        return bad(msg, n, "queue %s: a profile heap is out of order", p->queue->name);
     for (size_t j = 0; j < p->agents.len; j++) {
         const cc__hentry *h = &p->agents.items[j];
         if (!cc__agent_entry_valid(h, (void *)e)) continue;
@@ -171,6 +178,11 @@ static int check_contacts(const cc_engine *e, scratch *s, char *msg, size_t n)
             chain++;
         }
         if (chain != c->noffers) return bad(msg, n, "contact %llu: offer chain", id);
+        /* and the other way: every agent holding an offer of c is on its
+         * chain (the chain's agents hold it, so equal counts suffice) */
+        if (chain != s->c_offer[i])
+            return bad(msg, n, "contact %llu: %u agents hold its offer, its chain lists %u", id,
+                       s->c_offer[i], chain);
         int offered = c->state == CC__C_OFFERED || c->state == CC__C_DIALING;
         if (offered != (chain > 0))
             return bad(msg, n, "contact %llu: state %d with %u offers", id, (int)c->state, chain);
@@ -228,15 +240,21 @@ int cc__engine_check(const cc_engine *e, char *msg, size_t n)
     s.a_stamp = cc__calloc(na, sizeof *s.a_stamp);
     s.a_pref = cc__calloc(na, sizeof *s.a_pref);
     s.c_legs = cc__calloc(nc, sizeof *s.c_legs);
+    s.c_offer = cc__calloc(nc, sizeof *s.c_offer);
     s.c_pref = cc__calloc(nc, sizeof *s.c_pref);
     s.c_found = cc__calloc(nc, sizeof *s.c_found);
     s.c_stamp = cc__calloc(nc, sizeof *s.c_stamp);
     s.q_wait = cc__calloc(nq, sizeof *s.q_wait);
     s.q_off = cc__calloc(nq, sizeof *s.q_off);
     int rc = -1;
-    if (!s.a_found || !s.a_stamp || !s.a_pref || !s.c_legs || !s.c_pref || !s.c_found || !s.c_stamp ||
+    if (!s.a_found || !s.a_stamp || !s.a_pref || !s.c_legs || !s.c_offer || !s.c_pref ||
+        !s.c_found || !s.c_stamp ||
         !s.q_wait || !s.q_off) {
         bad(msg, n, "consistency check: out of memory");
+        goto out;
+    }
+    if (!cc__heap_well_formed(&e->timers)) {
+        bad(msg, n, "timer heap out of order");
         goto out;
     }
     if (check_agents(e, &s, msg, n)) goto out;
@@ -287,6 +305,7 @@ out:
     cc__free(s.a_stamp);
     cc__free(s.a_pref);
     cc__free(s.c_legs);
+    cc__free(s.c_offer);
     cc__free(s.c_pref);
     cc__free(s.c_found);
     cc__free(s.c_stamp);

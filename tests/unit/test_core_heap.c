@@ -42,7 +42,8 @@ static int entry_valid(const cc__hentry *h, void *ctx)
     return m->gen[h->slot] == h->gen;
 }
 
-/* The layout invariant: sorted, or heap-ordered (four children per node). */
+/* The layout invariant: sorted, or heap-ordered (four children per node),
+ * checked here and by cc__heap_well_formed (the engine's consistency check). */
 static void check_layout(const cc__heap *h)
 {
     for (size_t i = 1; i < h->len; i++) {
@@ -50,6 +51,7 @@ static void check_layout(const cc__heap *h)
         assert_false(cc__hentry_less(&h->items[i], &h->items[parent]));
     }
     assert_true(h->head + h->len <= h->cap);
+    assert_true(cc__heap_well_formed(h));
 }
 
 /* The smallest valid entry of the model, or -1. */
@@ -207,6 +209,33 @@ static void test_a_popped_entry_goes_back_before_the_root(void **state)
     cc__heap_free(&h);
 }
 
+static void test_a_sorted_heap_stays_near_its_block_start(void **state)
+{
+    (void)state;
+    cc__heap h;
+    memset(&h, 0, sizeof h);
+    assert_int_equal(cc__heap_reserve(&h, 1024), 0);
+    uint64_t next = 0, first = 0;
+    for (int round = 0; round < 200; round++) {
+        for (int i = 0; i < 7; i++, next++) {
+            cc__hentry x = {next, 0, 0, 0, 0};
+            assert_int_equal(cc__heap_push(&h, &x, NULL, NULL), 0);
+        }
+        for (int i = 0; i < 6; i++, first++) {
+            assert_int_equal(cc__heap_top(&h)->k1, first);
+            cc__heap_pop(&h);
+        }
+        /* the root never drifts further than len + slack from the start */
+        assert_true(h.head < h.len + CC__HEAP_SLACK);
+        assert_false(h.unsorted);
+        check_layout(&h);
+    }
+    /* a heap whose entries were forged out of order is not well formed */
+    h.items[0].k1 = UINT64_MAX;
+    assert_false(cc__heap_well_formed(&h));
+    cc__heap_free(&h);
+}
+
 static void test_random_runs_match_the_model(void **state)
 {
     (void)state;
@@ -222,6 +251,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_growing_keys_keep_the_sorted_layout),
         cmocka_unit_test(test_a_popped_entry_goes_back_before_the_root),
+        cmocka_unit_test(test_a_sorted_heap_stays_near_its_block_start),
         cmocka_unit_test(test_random_runs_match_the_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
