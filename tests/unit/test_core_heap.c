@@ -9,23 +9,12 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "base/rng.h"
 #include "core/heap.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct rng {
-    uint64_t s;
-} rng;
-
-static uint64_t rng_next(rng *r)
-{
-    uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
 
 /* Validity for the tests: an entry is valid while its gen equals the
  * current generation of its slot. */
@@ -83,7 +72,7 @@ static void check_top(cc__heap *h, model *m)
  * pushed so far (plus small ties and reorders), the rest a random key. */
 static void run(uint64_t seed, int monotone, int steps)
 {
-    rng r = {seed};
+    uint64_t r = seed;
     model m;
     memset(&m, 0, sizeof m);
     cc__heap h;
@@ -92,16 +81,16 @@ static void run(uint64_t seed, int monotone, int steps)
     assert_int_equal(cc__heap_reserve(&h, 2 * SLOTS + CC__HEAP_SLACK), 0);
     uint64_t clock = 1000;
     for (int step = 0; step < steps; step++) {
-        uint64_t op = rng_next(&r) % 100;
-        uint32_t s = (uint32_t)(rng_next(&r) % SLOTS);
+        uint64_t op = cc__splitmix64(&r) % 100;
+        uint32_t s = (uint32_t)(cc__splitmix64(&r) % SLOTS);
         if (op < 55) { /* (re-)insert slot s: its old entry turns stale */
             m.gen[s]++;
-            cc__hentry x = {0, rng_next(&r) % 3, rng_next(&r) % 4, s, m.gen[s]};
-            if ((int)(rng_next(&r) % 100) < monotone) {
-                clock += rng_next(&r) % 3; /* equal keys happen: ties on k2, k3, slot */
-                x.k1 = clock - (rng_next(&r) % 8 == 0 ? rng_next(&r) % 5 : 0);
+            cc__hentry x = {0, cc__splitmix64(&r) % 3, cc__splitmix64(&r) % 4, s, m.gen[s]};
+            if ((int)(cc__splitmix64(&r) % 100) < monotone) {
+                clock += cc__splitmix64(&r) % 3; /* equal keys happen: ties on k2, k3, slot */
+                x.k1 = clock - (cc__splitmix64(&r) % 8 == 0 ? cc__splitmix64(&r) % 5 : 0);
             } else {
-                x.k1 = rng_next(&r) % (clock + 1);
+                x.k1 = cc__splitmix64(&r) % (clock + 1);
             }
             assert_int_equal(cc__heap_push(&h, &x, entry_valid, &m), 0);
             m.live[s] = x;
@@ -148,7 +137,7 @@ static void run(uint64_t seed, int monotone, int steps)
 static void test_growing_keys_keep_the_sorted_layout(void **state)
 {
     (void)state;
-    rng r = {7};
+    uint64_t r = 7;
     cc__heap h;
     memset(&h, 0, sizeof h);
     assert_int_equal(cc__heap_reserve(&h, 64), 0);
@@ -156,7 +145,7 @@ static void test_growing_keys_keep_the_sorted_layout(void **state)
     for (int i = 0; i < 10000; i++) {
         /* keys grow, ties and short reorders included */
         for (int j = 0; j < 3; j++) {
-            cc__hentry x = {k + rng_next(&r) % 4, 0, (uint64_t)i, (uint32_t)j, 0};
+            cc__hentry x = {k + cc__splitmix64(&r) % 4, 0, (uint64_t)i, (uint32_t)j, 0};
             assert_int_equal(cc__heap_push(&h, &x, NULL, NULL), 0);
         }
         k += 4;
