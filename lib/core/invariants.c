@@ -248,8 +248,7 @@ int cc__engine_check(const cc_engine *e, char *msg, size_t n)
     s.q_off = cc__calloc(nq, sizeof *s.q_off);
     int rc = -1;
     if (!s.a_found || !s.a_stamp || !s.a_pref || !s.c_legs || !s.c_offer || !s.c_pref ||
-        !s.c_found || !s.c_stamp ||
-        !s.q_wait || !s.q_off) {
+        !s.c_found || !s.c_stamp || !s.q_wait || !s.q_off) {
         bad(msg, n, "consistency check: out of memory");
         goto out;
     }
