@@ -2,11 +2,13 @@
  * lib/core/agent.c - agents: configuration, presence, capacity, legs, and
  * their place in the ready-agent indexes.
  *
- * An agent is in the agent heap of every profile it matches while it is
+ * An agent is in the agent heap of each of its homes (cc__match) while it is
  * available for that profile's channel. Any change that may alter
  * availability or a strategy key bumps the agent's generation (all its index
  * entries turn stale, O(1)) and re-inserts it where it is available:
- * O(m log n) for m matched profiles (k queues x profiles per queue).
+ * O(h log n) for h homes: under shared-key strategies one per queue and
+ * channel when the queue's requirement sets form a chain (levels of one
+ * skill), at most the m matched profiles otherwise.
  */
 #include "engine_internal.h"
 
@@ -77,42 +79,54 @@ static void agent_key(cc_engine *e, const cc__agent *a, const cc__profile *p, cc
     h->k3 = a->ordinal;
 }
 
-/* Inserts an available agent into one (new) profile index with its current
- * generation: its entries elsewhere stay valid. */
-void cc__agent_index_one(cc_engine *e, cc__agent *a, cc__profile *p)
+/* Inserts an available agent into the index of one of its matches with its
+ * current generation: its entries elsewhere stay valid. O(1) sorted, O(log n)
+ * heap layout (heap.h). */
+void cc__agent_index_one(cc_engine *e, cc__agent *a, cc__match *m)
 {
+    cc__profile *p = m->p;
     cc__hentry h;
     agent_key(e, a, p, &h);
     h.slot = a->slot;
     h.gen = e->agent_gen[a->slot];
-    /* amortised O(1): after a compaction len == live, and the next one comes
-     * at least live + slack pushes later */
-    if (p->agents.len >= 2 * (size_t)p->live + CC__HEAP_SLACK)
-        cc__heap_compact(&p->agents, cc__agent_entry_valid, e);
+    /* a full heap compacts first: an agent holds at most one valid entry per
+     * heap and the capacity is >= 2 * nmatched + slack, so at least half of
+     * it is stale then, and the compaction is amortised O(1) per push */
     cc__heap_push(&p->agents, &h, cc__agent_entry_valid, e);
-    p->live++;
-    a->indexed_ch |= 1u << p->channel;
 }
 
+/* Indexes a (just touched: no valid entry) in its homes of the channels it
+ * can take now. O(m) flags read, O(h log n) pushes. */
 void cc__agent_index(cc_engine *e, cc__agent *a)
 {
     uint32_t channels = cc__agent_channels(a);
     for (uint32_t i = 0; channels && i < a->nmatches; i++) {
-        cc__profile *p = a->matches[i];
-        if (channels >> p->channel & 1u) cc__agent_index_one(e, a, p);
+        cc__match *m = &a->matches[i];
+        if (m->home && (channels >> m->p->channel & 1u)) cc__agent_index_one(e, a, m);
     }
 }
 
-/* The agent's entries just turned stale (generation bump): each profile it
- * was indexed in has one live entry less. Its matches are the ones it was
- * indexed with: every change of the matches touches the agent first. */
-void cc__agent_unindex(cc__agent *a)
+/* Whether agent a's match of p is a home: per-profile keys index every
+ * match; shared keys only those with no stronger profile a is also eligible
+ * for. O(P_q * (skills + requirements)). */
+int cc__match_home(const cc__agent *a, const cc__profile *p)
 {
-    for (uint32_t i = 0; i < a->nmatches; i++) {
-        cc__profile *p = a->matches[i];
-        if (a->indexed_ch >> p->channel & 1u) p->live--;
-    }
-    a->indexed_ch = 0;
+    if (!cc__strategy_shared(p->strategy)) return 1;
+    for (uint32_t i = 0; i < p->nstronger; i++)
+        if (cc__agent_eligible(a, p->stronger[i])) return 0;
+    return 1;
+}
+
+void cc__agent_homes(cc__agent *a)
+{
+    for (uint32_t i = 0; i < a->nmatches; i++) a->matches[i].home = (uint8_t)cc__match_home(a, a->matches[i].p);
+}
+
+cc__match *cc__match_of(const cc__agent *a, const cc__profile *p)
+{
+    for (uint32_t i = 0; i < a->nmatches; i++)
+        if (a->matches[i].p == p) return &a->matches[i];
+    return NULL;
 }
 
 /* ---- state ------------------------------------------------------------------ */
@@ -291,11 +305,11 @@ void cc__agent_free(cc__agent *a)
  * skills; reserves room in newly matched profiles. Allocation only: the
  * caller commits with matches_commit(). */
 static int matches_compute(const cc__membership *ms, uint32_t nms, const cc__agent *probe,
-                           const cc__agent *a, cc__profile ***out, uint32_t *nout)
+                           const cc__agent *a, cc__match **out, uint32_t *nout)
 {
     size_t n = 0;
     for (uint32_t i = 0; i < nms; i++) n += ms[i].queue->nprofiles;
-    cc__profile **m = cc__calloc(n ? n : 1, sizeof *m);
+    cc__match *m = cc__calloc(n ? n : 1, sizeof *m);
     if (!m) return -1;
     uint32_t k = 0;
     for (uint32_t i = 0; i < nms; i++) {
@@ -303,14 +317,12 @@ static int matches_compute(const cc__membership *ms, uint32_t nms, const cc__age
         for (size_t j = 0; j < q->nprofiles; j++) {
             cc__profile *p = q->profiles[j];
             if (!cc__agent_eligible(probe, p)) continue;
-            int had = 0;
-            for (uint32_t x = 0; a && x < a->nmatches; x++)
-                if (a->matches[x] == p) had = 1;
+            int had = a && cc__match_of(a, p);
             if (!had && cc__heap_reserve(&p->agents, 2 * ((size_t)p->nmatched + 1) + CC__HEAP_SLACK)) {
                 cc__free(m);
                 return -1;
             }
-            m[k++] = p;
+            m[k++].p = p;
         }
     }
     *out = m;
@@ -318,15 +330,18 @@ static int matches_compute(const cc__membership *ms, uint32_t nms, const cc__age
     return 0;
 }
 
-static void matches_commit(cc_engine *e, cc__agent *a, cc__profile **m, uint32_t n, size_t cap)
+/* Swaps in the computed matches (the agent's skills are already the ones
+ * they were computed with) and sets their home flags. */
+static void matches_commit(cc_engine *e, cc__agent *a, cc__match *m, uint32_t n, size_t cap)
 {
-    cc__agent_touch(e, a); /* leaves the live counts of the old matches */
-    for (uint32_t i = 0; i < a->nmatches; i++) a->matches[i]->nmatched--;
-    for (uint32_t i = 0; i < n; i++) m[i]->nmatched++;
+    cc__agent_touch(e, a); /* its entries in the old matches go stale */
+    for (uint32_t i = 0; i < a->nmatches; i++) a->matches[i].p->nmatched--;
+    for (uint32_t i = 0; i < n; i++) m[i].p->nmatched++;
     cc__free(a->matches);
     a->matches = m;
     a->nmatches = n;
     a->matches_cap = (uint32_t)cap;
+    cc__agent_homes(a);
 }
 
 static cc_status agent_validate(cc_engine *e, const cc_agent_config *c)
@@ -442,7 +457,7 @@ cc_status cc_engine_agent_add(cc_engine *e, const cc_agent_config *c, int64_t no
             goto oom;
     }
     a->nms = (uint32_t)c->nqueues;
-    cc__profile **m = NULL;
+    cc__match *m = NULL;
     uint32_t nm = 0;
     if (matches_compute(a->ms, a->nms, a, NULL, &m, &nm)) goto oom;
     /* slot table */
@@ -506,10 +521,10 @@ oom:
 void cc__member_detach(cc_engine *e, cc__agent *a, cc__queue *q, int64_t now)
 {
     int staffed = cc__agent_staffed(a);
-    cc__agent_touch(e, a); /* leaves the live counts while the matches are whole */
+    cc__agent_touch(e, a); /* its entries in q's profiles go stale */
     uint32_t w = 0;
     for (uint32_t i = 0; i < a->nmatches; i++) {
-        if (a->matches[i]->queue == q) a->matches[i]->nmatched--;
+        if (a->matches[i].p->queue == q) a->matches[i].p->nmatched--;
         else a->matches[w++] = a->matches[i];
     }
     a->nmatches = w;
@@ -593,7 +608,7 @@ cc_status cc_engine_member_add(cc_engine *e, const char *name, const cc_membersh
     cc__membership m = {q, mc->tier, mc->penalty, mc->weight > 0 ? mc->weight : 1.0, 0};
     m.order = a->nms ? a->ms[a->nms - 1].order + 1 : 0;
     a->ms[a->nms] = m; /* beyond nms: not yet committed */
-    cc__profile **pm = NULL;
+    cc__match *pm = NULL;
     uint32_t npm = 0;
     if (matches_compute(a->ms, a->nms + 1, a, a, &pm, &npm))
         return cc__fail(CC_ENOMEM, "agent '%s': out of memory", name);
@@ -668,7 +683,7 @@ cc_status cc_engine_agent_set_skill(cc_engine *e, const char *name, const char *
     cc__agent probe = *a;
     probe.skills = ns;
     probe.nskills = n;
-    cc__profile **pm = NULL;
+    cc__match *pm = NULL;
     uint32_t npm = 0;
     if (matches_compute(a->ms, a->nms, &probe, a, &pm, &npm)) {
         cc__free(ns);

@@ -71,14 +71,44 @@ typedef struct cc__profile {
     uint32_t nreq;
     uint32_t nmatched; /* members eligible (bound of `agents`) */
     uint32_t nbound;   /* contacts attached (bound of `contacts`) */
-    uint32_t live;     /* valid entries in `agents`: its members available now.
-                          The heap is compacted when it holds twice as many
-                          entries, so stale entries (an agent picked in one
-                          profile leaves one in each of its other m - 1) never
-                          make it deeper than O(log 2 * live + slack) */
     double race_clock; /* random strategies: key of the last winner (see agent.c) */
+    /* The other profiles of this queue and channel whose requirements imply
+     * this one's (every agent eligible there is eligible here). Under a
+     * shared-key strategy an agent is indexed only in its "homes" (see
+     * cc__match), so this profile's contacts also look at the tops of these
+     * profiles' agent heaps. O(P_q) entries; kept at profile creation. */
+    struct cc__profile **stronger;
+    uint32_t nstronger, stronger_cap;
     struct cc__profile *txn_next; /* created by the input in progress */
 } cc__profile;
+
+/* Whether the strategy key of an agent is the same in every profile of a
+ * queue (it depends on the agent and its membership, not on the requirement
+ * set): then one entry per agent in its homes serves every profile it is
+ * eligible for. Random draws (a race clock per profile) and best-skill (the
+ * proficiency sum over the profile's requirements) are per profile. */
+static inline int cc__strategy_shared(cc_strategy s)
+{
+    return s != CC_STRATEGY_RANDOM && s != CC_STRATEGY_WEIGHTED_RANDOM &&
+           s != CC_STRATEGY_BEST_SKILL;
+}
+
+/* One profile an agent is eligible for (a "match").
+ * home: the agent is indexed here while available for the channel. Under a
+ *   per-profile strategy every match is a home; under a shared-key strategy
+ *   only the matches for which no stronger profile (cc__profile.stronger) is
+ *   also eligible: with one requirement skill and three levels in use, an
+ *   agent at level 3 waits in one heap, not three. A contact of profile p
+ *   finds every available eligible agent in p or in p->stronger, because the
+ *   strongest eligible profiles above p are homes (implication is
+ *   transitive), and the keys are equal wherever the agent is indexed.
+ * A profile created later can end a home while the agent is indexed there:
+ * that entry stays valid until the agent is touched, redundant, never wrong
+ * (the keys are equal, and an offer touches the agent). */
+typedef struct cc__match {
+    struct cc__profile *p;
+    int home;
+} cc__match;
 
 typedef struct cc__member {
     struct cc__agent *agent;
@@ -154,12 +184,10 @@ typedef struct cc__agent {
     int32_t budget, load;
     uint32_t slot;
     uint32_t nmatches;
-    uint32_t indexed_ch; /* channel bits: this agent holds a valid entry in each
-                            matched profile of these channels (cc__agent_index) */
     cc_agent_state state;
     uint64_t ordinal;
     int64_t idle_since_ms;
-    cc__profile **matches; /* profiles this agent is eligible for */
+    cc__match *matches; /* profiles this agent is eligible for */
     /* line 1: memberships, legs, name, state times */
     cc__membership *ms;
     cc__leg *legs;
@@ -393,15 +421,11 @@ static inline int cc__contact_entry_valid(const cc__hentry *h, void *ctx)
 }
 
 /* Generation bumps: every heap entry of the object becomes stale at once, so
- * it leaves all its indexes in O(1) (entries are dropped lazily). An agent
- * that was indexed also takes itself off the live count of each profile it
- * was indexed in: O(m), paid only by an agent that was waiting for work. */
-void cc__agent_unindex(cc__agent *a); /* agent.c: profiles' live counts, O(m) */
-
+ * it leaves all its indexes in O(1) (entries are dropped lazily: at the top,
+ * or when a full heap compacts, each once). */
 static inline void cc__agent_touch(cc_engine *e, cc__agent *a)
 {
     e->agent_gen[a->slot]++;
-    if (a->indexed_ch) cc__agent_unindex(a);
 }
 
 static inline void cc__contact_touch(cc_engine *e, cc__contact *c)
@@ -439,8 +463,15 @@ cc__queue *cc__queue_find(const cc_engine *e, const char *name);
 cc__profile *cc__profile_get(cc_engine *e, cc__queue *q, cc_channel ch, const cc__skill *req,
                              uint32_t nreq);
 int cc__profile_reserve(cc__profile *p, uint32_t more); /* room for more contacts */
+/* Sets every profile's stronger list of q from scratch (restore). O(P_q^2 r);
+ * 0 / -1 ENOMEM. */
+int cc__queue_link_profiles(cc__queue *q);
 void cc__profile_detach(cc__profile *p);
 int cc__agent_eligible(const cc__agent *a, const cc__profile *p);
+cc__match *cc__match_of(const cc__agent *a, const cc__profile *p); /* O(m), NULL if none */
+/* Whether profile s is stronger than w: same queue and channel, and s's
+ * requirements imply w's (profiles are distinct, so never both ways). */
+int cc__profile_stronger(const cc__profile *s, const cc__profile *w);
 int cc__skills_merge(const cc__skill *a, uint32_t na, const cc__skill *b, uint32_t nb,
                      int32_t relax, cc__skill **out, uint32_t *nout);
 void cc__queue_destroy(cc__queue *q);
@@ -452,7 +483,12 @@ void cc__txn_abort(cc_engine *e);  /* it failed: drop created profiles/skills */
 
 /* ---- agent.c ------------------------------------------------------------- */
 void cc__agent_index(cc_engine *e, cc__agent *a); /* (re-)insert where available */
-void cc__agent_index_one(cc_engine *e, cc__agent *a, cc__profile *p);
+void cc__agent_index_one(cc_engine *e, cc__agent *a, cc__match *m);
+/* Sets the home flag of each of a's matches by the rule of cc__match. O(m *
+ * P_q * (skills + requirements)); run when the matches, a profile set or a
+ * strategy change, never per decision. */
+void cc__agent_homes(cc__agent *a);
+int cc__match_home(const cc__agent *a, const cc__profile *p); /* the rule, for one match */
 void cc__agent_update_state(cc_engine *e, cc__agent *a, int64_t now);
 void cc__agent_release(cc_engine *e, cc__agent *a, int64_t now); /* free again: route */
 void cc__agent_after(cc_engine *e, cc__agent *a, cc_agent_after what, const char *reason,

@@ -10,9 +10,11 @@
  * on no other, chains match noffers); every contact in
  * exactly one place (waiting: one valid entry per profile heap, or in its last
  * agent's heap; offered: none; connected: one agent leg); memberships (each
- * queue lists its members once, matching the agents'); indexes (an agent
- * is indexed exactly where it is available); work conservation (no profile
- * has both an available agent and a waiting contact); queue counters.
+ * queue lists its members once, matching the agents'); indexes (home flags
+ * by their rule, stronger lists exact, an agent indexed in each home of a
+ * channel it can take and only where it can take work); work conservation
+ * (no profile has a waiting contact while an agent is indexed where its
+ * contacts look); queue counters.
  */
 #include "engine_internal.h"
 
@@ -37,17 +39,60 @@ static int bad(char *msg, size_t n, const char *fmt, ...)
     return -1;
 }
 
-static int in_matches(const cc__agent *a, const cc__profile *p)
-{
-    for (uint32_t k = 0; k < a->nmatches; k++)
-        if (a->matches[k] == p) return 1;
-    return 0;
-}
 
 static int in_profiles(const cc__contact *c, const cc__profile *p)
 {
     for (uint32_t k = 0; k < c->nprofiles; k++)
         if (c->profiles[k] == p) return 1;
+    return 0;
+}
+
+/* An agent's matches: eligible ones of its queues, each once, with home
+ * flags by the rule of cc__match. Together with "indexed in each home of a
+ * channel it can take" (counted in check_profile, compared in
+ * cc__engine_check) this makes every available agent visible to the
+ * contacts of each of its matches (the strongest eligible profiles above a
+ * match are homes). O(m * (m + P_q * (s + r))). */
+static int check_matches(const cc__agent *a, char *msg, size_t n)
+{
+    for (uint32_t k = 0; k < a->nmatches; k++) {
+        const cc__match *m = &a->matches[k];
+        if (!cc__membership_of(a, m->p->queue) || !cc__agent_eligible(a, m->p) ||
+            cc__match_of(a, m->p) != m)
+            return bad(msg, n, "agent %s: matches a profile it is not eligible for, or twice",
+                       a->name);
+        if (m->home != cc__match_home(a, m->p))
+            return bad(msg, n, "agent %s: home flag of a match of '%s' off its rule", a->name,
+                       m->p->queue->name);
+    }
+    return 0;
+}
+
+/* Whether profile p's agent heap holds a valid entry. O(len). */
+static int has_valid_agent(const cc_engine *e, const cc__profile *p)
+{
+    for (size_t j = 0; j < p->agents.len; j++)
+        if (cc__agent_entry_valid(&p->agents.items[j], (void *)e)) return 1;
+    return 0;
+}
+
+/* A profile's stronger list names exactly the stronger profiles of its queue. */
+static int check_stronger(const cc__profile *p, char *msg, size_t n)
+{
+    const cc__queue *q = p->queue;
+    uint32_t want = 0;
+    for (size_t i = 0; i < q->nprofiles; i++) {
+        if (!cc__profile_stronger(q->profiles[i], p)) continue;
+        want++;
+        uint32_t listed = 0;
+        for (uint32_t k = 0; k < p->nstronger; k++) listed += p->stronger[k] == q->profiles[i];
+        if (listed != 1) break;
+    }
+    for (uint32_t k = 0; k < p->nstronger; k++)
+        if (!cc__profile_stronger(p->stronger[k], p)) want = UINT32_MAX;
+    if (want != p->nstronger)
+        return bad(msg, n, "queue %s: a profile's stronger list is not its stronger profiles",
+                   q->name);
     return 0;
 }
 
@@ -87,9 +132,7 @@ static int check_agents(const cc_engine *e, scratch *s, char *msg, size_t n)
         }
         if (!a->logged_in && (a->nlegs || a->state != CC_AGENT_LOGGED_OUT))
             return bad(msg, n, "agent %s: logged out but holds contacts", a->name);
-        for (uint32_t k = 0; k < a->nmatches; k++)
-            if (!cc__membership_of(a, a->matches[k]->queue) || !cc__agent_eligible(a, a->matches[k]))
-                return bad(msg, n, "agent %s: matches a profile it is not eligible for", a->name);
+        if (check_matches(a, msg, n)) return -1;
         /* last-agent heap */
         if (!cc__heap_well_formed(&a->pref))
             return bad(msg, n, "agent %s: last-agent heap out of order", a->name);
@@ -109,7 +152,6 @@ static int check_profile(const cc_engine *e, const cc__profile *p, uint32_t stam
                          char *msg, size_t n)
 {
     int has_agent = 0, has_contact = 0;
-    uint32_t live = 0;
     if (p->strategy != p->queue->strategy)
         return bad(msg, n, "queue %s: a profile's cached strategy differs from the queue's",
                    p->queue->name);
@@ -122,14 +164,11 @@ static int check_profile(const cc_engine *e, const cc__profile *p, uint32_t stam
         if (s->a_stamp[h->slot] == stamp)
             return bad(msg, n, "agent %s: two valid entries in one index", a->name);
         s->a_stamp[h->slot] = stamp;
-        if (!in_matches(a, p) || !cc__agent_available(a, p->channel))
+        const cc__match *m = cc__match_of(a, p);
+        if (!m || !cc__agent_available(a, p->channel))
             return bad(msg, n, "agent %s: indexed in '%s' where it cannot take work", a->name,
                        p->queue->name);
-        if (!(a->indexed_ch >> p->channel & 1u))
-            return bad(msg, n, "agent %s: indexed in '%s' without its channel bit", a->name,
-                       p->queue->name);
-        s->a_found[h->slot]++;
-        live++;
+        s->a_found[h->slot] += m->home; /* entries in former homes are redundant */
         has_agent = 1;
     }
     for (size_t j = 0; j < p->contacts.len; j++) {
@@ -143,13 +182,14 @@ static int check_profile(const cc_engine *e, const cc__profile *p, uint32_t stam
         s->c_found[h->slot]++;
         has_contact = 1;
     }
-    if (live != p->live)
-        return bad(msg, n, "queue %s: a profile counts %u live agent entries, holds %u",
-                   p->queue->name, p->live, live);
     if (has_agent && has_contact)
         return bad(msg, n, "queue %s: an available agent and a waiting contact in one profile",
                    p->queue->name);
-    return 0;
+    for (uint32_t k = 0; has_contact && cc__strategy_shared(p->strategy) && k < p->nstronger; k++)
+        if (has_valid_agent(e, p->stronger[k]))
+            return bad(msg, n, "queue %s: a waiting contact and an available agent indexed in a "
+                       "stronger profile", p->queue->name);
+    return check_stronger(p, msg, n);
 }
 
 static int check_contacts(const cc_engine *e, scratch *s, char *msg, size_t n)
@@ -272,19 +312,11 @@ int cc__engine_check(const cc_engine *e, char *msg, size_t n)
     for (size_t i = 0; i < e->nagent_slots; i++) {
         const cc__agent *a = e->agents[i];
         if (!a) continue;
-        uint32_t expected = 0, channels = 0;
+        uint32_t expected = 0;
         for (uint32_t k = 0; k < a->nmatches; k++)
-            if (cc__agent_available(a, a->matches[k]->channel)) {
-                expected++;
-                channels |= 1u << a->matches[k]->channel;
-            }
-        if (channels != a->indexed_ch) {
-            bad(msg, n, "agent %s: indexed for channels 0x%x, available for 0x%x", a->name,
-                a->indexed_ch, channels);
-            goto out;
-        }
+            expected += a->matches[k].home && cc__agent_available(a, a->matches[k].p->channel);
         if (expected != s.a_found[i]) {
-            bad(msg, n, "agent %s: available in %u profiles, indexed in %u", a->name, expected,
+            bad(msg, n, "agent %s: available in %u homes, indexed in %u", a->name, expected,
                 s.a_found[i]);
             goto out;
         }

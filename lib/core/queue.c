@@ -72,6 +72,7 @@ static void profile_free(cc__profile *p)
     if (!p) return;
     cc__heap_free(&p->agents);
     cc__heap_free(&p->contacts);
+    cc__free(p->stronger);
     cc__free(p->req);
     cc__free(p);
 }
@@ -80,6 +81,84 @@ static void profile_free(cc__profile *p)
 static int profile_reserve_agents(cc__profile *p, uint32_t matched)
 {
     return cc__heap_reserve(&p->agents, 2 * (size_t)matched + CC__HEAP_SLACK);
+}
+
+/* Whether requirement set (sr, ns) implies (wr, nw): for every requirement
+ * of the weaker set, the stronger one asks for the same skill at a level at
+ * least as high, so whoever meets the stronger set meets the weaker. Both
+ * sorted by id: O(ns + nw). */
+static int req_implies(const cc__skill *sr, uint32_t ns, const cc__skill *wr, uint32_t nw)
+{
+    uint32_t i = 0;
+    for (uint32_t k = 0; k < nw; k++) {
+        while (i < ns && sr[i].id < wr[k].id) i++;
+        if (i == ns || sr[i].id != wr[k].id || sr[i].level < wr[k].level) return 0;
+    }
+    return 1;
+}
+
+int cc__profile_stronger(const cc__profile *s, const cc__profile *w)
+{
+    return s != w && s->queue == w->queue && s->channel == w->channel &&
+           req_implies(s->req, s->nreq, w->req, w->nreq);
+}
+
+static int stronger_reserve(cc__profile *p, uint32_t more)
+{
+    size_t cap = p->stronger_cap;
+    if (cc__grow((void **)&p->stronger, &cap, (size_t)p->nstronger + more, sizeof *p->stronger))
+        return -1;
+    p->stronger_cap = (uint32_t)cap;
+    return 0;
+}
+
+/* Links new profile p with the other profiles of its queue: p's stronger
+ * list, and p in the lists of those it implies. Allocation first, so a
+ * failure leaves the others untouched. O(P_q * r). */
+static int stronger_link_reserve(cc__queue *q, cc__profile *p)
+{
+    uint32_t n = 0;
+    for (size_t i = 0; i < q->nprofiles; i++) {
+        cc__profile *o = q->profiles[i];
+        if (cc__profile_stronger(o, p)) n++;
+        if (cc__profile_stronger(p, o) && stronger_reserve(o, 1)) return -1;
+    }
+    return stronger_reserve(p, n ? n : 1);
+}
+
+static void stronger_link(cc__queue *q, cc__profile *p)
+{
+    for (size_t i = 0; i < q->nprofiles; i++) {
+        cc__profile *o = q->profiles[i];
+        if (cc__profile_stronger(o, p)) p->stronger[p->nstronger++] = o;
+        if (cc__profile_stronger(p, o)) o->stronger[o->nstronger++] = p;
+    }
+}
+
+/* Takes p out of the stronger lists of its queue's other profiles. O(P_q^2). */
+static void stronger_unlink(cc__queue *q, const cc__profile *p)
+{
+    for (size_t i = 0; i < q->nprofiles; i++) {
+        cc__profile *o = q->profiles[i];
+        uint32_t w = 0;
+        for (uint32_t k = 0; k < o->nstronger; k++)
+            if (o->stronger[k] != p) o->stronger[w++] = o->stronger[k];
+        o->nstronger = w;
+    }
+}
+
+int cc__queue_link_profiles(cc__queue *q)
+{
+    for (size_t i = 0; i < q->nprofiles; i++) {
+        cc__profile *p = q->profiles[i];
+        uint32_t n = 0;
+        for (size_t k = 0; k < q->nprofiles; k++) n += cc__profile_stronger(q->profiles[k], p);
+        p->nstronger = 0;
+        if (stronger_reserve(p, n ? n : 1)) return -1;
+        for (size_t k = 0; k < q->nprofiles; k++)
+            if (cc__profile_stronger(q->profiles[k], p)) p->stronger[p->nstronger++] = q->profiles[k];
+    }
+    return 0;
 }
 
 static uint32_t membership_pos(const cc__agent *a, const cc__queue *q)
@@ -95,9 +174,9 @@ static uint32_t membership_pos(const cc__agent *a, const cc__queue *q)
 static void match_insert(cc__agent *a, cc__profile *p)
 {
     uint32_t pos = membership_pos(a, p->queue), at = a->nmatches;
-    while (at > 0 && membership_pos(a, a->matches[at - 1]->queue) > pos) at--;
+    while (at > 0 && membership_pos(a, a->matches[at - 1].p->queue) > pos) at--;
     memmove(&a->matches[at + 1], &a->matches[at], (a->nmatches - at) * sizeof *a->matches);
-    a->matches[at] = p;
+    a->matches[at] = (cc__match){p, 0};
     a->nmatches++;
 }
 
@@ -118,7 +197,8 @@ cc__profile *cc__profile_get(cc_engine *e, cc__queue *q, cc_channel ch, const cc
         memcpy(p->req, req, nreq * sizeof *req);
         p->nreq = nreq;
     }
-    if (cc__grow((void **)&q->profiles, &q->profiles_cap, q->nprofiles + 1, sizeof *q->profiles))
+    if (cc__grow((void **)&q->profiles, &q->profiles_cap, q->nprofiles + 1, sizeof *q->profiles) ||
+        stronger_link_reserve(q, p))
         goto oom;
     uint32_t matched = 0;
     for (size_t i = 0; i < q->nmembers; i++) {
@@ -133,14 +213,18 @@ cc__profile *cc__profile_get(cc_engine *e, cc__queue *q, cc_channel ch, const cc
     if (profile_reserve_agents(p, matched) ||
         cc__heap_reserve(&p->contacts, CC__HEAP_SLACK))
         goto oom;
-    /* Commit: no allocation below. */
+    /* Commit: no allocation below. An available member that is now home in
+     * p is indexed there; a home it loses to p keeps its entry (cc__match). */
+    stronger_link(q, p);
     q->profiles[q->nprofiles++] = p;
     for (size_t i = 0; i < q->nmembers; i++) {
         cc__agent *a = q->members[i].agent;
         if (!cc__agent_eligible(a, p)) continue;
         match_insert(a, p);
         p->nmatched++;
-        if (cc__agent_available(a, ch)) cc__agent_index_one(e, a, p);
+        cc__agent_homes(a);
+        cc__match *m = cc__match_of(a, p);
+        if (m->home && cc__agent_available(a, ch)) cc__agent_index_one(e, a, m);
     }
     /* remember it: a failing input removes the profiles it created */
     p->txn_next = e->txn_profiles;
@@ -348,17 +432,10 @@ void cc__txn_commit(cc_engine *e)
     e->txn_profiles = NULL;
 }
 
-/* A profile the agent was indexed in went away with the input that created
- * it: the agent's channel bit stays only while another match of that channel
- * holds its entry (touching the agent instead would redraw random keys and
- * change the state a failed input must leave alone). O(m). */
-static void match_channel_forget(cc__agent *a, cc_channel ch)
-{
-    for (uint32_t k = 0; k < a->nmatches; k++)
-        if (a->matches[k]->channel == ch) return;
-    a->indexed_ch &= ~(1u << ch);
-}
-
+/* Removes the profiles the failed input created, newest first; the homes
+ * their members lost to them come back (they kept their entries: the agents
+ * are not touched, which would redraw random keys and change the state a
+ * failed input must leave alone). O(created * members * m). */
 void cc__txn_abort(cc_engine *e)
 {
     while (e->txn_profiles) {
@@ -366,16 +443,14 @@ void cc__txn_abort(cc_engine *e)
         e->txn_profiles = p->txn_next;
         cc__queue *q = p->queue;
         q->nprofiles--; /* created last in its queue */
+        stronger_unlink(q, p);
         for (size_t i = 0; i < q->nmembers; i++) {
             cc__agent *a = q->members[i].agent;
-            for (uint32_t k = 0; k < a->nmatches; k++)
-                if (a->matches[k] == p) {
-                    memmove(&a->matches[k], &a->matches[k + 1],
-                            (a->nmatches - k - 1) * sizeof *a->matches);
-                    a->nmatches--;
-                    break;
-                }
-            match_channel_forget(a, p->channel);
+            cc__match *m = cc__match_of(a, p);
+            if (!m) continue;
+            memmove(m, m + 1, (size_t)(a->matches + a->nmatches - (m + 1)) * sizeof *m);
+            a->nmatches--;
+            cc__agent_homes(a);
         }
         profile_free(p);
     }

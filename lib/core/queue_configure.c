@@ -135,23 +135,30 @@ static void parts_swap(cc__queue *q, queue_parts *p)
     p->overflow_queue = ov, p->req = req, p->nreq = nreq, p->esc = esc, p->nesc = nesc;
 }
 
-/* Re-keys profile p's ready-agent index under p->strategy: the heap is
- * emptied and every available eligible member is pushed again with its
- * current generation (its entries in other profiles stay valid). The heap
- * keeps the capacity reserved for its p->nmatched eligible members, so this
- * never allocates. Members are visited in queue order, which fixes the
+/* Re-keys q's ready-agent indexes under q's (new) strategy: every profile
+ * heap of q is emptied, each member's homes in q are set again (shared and
+ * per-profile keys index different matches, cc__match), and every available
+ * member is pushed into its homes in q with its current generation (its
+ * entries in other queues stay valid). The heaps keep the capacity reserved
+ * for their p->nmatched eligible members, so this never allocates. Members
+ * are visited in queue order and their matches in order, which fixes the
  * random draws of the random strategies (replays give the same keys).
- * O(M * s) to find the k available eligible members, O(k log k) to push. */
-static void profile_rekey(cc_engine *e, cc__profile *p)
+ * O(P) clears, O(M * m) flags, O(k log k) pushes for k entries. */
+static void queue_rekey(cc_engine *e, cc__queue *q)
 {
-    cc__queue *q = p->queue;
-    p->strategy = q->strategy;
-    cc__heap_clear(&p->agents);
-    p->live = 0; /* members still indexed elsewhere keep their channel bit */
+    for (size_t i = 0; i < q->nprofiles; i++) {
+        cc__profile *p = q->profiles[i];
+        p->strategy = q->strategy;
+        cc__heap_clear(&p->agents);
+    }
     for (size_t i = 0; i < q->nmembers; i++) {
         cc__agent *a = q->members[i].agent;
-        if (cc__agent_available(a, p->channel) && cc__agent_eligible(a, p))
-            cc__agent_index_one(e, a, p);
+        cc__agent_homes(a);
+        for (uint32_t k = 0; k < a->nmatches; k++) {
+            cc__match *m = &a->matches[k];
+            if (m->p->queue != q) continue;
+            if (m->home && cc__agent_available(a, m->p->channel)) cc__agent_index_one(e, a, m);
+        }
     }
 }
 
@@ -274,9 +281,7 @@ cc_status cc_engine_queue_configure(cc_engine *e, const cc_queue_config *c, int6
     int empty_now = !q->leave_when_empty && c->leave_when_empty && q->staffed == 0;
     q->strategy = c->strategy;
     cc__queue_set_scalars(q, c);
-    if (strategy_changed)
-        for (size_t i = 0; i < q->nprofiles; i++)
-            profile_rekey(e, q->profiles[i]);
+    if (strategy_changed) queue_rekey(e, q);
     if (maxwait_changed) maxwait_reschedule(e, q, now);
     if (steps_changed) escalation_reschedule(e, q, now);
     if (empty_now) cc__leave_empty(e, q, now);

@@ -5,7 +5,10 @@
  * The engine keeps one invariant ("work conserving"): after every input, no
  * available agent is eligible for a waiting contact. Hence
  *   - a contact that starts waiting only looks at the top of the agent index
- *     of each profile it waits in: O(p log n) (p = its profiles, usually 1);
+ *     of each profile it waits in, and under a shared-key strategy of the
+ *     profiles stronger than it (cc__match: agents wait in their homes):
+ *     O(p c log n) (p = its profiles, usually 1; c = 1 + stronger profiles,
+ *     the requirement levels above its own);
  *   - an agent who becomes free only looks at the top waiting contact of each
  *     profile it matches and picks by the select policy: O(m log n);
  * lazy deletion makes every pop of a stale entry O(log n) (O(1) while the
@@ -51,30 +54,83 @@ static const cc__hentry *heap_peek(cc_engine *e, cc__heap *hp, cc__heap_valid_fn
     return t;
 }
 
-/* Best available agent of profile p for contact c, skipping the agent who
- * just declined c when another one is available. */
+/* The random strategies' race clock moves to the winner's key (agent.c). */
 static void race_advance(cc__profile *p, const cc__hentry *winner)
 {
     if (p->strategy == CC_STRATEGY_RANDOM || p->strategy == CC_STRATEGY_WEIGHTED_RANDOM)
         memcpy(&p->race_clock, &winner->k1, sizeof p->race_clock);
 }
 
-static cc__agent *best_agent(cc_engine *e, cc__profile *p, const cc__contact *c)
+/* The agent heaps a contact of profile p looks at: p's own, and under a
+ * shared-key strategy those of p->stronger too (an eligible agent is
+ * indexed in its homes only, see cc__match). i = 0 .. n-1. */
+static uint32_t candidate_heaps(const cc__profile *p)
 {
-    const cc__hentry *t = heap_peek(e, &p->agents, cc__agent_entry_valid);
-    if (!t) return NULL;
-    cc__agent *a = e->agents[t->slot];
-    if (c->declined != a->slot || c->declined_ordinal != a->ordinal) {
-        race_advance(p, t);
-        return a;
+    return 1 + (cc__strategy_shared(p->strategy) ? p->nstronger : 0);
+}
+
+static cc__profile *candidate(cc__profile *p, uint32_t i)
+{
+    return i == 0 ? p : p->stronger[i - 1];
+}
+
+/* The top valid entry of heap h that is not agent slot `skip`: when that
+ * agent is on top (one valid entry per heap: a touch precedes every index),
+ * it is set aside while the next one is read, then put back. Copied to *out;
+ * 0 when there is none. */
+static int heap_top_but(cc_engine *e, cc__heap *h, uint32_t skip, cc__hentry *out)
+{
+    const cc__hentry *t = heap_peek(e, h, cc__agent_entry_valid);
+    if (!t) return 0;
+    if (t->slot != skip) {
+        *out = *t;
+        return 1;
     }
     cc__hentry saved = *t;
-    cc__heap_pop(&p->agents);
-    const cc__hentry *t2 = heap_peek(e, &p->agents, cc__agent_entry_valid);
-    cc__agent *b = t2 ? e->agents[t2->slot] : NULL;
-    race_advance(p, t2 ? t2 : &saved);
-    cc__heap_push(&p->agents, &saved, NULL, NULL); /* room: we just popped it */
-    return b ? b : a;
+    cc__heap_pop(h);
+    t = heap_peek(e, h, cc__agent_entry_valid);
+    if (t) *out = *t;
+    cc__heap_push(h, &saved, NULL, NULL); /* room: we just popped it */
+    return t != NULL;
+}
+
+/* The best valid entry at the tops of p's candidate heaps, agent slot `skip`
+ * left out: O(c) peeks for c candidate heaps (amortised O(1) per stale
+ * entry popped on the way). An agent's keys are equal in every heap it is
+ * in, so the tops compare directly. Copied to *best, its heap to *from; 0
+ * when no agent is available. */
+static int best_top(cc_engine *e, cc__profile *p, uint32_t skip, cc__hentry *best, cc__heap **from)
+{
+    int found = 0;
+    uint32_t n = candidate_heaps(p);
+    for (uint32_t i = 0; i < n; i++) {
+        cc__profile *x = candidate(p, i);
+        cc__hentry t;
+        if (heap_top_but(e, &x->agents, skip, &t) && (!found || cc__hentry_less(&t, best)))
+            *best = t, *from = &x->agents, found = 1;
+    }
+    return found;
+}
+
+/* Best available agent of profile p for contact c, skipping the agent who
+ * just declined c when another one is available. */
+static cc__agent *best_agent(cc_engine *e, cc__profile *p, const cc__contact *c)
+{
+    cc__heap *from = NULL;
+    cc__hentry t;
+    if (!best_top(e, p, CC__NONE, &t, &from)) return NULL;
+    cc__agent *a = e->agents[t.slot];
+    if (c->declined != a->slot || c->declined_ordinal != a->ordinal) {
+        race_advance(p, &t);
+        return a;
+    }
+    cc__hentry t2;
+    if (!best_top(e, p, a->slot, &t2, &from)) {
+        race_advance(p, &t);
+        return a;
+    }
+    race_advance(p, &t2);
+    return e->agents[t2.slot];
 }
 
 void cc__route_contact(cc_engine *e, cc__contact *c, int64_t now)
@@ -101,12 +157,14 @@ void cc__route_contact(cc_engine *e, cc__contact *c, int64_t now)
             cc__offer(e, c, a, 0, now);
             return;
         }
-        /* ring-all: every available eligible agent of the profile, at once */
-        const cc__hentry *t;
+        /* ring-all: every available eligible agent, at once, in key order
+         * (an offer touches the agent: its entries in other heaps go stale) */
+        cc__hentry t;
+        cc__heap *from = NULL;
         while (c->state == CC__C_WAITING || c->state == CC__C_OFFERED) {
-            if (!(t = heap_peek(e, &p->agents, cc__agent_entry_valid))) break;
-            cc__agent *b = e->agents[t->slot];
-            cc__heap_pop(&p->agents);
+            if (!best_top(e, p, CC__NONE, &t, &from)) break;
+            cc__agent *b = e->agents[t.slot];
+            cc__heap_pop(from); /* t is its top */
             cc__offer(e, c, b, 1, now);
         }
         c->via_profile = NULL;
@@ -176,7 +234,7 @@ void cc__route_agent(cc_engine *e, cc__agent *a, int64_t now)
     uint32_t channels = cc__agent_channels(a);
     uint32_t nscan = channels ? a->nmatches : 0;
     for (uint32_t i = 0; i < nscan; i++) {
-        cc__profile *p = a->matches[i];
+        cc__profile *p = a->matches[i].p;
         if (!(channels >> p->channel & 1u)) continue;
         t = heap_peek(e, &p->contacts, cc__contact_entry_valid);
         if (!t) continue;

@@ -547,6 +547,7 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
             BAD_IF((int)p->channel <= 0 || (int)p->channel >= CC_CHANNEL__COUNT ||
                    !isfinite(p->race_clock) || p->race_clock < 0);
         }
+        BAD_IF(cc__queue_link_profiles(q) && (oom = 1));
     }
     /* agents */
     uint32_t nas = r_count(&r, 8);
@@ -668,10 +669,11 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
             cc__queue *q = a->ms[k].queue;
             for (size_t j = 0; j < q->nprofiles; j++)
                 if (cc__agent_eligible(a, q->profiles[j])) {
-                    a->matches[a->nmatches++] = q->profiles[j];
+                    a->matches[a->nmatches++].p = q->profiles[j];
                     q->profiles[j]->nmatched++;
                 }
         }
+        cc__agent_homes(a); /* derived, not stored */
     }
     /* contacts */
     uint32_t ncs = r_count(&r, 8);
@@ -785,8 +787,6 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
             for (size_t j = 0; j < p->agents.len; j++) {
                 BAD_IF(!cc__agent_entry_valid(&p->agents.items[j], e) ||
                        !e->agents[p->agents.items[j].slot]);
-                p->live++; /* the live counts are derived, not stored */
-                e->agents[p->agents.items[j].slot]->indexed_ch |= 1u << p->channel;
             }
             for (size_t j = 0; j < p->contacts.len; j++)
                 BAD_IF(!cc__contact_entry_valid(&p->contacts.items[j], e) ||

@@ -277,6 +277,72 @@ static void skills_route_only_to_eligible_and_escalate(void **state)
     rec_free(&r);
 }
 
+/* Requirement levels of one skill: an agent eligible for several levels
+ * waits in the index of the highest one only (its home, engine_internal.h),
+ * and a contact asking for a lower level still finds it there, in strategy
+ * order across the levels. */
+static void requirement_levels_share_one_index(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 7);
+    OK(add_queue(e, "q", CC_STRATEGY_LONGEST_IDLE));
+    OK(add_agent(e, "hi", "q", "french", 5, 0));
+    OK(add_agent(e, "mid", "q", "french", 4, 0));
+    OK(add_agent(e, "lo", "q", "french", 1, 0));
+    /* profiles french >= 3 and >= 1, created while nobody is logged in */
+    OK(add_contact(e, 1, "q", 0, "french", 3, 10));
+    OK(add_contact(e, 2, "q", 0, "french", 1, 11));
+    OK(cc_engine_contact_abandon(e, 1, 20));
+    OK(cc_engine_contact_abandon(e, 2, 21));
+    OK(cc_engine_agent_login(e, "hi", 100));
+    OK(cc_engine_agent_login(e, "mid", 200));
+    OK(cc_engine_agent_login(e, "lo", 300));
+    /* a level-1 contact gets the longest idle of all three */
+    OK(add_contact(e, 3, "q", 0, "french", 1, 400));
+    assert_string_equal(contact_agent(e, 3), "hi");
+    OK(cc_engine_offer_accept(e, 3, "hi", 401));
+    /* next: mid (idle since 200) before lo (300) */
+    OK(add_contact(e, 4, "q", 0, "french", 1, 500));
+    assert_string_equal(contact_agent(e, 4), "mid");
+    /* mid rejects and stays ready: the contact goes to the other one */
+    OK(cc_engine_offer_reject(e, 4, "mid", 501));
+    assert_string_equal(contact_agent(e, 4), "lo");
+    assert_int_equal(agent_state(e, "mid"), CC_AGENT_READY);
+    /* a level-3 contact: lo is not eligible, mid is */
+    OK(add_contact(e, 5, "q", 0, "french", 3, 600));
+    assert_string_equal(contact_agent(e, 5), "mid");
+    /* a level-5 contact waits (hi is busy); a new, stronger profile */
+    OK(add_contact(e, 6, "q", 0, "french", 5, 700));
+    assert_int_equal(contact_state(e, 6), CC_CONTACT_WAITING);
+    OK(cc_engine_contact_end(e, 3, NULL, 800)); /* no wrap-up in q: hi is free */
+    assert_string_equal(contact_agent(e, 6), "hi");
+    cc_engine_free(e);
+    rec_free(&r);
+
+    /* linear order across the levels (a reject does not move the agent
+     * back): a reject passes the contact on to the next in order, and back */
+    recorder r2 = {0};
+    e = new_engine(&r2, 7);
+    OK(add_queue(e, "lin", CC_STRATEGY_LINEAR));
+    OK(add_agent(e, "first", "lin", "french", 4, 0));
+    OK(add_agent(e, "second", "lin", "french", 1, 0));
+    OK(add_contact(e, 1, "lin", 0, "french", 3, 10));
+    OK(add_contact(e, 2, "lin", 0, "french", 1, 11));
+    OK(cc_engine_contact_abandon(e, 1, 20));
+    OK(cc_engine_contact_abandon(e, 2, 21));
+    OK(cc_engine_agent_login(e, "first", 100));
+    OK(cc_engine_agent_login(e, "second", 100));
+    OK(add_contact(e, 3, "lin", 0, "french", 1, 200));
+    assert_string_equal(contact_agent(e, 3), "first");
+    OK(cc_engine_offer_reject(e, 3, "first", 201));
+    assert_string_equal(contact_agent(e, 3), "second");
+    OK(cc_engine_offer_reject(e, 3, "second", 202)); /* back to the top of the order */
+    assert_string_equal(contact_agent(e, 3), "first");
+    cc_engine_free(e);
+    rec_free(&r2);
+}
+
 static void priority_then_virtual_start_order(void **state)
 {
     (void)state;
@@ -753,6 +819,7 @@ int main(void)
         cmocka_unit_test(random_strategies_are_seeded_and_weighted),
         cmocka_unit_test(ring_all_first_accept_wins),
         cmocka_unit_test(skills_route_only_to_eligible_and_escalate),
+        cmocka_unit_test(requirement_levels_share_one_index),
         cmocka_unit_test(priority_then_virtual_start_order),
         cmocka_unit_test(omnichannel_capacity_and_load),
         cmocka_unit_test(transfers_blind_and_consult),

@@ -450,11 +450,14 @@ static void allocation_failures_are_clean(void **state)
 }
 
 /* Atomicity under ENOMEM: for each input of a scenario, fail its n-th
- * allocation for every n and compare the snapshot with the one before. */
+ * allocation for every n and compare the snapshot with the one before.
+ * Input 8 creates a profile stronger than the queue's existing one, so ann's
+ * home moves to it before a later allocation fails: the rollback must give
+ * the home back (the check compares every home flag with its rule). */
 static void enomem_leaves_engine_unchanged(void **state)
 {
     (void)state;
-    for (int which = 0; which < 9; which++) {
+    for (int which = 0; which < 10; which++) {
         for (long n = 0;; n++) {
             recorder r = {0};
             cc_engine *e = small_center(&r);
@@ -477,6 +480,13 @@ static void enomem_leaves_engine_unchanged(void **state)
             a.nqueues = 1;
             cc_queue_config q = CC_QUEUE_CONFIG_INIT;
             q.name = "other";
+            cc_contact_config v = CC_CONTACT_CONFIG_INIT;
+            cc_skill en = {"en", 3};
+            v.id = 51;
+            v.channel = CC_CHANNEL_VOICE;
+            v.queue = "sales";
+            v.skills = &en;
+            v.nskills = 1;
             cc_test_alloc_fail_at(n);
             cc_status st;
             switch (which) {
@@ -488,6 +498,7 @@ static void enomem_leaves_engine_unchanged(void **state)
             case 5: st = cc_engine_agent_login(e, "bob", 100); break;
             case 6: st = cc_engine_member_add(e, "bob", &m, 100); break;
             case 7: st = cc_engine_offer_accept(e, 1, "ann", 100); break;
+            case 8: st = cc_engine_contact_add(e, &v, 100); break;
             default: {
                 void *sb = NULL;
                 size_t sl = 0;
