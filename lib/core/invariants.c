@@ -6,6 +6,7 @@
  * contacts x profiles): one pass over each structure with per-slot counters.
  *
  * Checked: heaps in their layout's order; capacity and load of every agent;
+ * legs (a live leg linked to its contact, a wrap-up leg to none);
  * offers (a reserved agent is on the offer chain of the contact it holds and
  * on no other, chains match noffers); every contact in
  * exactly one place (waiting: one valid entry per profile heap, or in its last
@@ -114,6 +115,10 @@ static int check_agents(const cc_engine *e, scratch *s, char *msg, size_t n)
                     return bad(msg, n, "agent %s: leg of contact %llu not linked", a->name,
                                (unsigned long long)l->contact_id);
                 s->c_legs[l->contact_slot]++;
+            } else if (l->contact_slot != CC__NONE) {
+                /* the contact has moved on: a slot kept here would outlive it */
+                return bad(msg, n, "agent %s: wrap-up leg of contact %llu still names a slot",
+                           a->name, (unsigned long long)l->contact_id);
             }
         }
         if (load != a->load) return bad(msg, n, "agent %s: load %d != legs %d", a->name, a->load, load);
