@@ -17,15 +17,17 @@ def test_bench_routing_json_with_baseline(cli):
 
 def test_bench_routing_json_has_both_definitions(cli):
     """Lifecycle keys (existing) and deciding-call keys (decide_*), for both sides.
-    The deciding call is part of the lifecycle, so it can never cost more."""
+    The two definitions are timed in separate passes, so their figures are not
+    compared here: on a shared machine either pass may be the slower one (the
+    close baseline pair flipped in CI); only what holds by construction is."""
     out = cli.json("bench", "routing", "--agents", 300, "--queues", 10, "--skills", 5,
                    "--seconds", 0.2, "--baseline", "linear")
     for side in ("", "baseline_"):
         rate, p50, p99 = (out[side + k] for k in (
             "decide_decisions_per_s", "decide_p50_ns", "decide_p99_ns"))
-        assert rate >= out[side + "decisions_per_s"] > 0
+        assert rate > 0 and out[side + "decisions_per_s"] > 0
         assert 0 < p50 <= p99
-        assert p50 <= out[side + "p50_ns"]
+        assert 0 < out[side + "p50_ns"] <= out[side + "p99_ns"]
     assert abs(out["decide_speedup"] - out["decide_decisions_per_s"]
                / out["baseline_decide_decisions_per_s"]) < 1e-6
 
@@ -34,7 +36,7 @@ def test_bench_routing_without_baseline_has_no_speedup(cli):
     out = cli.json("bench", "routing", "--agents", 100, "--queues", 5, "--skills", 3,
                    "--seconds", 0.1)
     assert "speedup" not in out and "decide_speedup" not in out
-    assert out["decide_decisions_per_s"] >= out["decisions_per_s"] > 0
+    assert out["decide_decisions_per_s"] > 0 and out["decisions_per_s"] > 0
     assert out["decisions"] > 0
 
 
