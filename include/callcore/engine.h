@@ -55,6 +55,12 @@ extern "C" {
 #define CC_NAME_MAX 255
 /* Skill levels (agent proficiency and required minimum) are 1..CC_SKILL_LEVEL_MAX. */
 #define CC_SKILL_LEVEL_MAX 10
+
+/* A membership's weighted-random weight lies in [CC_MEMBER_WEIGHT_MIN,
+ * CC_MEMBER_WEIGHT_MAX] (0 means 1.0): the race draws clock + Exp(1) / weight,
+ * and a weight near zero would push keys and the race clock to infinity. */
+#define CC_MEMBER_WEIGHT_MIN 1e-6
+#define CC_MEMBER_WEIGHT_MAX 1e6
 /* The time domain: every now_ms and virtual_start_ms lies in
  * [-CC_TIME_LIMIT_MS, CC_TIME_LIMIT_MS] and every configured duration in
  * [0, CC_TIME_LIMIT_MS] (2^48 ms, about 8,900 years either side of the epoch);
@@ -357,7 +363,7 @@ typedef struct cc_membership {
     const char *queue; /* must exist when the agent or membership is added */
     int32_t tier;      /* linear strategy / tier order: lower first (>= 0) */
     int32_t penalty;   /* second key of linear (>= 0) */
-    double weight;     /* weighted-random weight (> 0); 0 = 1.0 */
+    double weight;     /* weighted-random weight, CC_MEMBER_WEIGHT_MIN..MAX; 0 = 1.0 */
 } cc_membership;
 
 /* Per-channel capacity. An agent may hold `max` contacts of `channel` at a

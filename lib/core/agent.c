@@ -344,6 +344,23 @@ static void matches_commit(cc_engine *e, cc__agent *a, cc__match *m, uint32_t n,
     cc__agent_homes(a);
 }
 
+int cc__member_weight_ok(double w)
+{
+    return w >= CC_MEMBER_WEIGHT_MIN && w <= CC_MEMBER_WEIGHT_MAX;
+}
+
+/* A membership's numbers: tier and penalty >= 0, weight 0 (default) or in
+ * range. */
+static cc_status membership_check(const char *agent, const cc_membership *m)
+{
+    if (m->tier < 0 || m->penalty < 0 || (m->weight != 0 && !cc__member_weight_ok(m->weight)))
+        return cc__fail(CC_EINVAL,
+                        "agent '%s': queue '%s': tier and penalty must be >= 0, weight 0 or "
+                        "in %g..%g",
+                        agent, m->queue, CC_MEMBER_WEIGHT_MIN, CC_MEMBER_WEIGHT_MAX);
+    return CC_OK;
+}
+
 static cc_status agent_validate(cc_engine *e, const cc_agent_config *c)
 {
     cc_status st = cc__check_name("agent", c->name);
@@ -359,11 +376,7 @@ static cc_status agent_validate(cc_engine *e, const cc_agent_config *c)
         if (!m->queue) return cc__fail(CC_EINVAL, "agent '%s': membership %zu has no queue", n, i);
         if (!cc__queue_find(e, m->queue))
             return cc__fail(CC_ENOTFOUND, "agent '%s': no queue '%s'", n, m->queue);
-        if (m->tier < 0 || m->penalty < 0 || !isfinite(m->weight) || m->weight < 0)
-            return cc__fail(CC_EINVAL,
-                            "agent '%s': queue '%s': tier and penalty must be >= 0, weight "
-                            "finite and >= 0",
-                            n, m->queue);
+        if ((st = membership_check(n, m))) return st;
         for (size_t k = 0; k < i; k++)
             if (strcmp(c->queues[k].queue, m->queue) == 0)
                 return cc__fail(CC_EINVAL, "agent '%s': queue '%s' listed twice", n, m->queue);
@@ -595,11 +608,7 @@ cc_status cc_engine_member_add(cc_engine *e, const char *name, const cc_membersh
     if (!q) return cc__fail(CC_ENOTFOUND, "no queue '%s'", mc->queue);
     if (cc__membership_of(a, q))
         return cc__fail(CC_EEXIST, "agent '%s' is already a member of '%s'", name, mc->queue);
-    if (mc->tier < 0 || mc->penalty < 0 || !isfinite(mc->weight) || mc->weight < 0)
-        return cc__fail(CC_EINVAL,
-                        "agent '%s': queue '%s': tier and penalty must be >= 0, weight finite "
-                        "and >= 0",
-                        name, mc->queue);
+    if ((st = membership_check(name, mc))) return st;
     size_t mscap = a->ms_cap;
     if (cc__grow((void **)&a->ms, &mscap, (size_t)a->nms + 1, sizeof *a->ms) ||
         cc__grow((void **)&q->members, &q->members_cap, q->nmembers + 1, sizeof *q->members))

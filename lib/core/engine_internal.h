@@ -510,6 +510,7 @@ void cc__pref_flush(cc_engine *e, cc__agent *a, int64_t now);
 void cc__pref_clear(cc_engine *e, cc__contact *c);
 void cc__wrapup_due(cc_engine *e, cc__agent *a, uint64_t contact_id, int64_t due);
 int cc__agent_staffed(const cc__agent *a);
+int cc__member_weight_ok(double w); /* in CC_MEMBER_WEIGHT_MIN..MAX (engine.h) */
 uint64_t cc__agent_key1(const cc__agent *a, const cc__membership *m, const cc__profile *p,
                         cc_engine *e, uint64_t *k2);
 

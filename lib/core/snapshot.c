@@ -586,7 +586,7 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
             a->ms[k].queue = e->queues[qi];
             a->ms[k].tier = r_i32(&r), a->ms[k].penalty = r_i32(&r);
             a->ms[k].weight = r_f64(&r), a->ms[k].order = r_u32(&r);
-            BAD_IF(!(a->ms[k].weight > 0) || !isfinite(a->ms[k].weight));
+            BAD_IF(!cc__member_weight_ok(a->ms[k].weight));
         }
         size_t legs = 0;
         for (int ch = 0; ch < CC_CHANNEL__COUNT; ch++) {

@@ -96,6 +96,19 @@ static void bad_configs_are_refused(void **state)
     m.tier = -1;
     refused(e, &s, cc_engine_agent_add(e, &a, 40), CC_EINVAL, "tier");
     m.tier = 0;
+    /* a weight near zero would send the weighted-random race to infinity */
+    double weights[] = {1e-310, CC_MEMBER_WEIGHT_MIN / 2, CC_MEMBER_WEIGHT_MAX * 2, -1, NAN,
+                        INFINITY};
+    cc_membership spare = {"spare", 0, 0, 0};
+    OK(add_queue(e, "spare", CC_STRATEGY_WEIGHTED_RANDOM));
+    cc_free(s.buf);
+    s = take(e);
+    for (size_t i = 0; i < sizeof weights / sizeof weights[0]; i++) {
+        m.weight = spare.weight = weights[i];
+        refused(e, &s, cc_engine_agent_add(e, &a, 40), CC_EINVAL, "weight");
+        refused(e, &s, cc_engine_member_add(e, "bob", &spare, 40), CC_EINVAL, "weight");
+    }
+    m.weight = 0;
     cc_skill dup[] = {{"en", 1}, {"en", 2}};
     a.skills = dup;
     a.nskills = 2;
