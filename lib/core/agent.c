@@ -89,9 +89,16 @@ void cc__agent_index_one(cc_engine *e, cc__agent *a, cc__match *m)
     agent_key(e, a, p, &h);
     h.slot = a->slot;
     h.gen = e->agent_gen[a->slot];
-    /* a full heap compacts first: an agent holds at most one valid entry per
-     * heap and the capacity is >= 2 * nmatched + slack, so at least half of
-     * it is stale then, and the compaction is amortised O(1) per push */
+    /* Compacts at twice what the last compaction kept (+ slack), so a heap
+     * stays about as small as the agents available in it (at high occupancy,
+     * a few lines) instead of filling its reserved block with stale entries
+     * between the valid ones. Amortised O(1): after a compaction that kept v
+     * entries, the next one comes at least v + slack pushes later and costs
+     * O(2v + slack). A full heap would also compact (heap.h). */
+    if (p->agents.len >= p->compact_at) {
+        cc__heap_compact(&p->agents, cc__agent_entry_valid, e);
+        p->compact_at = (uint32_t)(2 * p->agents.len + CC__HEAP_SLACK);
+    }
     cc__heap_push(&p->agents, &h, cc__agent_entry_valid, e);
 }
 

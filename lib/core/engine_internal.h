@@ -71,6 +71,8 @@ typedef struct cc__profile {
     uint32_t nreq;
     uint32_t nmatched; /* members eligible (bound of `agents`) */
     uint32_t nbound;   /* contacts attached (bound of `contacts`) */
+    uint32_t compact_at; /* `agents` compacts when it holds this many entries:
+                            twice what the last compaction kept, + slack */
     double race_clock; /* random strategies: key of the last winner (see agent.c) */
     /* The other profiles of this queue and channel whose requirements imply
      * this one's (every agent eligible there is eligible here). Under a
