@@ -520,6 +520,7 @@ uint64_t cc__agent_key1(const cc__agent *a, const cc__membership *m, const cc__p
 void cc__route_contact(cc_engine *e, cc__contact *c, int64_t now);
 void cc__route_agent(cc_engine *e, cc__agent *a, int64_t now);
 void cc__contact_push(cc_engine *e, cc__contact *c);  /* into its profile heaps */
+void cc__contact_key(const cc__contact *c, cc__hentry *h); /* k1..k3 of its entries */
 void cc__offer(cc_engine *e, cc__contact *c, cc__agent *a, int ring_all, int64_t now);
 void cc__offer_end(cc_engine *e, cc__contact *c, cc__agent *a, cc_event_type why,
                    int call_withdraw, int64_t now);

@@ -97,6 +97,15 @@ static int check_stronger(const cc__profile *p, char *msg, size_t n)
     return 0;
 }
 
+/* Whether a valid contact entry's keys are the contact's own (priority,
+ * virtual start, ordinal): routing compares heads by their entries. */
+static int keys_current(const cc__hentry *h, const cc__contact *c)
+{
+    cc__hentry k;
+    cc__contact_key(c, &k);
+    return h->k1 == k.k1 && h->k2 == k.k2 && h->k3 == k.k3;
+}
+
 static int check_agents(const cc_engine *e, scratch *s, char *msg, size_t n)
 {
     for (size_t i = 0; i < e->nagent_slots; i++) {
@@ -144,8 +153,8 @@ static int check_agents(const cc_engine *e, scratch *s, char *msg, size_t n)
         for (size_t k = 0; k < a->pref.len; k++) {
             const cc__hentry *h = &a->pref.items[k];
             if (!cc__contact_entry_valid(h, (void *)e)) continue;
-            if (e->contacts[h->slot]->pref_agent != a->slot)
-                return bad(msg, n, "contact %llu: in the wrong last-agent heap",
+            if (e->contacts[h->slot]->pref_agent != a->slot || !keys_current(h, e->contacts[h->slot]))
+                return bad(msg, n, "contact %llu: in the wrong last-agent heap, or stale keys",
                            (unsigned long long)e->contacts[h->slot]->id);
             s->c_pref[h->slot]++;
         }
@@ -180,9 +189,9 @@ static int check_profile(const cc_engine *e, const cc__profile *p, uint32_t stam
         const cc__hentry *h = &p->contacts.items[j];
         if (!cc__contact_entry_valid(h, (void *)e)) continue;
         const cc__contact *c = e->contacts[h->slot];
-        if (s->c_stamp[h->slot] == stamp || !in_profiles(c, p))
-            return bad(msg, n, "contact %llu: stray or duplicate entry in a profile heap",
-                       (unsigned long long)c->id);
+        if (s->c_stamp[h->slot] == stamp || !in_profiles(c, p) || !keys_current(h, c))
+            return bad(msg, n, "contact %llu: stray, duplicate or stale-keyed entry in a profile "
+                       "heap", (unsigned long long)c->id);
         s->c_stamp[h->slot] = stamp;
         s->c_found[h->slot]++;
         has_contact = 1;

@@ -22,11 +22,30 @@
 
 #include <string.h>
 
-static void contact_key(const cc__contact *c, cc__hentry *h)
+void cc__contact_key(const cc__contact *c, cc__hentry *h)
 {
     h->k1 = (uint64_t)((int64_t)INT32_MAX - (int64_t)c->priority); /* higher first */
     h->k2 = cc__bias(c->vstart_ms);
     h->k3 = c->ordinal;
+}
+
+/* A waiting contact as its heap entry describes it: the keys are its
+ * priority, virtual start and ordinal (cc__contact_key; the consistency check
+ * holds them equal), so an agent choosing among its profiles' heads compares
+ * entries and reads only the winner's record. O(1). */
+typedef struct head {
+    int32_t priority;
+    int64_t vstart_ms;
+    uint64_t ordinal;
+} head;
+
+static head head_of(const cc__hentry *h)
+{
+    head x;
+    x.priority = (int32_t)((int64_t)INT32_MAX - (int64_t)h->k1);
+    x.vstart_ms = (int64_t)(h->k2 ^ 0x8000000000000000ull); /* cc__bias undone */
+    x.ordinal = h->k3;
+    return x;
 }
 
 /* Pushes a waiting contact into its heaps (after a touch, so exactly one valid
@@ -34,7 +53,7 @@ static void contact_key(const cc__contact *c, cc__hentry *h)
 void cc__contact_push(cc_engine *e, cc__contact *c)
 {
     cc__hentry h;
-    contact_key(c, &h);
+    cc__contact_key(c, &h);
     h.slot = c->slot;
     h.gen = e->contact_gen[c->slot];
     if (c->pref_agent != CC__NONE) {
@@ -174,8 +193,8 @@ void cc__route_contact(cc_engine *e, cc__contact *c, int64_t now)
 
 /* Candidate comparison for an agent choosing among its queues' heads:
  * returns 1 if (c, m) is better than (d, n). */
-static int better(const cc_engine *e, const cc__contact *c, const cc__membership *m,
-                  const cc__contact *d, const cc__membership *n, int64_t now)
+static int better(const cc_engine *e, const head *c, const cc__membership *m, const head *d,
+                  const cc__membership *n, int64_t now)
 {
     /* Contacts waiting in one queue keep that queue's order. A contact an
      * escalation added to another queue competes there as a guest, by that
@@ -227,8 +246,10 @@ void cc__route_agent(cc_engine *e, cc__agent *a, int64_t now)
         }
     }
     /* 2. the best head among the profiles the agent matches (none when the
-     * agent is full on every channel: then its profiles are not touched) */
-    cc__contact *best = NULL;
+     * agent is full on every channel: then its profiles are not touched),
+     * compared by their heap entries: one contact record read, the winner's */
+    head best = {0, 0, 0};
+    uint32_t best_slot = CC__NONE;
     const cc__membership *bm = NULL;
     cc__profile *bp = NULL;
     uint32_t channels = cc__agent_channels(a);
@@ -237,15 +258,16 @@ void cc__route_agent(cc_engine *e, cc__agent *a, int64_t now)
         cc__profile *p = a->matches[i].p;
         if (!(channels >> p->channel & 1u)) continue;
         t = heap_peek(e, &p->contacts, cc__contact_entry_valid);
-        if (!t) continue;
-        cc__contact *c = e->contacts[t->slot];
+        if (!t || t->slot == best_slot) continue; /* one contact in two profiles */
+        head c = head_of(t);
         const cc__membership *m = cc__membership_of(a, p->queue);
-        if (c == best) continue;
-        if (!best || better(e, c, m, best, bm, now)) best = c, bm = m, bp = p;
+        if (best_slot == CC__NONE || better(e, &c, m, &best, bm, now))
+            best = c, best_slot = t->slot, bm = m, bp = p;
     }
-    if (best) {
-        best->via_profile = bp;
-        cc__offer(e, best, a, 0, now);
+    if (best_slot != CC__NONE) {
+        cc__contact *c = e->contacts[best_slot];
+        c->via_profile = bp;
+        cc__offer(e, c, a, 0, now);
         return;
     }
     cc__agent_update_state(e, a, now);
