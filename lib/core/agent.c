@@ -126,7 +126,8 @@ int cc__match_home(const cc__agent *a, const cc__profile *p)
 
 void cc__agent_homes(cc__agent *a)
 {
-    for (uint32_t i = 0; i < a->nmatches; i++) a->matches[i].home = (uint8_t)cc__match_home(a, a->matches[i].p);
+    for (uint32_t i = 0; i < a->nmatches; i++)
+        a->matches[i].home = cc__match_home(a, a->matches[i].p);
 }
 
 cc__match *cc__match_of(const cc__agent *a, const cc__profile *p)

@@ -465,9 +465,9 @@ cc__queue *cc__queue_find(const cc_engine *e, const char *name);
 cc__profile *cc__profile_get(cc_engine *e, cc__queue *q, cc_channel ch, const cc__skill *req,
                              uint32_t nreq);
 int cc__profile_reserve(cc__profile *p, uint32_t more); /* room for more contacts */
-/* Sets every profile's stronger list of q from scratch (restore). O(P_q^2 r);
- * 0 / -1 ENOMEM. */
-int cc__queue_link_profiles(cc__queue *q);
+/* Links profile p, read by a restore, with the profiles of q read before it
+ * (stronger lists both ways, as creation does). O(P_q r); 0 / -1 ENOMEM. */
+int cc__profile_link(cc__queue *q, cc__profile *p);
 void cc__profile_detach(cc__profile *p);
 int cc__agent_eligible(const cc__agent *a, const cc__profile *p);
 cc__match *cc__match_of(const cc__agent *a, const cc__profile *p); /* O(m), NULL if none */

@@ -77,7 +77,9 @@ static int has_valid_agent(const cc_engine *e, const cc__profile *p)
     return 0;
 }
 
-/* A profile's stronger list names exactly the stronger profiles of its queue. */
+/* A profile's stronger list names exactly the stronger profiles of its
+ * queue, none of which is also weaker (a queue has one profile per channel
+ * and requirement set: homes need a strict order). */
 static int check_stronger(const cc__profile *p, char *msg, size_t n)
 {
     const cc__queue *q = p->queue;
@@ -90,7 +92,8 @@ static int check_stronger(const cc__profile *p, char *msg, size_t n)
         if (listed != 1) break;
     }
     for (uint32_t k = 0; k < p->nstronger; k++)
-        if (!cc__profile_stronger(p->stronger[k], p)) want = UINT32_MAX;
+        if (!cc__profile_stronger(p->stronger[k], p) || cc__profile_stronger(p, p->stronger[k]))
+            want = UINT32_MAX; /* both ways: two profiles with one requirement set */
     if (want != p->nstronger)
         return bad(msg, n, "queue %s: a profile's stronger list is not its stronger profiles",
                    q->name);

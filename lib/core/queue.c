@@ -112,7 +112,8 @@ static int stronger_reserve(cc__profile *p, uint32_t more)
     return 0;
 }
 
-/* Links new profile p with the other profiles of its queue: p's stronger
+/* Links new profile p with the other profiles of its queue (p itself may be
+ * listed already: a profile is never stronger than itself): p's stronger
  * list, and p in the lists of those it implies. Allocation first, so a
  * failure leaves the others untouched. O(P_q * r). */
 static int stronger_link_reserve(cc__queue *q, cc__profile *p)
@@ -147,17 +148,10 @@ static void stronger_unlink(cc__queue *q, const cc__profile *p)
     }
 }
 
-int cc__queue_link_profiles(cc__queue *q)
+int cc__profile_link(cc__queue *q, cc__profile *p)
 {
-    for (size_t i = 0; i < q->nprofiles; i++) {
-        cc__profile *p = q->profiles[i];
-        uint32_t n = 0;
-        for (size_t k = 0; k < q->nprofiles; k++) n += cc__profile_stronger(q->profiles[k], p);
-        p->nstronger = 0;
-        if (stronger_reserve(p, n ? n : 1)) return -1;
-        for (size_t k = 0; k < q->nprofiles; k++)
-            if (cc__profile_stronger(q->profiles[k], p)) p->stronger[p->nstronger++] = q->profiles[k];
-    }
+    if (stronger_link_reserve(q, p)) return -1;
+    stronger_link(q, p);
     return 0;
 }
 

@@ -546,8 +546,8 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
             p->race_clock = r_f64(&r);
             BAD_IF((int)p->channel <= 0 || (int)p->channel >= CC_CHANNEL__COUNT ||
                    !isfinite(p->race_clock) || p->race_clock < 0);
+            BAD_IF(cc__profile_link(q, p) && (oom = 1));
         }
-        BAD_IF(cc__queue_link_profiles(q) && (oom = 1));
     }
     /* agents */
     uint32_t nas = r_count(&r, 8);

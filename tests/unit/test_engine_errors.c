@@ -541,6 +541,37 @@ static void enomem_leaves_engine_unchanged(void **state)
     }
 }
 
+/* Homes need a strict order of a queue's profiles: two profiles with one
+ * requirement set would each wait for the other to index the agent. The
+ * check (which every restore runs) refuses such a state; here it is forged
+ * in place: "en >= 2" turned into a second "en >= 1" with consistent lists. */
+static void duplicate_profiles_are_refused(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 5);
+    OK(add_queue(e, "q", CC_STRATEGY_LONGEST_IDLE));
+    OK(add_agent(e, "ann", "q", "en", 5, 0));
+    OK(add_contact(e, 1, "q", 0, "en", 1, 10));
+    OK(add_contact(e, 2, "q", 0, "en", 2, 11));
+    char msg[256];
+    if (cc__engine_check(e, msg, sizeof msg)) fail_msg("before: %s", msg);
+    cc__queue *q = cc__queue_find(e, "q");
+    assert_int_equal(q->nprofiles, 2);
+    cc__profile *p1 = q->profiles[0], *p2 = q->profiles[1];
+    assert_int_equal(p1->nstronger, 1);
+    assert_ptr_equal(p1->stronger[0], p2);
+    assert_int_equal(p2->nstronger, 0);
+    assert_true(p2->stronger_cap >= 1);
+    p2->req[0].level = 1;
+    p2->stronger[p2->nstronger++] = p1;
+    cc__agent_homes(cc__agent_find(e, "ann")); /* by the rule: home in neither */
+    assert_int_equal(cc__engine_check(e, msg, sizeof msg), -1);
+    if (!strstr(msg, "stronger")) fail_msg("refused for another reason: %s", msg);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -551,6 +582,7 @@ int main(void)
         cmocka_unit_test(ewt_is_capped),
         cmocka_unit_test(allocation_failures_are_clean),
         cmocka_unit_test(enomem_leaves_engine_unchanged),
+        cmocka_unit_test(duplicate_profiles_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
