@@ -7,9 +7,10 @@
  *   queue    - config + members + its skill profiles.
  *   profile  - (queue, channel, requirement set): the unit of routing. Holds
  *              the heap of waiting contacts keyed (priority desc, virtual start,
- *              arrival ordinal) and the heap of available eligible members
- *              keyed by the queue's strategy. An agent lists the profiles it is
- *              eligible for ("matches"); a contact lists the profiles it waits in.
+ *              arrival ordinal) and the heap of the available members whose
+ *              home it is (cc__match), keyed by the queue's strategy. An agent
+ *              lists the profiles it is eligible for ("matches"); a contact
+ *              lists the profiles it waits in.
  *   agent    - config, presence, legs (contacts held), pending offer.
  *   contact  - routing state, virtual start, profiles, timers.
  * Agents and contacts live in slot tables (index + generation) so heap and
