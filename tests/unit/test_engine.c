@@ -277,6 +277,16 @@ static void skills_route_only_to_eligible_and_escalate(void **state)
     rec_free(&r);
 }
 
+/* Profiles french >= 3 and >= 1 of queue q, made by two contacts that wait
+ * (nobody is logged in yet) and abandon: contact ids 1 and 2, times 10..21. */
+static void make_level_profiles(cc_engine *e, const char *q)
+{
+    OK(add_contact(e, 1, q, 0, "french", 3, 10));
+    OK(add_contact(e, 2, q, 0, "french", 1, 11));
+    OK(cc_engine_contact_abandon(e, 1, 20));
+    OK(cc_engine_contact_abandon(e, 2, 21));
+}
+
 /* Requirement levels of one skill: an agent eligible for several levels
  * waits in the index of the highest one only (its home, engine_internal.h),
  * and a contact asking for a lower level still finds it there, in strategy
@@ -290,11 +300,7 @@ static void requirement_levels_share_one_index(void **state)
     OK(add_agent(e, "hi", "q", "french", 5, 0));
     OK(add_agent(e, "mid", "q", "french", 4, 0));
     OK(add_agent(e, "lo", "q", "french", 1, 0));
-    /* profiles french >= 3 and >= 1, created while nobody is logged in */
-    OK(add_contact(e, 1, "q", 0, "french", 3, 10));
-    OK(add_contact(e, 2, "q", 0, "french", 1, 11));
-    OK(cc_engine_contact_abandon(e, 1, 20));
-    OK(cc_engine_contact_abandon(e, 2, 21));
+    make_level_profiles(e, "q");
     OK(cc_engine_agent_login(e, "hi", 100));
     OK(cc_engine_agent_login(e, "mid", 200));
     OK(cc_engine_agent_login(e, "lo", 300));
@@ -319,18 +325,19 @@ static void requirement_levels_share_one_index(void **state)
     assert_string_equal(contact_agent(e, 6), "hi");
     cc_engine_free(e);
     rec_free(&r);
+}
 
-    /* linear order across the levels (a reject does not move the agent
-     * back): a reject passes the contact on to the next in order, and back */
-    recorder r2 = {0};
-    e = new_engine(&r2, 7);
+/* Linear order across the levels (a reject does not move the agent back):
+ * a reject passes the contact on to the next in order, and back. */
+static void linear_order_holds_across_levels(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 7);
     OK(add_queue(e, "lin", CC_STRATEGY_LINEAR));
     OK(add_agent(e, "first", "lin", "french", 4, 0));
     OK(add_agent(e, "second", "lin", "french", 1, 0));
-    OK(add_contact(e, 1, "lin", 0, "french", 3, 10));
-    OK(add_contact(e, 2, "lin", 0, "french", 1, 11));
-    OK(cc_engine_contact_abandon(e, 1, 20));
-    OK(cc_engine_contact_abandon(e, 2, 21));
+    make_level_profiles(e, "lin");
     OK(cc_engine_agent_login(e, "first", 100));
     OK(cc_engine_agent_login(e, "second", 100));
     OK(add_contact(e, 3, "lin", 0, "french", 1, 200));
@@ -340,7 +347,7 @@ static void requirement_levels_share_one_index(void **state)
     OK(cc_engine_offer_reject(e, 3, "second", 202)); /* back to the top of the order */
     assert_string_equal(contact_agent(e, 3), "first");
     cc_engine_free(e);
-    rec_free(&r2);
+    rec_free(&r);
 }
 
 static void priority_then_virtual_start_order(void **state)
@@ -820,6 +827,7 @@ int main(void)
         cmocka_unit_test(ring_all_first_accept_wins),
         cmocka_unit_test(skills_route_only_to_eligible_and_escalate),
         cmocka_unit_test(requirement_levels_share_one_index),
+        cmocka_unit_test(linear_order_holds_across_levels),
         cmocka_unit_test(priority_then_virtual_start_order),
         cmocka_unit_test(omnichannel_capacity_and_load),
         cmocka_unit_test(transfers_blind_and_consult),
