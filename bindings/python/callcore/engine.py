@@ -495,7 +495,8 @@ class Agent(_Child):
                    self._now(now_ms))
 
     def join(self, queue, *, tier=0, penalty=0, weight=0.0, now_ms=None):
-        """Adds a queue membership."""
+        """Adds a queue membership: tier and penalty >= 0 (linear order), weight
+        the weighted-random weight in 1e-6..1e6 (0 means 1.0)."""
         qname = queue.name if isinstance(queue, Queue) else queue
         self._call(capi.cc_engine_member_add, self.name,
                    {"queue": qname, "tier": tier, "penalty": penalty, "weight": weight},

@@ -48,6 +48,18 @@ def test_a_call_from_arrival_to_wrapup():
     assert eng.closed
 
 
+def test_membership_weight_is_bounded():
+    """A weighted-random weight near zero would send the race to infinity."""
+    eng, _ = make_engine()
+    eng.add_queue("chat", strategy="weighted-random")
+    ann = eng.agent("ann")
+    with pytest.raises(callcore.InvalidArgument, match="weight"):
+        ann.join("chat", weight=1e-9)
+    with pytest.raises(callcore.InvalidArgument, match="weight"):
+        ann.join("chat", weight=float("inf"))
+    ann.join("chat", weight=2.5)
+
+
 def test_failures_raise_typed_exceptions_with_detail_and_change_nothing():
     eng, events = make_engine()
     before = len(events)
