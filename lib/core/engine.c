@@ -46,11 +46,6 @@ double cc__rng_unit(cc_engine *e)
     return ((double)(cc__rng_next(e) >> 11) + 1.0) * (1.0 / 9007199254740992.0);
 }
 
-uint64_t cc__bias(int64_t v)
-{
-    return (uint64_t)v ^ 0x8000000000000000ull;
-}
-
 /* ---- lifetime ------------------------------------------------------------ */
 
 static cc_status check_after(const char *what, cc_agent_after v)

@@ -349,6 +349,18 @@ struct cc_engine {
     cc__core_ids last_agent;
 };
 
+/* Signed times as unsigned heap keys that order alike (the sign bit
+ * flipped), and back. O(1); inline: every index push and head compare. */
+static inline uint64_t cc__bias(int64_t v)
+{
+    return (uint64_t)v ^ 0x8000000000000000ull;
+}
+
+static inline int64_t cc__unbias(uint64_t k)
+{
+    return (int64_t)(k ^ 0x8000000000000000ull);
+}
+
 /* ---- hot predicates, inline --------------------------------------------------
  * Called per heap entry looked at and per matched profile by the routing loops
  * (routing.c) and index pushes (agent.c), which are in other files than their
@@ -452,7 +464,6 @@ cc_status cc__skills_convert(cc_engine *e, const char *owner, const cc_skill *in
 cc_status cc__skills_convert_into(cc_engine *e, const char *owner, const cc_skill *in, size_t n,
                                   int allow_zero, cc__skill *buf, size_t nbuf, cc__skill **out,
                                   uint32_t *nout);
-uint64_t cc__bias(int64_t v);
 
 /* ---- slot tables --------------------------------------------------------- */
 cc__agent *cc__agent_at(const cc_engine *e, uint32_t slot);

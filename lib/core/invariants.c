@@ -40,7 +40,6 @@ static int bad(char *msg, size_t n, const char *fmt, ...)
     return -1;
 }
 
-
 static int in_profiles(const cc__contact *c, const cc__profile *p)
 {
     for (uint32_t k = 0; k < c->nprofiles; k++)

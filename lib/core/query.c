@@ -34,8 +34,8 @@ static int64_t ewt_of(const cc__queue *q, double n)
 void cc__position(const cc_engine *e, const cc__contact *c, int32_t *pos, int64_t *ewt)
 {
     const cc__queue *q = c->queue;
-    cc__hentry key = {(uint64_t)((int64_t)INT32_MAX - (int64_t)c->priority), cc__bias(c->vstart_ms),
-                      c->ordinal, 0, 0};
+    cc__hentry key = {0, 0, 0, 0, 0};
+    cc__contact_key(c, &key);
     int32_t n = 1;
     for (size_t i = 0; i < q->nprofiles; i++) n += count_before(e, &q->profiles[i]->contacts, 0, &key, q);
     *pos = n;

@@ -43,7 +43,7 @@ static head head_of(const cc__hentry *h)
 {
     head x;
     x.priority = (int32_t)((int64_t)INT32_MAX - (int64_t)h->k1);
-    x.vstart_ms = (int64_t)(h->k2 ^ 0x8000000000000000ull); /* cc__bias undone */
+    x.vstart_ms = cc__unbias(h->k2);
     x.ordinal = h->k3;
     return x;
 }
