@@ -299,8 +299,8 @@ void cc__agent_free(cc__agent *a)
     if (a->name != a->name_short) cc__free(a->name);
     cc__free(a->display);
     cc__free(a->skills);
-    cc__free(a->ms);
-    cc__free(a->matches);
+    if (a->ms != a->ms_tail) cc__free(a->ms);
+    if (a->matches != a->match_tail) cc__free(a->matches);
     if (!a->legs_inline) {
         cc__free(a->legs);
         cc__free(a->reason);
@@ -338,18 +338,57 @@ static int matches_compute(const cc__membership *ms, uint32_t nms, const cc__age
     return 0;
 }
 
-/* Swaps in the computed matches (the agent's skills are already the ones
- * they were computed with) and sets their home flags. */
+/* Swaps in the computed matches m[0..n) (an allocation of capacity cap,
+ * the agent's skills already the ones they were computed with) and sets their
+ * home flags. They go into the block's tail when they fit (m is freed), else
+ * m becomes the agent's own array. */
 static void matches_commit(cc_engine *e, cc__agent *a, cc__match *m, uint32_t n, size_t cap)
 {
     cc__agent_touch(e, a); /* its entries in the old matches go stale */
     for (uint32_t i = 0; i < a->nmatches; i++) a->matches[i].p->nmatched--;
     for (uint32_t i = 0; i < n; i++) m[i].p->nmatched++;
-    cc__free(a->matches);
-    a->matches = m;
+    if (a->matches != a->match_tail) cc__free(a->matches);
+    if (n <= a->match_tail_cap) {
+        memcpy(a->match_tail, m, n * sizeof *m);
+        cc__free(m);
+        a->matches = a->match_tail;
+        a->matches_cap = a->match_tail_cap;
+    } else {
+        a->matches = m;
+        a->matches_cap = (uint32_t)cap;
+    }
     a->nmatches = n;
-    a->matches_cap = (uint32_t)cap;
     cc__agent_homes(a);
+}
+
+/* Room for `need` elements in *arr of capacity *cap, where *arr may be a
+ * tail of the agent's block (`tail`, which never reallocs): outgrowing the
+ * tail copies the array to an allocation of its own, twice as large. O(cap)
+ * when it moves; 0, or -1 (ENOMEM) with the array unchanged. */
+static int agent_array_reserve(void **arr, const void *tail, uint32_t *cap, size_t need,
+                               size_t elem)
+{
+    if (need <= *cap) return 0;
+    if (need > UINT32_MAX / 2) return -1;
+    if (!tail || *arr != tail) {
+        size_t c = *cap;
+        if (cc__grow(arr, &c, need, elem)) return -1;
+        *cap = (uint32_t)c;
+        return 0;
+    }
+    size_t c = 2 * (size_t)*cap > need ? 2 * (size_t)*cap : need;
+    void *p = cc__malloc(c * elem);
+    if (!p) return -1;
+    memcpy(p, *arr, (size_t)*cap * elem);
+    *arr = p;
+    *cap = (uint32_t)c;
+    return 0;
+}
+
+int cc__agent_matches_reserve(cc__agent *a, size_t need)
+{
+    return agent_array_reserve((void **)&a->matches, a->match_tail, &a->matches_cap, need,
+                               sizeof *a->matches);
 }
 
 int cc__member_weight_ok(double w)
@@ -410,6 +449,21 @@ static cc_status agent_validate(cc_engine *e, const cc_agent_config *c)
     return CC_OK;
 }
 
+/* Matches a new agent's block makes room for: every profile its queues have
+ * now, or three per queue when they have fewer (requirement levels appear as
+ * contacts arrive; three levels of one skill per queue is the common case);
+ * at most CC__MATCH_ROOM_MAX, beyond which the matches get an allocation of
+ * their own. O(queues). */
+#define CC__MATCH_ROOM_MAX 64
+static size_t agent_match_room(const cc_engine *e, const cc_agent_config *c)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->nqueues; i++) n += cc__queue_find(e, c->queues[i].queue)->nprofiles;
+    if (n < 3 * c->nqueues) n = 3 * c->nqueues;
+    if (n == 0) n = 1;
+    return n < CC__MATCH_ROOM_MAX ? n : CC__MATCH_ROOM_MAX;
+}
+
 cc_status cc_engine_agent_add(cc_engine *e, const cc_agent_config *c, int64_t now)
 {
     cc_status st = cc__engine_enter(e, now, "cc_engine_agent_add");
@@ -452,20 +506,25 @@ cc_status cc_engine_agent_add(cc_engine *e, const cc_agent_config *c, int64_t no
     if (a->budget && min_load && min_load != SIZE_MAX && (size_t)a->budget / min_load < legs)
         legs = (size_t)a->budget / min_load;
     if (legs == 0) legs = 1;
-    /* the agent, its legs and its reason buffer in one block: routing
-     * touches the first two */
-    cc__agent *big = cc__realloc(a, sizeof *a + legs * sizeof *a->legs + CC__REASON_SIZE);
+    /* the agent, its legs, room for its memberships and matches, and its
+     * reason buffer in one block: routing touches all but the last */
+    size_t ms_room = c->nqueues ? c->nqueues : 1, match_room = agent_match_room(e, c);
+    size_t tail = legs * sizeof *a->legs + ms_room * sizeof *a->ms +
+                  match_room * sizeof *a->matches;
+    cc__agent *big = cc__realloc(a, sizeof *a + tail + CC__REASON_SIZE);
     if (!big) goto oom;
     a = big;
-    memset(a + 1, 0, legs * sizeof *a->legs + CC__REASON_SIZE);
+    memset(a + 1, 0, tail + CC__REASON_SIZE);
     a->legs = (cc__leg *)(a + 1);
-    a->reason = (char *)(a->legs + legs);
+    a->ms_tail = (cc__membership *)(a->legs + legs);
+    a->match_tail = (cc__match *)(a->ms_tail + ms_room);
+    a->reason = (char *)(a->match_tail + match_room);
     a->legs_inline = 1;
     a->legs_cap = (uint32_t)legs;
+    a->ms = a->ms_tail;
+    a->ms_cap = a->ms_tail_cap = (uint32_t)ms_room;
+    a->match_tail_cap = (uint32_t)match_room;
     if (cc__agent_name_set(a, c->name)) goto oom; /* the record has stopped moving */
-    a->ms = cc__calloc(c->nqueues ? c->nqueues : 1, sizeof *a->ms);
-    if (!a->ms) goto oom;
-    a->ms_cap = (uint32_t)(c->nqueues ? c->nqueues : 1);
     for (size_t i = 0; i < c->nqueues; i++) {
         cc__membership *m = &a->ms[i];
         m->queue = cc__queue_find(e, c->queues[i].queue);
@@ -617,11 +676,10 @@ cc_status cc_engine_member_add(cc_engine *e, const char *name, const cc_membersh
     if (cc__membership_of(a, q))
         return cc__fail(CC_EEXIST, "agent '%s' is already a member of '%s'", name, mc->queue);
     if ((st = membership_check(name, mc))) return st;
-    size_t mscap = a->ms_cap;
-    if (cc__grow((void **)&a->ms, &mscap, (size_t)a->nms + 1, sizeof *a->ms) ||
+    if (agent_array_reserve((void **)&a->ms, a->ms_tail, &a->ms_cap, (size_t)a->nms + 1,
+                            sizeof *a->ms) ||
         cc__grow((void **)&q->members, &q->members_cap, q->nmembers + 1, sizeof *q->members))
         return cc__fail(CC_ENOMEM, "agent '%s': out of memory", name);
-    a->ms_cap = (uint32_t)mscap;
     cc__membership m = {q, mc->tier, mc->penalty, mc->weight > 0 ? mc->weight : 1.0, 0};
     m.order = a->nms ? a->ms[a->nms - 1].order + 1 : 0;
     a->ms[a->nms] = m; /* beyond nms: not yet committed */

@@ -213,6 +213,13 @@ typedef struct cc__agent {
     cc__heap pref; /* contacts waiting for this agent as their last agent */
     uint32_t pref_bound;
     int legs_inline; /* legs and reason live in the agent's block (locality) */
+    /* Room for memberships and matches in the agent's block (NULL / 0 for a
+     * restored record): ms and matches point here while they fit, so the
+     * lines an agent's routing reads sit on the record's pages; outgrowing a
+     * tail moves the array to an allocation of its own (agent.c). */
+    cc__membership *ms_tail;
+    cc__match *match_tail;
+    uint32_t ms_tail_cap, match_tail_cap;
     /* cold */
     char *reason; /* not-ready reason, "" when none: a CC__REASON_SIZE buffer
                      (fixed, so routing cascades never allocate) */
@@ -512,7 +519,9 @@ void cc__leg_finish(cc_engine *e, cc__agent *a, cc__leg *leg, int64_t now); /* t
 void cc__leg_drop(cc_engine *e, cc__agent *a, cc__leg *leg, int64_t now);
 void cc__fill_leg_event(cc_event *ev, cc_event_type t, const cc__agent *a, const cc__leg *leg,
                         int64_t now);
-int cc__agent_rebuild_matches(cc_engine *e, cc__agent *a); /* 0 / -1 ENOMEM */
+/* Room for `need` matches (moving them out of the block's tail if they
+ * outgrow it); 0 / -1 ENOMEM with the matches unchanged. */
+int cc__agent_matches_reserve(cc__agent *a, size_t need);
 void cc__agent_free(cc__agent *a);
 /* Sets a->name from `name`: inline when short, else an owned copy; 0 / -1
  * ENOMEM. Called once the record no longer moves (name may point into it). */

@@ -55,6 +55,11 @@ static int in_profiles(const cc__contact *c, const cc__profile *p)
  * match are homes). O(m * (m + P_q * (s + r))). */
 static int check_matches(const cc__agent *a, char *msg, size_t n)
 {
+    /* within capacity, and a tail's capacity is the tail's (agent.c) */
+    if (a->nmatches > a->matches_cap || a->nms > a->ms_cap ||
+        (a->matches == a->match_tail && a->matches_cap != a->match_tail_cap) ||
+        (a->ms == a->ms_tail && a->ms_cap != a->ms_tail_cap))
+        return bad(msg, n, "agent %s: matches or memberships beyond their room", a->name);
     for (uint32_t k = 0; k < a->nmatches; k++) {
         const cc__match *m = &a->matches[k];
         if (!cc__membership_of(a, m->p->queue) || !cc__agent_eligible(a, m->p) ||

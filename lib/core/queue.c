@@ -199,10 +199,7 @@ cc__profile *cc__profile_get(cc_engine *e, cc__queue *q, cc_channel ch, const cc
         cc__agent *a = q->members[i].agent;
         if (!cc__agent_eligible(a, p)) continue;
         matched++;
-        size_t cap = a->matches_cap;
-        if (cc__grow((void **)&a->matches, &cap, (size_t)a->nmatches + 1, sizeof *a->matches))
-            goto oom;
-        a->matches_cap = (uint32_t)cap;
+        if (cc__agent_matches_reserve(a, (size_t)a->nmatches + 1)) goto oom;
     }
     if (profile_reserve_agents(p, matched) ||
         cc__heap_reserve(&p->contacts, CC__HEAP_SLACK))

@@ -572,6 +572,80 @@ static void duplicate_profiles_are_refused(void **state)
     rec_free(&r);
 }
 
+/* ---- arrays outgrowing the agent's block ------------------------------------- */
+
+/* ann, member of q0 with en 10, sees three waiting contacts at en 1..3:
+ * three profiles, all matched, which fills the tail of her block that holds
+ * her matches (three per queue at agent_add); her one membership fills the
+ * memberships' tail. */
+static cc_engine *tail_center(recorder *r)
+{
+    cc_engine *e = new_engine(r, 7);
+    OK(add_queue(e, "q0", CC_STRATEGY_LONGEST_IDLE));
+    OK(add_queue(e, "q1", CC_STRATEGY_LONGEST_IDLE));
+    OK(add_agent(e, "ann", "q0", "en", 10, 0));
+    for (int level = 1; level <= 3; level++)
+        OK(add_contact(e, (uint64_t)level, "q0", 0, "en", level, level));
+    cc__agent *a = cc__agent_find(e, "ann");
+    assert_int_equal(a->nmatches, a->match_tail_cap);
+    assert_ptr_equal(a->matches, a->match_tail);
+    assert_int_equal(a->nms, a->ms_tail_cap);
+    assert_ptr_equal(a->ms, a->ms_tail);
+    return e;
+}
+
+/* The input that outgrows a tail moves the array to an allocation of its
+ * own: every allocation of it failed in turn leaves the engine unchanged;
+ * then ann, reading the moved arrays, serves the four contacts in arrival
+ * order. */
+static void outgrowing_the_block_is_atomic(void **state)
+{
+    (void)state;
+    for (int which = 0; which < 2; which++) {
+        for (long n = 0;; n++) {
+            recorder r = {0};
+            cc_engine *e = tail_center(&r);
+            void *before;
+            size_t blen;
+            OK(cc_engine_snapshot(e, &before, &blen));
+            cc_membership m1 = {"q1", 0, 0, 0};
+            cc_test_alloc_fail_at(n);
+            cc_status st = which == 0 ? add_contact(e, 4, "q0", 0, "en", 4, 4)
+                                      : cc_engine_member_add(e, "ann", &m1, 4);
+            int failed = cc_test_alloc_failed();
+            cc_test_alloc_reset();
+            char msg[256];
+            if (cc__engine_check(e, msg, sizeof msg)) fail_msg("input %d: %s", which, msg);
+            if (failed) {
+                assert_int_equal(st, CC_ENOMEM);
+                void *after;
+                size_t alen;
+                OK(cc_engine_snapshot(e, &after, &alen));
+                if (alen != blen || memcmp(after, before, blen))
+                    fail_msg("input %d, allocation %ld: ENOMEM changed the engine", which, n);
+                cc_free(after);
+            } else {
+                OK(st);
+                cc__agent *a = cc__agent_find(e, "ann");
+                if (which == 0) assert_ptr_not_equal(a->matches, a->match_tail);
+                else assert_ptr_not_equal(a->ms, a->ms_tail);
+                if (which == 1) OK(add_contact(e, 4, "q0", 0, "en", 4, 4));
+                OK(cc_engine_agent_login(e, "ann", 10));
+                for (uint64_t id = 1; id <= 4; id++) {
+                    assert_string_equal(contact_agent(e, id), "ann");
+                    OK(cc_engine_offer_accept(e, id, "ann", 10 + (int64_t)id));
+                    OK(cc_engine_contact_end(e, id, NULL, 10 + (int64_t)id));
+                    if (cc__engine_check(e, msg, sizeof msg)) fail_msg("serving %d: %s", (int)id, msg);
+                }
+            }
+            cc_free(before);
+            cc_engine_free(e);
+            rec_free(&r);
+            if (!failed) break;
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -583,6 +657,7 @@ int main(void)
         cmocka_unit_test(allocation_failures_are_clean),
         cmocka_unit_test(enomem_leaves_engine_unchanged),
         cmocka_unit_test(duplicate_profiles_are_refused),
+        cmocka_unit_test(outgrowing_the_block_is_atomic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
