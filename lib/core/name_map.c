@@ -134,7 +134,7 @@ static size_t id_home(uint64_t key, size_t mask)
 
 void cc__core_ids_free(cc__core_ids *m)
 {
-    cc__free(m->slots);
+    cc__free(m->raw);
     memset(m, 0, sizeof *m);
 }
 
@@ -150,12 +150,16 @@ int cc__core_ids_reserve(cc__core_ids *m, size_t n)
 {
     size_t cap = table_cap(m->cap, n);
     if (cap == m->cap) return 0;
-    cc__core_id_slot *slots = cc__calloc(cap, sizeof *slots);
-    if (!slots) return -1;
+    /* aligned by hand (the allocator hook has no aligned call): a group of
+     * four homes (id_home) is then one line, not two halves */
+    void *raw = cc__calloc(cap + 4, sizeof(cc__core_id_slot));
+    if (!raw) return -1;
+    cc__core_id_slot *slots = (cc__core_id_slot *)(((uintptr_t)raw + 63) & ~(uintptr_t)63);
     for (size_t i = 0; i < m->cap; i++)
         if (m->slots[i].key) id_map_insert_slot(slots, cap, m->slots[i].key, m->slots[i].value);
-    cc__free(m->slots);
+    cc__free(m->raw);
     m->slots = slots;
+    m->raw = raw;
     m->cap = cap;
     return 0;
 }

@@ -38,7 +38,8 @@ typedef struct cc__core_id_slot {
 } cc__core_id_slot;
 
 typedef struct cc__core_ids {
-    cc__core_id_slot *slots;
+    cc__core_id_slot *slots; /* 64-byte aligned: four slots per cache line */
+    void *raw;               /* the allocation slots lie in */
     size_t cap, len;
 } cc__core_ids;
 
