@@ -466,22 +466,25 @@ static int drive(router *r, const world *w, const bench_routing_options *o, driv
     double start = 0, deadline = 0;
     int measuring = 0, rc = 0;
     for (;;) {
+        /* the workload's own step (next arrival, or the next end off its
+         * event heap) comes before the clock starts: only the router's
+         * calls are timed */
         int arrival = h.n == 0 || next_arrival <= h.a[0].t;
         ev x = {0};
-        r->nout = 0;
-        r->decide_ns = 0;
-        double t0 = now_ns();
+        int32_t q = 0, level = 0;
         if (arrival) {
             t = next_arrival;
             next_arrival += (int64_t)(-log(rng_unit(&g)) / rate_per_ms) + 1;
-            int32_t q = (int32_t)(rng_next(&g) % (uint64_t)w->nq);
-            int32_t level = 1 + (int32_t)(rng_next(&g) % 3);
-            rc = r->arrive(r, next_id++, q, level, t);
+            q = (int32_t)(rng_next(&g) % (uint64_t)w->nq);
+            level = 1 + (int32_t)(rng_next(&g) % 3);
         } else {
             x = ev_pop(&h);
             t = x.t;
-            rc = r->end(r, x.id, x.agent, t);
         }
+        r->nout = 0;
+        r->decide_ns = 0;
+        double t0 = now_ns();
+        rc = arrival ? r->arrive(r, next_id++, q, level, t) : r->end(r, x.id, x.agent, t);
         double dt = now_ns() - t0;
         if (rc) break;
         for (int i = 0; i < r->nout; i++)
