@@ -779,7 +779,7 @@ static cc_status connected_lookup(cc_engine *e, uint64_t id, int64_t now, const 
     *pa = e->agents[(*pc)->agent];
     cc__agent_prefetch(*pa); /* cold here: the call ended minutes after it began */
     *pl = cc__agent_leg(*pa, id);
-    /* the agent's matches and memberships (own blocks, as cold) are what a
+    /* the agent's matches and memberships (tails of its block, as cold) are what a
      * freed agent reads first; asked for now, they arrive while the leg is
      * closed and the events go out */
     __builtin_prefetch((*pa)->matches);

@@ -4,8 +4,10 @@
  *
  * Open addressing with linear probing and backward-shift deletion (no
  * tombstones); the table is kept at most half full. Lookup, insert and remove
- * are O(1) expected. Keys are borrowed: a name key must live as long as its
- * entry (the engine uses the object's own copy of its name).
+ * are O(1) expected. An id's home keeps its two low bits (name_map.c,
+ * id_home), so consecutive ids share a cache line of slots. Keys are
+ * borrowed: a name key must live as long as its entry (the engine uses the
+ * object's own copy of its name).
  * Inserting never allocates once cc__*_map_reserve() made room, so callers
  * reserve while they may still fail and insert when they commit.
  */

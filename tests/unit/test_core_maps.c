@@ -77,12 +77,13 @@ static void ids_match_the_model(void **state)
         }
         assert_int_equal(m.len, nlive);
         /* re-insert the removed ones; a put of a present key replaces its value */
-        for (size_t i = 0; i < N; i++) {
-            cc__core_ids_put(&m, keys[i], live[i] ? (void *)&live[i] : (void *)&keys[i]);
-        }
-        assert_int_equal(m.len, N);
         for (size_t i = 0; i < N; i++)
-            assert_ptr_equal(cc__core_ids_get(&m, keys[i]), live[i] ? (void *)&live[i] : (void *)&keys[i]);
+            cc__core_ids_put(&m, keys[i], live[i] ? (void *)&live[i] : (void *)&keys[i]);
+        assert_int_equal(m.len, N);
+        for (size_t i = 0; i < N; i++) {
+            void *want = live[i] ? (void *)&live[i] : (void *)&keys[i];
+            assert_ptr_equal(cc__core_ids_get(&m, keys[i]), want);
+        }
         assert_null(cc__core_ids_get(&m, 0));
         cc__core_ids_free(&m);
     }

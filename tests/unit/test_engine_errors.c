@@ -635,7 +635,8 @@ static void outgrowing_the_block_is_atomic(void **state)
                     assert_string_equal(contact_agent(e, id), "ann");
                     OK(cc_engine_offer_accept(e, id, "ann", 10 + (int64_t)id));
                     OK(cc_engine_contact_end(e, id, NULL, 10 + (int64_t)id));
-                    if (cc__engine_check(e, msg, sizeof msg)) fail_msg("serving %d: %s", (int)id, msg);
+                    if (cc__engine_check(e, msg, sizeof msg))
+                        fail_msg("serving %d: %s", (int)id, msg);
                 }
             }
             cc_free(before);
