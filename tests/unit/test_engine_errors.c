@@ -647,6 +647,46 @@ static void outgrowing_the_block_is_atomic(void **state)
     }
 }
 
+/* A restored agent record has no tails (its arrays are allocations of their
+ * own, snapshot.c): losing every match, gaining them back, joining a queue
+ * and a new profile keep it consistent, and ann still serves in order. */
+static void restored_agents_have_no_tails(void **state)
+{
+    (void)state;
+    recorder r = {0}, r2 = {0};
+    cc_engine *e = tail_center(&r);
+    void *buf;
+    size_t len;
+    OK(cc_engine_snapshot(e, &buf, &len));
+    cc_engine *f = new_engine(&r2, 7);
+    OK(cc_engine_restore(f, buf, len));
+    cc_free(buf);
+    cc__agent *a = cc__agent_find(f, "ann");
+    assert_null(a->match_tail);
+    assert_null(a->ms_tail);
+    OK(cc_engine_agent_set_skill(f, "ann", "en", 0, 20)); /* no match left */
+    assert_int_equal(a->nmatches, 0);
+    OK(cc_engine_agent_set_skill(f, "ann", "en", 9, 21));
+    assert_int_equal(a->nmatches, 3);
+    cc_membership m1 = {"q1", 0, 0, 0};
+    OK(cc_engine_member_add(f, "ann", &m1, 22));
+    OK(add_contact(f, 4, "q0", 0, "en", 4, 23));
+    assert_int_equal(a->nmatches, 4);
+    char msg[256];
+    if (cc__engine_check(f, msg, sizeof msg)) fail_msg("%s", msg);
+    OK(cc_engine_agent_login(f, "ann", 30));
+    for (uint64_t id = 1; id <= 4; id++) {
+        assert_string_equal(contact_agent(f, id), "ann");
+        OK(cc_engine_offer_accept(f, id, "ann", 30 + (int64_t)id));
+        OK(cc_engine_contact_end(f, id, NULL, 30 + (int64_t)id));
+    }
+    if (cc__engine_check(f, msg, sizeof msg)) fail_msg("%s", msg);
+    cc_engine_free(f);
+    cc_engine_free(e);
+    rec_free(&r);
+    rec_free(&r2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -659,6 +699,7 @@ int main(void)
         cmocka_unit_test(enomem_leaves_engine_unchanged),
         cmocka_unit_test(duplicate_profiles_are_refused),
         cmocka_unit_test(outgrowing_the_block_is_atomic),
+        cmocka_unit_test(restored_agents_have_no_tails),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
