@@ -449,18 +449,31 @@ static cc_status agent_validate(cc_engine *e, const cc_agent_config *c)
     return CC_OK;
 }
 
-/* Matches a new agent's block makes room for: every profile its queues have
- * now, or three per queue when they have fewer (requirement levels appear as
- * contacts arrive; three levels of one skill per queue is the common case);
- * at most CC__MATCH_ROOM_MAX, beyond which the matches get an allocation of
- * their own. O(queues). */
-#define CC__MATCH_ROOM_MAX 64
-static size_t agent_match_room(const cc_engine *e, const cc_agent_config *c)
+int cc__agent_block(cc__agent **pa, size_t legs, size_t ms_room, size_t match_room)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < c->nqueues; i++) n += cc__queue_find(e, c->queues[i].queue)->nprofiles;
-    if (n < 3 * c->nqueues) n = 3 * c->nqueues;
-    if (n == 0) n = 1;
+    cc__agent *a = *pa;
+    int short_name = a->name && a->name == a->name_short;
+    size_t tail = legs * sizeof *a->legs + ms_room * sizeof *a->ms +
+                  match_room * sizeof *a->matches;
+    cc__agent *big = cc__realloc(a, sizeof *a + tail + CC__REASON_SIZE);
+    if (!big) return -1;
+    a = *pa = big;
+    if (short_name) a->name = a->name_short; /* it moved with the record */
+    memset(a + 1, 0, tail + CC__REASON_SIZE);
+    a->legs = (cc__leg *)(a + 1);
+    a->ms_tail = (cc__membership *)(a->legs + legs);
+    a->match_tail = (cc__match *)(a->ms_tail + ms_room);
+    a->reason = (char *)(a->match_tail + match_room);
+    a->legs_inline = 1;
+    a->legs_cap = (uint32_t)legs;
+    a->ms_tail_cap = (uint32_t)ms_room;
+    a->match_tail_cap = (uint32_t)match_room;
+    return 0;
+}
+
+size_t cc__match_room_add(size_t room, const cc__queue *q)
+{
+    size_t n = room + (q->nprofiles > 3 ? q->nprofiles : 3);
     return n < CC__MATCH_ROOM_MAX ? n : CC__MATCH_ROOM_MAX;
 }
 
@@ -508,23 +521,13 @@ cc_status cc_engine_agent_add(cc_engine *e, const cc_agent_config *c, int64_t no
     if (legs == 0) legs = 1;
     /* the agent, its legs, room for its memberships and matches, and its
      * reason buffer in one block: routing touches all but the last */
-    size_t ms_room = c->nqueues ? c->nqueues : 1, match_room = agent_match_room(e, c);
-    size_t tail = legs * sizeof *a->legs + ms_room * sizeof *a->ms +
-                  match_room * sizeof *a->matches;
-    cc__agent *big = cc__realloc(a, sizeof *a + tail + CC__REASON_SIZE);
-    if (!big) goto oom;
-    a = big;
-    memset(a + 1, 0, tail + CC__REASON_SIZE);
-    a->legs = (cc__leg *)(a + 1);
-    a->ms_tail = (cc__membership *)(a->legs + legs);
-    a->match_tail = (cc__match *)(a->ms_tail + ms_room);
-    a->reason = (char *)(a->match_tail + match_room);
-    a->legs_inline = 1;
-    a->legs_cap = (uint32_t)legs;
+    size_t match_room = 0;
+    for (size_t i = 0; i < c->nqueues; i++)
+        match_room = cc__match_room_add(match_room, cc__queue_find(e, c->queues[i].queue));
+    if (cc__agent_block(&a, legs, c->nqueues, match_room)) goto oom;
     a->ms = a->ms_tail;
-    a->ms_cap = a->ms_tail_cap = (uint32_t)ms_room;
-    a->match_tail_cap = (uint32_t)match_room;
-    if (cc__agent_name_set(a, c->name)) goto oom; /* the record has stopped moving */
+    a->ms_cap = a->ms_tail_cap;
+    if (cc__agent_name_set(a, c->name)) goto oom;
     for (size_t i = 0; i < c->nqueues; i++) {
         cc__membership *m = &a->ms[i];
         m->queue = cc__queue_find(e, c->queues[i].queue);

@@ -523,6 +523,19 @@ void cc__fill_leg_event(cc_event *ev, cc_event_type t, const cc__agent *a, const
 /* Room for `need` matches (moving them out of the block's tail if they
  * outgrow it); 0 / -1 ENOMEM with the matches unchanged. */
 int cc__agent_matches_reserve(cc__agent *a, size_t need);
+/* Most matches an agent's block makes room for (CC__MATCH_ROOM_MAX). */
+#define CC__MATCH_ROOM_MAX 64
+/* The matches an agent's block makes room for, `room` plus queue q's share:
+ * the profiles q has now, or three when it has fewer (requirement levels
+ * appear as contacts arrive; three levels of one skill per queue is the
+ * common case); at most CC__MATCH_ROOM_MAX, beyond which the matches get an
+ * allocation of their own. O(1). */
+size_t cc__match_room_add(size_t room, const cc__queue *q);
+/* Reallocates record *pa (it moves; a name inside it follows) into one block
+ * with its legs, room for ms_room memberships and match_room matches, and
+ * its reason buffer, all zeroed (cc__agent); called before the legs and the
+ * reason hold anything. 0 / -1 ENOMEM with *pa unchanged. */
+int cc__agent_block(cc__agent **pa, size_t legs, size_t ms_room, size_t match_room);
 void cc__agent_free(cc__agent *a);
 /* Sets a->name from `name`: inline when short, else an owned copy; 0 / -1
  * ENOMEM. Called once the record no longer moves (name may point into it). */

@@ -596,9 +596,18 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
             legs += (size_t)a->cap_max[ch];
         }
         a->budget = r_i32(&r), a->load = r_i32(&r);
-        a->legs_cap = (uint32_t)legs;
-        a->legs = cc__calloc(legs ? legs : 1, sizeof *a->legs);
-        BAD_IF(!a->legs && (oom = 1));
+        /* one block as cc_engine_agent_add makes it: legs, memberships and
+         * matches on the record's pages (a recovered engine routes as fast) */
+        size_t room = 0;
+        for (uint32_t k = 0; k < a->nms; k++) room = cc__match_room_add(room, a->ms[k].queue);
+        cc__membership *ms = a->ms;
+        int moved = cc__agent_block(&a, legs, a->nms, room) == 0;
+        e->agents[i] = a; /* before any exit: the clean-up frees what the slot holds */
+        BAD_IF(!moved && (oom = 1));
+        memcpy(a->ms_tail, ms, a->nms * sizeof *ms);
+        cc__free(ms);
+        a->ms = a->ms_tail;
+        a->ms_cap = a->ms_tail_cap;
         a->nlegs = r_count(&r, 80);
         BAD_IF(a->nlegs > a->legs_cap);
         for (uint32_t k = 0; k < a->nlegs; k++) {
@@ -620,10 +629,8 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
         a->logged_in = (int)r_u32(&r), a->paused = (int)r_u32(&r), a->pause_pending = (int)r_u32(&r);
         char *reason = r_str(&r, &oom);
         BAD_IF(!reason);
-        a->reason = cc__calloc(1, CC__REASON_SIZE);
-        if (a->reason) snprintf(a->reason, CC__REASON_SIZE, "%s", reason);
+        snprintf(a->reason, CC__REASON_SIZE, "%s", reason);
         cc__free(reason);
-        BAD_IF(!a->reason && (oom = 1));
         a->state = (cc_agent_state)r_u32(&r);
         a->state_since_ms = r_time(&r), a->login_ms = r_time(&r), a->idle_since_ms = r_time(&r);
         a->offer_contact = r_u32(&r), a->offer_next = r_u32(&r), a->offer_start_ms = r_time(&r);
@@ -662,9 +669,14 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
         if (!a) continue;
         size_t n = 0;
         for (uint32_t k = 0; k < a->nms; k++) n += a->ms[k].queue->nprofiles;
-        a->matches = cc__calloc(n ? n : 1, sizeof *a->matches);
-        BAD_IF(!a->matches && (oom = 1));
-        a->matches_cap = (uint32_t)(n ? n : 1);
+        if (n <= a->match_tail_cap) {
+            a->matches = a->match_tail;
+            a->matches_cap = a->match_tail_cap;
+        } else {
+            a->matches = cc__calloc(n, sizeof *a->matches);
+            BAD_IF(!a->matches && (oom = 1));
+            a->matches_cap = (uint32_t)n;
+        }
         for (uint32_t k = 0; k < a->nms; k++) {
             cc__queue *q = a->ms[k].queue;
             for (size_t j = 0; j < q->nprofiles; j++)

@@ -647,10 +647,12 @@ static void outgrowing_the_block_is_atomic(void **state)
     }
 }
 
-/* A restored agent record has no tails (its arrays are allocations of their
- * own, snapshot.c): losing every match, gaining them back, joining a queue
- * and a new profile keep it consistent, and ann still serves in order. */
-static void restored_agents_have_no_tails(void **state)
+/* A restored agent record is one block like a new one (snapshot.c), its
+ * tails sized by the profiles restored: losing every match, gaining them
+ * back, joining a queue (its memberships leave their tail) and a new profile
+ * (its matches leave theirs) keep it consistent, and ann still serves in
+ * order. */
+static void restored_agents_are_one_block(void **state)
 {
     (void)state;
     recorder r = {0}, r2 = {0};
@@ -662,16 +664,20 @@ static void restored_agents_have_no_tails(void **state)
     OK(cc_engine_restore(f, buf, len));
     cc_free(buf);
     cc__agent *a = cc__agent_find(f, "ann");
-    assert_null(a->match_tail);
-    assert_null(a->ms_tail);
+    assert_ptr_equal(a->ms, a->ms_tail);
+    assert_ptr_equal(a->matches, a->match_tail);
+    assert_int_equal(a->match_tail_cap, 3);
+    assert_string_equal(a->name, "ann");
     OK(cc_engine_agent_set_skill(f, "ann", "en", 0, 20)); /* no match left */
     assert_int_equal(a->nmatches, 0);
     OK(cc_engine_agent_set_skill(f, "ann", "en", 9, 21));
     assert_int_equal(a->nmatches, 3);
     cc_membership m1 = {"q1", 0, 0, 0};
     OK(cc_engine_member_add(f, "ann", &m1, 22));
+    assert_ptr_not_equal(a->ms, a->ms_tail);
     OK(add_contact(f, 4, "q0", 0, "en", 4, 23));
     assert_int_equal(a->nmatches, 4);
+    assert_ptr_not_equal(a->matches, a->match_tail);
     char msg[256];
     if (cc__engine_check(f, msg, sizeof msg)) fail_msg("%s", msg);
     OK(cc_engine_agent_login(f, "ann", 30));
@@ -699,7 +705,7 @@ int main(void)
         cmocka_unit_test(enomem_leaves_engine_unchanged),
         cmocka_unit_test(duplicate_profiles_are_refused),
         cmocka_unit_test(outgrowing_the_block_is_atomic),
-        cmocka_unit_test(restored_agents_have_no_tails),
+        cmocka_unit_test(restored_agents_are_one_block),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
