@@ -348,7 +348,7 @@ static void matches_commit(cc_engine *e, cc__agent *a, cc__match *m, uint32_t n,
     for (uint32_t i = 0; i < a->nmatches; i++) a->matches[i].p->nmatched--;
     for (uint32_t i = 0; i < n; i++) m[i].p->nmatched++;
     if (a->matches != a->match_tail) cc__free(a->matches);
-    if (a->match_tail && n <= a->match_tail_cap) { /* a restored record has no tail */
+    if (a->match_tail && n <= a->match_tail_cap) { /* NULL only before cc__agent_block */
         memcpy(a->match_tail, m, n * sizeof *m);
         cc__free(m);
         a->matches = a->match_tail;
