@@ -462,6 +462,19 @@ static void allocation_failures_are_clean(void **state)
     print_message("# %ld allocation failure points tried\n", n);
 }
 
+/* After input `which` failed its allocation n: the engine's snapshot is the
+ * one taken before (blen bytes at `before`). */
+static void unchanged_after_enomem(cc_engine *e, const void *before, size_t blen, int which,
+                                   long n)
+{
+    void *after;
+    size_t alen;
+    OK(cc_engine_snapshot(e, &after, &alen));
+    if (alen != blen || memcmp(after, before, blen))
+        fail_msg("input %d, allocation %ld: ENOMEM changed the engine", which, n);
+    cc_free(after);
+}
+
 /* Atomicity under ENOMEM: for each input of a scenario, fail its n-th
  * allocation for every n and compare the snapshot with the one before.
  * Input 8 creates a profile stronger than the queue's existing one, so ann's
@@ -524,12 +537,7 @@ static void enomem_leaves_engine_unchanged(void **state)
             cc_test_alloc_reset();
             if (failed) {
                 assert_int_equal(st, CC_ENOMEM);
-                void *after;
-                size_t alen;
-                OK(cc_engine_snapshot(e, &after, &alen));
-                if (alen != blen || memcmp(after, before, blen))
-                    fail_msg("input %d, allocation %ld: ENOMEM changed the engine", which, n);
-                cc_free(after);
+                unchanged_after_enomem(e, before, blen, which, n);
             }
             char msg[256];
             if (cc__engine_check(e, msg, sizeof msg)) fail_msg("input %d: %s", which, msg);
@@ -594,6 +602,20 @@ static cc_engine *tail_center(recorder *r)
     return e;
 }
 
+/* ann logs in at t and serves contacts 1..n in that order, the engine
+ * consistent after each. */
+static void ann_serves_in_order(cc_engine *e, uint64_t n, int64_t t)
+{
+    char msg[256];
+    OK(cc_engine_agent_login(e, "ann", t));
+    for (uint64_t id = 1; id <= n; id++) {
+        assert_string_equal(contact_agent(e, id), "ann");
+        OK(cc_engine_offer_accept(e, id, "ann", t + (int64_t)id));
+        OK(cc_engine_contact_end(e, id, NULL, t + (int64_t)id));
+        if (cc__engine_check(e, msg, sizeof msg)) fail_msg("serving %d: %s", (int)id, msg);
+    }
+}
+
 /* The input that outgrows a tail moves the array to an allocation of its
  * own: every allocation of it failed in turn leaves the engine unchanged;
  * then ann, reading the moved arrays, serves the four contacts in arrival
@@ -618,26 +640,14 @@ static void outgrowing_the_block_is_atomic(void **state)
             if (cc__engine_check(e, msg, sizeof msg)) fail_msg("input %d: %s", which, msg);
             if (failed) {
                 assert_int_equal(st, CC_ENOMEM);
-                void *after;
-                size_t alen;
-                OK(cc_engine_snapshot(e, &after, &alen));
-                if (alen != blen || memcmp(after, before, blen))
-                    fail_msg("input %d, allocation %ld: ENOMEM changed the engine", which, n);
-                cc_free(after);
+                unchanged_after_enomem(e, before, blen, which, n);
             } else {
                 OK(st);
                 cc__agent *a = cc__agent_find(e, "ann");
                 if (which == 0) assert_ptr_not_equal(a->matches, a->match_tail);
                 else assert_ptr_not_equal(a->ms, a->ms_tail);
                 if (which == 1) OK(add_contact(e, 4, "q0", 0, "en", 4, 4));
-                OK(cc_engine_agent_login(e, "ann", 10));
-                for (uint64_t id = 1; id <= 4; id++) {
-                    assert_string_equal(contact_agent(e, id), "ann");
-                    OK(cc_engine_offer_accept(e, id, "ann", 10 + (int64_t)id));
-                    OK(cc_engine_contact_end(e, id, NULL, 10 + (int64_t)id));
-                    if (cc__engine_check(e, msg, sizeof msg))
-                        fail_msg("serving %d: %s", (int)id, msg);
-                }
+                ann_serves_in_order(e, 4, 10);
             }
             cc_free(before);
             cc_engine_free(e);
@@ -680,13 +690,7 @@ static void restored_agents_are_one_block(void **state)
     assert_ptr_not_equal(a->matches, a->match_tail);
     char msg[256];
     if (cc__engine_check(f, msg, sizeof msg)) fail_msg("%s", msg);
-    OK(cc_engine_agent_login(f, "ann", 30));
-    for (uint64_t id = 1; id <= 4; id++) {
-        assert_string_equal(contact_agent(f, id), "ann");
-        OK(cc_engine_offer_accept(f, id, "ann", 30 + (int64_t)id));
-        OK(cc_engine_contact_end(f, id, NULL, 30 + (int64_t)id));
-    }
-    if (cc__engine_check(f, msg, sizeof msg)) fail_msg("%s", msg);
+    ann_serves_in_order(f, 4, 30);
     cc_engine_free(f);
     cc_engine_free(e);
     rec_free(&r);
