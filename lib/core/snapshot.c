@@ -597,7 +597,7 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
         }
         a->budget = r_i32(&r), a->load = r_i32(&r);
         /* one block as cc_engine_agent_add makes it: legs, memberships and
-         * matches on the record's pages (a recovered engine routes as fast) */
+         * matches on the record's pages, the layout routing was measured with */
         size_t room = 0;
         for (uint32_t k = 0; k < a->nms; k++) room = cc__match_room_add(room, a->ms[k].queue);
         cc__membership *ms = a->ms;
