@@ -478,6 +478,7 @@ static void cc__kpi_on_connected(cc_kpi *k, cc__kpi_ctx *x)
         if (c->flags & CC__C_ANSWERED) {
             s->reanswered++;
             s->reanswered_within += (uint64_t)within;
+            s->wait_reanswered_ms += ev->wait_ms;
         } else {
             if (cc__kpi_is_digital(c->channel)) {
                 s->frt_count++;

@@ -19,7 +19,8 @@ void cc__kpi_sums_add(cc__kpi_sums *dst, const cc__kpi_sums *src)
     CC__ADD(transferred); CC__ADD(rona); CC__ADD(arrivals_known); CC__ADD(repeat_arrivals);
     CC__ADD(fcr_contacts); CC__ADD(fcr_repeated); CC__ADD(frt_count); CC__ADD(csat_n);
     CC__ADD(csat_top2); CC__ADD(nps_n); CC__ADD(nps_promoters); CC__ADD(nps_detractors);
-    CC__ADD(ces_n); CC__ADD(cx_n); CC__ADD(wait_answered_ms); CC__ADD(wait_abandoned_ms);
+    CC__ADD(ces_n); CC__ADD(cx_n); CC__ADD(wait_answered_ms); CC__ADD(wait_reanswered_ms);
+    CC__ADD(wait_abandoned_ms);
     CC__ADD(wait_left_ms); CC__ADD(talk_ms); CC__ADD(hold_ms); CC__ADD(acw_ms);
     CC__ADD(frt_ms); CC__ADD(ready_ms); CC__ADD(handling_ms); CC__ADD(not_ready_ms);
     CC__ADD(load_ms); CC__ADD(csat_sum); CC__ADD(ces_sum); CC__ADD(cx_peak_sum);
@@ -66,6 +67,7 @@ void cc__kpi_figures_compute(const cc__kpi_sums *s, const cc__kpi_formula *fm, i
     uint64_t off = s->offered - (across_queues ? s->reoffered : 0);
     uint64_t ans = s->answered - (across_queues ? s->reanswered : 0);
     uint64_t ans_t = s->answered_within - (across_queues ? s->reanswered_within : 0);
+    int64_t wait_ans_ms = s->wait_answered_ms - (across_queues ? s->wait_reanswered_ms : 0);
     f->offered = off;
     f->answered = ans;
     f->abandoned = s->abandoned;
@@ -88,7 +90,7 @@ void cc__kpi_figures_compute(const cc__kpi_sums *s, const cc__kpi_formula *fm, i
                            (double)s->abandoned_within, (double)s->short_abandoned, f->sl);
     f->service_level = f->sl[fm->variant - 1];
 
-    f->asa_s = cc__ratio((double)s->wait_answered_ms / 1e3, (double)s->answered);
+    f->asa_s = cc__ratio((double)wait_ans_ms / 1e3, (double)ans);
     f->avg_abandon_s = cc__ratio((double)s->wait_abandoned_ms / 1e3, (double)s->abandoned);
     f->longest_wait_s = s->answered + s->abandoned + s->left > 0
                             ? (double)s->longest_wait_ms / 1e3 : NAN;

@@ -25,7 +25,10 @@ typedef struct cc__kpi_sums {
     uint64_t frt_count;
     uint64_t csat_n, csat_top2, nps_n, nps_promoters, nps_detractors, ces_n;
     uint64_t cx_n;
-    int64_t wait_answered_ms, wait_abandoned_ms, wait_left_ms, longest_wait_ms;
+    /* wait_reanswered_ms: the waits of answers counted in reanswered, taken
+     * out with them across queues so that ASA uses the answer it counts */
+    int64_t wait_answered_ms, wait_reanswered_ms, wait_abandoned_ms, wait_left_ms;
+    int64_t longest_wait_ms;
     int64_t talk_ms, hold_ms, acw_ms, frt_ms;
     /* agent time by state (agents only; summed into totals) */
     int64_t ready_ms, handling_ms, not_ready_ms, load_ms;

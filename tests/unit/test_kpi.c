@@ -273,6 +273,41 @@ static void overflow_counts_once_across_queues(void **state)
     cc_kpi_free(k);
 }
 
+/* Contact 1 is answered in "a" after 10 s, transferred to "b" and answered
+ * there 100 s after its start; contact 2 is answered in "a" after 20 s. The
+ * totals count each contact's first answer once, so its wait is the one ASA
+ * and the service level use; the second answer's wait belongs to "b" only. */
+static void transfer_between_queues(cc_kpi *k)
+{
+    arrive(k, 1, "a", 0, 0, NULL);
+    answer(k, 1, "a", "ann", S(10), S(10));
+    cc_event t = ev(CC_EVENT_CONTACT_TRANSFERRED, S(70), 1, "a");
+    t.agent = "ann";
+    t.target_queue = "b";
+    add(k, t);
+    add(k, ev(CC_EVENT_CONTACT_QUEUED, S(70), 1, "b"));
+    answer(k, 1, "b", "bob", S(100), S(100));
+    end_talk(k, 1, "b", "bob", S(160), S(60), 0);
+    call(k, 2, "a", "ann", S(200), S(20), S(60));
+}
+
+static void asa_counts_the_first_answer_across_queues(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL);
+    transfer_between_queues(k);
+    cc_kpi_report *r = report(k);
+    near(group(r->queues, r->n_queues, "a")->f.asa_s, (10.0 + 20) / 2);
+    near(group(r->queues, r->n_queues, "b")->f.asa_s, 100);
+    assert_int_equal(r->totals.answered, 2);
+    near(r->totals.asa_s, (10.0 + 20) / 2); /* not (10 + 100 + 20) / 2 */
+    near(r->intervals[0].f.asa_s, (10.0 + 20) / 2);
+    near(group(r->channels, r->n_channels, "voice")->f.asa_s, (10.0 + 20) / 2);
+    near(r->totals.sl[0], 2.0 / 2);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
 static void requeue_after_rona_is_not_offered_again(void **state)
 {
     (void)state;
@@ -1012,6 +1047,7 @@ int main(void)
         cmocka_unit_test(waiting_figures),
         cmocka_unit_test(short_abandon_threshold),
         cmocka_unit_test(overflow_counts_once_across_queues),
+        cmocka_unit_test(asa_counts_the_first_answer_across_queues),
         cmocka_unit_test(requeue_after_rona_is_not_offered_again),
         cmocka_unit_test(handling_times),
         cmocka_unit_test(transfer_rate_and_legs),
