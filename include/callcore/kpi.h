@@ -180,8 +180,10 @@ typedef struct cc_kpi_figures {
     uint64_t overflowed;       /* FO: flowed out to another queue */
     uint64_t left;             /* left the queue otherwise (timeout, empty, key) */
     uint64_t callbacks;        /* callbacks scheduled */
-    uint64_t handled;          /* talks that ended (agent legs for agents) */
-    uint64_t transferred;      /* contacts (legs for agents) transferred */
+    uint64_t handled;          /* contacts whose agent leg ended (talk end or transfer),
+                                  once per queue and once across queues; agent legs
+                                  for agents */
+    uint64_t transferred;      /* handled contacts transferred out (legs for agents) */
     uint64_t rona;             /* ring-no-answer count */
     uint64_t repeat_contacts;  /* arrivals that repeat a contact within W */
     uint64_t csat_responses, nps_responses, ces_responses;
@@ -196,7 +198,8 @@ typedef struct cc_kpi_figures {
     double abandon_rate_excl_short; /* (Ab - AbS) / (Off - AbS) */
     double blocked_rate;   /* Blk / (Off + Blk) */
     /* handling */
-    double aht_s;  /* (talk + hold + ACW) / handled */
+    double aht_s;  /* (talk + hold + ACW) / handled; across queues a contact's legs
+                      in every queue add up */
     double talk_s; /* ATT: talk / handled (hold excluded) */
     double hold_s; /* hold / handled */
     double acw_s;  /* ACW: wrap-up / handled */

@@ -383,7 +383,7 @@ static int cc__kpi_contact_enqueue(cc_kpi *k, cc__kpi_contact *c, int64_t t, uin
     s->offered++;
     if (c->flags & CC__C_QUEUED) s->reoffered++;
     c->flags |= CC__C_QUEUED;
-    c->flags &= ~(uint32_t)CC__C_ANSWERED_HERE;
+    c->flags &= ~(uint32_t)(CC__C_ANSWERED_HERE | CC__C_HANDLED_HERE | CC__C_TRANSFERRED_HERE);
     c->queue = q;
     c->cell = cell;
     return 0;
@@ -536,6 +536,33 @@ static void cc__kpi_leg_done(cc_kpi *k, cc__kpi_contact *c, uint32_t agent, int6
     }
 }
 
+/* A handled agent leg of contact c in `cell`: talk and hold add up over the
+ * legs, the contact counts as handled once per queue (like an answer) and
+ * once across queues (rehandled is subtracted when summing queues). */
+static void cc__kpi_cell_handled(cc_kpi *k, cc__kpi_contact *c, uint32_t cell, int64_t talk_ms,
+                                 int64_t hold_ms)
+{
+    cc__kpi_sums *s = &k->cells[cell].sums;
+    s->talk_ms += talk_ms;
+    s->hold_ms += hold_ms;
+    if (c->flags & CC__C_HANDLED_HERE) return;
+    s->handled++;
+    if (c->flags & CC__C_HANDLED) s->rehandled++;
+    c->flags |= CC__C_HANDLED_HERE | CC__C_HANDLED;
+}
+
+/* Contact c transferred out of the queue of `cell`: once per queue, once
+ * across queues (retransferred), so the transfer rate stays a share of the
+ * handled contacts. */
+static void cc__kpi_cell_transferred(cc_kpi *k, cc__kpi_contact *c, uint32_t cell)
+{
+    if (c->flags & CC__C_TRANSFERRED_HERE) return;
+    cc__kpi_sums *s = &k->cells[cell].sums;
+    s->transferred++;
+    if (c->flags & CC__C_TRANSFERRED) s->retransferred++;
+    c->flags |= CC__C_TRANSFERRED_HERE | CC__C_TRANSFERRED;
+}
+
 /* The contact of the event and the cell its figures go to (see
  * cc__kpi_contact_cell). NULL when out of memory (x->oom is set) or, with
  * skip_closed, when the contact is already closed (a second terminal event,
@@ -564,8 +591,7 @@ static void cc__kpi_on_transferred(cc_kpi *k, cc__kpi_ctx *x)
     uint32_t cell;
     cc__kpi_contact *c = cc__kpi_counted_contact(k, x, 0, &cell);
     if (!c) return;
-    if (!(c->flags & CC__C_TRANSFERRED)) k->cells[cell].sums.transferred++;
-    c->flags |= CC__C_TRANSFERRED;
+    cc__kpi_cell_transferred(k, c, cell);
     cc__kpi_cx_move(k, c, k->cx.transfer);
     uint32_t agent = x->agent ? x->agent : c->agent;
     if (c->flags & CC__C_CLOSED) {
@@ -576,11 +602,11 @@ static void cc__kpi_on_transferred(cc_kpi *k, cc__kpi_ctx *x)
         else if (agent) x->oom = 1;
         return;
     }
-    int64_t talk = (c->flags & CC__C_ON_AGENT) && ev->time_ms > c->connected_ms
-                       ? ev->time_ms - c->connected_ms : 0;
-    /* The transferring agent's talk counts for the queue too; the final
-     * leg's talk arrives with CONTACT_ENDED. */
-    k->cells[cell].sums.talk_ms += talk;
+    int on_agent = (c->flags & CC__C_ON_AGENT) != 0;
+    int64_t talk = on_agent && ev->time_ms > c->connected_ms ? ev->time_ms - c->connected_ms : 0;
+    /* The transferring agent's leg is handled in the queue it leaves; the
+     * next leg's talk arrives with the next transfer or CONTACT_ENDED. */
+    if (on_agent || agent) cc__kpi_cell_handled(k, c, cell, talk, 0);
     cc__kpi_leg_done(k, c, agent, ev->time_ms, talk, 0, 1, &x->oom);
 }
 
@@ -594,11 +620,7 @@ static void cc__kpi_on_ended(cc_kpi *k, cc__kpi_ctx *x)
     int talked = agent != 0 || (c->flags & CC__C_ANSWERED);
     int64_t hold = ev->hold_ms < ev->duration_ms ? ev->hold_ms : ev->duration_ms;
     if (talked) {
-        cc__kpi_sums *s = &k->cells[cell].sums;
-        s->handled++;
-        s->talk_ms += ev->duration_ms - hold;
-        s->hold_ms += hold;
-        c->flags |= CC__C_HANDLED;
+        cc__kpi_cell_handled(k, c, cell, ev->duration_ms - hold, hold);
         cc__kpi_cx_move(k, c, k->cx.resolved);
         cc__kpi_leg_done(k, c, agent, ev->time_ms, ev->duration_ms - hold, hold, 0, &x->oom);
         if (agent) c->agent = agent;

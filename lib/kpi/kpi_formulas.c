@@ -16,7 +16,8 @@ void cc__kpi_sums_add(cc__kpi_sums *dst, const cc__kpi_sums *src)
     CC__ADD(answered_within); CC__ADD(reanswered_within); CC__ADD(abandoned);
     CC__ADD(short_abandoned); CC__ADD(abandoned_within); CC__ADD(blocked);
     CC__ADD(overflowed); CC__ADD(left); CC__ADD(callbacks); CC__ADD(handled);
-    CC__ADD(transferred); CC__ADD(rona); CC__ADD(arrivals_known); CC__ADD(repeat_arrivals);
+    CC__ADD(rehandled); CC__ADD(transferred); CC__ADD(retransferred); CC__ADD(rona);
+    CC__ADD(arrivals_known); CC__ADD(repeat_arrivals);
     CC__ADD(fcr_contacts); CC__ADD(fcr_repeated); CC__ADD(frt_count); CC__ADD(csat_n);
     CC__ADD(csat_top2); CC__ADD(nps_n); CC__ADD(nps_promoters); CC__ADD(nps_detractors);
     CC__ADD(ces_n); CC__ADD(cx_n); CC__ADD(wait_answered_ms); CC__ADD(wait_reanswered_ms);
@@ -48,7 +49,8 @@ static void cc__kpi_service_levels(double ans, double ab, double ans_t, double a
 }
 
 /* Cost per contact = (paid hours x hourly + telco minutes x rate + fixed) / handled. */
-static double cc__kpi_cost_per_contact(const cc__kpi_sums *s, const cc_kpi_cost_model *cost)
+static double cc__kpi_cost_per_contact(const cc__kpi_sums *s, uint64_t handled,
+                                       const cc_kpi_cost_model *cost)
 {
     int64_t logged = s->ready_ms + s->handling_ms + s->not_ready_ms;
     int64_t paid_ms = logged > 0 ? logged : s->talk_ms + s->hold_ms + s->acw_ms;
@@ -56,7 +58,7 @@ static double cc__kpi_cost_per_contact(const cc__kpi_sums *s, const cc_kpi_cost_
                        s->talk_ms + s->hold_ms;
     double total = (double)paid_ms / 3.6e6 * cost->agent_hourly +
                    (double)telco_ms / 6e4 * cost->telco_per_min + cost->fixed;
-    return cc__ratio(total, (double)s->handled);
+    return cc__ratio(total, (double)handled);
 }
 
 void cc__kpi_figures_compute(const cc__kpi_sums *s, const cc__kpi_formula *fm, int across_queues,
@@ -68,6 +70,8 @@ void cc__kpi_figures_compute(const cc__kpi_sums *s, const cc__kpi_formula *fm, i
     uint64_t ans = s->answered - (across_queues ? s->reanswered : 0);
     uint64_t ans_t = s->answered_within - (across_queues ? s->reanswered_within : 0);
     int64_t wait_ans_ms = s->wait_answered_ms - (across_queues ? s->wait_reanswered_ms : 0);
+    uint64_t handled = s->handled - (across_queues ? s->rehandled : 0);
+    uint64_t transferred = s->transferred - (across_queues ? s->retransferred : 0);
     f->offered = off;
     f->answered = ans;
     f->abandoned = s->abandoned;
@@ -78,8 +82,8 @@ void cc__kpi_figures_compute(const cc__kpi_sums *s, const cc__kpi_formula *fm, i
     f->overflowed = s->overflowed;
     f->left = s->left;
     f->callbacks = s->callbacks;
-    f->handled = s->handled;
-    f->transferred = s->transferred;
+    f->handled = handled;
+    f->transferred = transferred;
     f->rona = s->rona;
     f->repeat_contacts = s->repeat_arrivals;
     f->csat_responses = s->csat_n;
@@ -99,18 +103,20 @@ void cc__kpi_figures_compute(const cc__kpi_sums *s, const cc__kpi_formula *fm, i
                                            (double)off - (double)s->short_abandoned);
     f->blocked_rate = cc__ratio((double)s->blocked, (double)(off + s->blocked));
 
-    double handled = (double)s->handled;
-    f->aht_s = cc__ratio((double)(s->talk_ms + s->hold_ms + s->acw_ms) / 1e3, handled);
-    f->talk_s = cc__ratio((double)s->talk_ms / 1e3, handled);
-    f->hold_s = cc__ratio((double)s->hold_ms / 1e3, handled);
-    f->acw_s = cc__ratio((double)s->acw_ms / 1e3, handled);
-    f->transfer_rate = cc__ratio((double)s->transferred, handled);
+    /* Across queues a contact handled in two queues is one handled contact
+     * carrying the talk of every leg, so offered x AHT stays its workload. */
+    double hd = (double)handled;
+    f->aht_s = cc__ratio((double)(s->talk_ms + s->hold_ms + s->acw_ms) / 1e3, hd);
+    f->talk_s = cc__ratio((double)s->talk_ms / 1e3, hd);
+    f->hold_s = cc__ratio((double)s->hold_ms / 1e3, hd);
+    f->acw_s = cc__ratio((double)s->acw_ms / 1e3, hd);
+    f->transfer_rate = cc__ratio((double)transferred, hd);
 
     double logged = (double)(s->ready_ms + s->handling_ms + s->not_ready_ms);
     f->occupancy = cc__ratio((double)s->handling_ms, (double)(s->handling_ms + s->ready_ms));
     f->utilisation = cc__ratio((double)s->handling_ms, logged);
     f->load = cc__ratio((double)s->load_ms, logged);
-    f->contacts_per_agent_hour = cc__ratio(handled, logged / 3.6e6);
+    f->contacts_per_agent_hour = cc__ratio(hd, logged / 3.6e6);
 
     f->fcr = s->fcr_contacts ? 1.0 - (double)s->fcr_repeated / (double)s->fcr_contacts : NAN;
     f->repeat_rate = cc__ratio((double)s->repeat_arrivals, (double)s->arrivals_known);
@@ -122,7 +128,7 @@ void cc__kpi_figures_compute(const cc__kpi_sums *s, const cc__kpi_formula *fm, i
                        (double)s->nps_n);
     f->ces = cc__ratio(s->ces_sum, (double)s->ces_n);
 
-    f->cost_per_contact = people && fm->cost ? cc__kpi_cost_per_contact(s, fm->cost) : NAN;
+    f->cost_per_contact = people && fm->cost ? cc__kpi_cost_per_contact(s, handled, fm->cost) : NAN;
     f->attrition = people ? cc__ratio((double)people->leavers, people->mean_headcount) : NAN;
     if (people && isnan(people->mean_headcount)) f->attrition = NAN;
 

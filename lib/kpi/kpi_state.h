@@ -40,8 +40,11 @@ enum {
     CC__C_TRANSFERRED = 1u << 3,
     CC__C_ON_AGENT = 1u << 4, /* counted in its agent's active contacts */
     CC__C_CLOSED = 1u << 5,   /* terminal event seen */
-    CC__C_HANDLED = 1u << 6,  /* ended after talking to an agent */
-    CC__C_LIVE = 1u << 7      /* pool slot in use */
+    CC__C_HANDLED = 1u << 6,  /* an agent leg of it ended (talk ended, or transferred) */
+    CC__C_LIVE = 1u << 7,     /* pool slot in use */
+    /* handled / transferred in its current queue: counted once per queue */
+    CC__C_HANDLED_HERE = 1u << 8,
+    CC__C_TRANSFERRED_HERE = 1u << 9
 };
 
 typedef struct cc__kpi_contact {

@@ -19,7 +19,9 @@ typedef struct cc__kpi_sums {
     uint64_t answered, reanswered, answered_within, reanswered_within;
     uint64_t abandoned, short_abandoned, abandoned_within;
     uint64_t blocked, overflowed, left, callbacks;
-    uint64_t handled, transferred, rona;
+    /* handled, transferred: once per contact and queue; rehandled,
+     * retransferred: those already counted in another queue */
+    uint64_t handled, rehandled, transferred, retransferred, rona;
     uint64_t arrivals_known, repeat_arrivals; /* arrivals with a known customer */
     uint64_t fcr_contacts, fcr_repeated;
     uint64_t frt_count;

@@ -391,6 +391,60 @@ static void transfer_rate_and_legs(void **state)
     cc_kpi_free(k);
 }
 
+/* The queue a contact is transferred out of handled it: the transferring
+ * agent's leg counts there (once per contact and queue, like an answer), and
+ * the totals count the contact once with the talk of both legs. */
+static void transferring_queue_counts_its_handled_leg(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL);
+    transfer_between_queues(k);
+    cc_kpi_report *r = report(k);
+    const cc_kpi_figures *a = &group(r->queues, r->n_queues, "a")->f;
+    const cc_kpi_figures *b = &group(r->queues, r->n_queues, "b")->f;
+    assert_int_equal(a->handled, 2); /* contact 1's first leg, contact 2 */
+    assert_int_equal(a->transferred, 1);
+    near(a->transfer_rate, 1.0 / 2);
+    near(a->aht_s, (60.0 + 60) / 2);
+    assert_int_equal(b->handled, 1);
+    near(b->aht_s, 60);
+    near(b->transfer_rate, 0);
+    /* Totals: two contacts handled, contact 1 with both legs' talk. */
+    assert_int_equal(r->totals.handled, 2);
+    assert_int_equal(r->totals.transferred, 1);
+    near(r->totals.transfer_rate, 1.0 / 2);
+    near(r->totals.aht_s, (60.0 + 60 + 60) / 2);
+    near(r->intervals[0].f.aht_s, r->totals.aht_s);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+
+    /* Transferred twice inside one queue (ann -> bob -> carl): one contact
+     * handled and transferred there, three legs for the agents. */
+    k = kpi_make(NULL);
+    arrive(k, 3, "c", 0, 0, NULL);
+    answer(k, 3, "c", "ann", S(5), S(5));
+    const char *legs[] = {"ann", "bob", "carl"};
+    for (int i = 0; i < 2; i++) {
+        cc_event t = ev(CC_EVENT_CONTACT_TRANSFERRED, S(35 + 30 * i), 3, "c");
+        t.agent = legs[i];
+        t.target_agent = legs[i + 1];
+        add(k, t);
+        answer(k, 3, "c", legs[i + 1], S(35 + 30 * i), S(5));
+    }
+    end_talk(k, 3, "c", "carl", S(125), S(30), 0);
+    r = report(k);
+    assert_int_equal(r->totals.handled, 1);
+    assert_int_equal(r->totals.transferred, 1);
+    near(r->totals.aht_s, 30.0 + 30 + 30);
+    for (int i = 0; i < 3; i++) {
+        const cc_kpi_figures *ag = &group(r->agents, r->n_agents, legs[i])->f;
+        assert_int_equal(ag->handled, 1);
+        assert_int_equal(ag->transferred, i < 2);
+    }
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
 static cc_event agent_state(int64_t t, const char *agent, cc_agent_state prev,
                             cc_agent_state next, int64_t in_prev)
 {
@@ -1051,6 +1105,7 @@ int main(void)
         cmocka_unit_test(requeue_after_rona_is_not_offered_again),
         cmocka_unit_test(handling_times),
         cmocka_unit_test(transfer_rate_and_legs),
+        cmocka_unit_test(transferring_queue_counts_its_handled_leg),
         cmocka_unit_test(occupancy_utilisation_load),
         cmocka_unit_test(fcr_and_repeat_rate),
         cmocka_unit_test(frt_digital_only),
