@@ -201,6 +201,11 @@ static void cc__on_write(uv_write_t *req, int status)
         cc__conn_close(c, "closed after error");
         return;
     }
+    /* Output packed while this write was in flight met `writing` at its
+     * flush and was dropped from the flush list: put it back, or a resumed
+     * connection's responses would wait for a next request that may never
+     * come. */
+    if (c->out.len > 0) cc__mark_dirty(c);
     if (c->paused && cc__pending(c) <= c->listener->max_pending / 2) {
         cc__conn_resume(c);
         return;
