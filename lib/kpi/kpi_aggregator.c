@@ -462,6 +462,17 @@ static cc__kpi_contact *cc__kpi_queued_contact(cc_kpi *k, cc__kpi_ctx *x)
     return c;
 }
 
+/* An answer taken by an agent, with the wait of that connect: agent rows
+ * get ASA, longest wait and the answered-only service level of their own
+ * answers. */
+static void cc__kpi_agent_answered(const cc_kpi *k, cc__kpi_sums *s, int64_t wait_ms)
+{
+    s->answered++;
+    s->answered_within += (uint64_t)(wait_ms <= k->sl_threshold_ms);
+    s->wait_answered_ms += wait_ms;
+    cc__kpi_note_wait(s, wait_ms);
+}
+
 static void cc__kpi_on_connected(cc_kpi *k, cc__kpi_ctx *x)
 {
     const cc_event *ev = x->ev;
@@ -504,7 +515,7 @@ static void cc__kpi_on_connected(cc_kpi *k, cc__kpi_ctx *x)
             if (prev->active) prev->active--;
             c->flags &= ~(uint32_t)CC__C_ON_AGENT;
         }
-        a->sums.answered++;
+        cc__kpi_agent_answered(k, &a->sums, ev->wait_ms);
         if (!(c->flags & CC__C_ON_AGENT)) {
             cc__kpi_agent_load_tick(a, ev->time_ms);
             a->active++;

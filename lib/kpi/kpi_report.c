@@ -152,6 +152,17 @@ static void cc__report_add_agent_time(cc__kpi_sums *dst, const cc__kpi_sums *age
     dst->load_ms += agent->load_ms;
 }
 
+/* An agent's figures: abandons belong to no agent, so of the service levels
+ * only V1 (answered only) is defined; the others, and service_level unless
+ * the configured variant is V1, are NaN rather than V1 under another name. */
+static void cc__report_agent_figures(const cc__kpi_sums *s, const cc__kpi_formula *fm,
+                                     cc_kpi_figures *f)
+{
+    cc__kpi_figures_compute(s, fm, 0, NULL, f);
+    for (int v = 1; v < 6; v++) f->sl[v] = NAN;
+    f->service_level = fm->variant == CC_SL_V1 ? f->sl[0] : NAN;
+}
+
 static int cc__report_intervals(const cc_kpi *k, cc__kpi_report_owned *r,
                                 const cc__report_work *w, const cc__kpi_formula *fm,
                                 const cc_kpi_group *queue_rows, const uint32_t *rank)
@@ -311,7 +322,7 @@ static int cc__report_fill(const cc_kpi *k, cc__kpi_report_owned *r, const cc__r
         cc_kpi_group *g = &p->agents[p->n_agents++];
         g->name = cc__report_string(r, cc__names_get(&k->agent_names, (uint32_t)(i + 1)));
         if (!g->name) return -1;
-        cc__kpi_figures_compute(&w->agents[i], &fm, 0, NULL, &g->f);
+        cc__report_agent_figures(&w->agents[i], &fm, &g->f);
     }
     qsort(p->agents, p->n_agents, sizeof *p->agents, cc__report_group_cmp);
 

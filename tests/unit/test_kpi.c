@@ -23,6 +23,8 @@
 
 /* ---- scenario helpers ----------------------------------------------------- */
 
+static int json_has_key(const char *json, const char *obj_start, const char *key);
+
 static cc_kpi *kpi_make(const cc_kpi_options *o)
 {
     cc_kpi *k = NULL;
@@ -441,6 +443,55 @@ static void transferring_queue_counts_its_handled_leg(void **state)
         assert_int_equal(ag->handled, 1);
         assert_int_equal(ag->transferred, i < 2);
     }
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
+/* Agent rows measure the answers the agent took: ASA, longest wait and the
+ * answered-only service level (V1) are real figures; the variants that count
+ * abandons are undefined for an agent (an abandon has no agent), so null in
+ * JSON and empty in CSV, never an invented 0. */
+static void agent_rows_have_their_answers_waits(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL);
+    transfer_between_queues(k); /* ann answers after 10 and 20 s, bob after 100 s */
+    cc_kpi_report *r = report(k);
+    const cc_kpi_figures *ann = &group(r->agents, r->n_agents, "ann")->f;
+    const cc_kpi_figures *bob = &group(r->agents, r->n_agents, "bob")->f;
+    assert_int_equal(ann->answered, 2);
+    near(ann->asa_s, 15);
+    near(ann->longest_wait_s, 20);
+    assert_int_equal(ann->answered_within, 2);
+    near(ann->sl[0], 1.0);
+    near(bob->asa_s, 100);
+    near(bob->longest_wait_s, 100);
+    near(bob->sl[0], 0.0);
+    for (int v = 1; v < 6; v++) assert_true(isnan(ann->sl[v]));
+    assert_true(isnan(ann->service_level)); /* the configured V2 counts abandons */
+    char *json = NULL;
+    assert_int_equal(cc_kpi_report_json(r, NULL, CC_KPI_JSON_FULL, &json), CC_OK);
+    const char *row = strstr(json, "{\"agent\":\"ann\"");
+    assert_non_null(row);
+    assert_true(json_has_key(json, row, "asa_s"));
+    assert_non_null(strstr(row, "\"asa_s\":15,"));
+    assert_non_null(strstr(row, "\"service_level\":null,"));
+    assert_non_null(strstr(row, "\"sl_v1\":1,"));
+    assert_non_null(strstr(row, "\"longest_wait_s\":20,"));
+    cc_free(json);
+    char *csv = NULL;
+    assert_int_equal(cc_kpi_report_csv(r, CC_KPI_TABLE_AGENTS, &csv), CC_OK);
+    assert_non_null(strstr(csv, "\r\nbob,"));
+    cc_free(csv);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+
+    cc_kpi_options o = CC_KPI_OPTIONS_INIT;
+    o.sl_variant = CC_SL_V1; /* answered only: defined for agents */
+    k = kpi_make(&o);
+    transfer_between_queues(k);
+    r = report(k);
+    near(group(r->agents, r->n_agents, "ann")->f.service_level, 1.0);
     cc_kpi_report_free(r);
     cc_kpi_free(k);
 }
@@ -1106,6 +1157,7 @@ int main(void)
         cmocka_unit_test(handling_times),
         cmocka_unit_test(transfer_rate_and_legs),
         cmocka_unit_test(transferring_queue_counts_its_handled_leg),
+        cmocka_unit_test(agent_rows_have_their_answers_waits),
         cmocka_unit_test(occupancy_utilisation_load),
         cmocka_unit_test(fcr_and_repeat_rate),
         cmocka_unit_test(frt_digital_only),
