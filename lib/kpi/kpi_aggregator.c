@@ -373,11 +373,15 @@ static int cc__kpi_contact_close(cc_kpi *k, cc__kpi_contact *c, const cc_event *
     return rc;
 }
 
-/* Enters the contact in queue q at time t: offered once per queue. */
+/* Enters the contact in queue q at time t: offered once per queue, in the
+ * interval it first entered a queue in, so that a contact that overflows or
+ * is transferred across an interval boundary keeps its whole life in one
+ * interval row and interval rows add up to the totals. */
 static int cc__kpi_contact_enqueue(cc_kpi *k, cc__kpi_contact *c, int64_t t, uint32_t q)
 {
     if ((c->flags & CC__C_QUEUED) && c->queue == q) return 0;
-    uint32_t cell = cc__kpi_cell_at(k, t, q, c->channel);
+    if (!(c->flags & CC__C_QUEUED)) c->interval = cc__kpi_interval_of(k, t);
+    uint32_t cell = cc__kpi_cell_in(k, c->interval, q, c->channel);
     if (cell == CC__NO_CELL) return -1;
     cc__kpi_sums *s = &k->cells[cell].sums;
     s->offered++;

@@ -50,6 +50,7 @@ enum {
 typedef struct cc__kpi_contact {
     uint64_t id, customer;
     int64_t arrived_ms, connected_ms, last_ms, wait_ms;
+    int64_t interval; /* the interval it first entered a queue in (CC__C_QUEUED) */
     int64_t due_ms; /* closed: end of the survey grace period */
     uint32_t cell, queue, agent, reason;
     uint32_t flags, cx_moves;
@@ -179,16 +180,22 @@ static inline int64_t cc__kpi_interval_of(const cc_kpi *k, int64_t t)
     return q;
 }
 
-/* The cell of (time, queue, channel): the last cell used answers most events. */
-static inline uint32_t cc__kpi_cell_at(cc_kpi *k, int64_t t, uint32_t queue, cc_channel channel)
+/* The cell of (interval, queue, channel): the last cell used answers most
+ * events. */
+static inline uint32_t cc__kpi_cell_in(cc_kpi *k, int64_t iv, uint32_t queue, cc_channel channel)
 {
-    int64_t iv = cc__kpi_interval_of(k, t);
     if (k->last_cell != CC__NO_CELL) {
         const cc__kpi_cell *c = &k->cells[k->last_cell];
         if (c->interval == iv && c->queue == queue && c->channel == (uint32_t)channel)
             return k->last_cell;
     }
     return cc__kpi_cell_find_or_add(k, iv, queue, (uint32_t)channel);
+}
+
+/* The cell of (time, queue, channel). */
+static inline uint32_t cc__kpi_cell_at(cc_kpi *k, int64_t t, uint32_t queue, cc_channel channel)
+{
+    return cc__kpi_cell_in(k, cc__kpi_interval_of(k, t), queue, channel);
 }
 
 /* Agents (kpi_agents.c): grows the agent array to hold id; NULL when out of memory. */

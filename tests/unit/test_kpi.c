@@ -846,6 +846,44 @@ static void intervals_split_by_entry_time(void **state)
     cc_kpi_free(k);
 }
 
+/* A contact enters "a" at 00:29, overflows to "b" at 00:31 and abandons at
+ * 00:32: its whole life is credited to 00:00, the interval it first queued
+ * in, in both queues' rows, so interval rows add up to the totals. */
+static void overflow_across_an_interval_boundary_stays_in_its_interval(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL); /* 30-minute intervals */
+    arrive(k, 1, "a", S(29 * 60), 0, NULL);
+    cc_event o = ev(CC_EVENT_CONTACT_OVERFLOWED, S(31 * 60), 1, "a");
+    o.target_queue = "b";
+    o.wait_ms = S(120);
+    add(k, o);
+    add(k, ev(CC_EVENT_CONTACT_QUEUED, S(31 * 60), 1, "b"));
+    abandon(k, 1, "b", S(32 * 60), S(180));
+    call(k, 2, "a", "ann", S(40 * 60), S(5), S(60)); /* a contact of 00:30 */
+    cc_kpi_report *r = report(k);
+    assert_int_equal(r->n_intervals, 2);
+    const cc_kpi_figures *first = &r->intervals[0].f, *second = &r->intervals[1].f;
+    assert_int_equal(r->intervals[0].start_ms, 0);
+    assert_int_equal(first->offered, 1);
+    assert_int_equal(first->abandoned, 1);
+    near(first->abandon_rate, 1.0);
+    assert_int_equal(second->offered, 1);
+    assert_int_equal(second->abandoned, 0);
+    assert_int_equal(first->offered + second->offered, r->totals.offered);
+    assert_int_equal(first->abandoned + second->abandoned, r->totals.abandoned);
+    /* Interval x queue rows: 00:00 a (offered, flowed out), 00:00 b (offered,
+     * abandoned), 00:30 a. */
+    assert_int_equal(r->n_interval_queues, 3);
+    assert_string_equal(r->interval_queues[1].queue, "b");
+    assert_int_equal(r->interval_queues[1].start_ms, 0);
+    assert_int_equal(r->interval_queues[1].f.offered, 1);
+    assert_int_equal(r->interval_queues[1].f.abandoned, 1);
+    assert_int_equal(r->interval_queues[0].f.overflowed, 1);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
 /* ---- report formats -------------------------------------------------------- */
 
 static int json_has_key(const char *json, const char *obj_start, const char *key)
@@ -1168,6 +1206,7 @@ int main(void)
         cmocka_unit_test(cx_line_peak_end),
         cmocka_unit_test(cx_weights_configurable_and_grace),
         cmocka_unit_test(intervals_split_by_entry_time),
+        cmocka_unit_test(overflow_across_an_interval_boundary_stays_in_its_interval),
         cmocka_unit_test(json_report_keys),
         cmocka_unit_test(csv_report_tables),
         cmocka_unit_test(options_are_checked),
