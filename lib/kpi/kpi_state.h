@@ -9,7 +9,8 @@
  *              survey grace period; stale open ones are evicted after a day
  *              without events): O(concurrent contacts)
  *   customers  one small record per customer whose last contact ended inside
- *              the repeat window: O(customers in the window)
+ *              the repeat window (with same-reason repeats: per customer and
+ *              reason): O(customers (x their reasons) in the window)
  *   reasons    one counter per contact reason: O(reasons)
  */
 #ifndef CC_KPI_STATE_H
@@ -59,8 +60,11 @@ typedef struct cc__kpi_contact {
     double cx, cx_peak;
 } cc__kpi_contact;
 
+/* The latest end of a customer's contacts (with same-reason repeats: of the
+ * customer's contacts about one reason), for the repeat window. */
 typedef struct cc__kpi_customer {
-    uint64_t id;
+    uint64_t key; /* in customer_map: the customer, or the (customer, reason) mix */
+    uint64_t id;  /* the customer */
     int64_t last_end_ms;
     uint32_t cell, reason;
     uint8_t handled, counted, live;
@@ -221,8 +225,8 @@ static inline void cc__kpi_agent_load_tick(cc__kpi_agent *a, int64_t t)
 int cc__kpi_agent_event(cc_kpi *k, const cc_event *ev, uint32_t agent);
 
 /* Repeat window (kpi_repeat_window.c): counts an arrival of contact c in
- * `cell` at t as a repeat when its customer's previous contact ended within
- * W before (and had the same reason, when configured). */
+ * `cell` at t as a repeat when its customer's latest previous contact (about
+ * the same reason, when configured) ended within W before. */
 void cc__kpi_repeat_check(cc_kpi *k, const cc__kpi_contact *c, uint32_t cell, int64_t t);
 
 /* Remembers how the customer's contact c ended at t. Returns 0, or -1 when

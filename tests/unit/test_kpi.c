@@ -589,6 +589,30 @@ static void fcr_and_repeat_rate(void **state)
     }
 }
 
+/* With --same-reason a contact repeats the customer's latest contact about
+ * the same reason, not just the customer's latest contact: billing, tech,
+ * billing again within W is one repeat (of the first billing contact). */
+static void same_reason_repeat_looks_past_other_reasons(void **state)
+{
+    (void)state;
+    cc_kpi_options o = CC_KPI_OPTIONS_INIT;
+    o.repeat_same_reason = 1;
+    cc_kpi *k = kpi_make(&o);
+    const char *reasons[] = {"billing", "tech", "billing"};
+    for (uint64_t i = 0; i < 3; i++) {
+        int64_t t = S(120 * (int64_t)i);
+        arrive(k, i + 1, "q", t, 77, reasons[i]);
+        answer(k, i + 1, "q", "ann", t, 0);
+        end_talk(k, i + 1, "q", "ann", t + S(60), S(60), 0);
+    }
+    cc_kpi_report *r = report(k);
+    assert_int_equal(r->totals.repeat_contacts, 1);
+    near(r->totals.repeat_rate, 1.0 / 3);
+    near(r->totals.fcr, 1.0 - 1.0 / 3); /* the first billing contact was not resolved */
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
 static void frt_digital_only(void **state)
 {
     (void)state;
@@ -1091,16 +1115,19 @@ static void *sized_realloc(void *ptr, size_t n, void *ud)
 /* Bytes held after `contacts` contacts, one a minute, each from a new
  * customer, in one queue and one (very long) interval, with a one-hour
  * repeat window. */
-static size_t bytes_after(uint64_t contacts)
+static size_t bytes_after(uint64_t contacts, int same_reason)
 {
+    static const char *const reasons[] = {"billing", "tech", "card"};
     cc_kpi_options o = CC_KPI_OPTIONS_INIT;
     o.interval_ms = 100000000000000LL; /* one cell for the whole run */
     o.repeat_window_ms = S(3600);
     o.cx_grace_ms = -1;
+    o.repeat_same_reason = same_reason;
     cc_kpi *k = kpi_make(&o);
     for (uint64_t id = 1; id <= contacts; id++) {
         cc_event e = ev(CC_EVENT_CONTACT_ARRIVED, S(60 * (int64_t)id), id, "q");
         e.customer_id = id;
+        e.reason = reasons[id % 3];
         add(k, e);
         e.type = CC_EVENT_CONTACT_QUEUED;
         add(k, e);
@@ -1116,12 +1143,14 @@ static void memory_does_not_grow_with_events(void **state)
     (void)state;
     cc_allocator a = {sized_malloc, sized_realloc, sized_free, NULL};
     cc_set_allocator(&a);
-    size_t small = bytes_after(20000), large = bytes_after(200000);
+    for (int same_reason = 0; same_reason <= 1; same_reason++) {
+        size_t small = bytes_after(20000, same_reason), large = bytes_after(200000, same_reason);
+        assert_int_equal(live_bytes, 0);
+        /* Ten times the events, the same customers in the window: same memory. */
+        assert_true(large <= small);
+        assert_true(small < 2u << 20);
+    }
     cc_set_allocator(NULL);
-    assert_int_equal(live_bytes, 0);
-    /* Ten times the events, the same customers in the window: same memory. */
-    assert_true(large <= small);
-    assert_true(small < 2u << 20);
 }
 
 /* ---- allocation failures -------------------------------------------------- */
@@ -1198,6 +1227,7 @@ int main(void)
         cmocka_unit_test(agent_rows_have_their_answers_waits),
         cmocka_unit_test(occupancy_utilisation_load),
         cmocka_unit_test(fcr_and_repeat_rate),
+        cmocka_unit_test(same_reason_repeat_looks_past_other_reasons),
         cmocka_unit_test(frt_digital_only),
         cmocka_unit_test(csat_nps_ces),
         cmocka_unit_test(cost_per_contact),
