@@ -210,7 +210,10 @@ static void cc__on_write(uv_write_t *req, int status)
         cc__conn_resume(c);
         return;
     }
-    cc__conn_flush(c);
+    /* Never flushed from here directly: that output may answer requests read
+     * in this same loop iteration, whose records are not synced yet. The
+     * batch end lets the runtime hold it until the group commit. */
+    if (c->dirty) cc__server_end_batch(c->server);
 }
 
 static void cc__conn_flush(cc__conn *c)

@@ -11,10 +11,11 @@
  * Output: each connection has one growable output buffer and at most one
  * uv_write in flight (the buffers ping-pong), so responses to pipelined
  * requests of one read go out in one write. Output is flushed by
- * cc__server_flush(), at the end of each read batch unless the runtime's
- * on_batch_end hook holds it back (fsync=always: it flushes after the group
- * commit at the end of the loop iteration), and by the runtime after timer
- * and posted work: no response leaves before the records it acknowledges.
+ * cc__server_flush(), at the end of each read batch and of each completed
+ * write that leaves output behind, unless the runtime's on_batch_end hook
+ * holds it back (fsync=always: it flushes after the group commit at the end
+ * of the loop iteration), and by the runtime after timer and posted work: no
+ * response leaves before the records it acknowledges.
  *
  * Limits: a message larger than max_message_bytes gets an "rpc.error"
  * notification and the connection is closed after it is sent; bytes that are

@@ -129,16 +129,18 @@ class Client:
 class Server:
     """`callcore serve` as a child process; always stopped by the fixture."""
 
-    def __init__(self, cli, *args, listen="tcp://127.0.0.1:0"):
+    def __init__(self, cli, *args, listen="tcp://127.0.0.1:0", env=None):
         self.cli = cli
         self.args = list(args)
         self.listen = listen
+        self.env = env  # None: this process's environment
         self.proc = None
         self.address = None
 
     def start(self, timeout=10.0):
         self.proc = subprocess.Popen([self.cli, "serve", "--listen", self.listen, *self.args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     env=self.env)
         deadline = time.monotonic() + timeout
         line = ""
         while time.monotonic() < deadline:
