@@ -179,7 +179,8 @@ typedef struct cc_forecast_accuracy {
 
 /*
  * Rolling-origin evaluation on y[n] (borrowed): for each origin o = initial, initial + step,
- * ... < n, the model knows y[0..o) and forecasts y[o .. o + horizon) (clipped at n).
+ * ... < n, the model knows y[0..o) and forecasts y[o .. o + horizon) (clipped at n; a
+ * horizon or step of any size is valid, memory is sized by n).
  * forecasts[n] may be NULL; else it receives, for every point, the forecast from the latest
  * origin before it (NaN before `initial`). Returns CC_OK, CC_EINVAL, CC_EVERSION,
  * CC_EUNSUPPORTED, CC_ENOMEM; *out is filled on CC_OK.

@@ -24,6 +24,14 @@ static void cc__bt_score(cc_forecast_accuracy *out, const double *a, const doubl
     out->mase = cc_forecast_mase(a, g, k, y, initial, week);
 }
 
+/* min(count, n - origin) for origin <= n: how much of `count` intervals from `origin` lies
+ * inside y[n]. Written as a comparison so that a count near SIZE_MAX cannot wrap
+ * origin + count. */
+static size_t cc__bt_clip(size_t count, size_t origin, size_t n)
+{
+    return count > n - origin ? n - origin : count;
+}
+
 cc_status cc_forecast_backtest(cc_forecast_accuracy *out, double *forecasts,
                                const cc_forecast_options *opt, const cc_backtest_options *bt,
                                const double *y, size_t n)
@@ -42,11 +50,16 @@ cc_status cc_forecast_backtest(cc_forecast_accuracy *out, double *forecasts,
     if (horizon == 0)
         return cc__fail(CC_EINVAL, "backtest: horizon is 0 and the options give no period");
 
+    /* Every forecast is clipped at n, so no origin forecasts more than the span after
+     * `initial`: the bound buffers are sized by that span, never by the caller's horizon
+     * (a horizon near SIZE_MAX would wrap horizon * sizeof(double)). */
+    size_t span = cc__bt_clip(horizon, bt->initial, n);
+
     cc_forecaster *fc = NULL;
     cc_status st = cc_forecaster_new(&fc, opt);
     if (st) return st;
-    double *f = cc__malloc(n * sizeof *f);
-    double *lo = cc__malloc(horizon * sizeof *lo), *hi = cc__malloc(horizon * sizeof *hi);
+    double *f = cc__calloc(n, sizeof *f);
+    double *lo = cc__calloc(span, sizeof *lo), *hi = cc__calloc(span, sizeof *hi);
     if (!f || !lo || !hi) {
         st = cc__fail(CC_ENOMEM, "cc_forecast_backtest: out of memory for %zu values", n);
         goto done;
@@ -56,13 +69,13 @@ cc_status cc_forecast_backtest(cc_forecast_accuracy *out, double *forecasts,
     size_t covered = 0;
     st = cc_forecaster_fit(fc, y, bt->initial);
     for (size_t origin = bt->initial; !st && origin < n; origin += step) {
-        size_t h = origin + horizon > n ? n - origin : horizon;
+        size_t h = cc__bt_clip(horizon, origin, n);
         st = cc_forecaster_predict(fc, h, f + origin, lo, hi);
         if (st) break;
         for (size_t j = 0; j < h; j++)
             covered += y[origin + j] >= lo[j] && y[origin + j] <= hi[j];
         out->origins++;
-        size_t next = origin + step > n ? n : origin + step;
+        size_t next = origin + cc__bt_clip(step, origin, n);
         if (next >= n) break;
         st = bt->refit ? cc_forecaster_fit(fc, y, next)
                        : cc_forecaster_observe(fc, y + origin, next - origin);
@@ -70,7 +83,7 @@ cc_status cc_forecast_backtest(cc_forecast_accuracy *out, double *forecasts,
     if (!st) {
         /* A step longer than the horizon leaves gaps: pack the forecast points (into the
          * start of f, which is read ahead of where it is written). */
-        double *a = cc__malloc(n * sizeof *a);
+        double *a = cc__calloc(n, sizeof *a);
         if (!a) {
             st = cc__fail(CC_ENOMEM, "cc_forecast_backtest: out of memory for %zu values", n);
             goto done;

@@ -192,6 +192,46 @@ static void test_backtest_on_clean_series(void **state)
     assert_int_equal(cc_forecast_backtest(&acc, NULL, &o, &bt, y, DAYS * P), CC_EVERSION);
 }
 
+/* A horizon or step beyond the data is clipped at n (the contract), whatever its size: one
+ * that wraps horizon * sizeof(double) once sized a buffer the forecasts overflowed. The
+ * answer equals that of the horizon that reaches exactly the end. */
+static void test_backtest_huge_horizon_and_step(void **state)
+{
+    (void)state;
+    double y[DAYS * P];
+    fill(y, DAYS * P);
+    cc_forecast_options o = CC_FORECAST_OPTIONS_INIT;
+    o.method = CC_FORECAST_SEASONAL_NAIVE_DAILY;
+    o.period = P;
+    o.week = W;
+    cc_backtest_options bt = CC_BACKTEST_OPTIONS_INIT;
+    bt.initial = 20 * P;
+    bt.horizon = DAYS * P - bt.initial;
+    cc_forecast_accuracy want, got;
+    assert_int_equal(cc_forecast_backtest(&want, NULL, &o, &bt, y, DAYS * P), CC_OK);
+    assert_int_equal(want.origins, 1);
+    assert_int_equal(want.points, 10 * P);
+    const size_t huge[] = {(SIZE_MAX / sizeof(double)) / 3 + 1, SIZE_MAX / sizeof(double) + 1,
+                           SIZE_MAX - 1, SIZE_MAX};
+    for (size_t i = 0; i < sizeof huge / sizeof huge[0]; i++) {
+        bt.horizon = huge[i];
+        bt.step = 0; /* the horizon */
+        assert_int_equal(cc_forecast_backtest(&got, NULL, &o, &bt, y, DAYS * P), CC_OK);
+        assert_int_equal(got.origins, want.origins);
+        assert_int_equal(got.points, want.points);
+        assert_true(got.wape == want.wape);
+        bt.step = huge[i]; /* origin + step must not wrap back inside y */
+        assert_int_equal(cc_forecast_backtest(&got, NULL, &o, &bt, y, DAYS * P), CC_OK);
+        assert_int_equal(got.origins, 1);
+        assert_int_equal(got.points, want.points);
+    }
+    bt.horizon = P;
+    bt.step = SIZE_MAX; /* one origin, one day forecast */
+    assert_int_equal(cc_forecast_backtest(&got, NULL, &o, &bt, y, DAYS * P), CC_OK);
+    assert_int_equal(got.origins, 1);
+    assert_int_equal(got.points, P);
+}
+
 /* The 2003 bank: fit on 120 days, forecast the other 44 day by day. */
 static void test_bank_2003_beats_weekly_naive(void **state)
 {
@@ -314,6 +354,7 @@ int main(void)
         cmocka_unit_test(test_moving_average_and_observe),
         cmocka_unit_test(test_metrics),
         cmocka_unit_test(test_backtest_on_clean_series),
+        cmocka_unit_test(test_backtest_huge_horizon_and_step),
         cmocka_unit_test(test_bank_2003_beats_weekly_naive),
         cmocka_unit_test(test_invalid),
         cmocka_unit_test(test_allocation_failures),
