@@ -11,19 +11,31 @@
  *   COMPLETECALLER    holdtime|calltime|pos     ENDED (talk = calltime)
  *   COMPLETEAGENT     holdtime|calltime|pos     ENDED
  *   ABANDON           pos|origpos|waittime      ABANDONED
- *   EXITWITHTIMEOUT   pos|origpos|waittime      LEFT "max-wait"
- *   EXITEMPTY         pos|origpos|waittime      LEFT "empty"
- *   EXITWITHKEY       key|pos|origpos|waittime  LEFT "key"
+ *   EXITWITHTIMEOUT   pos|origpos|waittime      LEFT "max-wait"  (held, see below)
+ *   EXITEMPTY         pos|origpos|waittime      LEFT "empty"     (held)
+ *   EXITWITHKEY       key|pos|origpos|waittime  LEFT "key"       (held)
  *   RINGNOANSWER      ringtime (ms)             RING_TIMEOUT
- *   BLINDTRANSFER, TRANSFER  ext|context|holdtime|calltime|pos  ENDED + TRANSFERRED
- *   ATTENDEDTRANSFER  method|target|holdtime|calltime|pos  ENDED + TRANSFERRED (consult)
+ *   BLINDTRANSFER, TRANSFER  ext|context|holdtime|calltime|pos  TRANSFERRED, ENDED (held)
+ *   ATTENDEDTRANSFER  method|target|holdtime|calltime|pos  TRANSFERRED (consult), ENDED (held)
  *   ADDMEMBER / REMOVEMEMBER                    QUEUE_MEMBER_ADDED / _REMOVED
  *   PAUSE reason / UNPAUSE                      AGENT_STATE not_ready / ready
  *   AGENTLOGIN channel / AGENTLOGOFF channel|logintime  AGENT_LOGIN / AGENT_LOGOUT
  * Other verbs (AGENTCALLED, CONFIGRELOAD, QUEUESTART, ...) are skipped.
  *
+ * A transfer or an exit hands the call back to the dialplan, which may queue
+ * it again elsewhere under the same uniqueid (a transfer to a queue
+ * extension, an overflow after a timeout): that is the same contact. So the
+ * end of such a call is held: when the call enters a queue again it goes on
+ * (QUEUED, after OVERFLOWED for an exit, whose wait then carries on), and
+ * otherwise its terminal event (ENDED after a transfer, LEFT after an exit)
+ * is sent with its own time once no re-entry can come: CC__QL_REENTRY_MS of
+ * log time later, when the same caller starts a new call (so that call can be
+ * a repeat of it), or at cc_import_finish.
+ *
  * Memory: one record per call in progress (calls silent for a day are
- * dropped) and one per agent seen: O(concurrent calls + agents).
+ * dropped), one per held end and one per agent seen: O(concurrent calls +
+ * calls that left a queue in the last CC__QL_REENTRY_MS + agents). A new
+ * call from a known caller scans the held ends: O(held ends).
  */
 #include "import_format.h"
 
@@ -35,14 +47,37 @@
 #define CC__QL_MAX_FIELDS 12
 #define CC__QL_STALE_MS 86400000LL
 #define CC__QL_SWEEP_MIN 4096u
+/* How long a call that left a queue by a transfer or an exit may take to
+ * enter the next one (a transfer or the dialplan's next Queue() is
+ * immediate; an announcement or a menu in between takes seconds to
+ * minutes). */
+#define CC__QL_REENTRY_MS (5 * 60000LL)
+
+/* How a call left its last queue, while its end is held. */
+typedef enum cc__ql_held {
+    CC__QL_HELD_NONE = 0,
+    CC__QL_HELD_TRANSFER, /* ends with ENDED, or enters another queue */
+    CC__QL_HELD_EXIT      /* ends with LEFT, or flows out to another queue */
+} cc__ql_held;
 
 typedef struct cc__ql_call {
     uint64_t key; /* hash of uniqueid */
     uint64_t contact_id, customer;
     const char *queue, *agent;
     int64_t last_ms;
+    int64_t wait_base_ms; /* waited in queues it flowed out of, unanswered */
+    cc__ql_held held;
+    int64_t held_ms;        /* when it left its last queue */
+    int64_t held_wait_ms;   /* exit: its wait until then */
+    const char *held_reason; /* exit: "max-wait", "empty", "key" */
     int live;
 } cc__ql_call;
+
+/* A held end, in the order the calls left their queues. */
+typedef struct cc__ql_hold {
+    uint64_t key;
+    int64_t held_ms;
+} cc__ql_hold;
 
 typedef struct cc__ql_agent {
     cc_agent_state state;
@@ -58,6 +93,8 @@ typedef struct cc__ql_state {
     size_t nfree, free_cap;
     cc__id_map call_map;
     size_t sweep_at;
+    cc__ql_hold *holds; /* ring buffer */
+    size_t hold_head, hold_len, hold_cap;
     cc__ql_agent *agents; /* indexed through agent_map (interned name pointer) */
     size_t nagents, agents_cap;
     cc__id_map agent_map;
@@ -81,6 +118,7 @@ static void cc__ql_destroy(void *state)
     cc__free(s->calls);
     cc__free(s->free_calls);
     cc__id_map_free(&s->call_map);
+    cc__free(s->holds);
     cc__free(s->agents);
     cc__id_map_free(&s->agent_map);
 }
@@ -238,46 +276,249 @@ static void cc__ql_event_init(cc_event *ev, const cc__ql_line *l, cc_event_type 
     ev->channel = CC_CHANNEL_VOICE;
 }
 
+/* ---- held ends ------------------------------------------------------------- */
+
+static int cc__ql_hold_push(cc__ql_state *s, const cc__ql_call *c)
+{
+    if (s->hold_len == s->hold_cap) {
+        size_t n = s->hold_cap ? s->hold_cap * 2 : 64;
+        cc__ql_hold *h = cc__malloc(n * sizeof *h);
+        if (!h) return -1;
+        for (size_t i = 0; i < s->hold_len; i++)
+            h[i] = s->holds[(s->hold_head + i) % s->hold_cap];
+        cc__free(s->holds);
+        s->holds = h;
+        s->hold_cap = n;
+        s->hold_head = 0;
+    }
+    cc__ql_hold *h = &s->holds[(s->hold_head + s->hold_len) % s->hold_cap];
+    h->key = c->key;
+    h->held_ms = c->held_ms;
+    s->hold_len++;
+    return 0;
+}
+
+/* The call a held-end entry was made for, if its end is still held (the
+ * call may have gone on, or its uniqueid come back as another call). */
+static cc__ql_call *cc__ql_hold_call(cc__ql_state *s, const cc__ql_hold *h)
+{
+    cc__ql_call *c = cc__ql_call_find(s, h->key);
+    return c && c->held != CC__QL_HELD_NONE && c->held_ms == h->held_ms ? c : NULL;
+}
+
+/* Sends the held terminal event of call c, with the time it left its queue,
+ * and forgets the call. */
+static void cc__ql_end_held(cc_import *imp, cc__ql_state *s, cc__ql_call *c)
+{
+    cc_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.time_ms = c->held_ms;
+    ev.contact_id = c->contact_id;
+    ev.customer_id = c->customer;
+    ev.queue = c->queue;
+    ev.channel = CC_CHANNEL_VOICE;
+    if (c->held == CC__QL_HELD_TRANSFER) {
+        /* Transferred out of the queues: the agent's leg ended with the
+         * transfer, so this ENDED only closes the contact. */
+        ev.type = CC_EVENT_CONTACT_ENDED;
+    } else {
+        ev.type = CC_EVENT_CONTACT_LEFT;
+        ev.wait_ms = c->held_wait_ms;
+        ev.reason = c->held_reason;
+    }
+    c->held = CC__QL_HELD_NONE;
+    cc__import_emit(imp, &ev);
+    cc__ql_call_drop(s, c);
+}
+
+/* Holds the end of call c, which left its queue at t. When the held-end
+ * list cannot grow, the end is not held: the terminal event goes now. */
+static void cc__ql_hold_end(cc_import *imp, cc__ql_state *s, cc__ql_call *c, cc__ql_held how,
+                            int64_t t)
+{
+    c->held = how;
+    c->held_ms = t;
+    if (cc__ql_hold_push(s, c) != 0) {
+        cc__import_oom(imp);
+        cc__ql_end_held(imp, s, c);
+    }
+}
+
+/* Ends the held calls that can no longer enter a queue again. */
+static void cc__ql_holds_expire(cc_import *imp, cc__ql_state *s)
+{
+    while (s->hold_len) {
+        cc__ql_hold *h = &s->holds[s->hold_head];
+        if (h->held_ms + CC__QL_REENTRY_MS >= s->now_ms) break;
+        cc__ql_call *c = cc__ql_hold_call(s, h);
+        s->hold_head = (s->hold_head + 1) % s->hold_cap;
+        s->hold_len--;
+        if (c) cc__ql_end_held(imp, s, c);
+    }
+}
+
+/* A caller starts a new call: their held calls are over (the caller is on
+ * the new one), so they end before it arrives and it can be their repeat. */
+static void cc__ql_holds_end_caller(cc_import *imp, cc__ql_state *s, uint64_t customer)
+{
+    for (size_t i = 0; customer && i < s->hold_len; i++) {
+        cc__ql_call *c = cc__ql_hold_call(s, &s->holds[(s->hold_head + i) % s->hold_cap]);
+        if (c && c->customer == customer) cc__ql_end_held(imp, s, c);
+    }
+}
+
+/* cc_import_finish: no call can come back now. */
+static void cc__ql_finish(cc_import *imp, void *state)
+{
+    cc__ql_state *s = state;
+    while (s->hold_len) {
+        cc__ql_call *c = cc__ql_hold_call(s, &s->holds[s->hold_head]);
+        s->hold_head = (s->hold_head + 1) % s->hold_cap;
+        s->hold_len--;
+        if (c) cc__ql_end_held(imp, s, c);
+    }
+}
+
+/* ---- call lines ---------------------------------------------------------------- */
+
+/* A held call enters queue l->queue: it goes on. After an exit to another
+ * queue it flowed out of the old one, and its wait carries on. */
+static void cc__ql_reenter(cc_import *imp, cc__ql_call *c, const cc__ql_line *l)
+{
+    if (c->held == CC__QL_HELD_EXIT && l->queue && l->queue != c->queue) {
+        cc_event ev;
+        cc__ql_event_init(&ev, l, CC_EVENT_CONTACT_OVERFLOWED);
+        ev.time_ms = c->held_ms;
+        ev.queue = c->queue;
+        ev.agent = NULL;
+        ev.target_queue = l->queue;
+        ev.contact_id = c->contact_id;
+        ev.customer_id = c->customer;
+        ev.wait_ms = c->held_wait_ms;
+        cc__import_emit(imp, &ev);
+    }
+    c->wait_base_ms = c->held == CC__QL_HELD_EXIT ? c->held_wait_ms : 0;
+    c->held = CC__QL_HELD_NONE;
+}
+
+static void cc__ql_on_enter(cc_import *imp, cc__ql_state *s, cc__ql_call *c, int made,
+                            const cc__ql_line *l, cc_event *ev)
+{
+    if (l->ndata >= 2) c->customer = cc__ql_customer(l->data[1]);
+    if (made) cc__ql_holds_end_caller(imp, s, c->customer);
+    if (c->held != CC__QL_HELD_NONE) cc__ql_reenter(imp, c, l);
+    if (l->queue) c->queue = l->queue;
+    ev->queue = c->queue;
+    ev->customer_id = c->customer;
+    ev->virtual_start_ms = l->t;
+    if (made) {
+        ev->type = CC_EVENT_CONTACT_ARRIVED;
+        cc__import_emit(imp, ev);
+    }
+    ev->type = CC_EVENT_CONTACT_QUEUED;
+    cc__import_emit(imp, ev);
+}
+
+static void cc__ql_on_connect(cc_import *imp, cc__ql_state *s, cc__ql_call *c,
+                              const cc__ql_line *l, cc_event *ev)
+{
+    int64_t wait = cc__ql_seconds(imp, l, 0, "holdtime");
+    if (wait < 0) return;
+    ev->type = CC_EVENT_CONTACT_CONNECTED;
+    ev->wait_ms = wait + c->wait_base_ms;
+    c->agent = l->agent;
+    cc__import_emit(imp, ev);
+    cc__ql_agent *a = cc__ql_agent_find(s, l->agent);
+    if (a && a->state != CC_AGENT_LOGGED_OUT)
+        cc__ql_agent_set(imp, a, l->agent, l->t, CC_AGENT_BUSY, NULL);
+}
+
+/* COMPLETECALLER / COMPLETEAGENT end the call; a transfer ends the agent's
+ * leg and hands the call to the dialplan (its end is held). */
+static void cc__ql_on_leg_end(cc_import *imp, cc__ql_state *s, cc__ql_call *c,
+                              const cc__ql_line *l, cc_event *ev)
+{
+    cc__span verb = l->verb;
+    int transfer = cc__span_is(verb, "BLINDTRANSFER") || cc__span_is(verb, "TRANSFER");
+    int attended = cc__span_is(verb, "ATTENDEDTRANSFER");
+    size_t base = transfer || attended ? 2 : 0;
+    int64_t talk;
+    if (cc__ql_seconds(imp, l, base, "holdtime") < 0 ||
+        (talk = cc__ql_seconds(imp, l, base + 1, "calltime")) < 0)
+        return;
+    if (!ev->agent) ev->agent = c->agent;
+    if (transfer || attended) {
+        /* The talk of the leg is the time since the connect. */
+        ev->type = CC_EVENT_CONTACT_TRANSFERRED;
+        ev->target_agent = cc__import_string(imp, cc__span_trim(l->data[attended ? 1 : 0]));
+        ev->flags = attended ? CC_EVENT_F_CONSULT : 0;
+    } else {
+        ev->type = CC_EVENT_CONTACT_ENDED;
+        ev->duration_ms = talk;
+    }
+    cc__import_emit(imp, ev);
+    cc__ql_agent *a = cc__ql_agent_find(s, ev->agent);
+    if (a && a->state == CC_AGENT_BUSY)
+        cc__ql_agent_set(imp, a, ev->agent, l->t, a->paused ? CC_AGENT_NOT_READY : CC_AGENT_READY,
+                         NULL);
+    if (transfer || attended) cc__ql_hold_end(imp, s, c, CC__QL_HELD_TRANSFER, l->t);
+    else cc__ql_call_drop(s, c);
+}
+
+/* ABANDON ends the call; an exit hands it to the dialplan (held). */
+static void cc__ql_on_exit(cc_import *imp, cc__ql_state *s, cc__ql_call *c, const cc__ql_line *l,
+                           cc_event *ev)
+{
+    cc__span verb = l->verb;
+    const char *reason = NULL;
+    size_t wait_at = 2;
+    if (cc__span_is(verb, "EXITWITHTIMEOUT")) reason = "max-wait";
+    else if (cc__span_is(verb, "EXITEMPTY")) reason = "empty";
+    else if (cc__span_is(verb, "EXITWITHKEY")) reason = "key", wait_at = 3;
+    int64_t wait = cc__ql_seconds(imp, l, wait_at, "waittime");
+    if (wait < 0) return;
+    wait += c->wait_base_ms;
+    if (reason) {
+        c->held_wait_ms = wait;
+        c->held_reason = reason;
+        cc__ql_hold_end(imp, s, c, CC__QL_HELD_EXIT, l->t);
+        return;
+    }
+    ev->type = CC_EVENT_CONTACT_ABANDONED;
+    ev->agent = NULL;
+    ev->wait_ms = wait;
+    cc__import_emit(imp, ev);
+    cc__ql_call_drop(s, c);
+}
+
 static void cc__ql_call_event(cc_import *imp, cc__ql_state *s, const cc__ql_line *l)
 {
+    cc__span verb = l->verb;
+    int enter = cc__span_is(verb, "ENTERQUEUE");
+    cc__ql_call *held = cc__ql_call_find(s, l->key);
+    /* Any other line of a held call: it did not enter a queue again. */
+    if (held && held->held != CC__QL_HELD_NONE && !enter) cc__ql_end_held(imp, s, held);
     int made;
     cc__ql_call *c = cc__ql_call_get(imp, s, l->key, &made);
     if (!c) return;
     c->last_ms = l->t;
+    if (enter) {
+        cc_event ev;
+        cc__ql_event_init(&ev, l, CC_EVENT_NONE);
+        ev.contact_id = c->contact_id;
+        cc__ql_on_enter(imp, s, c, made, l, &ev);
+        return;
+    }
     if (l->queue) c->queue = l->queue;
     cc_event ev;
     cc__ql_event_init(&ev, l, CC_EVENT_NONE);
     ev.queue = c->queue;
     ev.contact_id = c->contact_id;
     ev.customer_id = c->customer;
-    const char *v = NULL;
-    int64_t wait = 0, talk = 0, ring = 0;
-    cc__span verb = l->verb;
-
-    if (cc__span_is(verb, "ENTERQUEUE")) {
-        if (l->ndata >= 2) c->customer = cc__ql_customer(l->data[1]);
-        ev.customer_id = c->customer;
-        ev.virtual_start_ms = l->t;
-        if (made) {
-            ev.type = CC_EVENT_CONTACT_ARRIVED;
-            cc__import_emit(imp, &ev);
-        }
-        ev.type = CC_EVENT_CONTACT_QUEUED;
-        cc__import_emit(imp, &ev);
-        return;
-    }
     if (cc__span_is(verb, "CONNECT")) {
-        if ((wait = cc__ql_seconds(imp, l, 0, "holdtime")) < 0) return;
-        ev.type = CC_EVENT_CONTACT_CONNECTED;
-        ev.wait_ms = wait;
-        c->agent = l->agent;
-        cc__import_emit(imp, &ev);
-        cc__ql_agent *a = cc__ql_agent_find(s, l->agent);
-        if (a && a->state != CC_AGENT_LOGGED_OUT)
-            cc__ql_agent_set(imp, a, l->agent, l->t, CC_AGENT_BUSY, NULL);
-        return;
-    }
-    if (cc__span_is(verb, "RINGNOANSWER")) {
+        cc__ql_on_connect(imp, s, c, l, &ev);
+    } else if (cc__span_is(verb, "RINGNOANSWER")) {
+        int64_t ring;
         if (l->ndata < 1 || cc__span_i64(cc__span_trim(l->data[0]), &ring) != 0 || ring < 0) {
             cc__import_reject(imp, "RINGNOANSWER: ringtime is not a number of milliseconds");
             return;
@@ -285,50 +526,13 @@ static void cc__ql_call_event(cc_import *imp, cc__ql_state *s, const cc__ql_line
         ev.type = CC_EVENT_CONTACT_RING_TIMEOUT;
         ev.duration_ms = ring;
         cc__import_emit(imp, &ev);
-        return;
+    } else if (cc__span_is(verb, "COMPLETECALLER") || cc__span_is(verb, "COMPLETEAGENT") ||
+               cc__span_is(verb, "BLINDTRANSFER") || cc__span_is(verb, "TRANSFER") ||
+               cc__span_is(verb, "ATTENDEDTRANSFER")) {
+        cc__ql_on_leg_end(imp, s, c, l, &ev);
+    } else {
+        cc__ql_on_exit(imp, s, c, l, &ev);
     }
-    int transfer = cc__span_is(verb, "BLINDTRANSFER") || cc__span_is(verb, "TRANSFER");
-    int attended = cc__span_is(verb, "ATTENDEDTRANSFER");
-    if (cc__span_is(verb, "COMPLETECALLER") || cc__span_is(verb, "COMPLETEAGENT") || transfer ||
-        attended) {
-        size_t base = transfer || attended ? 2 : 0;
-        if ((wait = cc__ql_seconds(imp, l, base, "holdtime")) < 0 ||
-            (talk = cc__ql_seconds(imp, l, base + 1, "calltime")) < 0)
-            return;
-        if (!ev.agent) ev.agent = c->agent;
-        ev.type = CC_EVENT_CONTACT_ENDED;
-        ev.duration_ms = talk;
-        cc__import_emit(imp, &ev);
-        if (transfer || attended) {
-            /* The transfer ends the queue's call: ENDED carries the talk,
-             * TRANSFERRED (same time, after it) marks the transfer. */
-            ev.type = CC_EVENT_CONTACT_TRANSFERRED;
-            ev.duration_ms = 0;
-            ev.target_agent = cc__import_string(imp, cc__span_trim(l->data[attended ? 1 : 0]));
-            ev.flags = attended ? CC_EVENT_F_CONSULT : 0;
-            cc__import_emit(imp, &ev);
-        }
-        cc__ql_agent *a = cc__ql_agent_find(s, ev.agent);
-        if (a && a->state == CC_AGENT_BUSY)
-            cc__ql_agent_set(imp, a, ev.agent, l->t,
-                             a->paused ? CC_AGENT_NOT_READY : CC_AGENT_READY, NULL);
-        cc__ql_call_drop(s, c);
-        return;
-    }
-    size_t wait_at = 2;
-    if (cc__span_is(verb, "ABANDON")) ev.type = CC_EVENT_CONTACT_ABANDONED;
-    else if (cc__span_is(verb, "EXITWITHTIMEOUT")) v = "max-wait";
-    else if (cc__span_is(verb, "EXITEMPTY")) v = "empty";
-    else if (cc__span_is(verb, "EXITWITHKEY")) v = "key", wait_at = 3;
-    if ((wait = cc__ql_seconds(imp, l, wait_at, "waittime")) < 0) return;
-    if (v) {
-        ev.type = CC_EVENT_CONTACT_LEFT;
-        ev.reason = v;
-    }
-    ev.agent = NULL;
-    ev.wait_ms = wait;
-    cc__import_emit(imp, &ev);
-    cc__ql_call_drop(s, c);
 }
 
 static void cc__ql_agent_event(cc_import *imp, cc__ql_state *s, const cc__ql_line *l)
@@ -436,6 +640,7 @@ static void cc__ql_line_parse(cc_import *imp, void *state, const char *line, siz
     l.ndata = n - 5;
     memcpy(l.data, f + 5, l.ndata * sizeof *f);
     if (l.t > s->now_ms) s->now_ms = l.t;
+    if (s->hold_len) cc__ql_holds_expire(imp, s);
     int call = cc__ql_is_call_verb(l.verb), agent = cc__ql_is_agent_verb(l.verb);
     if (!call && !agent) {
         cc__import_skip(imp);
@@ -462,4 +667,5 @@ const cc__import_format cc__import_queue_log = {
     .init = cc__ql_init,
     .destroy = cc__ql_destroy,
     .line = cc__ql_line_parse,
+    .finish = cc__ql_finish,
 };

@@ -507,6 +507,7 @@ static void cc__kpi_on_connected(cc_kpi *k, cc__kpi_ctx *x)
         c->flags |= CC__C_ANSWERED_HERE | CC__C_ANSWERED;
     }
     c->connected_ms = ev->time_ms;
+    c->flags &= ~(uint32_t)CC__C_LEG_TRANSFERRED;
     if (x->agent) {
         cc__kpi_agent *a = cc__kpi_agent_at(k, x->agent);
         if (!a) {
@@ -623,6 +624,7 @@ static void cc__kpi_on_transferred(cc_kpi *k, cc__kpi_ctx *x)
      * next leg's talk arrives with the next transfer or CONTACT_ENDED. */
     if (on_agent || agent) cc__kpi_cell_handled(k, c, cell, talk, 0);
     cc__kpi_leg_done(k, c, agent, ev->time_ms, talk, 0, 1, &x->oom);
+    c->flags |= CC__C_LEG_TRANSFERRED;
 }
 
 static void cc__kpi_on_ended(cc_kpi *k, cc__kpi_ctx *x)
@@ -632,7 +634,9 @@ static void cc__kpi_on_ended(cc_kpi *k, cc__kpi_ctx *x)
     cc__kpi_contact *c = cc__kpi_counted_contact(k, x, 1, &cell);
     if (!c) return;
     uint32_t agent = x->agent ? x->agent : c->agent;
-    int talked = agent != 0 || (c->flags & CC__C_ANSWERED);
+    /* After a transfer with no connect since (transferred out of the
+     * queues), the last leg is already counted: this only closes. */
+    int talked = !(c->flags & CC__C_LEG_TRANSFERRED) && (agent != 0 || (c->flags & CC__C_ANSWERED));
     int64_t hold = ev->hold_ms < ev->duration_ms ? ev->hold_ms : ev->duration_ms;
     if (talked) {
         cc__kpi_cell_handled(k, c, cell, ev->duration_ms - hold, hold);

@@ -45,7 +45,9 @@ enum {
     CC__C_LIVE = 1u << 7,     /* pool slot in use */
     /* handled / transferred in its current queue: counted once per queue */
     CC__C_HANDLED_HERE = 1u << 8,
-    CC__C_TRANSFERRED_HERE = 1u << 9
+    CC__C_TRANSFERRED_HERE = 1u << 9,
+    /* its last agent leg ended with a transfer and no agent connected since */
+    CC__C_LEG_TRANSFERRED = 1u << 10
 };
 
 typedef struct cc__kpi_contact {

@@ -170,3 +170,26 @@ def test_cost_model_and_experience_lines(cli, queue_log, tmp_path):
     assert ["1", "-6", "-6"] in [r[6:9] for r in abandons]
     r = cli.run("kpi", "--format", "queue_log", "--cx-weight", "colour=1", check=2)
     assert "--cx-weight" in r.stderr
+
+
+def test_queue_log_call_moving_between_queues_is_one_contact(cli, tmp_path):
+    # Asterisk keeps the uniqueid when a call is transferred to another queue
+    # or queued elsewhere by the dialplan after a timeout: one contact each.
+    p = tmp_path / "queue_log"
+    p.write_text("1000|c1|Q1|NONE|ENTERQUEUE||555|1\n"
+                 "1010|c1|Q1|SIP/a|CONNECT|10|x|1\n"
+                 "1070|c1|Q1|SIP/a|BLINDTRANSFER|2000|from-queue|10|60|1\n"
+                 "1071|c1|Q2|NONE|ENTERQUEUE||555|1\n"
+                 "1081|c1|Q2|SIP/b|CONNECT|10|x|1\n"
+                 "1141|c1|Q2|SIP/b|COMPLETECALLER|10|60|1\n"
+                 "2000|c2|Q1|NONE|ENTERQUEUE||556|1\n"
+                 "2030|c2|Q1|NONE|EXITWITHTIMEOUT|1|1|30\n"
+                 "2030|c2|Q2|NONE|ENTERQUEUE||556|1\n"
+                 "2035|c2|Q2|SIP/b|CONNECT|5|x|1\n"
+                 "2095|c2|Q2|SIP/b|COMPLETEAGENT|5|60|1\n")
+    t = cli.json("kpi", "--format", "queue_log", "--input", p, "--full")["totals"]
+    assert (t["offered"], t["answered"], t["handled"]) == (2, 2, 2)
+    assert (t["transferred"], t["overflowed"], t["left"]) == (1, 1, 0)
+    assert t["transfer_rate"] == pytest.approx(1 / 2)
+    assert t["repeat_contacts"] == 0 and t["fcr"] == 1
+    assert t["asa_s"] == pytest.approx((10 + 35) / 2)  # c2 waited 30 s in Q1, 5 s in Q2

@@ -26,7 +26,7 @@
 
 typedef struct seen_event {
     cc_event ev;
-    char queue[32], agent[32], target[32], reason[32];
+    char queue[32], agent[32], target[32], reason[32], target_queue[32];
 } seen_event;
 
 typedef struct recorder {
@@ -49,6 +49,7 @@ static void record(const cc_event *ev, void *user_data)
     copy_str(s->agent, ev->agent);
     copy_str(s->target, ev->target_agent);
     copy_str(s->reason, ev->reason);
+    copy_str(s->target_queue, ev->target_queue);
 }
 
 static cc_import *importer(const char *format)
@@ -164,8 +165,18 @@ static void queue_log_every_event(void **state)
     const seen_event *bt = find_type(r, CC_EVENT_CONTACT_TRANSFERRED, 0);
     assert_string_equal(bt->target, "600");
     assert_false(bt->ev.flags & CC_EVENT_F_CONSULT);
-    assert_int_equal(r->e[bt - r->e - 1].ev.type, CC_EVENT_CONTACT_ENDED); /* ENDED first */
-    assert_int_equal(r->e[bt - r->e - 1].ev.duration_ms, S(60));
+    assert_string_equal(bt->agent, "Agent/100"); /* ends Agent/100's leg */
+    /* Extension 600 is no queue: the contact's end, held in case it entered
+     * one, comes later with the transfer's time and no agent leg. */
+    const seen_event *bt_end = NULL;
+    for (int i = 0; i < r->n; i++)
+        if (r->e[i].ev.type == CC_EVENT_CONTACT_ENDED && r->e[i].ev.contact_id == bt->ev.contact_id)
+            bt_end = &r->e[i];
+    assert_non_null(bt_end);
+    assert_true(bt_end > bt);
+    assert_int_equal(bt_end->ev.time_ms, bt->ev.time_ms);
+    assert_int_equal(bt_end->ev.duration_ms, 0);
+    assert_string_equal(bt_end->agent, "");
     const seen_event *at = find_type(r, CC_EVENT_CONTACT_TRANSFERRED, 1);
     assert_true(at->ev.flags & CC_EVENT_F_CONSULT);
     assert_string_equal(at->target, "b9");
@@ -264,6 +275,153 @@ static void queue_log_malformed_lines(void **state)
     assert_int_equal(st->errors[1].line, 4);
     assert_non_null(strstr(st->errors[1].message, "epoch"));
     assert_int_equal(count_type(r, CC_EVENT_CONTACT_ABANDONED), 1);
+    cc_import_free(imp);
+    free(r);
+}
+
+/* The recorded events through an aggregator (default options). */
+static cc_kpi_report *kpi_of(const recorder *r)
+{
+    cc_kpi *k = NULL;
+    assert_int_equal(cc_kpi_new(&k, NULL), CC_OK);
+    for (int i = 0; i < r->n; i++) assert_int_equal(cc_kpi_add(k, &r->e[i].ev), CC_OK);
+    cc_kpi_report *rep = NULL;
+    assert_int_equal(cc_kpi_report_new(k, &rep), CC_OK);
+    cc_kpi_free(k);
+    return rep;
+}
+
+static const cc_kpi_figures *queue_figures(const cc_kpi_report *rep, const char *name)
+{
+    for (size_t i = 0; i < rep->n_queues; i++)
+        if (strcmp(rep->queues[i].name, name) == 0) return &rep->queues[i].f;
+    fail_msg("no queue '%s'", name);
+    return NULL;
+}
+
+/* Asterisk keeps a call's uniqueid when it goes from queue to queue (a
+ * transfer to a queue extension, or the dialplan after EXITWITHTIMEOUT): it
+ * is one contact, offered in both queues, once in the totals, and never a
+ * repeat of itself. */
+static void queue_log_call_moving_between_queues_is_one_contact(void **state)
+{
+    (void)state;
+    recorder *r = calloc(1, sizeof *r);
+    cc_import *imp = importer("queue_log");
+    feed(imp, "transfer.log",
+         "1700000000|c1|Q1|NONE|ENTERQUEUE||555|1\n"
+         "1700000010|c1|Q1|SIP/a|CONNECT|10|x|1\n"
+         "1700000070|c1|Q1|SIP/a|BLINDTRANSFER|2000|from-queue|10|60|1\n"
+         "1700000071|c1|Q2|NONE|ENTERQUEUE||555|1\n"
+         "1700000081|c1|Q2|SIP/b|CONNECT|10|x|1\n"
+         "1700000141|c1|Q2|SIP/b|COMPLETECALLER|10|60|1\n",
+         0, record, r);
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_ARRIVED), 1);
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_QUEUED), 2);
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_ENDED), 1); /* one terminal event */
+    for (int i = 1; i < r->n; i++) assert_int_equal(r->e[i].ev.contact_id, r->e[0].ev.contact_id);
+    cc_kpi_report *rep = kpi_of(r);
+    const cc_kpi_figures *t = &rep->totals;
+    assert_int_equal(t->offered, 1);
+    assert_int_equal(t->answered, 1);
+    assert_int_equal(t->handled, 1);
+    assert_int_equal(t->transferred, 1);
+    assert_true(fabs(t->transfer_rate - 1) < 1e-12);
+    assert_int_equal(t->repeat_contacts, 0);
+    assert_true(fabs(t->fcr - 1) < 1e-12);
+    assert_int_equal(queue_figures(rep, "Q1")->handled, 1);
+    assert_int_equal(queue_figures(rep, "Q2")->offered, 1);
+    cc_kpi_report_free(rep);
+    cc_import_free(imp);
+
+    /* EXITWITHTIMEOUT, then the dialplan queues the call in Q2: it flowed
+     * out of Q1 (not "left"), and its wait goes on in Q2. */
+    r->n = 0;
+    imp = importer("queue_log");
+    feed(imp, "overflow.log",
+         "1700000000|c2|Q1|NONE|ENTERQUEUE||556|1\n"
+         "1700000030|c2|Q1|NONE|EXITWITHTIMEOUT|1|1|30\n"
+         "1700000031|c2|Q2|NONE|ENTERQUEUE||556|1\n"
+         "1700000036|c2|Q2|SIP/b|CONNECT|5|x|1\n"
+         "1700000096|c2|Q2|SIP/b|COMPLETEAGENT|5|60|1\n",
+         0, record, r);
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_LEFT), 0);
+    const seen_event *o = find_type(r, CC_EVENT_CONTACT_OVERFLOWED, 0);
+    assert_string_equal(o->queue, "Q1");
+    assert_string_equal(o->target_queue, "Q2");
+    assert_int_equal(o->ev.wait_ms, S(30));
+    assert_int_equal(find_type(r, CC_EVENT_CONTACT_CONNECTED, 0)->ev.wait_ms, S(35));
+    rep = kpi_of(r);
+    t = &rep->totals;
+    assert_int_equal(t->offered, 1);
+    assert_int_equal(t->overflowed, 1);
+    assert_int_equal(t->left, 0);
+    assert_int_equal(t->answered, 1);
+    assert_true(fabs(t->asa_s - 35) < 1e-12);
+    assert_int_equal(t->repeat_contacts, 0);
+    assert_int_equal(queue_figures(rep, "Q1")->overflowed, 1);
+    cc_kpi_report_free(rep);
+    cc_import_free(imp);
+    free(r);
+}
+
+/* A transfer or exit that no queue entry follows ends the contact at the
+ * transfer / exit time, as soon as that is clear: when the same caller
+ * calls again (so the new call is a repeat), when no line of the call came
+ * for a while, or at the end of the import. */
+static void queue_log_transfer_out_ends_the_contact(void **state)
+{
+    (void)state;
+    recorder *r = calloc(1, sizeof *r);
+    cc_import *imp = importer("queue_log");
+    feed(imp, "out.log",
+         "1700000000|c1|Q1|NONE|ENTERQUEUE||555|1\n"
+         "1700000010|c1|Q1|SIP/a|CONNECT|10|x|1\n"
+         "1700000070|c1|Q1|SIP/a|BLINDTRANSFER|2000|ctx|10|60|1\n"
+         "1700000100|c2|Q1|NONE|ENTERQUEUE||555|1\n"
+         "1700000105|c2|Q1|SIP/a|CONNECT|5|x|1\n"
+         "1700000165|c2|Q1|SIP/a|COMPLETECALLER|5|60|1\n"
+         "1700000200|c3|Q1|NONE|ENTERQUEUE||557|1\n"
+         "1700000260|c3|Q1|NONE|EXITWITHTIMEOUT|1|1|60\n"
+         "1700000270|c4|Q1|NONE|ENTERQUEUE||558|1\n"
+         "1700000280|c4|Q1|NONE|EXITWITHKEY|5|1|1|10\n"
+         "1700009000|c5|Q1|NONE|ENTERQUEUE||559|1\n"
+         "1700009005|c5|Q1|NONE|ABANDON|1|1|5\n",
+         0, record, r);
+    const seen_event *end = find_type(r, CC_EVENT_CONTACT_ENDED, 0);
+    assert_int_equal(end->ev.time_ms, S(1700000070));
+    assert_string_equal(end->agent, "");
+    assert_int_equal(end->ev.duration_ms, 0);
+    /* ended before the caller's next call arrived */
+    assert_true(end < find_type(r, CC_EVENT_CONTACT_ARRIVED, 1));
+    const seen_event *left = find_type(r, CC_EVENT_CONTACT_LEFT, 0);
+    assert_int_equal(left->ev.time_ms, S(1700000260));
+    assert_int_equal(left->ev.wait_ms, S(60));
+    assert_string_equal(left->reason, "max-wait");
+    /* c3 and c4 ended while the log went on to c5, not at its end */
+    assert_true(left < find_type(r, CC_EVENT_CONTACT_ARRIVED, 4));
+    assert_string_equal(find_type(r, CC_EVENT_CONTACT_LEFT, 1)->reason, "key");
+    cc_kpi_report *rep = kpi_of(r);
+    const cc_kpi_figures *t = &rep->totals;
+    assert_int_equal(t->offered, 5);
+    assert_int_equal(t->handled, 2);
+    assert_int_equal(t->transferred, 1);
+    assert_int_equal(t->left, 2);
+    assert_int_equal(t->repeat_contacts, 1);       /* c2 repeats c1 */
+    assert_true(fabs(t->fcr - 1.0 / 2) < 1e-12); /* c1 was followed by a repeat */
+    cc_kpi_report_free(rep);
+    cc_import_free(imp);
+
+    /* At the end of the import the held end is sent. */
+    r->n = 0;
+    imp = importer("queue_log");
+    feed(imp, "tail.log",
+         "1700000000|c1|Q1|NONE|ENTERQUEUE||555|1\n"
+         "1700000010|c1|Q1|SIP/a|CONNECT|10|x|1\n"
+         "1700000070|c1|Q1|SIP/a|ATTENDEDTRANSFER|BRIDGE|b9|10|60|1\n",
+         0, record, r);
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_ENDED), 1);
+    assert_int_equal(r->e[r->n - 1].ev.type, CC_EVENT_CONTACT_ENDED);
     cc_import_free(imp);
     free(r);
 }
@@ -489,6 +647,8 @@ int main(void)
         cmocka_unit_test(queue_log_every_event),
         cmocka_unit_test(queue_log_any_chunking_same_events),
         cmocka_unit_test(queue_log_malformed_lines),
+        cmocka_unit_test(queue_log_call_moving_between_queues_is_one_contact),
+        cmocka_unit_test(queue_log_transfer_out_ends_the_contact),
         cmocka_unit_test(csv_with_column_map),
         cmocka_unit_test(csv_needs_start_column),
         cmocka_unit_test(anonymous_bank_quirks),

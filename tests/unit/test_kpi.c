@@ -451,6 +451,30 @@ static void transferring_queue_counts_its_handled_leg(void **state)
  * answered-only service level (V1) are real figures; the variants that count
  * abandons are undefined for an agent (an abandon has no agent), so null in
  * JSON and empty in CSV, never an invented 0. */
+/* A CONTACT_ENDED after a transfer with no connect since (queue_log: the
+ * call was transferred out of the queues) only closes the contact: its leg
+ * ended with the transfer, so no second handled leg for anyone, and nobody
+ * resolved it (no resolution step on its experience line). */
+static void ended_after_transfer_out_only_closes(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL);
+    arrive(k, 1, "q", 0, 0, NULL);
+    answer(k, 1, "q", "ann", S(10), S(10));
+    cc_event t = ev(CC_EVENT_CONTACT_TRANSFERRED, S(70), 1, "q");
+    t.agent = "ann";
+    t.target_agent = "600";
+    add(k, t);
+    end_talk(k, 1, "q", NULL, S(70), 0, 0);
+    cc_kpi_report *r = report(k);
+    assert_int_equal(r->totals.handled, 1);
+    near(r->totals.aht_s, 60);
+    near(r->totals.cx_end, -1.0); /* the transfer, no +2 resolution */
+    assert_int_equal(group(r->agents, r->n_agents, "ann")->f.handled, 1);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
 static void agent_rows_have_their_answers_waits(void **state)
 {
     (void)state;
@@ -1225,6 +1249,7 @@ int main(void)
         cmocka_unit_test(transfer_rate_and_legs),
         cmocka_unit_test(transferring_queue_counts_its_handled_leg),
         cmocka_unit_test(agent_rows_have_their_answers_waits),
+        cmocka_unit_test(ended_after_transfer_out_only_closes),
         cmocka_unit_test(occupancy_utilisation_load),
         cmocka_unit_test(fcr_and_repeat_rate),
         cmocka_unit_test(same_reason_repeat_looks_past_other_reasons),
