@@ -25,6 +25,7 @@ struct cc__journal {
     uint64_t next_record;
     uint64_t since_snapshot;
     int unsynced;        /* written since the last fsync */
+    int failed;          /* a write, sync or segment switch failed: fail-stop */
     cc__wbuf buf;        /* records not yet written */
     size_t record_start; /* offset of the record being packed in buf */
     msgpack_packer pk;
@@ -339,22 +340,38 @@ int cc__journal_dirty(const cc__journal *j)
     return j->buf.len > 0 || j->unsynced;
 }
 
+/* Marks the journal failed and returns st. From then on nothing more is
+ * written: records buffered later would land after a lost or half-written
+ * one (a gap, or damage in the middle of the segment at the next recovery),
+ * and after a failed fsync the kernel's copy of the file cannot be trusted. */
+static cc_status cc__journal_fail(cc__journal *j, cc_status st)
+{
+    j->failed = 1;
+    j->buf.len = 0;
+    j->buf.failed = 0;
+    return st;
+}
+
 cc_status cc__journal_commit(cc__journal *j, int sync)
 {
-    if (j->buf.failed) {
-        j->buf.len = 0;
-        j->buf.failed = 0;
-        return cc__fail(CC_ENOMEM, "journal '%s': out of memory: records lost", j->path);
-    }
+    if (j->failed)
+        return cc__journal_fail(
+            j, cc__fail(CC_EIO, "journal '%s': an earlier write or sync failed; nothing more is "
+                                "written",
+                        j->path));
+    if (j->buf.failed)
+        return cc__journal_fail(
+            j, cc__fail(CC_ENOMEM, "journal '%s': out of memory: records lost", j->path));
     if (j->buf.len > 0) {
         cc_status st = cc__write_all(j->fd, j->buf.data, j->buf.len, j->path);
         j->buf.len = 0;
-        if (st) return st;
+        if (st) return cc__journal_fail(j, st);
         j->unsynced = 1;
     }
     if (sync && j->unsynced) {
         if (fdatasync(j->fd) != 0)
-            return cc__fail(CC_EIO, "journal '%s': fsync: %s", j->path, strerror(errno));
+            return cc__journal_fail(
+                j, cc__fail(CC_EIO, "journal '%s': fsync: %s", j->path, strerror(errno)));
         j->unsynced = 0;
     }
     return CC_OK;
@@ -427,8 +444,11 @@ cc_status cc__journal_snapshot(cc__journal *j, const void *blob, size_t len, uns
     j->next_record++;
     j->since_snapshot = 0;
     /* The snapshot holds everything so far: later records go to a new
-     * segment, so recovery reads the snapshot and the segments after it. */
+     * segment, so recovery reads the snapshot and the segments after it.
+     * Without that segment they would go on in the old one, which recovery
+     * no longer replays (it sorts before the snapshot): fail-stop instead. */
     st = cc__new_segment(j);
-    if (!st && sync) st = cc__sync_dir(j->dir);
+    if (st) return cc__journal_fail(j, st);
+    if (sync) st = cc__sync_dir(j->dir);
     return st;
 }

@@ -67,11 +67,15 @@ uint64_t cc__journal_records_since_snapshot(const cc__journal *j);
 /* 1 when records are buffered or written but not yet synced. */
 int cc__journal_dirty(const cc__journal *j);
 
-/* Writes buffered records; fsyncs when `sync`. CC_EIO with the path. */
+/* Writes buffered records; fsyncs when `sync`. CC_EIO with the path, or
+ * CC_ENOMEM (records were lost while buffering). Any failure is final: the
+ * journal drops what is buffered and every later commit and snapshot fails,
+ * so nothing is ever written after a record that may be lost or torn. */
 cc_status cc__journal_commit(cc__journal *j, int sync);
 
 /* Writes snapshot-<next>.ccs holding [4, n, blob, bound, attached] (atomically:
- * temp file, fsync, rename, directory fsync), then starts a new segment.
+ * temp file, fsync, rename, directory fsync), then starts a new segment (if
+ * that fails, the journal fails as a failed commit does).
  * bound/attached: channel bit masks of the wire backend's bindings and of
  * the channels a switch had taken, which the engine snapshot does not hold. */
 cc_status cc__journal_snapshot(cc__journal *j, const void *blob, size_t len, unsigned bound,

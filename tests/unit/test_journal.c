@@ -14,9 +14,11 @@
 #include "kpi/journal_record.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -230,6 +232,89 @@ static void kpi_importer_reads_a_segment_in_any_chunking(void **state)
     rmdir(dir);
 }
 
+static size_t file_size(const char *path)
+{
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    return (size_t)sb.st_size;
+}
+
+/* A write cut short by the disk (here: the file size limit) leaves at most a
+ * torn record at the end of the segment. Nothing may follow it, or the next
+ * recovery would find valid records after a bad one (damage) and refuse. */
+static void nothing_is_written_after_a_failed_write(void **state)
+{
+    (void)state;
+    char dir[64], path[200];
+    make_dir(dir, sizeof dir);
+    cc__journal *j;
+    assert_int_equal(cc__journal_open(&j, dir, NULL, 0, 1, CC_FSYNC_OFF), CC_OK);
+    snprintf(path, sizeof path, "%s/journal-%016x.ccj", dir, 1);
+    for (uint64_t i = 1; i <= 3; i++)
+        append_event(j, i);
+    assert_int_equal(cc__journal_commit(j, 0), CC_OK);
+    size_t good = file_size(path);
+
+    struct rlimit saved, lim;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
+    void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
+    lim.rlim_cur = good + 20; /* the next write stops 20 bytes in */
+    lim.rlim_max = saved.rlim_max;
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    for (uint64_t i = 4; i <= 6; i++)
+        append_event(j, i);
+    cc_status failed = cc__journal_commit(j, 0);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+    signal(SIGXFSZ, old_handler);
+    assert_int_equal(failed, CC_EIO);
+
+    /* The disk is fine again, but the journal stays stopped. */
+    append_event(j, 7);
+    assert_int_equal(cc__journal_commit(j, 0), CC_EIO);
+    cc__journal_close(j);
+    assert_int_equal(file_size(path), good + 20);
+    seen s = {{0}, 0};
+    size_t valid, torn;
+    assert_int_equal(cc__journal_read_file(path, collect, &s, &valid, &torn), CC_OK);
+    assert_int_equal(s.n, 3);
+    assert_int_equal(valid, good);
+    assert_int_equal(torn, 20);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* After a snapshot, records go to a new segment; if it cannot be created,
+ * appending to the old one would put them where recovery (which starts at
+ * the snapshot) never reads: the journal stops instead. */
+static void a_failed_segment_switch_stops_the_journal(void **state)
+{
+    (void)state;
+    char dir[64], path[200], blocker[200], snap[200];
+    make_dir(dir, sizeof dir);
+    cc__journal *j;
+    assert_int_equal(cc__journal_open(&j, dir, NULL, 0, 1, CC_FSYNC_OFF), CC_OK);
+    snprintf(path, sizeof path, "%s/journal-%016x.ccj", dir, 1);
+    append_event(j, 1);
+    append_event(j, 2);
+    /* The snapshot takes number 3; its segment would be journal-...04.ccj. */
+    snprintf(blocker, sizeof blocker, "%s/journal-%016x.ccj", dir, 4);
+    snprintf(snap, sizeof snap, "%s/snapshot-%016x.ccs", dir, 3);
+    assert_int_equal(mkdir(blocker, 0755), 0);
+    assert_int_not_equal(cc__journal_snapshot(j, "blob", 4, 0, 0), CC_OK);
+    append_event(j, 5);
+    assert_int_equal(cc__journal_commit(j, 0), CC_EIO);
+    cc__journal_close(j);
+    seen s = {{0}, 0};
+    size_t valid, torn;
+    assert_int_equal(cc__journal_read_file(path, collect, &s, &valid, &torn), CC_OK);
+    assert_int_equal(s.n, 2);
+    assert_int_equal(torn, 0);
+    rmdir(blocker);
+    unlink(snap);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +322,8 @@ int main(void)
         cmocka_unit_test(every_torn_tail_keeps_the_valid_prefix),
         cmocka_unit_test(events_round_trip_through_a_record),
         cmocka_unit_test(kpi_importer_reads_a_segment_in_any_chunking),
+        cmocka_unit_test(nothing_is_written_after_a_failed_write),
+        cmocka_unit_test(a_failed_segment_switch_stops_the_journal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
