@@ -47,4 +47,36 @@ static void cc_sw_arena_free(cc_sw_arena *a)
     for (int i = 0; i < a->n; i++) free(a->blocks[i]);
     a->n = 0;
 }
+
+/* The detail of a failure the binding's own helpers report (a horizon too large, out of
+ * memory for a result): cc_error_last() can only be set inside the library. Thread-local
+ * like cc_error_last(); cleared with it when a wrapped call starts. */
+static _Thread_local char cc_sw_detail[256];
+
+/* Records `fmt` as the detail of `status` and returns `status`. */
+static cc_status cc_sw_error(cc_status status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cc_sw_detail, sizeof cc_sw_detail, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+/* Every wrapped call starts with no detail, so a failure never reports the detail of an
+ * earlier one. */
+static void cc_sw_call_begin(void)
+{
+    cc_error_clear();
+    cc_sw_detail[0] = '\0';
+}
+
+/* The detail of a failing status: the binding's own, else the library's, else the
+ * status's text (a status must never go out without its own words). */
+static const char *cc_sw_detail_of(int status)
+{
+    if (cc_sw_detail[0]) return cc_sw_detail;
+    const char *d = cc_error_last();
+    return d && d[0] ? d : cc_strerror(status);
+}
 %}

@@ -151,12 +151,22 @@ static void cc_sw_put_accuracy(cc_sw_out d, const cc_forecast_accuracy *a)
 %nothreadallow cc_sw_forecast_accuracy;
 #endif
 %inline %{
-/* The next `horizon` intervals: mean and prediction interval, by column. */
+/* Most intervals one prediction can hold: its three columns share one block, whose size
+ * in bytes must fit in a size_t (3 * horizon would wrap beyond). */
+#define CC_SW_PREDICT_MAX (SIZE_MAX / (3 * sizeof(double)))
+
+/* The next `horizon` intervals: mean and prediction interval, by column. CC_ERANGE when
+ * the three columns cannot be sized, CC_ENOMEM when they cannot be allocated. */
 cc_status cc_sw_forecaster_predict(const cc_forecaster *self, size_t horizon,
                                    cc_sw_prediction *prediction)
 {
+    if (horizon > CC_SW_PREDICT_MAX)
+        return cc_sw_error(CC_ERANGE, "predict: horizon %zu is too large (at most %zu intervals)",
+                           horizon, (size_t)CC_SW_PREDICT_MAX);
     double *block = (double *)calloc(horizon ? 3 * horizon : 3, sizeof(double));
-    if (!block) return CC_ENOMEM;
+    if (!block)
+        return cc_sw_error(CC_ENOMEM, "predict: out of memory for a horizon of %zu intervals",
+                           horizon);
     prediction->mean = block;
     prediction->lower = block + horizon;
     prediction->upper = block + 2 * horizon;

@@ -147,7 +147,7 @@ cc_status cc_sw_schedule_solve(const cc_schedule_options *opt, const double *req
         return CC_EINVAL;
     }
     int *req = (int *)calloc(n ? n : 1, sizeof(int));
-    if (!req) return CC_ENOMEM;
+    if (!req) return cc_sw_error(CC_ENOMEM, "schedule: out of memory for %zu intervals", n);
     for (size_t i = 0; i < n; i++) {
         if (required[i] != floor(required[i]) || required[i] > INT32_MAX || required[i] < INT32_MIN) {
             free(req);

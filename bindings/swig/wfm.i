@@ -166,7 +166,7 @@ cc_status cc_sw_staffing_plan(const cc_staffing_options *opt, const double *call
         return CC_EINVAL;
     }
     plan->rows = (cc_staffing_result *)calloc(n ? n : 1, sizeof(cc_staffing_result));
-    if (!plan->rows) return CC_ENOMEM;
+    if (!plan->rows) return cc_sw_error(CC_ENOMEM, "staffing plan: out of memory for %zu intervals", n);
     plan->n = n;
     return cc_staffing_plan(plan->rows, opt, calls, naht ? aht_s : NULL, aht_default_s, n,
                             interval_s);

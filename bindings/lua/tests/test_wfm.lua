@@ -60,6 +60,20 @@ tap.test("forecasting: fit, predict, accuracy", function()
   cc.cc_forecaster_free(f)
 end)
 
+tap.test("a horizon too large raises CC_ERANGE with its own detail", function()
+  local y = {}
+  for i = 1, 24 * 3 do y[i] = 10 + i % 24 end
+  local f = cc.cc_forecaster_new({ method = "seasonal_naive_daily", period = 24 })
+  cc.cc_forecaster_fit(f, y)
+  tap.raises("^CC_EINVAL: cc_erlang_c", cc.cc_erlang_c, 5, 10.0) -- a detail left behind
+  tap.raises("^CC_ERANGE: predict: horizon 6148914691236517888 is too large",
+    cc.cc_sw_forecaster_predict, f, 6148914691236517888)
+  tap.raises("^CC_ENOMEM: predict: out of memory for a horizon of 576460752303423488",
+    cc.cc_sw_forecaster_predict, f, 576460752303423488)
+  tap.eq(#cc.cc_sw_forecaster_predict(f, 3).mean, 3, "still usable")
+  cc.cc_forecaster_free(f)
+end)
+
 tap.test("shift scheduling", function()
   local s = cc.cc_sw_schedule_solve({}, { 1, 2, 2, 1 }, nil, { templates = {
     { start_first = 0, start_last = 2, length = 2, cost = 2 } } })

@@ -66,3 +66,33 @@ def test_real_bank_arrivals_weekly_beats_daily_naive(data_dir):
     daily = callcore.backtest(y, "seasonal_naive_daily", period=240, initial=240 * 28)
     weekly = callcore.backtest(y, "seasonal_naive_weekly", period=240, initial=240 * 28)
     assert weekly.wape < daily.wape  # weekends differ from weekdays
+
+
+def test_a_horizon_too_large_raises_with_its_own_detail(engine_available):
+    f = callcore.Forecaster("seasonal_naive_daily", period=48).fit(synthetic(3))
+    with pytest.raises(callcore.NotFound):  # leaves a detail behind in the library
+        callcore.Engine().agent("nobody")
+    # 3 * horizon doubles would wrap size_t: refused before anything is allocated
+    for horizon in (2 ** 62, 6148914691236517206, 2 ** 64 - 1):
+        with pytest.raises(callcore.RangeError, match="horizon") as e:
+            f.predict(horizon)
+        assert "nobody" not in e.value.detail
+    # fits size_t but not memory: out of memory, again with its own detail
+    with pytest.raises(callcore.OutOfMemory) as e:
+        f.predict(2 ** 59)
+    assert "horizon of 576460752303423488 intervals" in e.value.detail
+    with pytest.raises(OverflowError):
+        f.predict(-1)
+    assert len(f.predict(5).mean) == 5  # still usable
+
+
+def test_backtest_horizon_and_step_of_any_size_are_clipped_at_the_end():
+    y = synthetic(21, period=24)
+    to_end = callcore.backtest(y, "seasonal_naive_daily", period=24, initial=48,
+                               horizon=len(y) - 48)
+    for horizon in (2 ** 62, 2 ** 63 - 1):
+        bt = callcore.backtest(y, "seasonal_naive_daily", period=24, initial=48, horizon=horizon)
+        assert (bt.origins, bt.points, bt.wape) == (1, len(y) - 48, to_end.wape)
+    bt = callcore.backtest(y, "seasonal_naive_daily", period=24, initial=48, horizon=24,
+                           step=2 ** 63 - 1)
+    assert (bt.origins, bt.points) == (1, 24)

@@ -20,7 +20,7 @@ static const char cc_lua_pending_key = 'p';
 
 static void cc_lua_push_status(lua_State *L, int status)
 {
-    lua_pushfstring(L, "%s: %s", cc_status_name(status), cc_error_last());
+    lua_pushfstring(L, "%s: %s", cc_status_name(status), cc_sw_detail_of(status));
 }
 
 /* Pushes the pending callback error (removing it) and returns 1, or returns 0
@@ -40,6 +40,7 @@ static int cc_lua_take_pending(lua_State *L)
 
 %exception {
     lua_State *cc_lua_saved = cc_lua_current;
+    cc_sw_call_begin(); /* no stale detail */
     cc_lua_current = L;
     $action
     cc_lua_current = cc_lua_saved;
@@ -76,7 +77,7 @@ static int cc_lua_take_pending(lua_State *L)
 }
 %define %cc_checked_math(NAME)
 %exception NAME {
-    cc_error_clear();
+    cc_sw_call_begin();
     $action
 }
 %enddef

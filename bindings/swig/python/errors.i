@@ -15,7 +15,7 @@ static PyObject *cc_py_error_factory;
  * first because any further library call may overwrite it. */
 static void cc_py_raise(int status)
 {
-    const char *detail = cc_error_last();
+    const char *detail = cc_sw_detail_of(status);
     PyObject *text = PyUnicode_DecodeUTF8(detail, (Py_ssize_t)strlen(detail), "replace");
     if (!text) return;
     if (!cc_py_error_factory) {
@@ -39,6 +39,12 @@ static void cc_py_raise(int status)
     Py_DECREF(exc);
 }
 %}
+
+/* Every call starts with no detail (see cc_sw_call_begin). */
+%exception {
+    cc_sw_call_begin();
+    $action
+}
 
 %typemap(out) cc_status {
     if ($1 != CC_OK && PyErr_Occurred()) SWIG_fail; /* a binding-level error (TypeError) */
@@ -70,7 +76,7 @@ static void cc_py_raise(int status)
 }
 %define %cc_checked_math(NAME)
 %exception NAME {
-    cc_error_clear();
+    cc_sw_call_begin();
     $action
 }
 %enddef
