@@ -7,6 +7,9 @@
  * states (ready, busy, not ready) become AGENT_STATE events for occupancy.
  *
  *   ENTERQUEUE        url|callerid|position     ARRIVED + QUEUED
+ *   FULL / JOINEMPTY / JOINUNAVAIL (instead of ENTERQUEUE: the queue refused
+ *                     the call)                 ARRIVED + BLOCKED "full" /
+ *                                               "empty" / "unavailable"
  *   CONNECT           holdtime|bridged|ringtime CONNECTED (wait = holdtime)
  *   COMPLETECALLER    holdtime|calltime|pos     ENDED (talk = calltime)
  *   COMPLETEAGENT     holdtime|calltime|pos     ENDED
@@ -401,8 +404,11 @@ static void cc__ql_reenter(cc_import *imp, cc__ql_call *c, const cc__ql_line *l)
     c->held = CC__QL_HELD_NONE;
 }
 
+/* ENTERQUEUE, or a line logged instead of it when the queue refused the call
+ * (`refused` is then the blocked reason): a new call arrives, a held call
+ * goes on in its next queue. */
 static void cc__ql_on_enter(cc_import *imp, cc__ql_state *s, cc__ql_call *c, int made,
-                            const cc__ql_line *l, cc_event *ev)
+                            const cc__ql_line *l, cc_event *ev, const char *refused)
 {
     if (l->ndata >= 2) c->customer = cc__ql_customer(l->data[1]);
     if (made) cc__ql_holds_end_caller(imp, s, c->customer);
@@ -415,8 +421,25 @@ static void cc__ql_on_enter(cc_import *imp, cc__ql_state *s, cc__ql_call *c, int
         ev->type = CC_EVENT_CONTACT_ARRIVED;
         cc__import_emit(imp, ev);
     }
+    if (refused) {
+        ev->type = CC_EVENT_CONTACT_BLOCKED;
+        ev->reason = refused;
+        cc__import_emit(imp, ev);
+        cc__ql_call_drop(s, c);
+        return;
+    }
     ev->type = CC_EVENT_CONTACT_QUEUED;
     cc__import_emit(imp, ev);
+}
+
+/* Why the queue refused the call, for the verbs Asterisk logs instead of
+ * ENTERQUEUE (KPI.md's blocked: queue full or no agents); NULL for others. */
+static const char *cc__ql_refusal(cc__span verb)
+{
+    if (cc__span_is(verb, "FULL")) return "full";
+    if (cc__span_is(verb, "JOINEMPTY")) return "empty";
+    if (cc__span_is(verb, "JOINUNAVAIL")) return "unavailable";
+    return NULL;
 }
 
 static void cc__ql_on_connect(cc_import *imp, cc__ql_state *s, cc__ql_call *c,
@@ -494,7 +517,8 @@ static void cc__ql_on_exit(cc_import *imp, cc__ql_state *s, cc__ql_call *c, cons
 static void cc__ql_call_event(cc_import *imp, cc__ql_state *s, const cc__ql_line *l)
 {
     cc__span verb = l->verb;
-    int enter = cc__span_is(verb, "ENTERQUEUE");
+    const char *refused = cc__ql_refusal(verb);
+    int enter = refused || cc__span_is(verb, "ENTERQUEUE");
     cc__ql_call *held = cc__ql_call_find(s, l->key);
     /* Any other line of a held call: it did not enter a queue again. */
     if (held && held->held != CC__QL_HELD_NONE && !enter) cc__ql_end_held(imp, s, held);
@@ -506,7 +530,7 @@ static void cc__ql_call_event(cc_import *imp, cc__ql_state *s, const cc__ql_line
         cc_event ev;
         cc__ql_event_init(&ev, l, CC_EVENT_NONE);
         ev.contact_id = c->contact_id;
-        cc__ql_on_enter(imp, s, c, made, l, &ev);
+        cc__ql_on_enter(imp, s, c, made, l, &ev, refused);
         return;
     }
     if (l->queue) c->queue = l->queue;
@@ -598,6 +622,7 @@ static int cc__ql_is_call_verb(cc__span v)
         "ENTERQUEUE",  "CONNECT",       "COMPLETECALLER",   "COMPLETEAGENT",
         "ABANDON",     "EXITWITHTIMEOUT", "EXITEMPTY",      "EXITWITHKEY",
         "RINGNOANSWER", "BLINDTRANSFER", "ATTENDEDTRANSFER", "TRANSFER",
+        "FULL",        "JOINEMPTY",     "JOINUNAVAIL",
     };
     for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
         if (cc__span_is(v, verbs[i])) return 1;

@@ -689,16 +689,23 @@ static void cc__kpi_on_blocked(cc_kpi *k, cc__kpi_ctx *x)
         return;
     }
     if (c->flags & CC__C_CLOSED) return;
-    uint32_t cell = cc__kpi_cell_at(k, ev->time_ms, x->queue ? x->queue : c->queue, c->channel);
+    uint32_t q = x->queue ? x->queue : c->queue;
+    /* Refused by the queue it flowed or was transferred to: blocked in that
+     * queue's row (in its first interval), but not in the totals, where it
+     * was offered (reblocked is subtracted when summing queues). */
+    int queued = (c->flags & CC__C_QUEUED) != 0;
+    uint32_t cell = queued ? cc__kpi_cell_in(k, c->interval, q, c->channel)
+                           : cc__kpi_cell_at(k, ev->time_ms, q, c->channel);
     if (cell == CC__NO_CELL) {
         x->oom = 1;
         return;
     }
     k->cells[cell].sums.blocked++;
+    k->cells[cell].sums.reblocked += (uint64_t)queued;
     if (c->cell == CC__NO_CELL) c->cell = cell;
-    if (x->queue) c->queue = x->queue;
-    if (ev->reason && *ev->reason && !c->reason)
-        c->reason = cc__kpi_reason_id(k, ev->reason, &x->oom);
+    c->queue = q;
+    /* The event's reason says why the queue refused ("full", "empty"): no
+     * contact reason for the Pareto. */
     if (cc__kpi_contact_close(k, c, ev) != 0) x->oom = 1;
 }
 

@@ -14,7 +14,7 @@ void cc__kpi_sums_add(cc__kpi_sums *dst, const cc__kpi_sums *src)
 #define CC__ADD(f) dst->f += src->f
     CC__ADD(offered); CC__ADD(reoffered); CC__ADD(answered); CC__ADD(reanswered);
     CC__ADD(answered_within); CC__ADD(reanswered_within); CC__ADD(abandoned);
-    CC__ADD(short_abandoned); CC__ADD(abandoned_within); CC__ADD(blocked);
+    CC__ADD(short_abandoned); CC__ADD(abandoned_within); CC__ADD(blocked); CC__ADD(reblocked);
     CC__ADD(overflowed); CC__ADD(left); CC__ADD(callbacks); CC__ADD(handled);
     CC__ADD(rehandled); CC__ADD(transferred); CC__ADD(retransferred); CC__ADD(rona);
     CC__ADD(arrivals_known); CC__ADD(repeat_arrivals);
@@ -70,6 +70,7 @@ void cc__kpi_figures_compute(const cc__kpi_sums *s, const cc__kpi_formula *fm, i
     uint64_t ans = s->answered - (across_queues ? s->reanswered : 0);
     uint64_t ans_t = s->answered_within - (across_queues ? s->reanswered_within : 0);
     int64_t wait_ans_ms = s->wait_answered_ms - (across_queues ? s->wait_reanswered_ms : 0);
+    uint64_t blocked = s->blocked - (across_queues ? s->reblocked : 0);
     uint64_t handled = s->handled - (across_queues ? s->rehandled : 0);
     uint64_t transferred = s->transferred - (across_queues ? s->retransferred : 0);
     f->offered = off;
@@ -78,7 +79,7 @@ void cc__kpi_figures_compute(const cc__kpi_sums *s, const cc__kpi_formula *fm, i
     f->short_abandoned = s->short_abandoned;
     f->answered_within = ans_t;
     f->abandoned_within = s->abandoned_within;
-    f->blocked = s->blocked;
+    f->blocked = blocked;
     f->overflowed = s->overflowed;
     f->left = s->left;
     f->callbacks = s->callbacks;
@@ -101,7 +102,7 @@ void cc__kpi_figures_compute(const cc__kpi_sums *s, const cc__kpi_formula *fm, i
     f->abandon_rate = cc__ratio((double)s->abandoned, (double)off);
     f->abandon_rate_excl_short = cc__ratio((double)(s->abandoned - s->short_abandoned),
                                            (double)off - (double)s->short_abandoned);
-    f->blocked_rate = cc__ratio((double)s->blocked, (double)(off + s->blocked));
+    f->blocked_rate = cc__ratio((double)blocked, (double)(off + blocked));
 
     /* Across queues a contact handled in two queues is one handled contact
      * carrying the talk of every leg, so offered x AHT stays its workload. */

@@ -18,7 +18,7 @@ typedef struct cc__kpi_sums {
     uint64_t offered, reoffered; /* reoffered: entered from another queue */
     uint64_t answered, reanswered, answered_within, reanswered_within;
     uint64_t abandoned, short_abandoned, abandoned_within;
-    uint64_t blocked, overflowed, left, callbacks;
+    uint64_t blocked, reblocked, overflowed, left, callbacks; /* reblocked: after queueing */
     /* handled, transferred: once per contact and queue; rehandled,
      * retransferred: those already counted in another queue */
     uint64_t handled, rehandled, transferred, retransferred, rona;

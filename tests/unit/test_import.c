@@ -426,6 +426,64 @@ static void queue_log_transfer_out_ends_the_contact(void **state)
     free(r);
 }
 
+/* FULL, JOINEMPTY and JOINUNAVAIL are logged instead of ENTERQUEUE when the
+ * queue refuses the call: KPI.md's blocked (queue full or no agents), with
+ * Blocked % = Blk / (Off + Blk). */
+static void queue_log_blocked_calls(void **state)
+{
+    (void)state;
+    recorder *r = calloc(1, sizeof *r);
+    cc_import *imp = importer("queue_log");
+    feed(imp, "blocked.log",
+         "1010|c1|Q1|NONE|FULL|\n"
+         "1100|c2|Q1|NONE|JOINEMPTY|1|1|1\n"
+         "1200|c3|Q1|NONE|JOINUNAVAIL|\n"
+         "1300|c4|Q1|NONE|ENTERQUEUE||556|1\n"
+         "1305|c4|Q1|SIP/a|CONNECT|5|x|1\n"
+         "1400|c4|Q1|SIP/a|COMPLETEAGENT|5|95|1\n",
+         0, record, r);
+    const cc_import_stats *st = cc_import_get_stats(imp);
+    assert_int_equal(st->lines_skipped, 0);
+    assert_int_equal(st->lines_rejected, 0);
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_BLOCKED), 3);
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_ARRIVED), 4);
+    const seen_event *b = find_type(r, CC_EVENT_CONTACT_BLOCKED, 0);
+    assert_string_equal(b->queue, "Q1");
+    assert_int_equal(b->ev.time_ms, S(1010));
+    assert_string_equal(b->reason, "full");
+    assert_string_equal(find_type(r, CC_EVENT_CONTACT_BLOCKED, 1)->reason, "empty");
+    assert_string_equal(find_type(r, CC_EVENT_CONTACT_BLOCKED, 2)->reason, "unavailable");
+    cc_kpi_report *rep = kpi_of(r);
+    assert_int_equal(rep->totals.offered, 1);
+    assert_int_equal(rep->totals.blocked, 3);
+    assert_true(fabs(rep->totals.blocked_rate - 3.0 / (1 + 3)) < 1e-12);
+    assert_int_equal(rep->n_reasons, 0); /* why a queue refused is no contact reason */
+    cc_kpi_report_free(rep);
+    cc_import_free(imp);
+
+    /* Timed out of Q1, refused by Q2: one contact, flowed out of Q1 and
+     * blocked in Q2's row; in the totals it was offered, not refused entry. */
+    r->n = 0;
+    imp = importer("queue_log");
+    feed(imp, "overflow-full.log",
+         "1700000000|c5|Q1|NONE|ENTERQUEUE||557|1\n"
+         "1700000030|c5|Q1|NONE|EXITWITHTIMEOUT|1|1|30\n"
+         "1700000030|c5|Q2|NONE|FULL|\n",
+         0, record, r);
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_ARRIVED), 1);
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_LEFT), 0);
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_OVERFLOWED), 1);
+    assert_string_equal(find_type(r, CC_EVENT_CONTACT_BLOCKED, 0)->queue, "Q2");
+    rep = kpi_of(r);
+    assert_int_equal(queue_figures(rep, "Q1")->overflowed, 1);
+    assert_int_equal(queue_figures(rep, "Q2")->blocked, 1);
+    assert_int_equal(rep->totals.offered, 1);
+    assert_int_equal(rep->totals.blocked, 0);
+    cc_kpi_report_free(rep);
+    cc_import_free(imp);
+    free(r);
+}
+
 /* ---- CSV ------------------------------------------------------------------- */
 
 static void csv_with_column_map(void **state)
@@ -649,6 +707,7 @@ int main(void)
         cmocka_unit_test(queue_log_malformed_lines),
         cmocka_unit_test(queue_log_call_moving_between_queues_is_one_contact),
         cmocka_unit_test(queue_log_transfer_out_ends_the_contact),
+        cmocka_unit_test(queue_log_blocked_calls),
         cmocka_unit_test(csv_with_column_map),
         cmocka_unit_test(csv_needs_start_column),
         cmocka_unit_test(anonymous_bank_quirks),
