@@ -25,33 +25,26 @@ import types
 
 from . import capi
 from .errors import Closed, Error
-from .events import AgentState, Channel, Event
+from .events import AgentState, Channel, Event, _enum_from_capi
 
 __all__ = ["Engine", "Queue", "Agent", "Contact", "Backend", "Strategy", "ContactState",
            "SelectPolicy", "AgentAfter", "MaxWaitAction", "JoinPolicy", "TransferKind",
            "DialResult", "SuperviseMode", "TIME_LIMIT_MS"]
 
 
-def _int_enum(name, prefix, doc, skip_suffix="__COUNT"):
-    members = sorted(((a[len(prefix):], getattr(capi, a)) for a in dir(capi)
-                      if a.startswith(prefix) and not a.endswith(skip_suffix)),
-                     key=lambda kv: kv[1])
-    cls = enum.IntEnum(name, members)
-    cls.__doc__ = doc
-    return cls
-
-
-Strategy = _int_enum("Strategy", "CC_STRATEGY_", "Agent selection strategies of a queue; "
-                     "configs also accept the names ('longest-idle', 'ring-all', ...).")
+Strategy = _enum_from_capi("Strategy", "CC_STRATEGY_", "Agent selection strategies of a queue; "
+                           "configs also accept the names ('longest-idle', 'ring-all', ...).")
 Strategy.label = property(lambda self: capi.cc_strategy_name(int(self)))
-ContactState = _int_enum("ContactState", "CC_CONTACT_", "States of a live contact.")
-SelectPolicy = _int_enum("SelectPolicy", "CC_SELECT_", "How a freed agent picks among queues.")
-AgentAfter = _int_enum("AgentAfter", "CC_AFTER_", "Agent state after a ring-no-answer/reject.")
-MaxWaitAction = _int_enum("MaxWaitAction", "CC_MAX_WAIT_", "What max_wait_ms does.")
-JoinPolicy = _int_enum("JoinPolicy", "CC_JOIN_", "Whether contacts join unstaffed queues.")
-TransferKind = _int_enum("TransferKind", "CC_TRANSFER_", "Blind or consult transfer.")
-DialResult = _int_enum("DialResult", "CC_DIAL_", "Outcome of a callback dial.")
-SuperviseMode = _int_enum("SuperviseMode", "CC_SUPERVISE_", "Monitor, whisper or barge.")
+ContactState = _enum_from_capi("ContactState", "CC_CONTACT_", "States of a live contact.")
+SelectPolicy = _enum_from_capi("SelectPolicy", "CC_SELECT_",
+                               "How a freed agent picks among queues.")
+AgentAfter = _enum_from_capi("AgentAfter", "CC_AFTER_",
+                             "Agent state after a ring-no-answer/reject.")
+MaxWaitAction = _enum_from_capi("MaxWaitAction", "CC_MAX_WAIT_", "What max_wait_ms does.")
+JoinPolicy = _enum_from_capi("JoinPolicy", "CC_JOIN_", "Whether contacts join unstaffed queues.")
+TransferKind = _enum_from_capi("TransferKind", "CC_TRANSFER_", "Blind or consult transfer.")
+DialResult = _enum_from_capi("DialResult", "CC_DIAL_", "Outcome of a callback dial.")
+SuperviseMode = _enum_from_capi("SuperviseMode", "CC_SUPERVISE_", "Monitor, whisper or barge.")
 
 
 #: Every time (now_ms, virtual_start_ms) lies within +-TIME_LIMIT_MS and every

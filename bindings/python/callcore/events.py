@@ -17,12 +17,25 @@ __all__ = ["EventType", "Channel", "AgentState", "SurveyKind", "Event", "EVENT_F
            "EVENT_F_IMPORTED"]
 
 
-def _enum_from_capi(name, prefix, skip=()):
-    members = {}
-    for attr in dir(capi):
-        if attr.startswith(prefix) and not attr.endswith("__COUNT") and attr not in skip:
-            members[attr[len(prefix):]] = getattr(capi, attr)
-    return enum.IntEnum(name, sorted(members.items(), key=lambda kv: kv[1]))
+def _is_member(attr, prefix, skip):
+    """Whether the capi constant ``attr`` is a value of the enum named by ``prefix``.
+    SWIG turns enum values and #define constants alike into module ints, and the
+    version macro of every versioned struct shares its prefix (CC_AGENT_CONFIG_VERSION
+    beside CC_AGENT_READY): those, the __COUNT sentinels and ``skip`` are not values."""
+    return (attr.startswith(prefix) and not attr.endswith(("__COUNT", "_VERSION"))
+            and attr not in skip)
+
+
+def _enum_from_capi(name, prefix, doc=None, skip=()):
+    """An IntEnum of the capi constants named ``prefix``+MEMBER. Two names with one
+    value would make the second an alias that hides the real member, so they are
+    refused (enum.unique) instead of read wrong."""
+    members = sorted(((attr[len(prefix):], getattr(capi, attr)) for attr in dir(capi)
+                      if _is_member(attr, prefix, skip)), key=lambda kv: kv[1])
+    cls = enum.unique(enum.IntEnum(name, members))
+    if doc is not None:
+        cls.__doc__ = doc
+    return cls
 
 
 EventType = _enum_from_capi("EventType", "CC_EVENT_", skip=("CC_EVENT_F_CONSULT",
@@ -35,7 +48,7 @@ Channel = _enum_from_capi("Channel", "CC_CHANNEL_")
 Channel.__doc__ = "Media channels (cc_channel); ``.label`` is the text name ('voice')."
 Channel.label = property(lambda self: capi.cc_channel_name(int(self)))
 
-AgentState = _enum_from_capi("AgentState", "CC_AGENT_", skip=("CC_AGENT_STATE__COUNT",))
+AgentState = _enum_from_capi("AgentState", "CC_AGENT_")
 AgentState.__doc__ = "Agent states (cc_agent_state); ``.label`` is the text name ('ready')."
 AgentState.label = property(lambda self: capi.cc_agent_state_name(int(self)))
 

@@ -45,6 +45,33 @@ def test_enums_mirror_the_header():
     assert capi.cc_channel_from_name("chat") == callcore.Channel.CHAT
 
 
+ENUMS = ("EventType", "Channel", "AgentState", "SurveyKind", "Strategy", "ContactState",
+         "SelectPolicy", "AgentAfter", "MaxWaitAction", "JoinPolicy", "TransferKind",
+         "DialResult", "SuperviseMode")
+
+
+def test_enum_members_are_the_c_enum_values_not_struct_version_macros(engine_available):
+    # CC_AGENT_CONFIG_VERSION (1) shares the prefix of CC_AGENT_READY (1): taken for a
+    # member, it made READY an alias named CONFIG_VERSION.
+    assert [m.name for m in callcore.AgentState] == [
+        "LOGGED_OUT", "READY", "RESERVED", "BUSY", "WRAPUP", "NOT_READY"]
+    assert callcore.AgentState(capi.CC_AGENT_READY).name == "READY"
+    assert [(m.name, int(m)) for m in callcore.ContactState] == [
+        ("WAITING", 0), ("OFFERED", 1), ("CONNECTED", 2), ("CALLBACK_WAIT", 3),
+        ("DIALING", 4), ("ENDED", 5)]
+    assert [m.name for m in callcore.TransferKind] == ["BLIND", "CONSULT"]
+    with callcore.Engine() as eng:  # what docs/bindings.md prints: "READY 1"
+        eng.add_queue("q")
+        ann = eng.add_agent("ann", queues=["q"], now_ms=0)
+        ann.login(now_ms=0)
+        assert ann.state.name == "READY"
+        assert eng.add_contact(1, "q", now_ms=1).status.state.name == "OFFERED"
+    for name in ENUMS:
+        cls = getattr(callcore, name)
+        assert list(cls.__members__) == [m.name for m in cls], f"{name} has aliases"
+        assert not any(n.endswith("VERSION") for n in cls.__members__), name
+
+
 def test_event_objects_round_trip_through_dicts():
     ev = callcore.Event(type=callcore.EventType.CONTACT_ENDED, contact_id=7, queue="sales",
                         agent="ann", channel=1, duration_ms=90_000, reason="resolved")
