@@ -193,9 +193,21 @@ uint64_t cc__import_text_id(cc__span text)
 
 /* ---- lines --------------------------------------------------------------- */
 
+/* Files saved by spreadsheets and Windows editors start with a UTF-8 byte
+ * order mark; it belongs to no field, so it goes before any format sees the
+ * first line of an input (the line is whole here, whatever the chunking). */
+static void cc__import_skip_bom(const char **line, size_t *len)
+{
+    if (*len >= 3 && memcmp(*line, "\xEF\xBB\xBF", 3) == 0) {
+        *line += 3;
+        *len -= 3;
+    }
+}
+
 static void cc__import_one_line(cc_import *imp, const char *line, size_t len)
 {
     imp->line_no++;
+    if (imp->line_no == 1) cc__import_skip_bom(&line, &len);
     if (len && line[len - 1] == '\r') len--;
     size_t i = 0;
     while (i < len && (line[i] == ' ' || line[i] == '\t')) i++;

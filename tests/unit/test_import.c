@@ -632,6 +632,65 @@ static void anonymous_bank_quirks(void **state)
     free(r);
 }
 
+/* ---- byte order mark ------------------------------------------------------- */
+
+#define BOM "\xEF\xBB\xBF"
+
+/* Files saved by spreadsheets and Windows editors start with a UTF-8 byte
+ * order mark: it is no part of the first field, in every text format and
+ * whatever the chunking, for every input of an import. */
+static void bom_is_stripped_in_every_text_format(void **state)
+{
+    (void)state;
+    for (size_t chunk = 0; chunk <= 1; chunk++) {
+        recorder *r = calloc(1, sizeof *r);
+        cc_import *imp = importer("csv");
+        const char *csv = BOM "customer_id,queue,agent,start,wait_s,talk_s\r\n"
+                              "7,Q,A,1000,5,60\r\n";
+        feed(imp, "a.csv", csv, chunk, record, r);
+        feed(imp, "b.csv", csv, chunk, record, r); /* the second input too */
+        const cc_import_stats *st = cc_import_get_stats(imp);
+        assert_int_equal(st->lines_rejected, 0);
+        assert_int_equal(count_type(r, CC_EVENT_CONTACT_ARRIVED), 2);
+        assert_int_equal(find_type(r, CC_EVENT_CONTACT_ARRIVED, 0)->ev.customer_id, 7);
+        assert_int_equal(find_type(r, CC_EVENT_CONTACT_ARRIVED, 1)->ev.customer_id, 7);
+        cc_import_free(imp);
+
+        r->n = 0;
+        imp = importer("queue_log");
+        feed(imp, "queue_log",
+             BOM "1000|NONE|NONE|Agent/1|AGENTLOGIN|SIP/1\n"
+                 "1100|c1|Q|NONE|ENTERQUEUE||555|1\n",
+             chunk, record, r);
+        st = cc_import_get_stats(imp);
+        assert_int_equal(st->lines_rejected, 0);
+        assert_int_equal(count_type(r, CC_EVENT_AGENT_LOGIN), 1);
+        cc_import_free(imp);
+
+        r->n = 0;
+        imp = importer("anonymous-bank");
+        char *text = malloc(sizeof bank + 3);
+        snprintf(text, sizeof bank + 3, BOM "%s", bank);
+        feed(imp, "january.txt", text, chunk, record, r);
+        st = cc_import_get_stats(imp);
+        assert_int_equal(st->lines_rejected, 3); /* as without the mark */
+        assert_int_equal(st->lines_skipped, 4);  /* the header is still a header */
+        assert_int_equal(count_type(r, CC_EVENT_CONTACT_ARRIVED), 4);
+        free(text);
+        cc_import_free(imp);
+        free(r);
+    }
+    /* Only at the start of an input: elsewhere the bytes are data. */
+    recorder *r = calloc(1, sizeof *r);
+    cc_import *imp = importer("queue_log");
+    feed(imp, "queue_log",
+         "1000|NONE|NONE|Agent/1|AGENTLOGIN|SIP/1\n" BOM "1100|c1|Q|NONE|ENTERQUEUE||5|1\n", 0,
+         record, r);
+    assert_int_equal(cc_import_get_stats(imp)->lines_rejected, 1);
+    cc_import_free(imp);
+    free(r);
+}
+
 /* ---- API contracts ---------------------------------------------------------- */
 
 static void api_contracts(void **state)
@@ -711,6 +770,7 @@ int main(void)
         cmocka_unit_test(csv_with_column_map),
         cmocka_unit_test(csv_needs_start_column),
         cmocka_unit_test(anonymous_bank_quirks),
+        cmocka_unit_test(bom_is_stripped_in_every_text_format),
         cmocka_unit_test(api_contracts),
         cmocka_unit_test(allocation_failures_are_clean),
     };
