@@ -190,13 +190,13 @@ class Engine:
         # keeps all three for as long as the C engine lives.
         self._dispatch_ref = self._dispatch
         self._hub = capi.cc_py_hub_new(None if kpi is None else kpi._handle(), None)
-        if kpi is not None:
-            kpi._attach(self._hub)
         if event_sink is not None:
             self.subscribe(event_sink)
         opts = _plain(options)
         opts["event_sink"] = self._hub
         self._ptr = capi.cc_engine_new(opts)
+        if kpi is not None:
+            kpi._attach(self, self._hub)
 
     # -- lifetime ---------------------------------------------------------
     def close(self):
@@ -205,6 +205,8 @@ class Engine:
         if ptr is not None:
             capi.cc_engine_free(ptr)
             self._backends.clear()
+            if self._kpi is not None:
+                self._kpi._detach(self)
             self._raise_pending()
 
     def __enter__(self):

@@ -18,6 +18,7 @@ import json
 import math
 import os
 import types
+import weakref
 
 from . import capi
 from .errors import Closed
@@ -135,7 +136,10 @@ class KpiAggregator(OwnedHandle):
                  pareto_share=None, cx=None, cost=None, on_contact=None, cx_grace_s=None):
         self._ptr = None
         self._pending = None
-        self._hubs = []
+        # Engine -> its event hub, for the engines that feed this aggregator in C. Weak
+        # keys: an engine that is closed (it detaches itself) or collected drops out, so
+        # a long-lived aggregator fed by many short-lived engines does not keep their hubs.
+        self._hubs = weakref.WeakKeyDictionary()
         opts = {"repeat_same_reason": int(bool(repeat_same_reason))}
         if interval_min is not None:
             opts["interval_ms"] = int(interval_min * 60_000)
@@ -192,10 +196,14 @@ class KpiAggregator(OwnedHandle):
 
     __call__ = add
 
-    def _attach(self, hub):
-        """An engine's event hub feeds this aggregator in C; close() detaches
+    def _attach(self, engine, hub):
+        """``engine``'s event hub feeds this aggregator in C; close() detaches
         it so that a closed aggregator is never fed."""
-        self._hubs.append(hub)
+        self._hubs[engine] = hub
+
+    def _detach(self, engine):
+        """``engine`` is closed: its hub will never run again."""
+        self._hubs.pop(engine, None)
 
     def import_files(self, paths, format, **importer_options):  # noqa: A002
         """Imports log files of one format into this aggregator (in C) and
@@ -239,7 +247,7 @@ class KpiAggregator(OwnedHandle):
     # -- lifetime ---------------------------------------------------------
     def _before_free(self):
         # Engines feeding this aggregator stop doing so before it is freed.
-        for hub in self._hubs:
+        for hub in list(self._hubs.values()):
             capi.cc_py_hub_set_kpi(hub, None)
         self._hubs.clear()
 

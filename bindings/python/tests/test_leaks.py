@@ -55,3 +55,25 @@ def test_engine_create_free_cycles_keep_rss_flat():
     growth = rss_bytes() - before
     print(f"RSS growth over {CYCLES} cycles: {growth / 1024:.0f} KiB")
     assert growth < MAX_GROWTH_BYTES, f"RSS grew {growth} bytes over {CYCLES} cycles"
+
+
+def test_a_long_lived_aggregator_does_not_keep_the_engines_it_fed():
+    # One aggregator, many short-lived engines (one per day, per test...): each engine's
+    # event hub must go with the engine, closed or collected, not stay on the aggregator.
+    with callcore.KpiAggregator() as kpi:
+        def day(i):
+            eng = callcore.Engine(kpi=kpi)
+            eng.add_queue("q")
+            if i % 2:
+                eng.close()
+            # else: dropped unclosed, freed when collected
+        for i in range(2_000):
+            day(i)
+        gc.collect()
+        before = rss_bytes()
+        for i in range(CYCLES):
+            day(i)
+        gc.collect()
+        growth = rss_bytes() - before
+        print(f"RSS growth over {CYCLES} engines fed to one aggregator: {growth / 1024:.0f} KiB")
+        assert growth < MAX_GROWTH_BYTES, f"RSS grew {growth} bytes over {CYCLES} engines"
