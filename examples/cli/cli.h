@@ -26,7 +26,7 @@ typedef struct cli_command {
 /* ---- option parsing ------------------------------------------------------ */
 
 #define CLI_MAX_VALUES 64
-#define CLI_MAX_POSITIONALS 16
+#define CLI_MAX_POSITIONALS 64 /* `callcore kpi` takes a month of daily logs */
 
 /* One option spec: "--name VALUE" (has_arg) or "--name" (flag). Options may be
  * repeated when `repeat` is set; otherwise a repetition is a usage error. */

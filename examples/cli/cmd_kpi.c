@@ -17,13 +17,14 @@
 
 static const char cli_kpi_usage[] =
     "usage: callcore kpi --format queue_log|csv|anonymous-bank|journal [--input FILE ...]\n"
-    "                    [--interval-min 30] [--sl-threshold-s 20] [--sl-variant V2]\n"
+    "                    [FILE ...] [--interval-min 30] [--sl-threshold-s 20] [--sl-variant V2]\n"
     "                    [--short-abandon-s 5] [--repeat-window-h 168] [--same-reason]\n"
     "                    [--delimiter C] [--column FIELD=NAME ...]\n"
     "                    [--agent-hourly X --telco-per-min X --fixed-cost X]\n"
     "                    [--cx-weight NAME=VALUE ...] [--cx-csv FILE]\n"
     "                    [--json [--full] [--pretty] | --csv queues|agents|intervals|channels|pareto]\n"
-    "  Imports the files (standard input when no --input) and prints the KPIs.\n"
+    "  Imports the files (standard input when none is given) and prints the KPIs. Files are\n"
+    "  read in order: the --input ones, then the others, so --input logs/*.txt reads them all.\n"
     "  --format        journal: the msgpack journal written by `callcore serve --journal`.\n"
     "  --sl-variant    V1 AnsT/Ans, V2 AnsT/(Ans+Ab), V3 AnsT/(Ans+Ab-AbT),\n"
     "                  V4 (AnsT+AbT)/(Ans+Ab), V5 (AnsT+AbS)/(Ans+Ab), V6 AnsT/(Ans+Ab-AbS)\n"
@@ -190,19 +191,36 @@ static int cli_kpi_output(const cli_args *a, const cc_kpi_report *r, const cc_im
     return CLI_EXIT_OK;
 }
 
-static int cli_kpi_run(const cli_args *a, cc_import *imp, cc_kpi *kpi)
+/* Imports standard input as one input. */
+static cc_status cli_kpi_stdin(cc_import *imp, cc_kpi *kpi)
+{
+    char buf[1 << 16];
+    size_t n;
+    cc_status s = cc_import_begin_file(imp, "<stdin>", cc_kpi_sink, kpi);
+    while (s == CC_OK && (n = fread(buf, 1, sizeof buf, stdin)) > 0)
+        s = cc_import_feed(imp, buf, n, cc_kpi_sink, kpi);
+    return s;
+}
+
+/* Imports the input files: the --input values, then the file arguments (a
+ * shell glob after --input, such as --input logs/ *.txt without the space,
+ * gives the first file to --input and the others as arguments); standard
+ * input when there are none. */
+static cc_status cli_kpi_inputs(const cli_args *a, cc_import *imp, cc_kpi *kpi)
 {
     const cli_opt *in = cli_find(a, "input");
+    if (in->count == 0 && a->npos == 0) return cli_kpi_stdin(imp, kpi);
     cc_status s = CC_OK;
-    if (in->count == 0) {
-        char buf[1 << 16];
-        size_t n;
-        s = cc_import_begin_file(imp, "<stdin>", cc_kpi_sink, kpi);
-        while (s == CC_OK && (n = fread(buf, 1, sizeof buf, stdin)) > 0)
-            s = cc_import_feed(imp, buf, n, cc_kpi_sink, kpi);
-    }
     for (int i = 0; s == CC_OK && i < in->count; i++)
         s = cc_import_file(imp, in->values[i], cc_kpi_sink, kpi);
+    for (int i = 0; s == CC_OK && i < a->npos; i++)
+        s = cc_import_file(imp, a->pos[i], cc_kpi_sink, kpi);
+    return s;
+}
+
+static int cli_kpi_run(const cli_args *a, cc_import *imp, cc_kpi *kpi)
+{
+    cc_status s = cli_kpi_inputs(a, imp, kpi);
     if (s == CC_OK) s = cc_import_finish(imp, cc_kpi_sink, kpi);
     if (s != CC_OK) return cli_fail("kpi: %s", cc_error_last());
     cc_kpi_flush(kpi);
@@ -230,7 +248,6 @@ int cli_cmd_kpi(int argc, char **argv)
     cli_args a = {.opts = opts, .nopts = sizeof opts / sizeof opts[0], .usage = cli_kpi_usage};
     int rc = cli_parse(&a, argc, argv);
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
-    if (a.npos > 0) return cli_usage_error(&a, "unexpected argument '%s'", a.pos[0]);
     if (!cli_has(&a, "format")) return cli_usage_error(&a, "--format is required");
     if (cli_has(&a, "json") && cli_has(&a, "csv"))
         return cli_usage_error(&a, "--json and --csv exclude each other");

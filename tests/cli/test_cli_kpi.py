@@ -193,3 +193,39 @@ def test_queue_log_call_moving_between_queues_is_one_contact(cli, tmp_path):
     assert t["transfer_rate"] == pytest.approx(1 / 2)
     assert t["repeat_contacts"] == 0 and t["fcr"] == 1
     assert t["asa_s"] == pytest.approx((10 + 35) / 2)  # c2 waited 30 s in Q1, 5 s in Q2
+
+
+def test_several_files_after_input(cli, tmp_path):
+    # A shell glob after --input expands to `--input a b c`: every file is read,
+    # as with one --input per file.
+    first, second = tmp_path / "queue_log.1", tmp_path / "queue_log"
+    first.write_text(QUEUE_LOG.split("this line is broken\n")[0])
+    second.write_text(QUEUE_LOG.split("this line is broken\n")[1])
+    glob = cli.json("kpi", "--format", "queue_log", "--input", first, second)
+    each = cli.json("kpi", "--format", "queue_log", "--input", first, "--input", second)
+    assert glob == each
+    assert glob["import"]["files"] == 2 and glob["totals"]["offered"] == 4
+    r = cli.run("kpi", "--format", "queue_log", "--input", first, tmp_path / "missing", check=1)
+    assert "missing" in r.stderr
+
+
+def test_readme_anonymous_bank_command(cli, data_dir):
+    # README: callcore kpi --format anonymous-bank --input ../shared/data/anonymous-bank/*.txt --json
+    # and the figures of its table (all queues, PS, NW).
+    bank = data_dir and os.path.join(data_dir, "anonymous-bank")
+    if not bank or not os.path.isdir(bank):
+        pytest.skip("Anonymous Bank data not found (CALLCORE_DATA)")
+    files = sorted(os.path.join(bank, f) for f in os.listdir(bank) if f.endswith(".txt"))
+    out = cli.json("kpi", "--format", "anonymous-bank", "--input", *files)
+    assert out["import"]["files"] == 9 and out["import"]["rejected"] == 0
+    queues = {q["queue"]: q for q in out["queues"]}
+    readme = {  # offered, answered, abandoned, SL V2 %, ASA s, AHT s, abandon %
+        "PS": (206360, 181806, 24554, 49.3, 50.8, 184.7, 11.9),
+        "NW": (46574, 31350, 15224, 34.6, 74.7, 110.8, 32.7),
+        "all": (298965, 254287, 44678, 47.3, 54.6, 188.7, 14.9),
+    }
+    for name, want in readme.items():
+        f = out["totals"] if name == "all" else queues[name]
+        got = (f["offered"], f["answered"], f["abandoned"], round(100 * f["service_level"], 1),
+               round(f["asa_s"], 1), round(f["aht_s"], 1), round(100 * f["abandon_rate"], 1))
+        assert got == want, name
