@@ -99,13 +99,14 @@ typedef struct cc_recovery_stats {
  * is called too, after the runtime's own sink) and attaches it to `loop`
  * (borrowed: it must outlive the runtime). With a journal directory, the
  * engine is first recovered from it: latest snapshot, then replay of the
- * inputs journaled after it (a torn final record is ignored and cut off);
- * offers pending at the crash are given back to their queues.
+ * inputs journaled after it (a torn end of the newest segment is ignored and
+ * cut off); offers pending at the crash are given back to their queues.
  * *out owns the runtime until cc_runtime_close() completes.
  * Returns CC_OK, CC_EINVAL (NULL out/loop, bad policy or interval),
  * CC_EVERSION, CC_EIO (journal directory or file errors, with the path),
- * CC_EPARSE (a journal segment other than the last is corrupt), CC_ENOMEM,
- * or what cc_engine_new() returned.
+ * CC_EPARSE (damage anywhere in the journal but a torn end of the newest
+ * segment, with the file and offset; nothing is cut: docs/runtime.md
+ * "Recovery"), CC_ENOMEM, or what cc_engine_new() returned.
  */
 cc_status cc_runtime_new(cc_runtime **out, struct uv_loop_s *loop,
                          const cc_engine_options *engine_options,

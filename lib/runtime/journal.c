@@ -1,5 +1,6 @@
 /*
- * lib/runtime/journal.c - journal directory, writer and reader (journal.h).
+ * lib/runtime/journal.c - journal directory and writer (journal.h); reading is
+ * journal_read.c.
  */
 #include "journal.h"
 
@@ -90,104 +91,6 @@ cc_status cc__journal_list(const char *dir, cc__jfile **files, size_t *n)
     *files = v;
     *n = cnt;
     return CC_OK;
-}
-
-/* ---- reading ----------------------------------------------------------- */
-
-static cc_status cc__read_records(const unsigned char *data, size_t len, size_t skip_magic,
-                                  uint32_t max, cc__jrecord_fn fn, void *ud, size_t *valid_len,
-                                  size_t *torn);
-
-cc_status cc__journal_read_buffer(const unsigned char *data, size_t len, size_t skip_magic,
-                                  cc__jrecord_fn fn, void *ud, size_t *valid_len, size_t *torn)
-{
-    return cc__read_records(data, len, skip_magic, CC__JOURNAL_MAX_RECORD, fn, ud, valid_len, torn);
-}
-
-static cc_status cc__read_records(const unsigned char *data, size_t len, size_t skip_magic,
-                                  uint32_t max, cc__jrecord_fn fn, void *ud, size_t *valid_len,
-                                  size_t *torn)
-{
-    size_t pos = skip_magic;
-    msgpack_zone zone;
-    if (!msgpack_zone_init(&zone, 4096)) return cc__fail(CC_ENOMEM, "journal: out of memory");
-    cc_status st = CC_OK;
-    for (;;) {
-        const unsigned char *payload;
-        size_t plen, used;
-        cc__jscan r = cc__journal_next_max(data + pos, len - pos, max, &payload, &plen, &used);
-        if (r != CC__JSCAN_RECORD) break;
-        msgpack_zone_clear(&zone);
-        msgpack_object root;
-        size_t off = 0;
-        msgpack_unpack_return ur = msgpack_unpack((const char *)payload, plen, &off, &zone, &root);
-        if (ur == MSGPACK_UNPACK_NOMEM_ERROR) {
-            st = cc__fail(CC_ENOMEM, "journal: out of memory");
-            break;
-        }
-        /* The checksum matched, so a bad payload is a writer bug or a forged
-         * file, not a torn write: refuse it. */
-        if (ur != MSGPACK_UNPACK_SUCCESS || off != plen || root.type != MSGPACK_OBJECT_ARRAY ||
-            root.via.array.size < 2 ||
-            root.via.array.ptr[0].type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
-            root.via.array.ptr[1].type != MSGPACK_OBJECT_POSITIVE_INTEGER) {
-            st = cc__fail(CC_EPARSE, "journal: record at offset %zu is not [kind, number, ...]",
-                          pos);
-            break;
-        }
-        st = fn(&root, ud);
-        if (st) break;
-        pos += used;
-    }
-    msgpack_zone_destroy(&zone);
-    *valid_len = pos;
-    *torn = len - pos;
-    return st;
-}
-
-cc_status cc__journal_read_file(const char *path, cc__jrecord_fn fn, void *ud, size_t *valid_len,
-                                size_t *torn)
-{
-    *valid_len = 0;
-    *torn = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return cc__fail(CC_EIO, "journal '%s': %s", path, strerror(errno));
-    struct stat sb;
-    if (fstat(fd, &sb) != 0) {
-        close(fd);
-        return cc__fail(CC_EIO, "journal '%s': %s", path, strerror(errno));
-    }
-    size_t len = (size_t)sb.st_size;
-    unsigned char *data = cc__malloc(len ? len : 1);
-    if (!data) {
-        close(fd);
-        return cc__fail(CC_ENOMEM, "journal '%s': out of memory (%zu bytes)", path, len);
-    }
-    size_t got = 0;
-    while (got < len) {
-        ssize_t r = read(fd, data + got, len - got);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        got += (size_t)r;
-    }
-    close(fd);
-    cc_status st;
-    int snapshot = strstr(path, ".ccs") != NULL;
-    const char *magic = snapshot ? CC__SNAPSHOT_MAGIC : CC__JOURNAL_MAGIC;
-    if (got < CC__JOURNAL_MAGIC_LEN) {
-        /* A file cut before its magic was completed holds no record. */
-        *valid_len = 0;
-        *torn = got;
-        st = CC_OK;
-    } else if (memcmp(data, magic, CC__JOURNAL_MAGIC_LEN) != 0) {
-        st = cc__fail(CC_EPARSE, "journal '%s': not a libcallcore journal file", path);
-    } else {
-        st = cc__read_records(data, got, CC__JOURNAL_MAGIC_LEN,
-                              snapshot ? CC__SNAPSHOT_MAX_RECORD : CC__JOURNAL_MAX_RECORD, fn, ud,
-                              valid_len, torn);
-    }
-    cc__free(data);
-    return st;
 }
 
 /* ---- writing ----------------------------------------------------------- */

@@ -29,12 +29,17 @@ typedef struct cc__jfile {
 cc_status cc__journal_list(const char *dir, cc__jfile **files, size_t *n);
 
 /*
- * Reads one file (segment or snapshot) into memory and calls
- * fn(record_no_in_payload, root, ud) for each record, root being the decoded
- * msgpack array (borrowed for the call). A torn tail ends the file: its
- * offset is returned in *valid_len and its size in *torn. fn returns CC_OK to
- * go on. Returns CC_OK, CC_EIO, CC_ENOMEM, CC_EPARSE (a record whose payload
- * is not a msgpack array with a record number), or fn's status.
+ * Reads one file (segment or snapshot) into memory, checks all of it, then
+ * calls fn(root, ud) for each record kept, root being the decoded msgpack
+ * array (borrowed for the call); fn returns CC_OK to go on. A torn tail (a
+ * last record cut short or with a bad checksum, with no valid record anywhere
+ * after it) ends the file: *valid_len is where it starts, *torn its size;
+ * whether a file may have one is the caller's rule. Damage is refused before
+ * any fn call: a bad record with a valid one after it, a payload that is not
+ * a msgpack array [kind, number, ...], or a record not numbered one more than
+ * the one before (journal_read.c). Returns CC_OK, CC_EIO, CC_ENOMEM,
+ * CC_EPARSE (damage, not a libcallcore file), or fn's status; *valid_len +
+ * *torn is always the file's size.
  */
 typedef cc_status (*cc__jrecord_fn)(const msgpack_object *root, void *ud);
 cc_status cc__journal_read_buffer(const unsigned char *data, size_t len, size_t skip_magic,

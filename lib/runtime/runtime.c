@@ -514,7 +514,7 @@ static cc_status cc__replay_record(const msgpack_object *root, void *ud)
     } else if (kind == CC__JREC_COMMAND && n >= 5 && f[3].type == MSGPACK_OBJECT_STR) {
         const cc__rpc_method *m = cc__lookup(f[3].via.str.ptr, f[3].via.str.size);
         if (!m)
-            return cc__fail(CC_EPARSE, "journal: unknown command in record %llu",
+            return cc__fail(CC_EPARSE, "unknown command in record %llu",
                             (unsigned long long)rp->last_record);
         rt->now_ms =
             f[2].type == MSGPACK_OBJECT_NEGATIVE_INTEGER ? f[2].via.i64 : (int64_t)f[2].via.u64;
@@ -564,6 +564,72 @@ static cc_status cc__mkdir_p(const char *dir)
     return CC_OK;
 }
 
+/* Reads one segment through cc__replay_record. Only the newest file of the
+ * directory, when it is a segment, may end torn (a crash in the middle of
+ * its last write; recovery cuts it): every other segment was complete before
+ * the next file was started, so bytes there that are not a complete record
+ * are damage. */
+static cc_status cc__read_journal_file(const char *dir, const cc__jfile *f, int newest,
+                                       cc__replay *rp, size_t *valid, size_t *torn)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, f->name);
+    cc_status st = cc__journal_read_file(path, cc__replay_record, rp, valid, torn);
+    if (!st && *torn && !newest)
+        st = cc__fail(CC_EPARSE,
+                      "journal '%s': damaged: %zu byte(s) from offset %zu are not a complete "
+                      "record, and only the newest segment may end torn",
+                      path, *torn, *valid);
+    return st;
+}
+
+/* The KPI history: every EVENT record of every segment. */
+static cc_status cc__refill_kpi(const char *dir, const cc__jfile *files, size_t nf, cc__replay *rp)
+{
+    cc_status st = CC_OK;
+    size_t valid, torn;
+    rp->events_only = 1;
+    for (size_t i = 0; i < nf && !st; i++)
+        if (!files[i].is_snapshot)
+            st = cc__read_journal_file(dir, &files[i], i + 1 == nf, rp, &valid, &torn);
+    rp->events_only = 0;
+    return st;
+}
+
+/* Restores the newest snapshot and replays the segments after it. The
+ * newest segment and where its records end are returned for the writer
+ * (NULL: no segment after the snapshot). */
+static cc_status cc__replay_journal(cc_runtime *rt, const char *dir, const cc__jfile *files,
+                                    size_t nf, cc__replay *rp, const char **last_segment,
+                                    size_t *last_valid)
+{
+    size_t start = 0;
+    for (size_t i = nf; i-- > 0;)
+        if (files[i].is_snapshot) {
+            start = i;
+            break;
+        }
+    cc_status st = CC_OK;
+    rt->replaying = 1;
+    for (size_t i = start; i < nf && !st; i++) {
+        size_t valid, torn;
+        if (files[i].is_snapshot) {
+            char path[4200];
+            snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
+            st = cc__journal_read_file(path, cc__replay_record, rp, &valid, &torn);
+            continue;
+        }
+        st = cc__read_journal_file(dir, &files[i], i + 1 == nf, rp, &valid, &torn);
+        if (st) continue;
+        rt->recovery.segments++;
+        rt->recovery.torn_bytes = torn;
+        *last_segment = files[i].name;
+        *last_valid = valid;
+    }
+    rt->replaying = 0;
+    return st;
+}
+
 static cc_status cc__recover(cc_runtime *rt)
 {
     const char *dir = rt->journal_dir;
@@ -578,47 +644,16 @@ static cc_status cc__recover(cc_runtime *rt)
         cc__free(files);
         return cc__fail(CC_ENOMEM, "journal: out of memory");
     }
-    char path[4200];
-    size_t valid = 0, torn = 0;
-    /* KPI history: every EVENT record of every segment. */
-    rp.events_only = 1;
-    for (size_t i = 0; i < nf && !st && rt->kpi; i++) {
-        if (files[i].is_snapshot) continue;
-        snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
-        st = cc__journal_read_file(path, cc__replay_record, &rp, &valid, &torn);
-    }
-    rp.events_only = 0;
-    size_t start = 0;
-    for (size_t i = nf; i-- > 0;)
-        if (files[i].is_snapshot) {
-            start = i;
-            break;
-        }
-    rt->replaying = 1;
     const char *last_segment = NULL;
     size_t last_valid = 0;
-    for (size_t i = start; i < nf && !st; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
-        st = cc__journal_read_file(path, cc__replay_record, &rp, &valid, &torn);
-        if (st) break;
-        if (files[i].is_snapshot) continue;
-        rt->recovery.segments++;
-        if (torn && i + 1 < nf)
-            st = cc__fail(CC_EPARSE,
-                          "journal '%s': corrupt record at offset %zu (not the last "
-                          "segment)",
-                          path, valid);
-        rt->recovery.torn_bytes = torn;
-        last_segment = files[i].name;
-        last_valid = valid;
-    }
-    rt->replaying = 0;
+    if (rt->kpi) st = cc__refill_kpi(dir, files, nf, &rp);
+    if (!st) st = cc__replay_journal(rt, dir, files, nf, &rp, &last_segment, &last_valid);
     uint64_t next = rp.seen ? rp.last_record + 1 : 1;
-    if (!st && last_segment) {
-        snprintf(path, sizeof path, "%s/%s", dir, last_segment);
-        st = cc__journal_open(&rt->journal, dir, path, last_valid, next, rt->opts.fsync);
-    } else if (!st) {
-        st = cc__journal_open(&rt->journal, dir, NULL, 0, next, rt->opts.fsync);
+    if (!st) {
+        char path[4200];
+        if (last_segment) snprintf(path, sizeof path, "%s/%s", dir, last_segment);
+        st = cc__journal_open(&rt->journal, dir, last_segment ? path : NULL, last_valid, next,
+                              rt->opts.fsync);
     }
     msgpack_zone_destroy(&rp.zone);
     cc__free(files);

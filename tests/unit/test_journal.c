@@ -315,6 +315,106 @@ static void a_failed_segment_switch_stops_the_journal(void **state)
     rmdir(dir);
 }
 
+/* A segment of n event records (numbered 1..n) in memory: its bytes and the
+ * offset where each record starts (starts[n] = the end). */
+typedef struct segment_image {
+    unsigned char *data;
+    size_t len;
+    size_t starts[17];
+} segment_image;
+
+static void segment_image_make(segment_image *img, size_t n)
+{
+    char dir[64], path[200];
+    make_dir(dir, sizeof dir);
+    cc__journal *j;
+    assert_int_equal(cc__journal_open(&j, dir, NULL, 0, 1, CC_FSYNC_OFF), CC_OK);
+    for (uint64_t i = 1; i <= n; i++)
+        append_event(j, i);
+    cc__journal_close(j);
+    snprintf(path, sizeof path, "%s/journal-%016x.ccj", dir, 1);
+    img->len = file_size(path);
+    img->data = malloc(img->len + 8192);
+    FILE *f = fopen(path, "rb");
+    assert_int_equal(fread(img->data, 1, img->len, f), img->len);
+    fclose(f);
+    unlink(path);
+    rmdir(dir);
+    size_t pos = CC__JOURNAL_MAGIC_LEN;
+    for (size_t i = 0; i <= n; i++) {
+        img->starts[i] = pos;
+        if (i < n) pos += CC__JOURNAL_HEADER + (img->data[pos] | (size_t)img->data[pos + 1] << 8);
+    }
+    assert_int_equal(pos, img->len);
+}
+
+/* Reads img's first len bytes: the status, and how many records were kept. */
+static cc_status read_image(const segment_image *img, size_t len, size_t *kept, size_t *valid)
+{
+    seen s = {{0}, 0};
+    size_t torn;
+    cc_status st =
+        cc__journal_read_buffer(img->data, len, CC__JOURNAL_MAGIC_LEN, collect, &s, valid, &torn);
+    assert_int_equal(*valid + torn, len);
+    *kept = s.n;
+    return st;
+}
+
+/* Damage in the middle of a segment is refused, never cut: a flipped payload
+ * byte, a length made too large, zero or larger than the rest of the file,
+ * and a record repeated whole. The same bad record at the end, with nothing
+ * valid after it (or only the zeros a torn write leaves), is a torn tail. */
+static void damage_is_refused_and_only_a_torn_tail_is_cut(void **state)
+{
+    (void)state;
+    segment_image img;
+    segment_image_make(&img, 6);
+    size_t kept, valid;
+    const size_t third = img.starts[2], last = img.starts[5];
+    unsigned char saved[8];
+
+    img.data[third + CC__JOURNAL_HEADER + 3] ^= 0x40; /* a payload byte */
+    assert_int_equal(read_image(&img, img.len, &kept, &valid), CC_EPARSE);
+    assert_int_equal(kept, 0); /* nothing delivered from a damaged file */
+    assert_non_null(strstr(cc_error_last(), "damaged record at offset"));
+    img.data[third + CC__JOURNAL_HEADER + 3] ^= 0x40;
+
+    static const uint32_t bad_lengths[] = {0, 5000, CC__JOURNAL_MAX_RECORD + 1};
+    memcpy(saved, img.data + third, 4);
+    for (size_t k = 0; k < 3; k++) {
+        for (int b = 0; b < 4; b++)
+            img.data[third + b] = (unsigned char)(bad_lengths[k] >> (8 * b));
+        assert_int_equal(read_image(&img, img.len, &kept, &valid), CC_EPARSE);
+    }
+    memcpy(img.data + third, saved, 4);
+    assert_int_equal(read_image(&img, img.len, &kept, &valid), CC_OK);
+    assert_int_equal(kept, 6);
+
+    /* The last record, bad in the same ways, is a torn tail: cut. */
+    img.data[last + CC__JOURNAL_HEADER + 3] ^= 0x40;
+    assert_int_equal(read_image(&img, img.len, &kept, &valid), CC_OK);
+    assert_int_equal(kept, 5);
+    assert_int_equal(valid, last);
+    memset(img.data + img.len, 0, 8192); /* blocks allocated, never written */
+    assert_int_equal(read_image(&img, img.len + 8192, &kept, &valid), CC_OK);
+    assert_int_equal(kept, 5);
+    img.data[last + CC__JOURNAL_HEADER + 3] ^= 0x40;
+    for (int b = 0; b < 4; b++)
+        img.data[last + b] = (unsigned char)(5000u >> (8 * b));
+    assert_int_equal(read_image(&img, img.len, &kept, &valid), CC_OK);
+    assert_int_equal(kept, 5);
+
+    /* A record repeated whole (checksums fine): its number gives it away. */
+    free(img.data);
+    segment_image_make(&img, 3);
+    size_t rec = img.starts[2] - img.starts[1];
+    memmove(img.data + img.starts[2] + rec, img.data + img.starts[2], img.len - img.starts[2]);
+    memcpy(img.data + img.starts[2], img.data + img.starts[1], rec);
+    assert_int_equal(read_image(&img, img.len + rec, &kept, &valid), CC_EPARSE);
+    assert_non_null(strstr(cc_error_last(), "numbered 2 after 2"));
+    free(img.data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +424,7 @@ int main(void)
         cmocka_unit_test(kpi_importer_reads_a_segment_in_any_chunking),
         cmocka_unit_test(nothing_is_written_after_a_failed_write),
         cmocka_unit_test(a_failed_segment_switch_stops_the_journal),
+        cmocka_unit_test(damage_is_refused_and_only_a_torn_tail_is_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
