@@ -25,6 +25,7 @@ import types
 
 from . import capi
 from .errors import Closed, Error
+from .owned import refuse_close_in_call
 from .events import AgentState, Channel, Event, _enum_from_capi
 
 __all__ = ["Engine", "Queue", "Agent", "Contact", "Backend", "Strategy", "ContactState",
@@ -180,6 +181,7 @@ class Engine:
 
     def __init__(self, *, event_sink=None, kpi=None, **options):
         self._ptr = None
+        self._calls = 0  # C calls on this engine in progress (callbacks run inside them)
         self._sinks = []
         self._pending = None
         self._backends = {}
@@ -200,10 +202,18 @@ class Engine:
 
     # -- lifetime ---------------------------------------------------------
     def close(self):
-        """Frees the C engine (closing its backends). Idempotent."""
+        """Frees the C engine (closing its backends). Idempotent. Raises
+        :class:`callcore.Busy` from inside an engine call (an event sink, a
+        backend method, the aggregator's on_contact): the engine is in use."""
+        if self._ptr is not None and self._calls:
+            raise refuse_close_in_call(self)
         ptr, self._ptr = self._ptr, None
         if ptr is not None:
-            capi.cc_engine_free(ptr)
+            self._calls += 1  # backends' close() run inside the free
+            try:
+                capi.cc_engine_free(ptr)
+            finally:
+                self._calls -= 1
             self._backends.clear()
             if self._kpi is not None:
                 self._kpi._detach(self)
@@ -267,11 +277,15 @@ class Engine:
     def _call(self, fn, *args):
         """Runs a capi function on this engine, then re-raises an exception a
         sink or backend raised during it."""
+        handle = self._handle()
+        self._calls += 1
         try:
-            result = fn(self._handle(), *args)
+            result = fn(handle, *args)
         except Error as err:
             self._raise_pending(err)
             raise
+        finally:
+            self._calls -= 1
         self._raise_pending()
         return result
 

@@ -74,30 +74,37 @@ class Importer(OwnedHandle):
             return deliver
         raise TypeError("target must be a KpiAggregator or a callable")
 
-    def _call(self, fn, *args):
+    def _call(self, fn, target, *args):
+        """Runs ``fn(importer, *args)`` with this importer in use, and the target
+        aggregator too (its on_contact runs inside), then re-raises what a Python
+        target or the aggregator's on_contact raised during it."""
         if self._ptr is None:
             raise Closed(capi.CC_ECLOSED, "importer is closed")
-        fn(self._ptr, *args)
+        if isinstance(target, KpiAggregator):
+            target._in_call(self._in_call, fn, self._ptr, *args)
+            target._check()
+        else:
+            self._in_call(fn, self._ptr, *args)
         exc, self._pending = self._pending, None
         if exc is not None:
             raise exc
 
     def import_file(self, path, target):
         """Reads a whole file, sending its events to ``target``."""
-        self._call(capi.cc_import_file, os.fspath(path), self._sink(target))
+        self._call(capi.cc_import_file, target, os.fspath(path), self._sink(target))
 
     def feed(self, name, data, target):
         """Imports bytes (or str) labelled ``name`` as one input."""
         sink = self._sink(target)
         if isinstance(data, str):
             data = data.encode()
-        self._call(capi.cc_import_begin_file, name, sink)
-        self._call(capi.cc_import_feed, data, sink)
-        self._call(capi.cc_import_end_file, sink)
+        self._call(capi.cc_import_begin_file, target, name, sink)
+        self._call(capi.cc_import_feed, target, data, sink)
+        self._call(capi.cc_import_end_file, target, sink)
 
     def finish(self, target):
         """Ends the import (formats that sort across files send events now)."""
-        self._call(capi.cc_import_finish, self._sink(target))
+        self._call(capi.cc_import_finish, target, self._sink(target))
 
     @property
     def stats(self):
@@ -191,7 +198,7 @@ class KpiAggregator(OwnedHandle):
         """Adds one :class:`Event` (or a dict of its fields). An event that
         makes no sense raises InvalidArgument and is counted as rejected."""
         raw = event.to_dict() if isinstance(event, Event) else event
-        capi.cc_kpi_add(self._handle(), raw)
+        self._in_call(capi.cc_kpi_add, self._handle(), raw)
         self._check()
 
     __call__ = add
@@ -219,7 +226,7 @@ class KpiAggregator(OwnedHandle):
 
     def flush(self):
         """Ends the period: finishes contact lines waiting for a survey."""
-        capi.cc_kpi_flush(self._handle())
+        self._in_call(capi.cc_kpi_flush, self._handle())
         self._check()
 
     # -- reports ----------------------------------------------------------
@@ -245,6 +252,11 @@ class KpiAggregator(OwnedHandle):
         return types.SimpleNamespace(**_nan_to_none(capi.cc_sw_kpi_totals(self._handle())))
 
     # -- lifetime ---------------------------------------------------------
+    def _in_use(self):
+        # An engine call in progress may be inside this aggregator (its hub feeds it
+        # in C, and on_contact runs there).
+        return self._calls > 0 or any(engine._calls for engine in self._hubs)
+
     def _before_free(self):
         # Engines feeding this aggregator stop doing so before it is freed.
         for hub in list(self._hubs.values()):

@@ -3,23 +3,53 @@
 Forecaster, Importer, KpiAggregator and Scenario each own one C object in
 ``self._ptr``; they share how it is released: ``close()`` frees it once
 (idempotent), the object is a context manager, and garbage collection frees
-what was never closed.
+what was never closed. ``close()`` is refused with :class:`callcore.Busy`
+while a C call that uses the object is running (from one of its callbacks, or
+from another thread): freeing it then would pull the object from under that call.
 """
+
+from . import capi
+from .errors import Busy
+
+
+def refuse_close_in_call(obj):
+    """The Busy error of ``obj.close()`` during a call that uses ``obj``."""
+    name = type(obj).__name__
+    return Busy(capi.CC_EBUSY, f"{name}.close() during a call that uses the {name} (from "
+                               "one of its callbacks?): close it once that call has returned")
 
 
 class OwnedHandle:
     """Mixin: subclasses set ``_free_c = staticmethod(capi.cc_x_free)`` and may
     override ``_before_free()`` to detach what must not outlive the C object
-    (run by ``close()`` only: at garbage collection nothing else is left)."""
+    (run by ``close()`` only: at garbage collection nothing else is left).
+    Calls that may run Python callbacks go through :meth:`_in_call`."""
 
     _ptr = None
     _free_c = None
+    _calls = 0  # C calls using this object in progress
 
     def _before_free(self):
         pass
 
+    def _in_use(self):
+        """True while a C call that uses this object is running."""
+        return self._calls > 0
+
+    def _in_call(self, fn, *args):
+        """Returns ``fn(*args)``, a C call using this object, with the object
+        marked in use for its duration (see :meth:`close`)."""
+        self._calls += 1
+        try:
+            return fn(*args)
+        finally:
+            self._calls -= 1
+
     def close(self):
-        """Frees the C object. Idempotent."""
+        """Frees the C object. Idempotent. Raises :class:`callcore.Busy` when
+        called while a C call uses the object (from one of its callbacks)."""
+        if self._ptr is not None and self._in_use():
+            raise refuse_close_in_call(self)
         ptr, self._ptr = self._ptr, None
         if ptr is not None:
             self._before_free()

@@ -103,8 +103,8 @@ def simulate(scenario, *, seed=0, event_sink=None, full=True):
                 except BaseException as exc:  # noqa: BLE001 - re-raised after the run
                     pending.append(exc)
     try:
-        text, stats = capi.cc_sw_sim_run(scenario._handle(), int(seed),
-                                         capi.CC_KPI_JSON_FULL if full else 0, sink)
+        text, stats = scenario._in_call(capi.cc_sw_sim_run, scenario._handle(), int(seed),
+                                        capi.CC_KPI_JSON_FULL if full else 0, sink)
     finally:
         if owned is not None:
             owned.close()

@@ -186,6 +186,38 @@ def test_backends_must_not_reenter_the_engine():
     eng.close()
 
 
+def test_close_from_inside_an_engine_call_is_refused_with_busy():
+    # Freeing the engine under the call that runs the callback was a use after free.
+    def closing_sink(ev):
+        if ev.type is EventType.CONTACT_OFFERED:
+            eng.close()
+    eng, _ = make_engine()
+    eng.subscribe(closing_sink)
+    eng.agent("ann").login(now_ms=0)
+    with pytest.raises(callcore.Busy, match="close"):
+        eng.add_contact(1, "sales", now_ms=10)
+    assert not eng.closed and eng.contact(1).status.state is ContactState.OFFERED
+    eng.unsubscribe(closing_sink)
+    eng.close()
+
+    class ClosingBackend(callcore.Backend):
+        def open(self, engine, channel):
+            self.engine = engine
+
+        def offer(self, offer, now_ms):
+            self.engine.close()
+
+    eng, _ = make_engine()
+    eng.bind_backend(Channel.VOICE, ClosingBackend())
+    eng.agent("ann").login(now_ms=0)
+    with pytest.raises(callcore.Busy):
+        eng.add_contact(2, "sales", now_ms=10)
+    assert not eng.closed
+    eng.agent("ann").logout(now_ms=20)  # the failed offer was a reject: ann not ready
+    eng.close()
+    assert eng.closed
+
+
 def test_children_keep_their_engine_alive(collect):
     queue = callcore.Engine().add_queue("solo")  # no other reference to the engine
     agent = queue.engine.add_agent("zoe", queues=["solo"], now_ms=0)

@@ -206,3 +206,30 @@ def test_on_contact_errors_surface_through_the_engine_call(engine_available):
         c = eng.add_contact(9, "q", now_ms=0)
         with pytest.raises(RuntimeError, match="crm down for contact 9"):
             c.abandon(now_ms=1_000)
+
+
+def test_close_from_inside_a_call_that_uses_the_object_is_refused_with_busy(engine_available):
+    # on_contact runs inside the aggregator's C code: closing it there freed it under that code.
+    def close_kpi(line):
+        kpi.close()
+    kpi = callcore.KpiAggregator(cx_grace_s=-1, on_contact=close_kpi)
+    with pytest.raises(callcore.Busy):
+        queued_call(kpi, 1, 0, 10, True)  # through add()
+    eng = callcore.Engine(kpi=kpi)  # through an engine's hub, in C
+    eng.add_queue("q")
+    eng.add_agent("a", queues=["q"], now_ms=0).login(now_ms=0)
+    call = eng.add_contact(2, "q", now_ms=10)
+    call.accept("a", now_ms=20)
+    with pytest.raises(callcore.Busy):
+        call.end("done", now_ms=30)
+    with callcore.Importer("queue_log") as imp:  # through an importer feeding it
+        with pytest.raises(callcore.Busy):
+            imp.feed("inline.log", QUEUE_LOG, kpi)
+    assert kpi.totals.answered == 3  # still open, every contact counted
+    eng.close()
+    kpi.close()
+
+    with callcore.Importer("queue_log") as imp:  # an importer from its own target
+        with pytest.raises(callcore.Busy):
+            imp.feed("inline.log", QUEUE_LOG, lambda ev: imp.close())
+        assert imp.stats.lines_read > 0

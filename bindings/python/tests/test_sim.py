@@ -53,3 +53,12 @@ def test_sink_errors_are_raised_after_the_run():
 
     with pytest.raises(ValueError, match="stop"):
         callcore.simulate_quick(agents=2, calls_per_hour=20, aht_s=60, hours=1, event_sink=sink)
+
+
+def test_closing_the_scenario_during_its_run_is_refused_with_busy():
+    with callcore.Scenario.quick(agents=2, calls_per_hour=60, aht_s=180, hours=1) as sc:
+        def closing_sink(ev):
+            sc.close()
+        with pytest.raises(callcore.Busy):
+            callcore.simulate(sc, event_sink=closing_sink)
+        assert sc.agents == 2  # still open
