@@ -12,6 +12,7 @@
  * Memory: the header's column positions and one row buffer: O(longest row).
  */
 #include "import_format.h"
+#include "kpi_limits.h"
 
 #include "base/csv_fields.h"
 #include "base/mem.h"
@@ -157,24 +158,51 @@ static int cc__csv_seconds(cc_import *imp, const cc__csv_state *s, int n, int co
     cc__span v = cc__csv_get(s, n, col);
     *ms = 0;
     if (v.n == 0) return 0;
-    if (cc__span_seconds_ms(v, ms) != 0) {
+    int rc = cc__span_seconds_ms(v, ms);
+    if (rc == CC__SCAN_BEYOND) {
+        cc__import_reject(imp, "column '%s' is beyond the 1e12 s (about 31,700 years) the KPI "
+                               "engine accepts", s->names[col]);
+        return -1;
+    }
+    if (rc != 0) {
         cc__import_reject(imp, "column '%s' is not a number of seconds", s->names[col]);
         return -1;
     }
     return 0;
 }
 
+/* 0 when every event of the row fits the aggregator's range (kpi_limits.h):
+ * the talk (hold included) and the row's last time, start + wait + talk +
+ * hold + wrap. Each part is already within the range, so the sum cannot
+ * overflow. Otherwise the row is rejected and -1. */
+static int cc__csv_times_fit(cc_import *imp, int64_t start, int64_t wait, int64_t talk,
+                             int64_t hold, int64_t wrap)
+{
+    int64_t end = start + wait + talk + hold + wrap;
+    if (talk + hold <= CC__KPI_MAX_MS && end <= CC__KPI_MAX_MS) return 0;
+    cc__import_reject(imp, "the call's times (start + wait + talk + hold + wrap) go beyond the "
+                           "+-1e15 ms (about 31,700 years) the KPI engine accepts");
+    return -1;
+}
+
 static void cc__csv_row(cc_import *imp, cc__csv_state *s, int n)
 {
     int64_t start, wait, talk, hold, wrap;
-    if (cc__span_timestamp_ms(cc__csv_get(s, n, CC__CSV_START), &start) != 0) {
+    int rc = cc__span_timestamp_ms(cc__csv_get(s, n, CC__CSV_START), &start);
+    if (rc == CC__SCAN_BEYOND) {
+        cc__import_reject(imp, "column '%s' is beyond the +-1e12 epoch seconds (about 31,700 "
+                               "years) the KPI engine accepts", s->names[CC__CSV_START]);
+        return;
+    }
+    if (rc != 0) {
         cc__import_reject(imp, "column '%s' is not a time (epoch seconds or YYYY-MM-DD "
                                "HH:MM:SS)",
                           s->names[CC__CSV_START]);
         return;
     }
     if (cc__csv_seconds(imp, s, n, CC__CSV_WAIT, &wait) || cc__csv_seconds(imp, s, n, CC__CSV_TALK, &talk) ||
-        cc__csv_seconds(imp, s, n, CC__CSV_HOLD, &hold) || cc__csv_seconds(imp, s, n, CC__CSV_WRAP, &wrap))
+        cc__csv_seconds(imp, s, n, CC__CSV_HOLD, &hold) || cc__csv_seconds(imp, s, n, CC__CSV_WRAP, &wrap) ||
+        cc__csv_times_fit(imp, start, wait, talk, hold, wrap))
         return;
     cc__span chan = cc__csv_get(s, n, CC__CSV_CHANNEL);
     cc_channel channel = CC_CHANNEL_VOICE;

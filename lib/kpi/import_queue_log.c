@@ -41,6 +41,7 @@
  * call from a known caller scans the held ends: O(held ends).
  */
 #include "import_format.h"
+#include "kpi_limits.h"
 
 #include "base/mem.h"
 #include "id_map.h"
@@ -248,7 +249,13 @@ typedef struct cc__ql_line {
 static int64_t cc__ql_seconds(cc_import *imp, const cc__ql_line *l, size_t i, const char *what)
 {
     int64_t ms;
-    if (i >= l->ndata || cc__span_seconds_ms(cc__span_trim(l->data[i]), &ms) != 0) {
+    int rc = i < l->ndata ? cc__span_seconds_ms(cc__span_trim(l->data[i]), &ms) : -1;
+    if (rc == CC__SCAN_BEYOND) {
+        cc__import_reject(imp, "%.*s: %s (data field %zu) is beyond the 1e12 s (about 31,700 "
+                          "years) the KPI engine accepts", (int)l->verb.n, l->verb.p, what, i + 1);
+        return -1;
+    }
+    if (rc != 0) {
         cc__import_reject(imp, "%.*s: %s (data field %zu) is not a number of seconds",
                           (int)l->verb.n, l->verb.p, what, i + 1);
         return -1;
@@ -442,13 +449,25 @@ static const char *cc__ql_refusal(cc__span verb)
     return NULL;
 }
 
+/* The wait a line reports in its queue plus the waits in the queues the
+ * call flowed out of; -1 after rejecting a sum beyond the aggregator's
+ * range (kpi_limits.h). */
+static int64_t cc__ql_total_wait(cc_import *imp, const cc__ql_call *c, const cc__ql_line *l,
+                                 int64_t wait)
+{
+    if (wait <= CC__KPI_MAX_MS - c->wait_base_ms) return wait + c->wait_base_ms;
+    cc__import_reject(imp, "%.*s: the wait with the earlier queues' waits is beyond the 1e15 ms "
+                      "the KPI engine accepts", (int)l->verb.n, l->verb.p);
+    return -1;
+}
+
 static void cc__ql_on_connect(cc_import *imp, cc__ql_state *s, cc__ql_call *c,
                               const cc__ql_line *l, cc_event *ev)
 {
     int64_t wait = cc__ql_seconds(imp, l, 0, "holdtime");
-    if (wait < 0) return;
+    if (wait < 0 || (wait = cc__ql_total_wait(imp, c, l, wait)) < 0) return;
     ev->type = CC_EVENT_CONTACT_CONNECTED;
-    ev->wait_ms = wait + c->wait_base_ms;
+    ev->wait_ms = wait;
     c->agent = l->agent;
     cc__import_emit(imp, ev);
     cc__ql_agent *a = cc__ql_agent_find(s, l->agent);
@@ -499,8 +518,7 @@ static void cc__ql_on_exit(cc_import *imp, cc__ql_state *s, cc__ql_call *c, cons
     else if (cc__span_is(verb, "EXITEMPTY")) reason = "empty";
     else if (cc__span_is(verb, "EXITWITHKEY")) reason = "key", wait_at = 3;
     int64_t wait = cc__ql_seconds(imp, l, wait_at, "waittime");
-    if (wait < 0) return;
-    wait += c->wait_base_ms;
+    if (wait < 0 || (wait = cc__ql_total_wait(imp, c, l, wait)) < 0) return;
     if (reason) {
         c->held_wait_ms = wait;
         c->held_reason = reason;

@@ -7,6 +7,7 @@
  * that "first answer in a queue", transfers and the experience line are seen
  * per contact; customers are kept for the repeat window only (kpi_state.h).
  */
+#include "kpi_limits.h"
 #include "kpi_state.h"
 
 #include "base/error.h"
@@ -24,7 +25,6 @@
 /* An open contact without any event for this long is given up (its log was
  * cut short); this keeps memory bounded on broken inputs. */
 #define CC__KPI_STALE_MS 86400000LL
-#define CC__KPI_MAX_MS 1000000000000000LL
 
 /* ---- variants ------------------------------------------------------------ */
 
@@ -832,8 +832,7 @@ static cc_status cc__kpi_validate(const cc_event *ev)
     if (ev->wait_ms < 0 || ev->duration_ms < 0 || ev->hold_ms < 0)
         return cc__fail(CC_EINVAL, "kpi: %s: negative wait or duration",
                         cc_event_type_name(ev->type));
-    /* About 31,000 years either side of the epoch: sums of times and
-     * durations then never overflow. */
+    /* kpi_limits.h: sums of times and durations then never overflow. */
     if (ev->time_ms > CC__KPI_MAX_MS || ev->time_ms < -CC__KPI_MAX_MS ||
         ev->wait_ms > CC__KPI_MAX_MS || ev->duration_ms > CC__KPI_MAX_MS ||
         ev->hold_ms > CC__KPI_MAX_MS)

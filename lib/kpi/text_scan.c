@@ -3,6 +3,8 @@
  */
 #include "text_scan.h"
 
+#include "kpi_limits.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +50,8 @@ size_t cc__span_split_blank(const char *line, size_t len, cc__span *out, size_t 
 int cc__span_seconds_ms(cc__span s, int64_t *ms)
 {
     double v;
-    if (cc__span_double(s, &v) != 0 || v < 0 || v > 1e12) return -1;
+    if (cc__span_double(s, &v) != 0 || v < 0) return -1;
+    if (v > (double)CC__KPI_MAX_MS / 1000) return CC__SCAN_BEYOND;
     *ms = (int64_t)llround(v * 1000.0);
     return 0;
 }
@@ -121,7 +124,8 @@ int cc__span_timestamp_ms(cc__span s, int64_t *ms)
         return 0;
     }
     double v;
-    if (cc__span_double(s, &v) != 0 || fabs(v) > 1e13) return -1;
+    if (cc__span_double(s, &v) != 0) return -1;
+    if (fabs(v) > (double)CC__KPI_MAX_MS / 1000) return CC__SCAN_BEYOND;
     *ms = (int64_t)llround(v * 1000.0);
     return 0;
 }

@@ -562,6 +562,54 @@ static void csv_needs_start_column(void **state)
     free(r);
 }
 
+/* A row whose times the aggregator could not take (beyond +-1e15 ms, about
+ * 31,700 years) is rejected whole by the importer with a clear reason: none
+ * of its events is sent, so a row is never half counted. */
+static void csv_rows_beyond_the_aggregator_range_are_rejected(void **state)
+{
+    (void)state;
+    recorder *r = calloc(1, sizeof *r);
+    cc_import *imp = importer("csv");
+    feed(imp, "huge.csv",
+         "queue,agent,start,wait_s,talk_s,hold_s\n"
+         "Q,A,1000,5,600000000000,600000000000\n" /* talk + hold: 1.2e15 ms */
+         "Q,A,20000000000000,5,60,0\n"            /* start: 2e16 ms */
+         "Q,A,900000000000,5,60,200000000000\n"   /* ends at 1.1e15 ms */
+         "Q,A,2000,5,60,0\n",
+         0, record, r);
+    const cc_import_stats *st = cc_import_get_stats(imp);
+    assert_int_equal(st->lines_rejected, 3);
+    assert_non_null(strstr(st->errors[0].message, "1e15 ms"));
+    assert_int_equal(st->errors[0].line, 2);
+    assert_int_equal(st->errors[1].line, 3);
+    assert_int_equal(st->errors[2].line, 4);
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_ARRIVED), 1);
+    cc_kpi *k = NULL;
+    assert_int_equal(cc_kpi_new(&k, NULL), CC_OK);
+    for (int i = 0; i < r->n; i++) assert_int_equal(cc_kpi_add(k, &r->e[i].ev), CC_OK);
+    cc_kpi_free(k);
+    cc_import_free(imp);
+
+    /* A single field beyond the range says so (it is a number). */
+    r->n = 0;
+    imp = importer("csv");
+    feed(imp, "huge.csv", "queue,start,wait_s\nQ,1000,2e12\n", 0, record, r);
+    st = cc_import_get_stats(imp);
+    assert_int_equal(st->lines_rejected, 1);
+    assert_non_null(strstr(st->errors[0].message, "'wait_s' is beyond"));
+    cc_import_free(imp);
+    imp = importer("queue_log");
+    feed(imp, "queue_log",
+         "1000|c1|Q|NONE|ENTERQUEUE||5|1\n"
+         "1010|c1|Q|SIP/a|CONNECT|2000000000000|x|1\n",
+         0, record, r);
+    st = cc_import_get_stats(imp);
+    assert_int_equal(st->lines_rejected, 1);
+    assert_non_null(strstr(st->errors[0].message, "holdtime (data field 1) is beyond"));
+    cc_import_free(imp);
+    free(r);
+}
+
 /* ---- Anonymous Bank -------------------------------------------------------- */
 
 static const char bank[] =
@@ -769,6 +817,7 @@ int main(void)
         cmocka_unit_test(queue_log_blocked_calls),
         cmocka_unit_test(csv_with_column_map),
         cmocka_unit_test(csv_needs_start_column),
+        cmocka_unit_test(csv_rows_beyond_the_aggregator_range_are_rejected),
         cmocka_unit_test(anonymous_bank_quirks),
         cmocka_unit_test(bom_is_stripped_in_every_text_format),
         cmocka_unit_test(api_contracts),
