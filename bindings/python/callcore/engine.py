@@ -193,7 +193,7 @@ class Engine:
         self._dispatch_ref = self._dispatch
         self._hub = capi.cc_py_hub_new(None if kpi is None else kpi._handle(), None)
         if event_sink is not None:
-            self.subscribe(event_sink)
+            self._add_sink(event_sink)  # before the C engine exists
         opts = _plain(options)
         opts["event_sink"] = self._hub
         self._ptr = capi.cc_engine_new(opts)
@@ -242,7 +242,13 @@ class Engine:
 
     # -- events -------------------------------------------------------------
     def subscribe(self, sink):
-        """Adds a callable that receives every :class:`Event` (in order)."""
+        """Adds a callable that receives every :class:`Event` (in order).
+        Raises :class:`callcore.Closed` once the engine is closed: no event
+        would ever reach it."""
+        self._handle()
+        return self._add_sink(sink)
+
+    def _add_sink(self, sink):
         if not callable(sink):
             raise TypeError("event sink must be callable")
         self._sinks.append(sink)
@@ -250,7 +256,9 @@ class Engine:
         return sink
 
     def unsubscribe(self, sink):
-        """Removes a sink added with :meth:`subscribe` or ``event_sink``."""
+        """Removes a sink added with :meth:`subscribe` or ``event_sink``
+        (:class:`callcore.Closed` once the engine is closed)."""
+        self._handle()
         self._sinks.remove(sink)
         if not self._sinks:  # events then stay in C (KPI only)
             capi.cc_py_hub_set_callable(self._hub, None)

@@ -87,6 +87,31 @@ def test_failures_raise_typed_exceptions_with_detail_and_change_nothing():
         eng.add_queue("late")
 
 
+def test_after_close_every_call_raises_closed():
+    eng, events = make_engine()
+    queue, ann = eng.queue("sales"), eng.agent("ann")
+    eng.close()
+    eng.close()  # idempotent
+    calls = [lambda: eng.subscribe(print), lambda: eng.unsubscribe(events.append),
+             lambda: eng.bind_backend(Channel.VOICE, callcore.Backend()),
+             lambda: eng.add_queue("late"), lambda: eng.queues(), lambda: eng.snapshot(),
+             lambda: eng.advance(10), lambda: eng.now, lambda: queue.status,
+             lambda: ann.login(now_ms=1)]
+    for call in calls:
+        with pytest.raises(callcore.Closed):
+            call()
+
+
+def test_the_documented_kpi_snippet_feeds_an_open_aggregator():
+    # docs/bindings.md: an engine feeding an aggregator, both open together
+    with callcore.KpiAggregator() as live, callcore.Engine(kpi=live) as eng:
+        eng.add_queue("q")
+        eng.add_agent("a", queues=["q"], now_ms=0).login(now_ms=0)
+        eng.add_contact(1, "q", now_ms=10).accept("a", now_ms=20)
+        eng.contact(1).end("done", now_ms=30)
+        assert live.totals.answered == 1
+
+
 def test_sink_exceptions_propagate_after_the_engine_step():
     def sink(ev):
         if ev.type is EventType.AGENT_LOGIN:
