@@ -35,10 +35,12 @@
 
 %include "config.i"
 #if defined(SWIGPYTHON)
+%include "python/strings.i"
 %include "python/errors.i"
 %include "python/events.i"
 %include "python/config.i"
 #elif defined(SWIGLUA)
+%include "lua/strings.i"
 %include "lua/errors.i"
 %include "lua/events.i"
 %include "lua/config.i"

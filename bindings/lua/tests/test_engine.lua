@@ -59,6 +59,23 @@ tap.test("errors carry the status name and the detail", function()
   cc.cc_engine_free(eng)
 end)
 
+tap.test("strings with a NUL byte are refused, not cut", function()
+  local eng = new_engine()
+  tap.raises("'name': contains a NUL byte", cc.cc_engine_queue_add, eng, { name = "support\0evil" })
+  tap.raises("keys must be strings without NUL bytes", cc.cc_engine_agent_add, eng,
+    { name = "bob", skills = { ["french\0x"] = 3 } }, 0)
+  tap.raises("argument 2 contains a NUL byte", cc.cc_engine_agent_login, eng, "ann\0x", 0)
+  tap.eq(table.concat(cc.cc_sw_engine_queue_names(eng), ","), "sales", "no queue 'support'")
+  tap.eq(table.concat(cc.cc_sw_engine_agent_names(eng), ","), "ann", "no agent 'bob'")
+  tap.eq(cc.cc_engine_agent_status(eng, "ann").state, cc.CC_AGENT_LOGGED_OUT, "ann not logged in")
+  local kpi = cc.cc_kpi_new(nil)
+  tap.raises("event field 'queue' contains a NUL byte", cc.cc_kpi_add, kpi,
+    { type = cc.CC_EVENT_CONTACT_ARRIVED, contact_id = 1, queue = "a\0b", channel = 1 })
+  tap.eq(cc.cc_sw_kpi_totals(kpi).offered, 0, "nothing counted")
+  cc.cc_kpi_free(kpi)
+  cc.cc_engine_free(eng)
+end)
+
 tap.test("an error in the event function is raised by the call", function()
   local eng = cc.cc_engine_new({ event_sink = function(ev)
     if ev.type == cc.CC_EVENT_AGENT_LOGIN then error("sink refused " .. ev.agent) end

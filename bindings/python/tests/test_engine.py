@@ -112,6 +112,29 @@ def test_the_documented_kpi_snippet_feeds_an_open_aggregator():
         assert live.totals.answered == 1
 
 
+def test_strings_with_an_embedded_nul_are_refused_not_cut():
+    # C reads up to the NUL: "sales\0evil" used to create a queue named 'sales'.
+    eng, _ = make_engine()
+    with eng:
+        with pytest.raises(ValueError, match="embedded null character"):
+            eng.add_queue("support\0evil")
+        with pytest.raises(ValueError, match="embedded null character"):
+            eng.add_agent("bob", queues=["sales\0x"], now_ms=0)
+        with pytest.raises(ValueError, match="embedded null character"):
+            eng.add_agent("bob", skills={"french\0x": 3}, now_ms=0)
+        with pytest.raises(ValueError, match="embedded null character"):
+            eng.agent("ann\0x")  # a direct argument
+        with pytest.raises(ValueError, match="embedded null character"):
+            eng.add_contact(1, "sales", reason="vip\0x", now_ms=1)
+        assert [q.name for q in eng.queues()] == ["sales"]
+        assert [a.name for a in eng.agents()] == ["ann"] and eng.contacts() == []
+    with callcore.KpiAggregator() as kpi:
+        with pytest.raises(ValueError, match="embedded null character"):
+            kpi.add(callcore.Event(type=EventType.CONTACT_ARRIVED, contact_id=1, queue="a\0b",
+                                   channel=Channel.VOICE))
+        assert kpi.totals.offered == 0
+
+
 def test_sink_exceptions_propagate_after_the_engine_step():
     def sink(ev):
         if ev.type is EventType.AGENT_LOGIN:

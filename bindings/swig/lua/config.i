@@ -69,8 +69,8 @@ static int cc_sw_item_str(cc_sw_obj v, const char **out)
 {
     if (lua_type(v.L, v.idx) != LUA_TSTRING)
         return cc_sw_fail("expected a string, got %s", luaL_typename(v.L, v.idx));
-    *out = lua_tostring(v.L, v.idx);
-    return 0;
+    *out = cc_lua_cstring(v.L, v.idx);
+    return *out ? 0 : cc_sw_fail("contains a NUL byte");
 }
 
 /* Reads field `key` with `read`; a missing field leaves *out unchanged. */
@@ -128,11 +128,12 @@ static int cc_sw_each(cc_sw_obj m, const char *key, cc_sw_each_fn fn, void *ud)
         } else { /* a mapping: string keys */
             lua_pushnil(L);
             while (rc == 0 && lua_next(L, t)) {
-                if (lua_type(L, -2) != LUA_TSTRING) {
-                    rc = cc_sw_fail("'%s': keys must be strings", key);
+                const char *k = lua_type(L, -2) == LUA_TSTRING ? cc_lua_cstring(L, -2) : NULL;
+                if (!k) {
+                    rc = cc_sw_fail("'%s': keys must be strings without NUL bytes", key);
                 } else {
                     cc_sw_obj item = {L, lua_absindex(L, -1)};
-                    rc = fn(item, lua_tostring(L, -2), ud);
+                    rc = fn(item, k, ud);
                 }
                 lua_pop(L, 1);
             }

@@ -111,6 +111,22 @@ static void cc_lua_event_sink(const cc_event *e, void *user_data)
     cc_lua_push_event(L, e);
     if (lua_pcall(L, 1, 0, 0) != LUA_OK) cc_lua_set_pending(L);
 }
+
+/* Reads the string field `key` of the event table at `idx` into *out (NULL when nil);
+ * 0, or -1 with the error message pushed when it is not a string or holds a NUL byte. */
+static int cc_lua_event_str(lua_State *L, int idx, const char *key, const char **out)
+{
+    const char *problem = NULL;
+    *out = NULL;
+    lua_getfield(L, idx, key);
+    if (!lua_isnil(L, -1)) {
+        if (lua_type(L, -1) != LUA_TSTRING) problem = "must be a string";
+        else if (!(*out = cc_lua_cstring(L, -1))) problem = "contains a NUL byte";
+    }
+    lua_pop(L, 1);
+    if (problem) lua_pushfstring(L, "event field '%s' %s", key, problem);
+    return problem ? -1 : 0;
+}
 %}
 
 /* (cc_event_fn, void *user_data): one Lua function (or nil). The event
@@ -148,11 +164,12 @@ static int cc_lua_is_fn_or_nil(lua_State *L, int idx)
     lua_getfield(L, $input, "virtual_start_ms"); tmp.virtual_start_ms = lua_tointeger(L, -1); lua_pop(L, 1);
     lua_getfield(L, $input, "value"); tmp.value = lua_tonumber(L, -1); lua_pop(L, 1);
     /* Strings stay referenced by the argument table for the call. */
-    lua_getfield(L, $input, "queue"); tmp.queue = lua_tostring(L, -1); lua_pop(L, 1);
-    lua_getfield(L, $input, "agent"); tmp.agent = lua_tostring(L, -1); lua_pop(L, 1);
-    lua_getfield(L, $input, "target_queue"); tmp.target_queue = lua_tostring(L, -1); lua_pop(L, 1);
-    lua_getfield(L, $input, "target_agent"); tmp.target_agent = lua_tostring(L, -1); lua_pop(L, 1);
-    lua_getfield(L, $input, "reason"); tmp.reason = lua_tostring(L, -1); lua_pop(L, 1);
+    if (cc_lua_event_str(L, $input, "queue", &tmp.queue) ||
+        cc_lua_event_str(L, $input, "agent", &tmp.agent) ||
+        cc_lua_event_str(L, $input, "target_queue", &tmp.target_queue) ||
+        cc_lua_event_str(L, $input, "target_agent", &tmp.target_agent) ||
+        cc_lua_event_str(L, $input, "reason", &tmp.reason))
+        SWIG_fail; /* the message is pushed */
     $1 = &tmp;
 }
 

@@ -69,7 +69,7 @@ static int cc_sw_item_f64(cc_sw_obj v, double *out)
 static int cc_sw_item_str(cc_sw_obj v, const char **out)
 {
     if (!PyUnicode_Check(v)) return cc_sw_fail("expected a str, got %s", Py_TYPE(v)->tp_name);
-    *out = PyUnicode_AsUTF8(v);
+    *out = cc_py_utf8(v, "string");
     return *out ? 0 : -1;
 }
 
@@ -100,7 +100,9 @@ static int cc_sw_get_str(cc_sw_obj m, const char *key, const char **out)
     PyObject *v = cc_sw_value(m, key);
     if (!v) return 0;
     if (!PyUnicode_Check(v)) return cc_sw_fail("'%s' must be a str, got %s", key, Py_TYPE(v)->tp_name);
-    *out = PyUnicode_AsUTF8(v);
+    char what[96];
+    snprintf(what, sizeof what, "'%s'", key);
+    *out = cc_py_utf8(v, what);
     return *out ? 0 : -1;
 }
 

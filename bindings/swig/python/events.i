@@ -113,7 +113,14 @@ static int cc_py_get_str(PyObject *d, const char *key, const char **out)
 {
     PyObject *v = PyDict_GetItemString(d, key);
     if (!v || v == Py_None) { *out = NULL; return 0; }
-    *out = PyUnicode_AsUTF8(v);
+    if (!PyUnicode_Check(v)) {
+        PyErr_Format(PyExc_TypeError, "event '%s' must be a str or None, not %s", key,
+                     Py_TYPE(v)->tp_name);
+        return -1;
+    }
+    char what[64];
+    snprintf(what, sizeof what, "event '%s'", key);
+    *out = cc_py_utf8(v, what);
     return *out ? 0 : -1;
 }
 static int cc_py_event_from_dict(PyObject *d, cc_event *e)

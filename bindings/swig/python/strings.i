@@ -1,0 +1,39 @@
+/*
+ * bindings/swig/python/strings.i - Python str to C string: a NUL-terminated UTF-8 view
+ * borrowed from the str for the call (CPython caches the UTF-8 form inside the object, so
+ * nothing is copied or freed).
+ *
+ * C reads a string up to its first NUL, so a str with an embedded NUL would reach the
+ * library cut short: add_queue("sales\0evil") made a queue named 'sales'. Such a str is
+ * refused with ValueError, as Python's own APIs refuse it (open, os.environ).
+ */
+%{
+/* The UTF-8 view of the str `v`, or NULL with ValueError (embedded NUL) or the codec's
+ * error (lone surrogates) set; `what` names the value in the message. */
+static const char *cc_py_utf8(PyObject *v, const char *what)
+{
+    Py_ssize_t len = 0;
+    const char *s = PyUnicode_AsUTF8AndSize(v, &len);
+    if (!s) return NULL;
+    if (memchr(s, '\0', (size_t)len)) {
+        PyErr_Format(PyExc_ValueError, "%s: embedded null character in %R", what, v);
+        return NULL;
+    }
+    return s;
+}
+%}
+
+/* Every const char * argument: a str (checked as above) or None (NULL). */
+%typemap(in) const char * {
+    if ($input == Py_None) {
+        $1 = NULL;
+    } else if (PyUnicode_Check($input)) {
+        $1 = ($1_ltype)cc_py_utf8($input, "$symname() argument $argnum");
+        if (!$1) SWIG_fail;
+    } else {
+        PyErr_Format(PyExc_TypeError, "$symname() argument $argnum must be str or None, not %s",
+                     Py_TYPE($input)->tp_name);
+        SWIG_fail;
+    }
+}
+%typemap(freearg) const char * ""; /* borrowed from the str: nothing to free */
