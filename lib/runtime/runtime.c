@@ -462,6 +462,8 @@ typedef struct cc__replay {
     uint64_t last_record;
     int seen;
     int events_only; /* KPI pass: feed EVENT records only */
+    int file_start;  /* the next record is the first of its file */
+    const char *file;
     msgpack_zone zone;
 } cc__replay;
 
@@ -474,71 +476,218 @@ static const cc__rpc_method *cc__lookup(const char *name, size_t len)
     return NULL;
 }
 
+static int64_t cc__obj_time(const msgpack_object *o)
+{
+    return o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER ? o->via.i64 : (int64_t)o->via.u64;
+}
+
+static int cc__is_time(const msgpack_object *o)
+{
+    return o->type == MSGPACK_OBJECT_POSITIVE_INTEGER || o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER;
+}
+
+/* [2, n, now_ms]: the engine's timers fired. */
+static cc_status cc__replay_advance(cc__replay *rp, const msgpack_object *f)
+{
+    cc_engine_advance(rp->rt->engine, cc__obj_time(&f[2]));
+    rp->rt->recovery.advances_replayed++;
+    return CC_OK;
+}
+
+/* [1, n, now, "runtime.attach" | "runtime.detach", [mask]]. */
+static cc_status cc__replay_attach(cc__replay *rp, const msgpack_object *f)
+{
+    cc_runtime *rt = rp->rt;
+    unsigned mask = (unsigned)f[4].via.array.ptr[0].via.u64;
+    rt->now_ms = cc__obj_time(&f[2]);
+    if (memcmp(f[3].via.str.ptr + 8, "attach", 6) == 0) {
+        cc__runtime_attach(rt, NULL, mask);
+    } else {
+        for (int ch = 0; ch < CC_CHANNEL__COUNT; ch++)
+            if (mask & (1u << ch)) rt->replay_attached[ch] = 0;
+    }
+    return CC_OK;
+}
+
+static int cc__is_attach_record(const msgpack_object *f)
+{
+    return f[4].type == MSGPACK_OBJECT_ARRAY && f[4].via.array.size == 1 &&
+           f[4].via.array.ptr[0].type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
+           f[3].via.str.size == 14 && memcmp(f[3].via.str.ptr, "runtime.", 8) == 0;
+}
+
+/* [1, n, now, method, params]: a wire call, through the same method function. */
+static cc_status cc__replay_command(cc__replay *rp, const msgpack_object *f)
+{
+    cc_runtime *rt = rp->rt;
+    if (cc__is_attach_record(f)) return cc__replay_attach(rp, f);
+    const cc__rpc_method *m = cc__lookup(f[3].via.str.ptr, f[3].via.str.size);
+    if (!m)
+        return cc__fail(CC_EPARSE, "unknown command in record %llu",
+                        (unsigned long long)rp->last_record);
+    rt->now_ms = cc__obj_time(&f[2]);
+    msgpack_packer pk;
+    rt->scratch.len = 0;
+    msgpack_packer_init(&pk, &rt->scratch, cc__wbuf_write);
+    msgpack_zone_clear(&rp->zone);
+    cc__rpc_call call = {.conn = NULL, .ctx = rt, .method = m->name, .params = &f[4], .pk = &pk};
+    if (cc__args_bind(&call.args, m->name, &f[4], &rp->zone) == CC_OK) m->fn(&call);
+    rt->recovery.commands_replayed++;
+    return CC_OK;
+}
+
+/* Each file of the replay starts where the one before it ended (a snapshot
+ * takes a record number of its own), and without a snapshot the history
+ * starts at record 1: a gap means a file is missing. */
+static cc_status cc__check_chain(cc__replay *rp, uint64_t no)
+{
+    rp->file_start = 0;
+    uint64_t want = rp->seen ? rp->last_record + 1 : 1;
+    if (no == want) return CC_OK;
+    return cc__fail(CC_EPARSE,
+                    "'%s' starts at record %llu where record %llu was expected: the journal "
+                    "file holding the records between is missing",
+                    rp->file, (unsigned long long)no, (unsigned long long)want);
+}
+
+/* KPI pass: the event history. */
+static cc_status cc__refill_event(cc__replay *rp, const msgpack_object *root)
+{
+    const msgpack_object *f = root->via.array.ptr;
+    if (f[0].via.u64 != CC__JREC_EVENT || !rp->rt->kpi) return CC_OK;
+    cc_event e;
+    msgpack_zone_clear(&rp->zone);
+    if (cc__event_unpack_fields(f + 2, root->via.array.size - 2, &rp->zone, &e) == CC_OK)
+        cc_kpi_add(rp->rt->kpi, &e);
+    return CC_OK;
+}
+
+/* A record of a segment. Recovery understands every record the writer
+ * writes; anything else, though its checksum matched, is refused. */
 static cc_status cc__replay_record(const msgpack_object *root, void *ud)
+{
+    cc__replay *rp = ud;
+    if (rp->events_only) return cc__refill_event(rp, root);
+    const msgpack_object *f = root->via.array.ptr;
+    uint32_t n = root->via.array.size;
+    uint64_t kind = f[0].via.u64, no = f[1].via.u64;
+    if (rp->file_start) {
+        cc_status st = cc__check_chain(rp, no);
+        if (st) return st;
+    }
+    rp->last_record = no;
+    rp->seen = 1;
+    if (kind == CC__JREC_EVENT) return CC_OK; /* the KPI pass took it */
+    if (kind == CC__JREC_ADVANCE && n >= 3 && cc__is_time(&f[2])) return cc__replay_advance(rp, f);
+    if (kind == CC__JREC_COMMAND && n >= 5 && cc__is_time(&f[2]) &&
+        f[3].type == MSGPACK_OBJECT_STR)
+        return cc__replay_command(rp, f);
+    return cc__fail(CC_EPARSE, "record %llu (kind %llu) cannot be replayed", (unsigned long long)no,
+                    (unsigned long long)kind);
+}
+
+/* The record of a snapshot file: [4, n, engine bytes, bound, attached]. */
+static int cc__is_snapshot_record(const msgpack_object *root)
+{
+    const msgpack_object *f = root->via.array.ptr;
+    return root->via.array.size >= 5 && f[0].via.u64 == CC__JREC_SNAPSHOT &&
+           f[2].type == MSGPACK_OBJECT_BIN && f[3].type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
+           f[4].type == MSGPACK_OBJECT_POSITIVE_INTEGER;
+}
+
+typedef struct cc__snapshot_check {
+    size_t records;
+    uint64_t no;
+} cc__snapshot_check;
+
+static cc_status cc__count_snapshot_record(const msgpack_object *root, void *ud)
+{
+    cc__snapshot_check *c = ud;
+    if (!cc__is_snapshot_record(root))
+        return cc__fail(CC_EPARSE, "its record is not [4, n, engine, bound, attached]");
+    c->records++;
+    c->no = root->via.array.ptr[1].via.u64;
+    return CC_OK;
+}
+
+/* CC_OK when the snapshot file holds exactly one complete SNAPSHOT record,
+ * numbered as its name says. Snapshots are written whole (temporary file,
+ * fsync, rename), so anything else is damage, never a crash's tear:
+ * CC_EPARSE with why (or CC_EIO, CC_ENOMEM). */
+static cc_status cc__check_snapshot(const char *dir, const cc__jfile *f)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, f->name);
+    cc__snapshot_check c = {0, 0};
+    size_t valid, torn;
+    cc_status st = cc__journal_read_file(path, cc__count_snapshot_record, &c, &valid, &torn);
+    if (st) return st;
+    if (torn || c.records != 1 || c.no != f->first)
+        return cc__fail(CC_EPARSE,
+                        "snapshot '%s' is damaged: %zu record(s), %zu byte(s) from offset %zu "
+                        "unreadable",
+                        path, c.records, torn, valid);
+    return CC_OK;
+}
+
+/* Restores the base snapshot: bindings first (allowed only while no contact
+ * exists), then the engine. */
+static cc_status cc__restore_snapshot_record(const msgpack_object *root, void *ud)
 {
     cc__replay *rp = ud;
     cc_runtime *rt = rp->rt;
     const msgpack_object *f = root->via.array.ptr;
-    uint32_t n = root->via.array.size;
-    uint64_t kind = f[0].via.u64;
+    unsigned bound = (unsigned)f[3].via.u64, attached = (unsigned)f[4].via.u64;
+    cc__runtime_attach(rt, NULL, bound);
+    for (int ch = 0; ch < CC_CHANNEL__COUNT; ch++)
+        rt->replay_attached[ch] = (attached >> ch) & 1u;
+    cc_status st = cc_engine_restore(rt->engine, f[2].via.bin.ptr, f[2].via.bin.size);
+    if (st) return st;
     rp->last_record = f[1].via.u64;
     rp->seen = 1;
-    if (rp->events_only) {
-        if (kind == CC__JREC_EVENT && rt->kpi) {
-            cc_event e;
-            msgpack_zone_clear(&rp->zone);
-            if (cc__event_unpack_fields(f + 2, n - 2, &rp->zone, &e) == CC_OK)
-                cc_kpi_add(rt->kpi, &e);
+    rt->recovery.snapshot_loaded = 1;
+    rt->recovery.snapshot_record = rp->last_record;
+    return CC_OK;
+}
+
+/* The snapshot recovery starts from: the newest intact one. A damaged
+ * snapshot is reported (error_fn) and passed over, so recovery falls back to
+ * the snapshot before it, or to the first segment, and replays the segments
+ * in between; the chain check then refuses it (CC_EPARSE) unless those
+ * segments still cover the whole history. *base = nf: no snapshot. */
+static cc_status cc__choose_base(cc_runtime *rt, const char *dir, const cc__jfile *files,
+                                 size_t nf, size_t *base)
+{
+    *base = nf;
+    for (size_t i = nf; i-- > 0;) {
+        if (!files[i].is_snapshot) continue;
+        cc_status st = cc__check_snapshot(dir, &files[i]);
+        if (st == CC_OK) {
+            *base = i;
+            return CC_OK;
         }
-        return CC_OK;
+        if (st != CC_EPARSE) return st;
+        cc__journal_trouble(rt, "recovering without a damaged snapshot, from the one before it "
+                                "(or the first segment) and the segments after it");
     }
-    if (kind == CC__JREC_ADVANCE && n >= 3) {
-        int64_t t =
-            f[2].type == MSGPACK_OBJECT_NEGATIVE_INTEGER ? f[2].via.i64 : (int64_t)f[2].via.u64;
-        cc_engine_advance(rt->engine, t);
-        rt->recovery.advances_replayed++;
-    } else if (kind == CC__JREC_COMMAND && n >= 5 && f[3].type == MSGPACK_OBJECT_STR &&
-               f[4].type == MSGPACK_OBJECT_ARRAY && f[4].via.array.size == 1 &&
-               f[4].via.array.ptr[0].type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
-               f[3].via.str.size == 14 && memcmp(f[3].via.str.ptr, "runtime.", 8) == 0) {
-        /* runtime.attach / runtime.detach [mask] */
-        unsigned mask = (unsigned)f[4].via.array.ptr[0].via.u64;
-        rt->now_ms =
-            f[2].type == MSGPACK_OBJECT_NEGATIVE_INTEGER ? f[2].via.i64 : (int64_t)f[2].via.u64;
-        if (memcmp(f[3].via.str.ptr + 8, "attach", 6) == 0) {
-            cc__runtime_attach(rt, NULL, mask);
-        } else {
-            for (int ch = 0; ch < CC_CHANNEL__COUNT; ch++)
-                if (mask & (1u << ch)) rt->replay_attached[ch] = 0;
-        }
-    } else if (kind == CC__JREC_COMMAND && n >= 5 && f[3].type == MSGPACK_OBJECT_STR) {
-        const cc__rpc_method *m = cc__lookup(f[3].via.str.ptr, f[3].via.str.size);
-        if (!m)
-            return cc__fail(CC_EPARSE, "unknown command in record %llu",
-                            (unsigned long long)rp->last_record);
-        rt->now_ms =
-            f[2].type == MSGPACK_OBJECT_NEGATIVE_INTEGER ? f[2].via.i64 : (int64_t)f[2].via.u64;
-        msgpack_packer pk;
-        rt->scratch.len = 0;
-        msgpack_packer_init(&pk, &rt->scratch, cc__wbuf_write);
-        msgpack_zone_clear(&rp->zone);
-        cc__rpc_call call = {
-            .conn = NULL, .ctx = rt, .method = m->name, .params = &f[4], .pk = &pk};
-        if (cc__args_bind(&call.args, m->name, &f[4], &rp->zone) == CC_OK) m->fn(&call);
-        rt->recovery.commands_replayed++;
-    } else if (kind == CC__JREC_SNAPSHOT && n >= 5 && f[2].type == MSGPACK_OBJECT_BIN &&
-               f[3].type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
-               f[4].type == MSGPACK_OBJECT_POSITIVE_INTEGER) {
-        /* Bindings first (allowed only while no contact exists), then state. */
-        unsigned bound = (unsigned)f[3].via.u64, attached = (unsigned)f[4].via.u64;
-        cc__runtime_attach(rt, NULL, bound);
-        for (int ch = 0; ch < CC_CHANNEL__COUNT; ch++)
-            rt->replay_attached[ch] = (attached >> ch) & 1u;
-        cc_status st = cc_engine_restore(rt->engine, f[2].via.bin.ptr, f[2].via.bin.size);
-        if (st) return st;
-        rt->recovery.snapshot_loaded = 1;
-        rt->recovery.snapshot_record = rp->last_record;
+    return CC_OK;
+}
+
+/* A damaged snapshot passed over: the segment before it must end just
+ * before its number and the one after it start just after. */
+static cc_status cc__pass_damaged_snapshot(cc__replay *rp, const cc__jfile *f)
+{
+    cc_status st = cc__check_chain(rp, f->first);
+    if (st) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", cc_error_last());
+        return cc__fail(CC_EPARSE,
+                        "snapshot '%s' is damaged and the segments before it do not reach it "
+                        "(%s)",
+                        f->name, why);
     }
+    rp->last_record = f->first;
+    rp->seen = 1;
     return CC_OK;
 }
 
@@ -596,27 +745,27 @@ static cc_status cc__refill_kpi(const char *dir, const cc__jfile *files, size_t 
     return st;
 }
 
-/* Restores the newest snapshot and replays the segments after it. The
- * newest segment and where its records end are returned for the writer
- * (NULL: no segment after the snapshot). */
+/* Restores the newest intact snapshot and replays the segments after it.
+ * The segment new records go to, when it is the newest file, and where its
+ * records end are returned for the writer (NULL: start a new segment). */
 static cc_status cc__replay_journal(cc_runtime *rt, const char *dir, const cc__jfile *files,
                                     size_t nf, cc__replay *rp, const char **last_segment,
                                     size_t *last_valid)
 {
-    size_t start = 0;
-    for (size_t i = nf; i-- > 0;)
-        if (files[i].is_snapshot) {
-            start = i;
-            break;
-        }
-    cc_status st = CC_OK;
+    size_t base;
+    cc_status st = cc__choose_base(rt, dir, files, nf, &base);
     rt->replaying = 1;
-    for (size_t i = start; i < nf && !st; i++) {
+    for (size_t i = base < nf ? base : 0; i < nf && !st; i++) {
         size_t valid, torn;
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
+        rp->file = path;
+        rp->file_start = 1;
         if (files[i].is_snapshot) {
-            char path[4200];
-            snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
-            st = cc__journal_read_file(path, cc__replay_record, rp, &valid, &torn);
+            *last_segment = NULL; /* records after a snapshot go to a newer segment */
+            st = i == base ? cc__journal_read_file(path, cc__restore_snapshot_record, rp, &valid,
+                                                   &torn)
+                           : cc__pass_damaged_snapshot(rp, &files[i]);
             continue;
         }
         st = cc__read_journal_file(dir, &files[i], i + 1 == nf, rp, &valid, &torn);
@@ -647,6 +796,7 @@ static cc_status cc__recover(cc_runtime *rt)
     const char *last_segment = NULL;
     size_t last_valid = 0;
     if (rt->kpi) st = cc__refill_kpi(dir, files, nf, &rp);
+    rp.seen = 0; /* the replay numbers its records itself */
     if (!st) st = cc__replay_journal(rt, dir, files, nf, &rp, &last_segment, &last_valid);
     uint64_t next = rp.seen ? rp.last_record + 1 : 1;
     if (!st) {

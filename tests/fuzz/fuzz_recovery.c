@@ -6,9 +6,10 @@
  * (so the fuzzer explores what records say, not checksums), optionally tears
  * the last record (low bit of the first byte), writes the segment to a fresh
  * directory, recovers a runtime from it (COMMAND and ADVANCE records replayed
- * through the wire methods, SNAPSHOT records restored, runtime.attach/detach
- * applied) and closes it. Whatever the records say, recovery returns a status
- * and leaves nothing behind (ASan checks memory, the loop checks handles).
+ * through the wire methods, runtime.attach/detach applied, records a segment
+ * never holds refused) and closes it. Whatever the records say, recovery
+ * returns a status and leaves nothing behind (ASan checks memory, the loop
+ * checks handles).
  */
 #include "kpi/journal_record.h"
 #include "runtime/runtime_impl.h"
