@@ -15,6 +15,7 @@
 #endif
 
 %{
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>

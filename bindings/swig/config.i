@@ -9,13 +9,15 @@
  *   cc_sw_obj                     borrowed handle on a script value
  *   int cc_sw_kind(m, key)        CC_SW_ABSENT (missing or None/nil), _INT,
  *                                 _NUM, _STR, _LIST, _MAP, _OTHER
- *   int cc_sw_get_i64/f64/str(m, key, &out)   0, or -1 with the language
- *                                 error set (wrong type); absent: unchanged
+ *   int cc_sw_get_i64/u64/f64/str(m, key, &out)   0, or -1 with the language
+ *                                 error set (wrong type, out of range); absent: unchanged
  *   int cc_sw_each(m, key, fn, ud) calls fn(item, item_key, ud) per element of
  *                                 a list (item_key NULL) or mapping; 0 / -1
- *   int cc_sw_item_i64/str(item, &out)        the element itself
+ *   int cc_sw_item_i64/u64/str(item, &out)    the element itself
  *   int cc_sw_check_keys(m, what, allowed)    refuses unknown keys (typos)
  *   int cc_sw_fail(fmt, ...)      sets the language's TypeError; returns -1
+ *   int cc_sw_fail_range(fmt, ...) the same for a value its C field cannot hold
+ *                                 (Python: OverflowError, as for direct arguments)
  * and for results, a mapping being built:
  *   cc_sw_put_i64/f64/str(out, key, value)
  *

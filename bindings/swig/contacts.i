@@ -15,18 +15,16 @@ static const char *const cc_sw_contact_keys[] = {"id", "customer_id", "channel",
 static int cc_sw_fill_contact_config(cc_sw_obj m, cc_contact_config *c, cc_sw_arena *arena)
 {
     cc_contact_config init = CC_CONTACT_CONFIG_INIT;
-    int64_t id = 0, customer = 0, channel = 0, priority = 0;
+    int64_t channel = 0, priority = 0;
     *c = init;
     if (cc_sw_check_keys(m, "contact config", cc_sw_contact_keys) ||
-        cc_sw_get_i64(m, "id", &id) || cc_sw_get_i64(m, "customer_id", &customer) ||
+        cc_sw_get_u64(m, "id", &c->id) || cc_sw_get_u64(m, "customer_id", &c->customer_id) ||
         cc_sw_get_i64(m, "channel", &channel) || cc_sw_get_str(m, "queue", &c->queue) ||
         cc_sw_get_i64(m, "priority", &priority) ||
         cc_sw_read_skills(m, "skills", &c->skills, &c->nskills, arena) ||
         cc_sw_get_str(m, "reason", &c->reason) ||
         cc_sw_get_i64(m, "virtual_start_ms", &c->virtual_start_ms))
         return -1;
-    c->id = (uint64_t)id;
-    c->customer_id = (uint64_t)customer;
     c->channel = (cc_channel)channel;
     c->priority = (int32_t)priority;
     return 0;

@@ -20,7 +20,6 @@ static const char *const cc_sw_sim_quick_keys[] = {"agents", "calls_per_hour", "
 static int cc_sw_fill_sim_quick(cc_sw_obj m, cc_sim_quick *q, cc_sw_arena *arena)
 {
     cc_sim_quick init = CC_SIM_QUICK_INIT;
-    int64_t seed = 0;
     (void)arena;
     *q = init;
     if (cc_sw_check_keys(m, "quick scenario", cc_sw_sim_quick_keys) ||
@@ -29,9 +28,8 @@ static int cc_sw_fill_sim_quick(cc_sw_obj m, cc_sim_quick *q, cc_sw_arena *arena
         cc_sw_get_f64(m, "aht_s", &q->aht_s) || cc_sw_get_f64(m, "patience_s", &q->patience_s) ||
         cc_sw_get_f64(m, "hours", &q->hours) ||
         cc_sw_get_f64(m, "sl_threshold_s", &q->sl_threshold_s) ||
-        cc_sw_get_i64(m, "seed", &seed) || cc_sw_get_f64(m, "interval_min", &q->interval_min))
+        cc_sw_get_u64(m, "seed", &q->seed) || cc_sw_get_f64(m, "interval_min", &q->interval_min))
         return -1;
-    q->seed = (uint64_t)seed;
     return 0;
 }
 

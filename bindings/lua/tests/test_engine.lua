@@ -76,6 +76,20 @@ tap.test("strings with a NUL byte are refused, not cut", function()
   cc.cc_engine_free(eng)
 end)
 
+tap.test("64-bit contact ids: integers keep their bits, integral floats up to 2^64 are taken", function()
+  local eng = new_engine()
+  cc.cc_engine_contact_add(eng, { id = 2^63, channel = cc.CC_CHANNEL_VOICE, queue = "sales" }, 10)
+  cc.cc_engine_contact_add(eng, { id = -1, channel = cc.CC_CHANNEL_VOICE, queue = "sales" }, 10)
+  tap.eq(table.concat(cc.cc_sw_engine_contact_ids(eng), ","),
+    "9223372036854775808,18446744073709551615", "ids")
+  tap.eq(cc.cc_engine_contact_status(eng, math.mininteger).queue, "sales", "2^63 by its bits")
+  tap.raises("'id': 1.8446744073709552e%+19 is out of range", cc.cc_engine_contact_add, eng,
+    { id = 2^64, channel = cc.CC_CHANNEL_VOICE, queue = "sales" }, 20)
+  tap.raises("'id': expected an integer", cc.cc_engine_contact_add, eng,
+    { id = 1.5, channel = cc.CC_CHANNEL_VOICE, queue = "sales" }, 20)
+  cc.cc_engine_free(eng)
+end)
+
 tap.test("an error in the event function is raised by the call", function()
   local eng = cc.cc_engine_new({ event_sink = function(ev)
     if ev.type == cc.CC_EVENT_AGENT_LOGIN then error("sink refused " .. ev.agent) end

@@ -135,6 +135,28 @@ def test_strings_with_an_embedded_nul_are_refused_not_cut():
         assert kpi.totals.offered == 0
 
 
+def test_contact_ids_are_the_whole_uint64_range_and_negatives_are_refused():
+    eng, _ = make_engine()
+    kpi = callcore.KpiAggregator()
+    eng.subscribe(kpi)  # engine events back into C through Python dicts
+    with eng:
+        with pytest.raises(OverflowError, match=r"'id' must be in 0\.\.18446744073709551615, got -1"):
+            eng.add_contact(-1, "sales", now_ms=1)  # was created as id 2**64 - 1
+        with pytest.raises(OverflowError, match="'customer_id' must be in 0"):
+            eng.add_contact(5, "sales", customer_id=-7, now_ms=1)
+        assert eng.contacts() == []
+        for cid in (2 ** 63, 2 ** 64 - 2, 2 ** 64 - 1):
+            call = eng.add_contact(cid, "sales", customer_id=cid, now_ms=2)
+            assert call.id == cid and call.status.customer_id == cid
+        assert [c.id for c in eng.contacts()] == [2 ** 63, 2 ** 64 - 2, 2 ** 64 - 1]
+        assert kpi.totals.offered == 3
+        with pytest.raises(OverflowError, match="must be in -9223372036854775808..9223372036854775807"):
+            eng.add_queue("w", wrapup_ms=2 ** 63)  # said "must be an integer, got int"
+    with pytest.raises(OverflowError, match="'seed' must be in 0"):
+        callcore.Engine(seed=-1)
+    kpi.close()
+
+
 def test_sink_exceptions_propagate_after_the_engine_step():
     def sink(ev):
         if ev.type is EventType.AGENT_LOGIN:

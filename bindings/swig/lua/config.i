@@ -56,6 +56,27 @@ static int cc_sw_item_i64(cc_sw_obj v, int64_t *out)
     return 0;
 }
 
+/* A value outside the range of its C field; Lua has one kind of error. */
+#define cc_sw_fail_range cc_sw_fail
+
+/* uint64_t fields (contact and customer ids, seeds). A Lua integer is a signed 64-bit
+ * value, so ids from 2^63 up are the negative integers with the same bits (the events
+ * carry them back the same way); an integral float in [0, 2^64) is taken as it is. */
+static int cc_sw_item_u64(cc_sw_obj v, uint64_t *out)
+{
+    if (lua_isinteger(v.L, v.idx)) {
+        *out = (uint64_t)lua_tointeger(v.L, v.idx);
+        return 0;
+    }
+    int ok = 0;
+    lua_Number x = lua_tonumberx(v.L, v.idx, &ok);
+    if (!ok || x != floor(x)) return cc_sw_fail("expected an integer, got %s", luaL_typename(v.L, v.idx));
+    if (!(x >= 0 && x < 18446744073709551616.0))
+        return cc_sw_fail_range("%.17g is out of range (0..2^64-1)", (double)x);
+    *out = (uint64_t)x;
+    return 0;
+}
+
 static int cc_sw_item_f64(cc_sw_obj v, double *out)
 {
     int ok = 0;
@@ -89,6 +110,7 @@ static int cc_sw_item_str(cc_sw_obj v, const char **out)
 static _Thread_local char cc_lua_key_tmp[512];
 
 static int cc_sw_get_i64(cc_sw_obj m, const char *key, int64_t *out) { CC_LUA_GET(m, key, cc_sw_item_i64, out); }
+static int cc_sw_get_u64(cc_sw_obj m, const char *key, uint64_t *out) { CC_LUA_GET(m, key, cc_sw_item_u64, out); }
 static int cc_sw_get_f64(cc_sw_obj m, const char *key, double *out) { CC_LUA_GET(m, key, cc_sw_item_f64, out); }
 /* The string stays referenced by the argument table for the call. */
 static int cc_sw_get_str(cc_sw_obj m, const char *key, const char **out) { CC_LUA_GET(m, key, cc_sw_item_str, out); }

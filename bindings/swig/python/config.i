@@ -41,18 +41,78 @@ static int cc_sw_kind(cc_sw_obj m, const char *key)
     return cc_sw_kind_of(cc_sw_value(m, key));
 }
 
-static int cc_sw_item_i64(cc_sw_obj v, int64_t *out)
+/* A value outside the range of its C field: OverflowError, as SWIG raises for a direct
+ * argument. Returns -1. */
+static int cc_sw_fail_range(const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    PyErr_SetString(PyExc_OverflowError, msg);
+    return -1;
+}
+
+/* `v` as a Python int (a new reference), or NULL with TypeError naming `key` (or "value"
+ * for an element without a key). */
+static PyObject *cc_py_index(PyObject *v, const char *key)
 {
     PyObject *n = PyNumber_Index(v);
     if (!n) {
         PyErr_Clear();
-        return cc_sw_fail("expected an integer, got %s", Py_TYPE(v)->tp_name);
+        if (key) cc_sw_fail("'%s' must be an integer, got %s", key, Py_TYPE(v)->tp_name);
+        else cc_sw_fail("expected an integer, got %s", Py_TYPE(v)->tp_name);
     }
-    long long x = PyLong_AsLongLong(n);
+    return n;
+}
+
+/* Reads the integer `v` into *out: TypeError when it is not an integer, OverflowError
+ * (naming the range) when it does not fit int64_t. */
+static int cc_py_int64(PyObject *v, const char *key, int64_t *out)
+{
+    PyObject *n = cc_py_index(v, key);
+    if (!n) return -1;
+    int overflow = 0;
+    long long x = PyLong_AsLongLongAndOverflow(n, &overflow);
     Py_DECREF(n);
     if (x == -1 && PyErr_Occurred()) return -1;
+    if (overflow) {
+        PyErr_Format(PyExc_OverflowError, "'%s' must be in %lld..%lld, got %R",
+                     key ? key : "value", LLONG_MIN, LLONG_MAX, v);
+        return -1;
+    }
     *out = (int64_t)x;
     return 0;
+}
+
+/* The same for uint64_t fields (contact and customer ids, seeds): 0..2**64-1; a negative
+ * value is refused, not wrapped to a huge id. */
+static int cc_py_uint64(PyObject *v, const char *key, uint64_t *out)
+{
+    PyObject *n = cc_py_index(v, key);
+    if (!n) return -1;
+    unsigned long long x = PyLong_AsUnsignedLongLong(n);
+    Py_DECREF(n);
+    if (x == (unsigned long long)-1 && PyErr_Occurred()) {
+        if (!PyErr_ExceptionMatches(PyExc_OverflowError)) return -1;
+        PyErr_Clear();
+        PyErr_Format(PyExc_OverflowError, "'%s' must be in 0..%llu, got %R", key ? key : "value",
+                     ULLONG_MAX, v);
+        return -1;
+    }
+    *out = (uint64_t)x;
+    return 0;
+}
+
+static int cc_sw_item_i64(cc_sw_obj v, int64_t *out)
+{
+    return cc_py_int64(v, NULL, out);
+}
+
+static int cc_sw_item_u64(cc_sw_obj v, uint64_t *out)
+{
+    return cc_py_uint64(v, NULL, out);
 }
 
 static int cc_sw_item_f64(cc_sw_obj v, double *out)
@@ -76,12 +136,13 @@ static int cc_sw_item_str(cc_sw_obj v, const char **out)
 static int cc_sw_get_i64(cc_sw_obj m, const char *key, int64_t *out)
 {
     PyObject *v = cc_sw_value(m, key);
-    if (!v) return 0;
-    if (cc_sw_item_i64(v, out) != 0) {
-        PyErr_Clear();
-        return cc_sw_fail("'%s' must be an integer, got %s", key, Py_TYPE(v)->tp_name);
-    }
-    return 0;
+    return v ? cc_py_int64(v, key, out) : 0;
+}
+
+static int cc_sw_get_u64(cc_sw_obj m, const char *key, uint64_t *out)
+{
+    PyObject *v = cc_sw_value(m, key);
+    return v ? cc_py_uint64(v, key, out) : 0;
 }
 
 static int cc_sw_get_f64(cc_sw_obj m, const char *key, double *out)

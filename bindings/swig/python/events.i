@@ -99,6 +99,17 @@ static int cc_py_get_i64(PyObject *d, const char *key, int64_t *out)
     *out = (int64_t)x;
     return 0;
 }
+/* Ids and sequence numbers are uint64_t: ids from 2**63 up (an engine's own events carry
+ * them) must come back in, negatives are refused. */
+static int cc_py_get_u64(PyObject *d, const char *key, uint64_t *out)
+{
+    PyObject *v = PyDict_GetItemString(d, key);
+    if (!v || v == Py_None) { *out = 0; return 0; }
+    unsigned long long x = PyLong_AsUnsignedLongLong(v);
+    if (x == (unsigned long long)-1 && PyErr_Occurred()) return -1;
+    *out = (uint64_t)x;
+    return 0;
+}
 static int cc_py_get_f64(PyObject *d, const char *key, double *out)
 {
     PyObject *v = PyDict_GetItemString(d, key);
@@ -132,8 +143,9 @@ static int cc_py_event_from_dict(PyObject *d, cc_event *e)
         return -1;
     }
     if (cc_py_get_i64(d, "type", &v[0]) || cc_py_get_i64(d, "flags", &v[1]) ||
-        cc_py_get_i64(d, "time_ms", &v[2]) || cc_py_get_i64(d, "seq", &v[3]) ||
-        cc_py_get_i64(d, "contact_id", &v[4]) || cc_py_get_i64(d, "customer_id", &v[5]) ||
+        cc_py_get_i64(d, "time_ms", &v[2]) || cc_py_get_u64(d, "seq", &e->seq) ||
+        cc_py_get_u64(d, "contact_id", &e->contact_id) ||
+        cc_py_get_u64(d, "customer_id", &e->customer_id) ||
         cc_py_get_i64(d, "channel", &v[6]) || cc_py_get_i64(d, "priority", &v[7]) ||
         cc_py_get_i64(d, "agent_state", &v[8]) || cc_py_get_i64(d, "prev_agent_state", &v[9]) ||
         cc_py_get_i64(d, "survey", &v[10]) || cc_py_get_i64(d, "virtual_start_ms", &v[11]) ||
@@ -147,9 +159,6 @@ static int cc_py_event_from_dict(PyObject *d, cc_event *e)
     e->type = (cc_event_type)v[0];
     e->flags = (uint32_t)v[1];
     e->time_ms = v[2];
-    e->seq = (uint64_t)v[3];
-    e->contact_id = (uint64_t)v[4];
-    e->customer_id = (uint64_t)v[5];
     e->channel = (cc_channel)v[6];
     e->priority = (int32_t)v[7];
     e->agent_state = (cc_agent_state)v[8];
