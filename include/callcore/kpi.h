@@ -204,7 +204,9 @@ typedef struct cc_kpi_figures {
     double hold_s; /* hold / handled */
     double acw_s;  /* ACW: wrap-up / handled */
     double transfer_rate; /* transferred / handled */
-    /* agent time (NaN unless agent states are known) */
+    /* agent time: totals, interval rows (states split at interval boundaries)
+     * and agents; NaN in queue and channel rows (an agent's idle time belongs
+     * to no one queue or channel) and unless agent states are known */
     double occupancy;   /* handling / (handling + ready) */
     double utilisation; /* handling / logged-in */
     double load;        /* mean concurrent contacts while logged in */

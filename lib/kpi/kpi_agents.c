@@ -1,7 +1,10 @@
 /*
  * lib/kpi/kpi_agents.c - agent time and the roster: states into ready /
- * handling / not-ready time (occupancy, utilisation), queue memberships into
- * headcount and leavers (attrition). O(1) per event; one record per agent.
+ * handling / not-ready time (occupancy, utilisation), per agent and split at
+ * interval boundaries; concurrent contacts into load; queue memberships into
+ * headcount and leavers (attrition). O(1) per event; one record per agent and
+ * one agent-time cell per interval in which some agent's state or load
+ * changed (kpi_sums.h explains the split).
  */
 #include "kpi_state.h"
 
@@ -17,14 +20,86 @@ cc__kpi_agent *cc__kpi_agent_grow(cc_kpi *k, uint32_t id)
     return &k->agents[id - 1];
 }
 
-/* Adds the time since the agent's last state change to that state's bucket. */
-static void cc__kpi_agent_close_state(cc__kpi_agent *a, int64_t t)
+/* ---- agent time per interval --------------------------------------------- */
+
+/* The agent-time cell of interval iv; CC__NO_CELL when out of memory. It has
+ * its own one-entry cache, and leaves the contacts' one alone. */
+static uint32_t cc__kpi_agent_cell(cc_kpi *k, int64_t iv)
 {
-    if (!a->state_known) return;
-    int64_t *bucket = cc__kpi_state_bucket(&a->sums, a->state);
-    if (bucket && t > a->state_since_ms) *bucket += t - a->state_since_ms;
-    a->state_since_ms = t;
+    uint32_t c = k->last_agent_cell;
+    if (c != CC__NO_CELL && k->cells[c].interval == iv) return c;
+    uint32_t contacts = k->last_cell;
+    c = cc__kpi_cell_find_or_add(k, iv, 0, (uint32_t)CC__KPI_AGENT_TIME_CHANNEL);
+    k->last_cell = contacts;
+    if (c != CC__NO_CELL) k->last_agent_cell = c;
+    return c;
 }
+
+/* Adds weight w of a kind of agent time from t on (kpi_sums.h): the rest of
+ * t's interval as time, and w to the cover of every later interval. A period
+ * [a, b) is +w from a and -w from b. Returns 0, or -1 when out of memory. */
+static int cc__kpi_time_from(cc_kpi *k, cc__kpi_time_kind kind, int64_t t, int64_t w)
+{
+    if (kind == CC__KPI_T_NONE || w == 0) return 0;
+    int64_t iv = cc__kpi_interval_of(k, t);
+    uint32_t c = cc__kpi_agent_cell(k, iv);
+    if (c == CC__NO_CELL) return -1;
+    cc__kpi_sums *s = &k->cells[c].sums;
+    *cc__kpi_time_ms(s, kind) += w * ((iv + 1) * k->interval_ms - t);
+    *cc__kpi_time_cover(s, kind) += w;
+    return 0;
+}
+
+/* Adds the time of the agent's current state since it began, up to t, to its
+ * bucket, and ends that state's open period in the intervals. */
+static int cc__kpi_agent_close_state(cc_kpi *k, cc__kpi_agent *a, int64_t t)
+{
+    if (!a->state_known) return 0;
+    int64_t end = t > a->state_since_ms ? t : a->state_since_ms;
+    int64_t *bucket = cc__kpi_state_bucket(&a->sums, a->state);
+    if (bucket) *bucket += end - a->state_since_ms;
+    a->state_since_ms = t;
+    return cc__kpi_time_from(k, cc__kpi_time_kind_of(a->state), end, -1);
+}
+
+/* The agent enters `state` at t: its open period starts in the intervals. */
+static int cc__kpi_agent_open_state(cc_kpi *k, cc__kpi_agent *a, cc_agent_state state, int64_t t)
+{
+    a->state = state;
+    a->state_since_ms = t;
+    a->state_known = 1;
+    return cc__kpi_time_from(k, cc__kpi_time_kind_of(state), t, 1);
+}
+
+/* AGENT_STATE: the event carries the time in the previous state, and is
+ * trusted over the time since the last change seen: the previous state is
+ * [t - duration, t) for the agent and for the intervals. */
+static int cc__kpi_agent_state_change(cc_kpi *k, cc__kpi_agent *a, const cc_event *ev)
+{
+    int rc = 0;
+    if (a->state_known) /* withdraw the open period, replaced by the event's */
+        rc |= cc__kpi_time_from(k, cc__kpi_time_kind_of(a->state), a->state_since_ms, -1);
+    int64_t *bucket = cc__kpi_state_bucket(&a->sums, ev->prev_agent_state);
+    if (bucket) *bucket += ev->duration_ms;
+    cc__kpi_time_kind prev = cc__kpi_time_kind_of(ev->prev_agent_state);
+    rc |= cc__kpi_time_from(k, prev, ev->time_ms - ev->duration_ms, 1);
+    rc |= cc__kpi_time_from(k, prev, ev->time_ms, -1);
+    rc |= cc__kpi_agent_open_state(k, a, ev->agent_state, ev->time_ms);
+    return rc;
+}
+
+int cc__kpi_agent_active_add(cc_kpi *k, cc__kpi_agent *a, int64_t t, int delta)
+{
+    if (t > a->active_since_ms) {
+        a->sums.load_ms += (int64_t)a->active * (t - a->active_since_ms);
+        a->active_since_ms = t;
+    }
+    if (delta < 0 && a->active == 0) return 0;
+    a->active = (uint32_t)((int64_t)a->active + delta);
+    return cc__kpi_time_from(k, CC__KPI_T_LOAD, a->active_since_ms, delta);
+}
+
+/* ---- roster ----------------------------------------------------------------- */
 
 /* Integrates the roster headcount up to t (for the mean headcount). */
 static void cc__kpi_roster_tick(cc_kpi *k, int64_t t)
@@ -39,56 +114,56 @@ static void cc__kpi_roster_tick(cc_kpi *k, int64_t t)
     }
 }
 
+static void cc__kpi_roster_added(cc_kpi *k, cc__kpi_agent *a, int64_t t)
+{
+    a->members++;
+    if (a->on_roster) return;
+    cc__kpi_roster_tick(k, t);
+    k->headcount++;
+    a->on_roster = 1;
+    if (a->left) {
+        k->leavers--;
+        a->left = 0;
+    }
+}
+
+static void cc__kpi_roster_removed(cc_kpi *k, cc__kpi_agent *a, int64_t t)
+{
+    if (a->members) a->members--;
+    if (a->members != 0 || !a->on_roster) return;
+    cc__kpi_roster_tick(k, t);
+    k->headcount--;
+    a->on_roster = 0;
+    a->left = 1;
+    k->leavers++;
+}
+
 int cc__kpi_agent_event(cc_kpi *k, const cc_event *ev, uint32_t agent)
 {
     if (!agent) return 0;
     cc__kpi_agent *a = cc__kpi_agent_at(k, agent);
     if (!a) return -1;
+    int rc = 0;
     switch (ev->type) {
     case CC_EVENT_AGENT_LOGIN:
-        cc__kpi_agent_close_state(a, ev->time_ms);
-        a->state = CC_AGENT_READY;
-        a->state_since_ms = ev->time_ms;
-        a->state_known = 1;
+        rc |= cc__kpi_agent_close_state(k, a, ev->time_ms);
+        rc |= cc__kpi_agent_open_state(k, a, CC_AGENT_READY, ev->time_ms);
         break;
     case CC_EVENT_AGENT_LOGOUT:
-        cc__kpi_agent_close_state(a, ev->time_ms);
-        a->state = CC_AGENT_LOGGED_OUT;
-        a->state_known = 1;
+        rc |= cc__kpi_agent_close_state(k, a, ev->time_ms);
+        rc |= cc__kpi_agent_open_state(k, a, CC_AGENT_LOGGED_OUT, ev->time_ms);
         break;
-    case CC_EVENT_AGENT_STATE: {
-        /* The event carries the time in the previous state: trust it. */
-        int64_t *bucket = cc__kpi_state_bucket(&a->sums, ev->prev_agent_state);
-        if (bucket) *bucket += ev->duration_ms;
-        a->state = ev->agent_state;
-        a->state_since_ms = ev->time_ms;
-        a->state_known = 1;
+    case CC_EVENT_AGENT_STATE:
+        rc |= cc__kpi_agent_state_change(k, a, ev);
         break;
-    }
     case CC_EVENT_QUEUE_MEMBER_ADDED:
-        a->members++;
-        if (!a->on_roster) {
-            cc__kpi_roster_tick(k, ev->time_ms);
-            k->headcount++;
-            a->on_roster = 1;
-            if (a->left) {
-                k->leavers--;
-                a->left = 0;
-            }
-        }
+        cc__kpi_roster_added(k, a, ev->time_ms);
         break;
     case CC_EVENT_QUEUE_MEMBER_REMOVED:
-        if (a->members) a->members--;
-        if (a->members == 0 && a->on_roster) {
-            cc__kpi_roster_tick(k, ev->time_ms);
-            k->headcount--;
-            a->on_roster = 0;
-            a->left = 1;
-            k->leavers++;
-        }
+        cc__kpi_roster_removed(k, a, ev->time_ms);
         break;
     default:
         break;
     }
-    return 0;
+    return rc ? -1 : 0;
 }

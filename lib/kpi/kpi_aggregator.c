@@ -129,7 +129,7 @@ cc_status cc_kpi_new(cc_kpi **out, const cc_kpi_options *options)
     cc__names_init(&k->reasons);
     cc__id_map_init(&k->contact_map);
     cc__id_map_init(&k->customer_map);
-    k->last_cell = CC__NO_CELL;
+    k->last_cell = k->last_agent_cell = CC__NO_CELL;
     k->contacts_sweep_at = CC__KPI_SWEEP_MIN;
     k->customers_prune_at = CC__KPI_SWEEP_MIN;
     *out = k;
@@ -246,11 +246,8 @@ static void cc__kpi_contact_finish(cc_kpi *k, cc__kpi_contact *c)
             k->on_contact(&line, k->user_data);
         }
     }
-    if ((c->flags & CC__C_ON_AGENT) && c->agent && c->agent <= k->nagents) {
-        cc__kpi_agent *a = &k->agents[c->agent - 1];
-        cc__kpi_agent_load_tick(a, k->now_ms);
-        if (a->active) a->active--;
-    }
+    if ((c->flags & CC__C_ON_AGENT) && c->agent && c->agent <= k->nagents)
+        (void)cc__kpi_agent_active_add(k, &k->agents[c->agent - 1], k->now_ms, -1);
     uint32_t idx = (uint32_t)(c - k->contacts);
     cc__id_map_del(&k->contact_map, c->id);
     c->flags = 0;
@@ -516,14 +513,12 @@ static void cc__kpi_on_connected(cc_kpi *k, cc__kpi_ctx *x)
         }
         if ((c->flags & CC__C_ON_AGENT) && c->agent && c->agent != x->agent) {
             cc__kpi_agent *prev = &k->agents[c->agent - 1];
-            cc__kpi_agent_load_tick(prev, ev->time_ms);
-            if (prev->active) prev->active--;
+            if (cc__kpi_agent_active_add(k, prev, ev->time_ms, -1) != 0) x->oom = 1;
             c->flags &= ~(uint32_t)CC__C_ON_AGENT;
         }
         cc__kpi_agent_answered(k, &a->sums, ev->wait_ms);
         if (!(c->flags & CC__C_ON_AGENT)) {
-            cc__kpi_agent_load_tick(a, ev->time_ms);
-            a->active++;
+            if (cc__kpi_agent_active_add(k, a, ev->time_ms, 1) != 0) x->oom = 1;
             c->flags |= CC__C_ON_AGENT;
         }
         c->agent = x->agent;
@@ -546,8 +541,7 @@ static void cc__kpi_leg_done(cc_kpi *k, cc__kpi_contact *c, uint32_t agent, int6
     a->sums.hold_ms += hold_ms;
     a->sums.transferred += (uint64_t)transferred;
     if ((c->flags & CC__C_ON_AGENT) && c->agent == agent) {
-        cc__kpi_agent_load_tick(a, t);
-        if (a->active) a->active--;
+        if (cc__kpi_agent_active_add(k, a, t, -1) != 0) *oom = 1;
         c->flags &= ~(uint32_t)CC__C_ON_AGENT;
     }
 }

@@ -24,7 +24,8 @@ void cc__kpi_sums_add(cc__kpi_sums *dst, const cc__kpi_sums *src)
     CC__ADD(wait_abandoned_ms);
     CC__ADD(wait_left_ms); CC__ADD(talk_ms); CC__ADD(hold_ms); CC__ADD(acw_ms);
     CC__ADD(frt_ms); CC__ADD(ready_ms); CC__ADD(handling_ms); CC__ADD(not_ready_ms);
-    CC__ADD(load_ms); CC__ADD(csat_sum); CC__ADD(ces_sum); CC__ADD(cx_peak_sum);
+    CC__ADD(load_ms); CC__ADD(ready_cover); CC__ADD(handling_cover);
+    CC__ADD(not_ready_cover); CC__ADD(load_cover); CC__ADD(csat_sum); CC__ADD(ces_sum); CC__ADD(cx_peak_sum);
     CC__ADD(cx_end_sum);
 #undef CC__ADD
     if (src->longest_wait_ms > dst->longest_wait_ms) dst->longest_wait_ms = src->longest_wait_ms;

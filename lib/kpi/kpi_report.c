@@ -94,6 +94,10 @@ typedef struct cc__report_work {
     cc__kpi_sums *cells;  /* per cell */
     cc__kpi_sums *agents; /* per agent */
     uint64_t *reasons;    /* per reason */
+    /* The weight of the periods still open at now (agents in each kind of
+     * state, their concurrent contacts), whose split runs to the end of
+     * now's interval until they close (kpi_sums.h). */
+    int64_t open_weight[4];
 } cc__report_work;
 
 static void cc__report_work_free(cc__report_work *w)
@@ -118,10 +122,13 @@ static int cc__report_work_make(const cc_kpi *k, cc__report_work *w)
     for (size_t i = 0; i < k->nagents; i++) {
         const cc__kpi_agent *a = &k->agents[i];
         w->agents[i] = a->sums;
-        if (a->state_known && k->now_ms > a->state_since_ms) {
-            int64_t *bucket = cc__kpi_state_bucket(&w->agents[i], a->state);
-            if (bucket) *bucket += k->now_ms - a->state_since_ms;
+        cc__kpi_time_kind kind = a->state_known ? cc__kpi_time_kind_of(a->state) : CC__KPI_T_NONE;
+        if (kind != CC__KPI_T_NONE) {
+            w->open_weight[kind]++;
+            if (k->now_ms > a->state_since_ms)
+                *cc__kpi_time_ms(&w->agents[i], kind) += k->now_ms - a->state_since_ms;
         }
+        w->open_weight[CC__KPI_T_LOAD] += a->active;
         if (k->now_ms > a->active_since_ms)
             w->agents[i].load_ms += (int64_t)a->active * (k->now_ms - a->active_since_ms);
     }
@@ -163,6 +170,32 @@ static void cc__report_agent_figures(const cc__kpi_sums *s, const cc__kpi_formul
     f->service_level = fm->variant == CC_SL_V1 ? f->sl[0] : NAN;
 }
 
+static int cc__report_is_agent_time(const cc__kpi_cell *c)
+{
+    return c->channel == (uint32_t)CC__KPI_AGENT_TIME_CHANNEL;
+}
+
+/* Agent time of one interval (kpi_sums.h): the parts its agent-time cell
+ * holds are in iv already; each unit of cover carried from earlier intervals
+ * counts the whole interval, and the periods still open at now run only to
+ * now, not to the end of now's interval. *cover is then carried past iv. */
+static void cc__report_interval_agent_time(const cc_kpi *k, const cc__report_work *w,
+                                           int64_t interval, cc__kpi_sums *iv, int64_t cover[4])
+{
+    int64_t to_end = (interval + 1) * k->interval_ms - k->now_ms;
+    int is_now = interval == cc__kpi_interval_of(k, k->now_ms);
+    for (int kind = CC__KPI_T_READY; kind <= CC__KPI_T_LOAD; kind++) {
+        int64_t *ms = cc__kpi_time_ms(iv, (cc__kpi_time_kind)kind);
+        int64_t whole;
+        /* beyond int64 only with absurd intervals (1e15 ms) and thousands
+         * of agents: saturate rather than overflow */
+        if (__builtin_mul_overflow(cover[kind], k->interval_ms, &whole)) whole = INT64_MAX / 8;
+        *ms += whole;
+        if (is_now) *ms -= w->open_weight[kind] * to_end;
+        cover[kind] += *cc__kpi_time_cover(iv, (cc__kpi_time_kind)kind);
+    }
+}
+
 static int cc__report_intervals(const cc_kpi *k, cc__kpi_report_owned *r,
                                 const cc__report_work *w, const cc__kpi_formula *fm,
                                 const cc_kpi_group *queue_rows, const uint32_t *rank)
@@ -179,7 +212,7 @@ static int cc__report_intervals(const cc_kpi *k, cc__kpi_report_owned *r,
     qsort(refs, n, sizeof *refs, cc__report_cell_cmp);
     size_t niv = 0, niq = 0;
     for (size_t i = 0; i < n; i++) {
-        if (i == 0 || refs[i].interval != refs[i - 1].interval) niv++;
+        if (i == 0 || refs[i].interval != refs[i - 1].interval) niv++; /* at most */
         if (i == 0 || refs[i].interval != refs[i - 1].interval ||
             refs[i].queue_rank != refs[i - 1].queue_rank)
             niq++;
@@ -191,15 +224,19 @@ static int cc__report_intervals(const cc_kpi *k, cc__kpi_report_owned *r,
         return -1;
     }
     cc__kpi_sums iv_sums, iq_sums;
+    int64_t cover[4] = {0, 0, 0, 0};
     for (size_t i = 0; i < n;) {
         memset(&iv_sums, 0, sizeof iv_sums);
+        int contacts = 0; /* a row is an interval with contacts */
         size_t j = i;
         while (j < n && refs[j].interval == refs[i].interval) {
             memset(&iq_sums, 0, sizeof iq_sums);
             size_t m = j;
             while (m < n && refs[m].interval == refs[j].interval &&
-                   refs[m].queue_rank == refs[j].queue_rank)
+                   refs[m].queue_rank == refs[j].queue_rank) {
+                contacts |= !cc__report_is_agent_time(&k->cells[refs[m].cell]);
                 cc__kpi_sums_add(&iq_sums, &w->cells[refs[m++].cell]);
+            }
             cc__kpi_sums_add(&iv_sums, &iq_sums);
             if (refs[j].queue_rank) {
                 cc_kpi_interval *row = &p->interval_queues[p->n_interval_queues++];
@@ -209,9 +246,12 @@ static int cc__report_intervals(const cc_kpi *k, cc__kpi_report_owned *r,
             }
             j = m;
         }
-        cc_kpi_interval *row = &p->intervals[p->n_intervals++];
-        row->start_ms = refs[i].interval * k->interval_ms;
-        cc__kpi_figures_compute(&iv_sums, fm, 1, NULL, &row->f);
+        cc__report_interval_agent_time(k, w, refs[i].interval, &iv_sums, cover);
+        if (contacts) {
+            cc_kpi_interval *row = &p->intervals[p->n_intervals++];
+            row->start_ms = refs[i].interval * k->interval_ms;
+            cc__kpi_figures_compute(&iv_sums, fm, 1, NULL, &row->f);
+        }
         i = j;
     }
     cc__free(refs);
@@ -270,6 +310,7 @@ static int cc__report_fill(const cc_kpi *k, cc__kpi_report_owned *r, const cc__r
     memset(&total, 0, sizeof total);
     for (size_t i = 0; i < k->ncells; i++) {
         const cc__kpi_cell *c = &k->cells[i];
+        if (cc__report_is_agent_time(c)) continue; /* interval splits; totals take the agents' */
         if (c->queue) cc__kpi_sums_add(&qs[rank[c->queue] - 1], &w->cells[i]);
         if (c->channel < CC_CHANNEL__COUNT) cc__kpi_sums_add(&chs[c->channel], &w->cells[i]);
         cc__kpi_sums_add(&total, &w->cells[i]);

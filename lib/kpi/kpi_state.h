@@ -22,6 +22,10 @@
 #include "name_table.h"
 
 #define CC__NO_CELL UINT32_MAX
+/* The channel of agent-time cells (interval, no queue, this channel): no
+ * contact has it (cc_kpi_add refuses it), so queue and channel rows never
+ * add agent time; interval rows and totals do (kpi_sums.h). */
+#define CC__KPI_AGENT_TIME_CHANNEL ((cc_channel)CC_CHANNEL__COUNT)
 #define CC__NO_INDEX UINT32_MAX
 /* Pools (contacts, customers) are swept when their live count doubles, and
  * never below this many. */
@@ -115,6 +119,7 @@ struct cc_kpi {
     uint32_t *cell_slots;
     size_t ncell_slots;
     uint32_t last_cell;
+    uint32_t last_agent_cell; /* the agent-time cell used last */
 
     /* agents, indexed by agent id - 1 */
     cc__kpi_agent *agents;
@@ -155,21 +160,51 @@ struct cc_kpi {
     int64_t first_ms, now_ms;
 };
 
-/* Bucket of agent time for the state an agent was in. */
-static inline int64_t *cc__kpi_state_bucket(cc__kpi_sums *s, cc_agent_state state)
+/* Kinds of agent time: the three state buckets and load. */
+typedef enum cc__kpi_time_kind {
+    CC__KPI_T_NONE = -1, /* logged out, unknown: no time */
+    CC__KPI_T_READY,
+    CC__KPI_T_HANDLING,
+    CC__KPI_T_NOT_READY,
+    CC__KPI_T_LOAD
+} cc__kpi_time_kind;
+
+/* The kind of agent time of a state: ready = idle; reserved, busy and
+ * wrap-up = handling; not ready. */
+static inline cc__kpi_time_kind cc__kpi_time_kind_of(cc_agent_state state)
 {
     switch (state) {
     case CC_AGENT_READY:
-        return &s->ready_ms;
+        return CC__KPI_T_READY;
     case CC_AGENT_RESERVED:
     case CC_AGENT_BUSY:
     case CC_AGENT_WRAPUP:
-        return &s->handling_ms;
+        return CC__KPI_T_HANDLING;
     case CC_AGENT_NOT_READY:
-        return &s->not_ready_ms;
+        return CC__KPI_T_NOT_READY;
     default:
-        return NULL;
+        return CC__KPI_T_NONE;
     }
+}
+
+/* The time field of a kind in s; NULL for CC__KPI_T_NONE. */
+static inline int64_t *cc__kpi_time_ms(cc__kpi_sums *s, cc__kpi_time_kind kind)
+{
+    int64_t *f[] = {&s->ready_ms, &s->handling_ms, &s->not_ready_ms, &s->load_ms};
+    return kind == CC__KPI_T_NONE ? NULL : f[kind];
+}
+
+/* The cover field of a kind in s (kpi_sums.h); NULL for CC__KPI_T_NONE. */
+static inline int64_t *cc__kpi_time_cover(cc__kpi_sums *s, cc__kpi_time_kind kind)
+{
+    int64_t *f[] = {&s->ready_cover, &s->handling_cover, &s->not_ready_cover, &s->load_cover};
+    return kind == CC__KPI_T_NONE ? NULL : f[kind];
+}
+
+/* Bucket of agent time for the state an agent was in. */
+static inline int64_t *cc__kpi_state_bucket(cc__kpi_sums *s, cc_agent_state state)
+{
+    return cc__kpi_time_ms(s, cc__kpi_time_kind_of(state));
 }
 
 /* ---- shared between the aggregator's files ------------------------------ */
@@ -213,14 +248,11 @@ static inline cc__kpi_agent *cc__kpi_agent_at(cc_kpi *k, uint32_t id)
     return id <= k->nagents ? &k->agents[id - 1] : cc__kpi_agent_grow(k, id);
 }
 
-/* Integrates the agent's concurrent contacts up to t (for load). */
-static inline void cc__kpi_agent_load_tick(cc__kpi_agent *a, int64_t t)
-{
-    if (t > a->active_since_ms) {
-        a->sums.load_ms += (int64_t)a->active * (t - a->active_since_ms);
-        a->active_since_ms = t;
-    }
-}
+/* Changes the agent's concurrent contacts by delta (+1 / -1, never below 0)
+ * at t, integrating them up to t for load, per agent and per interval.
+ * Returns 0, or -1 when out of memory (the interval split of this change is
+ * lost; the agent's own load is kept). */
+int cc__kpi_agent_active_add(cc_kpi *k, cc__kpi_agent *a, int64_t t, int delta);
 
 /* Login, logout, state, membership events of `agent` (id, 0 = none).
  * Returns 0, or -1 when out of memory. */

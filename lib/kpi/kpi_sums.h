@@ -32,8 +32,15 @@ typedef struct cc__kpi_sums {
     int64_t wait_answered_ms, wait_reanswered_ms, wait_abandoned_ms, wait_left_ms;
     int64_t longest_wait_ms;
     int64_t talk_ms, hold_ms, acw_ms, frt_ms;
-    /* agent time by state (agents only; summed into totals) */
+    /* agent time by state. An agent's sums hold its time in each state. The
+     * agent-time cell of an interval (kpi_state.h) holds the split of every
+     * agent's states at interval boundaries in O(1) per state change: a
+     * period [a, b) of weight w (1 per agent, or concurrent contacts for
+     * load) adds w x (end of a's interval - a) to a's cell and w to its
+     * *_cover, and subtracts the same at b; the report carries the covers
+     * from interval to interval, each interval of cover counting in full. */
     int64_t ready_ms, handling_ms, not_ready_ms, load_ms;
+    int64_t ready_cover, handling_cover, not_ready_cover, load_cover;
     double csat_sum, ces_sum, cx_peak_sum, cx_end_sum;
 } cc__kpi_sums;
 

@@ -229,3 +229,17 @@ def test_readme_anonymous_bank_command(cli, data_dir):
         got = (f["offered"], f["answered"], f["abandoned"], round(100 * f["service_level"], 1),
                round(f["asa_s"], 1), round(f["aht_s"], 1), round(100 * f["abandon_rate"], 1))
         assert got == want, name
+
+
+def test_occupancy_per_interval(cli, queue_log):
+    # Agent/1 logs in at 22:13:20, is busy 22:13:45-22:15:25 (c1) and from
+    # 22:16:50 (c4); rows are the minutes with contacts: 13, 14 and 16.
+    out = cli.json("kpi", "--format", "queue_log", "--input", queue_log, "--interval-min", "1")
+    occ = [i["occupancy"] for i in out["intervals"]]
+    assert occ == pytest.approx([15 / 40, 1, 0])
+    assert all("occupancy" not in q for q in out["queues"])  # idle time is no queue's
+    full = cli.json("kpi", "--format", "queue_log", "--input", queue_log, "--full")
+    # 22:00-22:30 holds 1000 of the 1800 s logged in, and all 160 s busy
+    assert full["intervals"][0]["utilisation"] == pytest.approx(160 / 1000)
+    assert full["totals"]["utilisation"] == pytest.approx(160 / 1800)
+    assert full["queues"][0]["occupancy"] is None and full["channels"][0]["occupancy"] is None

@@ -577,6 +577,63 @@ static void occupancy_utilisation_load(void **state)
     cc_kpi_free(k);
 }
 
+/* Agent time per interval: states are split at interval boundaries, so
+ * interval rows have their own occupancy, utilisation and load (30-minute
+ * intervals, times in minutes):
+ *   ann logs in 0:10 (ready), busy 0:20-0:50 with contact 1, ready until
+ *   1:40, not ready until she logs out at 2:10. Contacts 2 (0:55) and 3
+ *   (1:35) abandon, so the rows are 0:00, 0:30 and 1:30 (1:00 and 2:00 have
+ *   no contacts, hence no row). */
+static void occupancy_per_interval(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL);
+    int64_t m = 60000;
+    cc_event login = ev(CC_EVENT_AGENT_LOGIN, 10 * m, 0, NULL);
+    login.agent = "ann";
+    login.channel = CC_CHANNEL_NONE;
+    add(k, login);
+    arrive(k, 1, "q", 15 * m, 0, NULL);
+    add(k, agent_state(20 * m, "ann", CC_AGENT_READY, CC_AGENT_BUSY, 10 * m));
+    answer(k, 1, "q", "ann", 20 * m, 5 * m);
+    end_talk(k, 1, "q", "ann", 50 * m, 30 * m, 0);
+    add(k, agent_state(50 * m, "ann", CC_AGENT_BUSY, CC_AGENT_READY, 30 * m));
+    lost(k, 2, "q", 55 * m, S(60));
+    cc_kpi_report *r = report(k); /* now 0:56: ann has been ready since 0:50 */
+    assert_int_equal(r->n_intervals, 2);
+    near(r->intervals[1].f.occupancy, 20.0 / (20 + 6)); /* busy 0:30-0:50, ready since */
+    near(r->intervals[1].f.utilisation, 20.0 / 26);
+    cc_kpi_report_free(r);
+    lost(k, 3, "q", 95 * m, S(60));
+    add(k, agent_state(100 * m, "ann", CC_AGENT_READY, CC_AGENT_NOT_READY, 50 * m));
+    cc_event logout = ev(CC_EVENT_AGENT_LOGOUT, 130 * m, 0, NULL);
+    logout.agent = "ann";
+    logout.channel = CC_CHANNEL_NONE;
+    add(k, logout);
+    r = report(k);
+    assert_int_equal(r->n_intervals, 3);
+    const cc_kpi_figures *i0 = &r->intervals[0].f, *i1 = &r->intervals[1].f;
+    const cc_kpi_figures *i3 = &r->intervals[2].f;
+    assert_int_equal(r->intervals[2].start_ms, 90 * m);
+    near(i0->occupancy, 10.0 / (10 + 10)); /* ready 0:10-0:20, busy 0:20-0:30 */
+    near(i0->utilisation, 10.0 / 20);
+    near(i0->load, 10.0 / 20); /* one contact for 10 of 20 minutes */
+    near(i1->occupancy, 20.0 / (20 + 10));
+    near(i1->load, 20.0 / 30);
+    near(i3->occupancy, 0.0); /* ready 1:30-1:40, not ready 1:40-2:00 */
+    near(i3->utilisation, 0.0);
+    near(i3->contacts_per_agent_hour, 0.0);
+    /* Totals: ready 10 + 50, busy 30, not ready 30 minutes. */
+    near(r->totals.occupancy, 30.0 / (30 + 60));
+    near(r->totals.utilisation, 30.0 / 120);
+    /* An agent's idle time belongs to no one queue or channel. */
+    assert_true(isnan(r->queues[0].f.occupancy));
+    assert_true(isnan(r->channels[0].f.occupancy));
+    assert_true(isnan(r->interval_queues[0].f.occupancy));
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
 /* ---- resolution ------------------------------------------------------------ */
 
 static void fcr_and_repeat_rate(void **state)
@@ -1251,6 +1308,7 @@ int main(void)
         cmocka_unit_test(agent_rows_have_their_answers_waits),
         cmocka_unit_test(ended_after_transfer_out_only_closes),
         cmocka_unit_test(occupancy_utilisation_load),
+        cmocka_unit_test(occupancy_per_interval),
         cmocka_unit_test(fcr_and_repeat_rate),
         cmocka_unit_test(same_reason_repeat_looks_past_other_reasons),
         cmocka_unit_test(frt_digital_only),
