@@ -163,8 +163,9 @@ static void cli_kpi_print_text(const cc_kpi_report *r, const cc_import_stats *st
                (unsigned long long)f->abandoned, 100 * f->service_level, f->asa_s, f->aht_s,
                100 * f->abandon_rate);
     }
-    printf("service level %s, T = %lld s\n", cc_sl_variant_name(r->sl_variant),
-           (long long)(r->sl_threshold_ms / 1000));
+    /* %g: a threshold of 10.5 s is not 10 s */
+    printf("service level %s, T = %g s\n", cc_sl_variant_name(r->sl_variant),
+           (double)r->sl_threshold_ms / 1000.0);
 }
 
 static int cli_kpi_output(const cli_args *a, const cc_kpi_report *r, const cc_import_stats *st)

@@ -243,3 +243,11 @@ def test_occupancy_per_interval(cli, queue_log):
     assert full["intervals"][0]["utilisation"] == pytest.approx(160 / 1000)
     assert full["totals"]["utilisation"] == pytest.approx(160 / 1800)
     assert full["queues"][0]["occupancy"] is None and full["channels"][0]["occupancy"] is None
+
+
+def test_text_summary_names_the_threshold_as_given(cli, queue_log):
+    r = cli.run("kpi", "--format", "queue_log", "--input", queue_log, "--sl-threshold-s", "10.5",
+                check=0)
+    assert "service level V2, T = 10.5 s" in r.stdout
+    r = cli.run("kpi", "--format", "queue_log", "--input", queue_log, check=0)
+    assert "service level V2, T = 20 s" in r.stdout
