@@ -52,6 +52,23 @@ static int cli_kpi_ms(const cli_args *a, const char *name, double def, double sc
     return 0;
 }
 
+/* --short-abandon-s as the library's option: absent, the library's default
+ * (5 s, or none when T is 5 s or less); 0, none; otherwise it must be below
+ * T, and the error names both options the user gave. */
+static int cli_kpi_short_abandon(const cli_args *a, int64_t threshold_ms, int64_t *out)
+{
+    *out = 0;
+    if (!cli_has(a, "short-abandon-s")) return 0;
+    int64_t ms;
+    int rc = cli_kpi_ms(a, "short-abandon-s", 5, 1000, 1, &ms);
+    if (rc) return rc;
+    if (ms >= threshold_ms)
+        return cli_usage_error(a, "--short-abandon-s (%g s) must be below --sl-threshold-s (%g s)",
+                               (double)ms / 1000.0, (double)threshold_ms / 1000.0);
+    *out = ms ? ms : -1; /* 0 s: no short abandons */
+    return 0;
+}
+
 /* --column FIELD=NAME into the CSV map (the names point into argv). */
 static int cli_kpi_columns(const cli_args *a, cc_import_csv_map *map)
 {
@@ -254,13 +271,11 @@ int cli_cmd_kpi(int argc, char **argv)
         return cli_usage_error(&a, "--json and --csv exclude each other");
 
     cc_kpi_options ko = CC_KPI_OPTIONS_INIT;
-    int64_t short_ms;
     if ((rc = cli_kpi_ms(&a, "interval-min", 30, 60000, 0, &ko.interval_ms)) ||
         (rc = cli_kpi_ms(&a, "sl-threshold-s", 20, 1000, 0, &ko.sl_threshold_ms)) ||
-        (rc = cli_kpi_ms(&a, "short-abandon-s", 5, 1000, 1, &short_ms)) ||
+        (rc = cli_kpi_short_abandon(&a, ko.sl_threshold_ms, &ko.short_abandon_ms)) ||
         (rc = cli_kpi_ms(&a, "repeat-window-h", 168, 3600000, 0, &ko.repeat_window_ms)))
         return rc;
-    ko.short_abandon_ms = short_ms ? short_ms : -1; /* 0 s: no short abandons */
     cc_sl_variant variant;
     if (cc_sl_variant_parse(cli_str(&a, "sl-variant", "V2"), &variant) != CC_OK)
         return cli_usage_error(&a, "--sl-variant: %s", cc_error_last());

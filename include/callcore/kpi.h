@@ -118,7 +118,8 @@ typedef struct cc_kpi_options {
     int64_t sl_threshold_ms;   /* T; 0: 20 s */
     int32_t sl_variant;        /* cc_sl_variant; 0: V2 */
     int32_t repeat_same_reason; /* 1: a repeat must have the same reason */
-    int64_t short_abandon_ms;  /* S; 0: 5 s; negative: no short abandons; S < T */
+    int64_t short_abandon_ms;  /* S; 0: 5 s when T > 5 s, else none; negative: no
+                                  short abandons; a given S must be < T */
     int64_t repeat_window_ms;  /* W; 0: 7 days */
     double pareto_share;       /* "vital few" share; 0: 0.8; in (0, 1] */
     int64_t cx_grace_ms;       /* a contact's line stays open this long after its

@@ -89,6 +89,17 @@ static cc_status cc__kpi_options_check(const cc_kpi_options *o)
     return CC_OK;
 }
 
+/* The short-abandon limit S for the option `given` (0: default) and the
+ * threshold t; -1 for none. S must be below T: the default (5 s) applies
+ * when T is above it, otherwise there are no short abandons, since an
+ * error would name a limit the caller never set. */
+static int64_t cc__kpi_short_abandon_limit(int64_t given, int64_t t)
+{
+    if (given < 0) return -1;
+    if (given > 0) return given;
+    return CC__KPI_DEFAULT_SHORT_MS < t ? CC__KPI_DEFAULT_SHORT_MS : -1;
+}
+
 cc_status cc_kpi_new(cc_kpi **out, const cc_kpi_options *options)
 {
     if (!out) return cc__fail(CC_EINVAL, "cc_kpi_new: out is NULL");
@@ -98,12 +109,11 @@ cc_status cc_kpi_new(cc_kpi **out, const cc_kpi_options *options)
     cc_status st = cc__kpi_options_check(o);
     if (st != CC_OK) return st;
     int64_t t = o->sl_threshold_ms ? o->sl_threshold_ms : CC__KPI_DEFAULT_SL_MS;
-    int64_t s = o->short_abandon_ms ? o->short_abandon_ms : CC__KPI_DEFAULT_SHORT_MS;
-    if (s < 0) s = -1;
+    int64_t s = cc__kpi_short_abandon_limit(o->short_abandon_ms, t);
     if (s >= t)
         return cc__fail(CC_EINVAL,
-                        "kpi: short-abandon limit (%lld ms) must be below the service-level "
-                        "threshold (%lld ms)",
+                        "kpi: the short-abandon limit S = %lld ms must be below the "
+                        "service-level threshold T = %lld ms",
                         (long long)s, (long long)t);
 
     cc_kpi *k = cc__calloc(1, sizeof *k);

@@ -251,3 +251,17 @@ def test_text_summary_names_the_threshold_as_given(cli, queue_log):
     assert "service level V2, T = 10.5 s" in r.stdout
     r = cli.run("kpi", "--format", "queue_log", "--input", queue_log, check=0)
     assert "service level V2, T = 20 s" in r.stdout
+
+
+def test_short_abandon_default_follows_the_threshold(cli, queue_log):
+    # T = 5 s without --short-abandon-s: no short abandons, not an error about
+    # a 5 s limit the user never set
+    t = cli.json("kpi", "--format", "queue_log", "--input", queue_log, "--sl-threshold-s", "5",
+                 "--full")
+    assert t["settings"]["short_abandon_ms"] < 0 and t["totals"]["short_abandoned"] == 0
+    t = cli.json("kpi", "--format", "queue_log", "--input", queue_log, "--sl-threshold-s", "4",
+                 "--short-abandon-s", "2")
+    assert t["totals"]["short_abandoned"] == 0  # the 3 s abandon is beyond S = 2 s
+    r = cli.run("kpi", "--format", "queue_log", "--input", queue_log, "--sl-threshold-s", "5",
+                "--short-abandon-s", "5", check=2)
+    assert "--short-abandon-s (5 s) must be below --sl-threshold-s (5 s)" in r.stderr

@@ -1112,6 +1112,37 @@ static void options_are_checked(void **state)
     cc_kpi_report_free(NULL);
 }
 
+/* The short-abandon limit S must be below T. Its default (5 s) applies when T
+ * is above it; with T of 5 s or less and S left to its default there are no
+ * short abandons, rather than an error about a limit nobody set. A limit the
+ * caller did set must be below T, and the message gives both. */
+static void short_abandon_default_follows_the_threshold(void **state)
+{
+    (void)state;
+    cc_kpi_options o = CC_KPI_OPTIONS_INIT;
+    o.sl_threshold_ms = S(5);
+    cc_kpi *k = kpi_make(&o);
+    lost(k, 1, "q", 0, S(2));
+    cc_kpi_report *r = report(k);
+    assert_true(r->short_abandon_ms < 0); /* none */
+    assert_int_equal(r->totals.short_abandoned, 0);
+    assert_int_equal(r->totals.abandoned_within, 1);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+    o.sl_threshold_ms = S(6);
+    k = kpi_make(&o);
+    r = report(k);
+    assert_int_equal(r->short_abandon_ms, S(5));
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+    o.sl_threshold_ms = S(5);
+    o.short_abandon_ms = S(5);
+    k = NULL;
+    assert_int_equal(cc_kpi_new(&k, &o), CC_EINVAL);
+    assert_non_null(strstr(cc_error_last(), "S = 5000 ms"));
+    assert_non_null(strstr(cc_error_last(), "T = 5000 ms"));
+}
+
 static void invalid_events_change_nothing(void **state)
 {
     (void)state;
@@ -1323,6 +1354,7 @@ int main(void)
         cmocka_unit_test(json_report_keys),
         cmocka_unit_test(csv_report_tables),
         cmocka_unit_test(options_are_checked),
+        cmocka_unit_test(short_abandon_default_follows_the_threshold),
         cmocka_unit_test(invalid_events_change_nothing),
         cmocka_unit_test(stray_events_do_not_crash),
         cmocka_unit_test(memory_does_not_grow_with_events),

@@ -123,7 +123,8 @@ class KpiAggregator(OwnedHandle):
 
     Options (all optional): ``interval_min`` (report interval, default 30),
     ``sl_threshold_s`` (T, default 20), ``sl_variant`` ("V1".."V6", default
-    "V2"), ``short_abandon_s`` (S, default 5), ``repeat_window_h`` (default
+    "V2"), ``short_abandon_s`` (S, below T; default 5 when T > 5, else no short
+    abandons), ``repeat_window_h`` (default
     168), ``repeat_same_reason``, ``pareto_share`` (default 0.8),
     ``cx_grace_s`` (how long a finished contact waits for a survey before its
     experience line is closed; default 900, negative: not at all),
