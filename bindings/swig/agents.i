@@ -13,15 +13,12 @@ static const char *const cc_sw_membership_keys[] = {"queue", "tier", "penalty", 
 
 static int cc_sw_fill_membership(cc_sw_obj item, cc_membership *ms, cc_sw_arena *arena)
 {
-    int64_t tier = 0, penalty = 0;
     (void)arena;
     memset(ms, 0, sizeof *ms);
     if (cc_sw_check_keys(item, "membership", cc_sw_membership_keys) ||
-        cc_sw_get_str(item, "queue", &ms->queue) || cc_sw_get_i64(item, "tier", &tier) ||
-        cc_sw_get_i64(item, "penalty", &penalty) || cc_sw_get_f64(item, "weight", &ms->weight))
+        cc_sw_get_str(item, "queue", &ms->queue) || cc_sw_get_i32(item, "tier", &ms->tier) ||
+        cc_sw_get_i32(item, "penalty", &ms->penalty) || cc_sw_get_f64(item, "weight", &ms->weight))
         return -1;
-    ms->tier = (int32_t)tier;
-    ms->penalty = (int32_t)penalty;
     return 0;
 }
 
@@ -56,15 +53,14 @@ static int cc_sw_capacity_item(cc_sw_obj item, const char *key, void *ud)
 {
     cc_sw_capacities *s = (cc_sw_capacities *)ud;
     cc_capacity *c = &s->items[s->n];
-    int64_t channel = 0, max = 0, load = 0;
+    int channel = 0;
     if (key || !cc_sw_is_map(item)) return cc_sw_fail("capacity: a list of mappings");
+    memset(c, 0, sizeof *c);
     if (cc_sw_check_keys(item, "capacity", cc_sw_capacity_keys) ||
-        cc_sw_get_i64(item, "channel", &channel) || cc_sw_get_i64(item, "max", &max) ||
-        cc_sw_get_i64(item, "load", &load))
+        cc_sw_get_int(item, "channel", &channel) || cc_sw_get_i32(item, "max", &c->max) ||
+        cc_sw_get_i32(item, "load", &c->load))
         return -1;
     c->channel = (cc_channel)channel;
-    c->max = (int32_t)max;
-    c->load = (int32_t)load;
     s->n++;
     return 0;
 }
@@ -75,16 +71,14 @@ static const char *const cc_sw_agent_keys[] = {"name", "display_name", "skills",
 static int cc_sw_fill_agent_config(cc_sw_obj m, cc_agent_config *a, cc_sw_arena *arena)
 {
     cc_agent_config init = CC_AGENT_CONFIG_INIT;
-    int64_t budget = 0;
     size_t nq = 0, nc = 0;
     *a = init;
     if (cc_sw_check_keys(m, "agent config", cc_sw_agent_keys) ||
         cc_sw_get_str(m, "name", &a->name) || cc_sw_get_str(m, "display_name", &a->display_name) ||
         cc_sw_read_skills(m, "skills", &a->skills, &a->nskills, arena) ||
-        cc_sw_get_i64(m, "load_budget", &budget) || cc_sw_len(m, "queues", &nq) ||
+        cc_sw_get_i32(m, "load_budget", &a->load_budget) || cc_sw_len(m, "queues", &nq) ||
         cc_sw_len(m, "capacity", &nc))
         return -1;
-    a->load_budget = (int32_t)budget;
     if (nq > 0) {
         cc_sw_memberships s = {(cc_membership *)cc_sw_alloc(arena, nq, sizeof(cc_membership)), 0};
         if (!s.items) return cc_sw_fail("queues: out of memory");

@@ -47,6 +47,7 @@
 %include "lua/config.i"
 #endif
 
+%include "ranges.i"
 %include "errors.i"
 %include "events.i"
 %include "engine.i"

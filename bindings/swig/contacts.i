@@ -15,18 +15,17 @@ static const char *const cc_sw_contact_keys[] = {"id", "customer_id", "channel",
 static int cc_sw_fill_contact_config(cc_sw_obj m, cc_contact_config *c, cc_sw_arena *arena)
 {
     cc_contact_config init = CC_CONTACT_CONFIG_INIT;
-    int64_t channel = 0, priority = 0;
+    int channel = init.channel;
     *c = init;
     if (cc_sw_check_keys(m, "contact config", cc_sw_contact_keys) ||
         cc_sw_get_u64(m, "id", &c->id) || cc_sw_get_u64(m, "customer_id", &c->customer_id) ||
-        cc_sw_get_i64(m, "channel", &channel) || cc_sw_get_str(m, "queue", &c->queue) ||
-        cc_sw_get_i64(m, "priority", &priority) ||
+        cc_sw_get_int(m, "channel", &channel) || cc_sw_get_str(m, "queue", &c->queue) ||
+        cc_sw_get_i32(m, "priority", &c->priority) ||
         cc_sw_read_skills(m, "skills", &c->skills, &c->nskills, arena) ||
         cc_sw_get_str(m, "reason", &c->reason) ||
         cc_sw_get_i64(m, "virtual_start_ms", &c->virtual_start_ms))
         return -1;
     c->channel = (cc_channel)channel;
-    c->priority = (int32_t)priority;
     return 0;
 }
 
@@ -35,10 +34,10 @@ static const char *const cc_sw_transfer_keys[] = {"kind", "target_queue", "targe
 static int cc_sw_fill_transfer(cc_sw_obj m, cc_transfer *t, cc_sw_arena *arena)
 {
     cc_transfer init = CC_TRANSFER_INIT;
-    int64_t kind = 0;
+    int kind = init.kind;
     (void)arena;
     *t = init;
-    if (cc_sw_check_keys(m, "transfer", cc_sw_transfer_keys) || cc_sw_get_i64(m, "kind", &kind) ||
+    if (cc_sw_check_keys(m, "transfer", cc_sw_transfer_keys) || cc_sw_get_int(m, "kind", &kind) ||
         cc_sw_get_str(m, "target_queue", &t->target_queue) ||
         cc_sw_get_str(m, "target_agent", &t->target_agent))
         return -1;

@@ -18,12 +18,12 @@ static const char *const cc_sw_engine_option_keys[] = {
 static int cc_sw_fill_engine_options(cc_sw_obj m, cc_engine_options *o, cc_sw_arena *arena)
 {
     cc_engine_options init = CC_ENGINE_OPTIONS_INIT;
-    int64_t select = init.select, rona = init.rona_after, reject = init.reject_after;
+    int select = init.select, rona = init.rona_after, reject = init.reject_after;
     (void)arena;
     *o = init;
     if (cc_sw_check_keys(m, "engine options", cc_sw_engine_option_keys) ||
-        cc_sw_get_u64(m, "seed", &o->seed) || cc_sw_get_i64(m, "select", &select) ||
-        cc_sw_get_i64(m, "rona_after", &rona) || cc_sw_get_i64(m, "reject_after", &reject) ||
+        cc_sw_get_u64(m, "seed", &o->seed) || cc_sw_get_int(m, "select", &select) ||
+        cc_sw_get_int(m, "rona_after", &rona) || cc_sw_get_int(m, "reject_after", &reject) ||
         cc_sw_get_str(m, "rona_reason", &o->rona_reason) ||
         cc_sw_get_str(m, "reject_reason", &o->reject_reason) ||
         cc_sw_get_i64(m, "last_agent_window_ms", &o->last_agent_window_ms) ||

@@ -20,7 +20,8 @@ static const char *const cc_sw_forecast_keys[] = {"method", "period", "week", "w
 static int cc_sw_fill_forecast_options(cc_sw_obj m, cc_forecast_options *o, cc_sw_arena *arena)
 {
     cc_forecast_options init = CC_FORECAST_OPTIONS_INIT;
-    int64_t method = 0, period = 0, week = 0, window = 0;
+    int method = init.method;
+    int64_t period = 0, week = 0, window = 0;
     (void)arena;
     *o = init;
     if (cc_sw_check_keys(m, "forecast options", cc_sw_forecast_keys)) return -1;
@@ -31,7 +32,7 @@ static int cc_sw_fill_forecast_options(cc_sw_obj m, cc_forecast_options *o, cc_s
         if (cc_forecast_method_parse(name, &parsed) != CC_OK)
             return cc_sw_fail("unknown forecast method '%s'", name);
         method = parsed;
-    } else if (cc_sw_get_i64(m, "method", &method) != 0) {
+    } else if (cc_sw_get_int(m, "method", &method) != 0) {
         return -1;
     }
     if (cc_sw_get_i64(m, "period", &period) || cc_sw_get_i64(m, "week", &week) ||
@@ -54,19 +55,18 @@ static const char *const cc_sw_backtest_keys[] = {"initial", "horizon", "step", 
 static int cc_sw_fill_backtest_options(cc_sw_obj m, cc_backtest_options *o, cc_sw_arena *arena)
 {
     cc_backtest_options init = CC_BACKTEST_OPTIONS_INIT;
-    int64_t initial = 0, horizon = 0, step = 0, refit = 0;
+    int64_t initial = 0, horizon = 0, step = 0;
     (void)arena;
     *o = init;
     if (cc_sw_check_keys(m, "backtest options", cc_sw_backtest_keys) ||
         cc_sw_get_i64(m, "initial", &initial) || cc_sw_get_i64(m, "horizon", &horizon) ||
-        cc_sw_get_i64(m, "step", &step) || cc_sw_get_i64(m, "refit", &refit))
+        cc_sw_get_i64(m, "step", &step) || cc_sw_get_int(m, "refit", &o->refit))
         return -1;
     if (initial < 0 || horizon < 0 || step < 0)
         return cc_sw_fail("initial, horizon and step must not be negative");
     o->initial = (size_t)initial;
     o->horizon = (size_t)horizon;
     o->step = (size_t)step;
-    o->refit = (int)refit;
     return 0;
 }
 

@@ -90,30 +90,25 @@ static int cc_sw_get_sl_variant(cc_sw_obj m, const char *key, int32_t *out)
         *out = (int32_t)v;
         return 0;
     }
-    int64_t v = *out;
-    if (cc_sw_get_i64(m, key, &v) != 0) return -1;
-    *out = (int32_t)v;
-    return 0;
+    return cc_sw_get_i32(m, key, out);
 }
 
 static int cc_sw_fill_kpi_options(cc_sw_obj m, cc_kpi_options *o, cc_sw_arena *arena)
 {
     cc_kpi_options init = CC_KPI_OPTIONS_INIT;
-    int64_t same = 0;
     cc_sw_kpi_models models = {NULL, NULL};
     *o = init;
     if (cc_sw_check_keys(m, "kpi options", cc_sw_kpi_keys) ||
         cc_sw_get_i64(m, "interval_ms", &o->interval_ms) ||
         cc_sw_get_i64(m, "sl_threshold_ms", &o->sl_threshold_ms) ||
         cc_sw_get_sl_variant(m, "sl_variant", &o->sl_variant) ||
-        cc_sw_get_i64(m, "repeat_same_reason", &same) ||
+        cc_sw_get_i32(m, "repeat_same_reason", &o->repeat_same_reason) ||
         cc_sw_get_i64(m, "short_abandon_ms", &o->short_abandon_ms) ||
         cc_sw_get_i64(m, "repeat_window_ms", &o->repeat_window_ms) ||
         cc_sw_get_f64(m, "pareto_share", &o->pareto_share) ||
         cc_sw_get_i64(m, "cx_grace_ms", &o->cx_grace_ms) ||
         cc_sw_get_contact_fn(m, "on_contact", &o->on_contact, &o->user_data))
         return -1;
-    o->repeat_same_reason = (int32_t)same;
     if (cc_sw_kind(m, "cx") != CC_SW_ABSENT) {
         cc_kpi_cx_model init_cx = CC_KPI_CX_MODEL_INIT;
         models.cx = (cc_kpi_cx_model *)cc_sw_alloc(arena, 1, sizeof *models.cx);
@@ -161,17 +156,15 @@ static int cc_sw_fill_import_options(cc_sw_obj m, cc_import_options *o, cc_sw_ar
 {
     cc_import_options init = CC_IMPORT_OPTIONS_INIT;
     const char *delim = NULL;
-    int64_t max_errors = 0;
     *o = init;
     if (cc_sw_check_keys(m, "import options", cc_sw_import_keys) ||
         cc_sw_get_str(m, "format", &o->format) || cc_sw_get_str(m, "csv_delimiter", &delim) ||
-        cc_sw_get_i64(m, "max_errors", &max_errors))
+        cc_sw_get_u32(m, "max_errors", &o->max_errors))
         return -1;
     if (delim) {
         if (strlen(delim) != 1) return cc_sw_fail("csv_delimiter must be one character");
         o->csv_delimiter = delim[0];
     }
-    o->max_errors = (uint32_t)max_errors;
     if (cc_sw_kind(m, "csv_map") != CC_SW_ABSENT) {
         cc_import_csv_map *map = (cc_import_csv_map *)cc_sw_alloc(arena, 1, sizeof *map);
         if (!map) return cc_sw_fail("csv_map: out of memory");

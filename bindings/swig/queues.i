@@ -21,14 +21,11 @@ static int cc_sw_skill_item(cc_sw_obj item, const char *key, void *ud)
 {
     cc_sw_skills *s = (cc_sw_skills *)ud;
     cc_skill *k = &s->items[s->n];
-    int64_t level = 0;
-    if (key) { /* {name = level} */
-        k->name = key;
-        if (cc_sw_item_i64(item, &level) != 0) return -1;
-    } else {   /* [name, level] pairs are read by cc_sw_skill_pair */
-        return cc_sw_fail("skills: use a mapping {skill: level}");
-    }
-    k->level = (int32_t)level;
+    char what[96];
+    if (!key) return cc_sw_fail("skills: use a mapping {skill: level}");
+    k->name = key;
+    snprintf(what, sizeof what, "skill '%s'", key);
+    if (cc_sw_item_i32(item, what, &k->level) != 0) return -1;
     s->n++;
     return 0;
 }
@@ -58,8 +55,8 @@ static int cc_sw_get_strategy(cc_sw_obj m, const char *key, cc_strategy *out)
             return cc_sw_fail("unknown strategy '%s'", name);
         return 0;
     }
-    int64_t v = *out;
-    if (cc_sw_get_i64(m, key, &v) != 0) return -1;
+    int v = *out;
+    if (cc_sw_get_int(m, key, &v) != 0) return -1;
     *out = (cc_strategy)v;
     return 0;
 }
@@ -76,16 +73,13 @@ static int cc_sw_escalation_item(cc_sw_obj item, const char *key, void *ud)
 {
     cc_sw_escalations *s = (cc_sw_escalations *)ud;
     cc_escalation *e = &s->items[s->n];
-    int64_t relax = 0, boost = 0;
     if (key || !cc_sw_is_map(item)) return cc_sw_fail("escalations: a list of mappings");
     if (cc_sw_check_keys(item, "escalation", cc_sw_escalation_keys) ||
         cc_sw_get_i64(item, "after_ms", &e->after_ms) ||
-        cc_sw_get_i64(item, "relax_levels", &relax) ||
-        cc_sw_get_i64(item, "priority_boost", &boost) ||
+        cc_sw_get_i32(item, "relax_levels", &e->relax_levels) ||
+        cc_sw_get_i32(item, "priority_boost", &e->priority_boost) ||
         cc_sw_get_str(item, "add_queue", &e->add_queue))
         return -1;
-    e->relax_levels = (int32_t)relax;
-    e->priority_boost = (int32_t)boost;
     s->n++;
     return 0;
 }
@@ -98,7 +92,7 @@ static const char *const cc_sw_queue_keys[] = {"name", "strategy", "weight",
 static int cc_sw_fill_queue_config(cc_sw_obj m, cc_queue_config *q, cc_sw_arena *arena)
 {
     cc_queue_config init = CC_QUEUE_CONFIG_INIT;
-    int64_t max_length = 0, action = 0, join = 0, leave = 0, attempts = 0;
+    int action = init.max_wait_action, join = init.join;
     size_t nesc = 0;
     *q = init;
     if (cc_sw_check_keys(m, "queue config", cc_sw_queue_keys) ||
@@ -107,14 +101,15 @@ static int cc_sw_fill_queue_config(cc_sw_obj m, cc_queue_config *q, cc_sw_arena 
         cc_sw_get_i64(m, "sl_threshold_ms", &q->sl_threshold_ms) ||
         cc_sw_get_i64(m, "ring_timeout_ms", &q->ring_timeout_ms) ||
         cc_sw_get_i64(m, "wrapup_ms", &q->wrapup_ms) ||
-        cc_sw_get_i64(m, "max_length", &max_length) ||
+        cc_sw_get_i32(m, "max_length", &q->max_length) ||
         cc_sw_get_i64(m, "max_wait_ms", &q->max_wait_ms) ||
-        cc_sw_get_i64(m, "max_wait_action", &action) ||
+        cc_sw_get_int(m, "max_wait_action", &action) ||
         cc_sw_get_str(m, "overflow_queue", &q->overflow_queue) ||
-        cc_sw_get_i64(m, "join", &join) || cc_sw_get_i64(m, "leave_when_empty", &leave) ||
+        cc_sw_get_int(m, "join", &join) ||
+        cc_sw_get_int(m, "leave_when_empty", &q->leave_when_empty) ||
         cc_sw_read_skills(m, "skills", &q->skills, &q->nskills, arena) ||
         cc_sw_get_i64(m, "last_agent_wait_ms", &q->last_agent_wait_ms) ||
-        cc_sw_get_i64(m, "callback_max_attempts", &attempts) ||
+        cc_sw_get_i32(m, "callback_max_attempts", &q->callback_max_attempts) ||
         cc_sw_get_i64(m, "callback_retry_ms", &q->callback_retry_ms) ||
         cc_sw_get_i64(m, "aht_hint_ms", &q->aht_hint_ms) ||
         cc_sw_len(m, "escalations", &nesc))
@@ -126,11 +121,8 @@ static int cc_sw_fill_queue_config(cc_sw_obj m, cc_queue_config *q, cc_sw_arena 
         q->escalations = s.items;
         q->nescalations = s.n;
     }
-    q->max_length = (int32_t)max_length;
     q->max_wait_action = (cc_max_wait_action)action;
     q->join = (cc_join_policy)join;
-    q->leave_when_empty = (int)leave;
-    q->callback_max_attempts = (int32_t)attempts;
     return 0;
 }
 

@@ -44,24 +44,17 @@ static int cc_sw_shift_item(cc_sw_obj item, const char *key, void *ud)
 {
     cc_sw_templates *s = (cc_sw_templates *)ud;
     cc_shift_template *t = &s->items[s->n];
-    int64_t v[7] = {0, 0, 0, 0, 0, 0, 0};
     if (key || !cc_sw_is_map(item)) return cc_sw_fail("templates: a list of mappings");
     if (cc_sw_check_keys(item, "shift template", cc_sw_shift_keys) ||
-        cc_sw_get_i64(item, "start_first", &v[0]) || cc_sw_get_i64(item, "start_last", &v[1]) ||
-        cc_sw_get_i64(item, "start_step", &v[2]) || cc_sw_get_i64(item, "length", &v[3]) ||
-        cc_sw_get_i64(item, "break_earliest", &v[4]) ||
-        cc_sw_get_i64(item, "break_latest", &v[5]) ||
-        cc_sw_get_i64(item, "break_length", &v[6]) || cc_sw_get_f64(item, "cost", &t->cost))
+        cc_sw_get_int(item, "start_first", &t->start_first) ||
+        cc_sw_get_int(item, "start_last", &t->start_last) ||
+        cc_sw_get_int(item, "start_step", &t->start_step) ||
+        cc_sw_get_int(item, "length", &t->length) ||
+        cc_sw_get_int(item, "break_earliest", &t->break_earliest) ||
+        cc_sw_get_int(item, "break_latest", &t->break_latest) ||
+        cc_sw_get_int(item, "break_length", &t->break_length) ||
+        cc_sw_get_f64(item, "cost", &t->cost))
         return -1;
-    for (int i = 0; i < 7; i++)
-        if (v[i] < INT32_MIN || v[i] > INT32_MAX) return cc_sw_fail("shift template: value out of range");
-    t->start_first = (int)v[0];
-    t->start_last = (int)v[1];
-    t->start_step = (int)v[2];
-    t->length = (int)v[3];
-    t->break_earliest = (int)v[4];
-    t->break_latest = (int)v[5];
-    t->break_length = (int)v[6];
     s->n++;
     return 0;
 }

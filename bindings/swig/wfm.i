@@ -28,7 +28,7 @@ static const char *const cc_sw_staffing_keys[] = {"goal", "target_sl", "target_s
 static int cc_sw_fill_staffing_options(cc_sw_obj m, cc_staffing_options *o, cc_sw_arena *arena)
 {
     cc_staffing_options init = CC_STAFFING_OPTIONS_INIT;
-    int64_t goal = 0;
+    int goal = init.goal;
     (void)arena;
     *o = init;
     if (cc_sw_kind(m, "goal") == CC_SW_STR) {
@@ -38,7 +38,7 @@ static int cc_sw_fill_staffing_options(cc_sw_obj m, cc_staffing_options *o, cc_s
         else if (strcmp(name, "asa") == 0) goal = CC_STAFFING_ASA;
         else if (strcmp(name, "abandon") == 0) goal = CC_STAFFING_ABANDON;
         else return cc_sw_fail("unknown staffing goal '%s' (service_level, asa, abandon)", name);
-    } else if (cc_sw_get_i64(m, "goal", &goal) != 0) {
+    } else if (cc_sw_get_int(m, "goal", &goal) != 0) {
         return -1;
     }
     if (cc_sw_check_keys(m, "staffing options", cc_sw_staffing_keys) ||

@@ -90,6 +90,31 @@ tap.test("64-bit contact ids: integers keep their bits, integral floats up to 2^
   cc.cc_engine_free(eng)
 end)
 
+tap.test("option fields the C field cannot hold are errors, not truncated", function()
+  local eng = new_engine()
+  local range = "must be in %-2147483648%.%.2147483647"
+  tap.raises("skill 'fr' " .. range .. ", got 4294967301", cc.cc_engine_queue_add, eng,
+    { name = "q2", skills = { fr = 4294967301 } })
+  tap.raises("'max_length' " .. range, cc.cc_engine_queue_add, eng,
+    { name = "q2", max_length = 2^32 + 1 })
+  tap.raises("'priority' " .. range .. ", got 4294967303", cc.cc_engine_contact_add, eng,
+    { id = 1, channel = cc.CC_CHANNEL_VOICE, queue = "sales", priority = 2^32 + 7 }, 10)
+  tap.raises("'channel' " .. range, cc.cc_engine_contact_add, eng,
+    { id = 1, channel = 2^32 + 1, queue = "sales" }, 10)
+  tap.eq(table.concat(cc.cc_sw_engine_queue_names(eng), ","), "sales", "no queue added")
+  tap.eq(#cc.cc_sw_engine_contact_ids(eng), 0, "no contact added")
+  local kpi = cc.cc_kpi_new(nil)
+  tap.raises("event field 'priority' " .. range, cc.cc_kpi_add, kpi,
+    { type = cc.CC_EVENT_CONTACT_ARRIVED, contact_id = 1, queue = "q", channel = 1,
+      priority = 2^32 + 7 })
+  tap.raises("event field 'time_ms' must be an integer", cc.cc_kpi_add, kpi,
+    { type = cc.CC_EVENT_CONTACT_ARRIVED, contact_id = 1, queue = "q", channel = 1,
+      time_ms = "soon" })
+  tap.eq(cc.cc_sw_kpi_totals(kpi).offered, 0, "nothing counted")
+  cc.cc_kpi_free(kpi)
+  cc.cc_engine_free(eng)
+end)
+
 tap.test("an error in the event function is raised by the call", function()
   local eng = cc.cc_engine_new({ event_sink = function(ev)
     if ev.type == cc.CC_EVENT_AGENT_LOGIN then error("sink refused " .. ev.agent) end

@@ -157,6 +157,54 @@ def test_contact_ids_are_the_whole_uint64_range_and_negatives_are_refused():
     kpi.close()
 
 
+INT32_RANGE = r"must be in -2147483648\.\.2147483647"
+
+
+def test_option_fields_the_c_field_cannot_hold_raise_overflow_error():
+    # Each was cast to 32 bits: priority -2**31 - 1 became 2147483647, channel
+    # 2**32 + 1 became VOICE, max_length 2**32 + 1 became 1, a skill 2**32 + 5 became 5.
+    eng, _ = make_engine()
+    with eng:
+        for bad in (dict(max_length=2 ** 32 + 1), dict(callback_max_attempts=2 ** 32 + 3),
+                    dict(skills={"fr": 2 ** 32 + 5}), dict(max_wait_action=2 ** 32),
+                    dict(join=-2 ** 31 - 1), dict(leave_when_empty=2 ** 32 + 1),
+                    dict(escalations=[{"after_ms": 1, "priority_boost": 2 ** 31}])):
+            with pytest.raises(OverflowError, match=INT32_RANGE):
+                eng.add_queue("q2", **bad)
+        with pytest.raises(OverflowError, match="'strategy' " + INT32_RANGE):
+            eng.add_queue("q2", strategy=2 ** 32)
+        for bad in (dict(queues=[{"queue": "sales", "tier": 2 ** 32 + 2}]),
+                    dict(load_budget=2 ** 32 + 1),
+                    dict(capacity=[{"channel": 2 ** 32 + 1, "max": 1}]),
+                    dict(capacity=[{"channel": 1, "max": 2 ** 32 + 2}])):
+            with pytest.raises(OverflowError, match=INT32_RANGE):
+                eng.add_agent("bob", now_ms=0, **bad)
+        with pytest.raises(OverflowError, match="'priority' " + INT32_RANGE + ", got -2147483649"):
+            eng.add_contact(6, "sales", priority=-2 ** 31 - 1, now_ms=2)
+        with pytest.raises(OverflowError, match="'channel' " + INT32_RANGE):
+            eng.add_contact(5, "sales", channel=2 ** 32 + 1, now_ms=1)
+        assert [q.name for q in eng.queues()] == ["sales"]
+        assert [a.name for a in eng.agents()] == ["ann"] and eng.contacts() == []
+        call = eng.add_contact(7, "sales", priority=-2 ** 31, now_ms=3)  # the bounds fit
+        assert call.status.priority == -2 ** 31
+    with pytest.raises(OverflowError, match="'select' " + INT32_RANGE):
+        callcore.Engine(select=2 ** 32 + 1)
+    with pytest.raises(OverflowError, match="'sl_variant' " + INT32_RANGE):
+        callcore.KpiAggregator(sl_variant=2 ** 32 + 2)
+    with pytest.raises(OverflowError, match=r"'max_errors' must be in 0\.\.4294967295"):
+        callcore.Importer("queue_log", max_errors=2 ** 32)
+    with pytest.raises(OverflowError, match="'method' " + INT32_RANGE):
+        callcore.Forecaster(2 ** 32 + 3, period=24)
+    with pytest.raises(OverflowError, match="'length' " + INT32_RANGE):
+        callcore.schedule_shifts([1], [callcore.shift_template(start_first=0, start_last=0,
+                                                               length=2 ** 32 + 1)])
+    with callcore.KpiAggregator() as kpi:
+        with pytest.raises(OverflowError, match="event 'priority' " + INT32_RANGE):
+            kpi.add(callcore.Event(type=EventType.CONTACT_ARRIVED, contact_id=1, queue="q",
+                                   channel=Channel.VOICE, priority=2 ** 32 + 7))
+        assert kpi.totals.offered == 0
+
+
 def test_sink_exceptions_propagate_after_the_engine_step():
     def sink(ev):
         if ev.type is EventType.AGENT_LOGIN:

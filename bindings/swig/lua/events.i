@@ -112,6 +112,77 @@ static void cc_lua_event_sink(const cc_event *e, void *user_data)
     if (lua_pcall(L, 1, 0, 0) != LUA_OK) cc_lua_set_pending(L);
 }
 
+/* Reads the integer field `key` of the event table at `idx` into *out (0 when nil),
+ * within [lo, hi] (the range of its C field: a priority of 2^32 + 7 must not become 7);
+ * 0, or -1 with the error message pushed. */
+static int cc_lua_event_int(lua_State *L, int idx, const char *key, lua_Integer lo,
+                            lua_Integer hi, lua_Integer *out)
+{
+    int ok = 1;
+    lua_getfield(L, idx, key);
+    *out = lua_isnil(L, -1) ? 0 : lua_tointegerx(L, -1, &ok);
+    lua_pop(L, 1);
+    if (!ok) {
+        lua_pushfstring(L, "event field '%s' must be an integer", key);
+        return -1;
+    }
+    if (*out < lo || *out > hi) {
+        lua_pushfstring(L, "event field '%s' must be in %I..%I, got %I", key, lo, hi, *out);
+        return -1;
+    }
+    return 0;
+}
+
+static int cc_lua_event_str(lua_State *L, int idx, const char *key, const char **out);
+
+/* An event table (the keys of cc_lua_push_event) into *e; strings are borrowed from the
+ * table. 0, or -1 with the error message pushed. 64-bit ids keep their bits. */
+static int cc_lua_event_from_table(lua_State *L, int idx, cc_event *e)
+{
+    lua_Integer v[15];
+    memset(e, 0, sizeof *e);
+    if (cc_lua_event_int(L, idx, "type", INT_MIN, INT_MAX, &v[0]) ||
+        cc_lua_event_int(L, idx, "flags", 0, UINT32_MAX, &v[1]) ||
+        cc_lua_event_int(L, idx, "time_ms", LUA_MININTEGER, LUA_MAXINTEGER, &v[2]) ||
+        cc_lua_event_int(L, idx, "seq", LUA_MININTEGER, LUA_MAXINTEGER, &v[3]) ||
+        cc_lua_event_int(L, idx, "contact_id", LUA_MININTEGER, LUA_MAXINTEGER, &v[4]) ||
+        cc_lua_event_int(L, idx, "customer_id", LUA_MININTEGER, LUA_MAXINTEGER, &v[5]) ||
+        cc_lua_event_int(L, idx, "channel", INT_MIN, INT_MAX, &v[6]) ||
+        cc_lua_event_int(L, idx, "priority", INT32_MIN, INT32_MAX, &v[7]) ||
+        cc_lua_event_int(L, idx, "agent_state", INT_MIN, INT_MAX, &v[8]) ||
+        cc_lua_event_int(L, idx, "prev_agent_state", INT_MIN, INT_MAX, &v[9]) ||
+        cc_lua_event_int(L, idx, "survey", INT_MIN, INT_MAX, &v[10]) ||
+        cc_lua_event_int(L, idx, "virtual_start_ms", LUA_MININTEGER, LUA_MAXINTEGER, &v[11]) ||
+        cc_lua_event_int(L, idx, "wait_ms", LUA_MININTEGER, LUA_MAXINTEGER, &v[12]) ||
+        cc_lua_event_int(L, idx, "duration_ms", LUA_MININTEGER, LUA_MAXINTEGER, &v[13]) ||
+        cc_lua_event_int(L, idx, "hold_ms", LUA_MININTEGER, LUA_MAXINTEGER, &v[14]) ||
+        cc_lua_event_str(L, idx, "queue", &e->queue) ||
+        cc_lua_event_str(L, idx, "agent", &e->agent) ||
+        cc_lua_event_str(L, idx, "target_queue", &e->target_queue) ||
+        cc_lua_event_str(L, idx, "target_agent", &e->target_agent) ||
+        cc_lua_event_str(L, idx, "reason", &e->reason))
+        return -1;
+    e->type = (cc_event_type)v[0];
+    e->flags = (uint32_t)v[1];
+    e->time_ms = v[2];
+    e->seq = (uint64_t)v[3];
+    e->contact_id = (uint64_t)v[4];
+    e->customer_id = (uint64_t)v[5];
+    e->channel = (cc_channel)v[6];
+    e->priority = (int32_t)v[7];
+    e->agent_state = (cc_agent_state)v[8];
+    e->prev_agent_state = (cc_agent_state)v[9];
+    e->survey = (cc_survey_kind)v[10];
+    e->virtual_start_ms = v[11];
+    e->wait_ms = v[12];
+    e->duration_ms = v[13];
+    e->hold_ms = v[14];
+    lua_getfield(L, idx, "value");
+    e->value = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    return 0;
+}
+
 /* Reads the string field `key` of the event table at `idx` into *out (NULL when nil);
  * 0, or -1 with the error message pushed when it is not a string or holds a NUL byte. */
 static int cc_lua_event_str(lua_State *L, int idx, const char *key, const char **out)
@@ -149,27 +220,7 @@ static int cc_lua_is_fn_or_nil(lua_State *L, int idx)
 %}
 
 %typemap(in, checkfn="lua_istable") const cc_event *EVENT_IN (cc_event tmp) {
-    memset(&tmp, 0, sizeof tmp);
-    lua_getfield(L, $input, "type"); tmp.type = (cc_event_type)lua_tointeger(L, -1); lua_pop(L, 1);
-    lua_getfield(L, $input, "flags"); tmp.flags = (uint32_t)lua_tointeger(L, -1); lua_pop(L, 1);
-    lua_getfield(L, $input, "time_ms"); tmp.time_ms = lua_tointeger(L, -1); lua_pop(L, 1);
-    lua_getfield(L, $input, "seq"); tmp.seq = (uint64_t)lua_tointeger(L, -1); lua_pop(L, 1);
-    lua_getfield(L, $input, "contact_id"); tmp.contact_id = (uint64_t)lua_tointeger(L, -1); lua_pop(L, 1);
-    lua_getfield(L, $input, "customer_id"); tmp.customer_id = (uint64_t)lua_tointeger(L, -1); lua_pop(L, 1);
-    lua_getfield(L, $input, "channel"); tmp.channel = (cc_channel)lua_tointeger(L, -1); lua_pop(L, 1);
-    lua_getfield(L, $input, "priority"); tmp.priority = (int32_t)lua_tointeger(L, -1); lua_pop(L, 1);
-    lua_getfield(L, $input, "wait_ms"); tmp.wait_ms = lua_tointeger(L, -1); lua_pop(L, 1);
-    lua_getfield(L, $input, "duration_ms"); tmp.duration_ms = lua_tointeger(L, -1); lua_pop(L, 1);
-    lua_getfield(L, $input, "hold_ms"); tmp.hold_ms = lua_tointeger(L, -1); lua_pop(L, 1);
-    lua_getfield(L, $input, "virtual_start_ms"); tmp.virtual_start_ms = lua_tointeger(L, -1); lua_pop(L, 1);
-    lua_getfield(L, $input, "value"); tmp.value = lua_tonumber(L, -1); lua_pop(L, 1);
-    /* Strings stay referenced by the argument table for the call. */
-    if (cc_lua_event_str(L, $input, "queue", &tmp.queue) ||
-        cc_lua_event_str(L, $input, "agent", &tmp.agent) ||
-        cc_lua_event_str(L, $input, "target_queue", &tmp.target_queue) ||
-        cc_lua_event_str(L, $input, "target_agent", &tmp.target_agent) ||
-        cc_lua_event_str(L, $input, "reason", &tmp.reason))
-        SWIG_fail; /* the message is pushed */
+    if (cc_lua_event_from_table(L, $input, &tmp) != 0) SWIG_fail; /* the message is pushed */
     $1 = &tmp;
 }
 

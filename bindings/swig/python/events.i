@@ -134,6 +134,16 @@ static int cc_py_get_str(PyObject *d, const char *key, const char **out)
     *out = cc_py_utf8(v, what);
     return *out ? 0 : -1;
 }
+/* 0 when the event field `key` fits its C type [lo, hi]; else OverflowError (a priority
+ * of 2**32 + 7 must not become 7). */
+static int cc_py_event_range(const char *key, int64_t v, int64_t lo, int64_t hi)
+{
+    if (v >= lo && v <= hi) return 0;
+    PyErr_Format(PyExc_OverflowError, "event '%s' must be in %lld..%lld, got %lld", key,
+                 (long long)lo, (long long)hi, (long long)v);
+    return -1;
+}
+
 static int cc_py_event_from_dict(PyObject *d, cc_event *e)
 {
     int64_t v[16];
@@ -155,6 +165,14 @@ static int cc_py_event_from_dict(PyObject *d, cc_event *e)
         cc_py_get_str(d, "target_queue", &e->target_queue) ||
         cc_py_get_str(d, "target_agent", &e->target_agent) ||
         cc_py_get_str(d, "reason", &e->reason))
+        return -1;
+    if (cc_py_event_range("type", v[0], INT_MIN, INT_MAX) ||
+        cc_py_event_range("flags", v[1], 0, UINT32_MAX) ||
+        cc_py_event_range("channel", v[6], INT_MIN, INT_MAX) ||
+        cc_py_event_range("priority", v[7], INT32_MIN, INT32_MAX) ||
+        cc_py_event_range("agent_state", v[8], INT_MIN, INT_MAX) ||
+        cc_py_event_range("prev_agent_state", v[9], INT_MIN, INT_MAX) ||
+        cc_py_event_range("survey", v[10], INT_MIN, INT_MAX))
         return -1;
     e->type = (cc_event_type)v[0];
     e->flags = (uint32_t)v[1];
