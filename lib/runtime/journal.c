@@ -30,6 +30,10 @@ struct cc__journal {
     cc__wbuf buf;        /* records not yet written */
     size_t record_start; /* offset of the record being packed in buf */
     msgpack_packer pk;
+    /* The step being journaled (cc__journal_step_begin): */
+    int step_depth;      /* 0: none open; steps inside a step are part of it */
+    cc__jmark step_mark; /* where its STEP record starts in buf */
+    uint64_t step_no;    /* that record's number */
 };
 
 /* ---- listing ----------------------------------------------------------- */
@@ -218,6 +222,49 @@ void cc__journal_end_record(cc__journal *j)
     j->since_snapshot++;
 }
 
+/* The STEP record's count, packed as a fixed-width uint32 (msgpack 0xce and
+ * four big-endian bytes) so it can be set in place once the step is over. */
+#define CC__STEP_COUNT_BYTES 4
+
+void cc__journal_step_begin(cc__journal *j)
+{
+    if (j->step_depth++ > 0) return;
+    j->step_mark = cc__journal_mark(j);
+    j->step_no = j->next_record;
+    msgpack_packer *pk = cc__journal_begin_record(j);
+    msgpack_pack_array(pk, 3);
+    msgpack_pack_uint8(pk, CC__JREC_STEP);
+    msgpack_pack_uint64(pk, j->step_no);
+    msgpack_pack_fix_uint32(pk, 0);
+    cc__journal_end_record(j);
+}
+
+/* Sets the open step's count to the records journaled after its STEP record
+ * and closes it; a step with none is taken back whole. */
+static void cc__journal_seal_step(cc__journal *j)
+{
+    j->step_depth = 0;
+    if (j->buf.failed || j->step_mark.len >= j->buf.len) return; /* the commit reports it */
+    uint64_t count = j->next_record - j->step_no - 1;
+    if (count == 0) {
+        cc__journal_rollback(j, j->step_mark);
+        return;
+    }
+    unsigned char *rec = (unsigned char *)j->buf.data + j->step_mark.len;
+    size_t plen = (size_t)rec[0] | (size_t)rec[1] << 8 | (size_t)rec[2] << 16 | (size_t)rec[3] << 24;
+    unsigned char *payload = rec + CC__JOURNAL_HEADER;
+    uint32_t c = count > UINT32_MAX ? UINT32_MAX : (uint32_t)count;
+    for (int i = 0; i < CC__STEP_COUNT_BYTES; i++)
+        payload[plen - CC__STEP_COUNT_BYTES + i] = (unsigned char)(c >> (8 * (3 - i)));
+    cc__journal_header(rec, payload, plen);
+}
+
+void cc__journal_step_end(cc__journal *j)
+{
+    if (j->step_depth == 0 || --j->step_depth > 0) return;
+    cc__journal_seal_step(j);
+}
+
 cc__jmark cc__journal_mark(const cc__journal *j)
 {
     cc__jmark m = {j->buf.len, j->next_record, j->since_snapshot};
@@ -257,6 +304,9 @@ static cc_status cc__journal_fail(cc__journal *j, cc_status st)
 
 cc_status cc__journal_commit(cc__journal *j, int sync)
 {
+    /* Only whole steps leave the buffer (a step is never meant to span a
+     * commit; should one, it ends here with what it has). */
+    if (j->step_depth > 0) cc__journal_seal_step(j);
     if (j->failed)
         return cc__journal_fail(
             j, cc__fail(CC_EIO, "journal '%s': an earlier write or sync failed; nothing more is "

@@ -30,10 +30,11 @@ cc_status cc__journal_list(const char *dir, cc__jfile **files, size_t *n);
 
 /*
  * Reads one file (segment or snapshot) into memory, checks all of it, then
- * calls fn(root, ud) for each record kept, root being the decoded msgpack
- * array (borrowed for the call); fn returns CC_OK to go on. A torn tail (a
- * last record cut short or with a bad checksum, with no valid record anywhere
- * after it) ends the file: *valid_len is where it starts, *torn its size;
+ * calls fn(root, ud) for each record kept (STEP records included), root
+ * being the decoded msgpack array (borrowed for the call); fn returns CC_OK
+ * to go on. A torn tail (a last record cut short or with a bad checksum, with
+ * no valid record anywhere after it, and the records of a step it leaves
+ * incomplete) ends the file: *valid_len is where it starts, *torn its size;
  * whether a file may have one is the caller's rule. Damage is refused before
  * any fn call: a bad record with a valid one after it, a payload that is not
  * a msgpack array [kind, number, ...], or a record not numbered one more than
@@ -66,6 +67,23 @@ typedef struct cc__jmark {
 } cc__jmark;
 cc__jmark cc__journal_mark(const cc__journal *j);
 void cc__journal_rollback(cc__journal *j, cc__jmark m);
+
+/*
+ * Steps. The records of one engine step (the input that caused it: a
+ * COMMAND or an ADVANCE, then the events it emitted, in that order) are
+ * recovered as a unit: step_begin writes a STEP record [5, n, count] before
+ * them, and step_end sets count to the number of records that followed. A
+ * recovery that finds a step incomplete at the end of the newest segment
+ * cuts the whole step, so an input is never replayed without its events
+ * (they would be missing from the KPI history, and never journaled again)
+ * nor its events kept without it (they would be emitted again). A step
+ * begun inside a step is part of it; a step with no record is taken back
+ * whole. The importer and older readers skip STEP records (only EVENT
+ * records carry a contact).
+ */
+enum { CC__JREC_STEP = 5 };
+void cc__journal_step_begin(cc__journal *j);
+void cc__journal_step_end(cc__journal *j);
 
 /* Records buffered since the last snapshot. */
 uint64_t cc__journal_records_since_snapshot(const cc__journal *j);

@@ -11,6 +11,10 @@
  * off; a bad record followed by a valid one is damage in the middle of the
  * file, refused with CC_EPARSE. Record numbers increase by exactly one from
  * record to record, so a record lost or repeated whole is damage too.
+ *
+ * Records are kept by whole steps (journal.h): a STEP record [5, n, count]
+ * and the `count` records after it. A step that the end of the file, or a
+ * torn tail, cuts short is part of the tail: cut whole.
  */
 #include "journal.h"
 
@@ -78,7 +82,7 @@ static int cc__valid_record_after(const unsigned char *data, size_t len, size_t 
         if (n < 3 || n > max || n > len - q - CC__JOURNAL_HEADER) continue;
         uint64_t kind, no;
         if (!cc__record_head(data + q + CC__JOURNAL_HEADER, n, &kind, &no)) continue;
-        if (kind < CC__JREC_COMMAND || kind > CC__JREC_SNAPSHOT) continue;
+        if (kind < CC__JREC_COMMAND || kind > CC__JREC_STEP) continue;
         if (seen && (no <= last_no || no - last_no > most)) continue;
         const unsigned char *payload;
         size_t plen, used;
@@ -107,18 +111,31 @@ static cc_status cc__record_decode(const unsigned char *payload, size_t plen, si
     return CC_OK;
 }
 
+/* The number of records a STEP record [5, n, count] announces (>= 1), or
+ * CC_EPARSE. */
+static cc_status cc__step_count(const msgpack_object *root, size_t pos, uint64_t *count)
+{
+    const msgpack_object *f = root->via.array.ptr;
+    if (root->via.array.size != 3 || f[2].type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
+        f[2].via.u64 == 0 || f[2].via.u64 > UINT32_MAX)
+        return cc__fail(CC_EPARSE, "step record at offset %zu is not [5, n, count >= 1]", pos);
+    *count = f[2].via.u64;
+    return CC_OK;
+}
+
 /*
  * Checks every record of data[pos..len) and sets *keep to the end of the
- * records kept. Returns CC_OK (data[*keep..len) is a torn tail, possibly
+ * records kept: up to the last record outside any step or ending one. Returns CC_OK (data[*keep..len) is a torn tail, possibly
  * empty), CC_EPARSE (damage: a bad record with a valid one after it, a
- * record that is not [kind, number, ...], a break in the numbering) or
- * CC_ENOMEM.
+ * record that is not [kind, number, ...], a break in the numbering, a step
+ * inside a step) or CC_ENOMEM.
  */
 static cc_status cc__scan_records(const unsigned char *data, size_t len, size_t pos, uint32_t max,
                                   msgpack_zone *zone, size_t *keep)
 {
     int seen = 0;
     uint64_t last_no = 0;
+    uint64_t step_left = 0; /* records the open step still has to come */
     *keep = pos;
     for (;;) {
         const unsigned char *payload;
@@ -144,8 +161,16 @@ static cc_status cc__scan_records(const unsigned char *data, size_t len, size_t 
                             pos, (unsigned long long)no, (unsigned long long)last_no);
         seen = 1;
         last_no = no;
+        if (root.via.array.ptr[0].via.u64 == CC__JREC_STEP) {
+            if (step_left)
+                return cc__fail(CC_EPARSE, "step record at offset %zu inside a step", pos);
+            st = cc__step_count(&root, pos, &step_left);
+            if (st) return st;
+        } else if (step_left) {
+            step_left--;
+        }
         pos += used;
-        *keep = pos;
+        if (!step_left) *keep = pos;
     }
 }
 

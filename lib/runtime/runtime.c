@@ -229,17 +229,27 @@ static void cc__end_of_work(cc_runtime *rt)
     if (rt->server) cc__server_flush(rt->server);
 }
 
+/* The engine's timers fire: one step, the ADVANCE record [2, n, now] first,
+ * then the events; taken back if the engine refuses the advance. */
 static void cc__on_timer(uv_timer_t *t)
 {
     cc_runtime *rt = t->data;
     rt->now_ms = cc__clock(rt);
-    if (cc_engine_advance(rt->engine, rt->now_ms) == CC_OK && rt->journal) {
+    cc__jmark mark = {0, 0, 0};
+    if (rt->journal) {
+        cc__journal_step_begin(rt->journal);
+        mark = cc__journal_mark(rt->journal);
         msgpack_packer *pk = cc__journal_begin_record(rt->journal);
         msgpack_pack_array(pk, 3);
         msgpack_pack_uint8(pk, CC__JREC_ADVANCE);
         msgpack_pack_uint64(pk, cc__journal_next_record(rt->journal));
         msgpack_pack_int64(pk, rt->now_ms);
         cc__journal_end_record(rt->journal);
+    }
+    cc_status st = cc_engine_advance(rt->engine, rt->now_ms);
+    if (rt->journal) {
+        if (st != CC_OK) cc__journal_rollback(rt->journal, mark);
+        cc__journal_step_end(rt->journal);
     }
     cc__end_of_work(rt);
 }
@@ -267,10 +277,11 @@ void cc__runtime_drain_releases(cc_runtime *rt)
         cc__wire_offer o = rt->release[--rt->nrelease];
         rt->now_ms = cc__clock(rt);
         /* A reject gives the contact its place back and frees the agent
-         * (reject_after); journaled like the wire call it stands for, before
-         * its events, and taken back if the engine refuses it. */
+         * (reject_after); journaled like the wire call it stands for, as the
+         * first record of its step, and taken back if the engine refuses it. */
         cc__jmark mark = {0, 0, 0};
         if (rt->journal) {
+            cc__journal_step_begin(rt->journal);
             mark = cc__journal_mark(rt->journal);
             msgpack_packer *pk = cc__journal_begin_record(rt->journal);
             msgpack_pack_array(pk, 5);
@@ -286,9 +297,11 @@ void cc__runtime_drain_releases(cc_runtime *rt)
             cc__pack_cstr(pk, o.agent);
             cc__journal_end_record(rt->journal);
         }
-        if (cc_engine_offer_reject(rt->engine, o.contact_id, o.agent, rt->now_ms) != CC_OK &&
-            rt->journal)
-            cc__journal_rollback(rt->journal, mark);
+        cc_status st = cc_engine_offer_reject(rt->engine, o.contact_id, o.agent, rt->now_ms);
+        if (rt->journal) {
+            if (st != CC_OK) cc__journal_rollback(rt->journal, mark);
+            cc__journal_step_end(rt->journal);
+        }
         cc__free(o.agent);
     }
 }
@@ -312,18 +325,23 @@ static cc_status cc__invoke(const cc__rpc_method *m, cc__rpc_call *call)
 {
     cc_runtime *rt = call->ctx;
     rt->now_ms = cc__clock(rt);
-    /* The command is journaled before its events, and taken back if the call
-     * fails (a failed engine call changes nothing and emits nothing). */
+    /* The command is the first record of its step, before its events, and
+     * is taken back if the call fails (a failed engine call changes nothing
+     * and emits nothing). */
     if (rt->journal_failed && (m->flags & CC__RPC_STATE))
         return cc__fail(CC_EIO, "%s: refused: %s", call->method, rt->journal_error);
     int journaled = rt->journal && (m->flags & CC__RPC_STATE);
     cc__jmark mark;
     if (journaled) {
+        cc__journal_step_begin(rt->journal);
         mark = cc__journal_mark(rt->journal);
         cc__runtime_journal_call(rt, call->method, call->params);
     }
     cc_status st = m->fn(call);
-    if (st != CC_OK && journaled) cc__journal_rollback(rt->journal, mark);
+    if (journaled) {
+        if (st != CC_OK) cc__journal_rollback(rt->journal, mark);
+        cc__journal_step_end(rt->journal);
+    }
     cc__runtime_drain_releases(rt);
     return st;
 }
@@ -578,6 +596,7 @@ static cc_status cc__replay_record(const msgpack_object *root, void *ud)
     rp->last_record = no;
     rp->seen = 1;
     if (kind == CC__JREC_EVENT) return CC_OK; /* the KPI pass took it */
+    if (kind == CC__JREC_STEP) return CC_OK;  /* the reader kept the step whole */
     if (kind == CC__JREC_ADVANCE && n >= 3 && cc__is_time(&f[2])) return cc__replay_advance(rp, f);
     if (kind == CC__JREC_COMMAND && n >= 5 && cc__is_time(&f[2]) &&
         f[3].type == MSGPACK_OBJECT_STR)
@@ -997,7 +1016,13 @@ static void cc__run_posts(cc_runtime *rt)
         cc_post_fn fn = p->fn;
         void *ud = p->user_data;
         cc__free(p);
+        /* One step: the events of the engine calls the function makes and the
+         * commands it journals for them (cc_runtime_journal_command) are
+         * recovered together or not at all. It may close the runtime, which
+         * ends the step with the journal. */
+        if (rt->journal) cc__journal_step_begin(rt->journal);
         fn(rt->engine, ud);
+        if (rt->journal) cc__journal_step_end(rt->journal);
     }
 }
 

@@ -4,9 +4,13 @@ damage anywhere else is refused with CC_EPARSE (the server does not start and
 the files are left as they are), and what is recovered is exactly what was
 there before the crash."""
 import os
+import shutil
 import subprocess
+import time
 
 import pytest
+
+import msgpack
 
 from ccwire import Client, RpcError, Server
 
@@ -85,13 +89,13 @@ def test_damage_in_the_middle_of_the_newest_segment_is_refused(cli_path, tmp_pat
     assert "damaged record at offset %d" % recs[2][0] in err
     assert os.path.getsize(segment) == size  # nothing was cut
     flip_byte(segment, recs[2][0] + HEADER + 2)
-    # The same bytes damaged in the last record are a torn tail: cut, and
-    # everything before it recovered.
+    # The same bytes damaged in the last record are a torn tail: cut with the
+    # rest of its step (contact 10's creation), everything before recovered.
     flip_byte(segment, recs[-1][0] + HEADER + 2)
     srv = serve_journal(cli_path, tmp_path, journal)
     try:
         c = Client(srv.address)
-        assert contacts_alive(c, range(1, 11)) == list(range(1, 11))
+        assert contacts_alive(c, range(1, 11)) == list(range(1, 10))
         c.close()
     finally:
         srv.stop()
@@ -151,3 +155,48 @@ def test_a_damaged_snapshot_is_refused_when_the_history_before_it_is_gone(cli_pa
     flip_byte(snap, os.path.getsize(snap) // 2)
     err = refused(cli_path, tmp_path, journal)
     assert "snapshot '%s' is damaged" % os.path.basename(snap) in err
+
+
+def event_seqs(journal):
+    """The engine sequence number of every EVENT record, in journal order."""
+    seqs = []
+    for seg in files(journal, "journal-"):
+        data = open(seg, "rb").read()
+        for off, size in records(seg):
+            rec = msgpack.unpackb(data[off + HEADER:off + size], raw=False)
+            if rec[0] == 3:
+                seqs.append(rec[5])
+    return seqs
+
+
+def test_a_torn_tail_cuts_whole_steps_so_no_event_is_lost_or_doubled(cli_path, tmp_path):
+    """A crash can stop the last write at any record boundary: between a timer's
+    ADVANCE record and its events, or a command and its events. Whatever the
+    cut, the journal's events afterwards are each engine event exactly once
+    (sequence numbers 1, 2, 3, ... without a gap or a repeat)."""
+    base = tmp_path / "base"
+    srv = serve_journal(cli_path, tmp_path, base, "--snapshot-interval-ms", "-1")
+    c = Client(srv.address)
+    c.call("queue.create", {"name": "q", "max_wait_ms": 200})
+    c.call("contact.create", {"contact_id": 1, "queue": "q"})
+    time.sleep(0.5)  # contact 1's max wait fires: a timer step
+    c.call("contact.create", {"contact_id": 2, "queue": "q"})
+    c.close()
+    srv.kill()
+    (segment,) = files(base, "journal-")
+    recs = records(segment)
+    assert len(event_seqs(base)) == 5  # arrived, queued, left; arrived, queued
+    for off, _ in recs[1:]:
+        cut = tmp_path / "cut"
+        shutil.rmtree(cut, ignore_errors=True)
+        shutil.copytree(base, cut)
+        os.truncate(cut / os.path.basename(segment), off)
+        srv = serve_journal(cli_path, tmp_path, cut, "--snapshot-interval-ms", "-1")
+        c = Client(srv.address)
+        time.sleep(0.3)  # max waits already past fire now
+        assert contacts_alive(c, [1, 2]) == []
+        c.close()
+        assert srv.stop() == 0
+        srv.kill()
+        seqs = event_seqs(cut)
+        assert seqs == list(range(1, len(seqs) + 1)), f"cut at {off}: events {seqs}"
