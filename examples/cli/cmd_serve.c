@@ -23,6 +23,8 @@ static const char cli_serve_usage[] =
     "  a free port). TCP addresses must be loopback unless --allow-remote is given.\n"
     "  With --journal, every input and event is journaled and the engine is recovered\n"
     "  from DIR at start; --fsync chooses when records reach the disk (default always).\n"
+    "  --seed (random routing strategies) is recorded in the journal: a restart on it\n"
+    "  must give the same seed, or it is refused.\n"
     "  With --token, clients must call 'auth' with it first.\n";
 
 typedef struct serve_ctx {

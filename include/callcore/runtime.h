@@ -106,7 +106,10 @@ typedef struct cc_recovery_stats {
  * CC_EVERSION, CC_EIO (journal directory or file errors, with the path),
  * CC_EPARSE (damage anywhere in the journal but a torn end of the newest
  * segment, with the file and offset; nothing is cut: docs/runtime.md
- * "Recovery"), CC_ENOMEM, or what cc_engine_new() returned.
+ * "Recovery"), CC_ESTATE (the journal was written with other decision
+ * options in engine_options, e.g. another seed: the detail names them; the
+ * journal is never replayed under options it was not written with),
+ * CC_ENOMEM, or what cc_engine_new() returned.
  */
 cc_status cc_runtime_new(cc_runtime **out, struct uv_loop_s *loop,
                          const cc_engine_options *engine_options,

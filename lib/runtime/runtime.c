@@ -162,6 +162,17 @@ cc_status cc_runtime_journal_command(cc_runtime *self, const char *method,
     return st;
 }
 
+/* Journals the engine's decision options (decision_options.c) as a record
+ * of its own, at every start and at the head of every segment, so that the
+ * records of each segment say what they were decided under. */
+static void cc__journal_decision_options(cc_runtime *rt)
+{
+    rt->now_ms = cc__clock(rt);
+    msgpack_packer *pk = cc__journal_command_begin(rt, "runtime.options");
+    cc__decision_options_pack(pk, &rt->decision);
+    cc__journal_end_record(rt->journal);
+}
+
 /* Reports a journal failure through error_fn (the library never prints). */
 static void cc__journal_trouble(cc_runtime *rt, const char *what)
 {
@@ -181,6 +192,8 @@ static void cc__snapshot(cc_runtime *rt)
     }
     if (cc__journal_snapshot(rt->journal, blob, len, bound, attached) != CC_OK)
         cc__journal_trouble(rt, "snapshot failed");
+    else
+        cc__journal_decision_options(rt); /* the new segment's first record */
     cc_free(blob);
     rt->last_snapshot_ms = cc__clock(rt);
 }
@@ -534,11 +547,33 @@ static int cc__is_attach_record(const msgpack_object *f)
            f[3].via.str.size == 14 && memcmp(f[3].via.str.ptr, "runtime.", 8) == 0;
 }
 
+static int cc__is_options_record(const msgpack_object *f)
+{
+    return f[3].via.str.size == 15 && memcmp(f[3].via.str.ptr, "runtime.options", 15) == 0;
+}
+
+/* [1, n, now, "runtime.options", [{...}]]: the records after it were decided
+ * under these engine options; replaying them under others would reach
+ * another state, so a runtime given others is refused (CC_ESTATE). */
+static cc_status cc__check_decision_options(cc__replay *rp, const msgpack_object *f)
+{
+    cc__decision_options journal;
+    cc_status st = cc__decision_options_read(&f[4], &journal);
+    if (st) return st;
+    char diff[1200];
+    if (!cc__decision_options_diff(&journal, &rp->rt->decision, diff, sizeof diff)) return CC_OK;
+    return cc__fail(CC_ESTATE,
+                    "journal '%s' was written with other engine options: %s; replayed under "
+                    "these it would decide differently: start with the journal's options",
+                    rp->file, diff);
+}
+
 /* [1, n, now, method, params]: a wire call, through the same method function. */
 static cc_status cc__replay_command(cc__replay *rp, const msgpack_object *f)
 {
     cc_runtime *rt = rp->rt;
     if (cc__is_attach_record(f)) return cc__replay_attach(rp, f);
+    if (cc__is_options_record(f)) return cc__check_decision_options(rp, f);
     const cc__rpc_method *m = cc__lookup(f[3].via.str.ptr, f[3].via.str.size);
     if (!m)
         return cc__fail(CC_EPARSE, "unknown command in record %llu",
@@ -827,6 +862,7 @@ static cc_status cc__recover(cc_runtime *rt)
     msgpack_zone_destroy(&rp.zone);
     cc__free(files);
     if (st) return st;
+    cc__journal_decision_options(rt);
     /* Replayed offers were "sent" to switches that are gone: forget them. */
     memset(rt->replay_attached, 0, sizeof rt->replay_attached);
     for (int ch = 0; ch < CC_CHANNEL__COUNT; ch++) {
@@ -932,6 +968,7 @@ cc_status cc_runtime_new(cc_runtime **out, struct uv_loop_s *loop,
     if (o.journal_dir && !(rt->journal_dir = cc__strdup(o.journal_dir)))
         st = cc__fail(CC_ENOMEM, "runtime: out of memory");
     if (!st) st = cc_engine_new(&rt->engine, &eo);
+    if (!st) cc__decision_options_from(&rt->decision, &eo);
     if (!st) st = cc_kpi_new(&rt->kpi, NULL);
     if (!st && rt->journal_dir) st = cc__recover(rt);
     cc__rpc_methods_init();

@@ -15,6 +15,28 @@
 #include <pthread.h>
 #include <uv.h>
 
+/* The engine options that change decisions (callcore/engine.h), defaults
+ * resolved, so two sets compare equal when they decide alike. Journaled as
+ * [1, n, now, "runtime.options", [{seed, select, rona_after, rona_reason,
+ * reject_after, reject_reason, last_agent_window_ms}]] (decision_options.c). */
+typedef struct cc__decision_options {
+    uint64_t seed;
+    int select, rona_after, reject_after;
+    int64_t last_agent_window_ms;
+    char rona_reason[CC_NAME_MAX + 1], reject_reason[CC_NAME_MAX + 1];
+} cc__decision_options;
+
+/* From options cc_engine_new accepted. */
+void cc__decision_options_from(cc__decision_options *out, const cc_engine_options *eo);
+/* Packs the record's params: [{option: value, ...}]. */
+void cc__decision_options_pack(msgpack_packer *pk, const cc__decision_options *o);
+/* Reads them back: CC_OK, or CC_EPARSE (malformed, or an option unknown to
+ * this library, which might decide differently). */
+cc_status cc__decision_options_read(const msgpack_object *params, cc__decision_options *out);
+/* 1 when they differ, with "seed 1 (this runtime: 2), ..." in buf. */
+int cc__decision_options_diff(const cc__decision_options *journal,
+                              const cc__decision_options *given, char *buf, size_t cap);
+
 typedef struct cc__post {
     cc_post_fn fn;
     void *user_data;
@@ -40,6 +62,7 @@ struct cc_runtime {
     void *user_event_ud;
     int64_t now_ms; /* time of the input being applied */
     int replaying;
+    cc__decision_options decision; /* the engine's, checked against the journal's */
     int64_t last_snapshot_ms;
     int journal_failed; /* fail-stop after a record write/fsync failed */
     char journal_error[256];

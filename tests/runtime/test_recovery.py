@@ -200,3 +200,34 @@ def test_a_torn_tail_cuts_whole_steps_so_no_event_is_lost_or_doubled(cli_path, t
         srv.kill()
         seqs = event_seqs(cut)
         assert seqs == list(range(1, len(seqs) + 1)), f"cut at {off}: events {seqs}"
+
+
+def test_a_restart_with_another_seed_is_refused_and_the_same_seed_recovers(cli_path, tmp_path):
+    """--seed decides which agent a random-strategy queue offers to: a replay
+    under another seed would undo every accept (the recorded accepts would
+    name agents the replayed offers never went to)."""
+    journal = tmp_path / "j"
+    srv = serve_journal(cli_path, tmp_path, journal, "--seed", "1")
+    c = Client(srv.address)
+    c.call("queue.create", {"name": "q", "strategy": "random"})
+    for a in ["a1", "a2", "a3", "a4"]:
+        c.call("agent.login", {"agent": a, "queues": ["q"]})
+    for i in range(1, 5):
+        st = c.call("contact.create", {"contact_id": i, "queue": "q"})
+        c.call("contact.accept", {"contact_id": i, "agent": st["agent"]})
+    live = {i: c.call("contact.status", {"contact_id": i})["agent"] for i in range(1, 5)}
+    c.close()
+    srv.kill()
+    err = refused(cli_path, tmp_path, journal, "--seed", "2")
+    assert "seed 1 (this runtime: 2)" in err
+    assert "seed 1 (this runtime: 0)" in refused(cli_path, tmp_path, journal)
+    srv = serve_journal(cli_path, tmp_path, journal, "--seed", "1")
+    try:
+        c = Client(srv.address)
+        for i in range(1, 5):
+            st = c.call("contact.status", {"contact_id": i})
+            assert (st["state"], st["agent"]) == ("connected", live[i])
+        c.close()
+    finally:
+        srv.stop()
+        srv.kill()

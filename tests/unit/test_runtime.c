@@ -731,6 +731,61 @@ typedef struct direct_ctx {
     cc_status st;
 } direct_ctx;
 
+/* Replaying a journal under other decision options (seed, select policy,
+ * rona/reject policies and reasons, last-agent window) would reach another
+ * state: a runtime given others is refused, naming what differs; the same
+ * options (defaults spelled out included) recover. Checked with a snapshot
+ * (a clean close) and without (a crash image). */
+static void recovery_refuses_other_decision_options(void **state)
+{
+    (void)state;
+    journal_case jc;
+    journal_case_open(&jc, "options");
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    cc_runtime_options o = journal_case_options(&jc);
+    cc_engine_options eo = CC_ENGINE_OPTIONS_INIT;
+    eo.seed = 7;
+    eo.select = CC_SELECT_WAIT_ONLY;
+    cc_runtime *rt;
+    assert_int_equal(cc_runtime_new(&rt, &loop, &eo, &o), CC_OK);
+    req r;
+    req_init(&r);
+    req_begin(&r, "queue.create", 2);
+    kv_str(&r, "name", "q");
+    kv_str(&r, "strategy", "random");
+    resp out;
+    feed(rt, &r, &out);
+    assert_int_equal(out.error[0], 0);
+    resp_free(&out);
+    copy_dir(jc.dir, jc.image); /* a crash image: no snapshot */
+    close_and_drain(rt, &loop);
+
+    const char *dirs[] = {jc.dir, jc.image};
+    for (int d = 0; d < 2; d++) {
+        o.journal_dir = dirs[d];
+        cc_engine_options other = eo;
+        other.seed = 8;
+        assert_int_equal(cc_runtime_new(&rt, &loop, &other, &o), CC_ESTATE);
+        assert_non_null(strstr(cc_error_last(), "seed 7 (this runtime: 8)"));
+        other = eo;
+        other.reject_after = CC_AFTER_NOT_READY;
+        other.rona_reason = "missed";
+        assert_int_equal(cc_runtime_new(&rt, &loop, &other, &o), CC_ESTATE);
+        assert_non_null(strstr(cc_error_last(), "rona_reason no-answer (this runtime: missed)"));
+        assert_int_equal(cc_runtime_new(&rt, &loop, NULL, &o), CC_ESTATE);
+        other = eo;
+        other.rona_reason = "no-answer"; /* the default, spelled out */
+        assert_int_equal(cc_runtime_new(&rt, &loop, &other, &o), CC_OK);
+        assert_int_equal(waiting_in(rt, "q"), 0);
+        close_and_drain(rt, &loop);
+    }
+    uv_loop_close(&loop);
+    cc__wbuf_free(&r.b);
+    journal_case_remove(&jc);
+}
+
+
 /* A posted function changing the engine directly, then journaling it. */
 static void add_queue_directly(cc_engine *engine, void *ud)
 {
@@ -872,6 +927,7 @@ int main(void)
         cmocka_unit_test(recovery_replays_a_crash_image_and_cuts_a_torn_tail),
         cmocka_unit_test(replay_rebuilds_the_same_engine_bit_for_bit),
         cmocka_unit_test(queue_configure_is_journaled_and_replayed),
+        cmocka_unit_test(recovery_refuses_other_decision_options),
         cmocka_unit_test(direct_changes_can_be_journaled),
         cmocka_unit_test(every_allocation_failure_is_survived),
     };
