@@ -38,7 +38,9 @@ extern "C" {
 double cc_erlang_b(double servers, double traffic);
 
 /* log10 of Erlang B; finite even where the value underflows (-37380.7 for 20,000 servers
- * and 100 Erlangs). -inf for traffic 0 and servers > 0. NaN on invalid input as above. */
+ * and 100 Erlangs), and to full relative accuracy where B is within a hair of 1
+ * (-2.17e-301 for 0.5 servers and 1e300 Erlangs). -inf for traffic 0 and servers > 0. NaN
+ * on invalid input as above. */
 double cc_erlang_b_log10(double servers, double traffic);
 
 /*

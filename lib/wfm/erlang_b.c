@@ -14,13 +14,18 @@
 #include <float.h>
 #include <math.h>
 
-/* Upper incomplete gamma via its continued fraction (modified Lentz), for x > a + 1.
- * Returns Gamma(a, x) / (e^-x x^a). Converges in O(sqrt(x)) terms at worst for a < 2. */
-static double cc__gamma_upper_cf(double a, double x)
+/*
+ * The tail E1 = b1 + a2/(b2 + a3/(b3 + ...)) of Legendre's continued fraction
+ * Gamma(a, x) = e^-x x^a / (b0 + a1/E1), b_i = x + 1 - a + 2i, a_i = -i(i - a), by the
+ * modified Lentz method. Kept apart from b0 + a1/E1 so that 1/B - 1 can be formed without
+ * cancellation (cc__erlang_b_recip_fraction). Converges in O(sqrt(x)) terms at worst for
+ * a < 2, x > 1.5.
+ */
+static double cc__gamma_upper_cf_tail(double a, double x)
 {
     const double tiny = DBL_MIN / DBL_EPSILON;
-    double b = x + 1.0 - a, c = 1.0 / tiny, d = 1.0 / b, h = d;
-    for (int i = 1; i < 10000; i++) {
+    double b = x + 3.0 - a, c = b, d = 0.0, h = b;
+    for (int i = 2; i < 10000; i++) {
         double an = -i * (i - a);
         b += 2.0;
         d = an * d + b;
@@ -35,32 +40,95 @@ static double cc__gamma_upper_cf(double a, double x)
     return h;
 }
 
-/* Lower incomplete gamma series: returns gamma(a, x) / (e^-x x^a), for x <= a + 1. */
-static double cc__gamma_lower_series(double a, double x)
+/* zeta(k) - 1 for k = 2..41 (mpmath, 50 digits, rounded): A&S 6.1.33 below. */
+static const double cc__zeta_minus_1[] = {
+    6.44934066848226406e-01, 2.02056903159594292e-01, 8.23232337111381857e-02,
+    3.69277551433699266e-02, 1.73430619844491402e-02, 8.34927738192282713e-03,
+    4.07735619794433960e-03, 2.00839282608221426e-03, 9.94575127818085256e-04,
+    4.94188604119464529e-04, 2.46086553308048320e-04, 1.22713347578489145e-04,
+    6.12481350587048277e-05, 3.05882363070204933e-05, 1.52822594086518710e-05,
+    7.63719763789976257e-06, 3.81729326499984022e-06, 1.90821271655393897e-06,
+    9.53962033872796212e-07, 4.76932986787806447e-07, 2.38450502727733004e-07,
+    1.19219925965311064e-07, 5.96081890512594801e-08, 2.98035035146522793e-08,
+    1.49015548283650427e-08, 7.45071178983543006e-09, 3.72533402478845728e-09,
+    1.86265972351304914e-09, 9.31327432419668166e-10, 4.65662906503378366e-10,
+    2.32831183367650534e-10, 1.16415501727005193e-10, 5.82077208790270145e-11,
+    2.91038504449710001e-11, 1.45519218910419849e-11, 7.27595983505748180e-12,
+    3.63797954737865086e-12, 1.81898965030706607e-12, 9.09494784026388841e-13,
+    4.54747378304215422e-13};
+
+/*
+ * ln Gamma(1 + f) for 0 <= f < 1 to an absolute error of a few ulps of f. lgamma(1.0 + f)
+ * would round f away in 1 + f when f is small (f = 1e-9 keeps 7 digits). For f < 0.5 the
+ * series ln Gamma(1+f) = -ln(1+f) + f(1 - gamma) + sum_{k>=2} (-1)^k (zeta(k) - 1) f^k / k
+ * (A&S 6.1.33) converges like 4^-k.
+ */
+static double cc__lgamma1p(double f)
 {
-    double term = 1.0 / a, sum = term;
-    for (int n = 1; n < 10000; n++) {
-        term *= x / (a + n);
+    if (f >= 0.5) return lgamma(1.0 + f);
+    const double euler_gamma = 0.57721566490153286060651209008240243;
+    double sum = 0.0, p = -f;
+    for (int k = 2; k < 42; k++) {
+        p *= -f;
+        double term = cc__zeta_minus_1[k - 2] * p / k;
         sum += term;
-        if (term < sum * 1e-18) break;
+        if (fabs(term) <= 1e-18 * fabs(sum)) break;
     }
-    return sum;
+    return -euler_gamma * f + (f - log1p(f)) + sum;
 }
 
-/* 1/B(f, A) for 0 < f < 1: Gamma(f+1, A) / (A^f e^-A). */
-static double cc__erlang_b_recip_fraction(double f, double traffic)
+/*
+ * x (S_0 - S_f) >= 0, where S_a = gamma(1+a, x) / (e^-x x^(1+a)) = sum_k x^k / prod_{i<=k+1}
+ * (i + a) is the lower incomplete gamma series: term by term
+ * x^k / prod (i + f) * (prod (1 + f/i) - 1), every one positive, with expm1 of the summed
+ * log1p so that a tiny f keeps its digits. For x <= 1.5: about 25 terms.
+ */
+static double cc__gamma_series_shift(double f, double x)
 {
-    double a = f + 1.0;
-    if (traffic > a + 1.0) return traffic * cc__gamma_upper_cf(a, traffic);
-    /* Gamma(a, x) = Gamma(a) - gamma(a, x); here Q(a, x) >= 0.2, so little is cancelled. */
-    return tgamma(a) * exp(traffic) * pow(traffic, -f) -
-           traffic * cc__gamma_lower_series(a, traffic);
+    double term = 1.0 / (1.0 + f), lp = log1p(f), sum = 0.0;
+    for (int k = 0; k < 200; k++) {
+        double c = term * expm1(lp);
+        sum += c;
+        if (c <= sum * 1e-17) break;
+        term *= x / (k + 2.0 + f);
+        lp += log1p(f / (k + 2.0));
+    }
+    return x * sum;
+}
+
+/*
+ * 1/B(f, A) = Gamma(f+1, A) / (A^f e^-A) for 0 < f < 1, and its excess over 1, which is all
+ * that log B keeps when B is near 1 (tiny f, or A huge). Neither is formed as a difference
+ * of nearly equal values:
+ * - A > 1.5: with D = b0 + a1/E1 = (A - f) + f/E1 (continued fraction above),
+ *   1/B = A/D and 1/B - 1 = f (E1 - 1)/(E1 D), where E1 > 2 and A - f > 0.5.
+ * - A <= 1.5: 1/B - 1 = e^A (Gamma(1+f) A^-f - 1) + A (S_0 - S_f), because 1/B(0, A) = 1 =
+ *   e^A - A S_0. The first term is >= 0 for A < e^-gamma = 0.56, and where it is negative
+ *   its size is at most about 6 times the result (A = 1.5): no digits are lost below that.
+ */
+static void cc__erlang_b_recip_fraction(cc__recip_b *r, double f, double traffic)
+{
+    r->unit = 1.0;
+    r->e = 0;
+    if (traffic > 1.5) {
+        double e1 = cc__gamma_upper_cf_tail(f + 1.0, traffic);
+        double d = (traffic - f) + f / e1;
+        r->m = traffic / d;
+        r->excess = f * ((e1 - 1.0) / e1) / d;
+        return;
+    }
+    double l = cc__lgamma1p(f) - f * log(traffic); /* ln(Gamma(1+f) A^-f) */
+    /* Above ln 2 the product exceeds 2 and subtracting 1 loses nothing; below, expm1. */
+    double t1 = l > 0.7 ? tgamma(1.0 + f) * pow(traffic, -f) - 1.0 : expm1(l);
+    r->excess = exp(traffic) * t1 + cc__gamma_series_shift(f, traffic);
+    r->m = 1.0 + r->excess;
 }
 
 static void cc__recip_rescale(cc__recip_b *r)
 {
     if (r->m > 0x1p600) {
         r->m = ldexp(r->m, -CC__RECIP_RESCALE_BITS);
+        r->excess = ldexp(r->excess, -CC__RECIP_RESCALE_BITS);
         r->unit = ldexp(r->unit, -CC__RECIP_RESCALE_BITS);
         r->e += CC__RECIP_RESCALE_BITS;
     }
@@ -73,7 +141,8 @@ static void cc__recip_step_huge(cc__recip_b *r, double q)
     int qe;
     double qm = frexp(q, &qe);
     r->unit = ldexp(r->unit, -qe);
-    r->m = r->unit + r->m * qm;
+    r->excess = r->m * qm;
+    r->m = r->unit + r->excess;
     r->e += qe;
     cc__recip_rescale(r);
 }
@@ -86,7 +155,8 @@ void cc__erlang_b_step_up(cc__recip_b *r, double traffic)
         cc__recip_step_huge(r, q);
         return;
     }
-    r->m = r->unit + r->m * q;
+    r->excess = r->m * q;
+    r->m = r->unit + r->excess;
     cc__recip_rescale(r);
 }
 
@@ -94,9 +164,14 @@ void cc__erlang_b_recip(cc__recip_b *r, double servers, double traffic)
 {
     double whole = floor(servers);
     double f = servers - whole;
-    r->m = f > 0.0 ? cc__erlang_b_recip_fraction(f, traffic) : 1.0;
-    r->unit = 1.0;
-    r->e = 0;
+    if (f > 0.0) {
+        cc__erlang_b_recip_fraction(r, f, traffic);
+    } else {
+        r->m = 1.0;
+        r->excess = 0.0;
+        r->unit = 1.0;
+        r->e = 0;
+    }
     r->n = f;
     cc__recip_rescale(r);
     long steps = (long)whole;
@@ -109,19 +184,23 @@ void cc__erlang_b_recip(cc__recip_b *r, double servers, double traffic)
         r->n = servers;
         return;
     }
-    double n = f, m = r->m, unit = r->unit;
+    double n = f, m = r->m, unit = r->unit, ex = r->excess;
     for (long k = 0; k < steps; k++) {
         n += 1.0;
-        m = unit + m * (n / traffic);
+        ex = m * (n / traffic); /* 1/B(n) - 1 = (n/A) / B(n-1): a product, exact to an ulp */
+        m = unit + ex;
         if (m > 0x1p600) {
             r->m = m;
+            r->excess = ex;
             r->unit = unit;
             cc__recip_rescale(r);
             m = r->m;
+            ex = r->excess;
             unit = r->unit;
         }
     }
     r->m = m;
+    r->excess = ex;
     r->unit = unit;
     r->n = servers;
 }
@@ -137,8 +216,17 @@ double cc__erlang_b_value(const cc__recip_b *r)
     return cc__scale_down(1.0 / r->m, r->e);
 }
 
+/* With e == 0, m = 1 + excess: below 2, log1p of the excess keeps the digits of a B near 1
+ * (B = 1 - 1e-300 has log 1e-300, where log(m) would give 0). */
+double cc__erlang_b_ln_of(const cc__recip_b *r)
+{
+    if (r->e == 0 && r->m < 2.0) return -log1p(r->excess);
+    return -(log(r->m) + (double)r->e * 0.69314718055994530941723212145817656807550013);
+}
+
 double cc__erlang_b_log10_of(const cc__recip_b *r)
 {
+    if (r->e == 0 && r->m < 2.0) return -log1p(r->excess) * 0.43429448190325182765112891891660508;
     return -(log10(r->m) + (double)r->e * 0.30102999566398119521373889472449302676818988);
 }
 

@@ -235,6 +235,36 @@ static void test_edges(void **state)
     assert_true(b11 < b105 && b105 < b10);
 }
 
+static double rel_err(double got, double want)
+{
+    return fabs(got - want) / fabs(want);
+}
+
+/*
+ * log10 B where B is within a hair of 1 (1/B = 1 + a tiny excess): its relative accuracy
+ * must not depend on how close B is to 1. References: mpmath 1.3 at 50 digits,
+ * log10(A^f e^-A / gammainc(f + 1, A)); at A = 1e300, where gammainc loses the value,
+ * -log1p(x)/ln 10 of the asymptotic series 1/B - 1 = f/A + f(f-1)/A^2 (the next term is
+ * 1e-900 there); for one server 1/B - 1 = 1/A exactly.
+ */
+static void test_erlang_b_log10_near_one(void **state)
+{
+    (void)state;
+    static const struct {
+        double n, a, log10_b;
+    } rows[] = {
+        {1e-9, 1.0, -2.5899036879280557331e-10},   {1e-9, 0.3, -5.3094046731995164969e-10},
+        {1e-6, 2.5, -1.3181960896412402911e-7},    {0.5, 1e6, -2.1714707809143044241e-7},
+        {0.5, 1e300, -2.1714724095162591383e-301}, {1.0, 1e300, -4.3429448190325182765e-301},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        double got = cc_erlang_b_log10(rows[i].n, rows[i].a);
+        print_message("# log10 B(%g, %g) = %.17g, rel err %.3g\n", rows[i].n, rows[i].a, got,
+                      rel_err(got, rows[i].log10_b));
+        assert_true(rel_err(got, rows[i].log10_b) < 1e-14);
+    }
+}
+
 static void test_invalid_inputs(void **state)
 {
     (void)state;
@@ -271,6 +301,7 @@ int main(void)
         cmocka_unit_test(test_published_erlang_c),
         cmocka_unit_test(test_published_erlang_a),
         cmocka_unit_test(test_edges),
+        cmocka_unit_test(test_erlang_b_log10_near_one),
         cmocka_unit_test(test_invalid_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
