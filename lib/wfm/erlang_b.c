@@ -97,6 +97,24 @@ static double cc__gamma_series_shift(double f, double x)
 }
 
 /*
+ * 1/B(f, A) for a load so small that A^-f > e^200 (A^-f overflows a double for a subnormal
+ * A): 1/B = Gamma(1+f) e^A A^-f (1 + O(e^-200)), built as m 2^e. A = am 2^ae, and
+ * -f ae = t + t_lo exactly (fma), so A^-f = 2^floor(t) 2^(t - floor(t) + t_lo) am^-f with
+ * every factor near 1: exp of a rounded logarithm would lose 700 ulps here.
+ */
+static void cc__erlang_b_recip_fraction_tiny(cc__recip_b *r, double f, double traffic)
+{
+    int ae;
+    double am = frexp(traffic, &ae);
+    double t = -f * (double)ae, t_lo = fma(-f, (double)ae, -t);
+    double k = floor(t);
+    r->m = tgamma(1.0 + f) * exp(traffic) * exp2((t - k) + t_lo) * pow(am, -f);
+    r->e = (long)k;
+    r->unit = ldexp(1.0, -(int)k);
+    r->excess = r->m - r->unit; /* unit < 2^-280 m: nothing cancels */
+}
+
+/*
  * 1/B(f, A) = Gamma(f+1, A) / (A^f e^-A) for 0 < f < 1, and its excess over 1, which is all
  * that log B keeps when B is near 1 (tiny f, or A huge). Neither is formed as a difference
  * of nearly equal values:
@@ -118,6 +136,10 @@ static void cc__erlang_b_recip_fraction(cc__recip_b *r, double f, double traffic
         return;
     }
     double l = cc__lgamma1p(f) - f * log(traffic); /* ln(Gamma(1+f) A^-f) */
+    if (l > 200.0) {
+        cc__erlang_b_recip_fraction_tiny(r, f, traffic);
+        return;
+    }
     /* Above ln 2 the product exceeds 2 and subtracting 1 loses nothing; below, expm1. */
     double t1 = l > 0.7 ? tgamma(1.0 + f) * pow(traffic, -f) - 1.0 : expm1(l);
     r->excess = exp(traffic) * t1 + cc__gamma_series_shift(f, traffic);
@@ -134,25 +156,35 @@ static void cc__recip_rescale(cc__recip_b *r)
     }
 }
 
-/* A step whose factor q = n/A could overflow m before the rescale (A below n 2^-400):
- * move q's binary exponent into e first. m' = unit + m q = 2^qe (unit 2^-qe + m qm). */
-static void cc__recip_step_huge(cc__recip_b *r, double q)
+/*
+ * A step at a load so small that q = n/A could overflow m before the rescale (A below
+ * n 2^-400), or the double range itself (A below n / DBL_MAX, e.g. a subnormal load): q is
+ * formed as qm 2^qe from the mantissas of n and A, never as n/A, and qe moves into e first:
+ * m' = unit + m q = 2^qe (unit 2^-qe + m qm). qm < 1, so m' is then renormalised into
+ * [0.5, 1) (its exponent into e as well): ten million such steps would otherwise shrink m
+ * to 0.
+ */
+static void cc__recip_step_huge(cc__recip_b *r, double n, double traffic)
 {
-    int qe;
-    double qm = frexp(q, &qe);
-    r->unit = ldexp(r->unit, -qe);
-    r->excess = r->m * qm;
-    r->m = r->unit + r->excess;
-    r->e += qe;
-    cc__recip_rescale(r);
+    int ne, te, qe, me;
+    double nm = frexp(n, &ne), tm = frexp(traffic, &te);
+    double qm = frexp(nm / tm, &qe);
+    qe += ne - te;
+    double unit = ldexp(r->unit, -qe);
+    double excess = r->m * qm;
+    double m = frexp(unit + excess, &me);
+    r->m = m;
+    r->unit = ldexp(unit, -me);
+    r->excess = ldexp(excess, -me);
+    r->e += (long)qe + me;
 }
 
 void cc__erlang_b_step_up(cc__recip_b *r, double traffic)
 {
     r->n += 1.0;
-    double q = r->n / traffic;
+    double q = r->n / traffic; /* inf when A < n / DBL_MAX: the split step then */
     if (q > 0x1p400) {
-        cc__recip_step_huge(r, q);
+        cc__recip_step_huge(r, r->n, traffic);
         return;
     }
     r->excess = r->m * q;
@@ -179,7 +211,7 @@ void cc__erlang_b_recip(cc__recip_b *r, double servers, double traffic)
         /* Vanishing load: the slow path keeps every factor inside the double range. */
         for (long k = 0; k < steps; k++) {
             r->n += 1.0;
-            cc__recip_step_huge(r, r->n / traffic);
+            cc__recip_step_huge(r, r->n, traffic);
         }
         r->n = servers;
         return;

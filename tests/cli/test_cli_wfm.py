@@ -39,6 +39,15 @@ def test_erlang_b(cli):
     assert close(out["blocking"], 1.013777129816493160400527e-7)
 
 
+def test_erlang_c_vanishing_load_is_a_result_not_an_error(cli):
+    # 1e-306 Erlangs on 1000 agents: P(wait) = 10^-308567.6 (mpmath), so every call is
+    # answered at once. The load is valid input: a result, not "callcore: " with no detail.
+    out = cli.json("erlang", "c", "--traffic", "1e-306", "--agents", 1000, "--aht-s", 180)
+    assert out["p_wait"] == 0.0
+    assert out["service_level"] == 1.0
+    assert out["asa_s"] == 0.0
+
+
 def test_erlang_a_published_example(cli):
     out = cli.json("erlang", "a", "--traffic", 10, "--agents", 14, "--aht-s", 180,
                    "--patience-s", 300, "--target-s", 20)

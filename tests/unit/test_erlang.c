@@ -265,6 +265,37 @@ static void test_erlang_b_log10_near_one(void **state)
     }
 }
 
+/*
+ * Loads far below one Erlang (down to subnormal doubles), where n/A overflows a double and
+ * A^-f overflows for fractional servers: valid input, so values, never NaN or an infinite
+ * log. References: mpmath 1.3 at 40 digits of the double inputs, 1/B by the recursion
+ * 1/B(k) = 1 + (k/A)/B(k-1) from gammainc(f+1, A) e^A A^-f, log10 C = log10(N B/(N - A(1 - B)));
+ * for 10^7 agents log10(1/B) = log10(N!) - N log10(A) + log10(1 + N A) (later terms 1e-294).
+ */
+static void test_tiny_loads(void **state)
+{
+    (void)state;
+    static const struct {
+        double n, a, log10_b;
+    } b_rows[] = {
+        {2.0, 1e-310, -620.30102999566398385},     {2.5, 1e-320, -800.52158829578090997},
+        {0.5, 4.9e-324, -161.60065261224098756},   {3.0, 1e-200, -600.77815125038364366},
+        {1000.0, 1e-306, -308567.60464422213284},
+    };
+    for (size_t i = 0; i < sizeof b_rows / sizeof b_rows[0]; i++) {
+        double got = cc_erlang_b_log10(b_rows[i].n, b_rows[i].a);
+        print_message("# log10 B(%g, %g) = %.17g\n", b_rows[i].n, b_rows[i].a, got);
+        assert_true(rel_err(got, b_rows[i].log10_b) < 1e-14);
+    }
+    /* B(1, A) = A / (1 + A) rounds to A itself, the smallest subnormal. */
+    assert_true(cc_erlang_b(1, 4.9e-324) == 4.9e-324);
+    assert_true(rel_err(cc_erlang_c_log10(1000, 1e-306), -308567.60464422213284) < 1e-14);
+    assert_true(rel_err(cc_erlang_c_log10(10000000, 1e-301), -3075657059.0800574192) < 1e-14);
+    /* C = 10^-308568: every call is answered at once. */
+    assert_true(cc_erlang_c_service_level(1000, 1e-306, 0.1) == 1.0);
+    assert_true(cc_erlang_c(1000, 1e-306) == 0.0);
+}
+
 static void test_invalid_inputs(void **state)
 {
     (void)state;
@@ -302,6 +333,7 @@ int main(void)
         cmocka_unit_test(test_published_erlang_a),
         cmocka_unit_test(test_edges),
         cmocka_unit_test(test_erlang_b_log10_near_one),
+        cmocka_unit_test(test_tiny_loads),
         cmocka_unit_test(test_invalid_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
