@@ -45,6 +45,7 @@
 %include "lua/errors.i"
 %include "lua/events.i"
 %include "lua/config.i"
+%include "lua/objects.i"
 #endif
 
 %include "ranges.i"

@@ -37,8 +37,7 @@ static int cc_sw_fill_engine_options(cc_sw_obj m, cc_engine_options *o, cc_sw_ar
 %}
 %cc_config_in(cc_engine_options, cc_sw_fill_engine_options)
 %apply const cc_engine_options *CONFIG_IN { const cc_engine_options *options };
-%cc_out_object(cc_engine)
-%cc_free_releases_sink(cc_engine_free)
+%cc_owned_object(cc_engine, cc_engine_free)
 %apply cc_engine **OUT { cc_engine **out };
 
 /* Snapshots travel as byte strings. */

@@ -109,7 +109,7 @@ static void cc_sw_put_accuracy(cc_sw_out d, const cc_forecast_accuracy *a)
 }
 %}
 
-%cc_out_object(cc_forecaster)
+%cc_owned_object(cc_forecaster, cc_forecaster_free)
 %apply cc_forecaster **OUT { cc_forecaster **out };
 %cc_config_in(cc_forecast_options, cc_sw_fill_forecast_options)
 %apply const cc_forecast_options *CONFIG_IN { const cc_forecast_options *opt };

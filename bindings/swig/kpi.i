@@ -234,9 +234,9 @@ typedef struct cc_sw_report_totals {
 } cc_sw_report_totals;
 %}
 
-%cc_out_object(cc_kpi)
+%cc_owned_object(cc_kpi, cc_kpi_free)
 %apply cc_kpi **OUT { cc_kpi **out };
-%cc_out_object(cc_import)
+%cc_owned_object(cc_import, cc_import_free)
 %apply cc_import **OUT { cc_import **out };
 %cc_config_in(cc_kpi_options, cc_sw_fill_kpi_options)
 %apply const cc_kpi_options *CONFIG_IN { const cc_kpi_options *options };
@@ -270,8 +270,6 @@ typedef struct cc_sw_report_totals {
 %ignore cc_import_options;
 %ignore cc_import_error;
 %ignore cc_import_stats;
-%cc_free_releases_sink(cc_import_free)
-%cc_free_releases_sink(cc_kpi_free)
 
 %include "callcore/kpi.h"
 %include "callcore/import.h"
@@ -322,9 +320,12 @@ cc_status cc_sw_kpi_totals(const cc_kpi *kpi, cc_sw_report_totals *totals)
     return CC_OK;
 }
 
-/* The importer's counters so far. */
-void cc_sw_import_stats(const cc_import *importer, cc_import_stats *stats)
+/* The importer's counters so far (CC_EINVAL for a NULL importer: nil in Lua). */
+cc_status cc_sw_import_stats(const cc_import *importer, cc_import_stats *stats)
 {
-    *stats = *cc_import_get_stats(importer);
+    const cc_import_stats *s = cc_import_get_stats(importer);
+    if (!s) return cc_sw_error(CC_EINVAL, "cc_sw_import_stats: importer is NULL");
+    *stats = *s;
+    return CC_OK;
 }
 %}

@@ -47,7 +47,7 @@ static void cc_sw_put_sim_stats(cc_sw_out d, const cc_sim_stats *s)
 }
 %}
 
-%cc_out_object(cc_sim_scenario)
+%cc_owned_object(cc_sim_scenario, cc_sim_scenario_free)
 %apply cc_sim_scenario **OUT { cc_sim_scenario **out };
 %cc_config_in(cc_sim_quick, cc_sw_fill_sim_quick)
 %apply const cc_sim_quick *CONFIG_IN { const cc_sim_quick *quick };
@@ -71,7 +71,6 @@ static void cc_sw_put_sim_stats(cc_sw_out d, const cc_sim_stats *s)
 %ignore cc_sim_options;
 %ignore cc_sim_quick;
 %ignore cc_sim_stats;
-%cc_free_releases_sink(cc_sim_scenario_free)
 
 %include "callcore/sim.h"
 

@@ -115,6 +115,70 @@ tap.test("option fields the C field cannot hold are errors, not truncated", func
   cc.cc_engine_free(eng)
 end)
 
+tap.test("a freed object raises CC_ECLOSED; freeing twice does nothing", function()
+  local eng = new_engine()
+  tap.eq(tostring(eng):match("^cc_engine: "), "cc_engine: ", "tostring")
+  cc.cc_engine_free(eng)
+  tap.eq(tostring(eng), "cc_engine: freed", "tostring once freed")
+  tap.raises("^CC_ECLOSED: cc_engine_queue_status: the cc_engine was freed",
+    cc.cc_engine_queue_status, eng, "sales")
+  tap.raises("^CC_ECLOSED: cc_lua_engine_bind_backend: the cc_engine was freed",
+    cc.cc_lua_engine_bind_backend, eng, cc.CC_CHANNEL_VOICE, {})
+  cc.cc_engine_free(eng) -- no-op, as free(NULL)
+  local f = cc.cc_forecaster_new({ method = "seasonal_naive_daily", period = 24 })
+  cc.cc_forecaster_free(f)
+  tap.raises("^CC_ECLOSED: cc_forecaster_fit: the cc_forecaster was freed", cc.cc_forecaster_fit, f, { 1 })
+  local sc = cc.cc_sim_scenario_quick({ agents = 1, calls_per_hour = 1, aht_s = 1, hours = 1 })
+  cc.cc_sim_scenario_free(sc)
+  tap.raises("^CC_ECLOSED: cc_sw_sim_run: the cc_sim_scenario was freed", cc.cc_sw_sim_run, sc, 0, 0, nil)
+  local kpi = cc.cc_kpi_new(nil)
+  tap.raises("cc_engine_queue_add: expected a cc_engine, got userdata", cc.cc_engine_queue_add,
+    kpi, { name = "q" })
+  tap.raises("cc_kpi_free: expected a cc_kpi, got string", cc.cc_kpi_free, "kpi")
+  cc.cc_kpi_free(kpi)
+end)
+
+tap.test("freeing an object from a callback of a call that uses it raises CC_EBUSY", function()
+  local eng
+  eng = cc.cc_engine_new({ event_sink = function(ev)
+    if ev.type == cc.CC_EVENT_CONTACT_OFFERED then cc.cc_engine_free(eng) end
+  end })
+  cc.cc_engine_queue_add(eng, { name = "q" })
+  cc.cc_engine_agent_add(eng, { name = "a", queues = { "q" } }, 0)
+  cc.cc_engine_agent_login(eng, "a", 0)
+  tap.raises("^CC_EBUSY: cc_engine_free: the cc_engine is in use", cc.cc_engine_contact_add, eng,
+    { id = 1, channel = cc.CC_CHANNEL_VOICE, queue = "q" }, 10)
+  tap.eq(cc.cc_engine_contact_status(eng, 1).state, cc.CC_CONTACT_OFFERED, "the engine lives on")
+  cc.cc_engine_free(eng)
+  tap.raises("^CC_ECLOSED", cc.cc_engine_contact_status, eng, 1)
+
+  local eng2 = new_engine()
+  cc.cc_lua_engine_bind_backend(eng2, cc.CC_CHANNEL_VOICE, {
+    offer = function() cc.cc_engine_free(eng2) end })
+  cc.cc_engine_agent_login(eng2, "ann", 0)
+  tap.raises("^CC_EBUSY", cc.cc_engine_contact_add, eng2,
+    { id = 2, channel = cc.CC_CHANNEL_VOICE, queue = "sales" }, 10)
+  tap.eq(#cc.cc_sw_engine_contact_ids(eng2), 1, "alive")
+  cc.cc_engine_free(eng2)
+
+  local sc = cc.cc_sim_scenario_quick({ agents = 1, calls_per_hour = 60, aht_s = 60, hours = 1 })
+  tap.raises("^CC_EBUSY: cc_sim_scenario_free", cc.cc_sw_sim_run, sc, 0, 0,
+    function() cc.cc_sim_scenario_free(sc) end)
+  tap.eq(cc.cc_sim_scenario_agents(sc), 1, "the scenario lives on")
+  cc.cc_sim_scenario_free(sc)
+end)
+
+tap.test("the garbage collector frees an engine the script dropped", function()
+  local closed = 0
+  do
+    local eng = new_engine()
+    cc.cc_lua_engine_bind_backend(eng, cc.CC_CHANNEL_VOICE, { close = function() closed = closed + 1 end })
+  end
+  collectgarbage("collect")
+  collectgarbage("collect")
+  tap.eq(closed, 1, "its backend was closed: the engine was freed")
+end)
+
 tap.test("an error in the event function is raised by the call", function()
   local eng = cc.cc_engine_new({ event_sink = function(ev)
     if ev.type == cc.CC_EVENT_AGENT_LOGIN then error("sink refused " .. ev.agent) end

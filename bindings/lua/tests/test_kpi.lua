@@ -66,6 +66,24 @@ tap.test("each finished contact's experience line reaches a Lua function", funct
   cc.cc_kpi_free(kpi)
 end)
 
+tap.test("an aggregator or importer freed from its own callbacks raises CC_EBUSY", function()
+  local kpi
+  kpi = cc.cc_kpi_new({ cx_grace_ms = -1, on_contact = function() cc.cc_kpi_free(kpi) end })
+  local imp = cc.cc_import_new({ format = "queue_log" })
+  cc.cc_import_begin_file(imp, "x", kpi)
+  tap.raises("^CC_EBUSY: cc_kpi_free", cc.cc_import_feed, imp, QUEUE_LOG, kpi) -- the kpi as sink
+  cc.cc_import_end_file(imp, kpi)
+  tap.eq(cc.cc_sw_kpi_totals(kpi).offered, 2, "the aggregator lives on")
+  cc.cc_kpi_free(kpi)
+  tap.raises("^CC_ECLOSED: cc_import_feed: the cc_kpi was freed", cc.cc_import_feed, imp, "", kpi)
+  cc.cc_import_begin_file(imp, "y", nil)
+  tap.raises("^CC_EBUSY: cc_import_free", cc.cc_import_feed, imp, QUEUE_LOG,
+    function() cc.cc_import_free(imp) end)
+  tap.ok(cc.cc_sw_import_stats(imp).lines_read > 0, "the importer lives on")
+  cc.cc_import_free(imp)
+  tap.raises("^CC_EINVAL: cc_sw_import_stats: importer is NULL", cc.cc_sw_import_stats, nil)
+end)
+
 tap.test("bad options", function()
   tap.raises("unknown service%-level variant 'V9'", cc.cc_kpi_new, { sl_variant = "V9" })
   tap.raises("^CC_EINVAL", cc.cc_import_new, { format = "syslog" })

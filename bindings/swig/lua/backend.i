@@ -182,11 +182,14 @@ static const cc_backend cc_lua_backend = {
 /* callcore.cc_lua_engine_bind_backend(engine, channel, backend_table) */
 static int cc_lua_engine_bind_backend(lua_State *L)
 {
-    cc_engine *engine = NULL;
-    if (!SWIG_IsOK(SWIG_ConvertPtr(L, 1, (void **)&engine, SWIGTYPE_p_cc_engine, 0)))
-        return luaL_argerror(L, 1, "expected a cc_engine");
+    const char *fn = "cc_lua_engine_bind_backend";
+    void *engine = NULL;
+    cc_lua_object *in_use = NULL;
     lua_Integer channel = luaL_checkinteger(L, 2);
     luaL_checktype(L, 3, LUA_TTABLE);
+    if (lua_isnil(L, 1)) return luaL_argerror(L, 1, "expected a cc_engine");
+    if (cc_lua_object_in(L, 1, &cc_lua_kind_cc_engine, fn, &engine, &in_use) != 0)
+        return lua_error(L);
     void *key = lua_newuserdatauv(L, 1, 0); /* unique address: the binding's key */
     cc_lua_sinks_table(L);
     lua_pushvalue(L, 3);
@@ -196,8 +199,10 @@ static int cc_lua_engine_bind_backend(lua_State *L)
     lua_pop(L, 2);
     lua_State *saved = cc_lua_current;
     cc_lua_current = L;
-    cc_status st = cc_engine_bind_backend(engine, (cc_channel)channel, &cc_lua_backend, key);
+    cc_status st = cc_engine_bind_backend((cc_engine *)engine, (cc_channel)channel,
+                                          &cc_lua_backend, key);
     cc_lua_current = saved;
+    cc_lua_object_done(in_use); /* open() ran inside: it could not free the engine */
     if (st != CC_OK) {
         cc_lua_backend_release(L, key);
         if (cc_lua_take_pending(L)) return lua_error(L);

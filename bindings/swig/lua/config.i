@@ -269,19 +269,6 @@ static int cc_lua_is_table_or_nil(lua_State *L, int idx)
 }
 %}
 
-/* Freeing may still call back (backend close): the call's lua_State is
- * recorded as for any wrapped call (see errors.i). */
-%define %cc_free_releases_sink(FREE)
-%exception FREE {
-    lua_State *cc_lua_saved = cc_lua_current;
-    cc_lua_current = L;
-    $action
-    cc_lua_current = cc_lua_saved;
-    cc_lua_release_sink(L, (const void *)arg1);
-    if (cc_lua_take_pending(L)) SWIG_fail;
-}
-%enddef
-
 %define %cc_config_in(TYPE, FILL)
 %typemap(in, checkfn="cc_lua_is_table_or_nil") const TYPE *CONFIG_IN (TYPE tmp, cc_sw_arena arena = {{0}, 0}) {
     cc_sw_obj m = {L, lua_absindex(L, $input)};

@@ -82,17 +82,6 @@ static int cc_lua_take_pending(lua_State *L)
 }
 %enddef
 
-%define %cc_out_object(TYPE)
-%typemap(in, numinputs=0) TYPE **OUT (TYPE *tmp = NULL) {
-    $1 = &tmp;
-}
-%typemap(argout) TYPE **OUT {
-    cc_lua_adopt_sink(L, *$1);
-    SWIG_NewPointerObj(L, *$1, $*1_descriptor, 0);
-    SWIG_arg++;
-}
-%enddef
-
 %typemap(in, numinputs=0) int64_t *OUT (int64_t tmp = 0), uint64_t *OUT (uint64_t tmp = 0),
     double *OUT (double tmp = 0), int *OUT (int tmp = 0), size_t *OUT (size_t tmp = 0),
     uint32_t *OUT (uint32_t tmp = 0), int32_t *OUT (int32_t tmp = 0) {

@@ -225,14 +225,16 @@ static int cc_lua_is_fn_or_nil(lua_State *L, int idx)
 }
 
 /* Importer sinks: a Lua function (kept in the sinks table under the
- * importer), or a cc_kpi, which receives the events in C. */
-%typemap(in, checkfn="cc_lua_is_sink") (cc_event_fn EVENT_SINK_OR_KPI, void *EVENT_SINK_OR_KPI_DATA) {
+ * importer), or a cc_kpi, which receives the events in C (checked and marked in use for
+ * the call like any object argument: objects.i; cc_lua_kind_cc_kpi is kpi.i's). */
+%typemap(in, checkfn="cc_lua_is_sink") (cc_event_fn EVENT_SINK_OR_KPI, void *EVENT_SINK_OR_KPI_DATA) (cc_lua_object *in_use = NULL) {
     void *kpi = NULL;
     if (lua_isnil(L, $input)) {
         $1 = NULL;
         $2 = NULL;
-    } else if (lua_isuserdata(L, $input) &&
-               SWIG_IsOK(SWIG_ConvertPtr(L, $input, &kpi, $descriptor(cc_kpi *), 0))) {
+    } else if (lua_isuserdata(L, $input)) {
+        if (cc_lua_object_in(L, $input, &cc_lua_kind_cc_kpi, "$symname", &kpi, &in_use) != 0)
+            SWIG_fail;
         $1 = cc_kpi_sink;
         $2 = kpi;
     } else {
@@ -240,6 +242,9 @@ static int cc_lua_is_fn_or_nil(lua_State *L, int idx)
         $1 = cc_lua_event_sink;
         $2 = (void *)arg1;
     }
+}
+%typemap(freearg) (cc_event_fn EVENT_SINK_OR_KPI, void *EVENT_SINK_OR_KPI_DATA) {
+    cc_lua_object_done(in_use$argnum);
 }
 %{
 static int cc_lua_is_sink(lua_State *L, int idx)

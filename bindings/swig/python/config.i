@@ -342,10 +342,6 @@ static int cc_sw_get_event_sink(cc_sw_obj m, const char *key, cc_event_fn *fn, v
 }
 %}
 
-/* Python sinks are owned by the package objects: nothing to release in C. */
-%define %cc_free_releases_sink(FREE)
-%enddef
-
 /* Interval arrays: a float64 C-contiguous buffer (numpy) is read in place;
  * any other sequence of numbers (list, tuple, array.array, numpy of another
  * dtype) is converted into a temporary array. None is an empty array. */

@@ -92,6 +92,13 @@ static void cc_py_raise(int status)
 }
 %enddef
 
+/* TYPE is owned by the caller and freed by FREE: the callcore package's classes own the
+ * pointers (close() / garbage collection) and refuse calls once closed, so here it is a
+ * plain out-object and FREE a plain function. (The Lua overlay does more: objects.i.) */
+%define %cc_owned_object(TYPE, FREE)
+%cc_out_object(TYPE)
+%enddef
+
 /* Plain scalar out-parameters (counts, positions, times). */
 %typemap(in, numinputs=0) int64_t *OUT (int64_t tmp = 0), uint64_t *OUT (uint64_t tmp = 0),
     double *OUT (double tmp = 0), int *OUT (int tmp = 0), size_t *OUT (size_t tmp = 0),
