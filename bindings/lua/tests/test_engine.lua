@@ -168,6 +168,20 @@ tap.test("freeing an object from a callback of a call that uses it raises CC_EBU
   cc.cc_sim_scenario_free(sc)
 end)
 
+tap.test("a failed cc_engine_new releases the event function it read", function()
+  local function sink(ev) end
+  local function fail() return pcall(cc.cc_engine_new, { event_sink = sink, rona_after = 99 }) end
+  tap.eq(fail(), false, "rona_after 99 is refused after event_sink was read")
+  for _ = 1, 200 do fail() end
+  collectgarbage("collect")
+  local before = collectgarbage("count")
+  for _ = 1, 5000 do fail() end
+  collectgarbage("collect")
+  local grown = (collectgarbage("count") - before) * 1024
+  -- each failure kept a function entry and a key userdata (~110 bytes): 500 KiB here
+  tap.ok(grown < 64 * 1024, string.format("Lua heap grew %.0f bytes over 5000 failures", grown))
+end)
+
 tap.test("the garbage collector frees an engine the script dropped", function()
   local closed = 0
   do

@@ -245,6 +245,22 @@ static void cc_lua_adopt_sink(lua_State *L, const void *object)
     lua_pop(L, 1);
 }
 
+/* Releases the sink read from the options of a call that made no object (its
+ * cc_x_new failed, or the options were refused after the sink was read): nothing will
+ * adopt it, and the key left set would be adopted by the next object made. */
+static void cc_lua_drop_new_sink(lua_State *L)
+{
+    void *k = cc_lua_new_sink_key;
+    cc_lua_new_sink_key = NULL;
+    if (!k) return;
+    cc_lua_sinks_table(L);
+    lua_pushnil(L);
+    lua_rawsetp(L, -2, k);
+    lua_pushnil(L);
+    lua_rawsetp(L, -2, (char *)k + 1);
+    lua_pop(L, 1);
+}
+
 /* Releases the sink filed under `object` (called before freeing it). */
 static void cc_lua_release_sink(lua_State *L, const void *object)
 {
@@ -285,6 +301,7 @@ static int cc_lua_is_table_or_nil(lua_State *L, int idx)
 }
 %typemap(freearg) const TYPE *CONFIG_IN {
     cc_sw_arena_free(&arena$argnum);
+    cc_lua_drop_new_sink(L); /* adopted already when the call made its object */
 }
 %enddef
 
