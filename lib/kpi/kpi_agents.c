@@ -22,16 +22,26 @@ cc__kpi_agent *cc__kpi_agent_grow(cc_kpi *k, uint32_t id)
 
 /* ---- agent time per interval --------------------------------------------- */
 
-/* The agent-time cell of interval iv; CC__NO_CELL when out of memory. It has
- * its own one-entry cache, and leaves the contacts' one alone. */
-static uint32_t cc__kpi_agent_cell(cc_kpi *k, int64_t iv)
+/* The agent-time cell of the interval of t; CC__NO_CELL when out of memory.
+ * It has its own one-entry cache, by time range so that most calls need no
+ * division (a connect and an end per contact come here), and leaves the
+ * contacts' cache alone. *end_ms: the end of t's interval. */
+static uint32_t cc__kpi_agent_cell(cc_kpi *k, int64_t t, int64_t *end_ms)
 {
     uint32_t c = k->last_agent_cell;
-    if (c != CC__NO_CELL && k->cells[c].interval == iv) return c;
+    int64_t from = k->last_agent_from_ms;
+    if (c != CC__NO_CELL && t >= from && t - from < k->interval_ms) {
+        *end_ms = from + k->interval_ms;
+        return c;
+    }
+    int64_t iv = cc__kpi_interval_of(k, t);
     uint32_t contacts = k->last_cell;
     c = cc__kpi_cell_find_or_add(k, iv, 0, (uint32_t)CC__KPI_AGENT_TIME_CHANNEL);
     k->last_cell = contacts;
-    if (c != CC__NO_CELL) k->last_agent_cell = c;
+    if (c == CC__NO_CELL) return c;
+    k->last_agent_cell = c;
+    k->last_agent_from_ms = iv * k->interval_ms;
+    *end_ms = k->last_agent_from_ms + k->interval_ms;
     return c;
 }
 
@@ -41,11 +51,11 @@ static uint32_t cc__kpi_agent_cell(cc_kpi *k, int64_t iv)
 static int cc__kpi_time_from(cc_kpi *k, cc__kpi_time_kind kind, int64_t t, int64_t w)
 {
     if (kind == CC__KPI_T_NONE || w == 0) return 0;
-    int64_t iv = cc__kpi_interval_of(k, t);
-    uint32_t c = cc__kpi_agent_cell(k, iv);
+    int64_t end;
+    uint32_t c = cc__kpi_agent_cell(k, t, &end);
     if (c == CC__NO_CELL) return -1;
     cc__kpi_sums *s = &k->cells[c].sums;
-    *cc__kpi_time_ms(s, kind) += w * ((iv + 1) * k->interval_ms - t);
+    *cc__kpi_time_ms(s, kind) += w * (end - t);
     *cc__kpi_time_cover(s, kind) += w;
     return 0;
 }
