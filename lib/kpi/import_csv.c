@@ -160,8 +160,10 @@ static int cc__csv_seconds(cc_import *imp, const cc__csv_state *s, int n, int co
     if (v.n == 0) return 0;
     int rc = cc__span_seconds_ms(v, ms);
     if (rc == CC__SCAN_BEYOND) {
-        cc__import_reject(imp, "column '%s' is beyond the 1e12 s (about 31,700 years) the KPI "
-                               "engine accepts", s->names[col]);
+        cc__import_reject(imp,
+                          "column '%s' is beyond the 1e12 s (about 31,700 years) the KPI "
+                          "engine accepts",
+                          s->names[col]);
         return -1;
     }
     if (rc != 0) {
@@ -190,8 +192,10 @@ static void cc__csv_row(cc_import *imp, cc__csv_state *s, int n)
     int64_t start, wait, talk, hold, wrap;
     int rc = cc__span_timestamp_ms(cc__csv_get(s, n, CC__CSV_START), &start);
     if (rc == CC__SCAN_BEYOND) {
-        cc__import_reject(imp, "column '%s' is beyond the +-1e12 epoch seconds (about 31,700 "
-                               "years) the KPI engine accepts", s->names[CC__CSV_START]);
+        cc__import_reject(imp,
+                          "column '%s' is beyond the +-1e12 epoch seconds (about 31,700 "
+                          "years) the KPI engine accepts",
+                          s->names[CC__CSV_START]);
         return;
     }
     if (rc != 0) {
@@ -200,8 +204,10 @@ static void cc__csv_row(cc_import *imp, cc__csv_state *s, int n)
                           s->names[CC__CSV_START]);
         return;
     }
-    if (cc__csv_seconds(imp, s, n, CC__CSV_WAIT, &wait) || cc__csv_seconds(imp, s, n, CC__CSV_TALK, &talk) ||
-        cc__csv_seconds(imp, s, n, CC__CSV_HOLD, &hold) || cc__csv_seconds(imp, s, n, CC__CSV_WRAP, &wrap) ||
+    if (cc__csv_seconds(imp, s, n, CC__CSV_WAIT, &wait) ||
+        cc__csv_seconds(imp, s, n, CC__CSV_TALK, &talk) ||
+        cc__csv_seconds(imp, s, n, CC__CSV_HOLD, &hold) ||
+        cc__csv_seconds(imp, s, n, CC__CSV_WRAP, &wrap) ||
         cc__csv_times_fit(imp, start, wait, talk, hold, wrap))
         return;
     cc__span chan = cc__csv_get(s, n, CC__CSV_CHANNEL);

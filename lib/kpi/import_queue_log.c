@@ -71,8 +71,8 @@ typedef struct cc__ql_call {
     int64_t last_ms;
     int64_t wait_base_ms; /* waited in queues it flowed out of, unanswered */
     cc__ql_held held;
-    int64_t held_ms;        /* when it left its last queue */
-    int64_t held_wait_ms;   /* exit: its wait until then */
+    int64_t held_ms;         /* when it left its last queue */
+    int64_t held_wait_ms;    /* exit: its wait until then */
     const char *held_reason; /* exit: "max-wait", "empty", "key" */
     int live;
 } cc__ql_call;
@@ -251,8 +251,10 @@ static int64_t cc__ql_seconds(cc_import *imp, const cc__ql_line *l, size_t i, co
     int64_t ms;
     int rc = i < l->ndata ? cc__span_seconds_ms(cc__span_trim(l->data[i]), &ms) : -1;
     if (rc == CC__SCAN_BEYOND) {
-        cc__import_reject(imp, "%.*s: %s (data field %zu) is beyond the 1e12 s (about 31,700 "
-                          "years) the KPI engine accepts", (int)l->verb.n, l->verb.p, what, i + 1);
+        cc__import_reject(imp,
+                          "%.*s: %s (data field %zu) is beyond the 1e12 s (about 31,700 "
+                          "years) the KPI engine accepts",
+                          (int)l->verb.n, l->verb.p, what, i + 1);
         return -1;
     }
     if (rc != 0) {
@@ -456,13 +458,15 @@ static int64_t cc__ql_total_wait(cc_import *imp, const cc__ql_call *c, const cc_
                                  int64_t wait)
 {
     if (wait <= CC__KPI_MAX_MS - c->wait_base_ms) return wait + c->wait_base_ms;
-    cc__import_reject(imp, "%.*s: the wait with the earlier queues' waits is beyond the 1e15 ms "
-                      "the KPI engine accepts", (int)l->verb.n, l->verb.p);
+    cc__import_reject(imp,
+                      "%.*s: the wait with the earlier queues' waits is beyond the 1e15 ms "
+                      "the KPI engine accepts",
+                      (int)l->verb.n, l->verb.p);
     return -1;
 }
 
-static void cc__ql_on_connect(cc_import *imp, cc__ql_state *s, cc__ql_call *c,
-                              const cc__ql_line *l, cc_event *ev)
+static void cc__ql_on_connect(cc_import *imp, cc__ql_state *s, cc__ql_call *c, const cc__ql_line *l,
+                              cc_event *ev)
 {
     int64_t wait = cc__ql_seconds(imp, l, 0, "holdtime");
     if (wait < 0 || (wait = cc__ql_total_wait(imp, c, l, wait)) < 0) return;
@@ -477,8 +481,8 @@ static void cc__ql_on_connect(cc_import *imp, cc__ql_state *s, cc__ql_call *c,
 
 /* COMPLETECALLER / COMPLETEAGENT end the call; a transfer ends the agent's
  * leg and hands the call to the dialplan (its end is held). */
-static void cc__ql_on_leg_end(cc_import *imp, cc__ql_state *s, cc__ql_call *c,
-                              const cc__ql_line *l, cc_event *ev)
+static void cc__ql_on_leg_end(cc_import *imp, cc__ql_state *s, cc__ql_call *c, const cc__ql_line *l,
+                              cc_event *ev)
 {
     cc__span verb = l->verb;
     int transfer = cc__span_is(verb, "BLINDTRANSFER") || cc__span_is(verb, "TRANSFER");

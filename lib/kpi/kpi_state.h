@@ -119,7 +119,7 @@ struct cc_kpi {
     uint32_t *cell_slots;
     size_t ncell_slots;
     uint32_t last_cell;
-    uint32_t last_agent_cell; /* the agent-time cell used last ... */
+    uint32_t last_agent_cell;   /* the agent-time cell used last ... */
     int64_t last_agent_from_ms; /* ... and its interval's start */
 
     /* agents, indexed by agent id - 1 */
