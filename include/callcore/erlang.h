@@ -45,8 +45,13 @@ double cc_erlang_b_log10(double servers, double traffic);
 
 /*
  * Inverse Erlang B: the traffic at which `servers` servers block with probability
- * `blocking`. Returns the load in Erlangs (relative accuracy ~1e-14), or NaN when servers
- * <= 0 or out of range, or blocking is not inside (0, 1).
+ * `blocking`. Returns the load in Erlangs, to a relative accuracy of ~1e-14 for any
+ * blocking in (0, 1) (1e-300 or 1 - 1e-12 alike) and servers >= 1; below one server B
+ * varies as A^servers, so the load is known to that accuracy divided by `servers`. Returns
+ * 0 when the load is below the smallest positive double (1e-8 servers blocking half the
+ * calls need e^-(10^8) Erlangs), NaN when servers <= 0 or out of range, or blocking is not
+ * inside (0, 1) (detail set). Cost: about 10 Erlang B evaluations (at most 200), O(servers)
+ * each.
  */
 double cc_erlang_b_traffic(double servers, double blocking);
 

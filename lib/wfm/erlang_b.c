@@ -312,11 +312,109 @@ double cc_erlang_b_log10(double servers, double traffic)
     return cc__erlang_b_log10_of(&r);
 }
 
+/* The blocking sought, as ln p and as p = pm 2^pe. */
+typedef struct cc__b_target {
+    double log_p, pm;
+    int pe;
+} cc__b_target;
+
 /*
- * Newton's method on g(A) = ln B(n, A) - ln target, which is increasing and concave in
- * ln A, with d ln B / dA = n/A - 1 + B; safeguarded by the bracket [lo, hi] where
- * hi = n / (1 - target) is always high enough (carried load A(1 - B) <= n). Each step costs
- * one Erlang B evaluation, O(n); about 6 steps.
+ * ln(B(n, A) / p): increasing in A. Formed so that it is exact to a few ulps of 1 near the
+ * answer whatever the size of B: from B = 2^-(e + me) / mm with m = mm 2^me, the integer
+ * exponents of B and p cancel exactly and only log(mm pm), in [ln 1/4, 0], is rounded
+ * (ln B - ln p would carry the rounding of ln B, 1e-200 being -460: 5e-14 of B). Near B = 1
+ * the excess keeps the digits (log1p). O(n).
+ */
+static double cc__erlang_b_gap(double servers, double traffic, const cc__b_target *t)
+{
+    cc__recip_b r;
+    cc__erlang_b_recip(&r, servers, traffic);
+    if (r.e == 0 && r.m < 2.0) return -log1p(r.excess) - t->log_p;
+    int me;
+    double mm = frexp(r.m, &me);
+    return -(log(mm * t->pm) + (double)(r.e + me + t->pe) * 0.69314718055994530941723212145817656807550013);
+}
+
+/* A bracket of the inverse in u = ln A: gap(e^lo) = glo < 0 < ghi = gap(e^hi). */
+typedef struct cc__b_bracket {
+    double lo, hi, glo, ghi;
+} cc__b_bracket;
+
+/*
+ * Brent's method (Brent 1973, "zeroin": inverse quadratic interpolation and secant steps,
+ * bisection whenever they do not shrink the bracket fast enough) on g(u) = gap(e^u). The
+ * search runs in u because ln B is concave in ln A and close to a straight line at both
+ * ends (slope n where B ~ A^n / n!, slope n/A -> 0 as B -> 1), while the answer ranges from
+ * subnormal loads to 10^22 Erlangs. Narrows *br to a few ulps of u; returns 0, or -1 if 200
+ * steps (about 4 times the worst bisection count) did not get there.
+ */
+static int cc__erlang_b_inverse_zeroin(cc__b_bracket *br, double servers, const cc__b_target *t)
+{
+    double a = br->lo, fa = br->glo, b = br->hi, fb = br->ghi, c = a, fc = fa;
+    double d = b - a, e = d;
+    for (int it = 0; it < 200; it++) {
+        if ((fb > 0.0) == (fc > 0.0)) { /* keep the root between b and c */
+            c = a;
+            fc = fa;
+            d = e = b - a;
+        }
+        if (fabs(fc) < fabs(fb)) { /* b is the best estimate so far */
+            a = b;
+            b = c;
+            c = a;
+            fa = fb;
+            fb = fc;
+            fc = fa;
+        }
+        double tol = 2.0 * DBL_EPSILON * fabs(b) + DBL_EPSILON, m = 0.5 * (c - b);
+        if (fabs(m) <= tol || fb == 0.0) {
+            int b_low = fb < 0.0 || (fb == 0.0 && b <= c);
+            br->lo = b_low ? b : c;
+            br->glo = b_low ? fb : fc;
+            br->hi = b_low ? c : b;
+            br->ghi = b_low ? fc : fb;
+            return 0;
+        }
+        if (fabs(e) >= tol && fabs(fa) > fabs(fb)) {
+            double p, q, sr = fb / fa;
+            if (a == c) { /* secant */
+                p = 2.0 * m * sr;
+                q = 1.0 - sr;
+            } else { /* inverse quadratic interpolation */
+                double qa = fa / fc, rb = fb / fc;
+                p = sr * (2.0 * m * qa * (qa - rb) - (b - a) * (rb - 1.0));
+                q = (qa - 1.0) * (rb - 1.0) * (sr - 1.0);
+            }
+            if (p > 0.0)
+                q = -q;
+            else
+                p = -p;
+            if (2.0 * p < fmin(3.0 * m * q - fabs(tol * q), fabs(e * q))) {
+                e = d;
+                d = p / q;
+            } else {
+                d = e = m;
+            }
+        } else {
+            d = e = m;
+        }
+        a = b;
+        fa = fb;
+        b += fabs(d) > tol ? d : (m > 0.0 ? tol : -tol);
+        fb = cc__erlang_b_gap(servers, exp(b), t);
+    }
+    return -1;
+}
+
+/*
+ * Inverse Erlang B. The answer A* lies in (lower, upper) with
+ *   upper = n / (1 - target)       (carried load A(1 - B) < n),
+ *   lower = (target Gamma(n+1))^(1/n)  (B <= A^n / Gamma(n+1), any n > 0), and for n >= 1
+ *   lower = floor(n) target / (1 - target)  (1/B >= 1 + floor(n)/A),
+ * widened by a factor e on both sides against rounding. Brent's method in ln A closes the
+ * bracket to a few ulps of ln A, which for A = 1e-300 is 1e-13 of A itself; a last secant
+ * step in A across that bracket (where ln B is a straight line to 1e-26) gives A to the
+ * accuracy of B itself. About 10 Erlang B evaluations, O(n) each.
  */
 double cc_erlang_b_traffic(double servers, double blocking)
 {
@@ -326,26 +424,28 @@ double cc_erlang_b_traffic(double servers, double blocking)
                             servers);
     if (!(blocking > 0.0 && blocking < 1.0))
         return cc__fail_nan("%s: blocking must be inside (0, 1), got %g", fn, blocking);
-    double lo = 0.0, hi = servers / (1.0 - blocking);
-    double target = log(blocking);
-    /* Start in the middle of the bracket; Newton on the concave log B converges from there. */
-    double a = 0.5 * hi;
-    for (int it = 0; it < 200; it++) {
-        cc__recip_b r;
-        cc__erlang_b_recip(&r, servers, a);
-        double lb = -(log(r.m) + (double)r.e * M_LN2);
-        double b = cc__erlang_b_value(&r);
-        double g = lb - target;
-        if (g > 0.0)
-            hi = a;
-        else
-            lo = a;
-        double slope = servers / a - 1.0 + b; /* d ln B / dA > 0 */
-        double next = a - g / slope;
-        if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
-        if (fabs(next - a) <= 1e-15 * a) return next;
-        a = next;
-        if (hi - lo <= 1e-16 * hi) return a;
+    const double u_min = log(DBL_TRUE_MIN); /* the smallest load a double holds */
+    cc__b_target t;
+    t.log_p = log(blocking);
+    t.pm = frexp(blocking, &t.pe);
+    double log_free = log1p(-blocking);
+    cc__b_bracket br;
+    br.hi = log(servers) - log_free + 1.0;
+    br.lo = (t.log_p + lgamma(servers + 1.0)) / servers;
+    if (servers >= 1.0) br.lo = fmax(br.lo, log(floor(servers)) + t.log_p - log_free);
+    br.lo = fmax(fmin(br.lo, br.hi) - 1.0, u_min);
+    br.ghi = cc__erlang_b_gap(servers, exp(br.hi), &t);
+    br.glo = cc__erlang_b_gap(servers, exp(br.lo), &t);
+    if (!(br.glo <= 0.0 && br.ghi > 0.0)) {
+        if (br.lo == u_min && br.glo > 0.0) return 0.0; /* below the smallest subnormal */
+        return cc__fail_nan("%s: no bracket for %g servers at blocking %g (internal error)", fn,
+                            servers, blocking);
     }
-    return a;
+    if (br.glo == 0.0) return exp(br.lo);
+    if (cc__erlang_b_inverse_zeroin(&br, servers, &t))
+        return cc__fail_nan("%s: %g servers at blocking %g: no convergence in 200 steps", fn,
+                            servers, blocking);
+    if (br.glo == 0.0) return exp(br.lo);
+    double a_lo = exp(br.lo), a_hi = exp(br.hi);
+    return a_lo + (a_hi - a_lo) * (-br.glo / (br.ghi - br.glo));
 }

@@ -296,6 +296,35 @@ static void test_tiny_loads(void **state)
     assert_true(cc_erlang_c(1000, 1e-306) == 0.0);
 }
 
+/*
+ * Inverse Erlang B where the answer is far below one Erlang or the blocking is within 1e-10
+ * of 1: the accuracy erlang.h promises (1e-14), not the end of an iteration cap.
+ * References: mpmath 1.3 at 50 digits, 250 bisections in ln A on ln B(n, A) = ln p with B
+ * from the recursion 1/B(k) = 1 + (k/A)/B(k-1) started at gammainc(f+1, A) e^A A^-f, for
+ * the exact double inputs. One server: B = A/(1+A), so A = p/(1-p).
+ */
+static void test_erlang_b_inverse_extremes(void **state)
+{
+    (void)state;
+    static const struct {
+        double n, p, a;
+    } rows[] = {
+        {1, 1e-62, 1.0000000000000000395e-62},   {1, 1e-200, 9.999999999999999821e-201},
+        {1, 1e-58, 1.0000000000000000257e-58},   {0.5, 1e-40, 7.8539816339744819855e-81},
+        {5, 1e-280, 2.6051710846973518701e-56},  {2, 1e-100, 1.4142135623730950629e-50},
+        {1000, 0.9999999999, 9999999172595.3584688}, {30, 0.0001, 14.24557464468969687},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        double got = cc_erlang_b_traffic(rows[i].n, rows[i].p);
+        print_message("# A(%g, %g) = %.17g, rel err %.3g\n", rows[i].n, rows[i].p, got,
+                      rel_err(got, rows[i].a));
+        assert_true(rel_err(got, rows[i].a) < 1e-14);
+    }
+    /* 1e-8 servers blocking half the calls need a load of about e^-(1/1e-8): below every
+     * double, so the answer underflows to 0 like any libm function, not NaN. */
+    assert_true(cc_erlang_b_traffic(1e-8, 0.5) == 0.0);
+}
+
 static void test_invalid_inputs(void **state)
 {
     (void)state;
@@ -334,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_edges),
         cmocka_unit_test(test_erlang_b_log10_near_one),
         cmocka_unit_test(test_tiny_loads),
+        cmocka_unit_test(test_erlang_b_inverse_extremes),
         cmocka_unit_test(test_invalid_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
