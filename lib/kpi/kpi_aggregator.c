@@ -626,9 +626,11 @@ static void cc__kpi_on_transferred(cc_kpi *k, cc__kpi_ctx *x)
     int64_t talk = on_agent && ev->time_ms > c->connected_ms ? ev->time_ms - c->connected_ms : 0;
     /* The transferring agent's leg is handled in the queue it leaves; the
      * next leg's talk arrives with the next transfer or CONTACT_ENDED. */
-    if (on_agent || agent) cc__kpi_cell_handled(k, c, cell, talk, 0);
+    if (on_agent || agent) {
+        cc__kpi_cell_handled(k, c, cell, talk, 0);
+        c->flags |= CC__C_LEG_TRANSFERRED;
+    }
     cc__kpi_leg_done(k, c, agent, ev->time_ms, talk, 0, 1, &x->oom);
-    c->flags |= CC__C_LEG_TRANSFERRED;
 }
 
 static void cc__kpi_on_ended(cc_kpi *k, cc__kpi_ctx *x)

@@ -473,6 +473,18 @@ static void ended_after_transfer_out_only_closes(void **state)
     assert_int_equal(group(r->agents, r->n_agents, "ann")->f.handled, 1);
     cc_kpi_report_free(r);
     cc_kpi_free(k);
+
+    /* A transfer that ended no leg (nobody on the contact) changes nothing
+     * for a later CONTACT_ENDED that names its agent. */
+    k = kpi_make(NULL);
+    arrive(k, 2, "q", 0, 0, NULL);
+    add(k, ev(CC_EVENT_CONTACT_TRANSFERRED, S(5), 2, "q"));
+    end_talk(k, 2, "q", "bob", S(65), S(60), 0);
+    r = report(k);
+    assert_int_equal(r->totals.handled, 1);
+    near(r->totals.aht_s, 60);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
 }
 
 static void agent_rows_have_their_answers_waits(void **state)
