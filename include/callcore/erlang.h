@@ -99,12 +99,16 @@ typedef struct cc_erlang_a_metrics {
 
 /*
  * Fills *out with every Erlang A quantity (out is borrowed for the call). Cost O(number of
- * series terms): about (agents - traffic)*patience + a few sqrt(agents*patience) when
- * overloaded, fewer otherwise. Works for traffic above the agents (abandonment keeps the
- * queue stable). Returns CC_OK; CC_EINVAL (out NULL, agents < 1 or > CC_ERLANG_MAX_AGENTS,
- * traffic <= 0, patience_aht <= 0, t_aht < 0, any value not finite); CC_ERANGE when the
- * series overflows extended precision (overloads beyond about e^11000, e.g. 100,000 agents
- * at three times their load with patience 100 AHT). On error *out is filled with NaN.
+ * series terms): about (traffic - agents)*patience_aht + 10 sqrt(traffic*patience_aht)
+ * when overloaded, fewer otherwise; the count is bounded before anything is summed and at
+ * most 10^7 terms are summed (about 0.3 s). Works for traffic above the agents
+ * (abandonment keeps the queue stable). Returns CC_OK; CC_EINVAL (out NULL, agents < 1 or
+ * > CC_ERLANG_MAX_AGENTS, traffic <= 0, patience_aht <= 0, t_aht < 0, any value not
+ * finite); CC_ERANGE, at once, when the series would need more than 10^7 terms (overload
+ * times patience beyond about 10^7 Erlang-AHT, e.g. 100,000 agents at three times their
+ * load with patience 100 AHT; or agents within about sqrt(traffic / patience_aht) of the
+ * load with a patience beyond about 10^11 AHT), and when the series overflows extended
+ * precision (overloads beyond about e^11000). On error *out is filled with NaN.
  */
 cc_status cc_erlang_a_eval(cc_erlang_a_metrics *out, int agents, double traffic,
                            double patience_aht, double t_aht);

@@ -46,7 +46,58 @@ typedef struct cc__erlang_a_by_t {
     long double g0, h, z;
 } cc__erlang_a_by_t;
 
-#define CC__ERLANG_A_MAX_TERMS 200000000L
+/* Terms an evaluation may sum, over all its series: beyond this it is refused up front
+ * (about 0.3 s at -O2). The loops themselves stop at twice as many, a net that the bound of
+ * cc__erlang_a_series_terms keeps from ever being reached. */
+#define CC__ERLANG_A_BUDGET 1e7
+#define CC__ERLANG_A_MAX_TERMS 20000000L
+
+/* ln(1e22): the series stop once a term is 1e-22 of the largest. */
+#define CC__ERLANG_A_TAIL_LN 51.0
+
+/*
+ * An upper bound on the terms cc__erlang_a_series sums for ratio w over x, known before any
+ * is summed. They grow until j = w - x; from x' = max(x, w) on, the k-th ratio w/(x' + k)
+ * is at most w/x' and at most w/(w + k), so the terms fall at least as fast as (w/x')^k
+ * and as exp(-k^2 / (2 (w + k))): past 1e-22 of the peak within
+ * min(L / ln(x'/w), L + sqrt(L^2 + 2 L w)) terms, L = ln 1e22.
+ */
+static double cc__erlang_a_series_terms(double x, double w)
+{
+    const double l = CC__ERLANG_A_TAIL_LN;
+    double rise = fmax(0.0, w - x), xp = fmax(x, w);
+    double gauss = l + sqrt(l * l + 2.0 * l * w);
+    double geometric = xp > w ? l / log1p((xp - w) / w) : INFINITY;
+    return rise + fmin(gauss, geometric) + 2.0;
+}
+
+/*
+ * The same for cc__erlang_a_answered_within: past the queue peak and the negative
+ * binomial's mode, until the queue terms and the binomial's tail are both 1e-22 of their
+ * peak; a negative binomial (r >= 1) is that far down within L standard deviations of its
+ * mode (the geometric one is the slowest).
+ */
+static double cc__erlang_a_nb_terms(double x, double y, double nb_mean, double e_theta_t)
+{
+    double sd = sqrt(nb_mean * e_theta_t);
+    return fmax(fmax(0.0, y - x), nb_mean) +
+           fmax(cc__erlang_a_series_terms(x, y), CC__ERLANG_A_TAIL_LN * sd) + CC__ERLANG_A_TAIL_LN;
+}
+
+/*
+ * Every term cc_erlang_a_eval would sum, bounded up front: the queue series, the by-t one at
+ * ratio y z, and the answered-within one when it is the branch taken (see there).
+ */
+static double cc__erlang_a_cost(double x, double y, double theta_t)
+{
+    double terms_y = cc__erlang_a_series_terms(x, y);
+    if (theta_t == 0.0) return terms_y;
+    double z = exp(-theta_t), terms = terms_y + cc__erlang_a_series_terms(x, y * z);
+    double nb_mean = (x + 1.0) * expm1(theta_t);
+    if (!(nb_mean > 4.0 * terms_y + 100.0))
+        terms += cc__erlang_a_nb_terms(x, y, nb_mean, exp(theta_t));
+    return terms;
+}
 
 /* Sums the series for rate ratio w over x; returns 0, or -1 if it overflowed or would
  * need more than CC__ERLANG_A_MAX_TERMS terms. The harmonic H_j = sum_{i<=j+1} 1/(x+i)
@@ -156,6 +207,13 @@ cc_status cc_erlang_a_eval(cc_erlang_a_metrics *out, int agents, double traffic,
     long double theta = 1.0L / (long double)patience_aht;
     long double n = agents, a = traffic;
     long double x = n * (long double)patience_aht, y = a * (long double)patience_aht;
+    double cost = cc__erlang_a_cost((double)x, (double)y, t_aht / patience_aht);
+    if (!(cost <= CC__ERLANG_A_BUDGET))
+        return cc__fail(CC_ERANGE,
+                        "cc_erlang_a_eval: %d agents, %g Erlangs, patience %g AHT: the series "
+                        "would need about %.2g terms, more than %g (overload times patience, "
+                        "or a patience this long near full load)",
+                        agents, traffic, patience_aht, cost, CC__ERLANG_A_BUDGET);
 
     cc__recip_b r;
     cc__erlang_b_recip(&r, agents, traffic);

@@ -332,7 +332,8 @@ static double cc__erlang_b_gap(double servers, double traffic, const cc__b_targe
     if (r.e == 0 && r.m < 2.0) return -log1p(r.excess) - t->log_p;
     int me;
     double mm = frexp(r.m, &me);
-    return -(log(mm * t->pm) + (double)(r.e + me + t->pe) * 0.69314718055994530941723212145817656807550013);
+    return -(log(mm * t->pm) +
+             (double)(r.e + me + t->pe) * 0.69314718055994530941723212145817656807550013);
 }
 
 /* A bracket of the inverse in u = ln A: gap(e^lo) = glo < 0 < ghi = gap(e^hi). */
