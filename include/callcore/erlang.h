@@ -107,8 +107,8 @@ typedef struct cc_erlang_a_metrics {
  * finite); CC_ERANGE, at once, when the series would need more than 10^7 terms (overload
  * times patience beyond about 10^7 Erlang-AHT, e.g. 100,000 agents at three times their
  * load with patience 100 AHT; or agents within about sqrt(traffic / patience_aht) of the
- * load with a patience beyond about 10^11 AHT), and when the series overflows extended
- * precision (overloads beyond about e^11000). On error *out is filled with NaN.
+ * load with a patience beyond about 10^11 AHT). Terms past the extended range (e^11356)
+ * are rescaled, never a reason to fail. On error *out is filled with NaN.
  */
 cc_status cc_erlang_a_eval(cc_erlang_a_metrics *out, int agents, double traffic,
                            double patience_aht, double t_aht);

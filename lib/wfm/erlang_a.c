@@ -28,13 +28,29 @@
 #include <math.h>
 #include <stddef.h>
 
-/* Sums over j of t_j, t_j (j+1)/(x+j+1), t_j x/(x+j+1), j t_j and the answered-wait weight. */
+/* Sums over j of t_j, t_j (j+1)/(x+j+1), t_j x/(x+j+1), j t_j and the answered-wait weight,
+ * every one stored divided by 2^scale. */
 typedef struct cc__erlang_a_sums {
     long double m, k, served, queue, answered_wait;
     long double left_by_t; /* sum t_j g_j: left the queue (answered or not) by t */
     long double ab_by_t;   /* sum t_j (j+1)/(x+j+1) g_j: abandoned by t */
+    long scale;
     long terms;
 } cc__erlang_a_sums;
+
+#define CC__LN2L 0.693147180559945309417232121458176568L
+
+/* The terms are kept below 2^CC__ERLANG_A_RESCALE_BITS (times one ratio): they grow past
+ * the long double range (e^11356) after (y - x)^2 / 2y of about 11,000, e.g. 156 agents at
+ * 250 Erlangs with patience 556 AHT; every sum is ratio to another or to pi_N, so a common
+ * power of two cancels. */
+#define CC__ERLANG_A_RESCALE_BITS 8000
+
+/* ln(v 2^scale) */
+static long double cc__ln_scaled(long double v, long scale)
+{
+    return logl(v) + (long double)scale * CC__LN2L;
+}
 
 /*
  * The by-t weights g_j = 1 - F z^j (the share of callers with j ahead whose fate is settled
@@ -99,9 +115,9 @@ static double cc__erlang_a_cost(double x, double y, double theta_t)
     return terms;
 }
 
-/* Sums the series for rate ratio w over x; returns 0, or -1 if it overflowed or would
- * need more than CC__ERLANG_A_MAX_TERMS terms. The harmonic H_j = sum_{i<=j+1} 1/(x+i)
- * gives the mean wait of a caller answered after j others: each stage i lasts 1/(x+i)/theta
+/* Sums the series for rate ratio w over x, rescaling every sum with the terms so that none
+ * overflows; returns 0, or -1 past CC__ERLANG_A_MAX_TERMS terms. The harmonic H_j = sum_{i<=j+1}
+ * 1/(x+i) gives the mean wait of a caller answered after j others: each stage i lasts 1/(x+i)/theta
  * on average whatever ends it. */
 static int cc__erlang_a_series(long double x, long double w, int with_wait,
                                const cc__erlang_a_by_t *bt, cc__erlang_a_sums *s)
@@ -109,7 +125,7 @@ static int cc__erlang_a_series(long double x, long double w, int with_wait,
     long double t = 1.0L, m = 0.0L, k = 0.0L, served = 0.0L, queue = 0.0L, wait = 0.0L, h = 0.0L;
     long double g = bt ? bt->g0 : 0.0L, left = 0.0L, ab = 0.0L;
     long double peak = w - x; /* terms grow until j passes w - x, then decay */
-    long j_end = 0;
+    long j_end = 0, scale = 0;
     for (long j = 0;; j++) {
         j_end = j;
         long double denom = x + (long double)(j + 1);
@@ -127,9 +143,22 @@ static int cc__erlang_a_series(long double x, long double w, int with_wait,
             g = bt->h + bt->z * g;
         }
         t *= w / denom;
+        if (t > 0x1p8000L) {
+            const int b = -CC__ERLANG_A_RESCALE_BITS;
+            t = ldexpl(t, b);
+            m = ldexpl(m, b);
+            k = ldexpl(k, b);
+            served = ldexpl(served, b);
+            queue = ldexpl(queue, b);
+            wait = ldexpl(wait, b);
+            left = ldexpl(left, b);
+            ab = ldexpl(ab, b);
+            scale += CC__ERLANG_A_RESCALE_BITS;
+        }
         if ((long double)j > peak && t < m * 1e-22L) break;
         if (!isfinite(m) || j > CC__ERLANG_A_MAX_TERMS) return -1;
     }
+    s->scale = scale;
     s->left_by_t = left;
     s->ab_by_t = ab;
     s->m = m;
@@ -148,8 +177,9 @@ static int cc__erlang_a_series(long double x, long double w, int with_wait,
  * (r = x + 1 failures, success probability h = 1 - e^{-theta t}); exchanging the sums gives
  * sum_{i>=1} P(B = i) S(i) with S(i) = sum_{j<i} t_j x/(x+j+1). P(B = i) is formed by its
  * ratio (r+i-1)h/i from P(B = 0) = e^{-(N t + theta t)}, carried as a scaled mantissa so it
- * can start below the long double range. Used when B's mean is not far beyond the queue
- * lengths that matter; there the closed-form difference would cancel. Cost O(i_end).
+ * can start below the long double range; t_i and S(i) are rescaled as in cc__erlang_a_series. Used
+ * when B's mean is not far beyond the queue lengths that matter; there the closed-form difference
+ * would cancel. Cost O(i_end).
  */
 static int cc__erlang_a_answered_within(long double x, long double y, long double h,
                                         long double log_p0, long double *log_out)
@@ -164,15 +194,21 @@ static int cc__erlang_a_answered_within(long double x, long double y, long doubl
         p *= (r + (long double)(i - 1)) * h / (long double)i;
         w += p * s;
         if (p > 0x1p8000L) {
-            p = ldexpl(p, -8000);
-            w = ldexpl(w, -8000);
-            scale += 8000;
+            p = ldexpl(p, -CC__ERLANG_A_RESCALE_BITS);
+            w = ldexpl(w, -CC__ERLANG_A_RESCALE_BITS);
+            scale += CC__ERLANG_A_RESCALE_BITS;
+        }
+        if (t > 0x1p8000L) { /* w = sum p S: scaled with S */
+            t = ldexpl(t, -CC__ERLANG_A_RESCALE_BITS);
+            s = ldexpl(s, -CC__ERLANG_A_RESCALE_BITS);
+            w = ldexpl(w, -CC__ERLANG_A_RESCALE_BITS);
+            scale += CC__ERLANG_A_RESCALE_BITS;
         }
         if ((long double)i > peak && (long double)i > mode && t < s * 1e-22L && p * s <= w * 1e-22L)
             break;
         if (!isfinite(s) || i > CC__ERLANG_A_MAX_TERMS) return -1;
     }
-    *log_out = logl(w) + (long double)scale * 0.693147180559945309417232121458176568L + log_p0;
+    *log_out = cc__ln_scaled(w, scale) + log_p0;
     return 0;
 }
 
@@ -196,6 +232,28 @@ static cc_status cc__erlang_a_check(int agents, double traffic, double patience_
     return CC_OK;
 }
 
+/* D = 1/E(N, A) - 1 times 2^-scale, from Erlang B's excess (no m - unit cancellation when E
+ * is near 1); infinite when E underflows (nobody waits), 0 when the queue outweighs it
+ * beyond the long double range. */
+static long double cc__erlang_a_below_n(int agents, double traffic, long scale)
+{
+    cc__recip_b r;
+    cc__erlang_b_recip(&r, agents, traffic);
+    long de = r.e - scale;
+    if (de > 20000) return (long double)INFINITY;
+    if (de < -20000) return 0.0L;
+    return ldexpl((long double)r.excess, (int)de);
+}
+
+/* A loop reached CC__ERLANG_A_MAX_TERMS, which the bound checked up front should prevent. */
+static cc_status cc__erlang_a_cap(int agents, double traffic, double patience_aht)
+{
+    return cc__fail(CC_ERANGE,
+                    "cc_erlang_a_eval: %d agents, %g Erlangs, patience %g AHT: a series did not "
+                    "fall below 1e-22 of its peak within %ld terms",
+                    agents, traffic, patience_aht, CC__ERLANG_A_MAX_TERMS);
+}
+
 cc_status cc_erlang_a_eval(cc_erlang_a_metrics *out, int agents, double traffic,
                            double patience_aht, double t_aht)
 {
@@ -215,12 +273,6 @@ cc_status cc_erlang_a_eval(cc_erlang_a_metrics *out, int agents, double traffic,
                         "or a patience this long near full load)",
                         agents, traffic, patience_aht, cost, CC__ERLANG_A_BUDGET);
 
-    cc__recip_b r;
-    cc__erlang_b_recip(&r, agents, traffic);
-    /* D = 1/E - 1 = (m - unit) 2^e: the probability mass below N relative to pi_N. */
-    long double d = r.e > 20000 ? (long double)INFINITY
-                                : ldexpl((long double)r.m - (long double)r.unit, (int)r.e);
-
     /* By-t quantities: z = e^{-theta t}, h = 1 - z, ln F = -(N t + theta t) + y h. */
     long double tt = t_aht, h = -expm1l(-theta * tt), z = 1.0L - h;
     long double log_f = -(n * tt + theta * tt) + y * h;
@@ -229,11 +281,12 @@ cc_status cc_erlang_a_eval(cc_erlang_a_metrics *out, int agents, double traffic,
 
     cc__erlang_a_sums sy;
     if (cc__erlang_a_series(x, y, 1, termwise ? &bt : NULL, &sy))
-        return cc__fail(CC_ERANGE,
-                        "cc_erlang_a_eval: %d agents, %g Erlangs, patience %g AHT: the queue "
-                        "series exceeds extended precision",
-                        agents, traffic, patience_aht);
-    long double pi_n = 1.0L / (d + sy.m);
+        return cc__erlang_a_cap(agents, traffic, patience_aht);
+    /* D = 1/E - 1 = excess 2^e, the probability mass below N relative to pi_N, on the scale
+     * of the sums (2^-sy.scale): every quantity below is a ratio of the two. */
+    long double d = cc__erlang_a_below_n(agents, traffic, sy.scale);
+    long double pi_n = 1.0L / (d + sy.m); /* pi_N 2^sy.scale */
+    long double ln_pi_n = cc__ln_scaled(pi_n, -sy.scale);
     /* written so that D = inf (E underflowed: nobody ever waits) gives 1, not inf * 0 */
     long double p_nowait = 1.0L / (1.0L + sy.m / d);
     long double p_wait = pi_n * sy.m;
@@ -252,27 +305,25 @@ cc_status cc_erlang_a_eval(cc_erlang_a_metrics *out, int agents, double traffic,
     if (t_aht > 0.0) {
         cc__erlang_a_sums sz;
         if (cc__erlang_a_series(x, y * z, 0, NULL, &sz))
-            return cc__fail(CC_ERANGE, "cc_erlang_a_eval: the by-t series exceeds extended "
-                                       "precision");
-        long double lp = log_f + logl(pi_n);
-        gt = expl(lp + logl(sz.m));
+            return cc__erlang_a_cap(agents, traffic, patience_aht);
+        long double lp = log_f + ln_pi_n;
+        gt = expl(lp + cc__ln_scaled(sz.m, sz.scale));
         long double nb_mean = (x + 1.0L) * expm1l(theta * tt);
         if (nb_mean > 4.0L * (long double)sy.terms + 100.0L) {
             /* Nearly every waiting caller that is answered is answered by t: the
              * difference "answered - answered after t" keeps its leading digits. */
-            sl = p_nowait + pi_n * sy.served - expl(lp + logl(sz.served));
+            sl = p_nowait + pi_n * sy.served - expl(lp + cc__ln_scaled(sz.served, sz.scale));
         } else {
             long double log_w;
             if (cc__erlang_a_answered_within(x, y, h, -(n * tt + theta * tt), &log_w))
-                return cc__fail(CC_ERANGE, "cc_erlang_a_eval: the service-level series "
-                                           "exceeds extended precision");
-            sl = p_nowait + expl(logl(pi_n) + log_w);
+                return cc__erlang_a_cap(agents, traffic, patience_aht);
+            sl = p_nowait + expl(ln_pi_n + log_w);
         }
         if (termwise) {
             ab_t = pi_n * sy.ab_by_t;
             le = p_nowait + pi_n * sy.left_by_t;
         } else { /* F beyond extended range: the closed-form differences */
-            ab_t = p_ab - expl(lp + logl(sz.k));
+            ab_t = p_ab - expl(lp + cc__ln_scaled(sz.k, sz.scale));
             le = p_nowait + (p_wait - gt);
         }
     }

@@ -346,6 +346,37 @@ static void test_erlang_a_endless_series_refused(void **state)
     assert_true(m.p_abandon > 0.0 && m.p_abandon < 1e-297);
 }
 
+/*
+ * Overloads whose queue terms grow past the long double range (e^11356) before they fall:
+ * the sums are rescaled, never infinite (156 agents gave p_abandon = inf with CC_OK, 155
+ * CC_ERANGE). References: mpmath 1.3 at 50 digits, the birth-death sums
+ * M = sum_j prod_{i<=j} y/(x+i) in full, pi_N = 1/(1/E - 1 + M), P(abandon) =
+ * pi_N (M (1 - 1/rho) + 1/rho), P(Wq > t) = pi_N F M(x, y z) and the service level
+ * (1 - pi_N M) + pi_N x/(x+1) (M(x+1, y) - F M(x+1, y z)) (Mandelbaum & Zeltyn), a
+ * different route from the library's positive series.
+ */
+static void test_erlang_a_overload_beyond_extended_range(void **state)
+{
+    (void)state;
+    cc_erlang_a_metrics m;
+    /* 2500 calls in 1800 s at 180 s AHT, patience 1e5 s, T = 1e6 s. */
+    assert_int_equal(cc_erlang_a_eval(&m, 156, 250.0, 1e5 / 180, 1e6 / 180), CC_OK);
+    assert_true(rel_err(m.p_abandon, 0.376) < 1e-14);
+    assert_true(rel_err(m.p_wait, 1.0) < 1e-15 && rel_err(m.occupancy, 1.0) < 1e-14);
+    assert_true(rel_err(m.sl_offered, 0.624) < 1e-14);
+    assert_true(rel_err(m.mean_queue, 52222.222222222221035) < 1e-14);
+    assert_true(m.p_wait_gt_t == 0.0); /* 1.06e-321009 */
+    assert_int_equal(cc_erlang_a_eval(&m, 155, 250.0, 1e5 / 180, 1e6 / 180), CC_OK);
+    assert_true(rel_err(m.p_abandon, 0.38) < 1e-14);
+    /* The by-t quantities where they are neither 0 nor 1: T near the fluid wait ln(rho)/theta. */
+    assert_int_equal(cc_erlang_a_eval(&m, 200, 250.0, 3000.0, 669.0), CC_OK);
+    assert_true(rel_err(m.p_abandon, 0.2) < 1e-14);
+    assert_true(rel_err(m.mean_queue, 150000.0) < 1e-14);
+    assert_true(rel_err(m.sl_offered, 0.3648570383671538641403617) < 1e-13);
+    assert_true(rel_err(m.p_wait_gt_t, 0.4356149765595241855147405) < 1e-13);
+    assert_true(fabs(m.p_wait_gt_t + m.p_wait_le_t - 1.0) < 1e-14);
+}
+
 static void test_invalid_inputs(void **state)
 {
     (void)state;
@@ -386,6 +417,7 @@ int main(void)
         cmocka_unit_test(test_tiny_loads),
         cmocka_unit_test(test_erlang_b_inverse_extremes),
         cmocka_unit_test(test_erlang_a_endless_series_refused),
+        cmocka_unit_test(test_erlang_a_overload_beyond_extended_range),
         cmocka_unit_test(test_invalid_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
