@@ -68,7 +68,12 @@ typedef struct cc_staffing_result {
  * 0 agents. Returns CC_OK; CC_EINVAL (out NULL, calls < 0, interval_s <= 0, aht_s <= 0, a
  * target outside its range, a missing required target, non-finite values), CC_EVERSION
  * (unknown opt->version), CC_EINFEASIBLE (the target needs more than CC_ERLANG_MAX_AGENTS
- * agents). On error *out is zeroed with agents = -1; cc_error_last() tells why.
+ * agents), CC_ERANGE (with a patience only: the fewest agents found to meet the target
+ * have a neighbour below where Erlang A cannot be evaluated, because its series would need
+ * more than 10^7 terms (see cc_erlang_a_eval: a patience of about 10^11 AHT near the load,
+ * or overload times patience beyond 10^7), so the minimum cannot be certified; the detail
+ * names both counts. Probes far below the answer that cannot be evaluated are skipped and
+ * never cause it). On error *out is zeroed with agents = -1; cc_error_last() tells why.
  */
 cc_status cc_staffing_solve(cc_staffing_result *out, const cc_staffing_options *opt, double calls,
                             double interval_s, double aht_s);

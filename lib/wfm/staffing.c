@@ -132,70 +132,111 @@ static cc_status cc__staff_a_eval(const cc__staff_problem *p, long n, cc_erlang_
     return cc_erlang_a_eval(m, (int)n, p->traffic, p->patience_aht, p->t_aht);
 }
 
-/* 1 if n agents meet the target under Erlang A, 0 if not, negative on a status. */
-static int cc__staff_a_meets(const cc__staff_problem *p, long n, cc_status *st)
+/* What an Erlang A probe tells about n agents. */
+typedef enum cc__staff_verdict {
+    CC__STAFF_FAILS,
+    CC__STAFF_MEETS,
+    CC__STAFF_UNKNOWN /* Erlang A cannot be evaluated there (CC_ERANGE: too many terms) */
+} cc__staff_verdict;
+
+/*
+ * Whether n agents meet the target under Erlang A. A staffing whose series would be too
+ * long to sum is UNKNOWN, not an error: those are the staffings well below the load (the
+ * length grows with (traffic - agents) * patience), which the gallop may probe on its way.
+ * Any other status is returned in *st.
+ */
+static cc__staff_verdict cc__staff_a_probe(const cc__staff_problem *p, long n, cc_status *st)
 {
     cc_erlang_a_metrics m;
     *st = cc__staff_a_eval(p, n, &m);
-    if (*st) return 0;
-    if (m.occupancy > p->max_occ) return 0;
+    if (*st == CC_ERANGE) {
+        *st = CC_OK;
+        return CC__STAFF_UNKNOWN;
+    }
+    if (*st) return CC__STAFF_FAILS;
+    if (m.occupancy > p->max_occ) return CC__STAFF_FAILS;
     switch (p->goal) {
     case CC_STAFFING_SERVICE_LEVEL:
-        return m.sl_offered >= p->target_sl;
+        return m.sl_offered >= p->target_sl ? CC__STAFF_MEETS : CC__STAFF_FAILS;
     case CC_STAFFING_ASA:
-        return m.asa_answered <= p->asa_aht;
+        return m.asa_answered <= p->asa_aht ? CC__STAFF_MEETS : CC__STAFF_FAILS;
     default:
-        return m.p_abandon <= p->target_ab;
+        return m.p_abandon <= p->target_ab ? CC__STAFF_MEETS : CC__STAFF_FAILS;
     }
 }
 
-/* Gallops from the estimate to a bracket (fails at lo, meets at hi), then bisects. */
+/* The answer's lower neighbour could not be evaluated: hi meets, but fewer might too. */
+static cc_status cc__staff_a_uncertain(const cc__staff_problem *p, long lo, long hi)
+{
+    if (hi < 0)
+        return cc__fail(CC_ERANGE,
+                        "staffing: %g Erlangs with patience %g AHT: Erlang A cannot be "
+                        "evaluated up to %d agents (its series would need more than 10^7 terms)",
+                        p->traffic, p->patience_aht, CC_ERLANG_MAX_AGENTS);
+    return cc__fail(CC_ERANGE,
+                    "staffing: %ld agents meet the target, but Erlang A cannot be evaluated "
+                    "at %ld (%g Erlangs, patience %g AHT: its series would need more than 10^7 "
+                    "terms), so fewer agents may meet it too",
+                    hi, lo, p->traffic, p->patience_aht);
+}
+
+/*
+ * Gallops from the estimate to a bracket (lo fails or cannot be evaluated, hi meets), then
+ * bisects. The target is monotone in the agents, so hi is the minimum when lo is known to
+ * fail; when lo could not be evaluated the minimum cannot be certified (CC_ERANGE). Probes
+ * that cannot be evaluated are passed over like failures, so one far below the answer does
+ * not stop the search.
+ */
 static cc_status cc__staff_solve_a(const cc__staff_problem *p, long *agents)
 {
     cc_status st;
     long est = cc__staff_estimate(p, 1);
     long step = (long)ceil(0.5 * sqrt(p->traffic)) + 1;
     long lo, hi;
-    if (cc__staff_a_meets(p, est, &st)) {
+    cc__staff_verdict v = cc__staff_a_probe(p, est, &st), lo_v;
+    if (st) return st;
+    if (v == CC__STAFF_MEETS) {
         hi = est;
-        lo = est;
         for (;;) {
-            if (lo == 1) {
+            if (hi == 1) {
                 *agents = 1;
                 return CC_OK;
             }
-            lo = lo - step < 1 ? 1 : lo - step;
+            lo = hi - step < 1 ? 1 : hi - step;
             step *= 2;
-            if (!cc__staff_a_meets(p, lo, &st)) break;
+            lo_v = cc__staff_a_probe(p, lo, &st);
             if (st) return st;
+            if (lo_v != CC__STAFF_MEETS) break;
             hi = lo;
-            if (lo == 1) {
-                *agents = 1;
-                return CC_OK;
-            }
         }
     } else {
-        if (st) return st;
         lo = est;
+        lo_v = v;
         for (;;) {
-            if (lo >= CC_ERLANG_MAX_AGENTS) return cc__staff_infeasible(p);
+            if (lo >= CC_ERLANG_MAX_AGENTS)
+                return lo_v == CC__STAFF_UNKNOWN ? cc__staff_a_uncertain(p, lo, -1)
+                                                 : cc__staff_infeasible(p);
             hi = lo + step > CC_ERLANG_MAX_AGENTS ? CC_ERLANG_MAX_AGENTS : lo + step;
             step *= 2;
-            if (cc__staff_a_meets(p, hi, &st)) break;
+            v = cc__staff_a_probe(p, hi, &st);
             if (st) return st;
+            if (v == CC__STAFF_MEETS) break;
             lo = hi;
+            lo_v = v;
         }
     }
-    if (st) return st;
     while (hi - lo > 1) {
         long mid = lo + (hi - lo) / 2;
-        if (cc__staff_a_meets(p, mid, &st))
+        v = cc__staff_a_probe(p, mid, &st);
+        if (st) return st;
+        if (v == CC__STAFF_MEETS) {
             hi = mid;
-        else if (st)
-            return st;
-        else
+        } else {
             lo = mid;
+            lo_v = v;
+        }
     }
+    if (lo_v == CC__STAFF_UNKNOWN) return cc__staff_a_uncertain(p, lo, hi);
     *agents = hi;
     return CC_OK;
 }

@@ -196,6 +196,72 @@ static void test_random_targets_are_minimal(void **state)
     }
 }
 
+/* SL over offered calls of n agents under Erlang A (the options' AHT units). */
+static double sl_a(int n, double traffic, double patience_aht, double t_aht)
+{
+    cc_erlang_a_metrics m;
+    assert_int_equal(cc_erlang_a_eval(&m, n, traffic, patience_aht, t_aht), CC_OK);
+    return m.sl_offered;
+}
+
+/*
+ * Erlang A searches whose gallop probes staffings far below the answer, where the series
+ * would be too long to sum (CC_ERANGE from cc_erlang_a_eval): those probes are passed over,
+ * and the answer is the minimum (the count below it is checked to fail). They used to fail
+ * the whole solve with an undocumented CC_ERANGE. Independent values (mpmath 1.3, 50
+ * digits, full birth-death sums and the Mandelbaum-Zeltyn service level):
+ * SL(8957 agents, 10,000 Erlangs, patience 180, T 20 AHT) = 0.79624287815579046,
+ * SL(8958) = 0.81833834594897339; with T = 1e6 s far past the fluid wait ln(rho)/theta,
+ * SL = agents / traffic to e^-(10^4): 200 / 250 = 0.8 exactly, 199 / 250 below.
+ */
+static void test_erlang_a_search_passes_unevaluable_probes(void **state)
+{
+    (void)state;
+    cc_staffing_options o = CC_STAFFING_OPTIONS_INIT;
+    cc_staffing_result r;
+    /* callcore staff --calls 2500 --interval-s 1800 --aht-s 180 --target-sl 0.8
+     *                --target-s 1e6 --patience-s 1e5 */
+    o.target_sl = 0.8;
+    o.target_s = 1e6;
+    o.patience_s = 1e5;
+    assert_int_equal(cc_staffing_solve(&r, &o, 2500, 1800, 180), CC_OK);
+    assert_int_equal(r.agents, 200);
+    assert_true(r.service_level >= 0.8);
+    assert_true(sl_a(199, 250.0, 1e5 / 180, 1e6 / 180) < 0.8);
+    /* 10,000 Erlangs (10,000 calls a second, AHT 1 s), patience 180 s, 80 % in 20 s. */
+    o.target_s = 20;
+    o.patience_s = 180;
+    assert_int_equal(cc_staffing_solve(&r, &o, 10000, 1, 1), CC_OK);
+    assert_int_equal(r.agents, 8958);
+    assert_rel(r.service_level, 0.81833834594897339, 1e-13);
+    assert_rel(sl_a(8957, 10000.0, 180.0, 20.0), 0.79624287815579046, 1e-13);
+    /* 5000 Erlangs, patience 1e8 s: the probe at 4964 agents would need 2e7 terms. */
+    o.patience_s = 1e8;
+    assert_int_equal(cc_staffing_solve(&r, &o, 100000, 3600, 180), CC_OK);
+    assert_int_equal(r.agents, 5013);
+    assert_true(r.service_level >= 0.8 && sl_a(5012, 5000.0, 1e8 / 180, 20.0 / 180) < 0.8);
+}
+
+/*
+ * When the answer's lower neighbour itself cannot be evaluated the minimum cannot be
+ * certified: CC_ERANGE, documented, with a detail that says so. 100 Erlangs with a patience
+ * of 1e14 s (5.6e11 AHT): 101 agents meet a 5 % abandonment target, but at 100 the series
+ * would need 1e8 terms; by the fluid limit 1 - agents/traffic about 96 would do.
+ */
+static void test_erlang_a_search_uncertain_minimum(void **state)
+{
+    (void)state;
+    cc_staffing_options o = CC_STAFFING_OPTIONS_INIT;
+    o.goal = CC_STAFFING_ABANDON;
+    o.target_abandon = 0.05;
+    o.patience_s = 1e14;
+    cc_staffing_result r;
+    assert_int_equal(cc_staffing_solve(&r, &o, 2000, 3600, 180), CC_ERANGE);
+    assert_int_equal(r.agents, -1);
+    assert_non_null(strstr(cc_error_last(), "101 agents meet the target"));
+    assert_non_null(strstr(cc_error_last(), "fewer agents may meet it too"));
+}
+
 static void test_plan(void **state)
 {
     (void)state;
@@ -254,6 +320,8 @@ int main(void)
         cmocka_unit_test(test_published_occupancy_and_shrinkage),
         cmocka_unit_test(test_asa_and_abandon_targets_are_minimal),
         cmocka_unit_test(test_random_targets_are_minimal),
+        cmocka_unit_test(test_erlang_a_search_passes_unevaluable_probes),
+        cmocka_unit_test(test_erlang_a_search_uncertain_minimum),
         cmocka_unit_test(test_plan),
         cmocka_unit_test(test_invalid),
     };
