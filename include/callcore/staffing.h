@@ -73,7 +73,8 @@ typedef struct cc_staffing_result {
  * more than 10^7 terms (see cc_erlang_a_eval: a patience of about 10^11 AHT near the load,
  * or overload times patience beyond 10^7), so the minimum cannot be certified; the detail
  * names both counts. Probes far below the answer that cannot be evaluated are skipped and
- * never cause it). On error *out is zeroed with agents = -1; cc_error_last() tells why.
+ * never cause it; or the scheduled agents exceed INT_MAX, a shrinkage near 1). On error
+ * *out is zeroed with agents = -1; cc_error_last() tells why.
  */
 cc_status cc_staffing_solve(cc_staffing_result *out, const cc_staffing_options *opt, double calls,
                             double interval_s, double aht_s);

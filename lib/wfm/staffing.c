@@ -11,6 +11,7 @@
 #include "callcore/erlang.h"
 #include "callcore/staffing.h"
 
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -241,11 +242,26 @@ static cc_status cc__staff_solve_a(const cc__staff_problem *p, long *agents)
     return CC_OK;
 }
 
+/* agents / (1 - shrinkage) rounded up (less 1e-9, so that 7 / 0.7 stays 10), which must
+ * fit the int of the result: a shrinkage near 1 can multiply 10^6 agents by 10^4. */
+static cc_status cc__staff_scheduled(long n, double shrinkage, int *out)
+{
+    double scheduled = ceil((double)n / (1.0 - shrinkage) - 1e-9);
+    if (!(scheduled <= INT_MAX))
+        return cc__fail(CC_ERANGE,
+                        "staffing: %ld agents at shrinkage %g need %.17g scheduled agents, "
+                        "more than %d",
+                        n, shrinkage, scheduled, INT_MAX);
+    *out = (int)scheduled;
+    return CC_OK;
+}
+
 static cc_status cc__staff_fill(cc_staffing_result *out, const cc__staff_problem *p, long n,
                                 double shrinkage)
 {
+    cc_status st = cc__staff_scheduled(n, shrinkage, &out->scheduled_agents);
+    if (st) return st;
     out->agents = (int)n;
-    out->scheduled_agents = (int)ceil((double)n / (1.0 - shrinkage) - 1e-9);
     out->traffic = p->traffic;
     if (n == 0) {
         out->p_wait = 0.0;
@@ -257,8 +273,7 @@ static cc_status cc__staff_fill(cc_staffing_result *out, const cc__staff_problem
     }
     if (p->patience_aht > 0.0) {
         cc_erlang_a_metrics m;
-        cc_status st = cc__staff_a_eval(p, n, &m);
-        if (st) return st;
+        if ((st = cc__staff_a_eval(p, n, &m))) return st;
         out->p_wait = m.p_wait;
         out->service_level = m.sl_offered;
         out->asa_s = m.asa_answered * p->aht_s;
@@ -363,7 +378,10 @@ cc_status cc_staffing_solve(cc_staffing_result *out, const cc_staffing_options *
         if (st) return st;
     }
     st = cc__staff_fill(out, &p, n, shrinkage);
-    if (st) out->agents = out->scheduled_agents = -1;
+    if (st) {
+        memset(out, 0, sizeof *out);
+        out->agents = out->scheduled_agents = -1;
+    }
     return st;
 }
 

@@ -48,6 +48,15 @@ def test_erlang_c_vanishing_load_is_a_result_not_an_error(cli):
     assert out["asa_s"] == 0.0
 
 
+def test_staff_scheduled_agents_beyond_int_is_an_error(cli):
+    # 10^6 Erlangs need 1,000,235 agents; at 99.99 % shrinkage that is 1.0002e10 scheduled
+    # agents, more than an int holds: a clear failure, not -2147483648 with exit 0.
+    r = cli.run("staff", "--calls", 1000000, "--interval-s", 3600, "--aht-s", 3600,
+                "--target-sl", 0.8, "--target-s", 20, "--shrinkage", 0.9999, "--json", check=1)
+    assert r.stdout == ""
+    assert "scheduled agents, more than 2147483647" in r.stderr
+
+
 def test_erlang_a_published_example(cli):
     out = cli.json("erlang", "a", "--traffic", 10, "--agents", 14, "--aht-s", 180,
                    "--patience-s", 300, "--target-s", 20)

@@ -281,6 +281,29 @@ static void test_plan(void **state)
     assert_int_equal(out[2].agents, -1);
 }
 
+/*
+ * scheduled_agents = ceil(agents / (1 - shrinkage)) is an int: 10^6 Erlangs need 1,000,235
+ * agents (80 % in 20 s), and a shrinkage of 0.9999 makes that 1.0002e10 scheduled, which
+ * used to wrap to INT_MIN with CC_OK. Now CC_ERANGE with a zeroed result; 0.999 still fits
+ * (1,000,235,000).
+ */
+static void test_scheduled_agents_beyond_int(void **state)
+{
+    (void)state;
+    cc_staffing_options o = CC_STAFFING_OPTIONS_INIT;
+    cc_staffing_result r;
+    o.shrinkage = 0.999;
+    assert_int_equal(cc_staffing_solve(&r, &o, 1e6, 3600, 3600), CC_OK);
+    assert_int_equal(r.agents, 1000235);
+    assert_int_equal(r.scheduled_agents, 1000235000);
+    o.shrinkage = 0.9999;
+    assert_int_equal(cc_staffing_solve(&r, &o, 1e6, 3600, 3600), CC_ERANGE);
+    assert_int_equal(r.agents, -1);
+    assert_int_equal(r.scheduled_agents, -1);
+    assert_true(r.traffic == 0.0 && r.service_level == 0.0);
+    assert_non_null(strstr(cc_error_last(), "scheduled agents"));
+}
+
 static void test_invalid(void **state)
 {
     (void)state;
@@ -322,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_random_targets_are_minimal),
         cmocka_unit_test(test_erlang_a_search_passes_unevaluable_probes),
         cmocka_unit_test(test_erlang_a_search_uncertain_minimum),
+        cmocka_unit_test(test_scheduled_agents_beyond_int),
         cmocka_unit_test(test_plan),
         cmocka_unit_test(test_invalid),
     };
