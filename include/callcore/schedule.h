@@ -64,16 +64,19 @@ typedef struct cc_shift_assignment {
 typedef struct cc_schedule cc_schedule;
 
 /*
- * Builds the cheapest schedule. required[n] are agents needed per interval (>= 0);
- * traffic[n] (Erlangs, may be NULL) gives each interval's Erlang C service level with the
- * scheduled agents. templates[ntemplates] are the shifts. *out is owned by the caller
- * (cc_schedule_free). Cost: a set-covering MIP with one column per (template, start, break);
- * CBC solves day-sized instances (96 intervals, thousands of columns) in well under a second.
- * Returns CC_OK; CC_EINVAL (NULL, negative requirement, a template outside [0, n) or with a
- * break outside its shift); CC_EVERSION; CC_EINFEASIBLE (with under_cost 0, an interval
- * that needs agents and that no shift covers: the detail names it); CC_ETIMEOUT (the time
- * limit passed before any schedule was found); CC_EUNSUPPORTED (built without CBC);
- * CC_ENOMEM.
+ * Builds the cheapest schedule. required[n] are agents needed per interval (0 to
+ * CC_ERLANG_MAX_AGENTS); traffic[n] (Erlangs, may be NULL) gives each interval's Erlang C
+ * service level with the scheduled agents. templates[ntemplates] are the shifts. No
+ * interval is given more than CC_ERLANG_MAX_AGENTS working agents (a constraint of the
+ * program, so every coverage, count and service level is in range). *out is owned by the
+ * caller (cc_schedule_free). Cost: a set-covering MIP with one column per (template, start,
+ * break); CBC solves day-sized instances (96 intervals, thousands of columns) in well under a
+ * second. Returns CC_OK; CC_EINVAL (NULL, a requirement outside [0, CC_ERLANG_MAX_AGENTS], a
+ * template outside [0, n) or with a break outside its shift); CC_EVERSION; CC_EINFEASIBLE
+ * (with under_cost 0, an interval that needs agents and that no shift covers: the detail
+ * names it; or no schedule meets the requirements within the coverage cap); CC_ERANGE (the
+ * schedule's agents add up to more than INT_MAX); CC_ETIMEOUT (the time limit passed before
+ * any schedule was found); CC_EUNSUPPORTED (built without CBC); CC_ENOMEM.
  */
 cc_status cc_schedule_solve(cc_schedule **out, const cc_schedule_options *opt, const int *required,
                             const double *traffic, size_t n, const cc_shift_template *templates,

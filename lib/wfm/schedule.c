@@ -11,6 +11,7 @@
 #include "callcore/erlang.h"
 #include "callcore/schedule.h"
 
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -158,12 +159,18 @@ static cc_status cc__sched_enumerate(cc__sched_col **out, long *ncols, const cc_
     return CC_OK;
 }
 
-/* Coverage, over/under, service level and assignments from the integer solution x. */
+/*
+ * Coverage, over/under, service level and assignments from the integer solution x. Every
+ * x_j is at most the largest requirement and every coverage at most CC_ERLANG_MAX_AGENTS
+ * (bounds of the program), so the ints below cannot overflow; the total over all shifts
+ * can pass INT_MAX (10^7 agents in each of 215 intervals), which is CC_ERANGE.
+ */
 static cc_status cc__sched_fill(cc_schedule *s, const cc_schedule_options *o, const int *req,
                                 const double *traffic, const cc__sched_col *cols, long ncols,
                                 const cc_shift_template *tpl, const double *x)
 {
     size_t n = s->n;
+    long long total = 0;
     for (long j = 0; j < ncols; j++) {
         int a = (int)lround(x[j]);
         if (a <= 0) continue;
@@ -172,9 +179,13 @@ static cc_status cc__sched_fill(cc_schedule *s, const cc_schedule_options *o, co
         for (int i = c->start; i < c->start + t->length; i++)
             if (cc__sched_works(c, t, i)) s->coverage[i] += a;
         s->assign[s->nassign++] = (cc_shift_assignment){c->shift, c->start, c->break_start, a};
-        s->agents += a;
+        total += a;
         s->cost += a * t->cost;
     }
+    if (total > INT_MAX)
+        return cc__fail(CC_ERANGE, "schedule: the schedule has %lld agents in all, more than %d",
+                        total, INT_MAX);
+    s->agents = (int)total;
     double t_aht = o->target_s / o->aht_s;
     for (size_t i = 0; i < n; i++) {
         int d = s->coverage[i] - req[i];
@@ -249,17 +260,30 @@ static cc_status cc__sched_cbc(const cc_schedule_options *o, const int *req, siz
     double *value = cc__malloc((nnz ? nnz : 1) * sizeof *value);
     double *obj = cc__malloc((size_t)(total_cols ? total_cols : 1) * sizeof *obj);
     double *rowlb = cc__malloc((n ? n : 1) * sizeof *rowlb);
+    double *rowub = cc__malloc((n ? n : 1) * sizeof *rowub);
+    double *colub = cc__malloc((size_t)(total_cols ? total_cols : 1) * sizeof *colub);
     cc_status st = CC_OK;
     Cbc_Model *model = NULL;
-    if (!start || !index || !value || !obj || !rowlb) {
+    if (!start || !index || !value || !obj || !rowlb || !rowub || !colub) {
         st = cc__fail(CC_ENOMEM, "schedule: out of memory for the program (%zu nonzeros)", nnz);
         goto done;
+    }
+    /* Bounds that keep the answer in int range: no optimal schedule needs more agents on one
+     * column than the largest requirement (clamping a column there leaves every interval it
+     * works covered, at no more cost), and no interval may have more than
+     * CC_ERLANG_MAX_AGENTS working (its service level is Erlang C's). */
+    int max_req = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (req[i] > max_req) max_req = req[i];
+        rowlb[i] = req[i];
+        rowub[i] = CC_ERLANG_MAX_AGENTS;
     }
     size_t k = 0;
     for (long j = 0; j < ncols; j++) {
         const cc_shift_template *t = &tpl[cols[j].shift];
         start[j] = (CoinBigIndex)k;
         obj[j] = t->cost;
+        colub[j] = max_req;
         for (int i = cols[j].start; i < cols[j].start + t->length; i++)
             if (cc__sched_works(&cols[j], t, i)) {
                 index[k] = i;
@@ -269,19 +293,18 @@ static cc_status cc__sched_cbc(const cc_schedule_options *o, const int *req, siz
     for (long u = 0; use_under && u < (long)n; u++) {
         start[ncols + u] = (CoinBigIndex)k;
         obj[ncols + u] = o->under_cost;
+        colub[ncols + u] = req[u];
         index[k] = (int)u;
         value[k++] = 1.0;
     }
     start[total_cols] = (CoinBigIndex)k;
-    for (size_t i = 0; i < n; i++)
-        rowlb[i] = req[i];
     model = Cbc_newModel();
     if (!model) {
         st = cc__fail(CC_ENOMEM, "schedule: CBC could not create a model");
         goto done;
     }
-    Cbc_loadProblem(model, (int)total_cols, (int)n, start, index, value, NULL, NULL, obj, rowlb,
-                    NULL);
+    Cbc_loadProblem(model, (int)total_cols, (int)n, start, index, value, NULL, colub, obj, rowlb,
+                    rowub);
     for (long j = 0; j < total_cols; j++)
         Cbc_setInteger(model, (int)j);
     Cbc_setLogLevel(model, 0);
@@ -306,6 +329,8 @@ done:
     cc__free(value);
     cc__free(obj);
     cc__free(rowlb);
+    cc__free(rowub);
+    cc__free(colub);
     return st;
 }
 #endif
@@ -341,8 +366,10 @@ cc_status cc_schedule_solve(cc_schedule **out, const cc_schedule_options *opt, c
         return cc__fail(CC_EINVAL, "cc_schedule_solve: need 1..1000000 intervals of "
                                    "requirements and a template array");
     for (size_t i = 0; i < n; i++) {
-        if (required[i] < 0)
-            return cc__fail(CC_EINVAL, "schedule: interval %zu requires %d agents", i, required[i]);
+        if (required[i] < 0 || required[i] > CC_ERLANG_MAX_AGENTS)
+            return cc__fail(CC_EINVAL,
+                            "schedule: interval %zu requires %d agents: must be in [0, %d]", i,
+                            required[i], CC_ERLANG_MAX_AGENTS);
         if (traffic && (!isfinite(traffic[i]) || traffic[i] < 0.0))
             return cc__fail(CC_EINVAL, "schedule: interval %zu: traffic %g", i, traffic[i]);
     }
@@ -370,7 +397,10 @@ cc_status cc_schedule_solve(cc_schedule **out, const cc_schedule_options *opt, c
     if ((st = cc__sched_cbc(&o, required, n, cols, ncols, templates, x, &optimal))) goto done;
     if ((st = cc__sched_alloc(&s, n, ncols))) goto done;
     s->optimal = optimal;
-    cc__sched_fill(s, &o, required, traffic, cols, ncols, templates, x);
+    if ((st = cc__sched_fill(s, &o, required, traffic, cols, ncols, templates, x))) {
+        cc_schedule_free(s);
+        goto done;
+    }
     *out = s;
 done:
     cc__free(cols);

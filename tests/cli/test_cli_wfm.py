@@ -185,6 +185,18 @@ def test_schedule_uncoverable_interval_fails(cli, tmp_path):
     assert "interval 2" in r.stderr
 
 
+def test_schedule_refuses_requirements_beyond_erlang_range(cli, tmp_path):
+    # 1e9 agents per interval overflowed the int total (UB, agents -1294967296) and gave
+    # null service levels with exit 0; an interval may require at most 10^7 agents.
+    req = tmp_path / "req.csv"
+    req.write_text("required,traffic\n1000000000,5\n1000000000,5\n1000000000,5\n")
+    shifts = tmp_path / "shifts.csv"
+    shifts.write_text("name,start_first,start_last,length,cost\none,0,2,1,1\n")
+    r = cli.run("schedule", "--requirements", req, "--shifts", shifts, "--json", check=2)
+    assert r.stdout == ""
+    assert "interval 0 requires 1000000000 agents: must be in [0, 10000000]" in r.stderr
+
+
 def test_forecast_bad_row_names_file_and_line(cli, tmp_path):
     path = tmp_path / "calls.csv"
     path.write_text("# counts\nDateTime,Calls\n2023-01-02T08:00:00Z,5\n2023-01-02T09:00:00Z,many\n")

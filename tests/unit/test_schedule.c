@@ -208,6 +208,50 @@ static void test_forecast_staff_schedule_flow(void **state)
     cc_schedule_free(s);
 }
 
+/*
+ * The int results stay in range. Requirements above CC_ERLANG_MAX_AGENTS (10^7) are refused
+ * (1e9 per interval used to overflow the total with UB and give NaN service levels, the
+ * coverage being beyond Erlang C's range); 10^7 each works and gives an exact service level
+ * (10^7 agents for 5 Erlangs: nobody waits); a total beyond INT_MAX over 215 intervals is
+ * CC_ERANGE; an interval that only overlapping shifts could cover with 2e7 agents breaks the
+ * documented cap on coverage: CC_EINFEASIBLE.
+ */
+static void test_large_requirements(void **state)
+{
+    (void)state;
+    if (!have_cbc()) skip();
+    const cc_shift_template one = {0, 2, 1, 1, 0, 0, 0, 1.0}; /* one interval, any start */
+    const double traffic[3] = {5, 5, 5};
+    int req[3] = {1000000000, 1000000000, 1000000000};
+    cc_schedule *s = NULL;
+    assert_int_equal(cc_schedule_solve(&s, NULL, req, traffic, 3, &one, 1), CC_EINVAL);
+    assert_null(s);
+    assert_non_null(strstr(cc_error_last(), "must be in [0, 10000000]"));
+    req[0] = req[1] = req[2] = CC_ERLANG_MAX_AGENTS;
+    assert_int_equal(cc_schedule_solve(&s, NULL, req, traffic, 3, &one, 1), CC_OK);
+    assert_int_equal(cc_schedule_agents(s), 3 * CC_ERLANG_MAX_AGENTS);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(cc_schedule_coverage(s)[i], CC_ERLANG_MAX_AGENTS);
+        assert_true(cc_schedule_service_level(s)[i] == 1.0);
+    }
+    cc_schedule_free(s);
+
+    enum { WIDE = 215 }; /* 215 * 10^7 > INT_MAX */
+    static int wide[WIDE];
+    for (int i = 0; i < WIDE; i++)
+        wide[i] = CC_ERLANG_MAX_AGENTS;
+    const cc_shift_template each = {0, WIDE - 1, 1, 1, 0, 0, 0, 1.0};
+    assert_int_equal(cc_schedule_solve(&s, NULL, wide, NULL, WIDE, &each, 1), CC_ERANGE);
+    assert_null(s);
+    assert_non_null(strstr(cc_error_last(), "agents in all"));
+
+    /* Intervals 0 and 2 need 10^7; the only shifts are [0, 1] and [1, 2]. */
+    const int apart[3] = {CC_ERLANG_MAX_AGENTS, 0, CC_ERLANG_MAX_AGENTS};
+    const cc_shift_template two = {0, 1, 1, 2, 0, 0, 0, 1.0};
+    assert_int_equal(cc_schedule_solve(&s, NULL, apart, traffic, 3, &two, 1), CC_EINFEASIBLE);
+    assert_null(s);
+}
+
 static void test_invalid(void **state)
 {
     (void)state;
@@ -257,6 +301,7 @@ int main(void)
         cmocka_unit_test(test_uncoverable_interval),
         cmocka_unit_test(test_day_from_staffing),
         cmocka_unit_test(test_forecast_staff_schedule_flow),
+        cmocka_unit_test(test_large_requirements),
         cmocka_unit_test(test_invalid),
         cmocka_unit_test(test_allocation_failures),
     };
