@@ -249,6 +249,13 @@ static cc_status cc__sched_cbc(const cc_schedule_options *o, const int *req, siz
 {
     int use_under = o->under_cost > 0.0;
     long total_cols = ncols + (use_under ? (long)n : 0);
+    if (total_cols == 0) {
+        /* No shift and no shortage column: the caller's precheck has found nothing
+         * required, so the empty schedule is the proven optimum. CBC, given no columns,
+         * reports no solution at all (which read as CC_ETIMEOUT). */
+        *optimal = 1;
+        return CC_OK;
+    }
     size_t nnz = 0;
     for (long j = 0; j < ncols; j++) {
         const cc_shift_template *t = &tpl[cols[j].shift];

@@ -252,6 +252,30 @@ static void test_large_requirements(void **state)
     assert_null(s);
 }
 
+/* No shifts and nothing required: the empty schedule is the optimum (CC_OK, 0 agents), not
+ * the CC_ETIMEOUT it used to be because CBC reports no solution for a program without
+ * columns. */
+static void test_nothing_to_schedule(void **state)
+{
+    (void)state;
+    if (!have_cbc()) skip();
+    const int req[3] = {0, 0, 0};
+    const double traffic[3] = {0, 0, 0};
+    cc_schedule *s = NULL;
+    assert_int_equal(cc_schedule_solve(&s, NULL, req, traffic, 3, NULL, 0), CC_OK);
+    assert_int_equal(cc_schedule_agents(s), 0);
+    assert_int_equal(cc_schedule_optimal(s), 1);
+    assert_true(cc_schedule_cost(s) == 0.0);
+    size_t count = 99;
+    cc_schedule_assignments(s, &count);
+    assert_int_equal(count, 0);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(cc_schedule_coverage(s)[i], 0);
+        assert_true(cc_schedule_service_level(s)[i] == 1.0);
+    }
+    cc_schedule_free(s);
+}
+
 static void test_invalid(void **state)
 {
     (void)state;
@@ -302,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_day_from_staffing),
         cmocka_unit_test(test_forecast_staff_schedule_flow),
         cmocka_unit_test(test_large_requirements),
+        cmocka_unit_test(test_nothing_to_schedule),
         cmocka_unit_test(test_invalid),
         cmocka_unit_test(test_allocation_failures),
     };
