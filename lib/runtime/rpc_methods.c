@@ -13,6 +13,7 @@
 #include "callcore/version.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +88,20 @@ static cc_status sub_str(cc__rpc_call *call, const msgpack_object *map, const ch
 {
     cc__args sub = {call->method, &map->via.map, call->args.zone};
     return cc__args_str(&sub, key, required, NULL, out);
+}
+
+/* Refuses keys of the nested map `what`[i] that `known` (NULL-terminated)
+ * does not list, as top-level arguments are refused: a typo never passes
+ * silently. Not while replaying: a journal written before nested maps were
+ * checked may hold a call that succeeded then, and must replay as it did. */
+static cc_status sub_only(cc__rpc_call *call, const msgpack_object *map, const char *what,
+                          uint32_t i, const char *const *known)
+{
+    if (RT(call)->replaying) return CC_OK;
+    char where[96];
+    snprintf(where, sizeof where, "%s: %s[%u]", call->method, what, i);
+    cc__args sub = {where, &map->via.map, call->args.zone};
+    return cc__args_only(&sub, known);
 }
 
 static int32_t clamp32(int64_t v)
@@ -198,6 +213,9 @@ static cc_status queue_config_args(cc__rpc_call *call, cc_queue_config *out)
             const msgpack_object *m = &esc->via.array.ptr[i];
             if (m->type != MSGPACK_OBJECT_MAP)
                 return cc__fail(CC_EINVAL, "%s: escalations[%u] must be a map", call->method, i);
+            static const char *const known[] = {"after_ms", "relax_levels", "priority_boost",
+                                                "add_queue", NULL};
+            TRY(sub_only(call, m, "escalations", i, known));
             int64_t relax, boost;
             TRY(sub_int(call, m, "after_ms", &v[i].after_ms));
             TRY(sub_int(call, m, "relax_levels", &relax));
@@ -355,6 +373,8 @@ static cc_status agent_add(cc__rpc_call *call, const char *name)
             if (m->type != MSGPACK_OBJECT_MAP)
                 return cc__fail(CC_EINVAL, "%s: queues[%u] must be a name or a map", call->method,
                                 i);
+            static const char *const known[] = {"queue", "tier", "penalty", "weight", NULL};
+            TRY(sub_only(call, m, "queues", i, known));
             int64_t tier, penalty;
             TRY(sub_str(call, m, "queue", 1, &v[i].queue));
             TRY(sub_int(call, m, "tier", &tier));
@@ -378,6 +398,8 @@ static cc_status agent_add(cc__rpc_call *call, const char *name)
             const msgpack_object *m = &cap->via.array.ptr[i];
             if (m->type != MSGPACK_OBJECT_MAP)
                 return cc__fail(CC_EINVAL, "%s: capacity[%u] must be a map", call->method, i);
+            static const char *const known[] = {"channel", "max", "load", NULL};
+            TRY(sub_only(call, m, "capacity", i, known));
             const char *ch;
             int64_t max, load;
             TRY(sub_str(call, m, "channel", 1, &ch));

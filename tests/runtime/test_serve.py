@@ -57,6 +57,32 @@ def test_scenario_from_login_to_kpis(serve):
     assert report["totals"]["answered"] == 1
 
 
+
+def test_typos_in_nested_argument_maps_are_errors(serve):
+    """Unknown argument names are errors (docs/protocol.md), in the maps of
+    escalations, queue memberships and capacity too, and nothing is created."""
+    c = Client(serve().address)
+    c.call("queue.create", {"name": "q"})
+    typos = [
+        ("queue.create", {"name": "q2", "escalations": [{"after_ms": 1000, "priorty_boost": 5}]},
+         "escalations[0]: unknown argument 'priorty_boost'"),
+        ("agent.add", {"agent": "a", "queues": ["q", {"queue": "q", "teir": 2}]},
+         "queues[1]: unknown argument 'teir'"),
+        ("agent.login", {"agent": "b", "capacity": [{"channel": "voice", "maxx": 3}]},
+         "capacity[0]: unknown argument 'maxx'"),
+    ]
+    for method, params, detail in typos:
+        with pytest.raises(RpcError) as e:
+            c.call(method, params)
+        assert e.value.name == "CC_EINVAL" and detail in e.value.message
+    assert c.call("queue.list") == ["q"] and c.call("agent.list") == []
+    # Spelled right, the same maps are accepted.
+    assert c.call("queue.create", {"name": "q2", "escalations": [
+        {"after_ms": 1000, "relax_levels": 1, "priority_boost": 5, "add_queue": "q"}]}) is True
+    assert c.call("agent.add", {"agent": "a", "queues": [
+        {"queue": "q", "tier": 2, "penalty": 1, "weight": 1.5}],
+        "capacity": [{"channel": "voice", "max": 1, "load": 1}]}) is True
+
 def test_two_clients_at_once(serve):
     s = serve()
     watcher, worker = Client(s.address), Client(s.address)
