@@ -23,7 +23,8 @@ static const char cli_schedule_usage[] =
     "  its required agents at minimum cost (COIN-OR CBC). Reports coverage, over and under\n"
     "  per interval and, with a traffic column, the Erlang C service level within T seconds\n"
     "  (AHT S, default 180; T default 20). --under-cost C allows shortage at C per missing\n"
-    "  agent-interval instead of failing.\n"
+    "  agent-interval instead of failing. --interval-s is accepted and has no effect: the\n"
+    "  traffic column is in Erlangs, so the service level does not depend on it.\n"
     "  requirements columns: required[,traffic]\n"
     "  shifts columns: name,start_first,start_last,start_step,length,"
     "break_earliest,break_latest,break_length,cost\n";

@@ -45,7 +45,10 @@ typedef struct cc_schedule_options {
     double under_cost;  /* 0: every requirement is a hard constraint; > 0: shortage is allowed
                          * at this cost per missing agent-interval */
     double max_seconds; /* solver time limit; default 60 (the best schedule found is kept) */
-    double interval_s;  /* interval length for the service level; default 900 */
+    double interval_s;  /* interval length in seconds; default 900, must be > 0. Not used:
+                         * traffic is given in Erlangs, and the steady-state Erlang C service
+                         * level of an interval does not depend on its length. Kept so that
+                         * version-1 callers compile and behave as before. */
     double aht_s;       /* mean handle time for the service level; default 180 */
     double target_s;    /* service-level threshold; default 20 */
 } cc_schedule_options;

@@ -176,6 +176,18 @@ def test_schedule_sample_files(cli):
     assert sum(s["agents"] for s in out["shifts"]) == out["agents"]
 
 
+def test_schedule_interval_s_is_documented_as_having_no_effect(cli):
+    # The help used to promise an "interval length for the service level" that nothing
+    # used: the traffic column is in Erlangs, so the service level does not depend on it.
+    help_text = cli.run("schedule", "--help", check=0).stdout
+    assert "--interval-s is accepted and has no effect" in help_text
+    files = ["--requirements", os.path.join(EXAMPLES, "schedule_requirements.csv"),
+             "--shifts", os.path.join(EXAMPLES, "schedule_shifts.csv"), "--aht-s", 240]
+    short = cli.json("schedule", *files, "--interval-s", 60)
+    long_ = cli.json("schedule", *files, "--interval-s", 3600)
+    assert short["service_level"] == long_["service_level"]
+
+
 def test_schedule_uncoverable_interval_fails(cli, tmp_path):
     req = tmp_path / "req.csv"
     req.write_text("required\n1\n1\n2\n")
