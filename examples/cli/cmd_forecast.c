@@ -21,13 +21,15 @@ static const char cli_forecast_usage[] =
     "usage: callcore forecast --input FILE.csv [--method NAME|all] [--train-days N]\n"
     "         [--period P] [--week-days D] [--window K] [--level L] [--json]\n"
     "  Without --train-days: fits on the whole file and forecasts the next day, with\n"
-    "  prediction intervals at level L (default 0.95).\n"
+    "  prediction intervals at level L (default 0.95), by daily_profile unless --method\n"
+    "  names another.\n"
     "  With --train-days N: fits on the first N days and forecasts the rest day by day\n"
     "  (rolling origin); reports WAPE, MAPE, sMAPE, MASE and interval coverage, and each\n"
     "  method's WAPE relative to the weekly seasonal-naive baseline. --method all (the\n"
     "  default with --train-days) compares every method.\n"
     "  methods: seasonal_naive_daily seasonal_naive_weekly moving_average\n"
-    "           holt_winters_additive holt_winters_multiplicative double_seasonal\n";
+    "           holt_winters_additive holt_winters_multiplicative double_seasonal\n"
+    "           daily_profile\n";
 
 /* The volumes of the file (cc_volume_series_load_csv: forecast.h) as the commands use them. */
 typedef struct cli_series {
@@ -197,6 +199,13 @@ static int cli_forecast_read(const cli_args *a, const cc_volume_series *vs,
     if (window < 1) return cli_usage_error(a, "--window must be >= 1");
     if (cli_has(a, "train-days") && rq->train_days < 1)
         return cli_usage_error(a, "--train-days must be >= 1");
+    /* The week is period * week_days: checked before it is formed (signed overflow is UB);
+     * the library then says which periods it takes. */
+    if (period > INT64_MAX / week_days)
+        return cli_usage_error(a,
+                               "--period %lld times %lld days a week does not fit a count "
+                               "of intervals",
+                               (long long)period, (long long)week_days);
     rq->opt.period = (size_t)period;
     rq->opt.week = (size_t)(period * week_days);
     rq->opt.window = (size_t)window;

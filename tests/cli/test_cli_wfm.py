@@ -143,6 +143,22 @@ def test_forecast_next_day(cli, tmp_path):
     assert all(lo <= f <= hi for lo, f, hi in zip(out["lower"], out["forecast"], out["upper"]))
 
 
+def test_forecast_period_whose_week_overflows_is_a_usage_error(cli, tmp_path):
+    # --period times the days of the week was formed before any check: signed overflow
+    # (UBSan: 3000000000000000000 * 5) before the library's own refusal.
+    path = tmp_path / "calls.csv"
+    write_series(path, 20, 10)
+    r = cli.run("forecast", "--input", path, "--period", 3000000000000000000, check=2)
+    assert "--period 3000000000000000000 times 5 days a week does not fit" in r.stderr
+    assert "runtime error" not in r.stderr
+
+
+def test_forecast_help_names_every_method_and_the_default(cli):
+    out = cli.run("forecast", "--help", check=0).stdout
+    assert "daily_profile" in out.split("methods:")[1]
+    assert "by daily_profile unless --method" in out
+
+
 def test_forecast_rejects_unknown_method(cli, tmp_path):
     path = tmp_path / "calls.csv"
     write_series(path, 20, 10)
