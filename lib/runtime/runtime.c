@@ -495,6 +495,7 @@ typedef struct cc__replay {
     int events_only; /* KPI pass: feed EVENT records only */
     int file_start;  /* the next record is the first of its file */
     const char *file;
+    const cc__jfile *jfile; /* the file being read (its name's number) */
     msgpack_zone zone;
 } cc__replay;
 
@@ -589,14 +590,17 @@ static cc_status cc__replay_command(cc__replay *rp, const msgpack_object *f)
     return CC_OK;
 }
 
-/* Each file of the replay starts where the one before it ended (a snapshot
- * takes a record number of its own), and without a snapshot the history
- * starts at record 1: a gap means a file is missing. */
+/* Each file of the replay starts where the one before it ended, and without
+ * a snapshot the history starts at record 1: a gap means a file is missing.
+ * One exception: a segment (named after its first record) is created right
+ * after the snapshot numbered one less, so when that snapshot is not
+ * replayed (removed, or damaged and passed over) its number is the gap. */
 static cc_status cc__check_chain(cc__replay *rp, uint64_t no)
 {
     rp->file_start = 0;
     uint64_t want = rp->seen ? rp->last_record + 1 : 1;
     if (no == want) return CC_OK;
+    if (!rp->jfile->is_snapshot && no == rp->jfile->first && no == want + 1) return CC_OK;
     return cc__fail(CC_EPARSE,
                     "'%s' starts at record %llu where record %llu was expected: the journal "
                     "file holding the records between is missing",
@@ -814,6 +818,7 @@ static cc_status cc__replay_journal(cc_runtime *rt, const char *dir, const cc__j
         char path[4200];
         snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
         rp->file = path;
+        rp->jfile = &files[i];
         rp->file_start = 1;
         if (files[i].is_snapshot) {
             *last_segment = NULL; /* records after a snapshot go to a newer segment */

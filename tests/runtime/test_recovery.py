@@ -231,3 +231,23 @@ def test_a_restart_with_another_seed_is_refused_and_the_same_seed_recovers(cli_p
     finally:
         srv.stop()
         srv.kill()
+
+
+def test_a_removed_snapshot_is_replaced_by_the_segments_before_it(cli_path, tmp_path):
+    """The segments keep the whole history; a snapshot only saves replaying it.
+    Without the snapshot (an operator removed it), the segment after it starts
+    one record further than the segment before it ended: the snapshot's number,
+    not a missing file."""
+    journal = tmp_path / "j"
+    snapshot_then_more(cli_path, tmp_path, journal)
+    (snap,) = files(journal, "snapshot-")
+    os.unlink(snap)
+    srv = serve_journal(cli_path, tmp_path, journal)
+    try:
+        c = Client(srv.address)
+        assert c.call("queue.list") == ["q1", "q2"]
+        assert contacts_alive(c, range(1, 11)) == list(range(1, 11))
+        c.close()
+    finally:
+        srv.stop()
+        srv.kill()
