@@ -534,9 +534,12 @@ static cc_status cc__replay_attach(cc__replay *rp, const msgpack_object *f)
     rt->now_ms = cc__obj_time(&f[2]);
     if (memcmp(f[3].via.str.ptr + 8, "attach", 6) == 0) {
         cc__runtime_attach(rt, NULL, mask);
-    } else {
+    } else if (memcmp(f[3].via.str.ptr + 8, "detach", 6) == 0) {
         for (int ch = 0; ch < CC_CHANNEL__COUNT; ch++)
             if (mask & (1u << ch)) rt->replay_attached[ch] = 0;
+    } else {
+        return cc__fail(CC_EPARSE, "unknown command in record %llu",
+                        (unsigned long long)rp->last_record);
     }
     return CC_OK;
 }

@@ -837,6 +837,40 @@ static void replay_accepts_nested_keys_an_older_server_let_pass(void **state)
 }
 
 
+static void journal_an_unknown_runtime_record(cc_engine *engine, void *ud)
+{
+    (void)engine;
+    static const unsigned char params[] = {0x91, 0x02}; /* [2]: like a detach mask */
+    assert_int_equal(
+        cc_runtime_journal_command(ud, "runtime.foobar", params, sizeof params), CC_OK);
+    uv_stop(((cc_runtime *)ud)->loop);
+}
+
+/* Recovery replays only the records the runtime writes: a runtime.* record
+ * it does not know (here one shaped like a detach) is refused, not taken
+ * for something else. */
+static void replay_refuses_a_runtime_record_it_does_not_know(void **state)
+{
+    (void)state;
+    journal_case jc;
+    journal_case_open(&jc, "unknown");
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    cc_runtime_options o = journal_case_options(&jc);
+    cc_runtime *rt;
+    assert_int_equal(cc_runtime_new(&rt, &loop, NULL, &o), CC_OK);
+    assert_int_equal(cc_runtime_post(rt, journal_an_unknown_runtime_record, rt), CC_OK);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    copy_dir(jc.dir, jc.image);
+    close_and_drain(rt, &loop);
+    o.journal_dir = jc.image;
+    assert_int_equal(cc_runtime_new(&rt, &loop, NULL, &o), CC_EPARSE);
+    assert_non_null(strstr(cc_error_last(), "unknown command"));
+    uv_loop_close(&loop);
+    journal_case_remove(&jc);
+}
+
+
 /* A posted function changing the engine directly, then journaling it. */
 static void add_queue_directly(cc_engine *engine, void *ud)
 {
@@ -980,6 +1014,7 @@ int main(void)
         cmocka_unit_test(queue_configure_is_journaled_and_replayed),
         cmocka_unit_test(recovery_refuses_other_decision_options),
         cmocka_unit_test(replay_accepts_nested_keys_an_older_server_let_pass),
+        cmocka_unit_test(replay_refuses_a_runtime_record_it_does_not_know),
         cmocka_unit_test(direct_changes_can_be_journaled),
         cmocka_unit_test(every_allocation_failure_is_survived),
     };
