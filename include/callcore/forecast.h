@@ -83,6 +83,11 @@ typedef struct cc_forecast_options {
         CC_FORECAST_OPTIONS_VERSION, CC_FORECAST_SEASONAL_NAIVE_DAILY, 0, 0, 0, 0, 0, 0, 0, 0, 0   \
     }
 
+/* Largest volume accepted per interval. Counts past 2^53 are no longer exact in a double,
+ * and much larger ones (1e200) make the squared one-step errors overflow; no contact centre
+ * takes 10^15 calls in an interval. */
+#define CC_FORECAST_MAX_VOLUME 1e15
+
 /* Fitted state summary (read with cc_forecaster_params). */
 typedef struct cc_forecast_params {
     double alpha, beta, gamma, omega, phi; /* the values in use (0 where the method has none) */
@@ -112,14 +117,17 @@ void cc_forecaster_free(cc_forecaster *self);
  * (2 weeks for the weekly naive, double-seasonal and daily-profile methods, window + 1
  * days for the moving average). Cost: O(n) per objective evaluation, a few hundred
  * evaluations (0.2 to 0.35 s for 120 days of 5-minute data).
- * Returns CC_OK, CC_EINVAL (NULL, too short, negative or non-finite values),
- * CC_EUNSUPPORTED (parameters to fit but built without NLopt), CC_ENOMEM.
+ * Returns CC_OK, CC_EINVAL (NULL, too short, values negative, not finite or above
+ * CC_FORECAST_MAX_VOLUME), CC_ERANGE (no parameter values tried keep the one-step errors
+ * finite; the forecaster stays unfitted), CC_EUNSUPPORTED (parameters to fit but built
+ * without NLopt), CC_ENOMEM.
  */
 cc_status cc_forecaster_fit(cc_forecaster *self, const double *history, size_t n);
 
 /*
  * Feeds n new observations (borrowed) through the fitted model without refitting: O(n).
- * Returns CC_OK, CC_ESTATE (not fitted yet), CC_EINVAL (NULL or bad values).
+ * Returns CC_OK, CC_ESTATE (not fitted yet), CC_EINVAL (NULL or values outside
+ * [0, CC_FORECAST_MAX_VOLUME] or not finite).
  */
 cc_status cc_forecaster_observe(cc_forecaster *self, const double *values, size_t n);
 
@@ -183,7 +191,7 @@ typedef struct cc_forecast_accuracy {
  * horizon or step of any size is valid, memory is sized by n).
  * forecasts[n] may be NULL; else it receives, for every point, the forecast from the latest
  * origin before it (NaN before `initial`). Returns CC_OK, CC_EINVAL, CC_EVERSION,
- * CC_EUNSUPPORTED, CC_ENOMEM; *out is filled on CC_OK.
+ * CC_ERANGE and CC_EUNSUPPORTED (from the fits), CC_ENOMEM; *out is filled on CC_OK.
  */
 cc_status cc_forecast_backtest(cc_forecast_accuracy *out, double *forecasts,
                                const cc_forecast_options *opt, const cc_backtest_options *bt,

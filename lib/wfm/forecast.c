@@ -112,13 +112,16 @@ void cc_forecaster_free(cc_forecaster *self)
     cc__free(self);
 }
 
+/* Volumes are counts in [0, CC_FORECAST_MAX_VOLUME]: far larger ones square past the
+ * double range in the fit's sum of squared errors (1e200 did, and the fit then read
+ * parameters it never set). */
 static cc_status cc__fc_check_values(const char *fn, const double *v, size_t n)
 {
     if (n > 0 && !v) return cc__fail(CC_EINVAL, "%s: values are NULL", fn);
     for (size_t i = 0; i < n; i++)
-        if (!isfinite(v[i]) || v[i] < 0.0)
-            return cc__fail(CC_EINVAL, "%s: value %zu is %g; volumes must be finite and >= 0", fn,
-                            i, v[i]);
+        if (!isfinite(v[i]) || v[i] < 0.0 || v[i] > CC_FORECAST_MAX_VOLUME)
+            return cc__fail(CC_EINVAL, "%s: value %zu is %g; volumes must be in [0, %g]", fn, i,
+                            v[i], CC_FORECAST_MAX_VOLUME);
     return CC_OK;
 }
 

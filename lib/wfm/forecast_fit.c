@@ -106,6 +106,8 @@ static cc_status cc__fc_minimise(cc__fc_problem *p)
         {0.01, 0.005, 0.05, 0.1, 0.9}, /* slow level, persistent error */
         {0.002, 0.001, 0.02, 0.05, 0.95}};
     double best_x[5], best = HUGE_VAL;
+    for (unsigned i = 0; i < p->nfree; i++)
+        best_x[i] = p->free[i].start; /* in bounds, even if no start improves on it */
     for (size_t s = 0; s < sizeof starts / sizeof starts[0]; s++) {
         double x[5], lo[5], hi[5], val;
         for (unsigned i = 0; i < p->nfree; i++) {
@@ -133,6 +135,11 @@ static cc_status cc__fc_minimise(cc__fc_problem *p)
     }
     for (unsigned i = 0; i < p->nfree; i++)
         *p->free[i].slot = best_x[i];
+    /* HUGE_VAL is what cc__fc_run scores a non-finite SSE: no start found any parameters
+     * whose one-step errors stay finite (the slots keep the starting values). */
+    if (!(best < HUGE_VAL))
+        return cc__fail(CC_ERANGE, "forecast fit: the one-step errors overflow for every "
+                                   "parameter value tried");
     return CC_OK;
 }
 #else

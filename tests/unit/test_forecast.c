@@ -280,6 +280,49 @@ static void test_bank_2003_beats_weekly_naive(void **state)
     wfm_csv_free(&t);
 }
 
+/*
+ * Volumes are counts in [0, CC_FORECAST_MAX_VOLUME = 1e15]. A series near 1e200 made every
+ * squared one-step error overflow: the fit returned CC_OK with parameters it never set
+ * (phi = 0, below its bound 0.8). It is now refused with the range in the detail and the
+ * forecaster stays unfitted. Up to the limit the fit is what it is at scale 1: the models
+ * are scale-equivariant and 2^44 scales exactly.
+ */
+static void test_volume_range(void **state)
+{
+    (void)state;
+    enum { N = DAYS * P };
+    static double y[N], big[N], huge[N];
+    fill(y, N);
+    for (size_t t = 0; t < N; t++) {
+        big[t] = y[t] * 0x1p44; /* at most 6.3e14 */
+        huge[t] = y[t] * 1e200;
+    }
+    cc_forecast_options o = CC_FORECAST_OPTIONS_INIT;
+    o.method = CC_FORECAST_HOLT_WINTERS_ADDITIVE;
+    o.period = P;
+    o.week = W;
+    cc_forecaster *f = NULL;
+    assert_int_equal(cc_forecaster_new(&f, &o), CC_OK);
+    assert_int_equal(cc_forecaster_fit(f, huge, N), CC_EINVAL);
+    assert_non_null(strstr(cc_error_last(), "volumes must be in [0, 1e+15]"));
+    double mean[P];
+    assert_int_equal(cc_forecaster_predict(f, P, mean, NULL, NULL), CC_ESTATE);
+    cc_forecaster_free(f);
+
+    cc_forecaster *unit = make(CC_FORECAST_HOLT_WINTERS_ADDITIVE, y, N);
+    if (!unit) skip();
+    cc_forecaster *scaled = make(CC_FORECAST_HOLT_WINTERS_ADDITIVE, big, N);
+    cc_forecast_params a, b;
+    assert_int_equal(cc_forecaster_params(unit, &a), CC_OK);
+    assert_int_equal(cc_forecaster_params(scaled, &b), CC_OK);
+    assert_true(b.alpha >= 1e-4 && b.alpha <= 0.9999 && b.phi >= 0.8 && b.phi <= 1.0);
+    assert_true(fabs(a.alpha - b.alpha) <= 1e-9 && fabs(a.gamma - b.gamma) <= 1e-9 &&
+                fabs(a.phi - b.phi) <= 1e-9);
+    assert_true(isfinite(b.sse));
+    cc_forecaster_free(unit);
+    cc_forecaster_free(scaled);
+}
+
 static void test_invalid(void **state)
 {
     (void)state;
@@ -356,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_backtest_on_clean_series),
         cmocka_unit_test(test_backtest_huge_horizon_and_step),
         cmocka_unit_test(test_bank_2003_beats_weekly_naive),
+        cmocka_unit_test(test_volume_range),
         cmocka_unit_test(test_invalid),
         cmocka_unit_test(test_allocation_failures),
     };
