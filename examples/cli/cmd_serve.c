@@ -9,6 +9,7 @@
 
 #include "callcore/runtime.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <uv.h>
@@ -96,6 +97,10 @@ int cli_cmd_serve(int argc, char **argv)
     so.allow_remote = cli_has(&a, "allow-remote");
     if (so.allow_remote && !so.token) return cli_usage_error(&a, "--allow-remote needs --token");
 
+    /* libuv writes to sockets with write(2): a client that left while its
+     * responses were on the way must cost its connection (EPIPE), not the
+     * daemon (SIGPIPE's default action ends the process). */
+    signal(SIGPIPE, SIG_IGN);
     uv_loop_t loop;
     if (uv_loop_init(&loop) != 0) return cli_fail("cannot create the event loop");
     cc_engine_options eo = CC_ENGINE_OPTIONS_INIT;

@@ -18,6 +18,13 @@
  *
  * No libuv or msgpack type appears here: the loop is passed as
  * `struct uv_loop_s *` (uv_loop_t).
+ *
+ * Signals: libuv writes to sockets with write(2), so a client that closes its
+ * end while a response is on the way raises SIGPIPE, whose default action
+ * ends the process. A program that serves (cc_runtime_listen) must ignore
+ * SIGPIPE (signal(SIGPIPE, SIG_IGN), as `callcore serve` does); the write then
+ * fails with EPIPE and only that connection is closed. The library does not
+ * change the process's signal dispositions itself.
  */
 #ifndef CALLCORE_RUNTIME_H
 #define CALLCORE_RUNTIME_H

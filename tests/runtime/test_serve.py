@@ -83,6 +83,25 @@ def test_typos_in_nested_argument_maps_are_errors(serve):
         {"queue": "q", "tier": 2, "penalty": 1, "weight": 1.5}],
         "capacity": [{"channel": "voice", "max": 1, "load": 1}]}) is True
 
+
+def test_a_client_leaving_with_responses_unread_does_not_stop_the_server(serve, tmp_path):
+    """The server's write to a client that closed its socket fails with EPIPE;
+    it must close that connection, not die of SIGPIPE."""
+    s = serve(listen=f"unix:{tmp_path}/s.sock")
+    rude = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    rude.connect(str(tmp_path / "s.sock"))
+    rude.settimeout(0.5)
+    req = msgpack.packb([0, 1, "ping", [{"echo": "z" * 1000}]]) * 50
+    try:
+        for _ in range(4000):  # until the server stops reading (backpressure)
+            rude.sendall(req)
+    except (socket.timeout, OSError):
+        pass
+    rude.close()  # responses in flight to a socket that is gone
+    time.sleep(0.3)
+    assert Client(s.address).call("ping") == "pong"
+    assert s.proc.poll() is None
+
 def test_two_clients_at_once(serve):
     s = serve()
     watcher, worker = Client(s.address), Client(s.address)
