@@ -28,8 +28,8 @@ enum {
     CC__OPT_COUNT
 };
 static const char *const cc__opt_keys[CC__OPT_COUNT] = {
-    "seed",          "select",        "rona_after",          "rona_reason",
-    "reject_after",  "reject_reason", "last_agent_window_ms"};
+    "seed",         "select",        "rona_after",          "rona_reason",
+    "reject_after", "reject_reason", "last_agent_window_ms"};
 
 void cc__decision_options_from(cc__decision_options *out, const cc_engine_options *eo)
 {
@@ -155,8 +155,8 @@ static void cc__describe_diff(char *buf, size_t cap, const char *name, const cha
 {
     size_t len = strlen(buf);
     if (len + 1 < cap)
-        snprintf(buf + len, cap - len, "%s%s %s (this runtime: %s)", len ? ", " : "", name,
-                 journal, given);
+        snprintf(buf + len, cap - len, "%s%s %s (this runtime: %s)", len ? ", " : "", name, journal,
+                 given);
 }
 
 static void cc__diff_int(char *buf, size_t cap, const char *name, long long journal,
@@ -187,7 +187,6 @@ int cc__decision_options_diff(const cc__decision_options *journal,
     if (strcmp(journal->rona_reason, given->rona_reason) != 0)
         cc__describe_diff(buf, cap, "rona_reason", journal->rona_reason, given->rona_reason);
     if (strcmp(journal->reject_reason, given->reject_reason) != 0)
-        cc__describe_diff(buf, cap, "reject_reason", journal->reject_reason,
-                          given->reject_reason);
+        cc__describe_diff(buf, cap, "reject_reason", journal->reject_reason, given->reject_reason);
     return buf[0] != '\0';
 }

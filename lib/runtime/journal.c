@@ -251,7 +251,8 @@ static void cc__journal_seal_step(cc__journal *j)
         return;
     }
     unsigned char *rec = (unsigned char *)j->buf.data + j->step_mark.len;
-    size_t plen = (size_t)rec[0] | (size_t)rec[1] << 8 | (size_t)rec[2] << 16 | (size_t)rec[3] << 24;
+    size_t plen =
+        (size_t)rec[0] | (size_t)rec[1] << 8 | (size_t)rec[2] << 16 | (size_t)rec[3] << 24;
     unsigned char *payload = rec + CC__JOURNAL_HEADER;
     uint32_t c = count > UINT32_MAX ? UINT32_MAX : (uint32_t)count;
     for (int i = 0; i < CC__STEP_COUNT_BYTES; i++)
@@ -309,8 +310,9 @@ cc_status cc__journal_commit(cc__journal *j, int sync)
     if (j->step_depth > 0) cc__journal_seal_step(j);
     if (j->failed)
         return cc__journal_fail(
-            j, cc__fail(CC_EIO, "journal '%s': an earlier write or sync failed; nothing more is "
-                                "written",
+            j, cc__fail(CC_EIO,
+                        "journal '%s': an earlier write or sync failed; nothing more is "
+                        "written",
                         j->path));
     if (j->buf.failed)
         return cc__journal_fail(

@@ -58,9 +58,9 @@ static size_t cc__mp_uint(const unsigned char *p, size_t n, uint64_t *v)
 static int cc__record_head(const unsigned char *p, size_t n, uint64_t *kind, uint64_t *no)
 {
     size_t h = n >= 1 && p[0] >= 0x92 && p[0] <= 0x9f ? 1
-               : n >= 3 && p[0] == 0xdc              ? 3
-               : n >= 5 && p[0] == 0xdd              ? 5
-                                                     : 0;
+               : n >= 3 && p[0] == 0xdc               ? 3
+               : n >= 5 && p[0] == 0xdd               ? 5
+                                                      : 0;
     if (!h) return 0;
     size_t k = cc__mp_uint(p + h, n - h, kind);
     return k && cc__mp_uint(p + h + k, n - h - k, no);
@@ -125,10 +125,11 @@ static cc_status cc__step_count(const msgpack_object *root, size_t pos, uint64_t
 
 /*
  * Checks every record of data[pos..len) and sets *keep to the end of the
- * records kept: up to the last record outside any step or ending one. Returns CC_OK (data[*keep..len) is a torn tail, possibly
- * empty), CC_EPARSE (damage: a bad record with a valid one after it, a
- * record that is not [kind, number, ...], a break in the numbering, a step
- * inside a step) or CC_ENOMEM.
+ * records kept: up to the last record outside any step or ending one.
+ * Returns CC_OK (data[*keep..len) is a torn tail, possibly empty),
+ * CC_EPARSE (damage: a bad record with a valid one after it, a record that
+ * is not [kind, number, ...], a break in the numbering, a step inside a
+ * step) or CC_ENOMEM.
  */
 static cc_status cc__scan_records(const unsigned char *data, size_t len, size_t pos, uint32_t max,
                                   msgpack_zone *zone, size_t *keep)

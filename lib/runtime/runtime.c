@@ -640,8 +640,7 @@ static cc_status cc__replay_record(const msgpack_object *root, void *ud)
     if (kind == CC__JREC_EVENT) return CC_OK; /* the KPI pass took it */
     if (kind == CC__JREC_STEP) return CC_OK;  /* the reader kept the step whole */
     if (kind == CC__JREC_ADVANCE && n >= 3 && cc__is_time(&f[2])) return cc__replay_advance(rp, f);
-    if (kind == CC__JREC_COMMAND && n >= 5 && cc__is_time(&f[2]) &&
-        f[3].type == MSGPACK_OBJECT_STR)
+    if (kind == CC__JREC_COMMAND && n >= 5 && cc__is_time(&f[2]) && f[3].type == MSGPACK_OBJECT_STR)
         return cc__replay_command(rp, f);
     return cc__fail(CC_EPARSE, "record %llu (kind %llu) cannot be replayed", (unsigned long long)no,
                     (unsigned long long)kind);
@@ -716,8 +715,8 @@ static cc_status cc__restore_snapshot_record(const msgpack_object *root, void *u
  * the snapshot before it, or to the first segment, and replays the segments
  * in between; the chain check then refuses it (CC_EPARSE) unless those
  * segments still cover the whole history. *base = nf: no snapshot. */
-static cc_status cc__choose_base(cc_runtime *rt, const char *dir, const cc__jfile *files,
-                                 size_t nf, size_t *base)
+static cc_status cc__choose_base(cc_runtime *rt, const char *dir, const cc__jfile *files, size_t nf,
+                                 size_t *base)
 {
     *base = nf;
     for (size_t i = nf; i-- > 0;) {
@@ -825,9 +824,9 @@ static cc_status cc__replay_journal(cc_runtime *rt, const char *dir, const cc__j
         rp->file_start = 1;
         if (files[i].is_snapshot) {
             *last_segment = NULL; /* records after a snapshot go to a newer segment */
-            st = i == base ? cc__journal_read_file(path, cc__restore_snapshot_record, rp, &valid,
-                                                   &torn)
-                           : cc__pass_damaged_snapshot(rp, &files[i]);
+            st = i == base
+                     ? cc__journal_read_file(path, cc__restore_snapshot_record, rp, &valid, &torn)
+                     : cc__pass_damaged_snapshot(rp, &files[i]);
             continue;
         }
         st = cc__read_journal_file(dir, &files[i], i + 1 == nf, rp, &valid, &torn);

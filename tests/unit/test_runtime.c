@@ -785,7 +785,6 @@ static void recovery_refuses_other_decision_options(void **state)
     journal_case_remove(&jc);
 }
 
-
 /* Journals queue.create with an escalation map holding a key the wire
  * refuses now, as a server from before that check would have accepted it:
  * [{"name": "old", "escalations": [{"after_ms": 5, "colour": 1}]}]. */
@@ -836,13 +835,12 @@ static void replay_accepts_nested_keys_an_older_server_let_pass(void **state)
     journal_case_remove(&jc);
 }
 
-
 static void journal_an_unknown_runtime_record(cc_engine *engine, void *ud)
 {
     (void)engine;
     static const unsigned char params[] = {0x91, 0x02}; /* [2]: like a detach mask */
-    assert_int_equal(
-        cc_runtime_journal_command(ud, "runtime.foobar", params, sizeof params), CC_OK);
+    assert_int_equal(cc_runtime_journal_command(ud, "runtime.foobar", params, sizeof params),
+                     CC_OK);
     uv_stop(((cc_runtime *)ud)->loop);
 }
 
@@ -869,7 +867,6 @@ static void replay_refuses_a_runtime_record_it_does_not_know(void **state)
     uv_loop_close(&loop);
     journal_case_remove(&jc);
 }
-
 
 /* A posted function changing the engine directly, then journaling it. */
 static void add_queue_directly(cc_engine *engine, void *ud)
