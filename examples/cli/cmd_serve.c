@@ -120,6 +120,14 @@ int cli_cmd_serve(int argc, char **argv)
                 ro.journal_dir, (unsigned long long)rs.segments,
                 rs.snapshot_loaded ? "loaded" : "none", (unsigned long long)rs.commands_replayed,
                 (unsigned long long)rs.torn_bytes, (unsigned long long)rs.offers_released);
+    /* The handlers go in before the first "listening" line: a supervisor
+     * that stops the daemon as soon as it reads that line must get the clean
+     * shutdown (final snapshot), not the default action of SIGTERM. */
+    uv_signal_init(&loop, &ctx.sigint);
+    uv_signal_init(&loop, &ctx.sigterm);
+    ctx.sigint.data = ctx.sigterm.data = &ctx;
+    uv_signal_start(&ctx.sigint, serve_on_signal, SIGINT);
+    uv_signal_start(&ctx.sigterm, serve_on_signal, SIGTERM);
     int failed = 0;
     for (int i = 0; i < listen->count && !failed; i++) {
         char bound[300];
@@ -131,15 +139,7 @@ int cli_cmd_serve(int argc, char **argv)
             fflush(stdout);
         }
     }
-    if (failed) {
-        cc_runtime_close(ctx.rt, NULL, NULL);
-    } else {
-        uv_signal_init(&loop, &ctx.sigint);
-        uv_signal_init(&loop, &ctx.sigterm);
-        ctx.sigint.data = ctx.sigterm.data = &ctx;
-        uv_signal_start(&ctx.sigint, serve_on_signal, SIGINT);
-        uv_signal_start(&ctx.sigterm, serve_on_signal, SIGTERM);
-    }
+    if (failed) serve_on_signal(&ctx.sigterm, SIGTERM); /* the same orderly close */
     uv_run(&loop, UV_RUN_DEFAULT);
     uv_loop_close(&loop);
     return failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;

@@ -106,7 +106,6 @@ def snapshot_then_more(cli_path, tmp_path, journal):
     """q1 and ten contacts, a clean stop (a snapshot), then q2: SIGKILL."""
     crash_with_ten_contacts(cli_path, tmp_path, journal)
     srv = serve_journal(cli_path, tmp_path, journal)
-    Client(srv.address).call("ping")  # serving: SIGTERM is handled now
     assert srv.stop() == 0  # a clean close: the final snapshot, then a new segment
     srv.kill()
     srv = serve_journal(cli_path, tmp_path, journal, "--snapshot-interval-ms", "-1")
@@ -251,3 +250,14 @@ def test_a_removed_snapshot_is_replaced_by_the_segments_before_it(cli_path, tmp_
     finally:
         srv.stop()
         srv.kill()
+
+
+def test_sigterm_right_after_listening_is_a_clean_close(cli_path, tmp_path):
+    """A supervisor may stop the daemon as soon as it prints 'listening on':
+    the handlers are in by then, so the close is orderly (exit 0, final
+    snapshot), not SIGTERM's default action."""
+    journal = tmp_path / "j"
+    srv = serve_journal(cli_path, tmp_path, journal)
+    assert srv.stop() == 0
+    srv.kill()
+    assert files(journal, "snapshot-")
