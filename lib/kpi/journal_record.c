@@ -74,3 +74,50 @@ cc__jscan cc__journal_next_max(const unsigned char *data, size_t avail, uint32_t
     *used = CC__JOURNAL_HEADER + (size_t)n;
     return CC__JSCAN_RECORD;
 }
+
+/* A msgpack unsigned integer at p[0..n): the bytes it takes, 0 if none. */
+static size_t cc__mp_uint(const unsigned char *p, size_t n, uint64_t *v)
+{
+    if (n < 1) return 0;
+    if (p[0] <= 0x7f) {
+        *v = p[0];
+        return 1;
+    }
+    size_t w = p[0] == 0xcc ? 1 : p[0] == 0xcd ? 2 : p[0] == 0xce ? 4 : p[0] == 0xcf ? 8 : 0;
+    if (!w || n < 1 + w) return 0;
+    *v = 0;
+    for (size_t i = 0; i < w; i++)
+        *v = *v << 8 | p[1 + i];
+    return 1 + w;
+}
+
+int cc__journal_record_head(const unsigned char *p, size_t n, uint64_t *kind, uint64_t *no)
+{
+    size_t h = n >= 1 && p[0] >= 0x92 && p[0] <= 0x9f ? 1
+               : n >= 3 && p[0] == 0xdc               ? 3
+               : n >= 5 && p[0] == 0xdd               ? 5
+                                                      : 0;
+    if (!h) return 0;
+    size_t k = cc__mp_uint(p + h, n - h, kind);
+    return k && cc__mp_uint(p + h + k, n - h - k, no);
+}
+
+int cc__valid_record_after(const unsigned char *data, size_t len, size_t from, uint32_t max,
+                           int seen, uint64_t last_no)
+{
+    uint64_t most = (len - from) / CC__JOURNAL_MIN_RECORD + 1; /* records that fit after `from` */
+    for (size_t q = from + 1; q + CC__JOURNAL_MIN_RECORD <= len; q++) {
+        uint32_t n = cc__get_le32(data + q);
+        if (n < 3 || n > max || n > len - q - CC__JOURNAL_HEADER) continue;
+        uint64_t kind, no;
+        if (!cc__journal_record_head(data + q + CC__JOURNAL_HEADER, n, &kind, &no)) continue;
+        if (kind < CC__JREC_COMMAND || kind > CC__JREC_STEP) continue;
+        if (seen && (no <= last_no || no - last_no > most)) continue;
+        const unsigned char *payload;
+        size_t plen, used;
+        if (cc__journal_next_max(data + q, len - q, max, &payload, &plen, &used) ==
+            CC__JSCAN_RECORD)
+            return 1;
+    }
+    return 0;
+}

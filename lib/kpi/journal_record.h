@@ -40,7 +40,16 @@
 #define CC__JOURNAL_MAX_RECORD (16u << 20) /* segment records */
 #define CC__SNAPSHOT_MAX_RECORD (1u << 30) /* the record of a snapshot file */
 
-enum { CC__JREC_COMMAND = 1, CC__JREC_ADVANCE = 2, CC__JREC_EVENT = 3, CC__JREC_SNAPSHOT = 4 };
+enum {
+    CC__JREC_COMMAND = 1,
+    CC__JREC_ADVANCE = 2,
+    CC__JREC_EVENT = 3,
+    CC__JREC_SNAPSHOT = 4,
+    CC__JREC_STEP = 5
+};
+
+/* The smallest record: header and [kind, number] as two fixints. */
+#define CC__JOURNAL_MIN_RECORD (CC__JOURNAL_HEADER + 3)
 
 /* CRC-32C (Castagnoli), table-driven: O(n), 1 KiB table. `crc` starts at 0. */
 uint32_t cc__crc32c(uint32_t crc, const void *data, size_t len);
@@ -64,6 +73,24 @@ cc__jscan cc__journal_next(const unsigned char *data, size_t avail, const unsign
 /* Same with another payload limit (snapshot files: CC__SNAPSHOT_MAX_RECORD). */
 cc__jscan cc__journal_next_max(const unsigned char *data, size_t avail, uint32_t max,
                                const unsigned char **payload, size_t *len, size_t *used);
+
+/* Reads the head of a payload p[0..n), [kind, number, ...] as msgpack
+ * unsigned integers, without decoding the rest: 1 if it has that shape. */
+int cc__journal_record_head(const unsigned char *p, size_t n, uint64_t *kind, uint64_t *no);
+
+/*
+ * The rule that tells a torn tail from damage, shared by the runtime's
+ * recovery and the "journal" importer: 1 when a record that passes every
+ * check starts somewhere in data(from..len), `from` being where a bad record
+ * starts: a length that fits, a [kind, number] head with a known kind and,
+ * once a record was read before `from` (seen, numbered last_no), a number a
+ * later record could have (records are at least CC__JOURNAL_MIN_RECORD
+ * bytes), and its checksum. A torn write never leaves such a record after
+ * the bad one, so 1 means damage, 0 a torn tail. Cheap tests first, so the
+ * scan costs about one comparison per byte.
+ */
+int cc__valid_record_after(const unsigned char *data, size_t len, size_t from, uint32_t max,
+                           int seen, uint64_t last_no);
 
 /* CRC-32C continued over more bytes: cc__crc32c(cc__crc32c(0, a), b) is the
  * CRC of a followed by b. The record checksum covers the 4 length bytes then

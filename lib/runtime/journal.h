@@ -1,7 +1,7 @@
 /*
  * lib/runtime/journal.h - internal: journal directory, writer and reader.
  *
- * Format: journal_format.h. The writer keeps one open segment and a
+ * Format: kpi/journal_record.h. The writer keeps one open segment and a
  * user-space buffer of records not yet written; cc__journal_commit() writes
  * the buffer with one write() and fsyncs according to the policy. Record
  * numbers increase by one per record across segments and snapshots.
@@ -10,6 +10,7 @@
 #define CC_RUNTIME_JOURNAL_H
 
 #include "callcore/runtime.h"
+#include "kpi/journal_record.h"
 #include "wire_codec.h"
 
 #include <msgpack.h>
@@ -79,9 +80,9 @@ void cc__journal_rollback(cc__journal *j, cc__jmark m);
  * nor its events kept without it (they would be emitted again). A step
  * begun inside a step is part of it; a step with no record is taken back
  * whole. The importer and older readers skip STEP records (only EVENT
- * records carry a contact).
+ * records carry a contact). The kind, CC__JREC_STEP, is in
+ * kpi/journal_record.h with the others.
  */
-enum { CC__JREC_STEP = 5 };
 void cc__journal_step_begin(cc__journal *j);
 void cc__journal_step_end(cc__journal *j);
 

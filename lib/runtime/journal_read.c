@@ -9,8 +9,10 @@
  * is ever written after a write that may have failed (journal.c). So the rule
  * is: a bad record with no valid record anywhere after it is a torn tail, cut
  * off; a bad record followed by a valid one is damage in the middle of the
- * file, refused with CC_EPARSE. Record numbers increase by exactly one from
- * record to record, so a record lost or repeated whole is damage too.
+ * file, refused with CC_EPARSE (the check, cc__valid_record_after, is in
+ * kpi/journal_record.c: the "journal" importer applies it too). Record
+ * numbers increase by exactly one from record to record, so a record lost or
+ * repeated whole is damage too.
  *
  * Records are kept by whole steps (journal.h): a STEP record [5, n, count]
  * and the `count` records after it. A step that the end of the file, or a
@@ -29,68 +31,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The smallest record: header and [kind, number] as two fixints. */
-#define CC__MIN_RECORD (CC__JOURNAL_HEADER + 3)
-
 static uint32_t cc__le32(const unsigned char *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-/* A msgpack unsigned integer at p[0..n): the bytes it takes, 0 if none. */
-static size_t cc__mp_uint(const unsigned char *p, size_t n, uint64_t *v)
-{
-    if (n < 1) return 0;
-    if (p[0] <= 0x7f) {
-        *v = p[0];
-        return 1;
-    }
-    size_t w = p[0] == 0xcc ? 1 : p[0] == 0xcd ? 2 : p[0] == 0xce ? 4 : p[0] == 0xcf ? 8 : 0;
-    if (!w || n < 1 + w) return 0;
-    *v = 0;
-    for (size_t i = 0; i < w; i++)
-        *v = *v << 8 | p[1 + i];
-    return 1 + w;
-}
-
-/* Reads the head of a payload, [kind, number, ...], without decoding the
- * rest: 1 if it has that shape. */
-static int cc__record_head(const unsigned char *p, size_t n, uint64_t *kind, uint64_t *no)
-{
-    size_t h = n >= 1 && p[0] >= 0x92 && p[0] <= 0x9f ? 1
-               : n >= 3 && p[0] == 0xdc               ? 3
-               : n >= 5 && p[0] == 0xdd               ? 5
-                                                      : 0;
-    if (!h) return 0;
-    size_t k = cc__mp_uint(p + h, n - h, kind);
-    return k && cc__mp_uint(p + h + k, n - h - k, no);
-}
-
-/*
- * 1 when a record that passes every check starts somewhere in data(from..len):
- * a length that fits, a [kind, number] head with a known kind and, once a
- * record was read (seen), a number a later record could have (records are at
- * least CC__MIN_RECORD bytes), and its checksum. Cheap tests first, so the
- * scan costs about one comparison per byte.
- */
-static int cc__valid_record_after(const unsigned char *data, size_t len, size_t from, uint32_t max,
-                                  int seen, uint64_t last_no)
-{
-    uint64_t most = (len - from) / CC__MIN_RECORD + 1; /* records that fit after `from` */
-    for (size_t q = from + 1; q + CC__MIN_RECORD <= len; q++) {
-        uint32_t n = cc__le32(data + q);
-        if (n < 3 || n > max || n > len - q - CC__JOURNAL_HEADER) continue;
-        uint64_t kind, no;
-        if (!cc__record_head(data + q + CC__JOURNAL_HEADER, n, &kind, &no)) continue;
-        if (kind < CC__JREC_COMMAND || kind > CC__JREC_STEP) continue;
-        if (seen && (no <= last_no || no - last_no > most)) continue;
-        const unsigned char *payload;
-        size_t plen, used;
-        if (cc__journal_next_max(data + q, len - q, max, &payload, &plen, &used) ==
-            CC__JSCAN_RECORD)
-            return 1;
-    }
-    return 0;
 }
 
 /* Decodes a checked record's payload into root: CC_OK, CC_ENOMEM, or
