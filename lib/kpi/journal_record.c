@@ -102,22 +102,38 @@ int cc__journal_record_head(const unsigned char *p, size_t n, uint64_t *kind, ui
     return k && cc__mp_uint(p + h + k, n - h - k, no);
 }
 
-int cc__valid_record_after(const unsigned char *data, size_t len, size_t from, uint32_t max,
-                           int seen, uint64_t last_no)
+int cc__valid_record_scan(const unsigned char *data, size_t len, size_t first, uint64_t gap,
+                          uint32_t max, int seen, uint64_t last_no, int final, size_t *undecided)
 {
-    uint64_t most = (len - from) / CC__JOURNAL_MIN_RECORD + 1; /* records that fit after `from` */
-    for (size_t q = from + 1; q + CC__JOURNAL_MIN_RECORD <= len; q++) {
+    size_t q = first;
+    for (; q + CC__JOURNAL_MIN_RECORD <= len; q++) {
+        size_t avail = len - q - CC__JOURNAL_HEADER; /* payload bytes present */
         uint32_t n = cc__get_le32(data + q);
-        if (n < 3 || n > max || n > len - q - CC__JOURNAL_HEADER) continue;
+        if (n < 3 || n > max || (final && n > avail)) continue;
+        size_t have = n < avail ? n : avail;
         uint64_t kind, no;
-        if (!cc__journal_record_head(data + q + CC__JOURNAL_HEADER, n, &kind, &no)) continue;
+        if (!cc__journal_record_head(data + q + CC__JOURNAL_HEADER, have, &kind, &no)) {
+            if (have < n && have < CC__JOURNAL_MAX_HEAD) break; /* more bytes may make one */
+            continue;
+        }
         if (kind < CC__JREC_COMMAND || kind > CC__JREC_STEP) continue;
+        /* The records between the bad one and q, real records included, are
+         * at least CC__JOURNAL_MIN_RECORD bytes each. */
+        uint64_t most = (gap + q) / CC__JOURNAL_MIN_RECORD + 1;
         if (seen && (no <= last_no || no - last_no > most)) continue;
+        if (n > avail) break; /* its checksum waits for its bytes */
         const unsigned char *payload;
         size_t plen, used;
         if (cc__journal_next_max(data + q, len - q, max, &payload, &plen, &used) ==
             CC__JSCAN_RECORD)
             return 1;
     }
+    if (undecided) *undecided = q;
     return 0;
+}
+
+int cc__valid_record_after(const unsigned char *data, size_t len, size_t from, uint32_t max,
+                           int seen, uint64_t last_no)
+{
+    return cc__valid_record_scan(data + from, len - from, 1, 0, max, seen, last_no, 1, NULL);
 }

@@ -50,6 +50,8 @@ enum {
 
 /* The smallest record: header and [kind, number] as two fixints. */
 #define CC__JOURNAL_MIN_RECORD (CC__JOURNAL_HEADER + 3)
+/* The longest [kind, number] head: an array32 header and two uint64s. */
+#define CC__JOURNAL_MAX_HEAD (5 + 9 + 9)
 
 /* CRC-32C (Castagnoli), table-driven: O(n), 1 KiB table. `crc` starts at 0. */
 uint32_t cc__crc32c(uint32_t crc, const void *data, size_t len);
@@ -84,13 +86,33 @@ int cc__journal_record_head(const unsigned char *p, size_t n, uint64_t *kind, ui
  * check starts somewhere in data(from..len), `from` being where a bad record
  * starts: a length that fits, a [kind, number] head with a known kind and,
  * once a record was read before `from` (seen, numbered last_no), a number a
- * later record could have (records are at least CC__JOURNAL_MIN_RECORD
- * bytes), and its checksum. A torn write never leaves such a record after
- * the bad one, so 1 means damage, 0 a torn tail. Cheap tests first, so the
- * scan costs about one comparison per byte.
+ * record at that distance from the bad one could have (records are at least
+ * CC__JOURNAL_MIN_RECORD bytes), and its checksum. A torn write never leaves
+ * such a record after the bad one, so 1 means damage, 0 a torn tail. Cheap
+ * tests first, so the scan costs about one comparison per byte, plus the
+ * checksum of the rare start that passes them.
  */
 int cc__valid_record_after(const unsigned char *data, size_t len, size_t from, uint32_t max,
                            int seen, uint64_t last_no);
+
+/*
+ * The same check for a reader that holds a window of the file, not all of it
+ * (a stream): data[0..len) are the file's bytes from `gap` bytes after the
+ * start of the bad record on, and the starts looked at are data[first..len)
+ * (cc__valid_record_after is this with data + from, gap 0, first 1, final 1).
+ * With `final` (the file ends at data[len]) the answer is the whole-file one.
+ * Without, more bytes may follow: 1 when a valid record is there, otherwise
+ * 0 with *undecided (if not NULL) set to the first start that more bytes
+ * could still make a valid record (its length, head or checksum needs bytes
+ * not yet there); every start before it is ruled out, so the reader may drop
+ * the bytes before it and call again from there once more came. Each start
+ * is ruled out once and its checksum computed once, the undecided start
+ * looked at again in O(1) per call: O(bytes) over a stream fed in any
+ * chunks, and the bytes to hold (from the undecided start on) are at most one
+ * record, 8 + max, plus the last chunk.
+ */
+int cc__valid_record_scan(const unsigned char *data, size_t len, size_t first, uint64_t gap,
+                          uint32_t max, int seen, uint64_t last_no, int final, size_t *undecided);
 
 /* CRC-32C continued over more bytes: cc__crc32c(cc__crc32c(0, a), b) is the
  * CRC of a followed by b. The record checksum covers the 4 length bytes then
