@@ -415,6 +415,229 @@ static void damage_is_refused_and_only_a_torn_tail_is_cut(void **state)
     free(img.data);
 }
 
+/* A segment written by the journal: events 1 and 2 outside any step (as
+ * journals before steps have them), then two steps of an ADVANCE and two
+ * events each (3, 4 and 5, 6). starts[i]: where record i starts; records
+ * are 0, 1 (events), 2 STEP, 3 ADVANCE, 4, 5 (events), 6 STEP, 7, 8, 9. */
+typedef struct step_image {
+    unsigned char data[4096];
+    size_t len;
+    size_t starts[11];
+} step_image;
+
+static void append_advance(cc__journal *j)
+{
+    msgpack_packer *pk = cc__journal_begin_record(j);
+    msgpack_pack_array(pk, 3);
+    msgpack_pack_uint8(pk, CC__JREC_ADVANCE);
+    msgpack_pack_uint64(pk, cc__journal_next_record(j));
+    msgpack_pack_int64(pk, 5000);
+    cc__journal_end_record(j);
+}
+
+static void step_image_make(step_image *img)
+{
+    char dir[64], path[200];
+    make_dir(dir, sizeof dir);
+    cc__journal *j;
+    assert_int_equal(cc__journal_open(&j, dir, NULL, 0, 1, CC_FSYNC_OFF), CC_OK);
+    append_event(j, 1);
+    append_event(j, 2);
+    for (uint64_t c = 3; c <= 5; c += 2) {
+        cc__journal_step_begin(j);
+        append_advance(j);
+        append_event(j, c);
+        append_event(j, c + 1);
+        cc__journal_step_end(j);
+    }
+    cc__journal_close(j);
+    snprintf(path, sizeof path, "%s/journal-%016x.ccj", dir, 1);
+    FILE *f = fopen(path, "rb");
+    img->len = fread(img->data, 1, sizeof img->data, f);
+    fclose(f);
+    unlink(path);
+    rmdir(dir);
+    size_t pos = CC__JOURNAL_MAGIC_LEN;
+    for (size_t i = 0; i <= 10; i++) {
+        img->starts[i] = pos;
+        if (i < 10) pos += CC__JOURNAL_HEADER + (img->data[pos] | (size_t)img->data[pos + 1] << 8);
+    }
+    assert_int_equal(pos, img->len);
+    assert_int_equal(img->data[img->starts[2] + CC__JOURNAL_HEADER + 1], CC__JREC_STEP);
+    assert_int_equal(img->data[img->starts[6] + CC__JOURNAL_HEADER + 1], CC__JREC_STEP);
+}
+
+typedef struct import_result {
+    imported im;
+    uint64_t rejected;
+    char first[256], second[256]; /* the first two messages, "" if none */
+} import_result;
+
+static void on_any_imported(const cc_event *e, void *ud)
+{
+    imported *im = ud;
+    if (im->n < 16) im->contacts[im->n++] = e->contact_id;
+}
+
+/* Imports data[0..len) in chunks of `chunk` bytes. */
+static void import_bytes(const unsigned char *data, size_t len, size_t chunk, import_result *r)
+{
+    memset(r, 0, sizeof *r);
+    cc_import_options o = CC_IMPORT_OPTIONS_INIT;
+    o.format = "journal";
+    cc_import *imp;
+    assert_int_equal(cc_import_new(&imp, &o), CC_OK);
+    assert_int_equal(cc_import_begin_file(imp, "seg", on_any_imported, &r->im), CC_OK);
+    for (size_t off = 0; off < len; off += chunk) {
+        size_t n = len - off < chunk ? len - off : chunk;
+        assert_int_equal(cc_import_feed(imp, data + off, n, on_any_imported, &r->im), CC_OK);
+    }
+    assert_int_equal(cc_import_end_file(imp, on_any_imported, &r->im), CC_OK);
+    const cc_import_stats *st = cc_import_get_stats(imp);
+    r->rejected = st->lines_rejected;
+    if (st->n_errors > 0) snprintf(r->first, sizeof r->first, "%s", st->errors[0].message);
+    if (st->n_errors > 1) snprintf(r->second, sizeof r->second, "%s", st->errors[1].message);
+    cc_import_free(imp);
+}
+
+/* The same input whole, one byte at a time and in chunks of 7 gives the same
+ * result; returns it. */
+static void import_any_chunking(const unsigned char *data, size_t len, import_result *r)
+{
+    import_result one, seven;
+    import_bytes(data, len, len ? len : 1, r);
+    import_bytes(data, len, 1, &one);
+    import_bytes(data, len, 7, &seven);
+    for (int k = 0; k < 2; k++) {
+        const import_result *o = k ? &seven : &one;
+        assert_int_equal(o->im.n, r->im.n);
+        assert_memory_equal(o->im.contacts, r->im.contacts, sizeof r->im.contacts);
+        assert_int_equal(o->rejected, r->rejected);
+        assert_string_equal(o->first, r->first);
+        assert_string_equal(o->second, r->second);
+    }
+}
+
+static void assert_contacts(const import_result *r, size_t n)
+{
+    assert_int_equal(r->im.n, n);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(r->im.contacts[i], (uint64_t)i + 1);
+}
+
+/* Events of a step are imported once the whole step is in; a step the end of
+ * the file leaves incomplete is not imported (recovery cuts it) and is
+ * reported once. Records outside steps are imported as before. */
+static void kpi_importer_imports_whole_steps_only(void **state)
+{
+    (void)state;
+    step_image img;
+    step_image_make(&img);
+    import_result r;
+    char want[128];
+
+    import_any_chunking(img.data, img.len, &r);
+    assert_contacts(&r, 6);
+    assert_int_equal(r.rejected, 0);
+
+    /* The file ends after the first event of the second step. */
+    import_any_chunking(img.data, img.starts[9], &r);
+    assert_contacts(&r, 4);
+    assert_int_equal(r.rejected, 1);
+    snprintf(want, sizeof want, "incomplete final step at offset %zu (2 of 3 records)",
+             img.starts[6]);
+    assert_non_null(strstr(r.first, want));
+    /* Recovery keeps the same records: up to the second STEP record. */
+    seen s = {{0}, 0};
+    size_t valid, torn;
+    assert_int_equal(cc__journal_read_buffer(img.data, img.starts[9], CC__JOURNAL_MAGIC_LEN,
+                                             collect, &s, &valid, &torn),
+                     CC_OK);
+    assert_int_equal(valid, img.starts[6]);
+
+    /* Ends right after the STEP record: 0 of 3. */
+    import_any_chunking(img.data, img.starts[7], &r);
+    assert_contacts(&r, 4);
+    snprintf(want, sizeof want, "incomplete final step at offset %zu (0 of 3 records)",
+             img.starts[6]);
+    assert_non_null(strstr(r.first, want));
+
+    /* Torn in its last record: the torn record and the step, both reported. */
+    import_any_chunking(img.data, img.len - 3, &r);
+    assert_contacts(&r, 4);
+    assert_int_equal(r.rejected, 2);
+    snprintf(want, sizeof want, "torn final record at offset %zu", img.starts[9]);
+    assert_non_null(strstr(r.first, want));
+    snprintf(want, sizeof want, "incomplete final step at offset %zu (2 of 3 records)",
+             img.starts[6]);
+    assert_non_null(strstr(r.second, want));
+
+    /* Outside steps, a record is imported as soon as it is whole. */
+    import_any_chunking(img.data, img.starts[2], &r);
+    assert_contacts(&r, 2);
+    assert_int_equal(r.rejected, 0);
+}
+
+/* A bad record with a valid record after it is damage, reported as such
+ * (recovery refuses the file); a bad final record is a torn tail. */
+static void kpi_importer_tells_damage_from_a_torn_tail(void **state)
+{
+    (void)state;
+    step_image img;
+    step_image_make(&img);
+    import_result r;
+    char want[128];
+    seen s = {{0}, 0};
+    size_t valid, torn;
+
+    /* A payload byte of event 3 (in the first step): damage. */
+    img.data[img.starts[4] + CC__JOURNAL_HEADER + 3] ^= 0x40;
+    import_any_chunking(img.data, img.len, &r);
+    assert_contacts(&r, 2);
+    assert_int_equal(r.rejected, 1);
+    snprintf(want, sizeof want, "journal damaged at offset %zu", img.starts[4]);
+    assert_non_null(strstr(r.first, want));
+    assert_non_null(strstr(r.first, "the rest of the file"));
+    assert_null(strstr(r.first, "torn"));
+    assert_int_equal(cc__journal_read_buffer(img.data, img.len, CC__JOURNAL_MAGIC_LEN, collect, &s,
+                                             &valid, &torn),
+                     CC_EPARSE);
+    img.data[img.starts[4] + CC__JOURNAL_HEADER + 3] ^= 0x40;
+
+    /* Event 2's length made too long, zero or over the limit (outside steps,
+     * as in journals before steps): damage too. */
+    static const uint32_t bad_lengths[] = {0, 5000, CC__JOURNAL_MAX_RECORD + 1};
+    unsigned char saved[4];
+    memcpy(saved, img.data + img.starts[1], 4);
+    for (size_t k = 0; k < 3; k++) {
+        for (int b = 0; b < 4; b++)
+            img.data[img.starts[1] + b] = (unsigned char)(bad_lengths[k] >> (8 * b));
+        import_any_chunking(img.data, img.len, &r);
+        assert_contacts(&r, 1);
+        assert_int_equal(r.rejected, 1);
+        snprintf(want, sizeof want, "journal damaged at offset %zu", img.starts[1]);
+        assert_non_null(strstr(r.first, want));
+    }
+    memcpy(img.data + img.starts[1], saved, 4);
+
+    /* The last record bad, with zeros after it (a torn write): torn, and the
+     * step it leaves incomplete is reported. Recovery agrees. */
+    unsigned char tail[4096 + 512];
+    memcpy(tail, img.data, img.len);
+    memset(tail + img.len, 0, 512);
+    tail[img.starts[9] + CC__JOURNAL_HEADER + 3] ^= 0x40;
+    import_any_chunking(tail, img.len + 512, &r);
+    assert_contacts(&r, 4);
+    assert_int_equal(r.rejected, 2);
+    snprintf(want, sizeof want, "torn final record at offset %zu", img.starts[9]);
+    assert_non_null(strstr(r.first, want));
+    assert_non_null(strstr(r.second, "incomplete final step"));
+    assert_int_equal(cc__journal_read_buffer(tail, img.len + 512, CC__JOURNAL_MAGIC_LEN, collect,
+                                             &s, &valid, &torn),
+                     CC_OK);
+    assert_int_equal(valid, img.starts[6]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -425,6 +648,8 @@ int main(void)
         cmocka_unit_test(nothing_is_written_after_a_failed_write),
         cmocka_unit_test(a_failed_segment_switch_stops_the_journal),
         cmocka_unit_test(damage_is_refused_and_only_a_torn_tail_is_cut),
+        cmocka_unit_test(kpi_importer_imports_whole_steps_only),
+        cmocka_unit_test(kpi_importer_tells_damage_from_a_torn_tail),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
