@@ -10,9 +10,9 @@
  *     u32 little-endian CRC-32C of the 4 length bytes followed by the payload
  *     payload: one msgpack value
  *
- * Records are only ever appended; a crash can leave a torn final record (short
- * or with a bad checksum), which readers ignore and the writer cuts off when it
- * reopens the segment. Payloads (all msgpack arrays, first element the kind):
+ * Records are only ever appended; record numbers increase by one from record
+ * to record (across segments and snapshots). Payloads (all msgpack arrays,
+ * first element the kind):
  *
  *     [1, record_no, now_ms, method, params]  COMMAND: an engine input, replayed
  *                                            at recovery (the engine is
@@ -24,8 +24,32 @@
  *                                            bytes, and the channel bit masks of
  *                                            the wire backend's bindings and of
  *                                            the channels a switch had taken
+ *     [5, record_no, count]                  STEP: the `count` (>= 1) records
+ *                                            after it are one engine step: its
+ *                                            input (COMMAND or ADVANCE records),
+ *                                            then the events it emitted
+ *
  * COMMAND records named "runtime.attach" / "runtime.detach" with params [mask]
  * record a switch taking or leaving channels (what offers did depends on it).
+ * A COMMAND record "runtime.options" with params [{seed, select, rona_after,
+ * rona_reason, reject_after, reject_reason, last_agent_window_ms}] records the
+ * engine options that change decisions, defaults resolved, at every start and
+ * as the first record of every segment: recovery refuses to replay records
+ * under other options (lib/runtime/decision_options.c). Records outside any
+ * step (those, a direct engine call's events, journals written before steps)
+ * stand alone.
+ *
+ * Readers (recovery, lib/runtime/journal_read.c, and the "journal" importer)
+ * take a step whole or not at all: a step that the end of the file or a torn
+ * tail leaves incomplete is cut whole, as if the crash came just before it.
+ * A crash can leave a torn final record (short, or with a bad checksum, with
+ * zeros or stale bytes after it), which readers ignore and the writer cuts
+ * off when it reopens the segment. Nothing is written after a write that may
+ * have failed, so a torn write never leaves a valid record after the bad one:
+ * a bad record with no valid record anywhere after it in the file is a torn
+ * tail; one with a valid record after it is damage (recovery refuses the
+ * journal with CC_EPARSE, the importer reports it and ignores the rest of the
+ * file). The check is cc__valid_record_after / cc__valid_record_scan below.
  */
 #ifndef CC_KPI_JOURNAL_RECORD_H
 #define CC_KPI_JOURNAL_RECORD_H
