@@ -225,14 +225,15 @@ typedef struct cc_volume_series cc_volume_series;
  * NUL-terminated, may hold any byte). The first line that is not blank and does not start
  * with '#' is the header; every later such line is one interval in time order and must
  * have as many fields as the header (RFC 4180 fields: quotes allowed). Counts are finite
- * decimal numbers >= 0. If the first data row has a field that is an ISO date
+ * decimal numbers in [0, CC_FORECAST_MAX_VOLUME] (what the forecaster fits). If the first data row has a field that is an ISO date
  * (YYYY-MM-DD, time after it allowed) outside the value column, that column is the
  * calendar: the period is the number of rows on the first day, and the week has 5 days
  * when no row falls on a Saturday or Sunday, else 7.
  * *out is owned by the caller (cc_volume_series_free). opt may be NULL (defaults).
  * Memory: 8 bytes per row plus the longest line. Returns CC_OK; CC_EINVAL (out or text
  * NULL); CC_EVERSION; CC_EPARSE (no header, no data rows, a row with the wrong number of
- * fields, an unterminated quote, a count that is not a number >= 0, value_column absent:
+ * fields, an unterminated quote, a count that is not a number in [0, CC_FORECAST_MAX_VOLUME],
+ * value_column absent:
  * the detail message starts with "line N:" where N is the 1-based line); CC_ENOMEM.
  * Reentrant: no shared state.
  */

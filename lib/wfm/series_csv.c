@@ -102,9 +102,11 @@ static cc_status cc__series_rows(cc_volume_series *s, cc__csv_rows *r,
         if (!more) break;
         cc__span v = cc__csv_rows_get(r, value_col);
         double x;
-        if (cc__span_double(v, &x) != 0 || x < 0)
-            return cc__csv_rows_fail(r, CC_EPARSE, "'%.*s' is not a volume >= 0",
-                                     (int)(v.n > 40 ? 40 : v.n), v.p);
+        /* the forecaster's range (CC_FORECAST_MAX_VOLUME): a series read here
+         * is always one it can fit, and the line says which count is off */
+        if (cc__span_double(v, &x) != 0 || x < 0 || x > CC_FORECAST_MAX_VOLUME)
+            return cc__csv_rows_fail(r, CC_EPARSE, "'%.*s' is not a volume in [0, %g]",
+                                     (int)(v.n > 40 ? 40 : v.n), v.p, CC_FORECAST_MAX_VOLUME);
         if (cc__grow((void **)&s->values, &cap, s->n + 1, sizeof *s->values) != 0)
             return cc__csv_rows_fail(r, CC_ENOMEM, "out of memory");
         cc__series_calendar_row(&cal, r, value_col, s->n);

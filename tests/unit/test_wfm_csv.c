@@ -185,7 +185,10 @@ static void series_malformed(void **state)
     series_fails("time,calls\n", NULL, CC_EPARSE, "no data rows");
     series_fails("time,calls\n1,2\n3\n", NULL, CC_EPARSE, "line 3: expected 2 fields");
     series_fails("time,calls\n1,2\n\n# c\n3,4,5\n", NULL, CC_EPARSE, "line 5: expected 2 fields");
-    series_fails("time,calls\n1,x\n", NULL, CC_EPARSE, "line 2: 'x' is not a volume >= 0");
+    series_fails("time,calls\n1,x\n", NULL, CC_EPARSE, "line 2: 'x' is not a volume in [0, 1e+15]");
+    /* above what the forecaster fits (CC_FORECAST_MAX_VOLUME): refused here, with its line */
+    series_fails("time,calls\n1,5\n2,1166666666666662\n", NULL, CC_EPARSE,
+                 "line 3: '1166666666666662' is not a volume");
     series_fails("time,calls\n1,-1\n", NULL, CC_EPARSE, "line 2: '-1' is not a volume");
     series_fails("time,calls\n1,\n", NULL, CC_EPARSE, "line 2: '' is not a volume");
     series_fails("time,calls\n1,inf\n", NULL, CC_EPARSE, "line 2:");
