@@ -85,20 +85,31 @@ static void cc__jimport_begin(cc_import *imp, void *state)
     s->last_no = s->bad_at = s->step_at = s->step_count = s->step_got = 0;
 }
 
+/* Decodes payload p[0..n) into root (borrowing the importer's zone): 0, 1
+ * when it is not msgpack, -1 when out of memory (reported). */
+static int cc__jimport_unpack(cc_import *imp, cc__jimport *s, const unsigned char *p, size_t n,
+                              msgpack_object *root, size_t *used)
+{
+    msgpack_zone_clear(&s->zone);
+    *used = 0;
+    msgpack_unpack_return r = msgpack_unpack((const char *)p, n, used, &s->zone, root);
+    if (r == MSGPACK_UNPACK_NOMEM_ERROR) {
+        cc__import_oom(imp);
+        return -1;
+    }
+    return r == MSGPACK_UNPACK_SUCCESS ? 0 : 1;
+}
+
 /* Decodes one checked record (at file offset `at`) and emits, skips or
  * rejects it. */
 static void cc__jimport_record(cc_import *imp, cc__jimport *s, const unsigned char *p, size_t n,
                                uint64_t at)
 {
-    msgpack_zone_clear(&s->zone);
     msgpack_object root;
-    size_t used = 0;
-    msgpack_unpack_return r = msgpack_unpack((const char *)p, n, &used, &s->zone, &root);
-    if (r == MSGPACK_UNPACK_NOMEM_ERROR) {
-        cc__import_oom(imp);
-        return;
-    }
-    if (r != MSGPACK_UNPACK_SUCCESS || root.type != MSGPACK_OBJECT_ARRAY ||
+    size_t used;
+    int r = cc__jimport_unpack(imp, s, p, n, &root, &used);
+    if (r < 0) return;
+    if (r > 0 || root.type != MSGPACK_OBJECT_ARRAY ||
         root.via.array.size < 2 || root.via.array.ptr[0].type != MSGPACK_OBJECT_POSITIVE_INTEGER) {
         cc__import_reject(imp, "journal record at offset %llu is not [kind, number, ...]",
                           (unsigned long long)at);
@@ -127,19 +138,13 @@ static void cc__jimport_record(cc_import *imp, cc__jimport *s, const unsigned ch
 static uint64_t cc__jimport_step_count(cc_import *imp, cc__jimport *s, const unsigned char *p,
                                        size_t n)
 {
-    msgpack_zone_clear(&s->zone);
     msgpack_object root;
-    size_t used = 0;
-    msgpack_unpack_return r = msgpack_unpack((const char *)p, n, &used, &s->zone, &root);
-    if (r == MSGPACK_UNPACK_NOMEM_ERROR) {
-        cc__import_oom(imp);
+    size_t used;
+    uint64_t count;
+    if (cc__jimport_unpack(imp, s, p, n, &root, &used) != 0 || used != n ||
+        !cc__journal_step_count(&root, &count))
         return 0;
-    }
-    if (r != MSGPACK_UNPACK_SUCCESS || used != n || root.type != MSGPACK_OBJECT_ARRAY ||
-        root.via.array.size != 3 || root.via.array.ptr[2].type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
-        root.via.array.ptr[2].via.u64 == 0 || root.via.array.ptr[2].via.u64 > UINT32_MAX)
-        return 0;
-    return root.via.array.ptr[2].via.u64;
+    return count;
 }
 
 /* The open step is whole (buf[step..scan)): its STEP record is skipped and

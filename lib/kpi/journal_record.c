@@ -137,3 +137,14 @@ int cc__valid_record_after(const unsigned char *data, size_t len, size_t from, u
 {
     return cc__valid_record_scan(data + from, len - from, 1, 0, max, seen, last_no, 1, NULL);
 }
+
+int cc__journal_step_count(const msgpack_object *root, uint64_t *count)
+{
+    if (root->type != MSGPACK_OBJECT_ARRAY || root->via.array.size != 3) return 0;
+    const msgpack_object *f = root->via.array.ptr;
+    if (f[2].type != MSGPACK_OBJECT_POSITIVE_INTEGER || f[2].via.u64 == 0 ||
+        f[2].via.u64 > UINT32_MAX)
+        return 0;
+    *count = f[2].via.u64;
+    return 1;
+}

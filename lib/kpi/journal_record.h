@@ -54,6 +54,7 @@
 #ifndef CC_KPI_JOURNAL_RECORD_H
 #define CC_KPI_JOURNAL_RECORD_H
 
+#include <msgpack.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -141,5 +142,10 @@ int cc__valid_record_scan(const unsigned char *data, size_t len, size_t first, u
 /* CRC-32C continued over more bytes: cc__crc32c(cc__crc32c(0, a), b) is the
  * CRC of a followed by b. The record checksum covers the 4 length bytes then
  * the payload. */
+
+/* The number of records a decoded STEP record [5, n, count] announces: 1 and
+ * *count set when count is 1..UINT32_MAX and the array has exactly those three
+ * fields, else 0. One rule for recovery and the journal importer. O(1). */
+int cc__journal_step_count(const msgpack_object *root, uint64_t *count);
 
 #endif

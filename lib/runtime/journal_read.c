@@ -58,11 +58,8 @@ static cc_status cc__record_decode(const unsigned char *payload, size_t plen, si
  * CC_EPARSE. */
 static cc_status cc__step_count(const msgpack_object *root, size_t pos, uint64_t *count)
 {
-    const msgpack_object *f = root->via.array.ptr;
-    if (root->via.array.size != 3 || f[2].type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
-        f[2].via.u64 == 0 || f[2].via.u64 > UINT32_MAX)
+    if (!cc__journal_step_count(root, count))
         return cc__fail(CC_EPARSE, "step record at offset %zu is not [5, n, count >= 1]", pos);
-    *count = f[2].via.u64;
     return CC_OK;
 }
 
