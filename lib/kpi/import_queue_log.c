@@ -38,7 +38,9 @@
  * Memory: one record per call in progress (calls silent for a day are
  * dropped), one per held end and one per agent seen: O(concurrent calls +
  * calls that left a queue in the last CC__QL_REENTRY_MS + agents). A new
- * call from a known caller scans the held ends: O(held ends).
+ * call from a known caller ends that caller's held calls through a list of
+ * its held ends (cc__ql_caller): O(1) amortised per held end, however many
+ * other calls are held.
  */
 #include "import_format.h"
 #include "kpi_limits.h"
@@ -77,11 +79,21 @@ typedef struct cc__ql_call {
     int live;
 } cc__ql_call;
 
-/* A held end, in the order the calls left their queues. */
+/* A held end, in the order the calls left their queues. Entries are named
+ * by a sequence number (the first is 1) that stays valid while the entry is
+ * in the ring: cc__ql_hold_at. */
 typedef struct cc__ql_hold {
     uint64_t key;
     int64_t held_ms;
+    uint64_t customer;
+    uint64_t next_seq; /* the caller's next held end, 0 = none */
 } cc__ql_hold;
+
+/* A caller with held ends in the ring: the first and last of them, linked
+ * through next_seq. One per caller with entries in the ring. */
+typedef struct cc__ql_caller {
+    uint64_t head_seq, tail_seq;
+} cc__ql_caller;
 
 typedef struct cc__ql_agent {
     cc_agent_state state;
@@ -99,6 +111,12 @@ typedef struct cc__ql_state {
     size_t sweep_at;
     cc__ql_hold *holds; /* ring buffer */
     size_t hold_head, hold_len, hold_cap;
+    uint64_t hold_seq0; /* sequence number of holds[hold_head] */
+    cc__ql_caller *callers; /* indexed through caller_map (customer id) */
+    size_t ncallers, callers_cap;
+    uint32_t *free_callers;
+    size_t nfree_callers, free_callers_cap;
+    cc__id_map caller_map;
     cc__ql_agent *agents; /* indexed through agent_map (interned name pointer) */
     size_t nagents, agents_cap;
     cc__id_map agent_map;
@@ -112,6 +130,8 @@ static cc_status cc__ql_init(cc_import *imp, void *state, const cc_import_option
     cc__ql_state *s = state;
     cc__id_map_init(&s->call_map);
     cc__id_map_init(&s->agent_map);
+    cc__id_map_init(&s->caller_map);
+    s->hold_seq0 = 1;
     s->sweep_at = CC__QL_SWEEP_MIN;
     return CC_OK;
 }
@@ -123,6 +143,9 @@ static void cc__ql_destroy(void *state)
     cc__free(s->free_calls);
     cc__id_map_free(&s->call_map);
     cc__free(s->holds);
+    cc__free(s->callers);
+    cc__free(s->free_callers);
+    cc__id_map_free(&s->caller_map);
     cc__free(s->agents);
     cc__id_map_free(&s->agent_map);
 }
@@ -290,6 +313,52 @@ static void cc__ql_event_init(cc_event *ev, const cc__ql_line *l, cc_event_type 
 
 /* ---- held ends ------------------------------------------------------------- */
 
+static cc__ql_call *cc__ql_hold_call(cc__ql_state *s, const cc__ql_hold *h);
+
+/* The ring entry with sequence number seq, or NULL once it left the ring. */
+static cc__ql_hold *cc__ql_hold_at(cc__ql_state *s, uint64_t seq)
+{
+    if (seq < s->hold_seq0 || seq - s->hold_seq0 >= s->hold_len) return NULL;
+    return &s->holds[(s->hold_head + (seq - s->hold_seq0)) % s->hold_cap];
+}
+
+/* Appends ring entry seq to its caller's list (a new list when the caller
+ * has none); 0, or -1 when out of memory (nothing changed). O(1). */
+static int cc__ql_caller_link(cc__ql_state *s, uint64_t customer, uint64_t seq)
+{
+    uint32_t i = cc__id_map_get(&s->caller_map, customer);
+    if (i != CC__ID_MAP_NONE) {
+        cc__ql_caller *k = &s->callers[i];
+        cc__ql_hold *tail = cc__ql_hold_at(s, k->tail_seq);
+        if (tail) tail->next_seq = seq;
+        else k->head_seq = seq;
+        k->tail_seq = seq;
+        return 0;
+    }
+    if (s->nfree_callers) {
+        i = s->free_callers[--s->nfree_callers];
+    } else {
+        if (cc__grow((void **)&s->callers, &s->callers_cap, s->ncallers + 1, sizeof *s->callers) ||
+            cc__grow((void **)&s->free_callers, &s->free_callers_cap, s->ncallers + 1,
+                     sizeof *s->free_callers))
+            return -1;
+        i = (uint32_t)s->ncallers++;
+    }
+    if (cc__id_map_put(&s->caller_map, customer, i) != 0) {
+        s->free_callers[s->nfree_callers++] = i;
+        return -1;
+    }
+    s->callers[i] = (cc__ql_caller){seq, seq};
+    return 0;
+}
+
+/* Forgets the list of `customer` (its entries stay in the ring, unlinked). */
+static void cc__ql_caller_drop(cc__ql_state *s, uint64_t customer, uint32_t i)
+{
+    cc__id_map_del(&s->caller_map, customer);
+    s->free_callers[s->nfree_callers++] = i;
+}
+
 static int cc__ql_hold_push(cc__ql_state *s, const cc__ql_call *c)
 {
     if (s->hold_len == s->hold_cap) {
@@ -303,11 +372,32 @@ static int cc__ql_hold_push(cc__ql_state *s, const cc__ql_call *c)
         s->hold_cap = n;
         s->hold_head = 0;
     }
+    uint64_t seq = s->hold_seq0 + s->hold_len;
+    if (c->customer && cc__ql_caller_link(s, c->customer, seq) != 0) return -1;
     cc__ql_hold *h = &s->holds[(s->hold_head + s->hold_len) % s->hold_cap];
     h->key = c->key;
     h->held_ms = c->held_ms;
+    h->customer = c->customer;
+    h->next_seq = 0;
     s->hold_len++;
     return 0;
+}
+
+/* Takes the oldest entry out of the ring (its caller's list starts at the
+ * next one) and returns the call whose end it still holds, if any. O(1). */
+static cc__ql_call *cc__ql_hold_pop(cc__ql_state *s)
+{
+    cc__ql_hold *h = &s->holds[s->hold_head];
+    cc__ql_call *c = cc__ql_hold_call(s, h);
+    uint32_t i = h->customer ? cc__id_map_get(&s->caller_map, h->customer) : CC__ID_MAP_NONE;
+    if (i != CC__ID_MAP_NONE && s->callers[i].head_seq == s->hold_seq0) {
+        if (h->next_seq) s->callers[i].head_seq = h->next_seq;
+        else cc__ql_caller_drop(s, h->customer, i);
+    }
+    s->hold_head = (s->hold_head + 1) % s->hold_cap;
+    s->hold_len--;
+    s->hold_seq0++;
+    return c;
 }
 
 /* The call a held-end entry was made for, if its end is still held (the
@@ -360,11 +450,8 @@ static void cc__ql_hold_end(cc_import *imp, cc__ql_state *s, cc__ql_call *c, cc_
 static void cc__ql_holds_expire(cc_import *imp, cc__ql_state *s)
 {
     while (s->hold_len) {
-        cc__ql_hold *h = &s->holds[s->hold_head];
-        if (h->held_ms + CC__QL_REENTRY_MS >= s->now_ms) break;
-        cc__ql_call *c = cc__ql_hold_call(s, h);
-        s->hold_head = (s->hold_head + 1) % s->hold_cap;
-        s->hold_len--;
+        if (s->holds[s->hold_head].held_ms + CC__QL_REENTRY_MS >= s->now_ms) break;
+        cc__ql_call *c = cc__ql_hold_pop(s);
         if (c) cc__ql_end_held(imp, s, c);
     }
 }
@@ -373,10 +460,14 @@ static void cc__ql_holds_expire(cc_import *imp, cc__ql_state *s)
  * the new one), so they end before it arrives and it can be their repeat. */
 static void cc__ql_holds_end_caller(cc_import *imp, cc__ql_state *s, uint64_t customer)
 {
-    for (size_t i = 0; customer && i < s->hold_len; i++) {
-        cc__ql_call *c = cc__ql_hold_call(s, &s->holds[(s->hold_head + i) % s->hold_cap]);
+    uint32_t i = customer ? cc__id_map_get(&s->caller_map, customer) : CC__ID_MAP_NONE;
+    if (i == CC__ID_MAP_NONE) return;
+    for (cc__ql_hold *h = cc__ql_hold_at(s, s->callers[i].head_seq); h;
+         h = h->next_seq ? cc__ql_hold_at(s, h->next_seq) : NULL) {
+        cc__ql_call *c = cc__ql_hold_call(s, h);
         if (c && c->customer == customer) cc__ql_end_held(imp, s, c);
     }
+    cc__ql_caller_drop(s, customer, i); /* its entries are spent */
 }
 
 /* cc_import_finish: no call can come back now. */
@@ -384,9 +475,7 @@ static void cc__ql_finish(cc_import *imp, void *state)
 {
     cc__ql_state *s = state;
     while (s->hold_len) {
-        cc__ql_call *c = cc__ql_hold_call(s, &s->holds[s->hold_head]);
-        s->hold_head = (s->hold_head + 1) % s->hold_cap;
-        s->hold_len--;
+        cc__ql_call *c = cc__ql_hold_pop(s);
         if (c) cc__ql_end_held(imp, s, c);
     }
 }

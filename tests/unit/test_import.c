@@ -426,6 +426,38 @@ static void queue_log_transfer_out_ends_the_contact(void **state)
     free(r);
 }
 
+/* A caller who calls again ends their own held calls before the new one
+ * arrives, and only theirs: another caller's held end waits for its own
+ * re-entry window (here: the end of the import). The held ends are found
+ * through the caller's own list, not by scanning every held call. */
+static void queue_log_new_call_ends_only_its_callers_held_calls(void **state)
+{
+    (void)state;
+    recorder *r = calloc(1, sizeof *r);
+    cc_import *imp = importer("queue_log");
+    feed(imp, "two.log",
+         "1000|a1|Q1|NONE|ENTERQUEUE||111|1\n"
+         "1001|a1|Q1|SIP/a|CONNECT|1|x|1\n"
+         "1010|a1|Q1|SIP/a|BLINDTRANSFER|2000|ctx|1|9|1\n"
+         "1020|b1|Q1|NONE|ENTERQUEUE||222|1\n"
+         "1021|b1|Q1|SIP/b|CONNECT|1|x|1\n"
+         "1030|b1|Q1|SIP/b|BLINDTRANSFER|2000|ctx|1|9|1\n"
+         "1040|b2|Q1|NONE|ENTERQUEUE||222|1\n"
+         "1041|b2|Q1|NONE|ABANDON|1|1|1\n",
+         0, record, r);
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_ENDED), 2);
+    const seen_event *first_end = find_type(r, CC_EVENT_CONTACT_ENDED, 0);
+    const seen_event *second_end = find_type(r, CC_EVENT_CONTACT_ENDED, 1);
+    const seen_event *again = find_type(r, CC_EVENT_CONTACT_ARRIVED, 2);
+    assert_int_equal(first_end->ev.customer_id, 222); /* b1, ended by b2 */
+    assert_int_equal(first_end->ev.time_ms, S(1030));
+    assert_true(first_end < again);
+    assert_int_equal(second_end->ev.customer_id, 111); /* a1, at the end of the import */
+    assert_true(second_end > again);
+    cc_import_free(imp);
+    free(r);
+}
+
 /* FULL, JOINEMPTY and JOINUNAVAIL are logged instead of ENTERQUEUE when the
  * queue refuses the call: KPI.md's blocked (queue full or no agents), with
  * Blocked % = Blk / (Off + Blk). */
@@ -814,6 +846,7 @@ int main(void)
         cmocka_unit_test(queue_log_malformed_lines),
         cmocka_unit_test(queue_log_call_moving_between_queues_is_one_contact),
         cmocka_unit_test(queue_log_transfer_out_ends_the_contact),
+        cmocka_unit_test(queue_log_new_call_ends_only_its_callers_held_calls),
         cmocka_unit_test(queue_log_blocked_calls),
         cmocka_unit_test(csv_with_column_map),
         cmocka_unit_test(csv_needs_start_column),
