@@ -37,7 +37,9 @@ struct cc_import {
     char *carry; /* start of a line cut by a chunk boundary */
     size_t carry_len, carry_cap;
     cc_import_stats stats;
-    cc_import_error *errors; /* file and message owned */
+    cc_import_error *errors; /* file and message owned; grown as errors come, so a
+                                large max_errors costs nothing up front */
+    size_t errors_cap;
     uint32_t max_errors;
     cc__names strings;
     cc_event_fn sink;
@@ -78,10 +80,9 @@ cc_status cc_import_new(cc_import **out, const cc_import_options *o)
     imp->fmt = fmt;
     imp->max_errors = o->max_errors ? o->max_errors : CC__IMPORT_DEFAULT_MAX_ERRORS;
     cc__names_init(&imp->strings);
-    imp->errors = cc__calloc(imp->max_errors, sizeof *imp->errors);
     imp->state = cc__calloc(1, fmt->state_size ? fmt->state_size : 1);
     imp->file_name = cc__strdup("");
-    if (!imp->errors || !imp->state || !imp->file_name) {
+    if (!imp->state || !imp->file_name) {
         cc_import_free(imp);
         return cc__fail(CC_ENOMEM, "cc_import_new: out of memory");
     }
@@ -139,11 +140,14 @@ void cc__import_reject(cc_import *imp, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     char *m = cc__strdup(msg), *f = cc__strdup(imp->file_name);
-    if (!m || !f) {
+    if (!m || !f ||
+        cc__grow((void **)&imp->errors, &imp->errors_cap, imp->stats.n_errors + 1,
+                 sizeof *imp->errors) != 0) {
         cc__free(m);
         cc__free(f);
         return; /* the count is kept; only the message is lost */
     }
+    imp->stats.errors = imp->errors; /* it may have moved */
     cc_import_error *e = &imp->errors[imp->stats.n_errors++];
     e->file = f;
     e->line = imp->line_no;

@@ -279,6 +279,30 @@ static void queue_log_malformed_lines(void **state)
     free(r);
 }
 
+/* max_errors is a limit, not a size: the largest one costs nothing up front
+ * (the kept errors grow as they come) and every malformed line is kept. */
+static void max_errors_is_a_limit_not_an_allocation(void **state)
+{
+    (void)state;
+    cc_import_options o = CC_IMPORT_OPTIONS_INIT;
+    o.format = "queue_log";
+    o.max_errors = UINT32_MAX;
+    cc_import *imp = NULL;
+    assert_int_equal(cc_import_new(&imp, &o), CC_OK);
+    recorder *r = calloc(1, sizeof *r);
+    char text[64 * 8];
+    text[0] = '\0';
+    for (int i = 0; i < 64; i++) strcat(text, "garbage\n");
+    feed(imp, "many.log", text, 5, record, r);
+    const cc_import_stats *st = cc_import_get_stats(imp);
+    assert_int_equal(st->lines_rejected, 64);
+    assert_int_equal(st->n_errors, 64);
+    assert_int_equal(st->errors[63].line, 64);
+    assert_string_equal(st->errors[63].file, "many.log");
+    cc_import_free(imp);
+    free(r);
+}
+
 /* The recorded events through an aggregator (default options). */
 static cc_kpi_report *kpi_of(const recorder *r)
 {
@@ -844,6 +868,7 @@ int main(void)
         cmocka_unit_test(queue_log_every_event),
         cmocka_unit_test(queue_log_any_chunking_same_events),
         cmocka_unit_test(queue_log_malformed_lines),
+        cmocka_unit_test(max_errors_is_a_limit_not_an_allocation),
         cmocka_unit_test(queue_log_call_moving_between_queues_is_one_contact),
         cmocka_unit_test(queue_log_transfer_out_ends_the_contact),
         cmocka_unit_test(queue_log_new_call_ends_only_its_callers_held_calls),
