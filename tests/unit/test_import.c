@@ -290,7 +290,7 @@ static void max_errors_is_a_limit_not_an_allocation(void **state)
     cc_import *imp = NULL;
     assert_int_equal(cc_import_new(&imp, &o), CC_OK);
     recorder *r = calloc(1, sizeof *r);
-    char text[64 * 8];
+    char text[64 * 8 + 1];
     text[0] = '\0';
     for (int i = 0; i < 64; i++) strcat(text, "garbage\n");
     feed(imp, "many.log", text, 5, record, r);
