@@ -43,6 +43,7 @@
 #elif defined(SWIGLUA)
 %include "lua/strings.i"
 %include "lua/errors.i"
+%include "lua/slots.i"
 %include "lua/events.i"
 %include "lua/config.i"
 %include "lua/objects.i"

@@ -111,10 +111,13 @@ static int cc_sw_ids_add(uint64_t id, void *ud)
     return cc_sw_names_add(text, ud);
 }
 
+/* Frees the names and empties s (so freeing it again is a no-op). */
 static void cc_sw_names_free(cc_sw_names *s)
 {
     for (size_t i = 0; i < s->n; i++) free(s->items[i]);
     free(s->items);
+    s->items = NULL;
+    s->n = s->cap = 0;
 }
 %}
 %apply cc_sw_names *NAMES_OUT { cc_sw_names *names };

@@ -15,15 +15,16 @@
  * engine call and must not call the engine back (CC_EBUSY): record and
  * report later.
  *
- * Ownership: the table is kept in the module's registry table under a key
- * made for the binding, and released when the engine closes the binding
- * (rebind or cc_engine_free).
+ * Ownership: the table is held by a slot the engine owns (slots.i), released
+ * when the engine closes the binding (rebind or cc_engine_free). Nothing in the
+ * registry holds it, so a backend whose methods refer to the engine does not
+ * keep a dropped engine alive.
  */
 %{
 #include "callcore/sys/backend.h"
 
 typedef struct cc_lua_backend_state {
-    void *key; /* the binding's key in the sinks table */
+    void *key; /* the slot of the backend table */
 } cc_lua_backend_state;
 
 /* Pushes backend.method and backend (as self) and returns 1, or returns 0
@@ -33,10 +34,7 @@ static int cc_lua_backend_push(void *state, const char *method, lua_State **out)
     lua_State *L = cc_lua_current;
     void *key = ((cc_lua_backend_state *)state)->key;
     if (!L || !key) return 0;
-    cc_lua_sinks_table(L);
-    lua_rawgetp(L, -1, key);
-    lua_remove(L, -2);
-    if (!lua_istable(L, -1)) {
+    if (cc_lua_slot_push(L, key) != LUA_TTABLE) {
         lua_pop(L, 1);
         return 0;
     }
@@ -62,16 +60,6 @@ static cc_status cc_lua_backend_call(lua_State *L, int nargs)
     return st;
 }
 
-static void cc_lua_backend_release(lua_State *L, void *key)
-{
-    cc_lua_sinks_table(L);
-    lua_pushnil(L);
-    lua_rawsetp(L, -2, key);
-    lua_pushnil(L);
-    lua_rawsetp(L, -2, (char *)key + 1);
-    lua_pop(L, 1);
-}
-
 static cc_status cc_lua_backend_open(void *state, cc_engine *engine, cc_channel channel, void *config)
 {
     lua_State *L;
@@ -86,7 +74,7 @@ static void cc_lua_backend_close(void *state)
 {
     lua_State *L;
     if (cc_lua_backend_push(state, "close", &L)) (void)cc_lua_backend_call(L, 0);
-    if (cc_lua_current) cc_lua_backend_release(cc_lua_current, ((cc_lua_backend_state *)state)->key);
+    if (cc_lua_current) cc_lua_slot_release(cc_lua_current, ((cc_lua_backend_state *)state)->key);
 }
 
 static cc_status cc_lua_backend_offer(void *state, const cc_backend_offer *o, int64_t now_ms)
@@ -190,13 +178,8 @@ static int cc_lua_engine_bind_backend(lua_State *L)
     if (lua_isnil(L, 1)) return luaL_argerror(L, 1, "expected a cc_engine");
     if (cc_lua_object_in(L, 1, &cc_lua_kind_cc_engine, fn, &engine, &in_use) != 0)
         return lua_error(L);
-    void *key = lua_newuserdatauv(L, 1, 0); /* unique address: the binding's key */
-    cc_lua_sinks_table(L);
-    lua_pushvalue(L, 3);
-    lua_rawsetp(L, -2, key);
-    lua_pushvalue(L, -2);
-    lua_rawsetp(L, -2, (char *)key + 1);
-    lua_pop(L, 2);
+    void *key = cc_lua_slot_new(L, 3);
+    cc_lua_slot_adopt(L, key, engine);
     lua_State *saved = cc_lua_current;
     cc_lua_current = L;
     cc_status st = cc_engine_bind_backend((cc_engine *)engine, (cc_channel)channel,
@@ -204,7 +187,7 @@ static int cc_lua_engine_bind_backend(lua_State *L)
     cc_lua_current = saved;
     cc_lua_object_done(in_use); /* open() ran inside: it could not free the engine */
     if (st != CC_OK) {
-        cc_lua_backend_release(L, key);
+        cc_lua_slot_release(L, key);
         if (cc_lua_take_pending(L)) return lua_error(L);
         cc_lua_push_status(L, (int)st);
         return lua_error(L);

@@ -207,9 +207,9 @@ static void cc_sw_put_str(cc_sw_out L, const char *key, const char *s)
     lua_setfield(L, -2, key);
 }
 
-/* Event sink from the "event_sink" key: the function is kept in the sinks
- * table under a fresh key object (a small userdata anchored there too); the
- * engine's argout re-files it under the engine so cc_engine_free releases it. */
+/* Event sink from the "event_sink" key: the function is held by a new loose slot
+ * (slots.i); the object's argout has the object adopt it, so that the slot lives as long
+ * as the object and no longer. */
 static _Thread_local void *cc_lua_new_sink_key;
 static int cc_sw_get_event_sink(cc_sw_obj m, const char *key, cc_event_fn *fn, void **ud)
 {
@@ -217,13 +217,8 @@ static int cc_sw_get_event_sink(cc_sw_obj m, const char *key, cc_event_fn *fn, v
     lua_getfield(L, m.idx, key);
     if (lua_isnil(L, -1)) { lua_pop(L, 1); return 0; }
     if (!lua_isfunction(L, -1)) { lua_pop(L, 1); return cc_sw_fail("'%s' must be a function", key); }
-    void *k = lua_newuserdatauv(L, 1, 0); /* unique address = the sink's key */
-    cc_lua_sinks_table(L);
-    lua_pushvalue(L, -3);               /* the function */
-    lua_rawsetp(L, -2, k);              /* sinks[k] = fn */
-    lua_pushvalue(L, -2);               /* the key userdata */
-    lua_rawsetp(L, -2, (char *)k + 1);  /* anchor: sinks[k+1] = userdata */
-    lua_pop(L, 3);
+    void *k = cc_lua_slot_new(L, -1);
+    lua_pop(L, 1);
     cc_lua_new_sink_key = k;
     *fn = cc_lua_event_sink;
     *ud = k;
@@ -232,49 +227,23 @@ static int cc_sw_get_event_sink(cc_sw_obj m, const char *key, cc_event_fn *fn, v
 %}
 
 %{
-/* Files the sink created while reading the options of the object just made
- * under that object, so that freeing the object releases the function. */
+/* The object just made (its userdata registered) adopts the slot created while reading
+ * its options. */
 static void cc_lua_adopt_sink(lua_State *L, const void *object)
 {
     void *k = cc_lua_new_sink_key;
     cc_lua_new_sink_key = NULL;
-    if (!k || !object) return;
-    cc_lua_sinks_table(L);
-    lua_rawgetp(L, -1, (char *)k + 1); /* the key userdata */
-    lua_rawsetp(L, -2, object);        /* sinks[object] = key userdata */
-    lua_pop(L, 1);
+    if (k && object) cc_lua_slot_adopt(L, k, object);
 }
 
-/* Releases the sink read from the options of a call that made no object (its
- * cc_x_new failed, or the options were refused after the sink was read): nothing will
- * adopt it, and the key left set would be adopted by the next object made. */
+/* Releases the slot read from the options of a call that made no object (its cc_x_new
+ * failed, or the options were refused after the sink was read): nothing will adopt it,
+ * and the key left set would be adopted by the next object made. */
 static void cc_lua_drop_new_sink(lua_State *L)
 {
     void *k = cc_lua_new_sink_key;
     cc_lua_new_sink_key = NULL;
-    if (!k) return;
-    cc_lua_sinks_table(L);
-    lua_pushnil(L);
-    lua_rawsetp(L, -2, k);
-    lua_pushnil(L);
-    lua_rawsetp(L, -2, (char *)k + 1);
-    lua_pop(L, 1);
-}
-
-/* Releases the sink filed under `object` (called before freeing it). */
-static void cc_lua_release_sink(lua_State *L, const void *object)
-{
-    cc_lua_sinks_table(L);
-    void *k = NULL;
-    if (lua_rawgetp(L, -1, object) == LUA_TUSERDATA) k = lua_touserdata(L, -1);
-    lua_pop(L, 1);
-    if (k) {
-        lua_pushnil(L); lua_rawsetp(L, -2, k);
-        lua_pushnil(L); lua_rawsetp(L, -2, (char *)k + 1);
-    }
-    lua_pushnil(L);
-    lua_rawsetp(L, -2, object);
-    lua_pop(L, 1);
+    if (k) cc_lua_slot_release(L, k);
 }
 %}
 
@@ -328,6 +297,11 @@ static int cc_lua_is_table_or_nil(lua_State *L, int idx)
     cc_sw_names_free($1);
     SWIG_arg++;
 }
+/* A call failed after the names were collected (an error raised by a callback): freed
+ * here, as argout did not run. Freeing twice is a no-op. */
+%typemap(freearg) cc_sw_names *NAMES_OUT {
+    cc_sw_names_free($1);
+}
 
 %typemap(in, numinputs=0) (void **OUT_BYTES, size_t *OUT_BYTES_LEN) (void *buf = NULL, size_t len = 0) {
     $1 = &buf;
@@ -336,7 +310,11 @@ static int cc_lua_is_table_or_nil(lua_State *L, int idx)
 %typemap(argout) (void **OUT_BYTES, size_t *OUT_BYTES_LEN) {
     lua_pushlstring(L, (const char *)*$1, *$2);
     cc_free(*$1);
+    *$1 = NULL; /* consumed */
     SWIG_arg++;
+}
+%typemap(freearg) (void **OUT_BYTES, size_t *OUT_BYTES_LEN) {
+    cc_free(buf$argnum); /* what a call that failed after making it left */
 }
 %typemap(in, checkfn="lua_isstring") (const void *BYTES_IN, size_t BYTES_IN_LEN) {
     size_t len = 0;
@@ -401,8 +379,8 @@ static void cc_sw_put_column_f(cc_sw_out L, const char *key, const void *rows, s
 }
 %}
 
-/* The "on_contact" key of KPI options: a Lua function kept like an event
- * sink (filed under the new cc_kpi, released by cc_kpi_free). */
+/* The "on_contact" key of KPI options: a Lua function held like an event
+ * sink (a slot the new cc_kpi adopts). */
 %{
 struct cc_kpi_contact;
 static void cc_sw_put_kpi_contact(cc_sw_out d, const struct cc_kpi_contact *c);
@@ -411,10 +389,7 @@ static void cc_lua_contact_fn(const struct cc_kpi_contact *c, void *user_data)
 {
     lua_State *L = cc_lua_current;
     if (!L) return;
-    cc_lua_sinks_table(L);
-    lua_rawgetp(L, -1, user_data);
-    lua_remove(L, -2);
-    if (!lua_isfunction(L, -1)) {
+    if (cc_lua_slot_push(L, user_data) != LUA_TFUNCTION) {
         lua_pop(L, 1);
         return;
     }

@@ -102,5 +102,11 @@ static int cc_lua_take_pending(lua_State *L)
 %typemap(argout) char **OUT_STRING {
     if (tmp$argnum) lua_pushstring(L, tmp$argnum); else lua_pushnil(L);
     cc_free(tmp$argnum);
+    tmp$argnum = NULL; /* consumed */
     SWIG_arg++;
+}
+/* A call can fail after the library made the string (an error a callback raised is
+ * raised once the call is done): argout did not run, so it is freed here. */
+%typemap(freearg) char **OUT_STRING {
+    cc_free(tmp$argnum);
 }

@@ -3,8 +3,8 @@
  * function as the event sink of any event source.
  *
  * Ownership: the C event is borrowed for the callback, so the table holds
- * copies. The function is kept in a registry table keyed by the event source
- * (one sink per source; installing nil or a new one releases the old one).
+ * copies. The function is held by a slot (slots.i): one per call for the
+ * functions a call takes, one owned by the object for an "event_sink" option.
  * An error raised by the function is re-raised by the wrapped call that
  * triggered it, after the C library has finished its step.
  */
@@ -50,38 +50,6 @@ static void cc_lua_push_event(lua_State *L, const cc_event *e)
     lua_setfield(L, -2, "value");
 }
 
-/* Registry table: source pointer (light userdata) -> sink function. */
-static const char cc_lua_sinks_key = 's';
-
-static void cc_lua_sinks_table(lua_State *L)
-{
-    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &cc_lua_sinks_key) != LUA_TTABLE) {
-        lua_pop(L, 1);
-        lua_newtable(L);
-        lua_pushvalue(L, -1);
-        lua_rawsetp(L, LUA_REGISTRYINDEX, &cc_lua_sinks_key);
-    }
-}
-
-/* Installs (fn at index `idx`, or nil) as the sink of `source`. */
-static void cc_lua_sink_store(lua_State *L, const void *source, int idx)
-{
-    idx = lua_absindex(L, idx);
-    cc_lua_sinks_table(L);
-    lua_pushvalue(L, idx);
-    lua_rawsetp(L, -2, source);
-    lua_pop(L, 1);
-}
-
-/* Forgets the sink of a source that is being freed. */
-static void cc_lua_sink_forget(lua_State *L, const void *source)
-{
-    cc_lua_sinks_table(L);
-    lua_pushnil(L);
-    lua_rawsetp(L, -2, source);
-    lua_pop(L, 1);
-}
-
 /* Keeps the first error a callback raises during a call. */
 static void cc_lua_set_pending(lua_State *L)
 {
@@ -95,16 +63,13 @@ static void cc_lua_set_pending(lua_State *L)
     lua_rawsetp(L, LUA_REGISTRYINDEX, &cc_lua_pending_key);
 }
 
-/* cc_event_fn trampoline: user_data is the source pointer, the key of the
- * function in the sinks table. Runs on the lua_State of the wrapped call. */
+/* cc_event_fn trampoline: user_data is the slot of the function. Runs on the
+ * lua_State of the wrapped call. */
 static void cc_lua_event_sink(const cc_event *e, void *user_data)
 {
     lua_State *L = cc_lua_current;
     if (!L) return; /* called outside a wrapped call: nobody to deliver to */
-    cc_lua_sinks_table(L);
-    lua_rawgetp(L, -1, user_data);
-    lua_remove(L, -2);
-    if (!lua_isfunction(L, -1)) {
+    if (cc_lua_slot_push(L, user_data) != LUA_TFUNCTION) {
         lua_pop(L, 1);
         return;
     }
@@ -200,34 +165,15 @@ static int cc_lua_event_str(lua_State *L, int idx, const char *key, const char *
 }
 %}
 
-/* (cc_event_fn, void *user_data): one Lua function (or nil). The event
- * source is the first argument of the wrapped function, already converted. */
-%typemap(in, checkfn="cc_lua_is_fn_or_nil") (cc_event_fn EVENT_CALLBACK, void *EVENT_CALLBACK_DATA) {
-    if (lua_isnil(L, $input)) {
-        $1 = NULL;
-        $2 = NULL;
-    } else {
-        $1 = cc_lua_event_sink;
-        $2 = (void *)arg1;
-    }
-    cc_lua_sink_store(L, (const void *)arg1, $input);
-}
-%{
-static int cc_lua_is_fn_or_nil(lua_State *L, int idx)
-{
-    return lua_isfunction(L, idx) || lua_isnil(L, idx);
-}
-%}
-
 %typemap(in, checkfn="lua_istable") const cc_event *EVENT_IN (cc_event tmp) {
     if (cc_lua_event_from_table(L, $input, &tmp) != 0) SWIG_fail; /* the message is pushed */
     $1 = &tmp;
 }
 
-/* Importer sinks: a Lua function (kept in the sinks table under the
- * importer), or a cc_kpi, which receives the events in C (checked and marked in use for
+/* Importer and simulation sinks: a Lua function (held by a slot for the
+ * call), or a cc_kpi, which receives the events in C (checked and marked in use for
  * the call like any object argument: objects.i; cc_lua_kind_cc_kpi is kpi.i's). */
-%typemap(in, checkfn="cc_lua_is_sink") (cc_event_fn EVENT_SINK_OR_KPI, void *EVENT_SINK_OR_KPI_DATA) (cc_lua_object *in_use = NULL) {
+%typemap(in, checkfn="cc_lua_is_sink") (cc_event_fn EVENT_SINK_OR_KPI, void *EVENT_SINK_OR_KPI_DATA) (cc_lua_object *in_use = NULL, void *slot = NULL) {
     void *kpi = NULL;
     if (lua_isnil(L, $input)) {
         $1 = NULL;
@@ -238,13 +184,14 @@ static int cc_lua_is_fn_or_nil(lua_State *L, int idx)
         $1 = cc_kpi_sink;
         $2 = kpi;
     } else {
-        cc_lua_sink_store(L, (const void *)arg1, $input);
+        slot = cc_lua_slot_new(L, $input);
         $1 = cc_lua_event_sink;
-        $2 = (void *)arg1;
+        $2 = slot;
     }
 }
 %typemap(freearg) (cc_event_fn EVENT_SINK_OR_KPI, void *EVENT_SINK_OR_KPI_DATA) {
     cc_lua_object_done(in_use$argnum);
+    if (slot$argnum) cc_lua_slot_release(L, slot$argnum);
 }
 %{
 static int cc_lua_is_sink(lua_State *L, int idx)

@@ -11,7 +11,9 @@
  *     callback of such a call (an event sink, a backend method, on_contact, an importer's
  *     function) raises "CC_EBUSY: ..." and leaves it alive: it would be freed under the
  *     C code that is running the callback.
- *   - the garbage collector frees what the script never freed (__gc).
+ *   - the garbage collector frees what the script never freed (__gc), also when the
+ *     object's own callbacks refer to it: they live in the object's side table, its
+ *     userdata's user value (slots.i), not in the registry.
  * Only userdata with the type's metatable are accepted, so a freed pointer, a light
  * userdata or another object cannot reach the library.
  */
@@ -45,9 +47,11 @@ static int cc_lua_in_use(cc_lua_object *obj)
     return obj->in_use > 0;
 }
 
-/* Frees the object of `obj` (not freed yet) with L as the calling state, so that backend
- * close() methods and released sinks run on it, and empties the userdata. */
-static void cc_lua_object_release(lua_State *L, cc_lua_object *obj, const cc_lua_kind *kind)
+/* Frees the object of `obj` (the userdata at idx, not freed yet) with L as the calling
+ * state, so that backend close() methods run on it, and empties the userdata. Its side
+ * table goes after the free: close() methods find their backends there. */
+static void cc_lua_object_release(lua_State *L, int idx, cc_lua_object *obj,
+                                  const cc_lua_kind *kind)
 {
     void *ptr = obj->swig.ptr;
     lua_State *saved = cc_lua_current;
@@ -55,13 +59,14 @@ static void cc_lua_object_release(lua_State *L, cc_lua_object *obj, const cc_lua
     cc_lua_current = L;
     kind->free_fn(ptr);
     cc_lua_current = saved;
-    cc_lua_release_sink(L, ptr);
+    cc_lua_object_unregister(L, idx, ptr);
 }
 
 /* __gc: frees what the script never freed. An object in use by a call is on that call's
- * stack, so it is never collected. An error a backend's close() raises has no call to
- * be raised by: it is dropped, and a pending error of the call the collection ran in
- * (if any) is kept for it. */
+ * stack, so it is never collected. The collector has already emptied the object's weak
+ * entry (slots.i), so it is registered again for the free. An error a backend's close()
+ * raises has no call to be raised by: it is dropped, and a pending error of the call the
+ * collection ran in (if any) is kept for it. */
 static int cc_lua_object_gc(lua_State *L)
 {
     const cc_lua_kind *kind = (const cc_lua_kind *)lua_touserdata(L, lua_upvalueindex(1));
@@ -70,7 +75,8 @@ static int cc_lua_object_gc(lua_State *L)
     lua_rawgetp(L, LUA_REGISTRYINDEX, &cc_lua_pending_key); /* the caller's pending error */
     lua_pushnil(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &cc_lua_pending_key);
-    cc_lua_object_release(L, obj, kind);
+    cc_lua_object_register(L, 1, obj->swig.ptr);
+    cc_lua_object_release(L, 1, obj, kind);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &cc_lua_pending_key); /* back as it was */
     return 0;
 }
@@ -98,7 +104,7 @@ static void cc_lua_kind_metatable(lua_State *L, const cc_lua_kind *kind)
     lua_setfield(L, -2, "__metatable"); /* scripts cannot swap it for another type's */
 }
 
-/* Pushes a new object owning `ptr` (nil for NULL). */
+/* Pushes a new object owning `ptr` (nil for NULL), with room for its side table. */
 static void cc_lua_push_object(lua_State *L, void *ptr, swig_type_info *type,
                                const cc_lua_kind *kind)
 {
@@ -106,13 +112,14 @@ static void cc_lua_push_object(lua_State *L, void *ptr, swig_type_info *type,
         lua_pushnil(L);
         return;
     }
-    cc_lua_object *obj = (cc_lua_object *)lua_newuserdatauv(L, sizeof *obj, 0);
+    cc_lua_object *obj = (cc_lua_object *)lua_newuserdatauv(L, sizeof *obj, 1);
     obj->swig.type = type;
     obj->swig.own = 1;
     obj->swig.ptr = ptr;
     obj->in_use = 0;
     cc_lua_kind_metatable(L, kind);
     lua_setmetatable(L, -2);
+    cc_lua_object_register(L, -1, ptr);
 }
 
 /* The object argument at idx for a call of `fn`: *out is its pointer (NULL for nil, which
@@ -167,7 +174,7 @@ static int cc_lua_object_free(lua_State *L, const cc_lua_kind *kind, const char 
                         cc_status_name(CC_EBUSY), fn, kind->name);
         return lua_error(L);
     }
-    cc_lua_object_release(L, obj, kind);
+    cc_lua_object_release(L, 1, obj, kind);
     if (cc_lua_take_pending(L)) return lua_error(L);
     return 0;
 }
@@ -186,9 +193,14 @@ static int cc_lua_native_##FREE(lua_State *L) { return cc_lua_object_free(L, &cc
     $1 = &tmp;
 }
 %typemap(argout) TYPE **OUT {
-    cc_lua_adopt_sink(L, *$1);
     cc_lua_push_object(L, *$1, $*1_descriptor, &cc_lua_kind_##TYPE);
+    cc_lua_adopt_sink(L, *$1); /* once its userdata is registered */
+    *$1 = NULL; /* owned by the userdata */
     SWIG_arg++;
+}
+/* A call that made its object and then failed (an error a callback raised) frees it. */
+%typemap(freearg) TYPE **OUT {
+    if (*$1) FREE(*$1);
 }
 %typemap(in) TYPE * (cc_lua_object *in_use = NULL), const TYPE * (cc_lua_object *in_use = NULL) {
     if (cc_lua_object_in(L, $input, &cc_lua_kind_##TYPE, "$symname", (void **)&$1, &in_use) != 0)
