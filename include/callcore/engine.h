@@ -19,7 +19,8 @@
  *   - Skills are named by strings too (same limits); the engine interns them.
  *   - Contacts carry a caller-chosen uint64_t id, non-zero, unique among the
  *     contacts the engine currently holds. An id is free again once its
- *     contact got its terminal event and its agent's wrap-up ended.
+ *     contact got its terminal event (the agent's wrap-up that follows does
+ *     not hold it: it belongs to the agent).
  *   - Events carry queue/agent names as borrowed strings (callcore/event.h).
  *
  * Errors: every function returning cc_status sets the detail message
@@ -256,7 +257,8 @@ typedef struct cc_escalation {
     int64_t after_ms;       /* > 0, strictly increasing across steps */
     int32_t relax_levels;   /* every required level minus this (>= 0); a
                                level that drops below 1 removes the requirement */
-    int32_t priority_boost; /* added to the contact's base priority (>= 0) */
+    int32_t priority_boost; /* added to the contact's base priority (>= 0;
+                              * the sum saturates at INT32_MAX) */
     const char *add_queue;  /* NULL, or also offer to that queue's agents
                                (name resolved when the step fires) */
 } cc_escalation;
@@ -604,7 +606,9 @@ typedef enum cc_contact_state {
     CC_CONTACT_CONNECTED = 2,    /* with an agent (held or not) */
     CC_CONTACT_CALLBACK_WAIT = 3, /* callback waiting for its turn or a retry */
     CC_CONTACT_DIALING = 4,      /* callback being dialed for a reserved agent */
-    CC_CONTACT_ENDED = 5         /* terminal event sent; kept for wrap-up */
+    CC_CONTACT_ENDED = 5         /* its terminal event is being delivered (seen only from
+                                  * an event sink or backend method); once the input
+                                  * returns the contact is gone: CC_ENOTFOUND */
 } cc_contact_state;
 
 typedef struct cc_contact_status {

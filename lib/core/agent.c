@@ -201,7 +201,9 @@ void cc__pref_flush(cc_engine *e, cc__agent *a, int64_t now)
 
 /* The agent may be free again: a pending not-ready applies when nothing is
  * held; otherwise route (offer a waiting contact or go into the indexes). */
-void cc__agent_release(cc_engine *e, cc__agent *a, int64_t now)
+/* The first half of cc__agent_release: a not-ready asked for while busy takes effect
+ * (0: nothing to route), or the state is brought up to date (1: the agent may pick work). */
+static int agent_settle(cc_engine *e, cc__agent *a, int64_t now)
 {
     if (a->pause_pending && a->nlegs == 0 && a->offer_contact == CC__NONE) {
         int before = cc__agent_staffed(a);
@@ -209,12 +211,44 @@ void cc__agent_release(cc_engine *e, cc__agent *a, int64_t now)
         a->paused = 1;
         cc__agent_touch(e, a);
         cc__agent_update_state(e, a, now);
+        cc__pref_flush(e, a, now); /* first: an emptied queue's leavers include them */
         cc__staffing_changed(e, a, before, now);
-        cc__pref_flush(e, a, now);
-        return;
+        return 0;
     }
     cc__agent_update_state(e, a, now);
-    cc__route_agent(e, a, now);
+    return 1;
+}
+
+void cc__agent_release(cc_engine *e, cc__agent *a, int64_t now)
+{
+    if (agent_settle(e, a, now)) cc__route_agent(e, a, now);
+}
+
+void cc__agents_release(cc_engine *e, uint32_t chain, int64_t now)
+{
+    if (chain == CC__NONE) return;
+    if (e->agents[chain]->offer_next == CC__NONE) { /* one agent: the common case */
+        cc__agent *a = e->agents[chain];
+        if (a->logged_in) cc__agent_release(e, a, now);
+        return;
+    }
+    /* The chain moves to release_next first: an offer made below (a ring-all, a
+     * preference flush) links its agents through offer_next. */
+    for (uint32_t s = chain; s != CC__NONE;) {
+        cc__agent *a = e->agents[s];
+        s = a->offer_next;
+        a->offer_next = CC__NONE;
+        a->release_next = s;
+    }
+    for (uint32_t s = chain; s != CC__NONE; s = e->agents[s]->release_next) {
+        cc__agent *a = e->agents[s];
+        if (a->logged_in && agent_settle(e, a, now)) cc__agent_index(e, a);
+    }
+    for (uint32_t s = chain; s != CC__NONE;) {
+        cc__agent *a = e->agents[s];
+        s = a->release_next;
+        if (a->logged_in) cc__route_agent(e, a, now); /* no-op unless still available */
+    }
 }
 
 /* The live (connected or held) leg of a contact. An agent may also hold a
@@ -823,8 +857,8 @@ void cc__agent_logout_now(cc_engine *e, cc__agent *a, int64_t now)
     ev.duration_ms = now - a->login_ms;
     cc__emit(e, &ev);
     cc__agent_update_state(e, a, now);
+    cc__pref_flush(e, a, now); /* first: an emptied queue's leavers include them */
     cc__staffing_changed(e, a, before, now);
-    cc__pref_flush(e, a, now);
 }
 
 cc_status cc_engine_agent_logout(cc_engine *e, const char *name, int64_t now)

@@ -274,6 +274,27 @@ void cc__enqueue(cc_engine *e, cc__contact *c, cc__queue *q, int fresh, int64_t 
     cc__route_contact(e, c, now);
 }
 
+static int max_wait(cc_engine *e, cc__contact *c, int64_t now, cc_status *st);
+
+/* Whether c, back in its queue's waiting set, leaves at once: the queue says so when
+ * nobody staffs it (leave_when_empty) and c is there on its own account (not a consult). */
+static int leaves_empty(const cc__contact *c)
+{
+    return c->queue->leave_when_empty && c->queue->staffed == 0 && c->consult_from == CC__NONE;
+}
+
+/* The max wait c reached while it was ringing is applied now, before anyone can be
+ * offered it again (the agent that declined it is released in the same input). 1 when
+ * applied. Out of memory, it is left to the MAXWAIT timer armed at `now` (the input
+ * itself succeeds: the contact is consistently back in its place). */
+static int max_wait_now(cc_engine *e, cc__contact *c, int64_t now)
+{
+    cc_status st = CC_OK;
+    int done = max_wait(e, c, now, &st);
+    if (done > 0) c->maxwait_hit = 0;
+    return done > 0;
+}
+
 /* Every offer of c failed (reject, ring-no-answer, dial failure, backend). */
 void cc__offers_none_left(cc_engine *e, cc__contact *c, int64_t now)
 {
@@ -293,6 +314,11 @@ void cc__offers_none_left(cc_engine *e, cc__contact *c, int64_t now)
     }
     cc__contact_set_state(e, c, CC__C_WAITING);
     cc__contact_touch(e, c);
+    if (leaves_empty(c)) { /* its declining agent was the last one (rona_after LOGOUT) */
+        cc__contact_terminal(e, c, CC_EVENT_CONTACT_LEFT, "empty", now);
+        return;
+    }
+    if (c->maxwait_hit && max_wait_now(e, c, now)) return;
     cc__contact_push(e, c);
     emit_queued(e, c, now);
     if (c->maxwait_hit) cc__timer_set(e, c, CC__T_MAXWAIT, now);
@@ -325,7 +351,7 @@ void cc__contact_free(cc__contact *c)
 }
 
 /* Takes back every pending offer (CONTACT_WITHDRAWN); returns the chain of
- * agents (linked by offer_next) for cc__release_chain after the contact's
+ * agents (linked by offer_next) for cc__agents_release after the contact's
  * state is settled. */
 static uint32_t withdraw_all(cc_engine *e, cc__contact *c, const cc__agent *except, int64_t now)
 {
@@ -350,15 +376,6 @@ static uint32_t withdraw_all(cc_engine *e, cc__contact *c, const cc__agent *exce
     return stash;
 }
 
-static void release_chain(cc_engine *e, uint32_t stash, int64_t now)
-{
-    while (stash != CC__NONE) {
-        cc__agent *b = e->agents[stash];
-        stash = b->offer_next;
-        b->offer_next = CC__NONE;
-        cc__agent_release(e, b, now);
-    }
-}
 
 void cc__contact_terminal(cc_engine *e, cc__contact *c, cc_event_type type, const char *reason,
                           int64_t now)
@@ -377,7 +394,7 @@ void cc__contact_terminal(cc_engine *e, cc__contact *c, cc_event_type type, cons
     if (b && b->hangup && type != CC_EVENT_CONTACT_ABANDONED)
         b->hangup(bs, c->id, type == CC_EVENT_CONTACT_BLOCKED ? "blocked" : "left", now);
     cc__contact_destroy(e, c);
-    release_chain(e, stash, now);
+    cc__agents_release(e, stash, now);
 }
 
 /* Waiting contacts of q leave ("empty"), in queue order per profile (the
@@ -468,7 +485,7 @@ cc_status cc_engine_contact_add(cc_engine *e, const cc_contact_config *cfg, int6
     if (!cfg->queue) return cc__fail(CC_EINVAL, "contact %llu: queue is missing", id);
     if (cfg->reason && strnlen(cfg->reason, CC_NAME_MAX + 1) > CC_NAME_MAX)
         return cc__fail(CC_EINVAL, "contact %llu: reason longer than %d bytes", id, CC_NAME_MAX);
-    if (cfg->virtual_start_ms > now)
+    if (cfg->virtual_start_ms && cfg->virtual_start_ms > now) /* 0 = now_ms */
         return cc__fail(CC_EINVAL, "contact %llu: virtual_start_ms %lld is in the future", id,
                         (long long)cfg->virtual_start_ms);
     if (cfg->virtual_start_ms < -CC_TIME_LIMIT_MS)
@@ -668,7 +685,7 @@ void cc__connect(cc_engine *e, cc__contact *c, cc__agent *a, int64_t now)
     if (b && b->bridge) b->bridge(bs, c->id, a->name, now);
     cc__agent_update_state(e, a, now);
     if (first) cc__agent_release(e, first, now);
-    release_chain(e, stash, now);
+    cc__agents_release(e, stash, now);
     cc__route_agent(e, a, now);
 }
 
@@ -755,12 +772,7 @@ static void ring_timeout(cc_engine *e, cc__contact *c, int64_t now)
         stash = a->slot;
     }
     cc__offers_none_left(e, c, now);
-    while (stash != CC__NONE) {
-        cc__agent *a = e->agents[stash];
-        stash = a->offer_next;
-        a->offer_next = CC__NONE;
-        if (a->logged_in) cc__agent_release(e, a, now);
-    }
+    cc__agents_release(e, stash, now);
 }
 
 /* ---- connected contacts ---------------------------------------------------------- */
@@ -930,7 +942,7 @@ cc_status cc_engine_contact_end(cc_engine *e, uint64_t id, const char *dispositi
     cc__contact_destroy(e, c);
     leg_close(e, a, leg, now);
     cc__agent_release(e, a, now);
-    release_chain(e, stash, now);
+    cc__agents_release(e, stash, now);
     e->busy = 0;
     return CC_OK;
 }
@@ -1027,6 +1039,7 @@ cc_status cc_engine_contact_transfer(cc_engine *e, uint64_t id, const cc_transfe
         } else {
             profiles_commit(c, &ps);
             c->esc_step = 0;
+            c->priority = c->base_priority; /* the old queue's escalation does not travel */
             cc__enqueue(e, c, tq, 1, now);
         }
         e->busy = 0;
@@ -1047,6 +1060,7 @@ cc_status cc_engine_contact_transfer(cc_engine *e, uint64_t id, const cc_transfe
     } else {
         profiles_commit(c, &ps);
         c->esc_step = 0;
+        c->priority = c->base_priority;
         cc__pref_clear(e, c);
         cc__enqueue(e, c, tq, 1, now);
     }
@@ -1180,13 +1194,17 @@ static int queue_refuses(const cc__queue *q)
            (q->join == CC_JOIN_IF_STAFFED && q->staffed == 0);
 }
 
-static void max_wait(cc_engine *e, cc__contact *c, int64_t now, cc_status *st)
+/* The queue's max-wait action on c (overflow, callback or leave). Returns 1 when it was
+ * applied; 0 when c is not waiting in a queue on its own account (ringing or dialing:
+ * applied once the offer fails; a consult; a callback retry); -1 when memory ran out
+ * (*st set, nothing changed). */
+static int max_wait(cc_engine *e, cc__contact *c, int64_t now, cc_status *st)
 {
     if (c->state == CC__C_OFFERED || c->state == CC__C_DIALING) {
-        c->maxwait_hit = 1; /* applied when the offer fails */
-        return;
+        c->maxwait_hit = 1; /* applied when the offer fails (cc__offers_none_left) */
+        return 0;
     }
-    if (c->state != CC__C_WAITING || c->consult_from != CC__NONE) return;
+    if (c->state != CC__C_WAITING || c->consult_from != CC__NONE) return 0;
     cc__queue *q = c->queue;
     if (q->max_wait_action == CC_MAX_WAIT_OVERFLOW) {
         cc__queue *t = cc__queue_find(e, q->overflow_queue);
@@ -1197,7 +1215,7 @@ static void max_wait(cc_engine *e, cc__contact *c, int64_t now, cc_status *st)
                 cc__txn_abort(e);
                 *st = cc__fail(CC_ENOMEM, "contact %llu: out of memory overflowing",
                                (unsigned long long)c->id);
-                return;
+                return -1;
             }
             cc_event ev;
             cc__fill_contact_event(&ev, CC_EVENT_CONTACT_OVERFLOWED, c, now);
@@ -1210,7 +1228,7 @@ static void max_wait(cc_engine *e, cc__contact *c, int64_t now, cc_status *st)
             c->esc_step = 0;
             c->priority = c->base_priority;
             cc__enqueue(e, c, t, 1, now);
-            return;
+            return 1;
         }
     } else if (q->max_wait_action == CC_MAX_WAIT_CALLBACK && c->channel != CC_CHANNEL_CALLBACK) {
         profile_set ps;
@@ -1219,12 +1237,13 @@ static void max_wait(cc_engine *e, cc__contact *c, int64_t now, cc_status *st)
             cc__txn_abort(e);
             *st = cc__fail(CC_ENOMEM, "contact %llu: out of memory converting to a callback",
                            (unsigned long long)c->id);
-            return;
+            return -1;
         }
         to_callback(e, c, &ps, now);
-        return;
+        return 1;
     }
     cc__contact_terminal(e, c, CC_EVENT_CONTACT_LEFT, "max-wait", now);
+    return 1;
 }
 
 static void escalate(cc_engine *e, cc__contact *c, int64_t now, cc_status *st)
@@ -1245,7 +1264,8 @@ static void escalate(cc_engine *e, cc__contact *c, int64_t now, cc_status *st)
     if (waiting) cc__contact_touch(e, c);
     profiles_commit(c, &ps);
     c->esc_step = step;
-    c->priority = c->base_priority + s->priority_boost;
+    int64_t boosted = (int64_t)c->base_priority + s->priority_boost; /* saturates */
+    c->priority = boosted > INT32_MAX ? INT32_MAX : (int32_t)boosted;
     cc_event ev;
     cc__fill_contact_event(&ev, CC_EVENT_CONTACT_ESCALATED, c, now);
     ev.value = step;
@@ -1264,13 +1284,13 @@ void cc__contact_timer(cc_engine *e, cc__contact *c, cc__tkind kind, int64_t now
     *st = CC_OK;
     switch (kind) {
     case CC__T_RING: ring_timeout(e, c, now); break;
-    case CC__T_MAXWAIT: max_wait(e, c, now, st); break;
+    case CC__T_MAXWAIT: (void)max_wait(e, c, now, st); break;
     case CC__T_ESCALATE: escalate(e, c, now, st); break;
     case CC__T_PREF:
         if (c->pref_agent == CC__NONE || c->state != CC__C_WAITING) break;
         cc__pref_clear(e, c);
         cc__contact_touch(e, c);
-        if (c->queue->leave_when_empty && c->queue->staffed == 0) {
+        if (leaves_empty(c)) {
             cc__contact_terminal(e, c, CC_EVENT_CONTACT_LEFT, "empty", now);
             break;
         }

@@ -228,6 +228,7 @@ typedef struct cc__agent {
     cc__skill *skills; /* sorted by id */
     uint32_t nskills;
     uint32_t matches_cap, ms_cap;
+    uint32_t release_next; /* cc__agents_release's list (fills padding; set before read) */
     int64_t login_ms;
 } cc__agent;
 
@@ -513,6 +514,10 @@ void cc__agent_homes(cc__agent *a);
 int cc__match_home(const cc__agent *a, const cc__profile *p); /* the rule, for one match */
 void cc__agent_update_state(cc_engine *e, cc__agent *a, int64_t now);
 void cc__agent_release(cc_engine *e, cc__agent *a, int64_t now); /* free again: route */
+/* Releases the agents of an offer_next chain (withdraw_all's, ring_timeout's) together:
+ * each is made available and indexed before any of them picks work, so a ring-all
+ * contact one of them picks rings all the others too. O(k * m log n) for k agents. */
+void cc__agents_release(cc_engine *e, uint32_t chain, int64_t now);
 void cc__agent_after(cc_engine *e, cc__agent *a, cc_agent_after what, const char *reason,
                      int64_t now);
 cc__leg *cc__agent_leg(cc__agent *a, uint64_t contact_id);

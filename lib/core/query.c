@@ -42,6 +42,19 @@ void cc__position(const cc_engine *e, const cc__contact *c, int32_t *pos, int64_
     *ewt = ewt_of(q, (double)n);
 }
 
+/* The position a contact of priority 0 arriving now would take in q: after the
+ * contacts of priority >= 0, before those of lower priority. O(position). */
+static int32_t new_contact_position(const cc_engine *e, const cc__queue *q, int64_t now)
+{
+    cc__hentry key = {0, 0, 0, 0, 0};
+    key.k1 = (uint64_t)INT32_MAX; /* priority 0: cc__contact_key */
+    key.k2 = cc__bias(now);
+    key.k3 = UINT64_MAX; /* after every contact already there */
+    int32_t n = 1;
+    for (size_t i = 0; i < q->nprofiles; i++) n += count_before(e, &q->profiles[i]->contacts, 0, &key, q);
+    return n;
+}
+
 static cc_contact_state public_state(const cc__contact *c)
 {
     if (c->agent != CC__NONE) return CC_CONTACT_CONNECTED;
@@ -127,7 +140,7 @@ cc_status cc_engine_queue_status(const cc_engine *e, const char *name, cc_queue_
     for (size_t i = 0; i < q->nmembers; i++)
         if (cc__agent_channels(q->members[i].agent)) out->available++;
     out->aht_ms = (int64_t)(q->aht_ms + 0.5);
-    out->ewt_ms = ewt_of(q, (double)q->waiting + 1);
+    out->ewt_ms = ewt_of(q, (double)new_contact_position(e, q, now));
     out->sl_threshold_ms = q->sl_threshold_ms;
     out->answered = q->answered;
     out->abandoned = q->abandoned;

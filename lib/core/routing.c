@@ -152,6 +152,31 @@ static cc__agent *best_agent(cc_engine *e, cc__profile *p, const cc__contact *c)
     return e->agents[t2.slot];
 }
 
+/* Ring-all: offers c to every available agent of p (and of the profiles p chains to), at
+ * once, in key order; an offer touches the agent, so its entries in other heaps go stale.
+ * O(k log n) for k agents offered. */
+static void ring_all_offers(cc_engine *e, cc__contact *c, cc__profile *p, int64_t now)
+{
+    cc__hentry t;
+    cc__heap *from = NULL;
+    c->via_profile = p;
+    while (c->state == CC__C_WAITING || c->state == CC__C_OFFERED) {
+        if (!best_top(e, p, CC__NONE, &t, &from)) break;
+        cc__agent *b = e->agents[t.slot];
+        cc__heap_pop(from); /* t is its top */
+        cc__offer(e, c, b, 1, now);
+    }
+    c->via_profile = NULL;
+}
+
+/* Whether contact c is offered to every available agent of p at once. A callback not
+ * answered yet is dialed for one agent. */
+static int rings_all(const cc__profile *p, const cc__contact *c)
+{
+    return p->strategy == CC_STRATEGY_RING_ALL &&
+           !(c->channel == CC_CHANNEL_CALLBACK && !c->answered);
+}
+
 void cc__route_contact(cc_engine *e, cc__contact *c, int64_t now)
 {
     if (c->state != CC__C_WAITING) return;
@@ -170,23 +195,12 @@ void cc__route_contact(cc_engine *e, cc__contact *c, int64_t now)
         cc__profile *p = c->profiles[i];
         cc__agent *a = best_agent(e, p, c);
         if (!a) continue;
-        c->via_profile = p;
-        if (p->strategy != CC_STRATEGY_RING_ALL ||
-            (c->channel == CC_CHANNEL_CALLBACK && !c->answered)) {
+        if (!rings_all(p, c)) {
+            c->via_profile = p;
             cc__offer(e, c, a, 0, now);
             return;
         }
-        /* ring-all: every available eligible agent, at once, in key order
-         * (an offer touches the agent: its entries in other heaps go stale) */
-        cc__hentry t;
-        cc__heap *from = NULL;
-        while (c->state == CC__C_WAITING || c->state == CC__C_OFFERED) {
-            if (!best_top(e, p, CC__NONE, &t, &from)) break;
-            cc__agent *b = e->agents[t.slot];
-            cc__heap_pop(from); /* t is its top */
-            cc__offer(e, c, b, 1, now);
-        }
-        c->via_profile = NULL;
+        ring_all_offers(e, c, p, now);
         return;
     }
 }
@@ -267,7 +281,14 @@ void cc__route_agent(cc_engine *e, cc__agent *a, int64_t now)
     if (best_slot != CC__NONE) {
         cc__contact *c = e->contacts[best_slot];
         c->via_profile = bp;
-        cc__offer(e, c, a, 0, now);
+        if (!rings_all(bp, c)) {
+            cc__offer(e, c, a, 0, now);
+            return;
+        }
+        /* ring-all: the others available in the profile ring too (agents freed by the
+         * same input are indexed before any of them picks work: cc__agents_release) */
+        cc__offer(e, c, a, 1, now);
+        ring_all_offers(e, c, bp, now);
         return;
     }
     cc__agent_update_state(e, a, now);
@@ -305,6 +326,7 @@ void cc__offer(cc_engine *e, cc__contact *c, cc__agent *a, int ring_all, int64_t
     if (c->state == CC__C_DIALING) {
         c->attempts++;
         cc__fill_contact_event(&ev, CC_EVENT_CALLBACK_DIALED, c, now);
+        ev.customer_id = c->customer_id;
         ev.agent = a->name;
         ev.value = c->attempts;
         cc__emit(e, &ev);

@@ -1,0 +1,345 @@
+/*
+ * tests/unit/test_engine_lifecycle.c - lifecycle corners a review of the routing core
+ * found wrong, one scenario each: an escalation's boost across a transfer, a max wait
+ * reached while ringing, ring-all after a ring-no-answer, leave-when-empty with contacts
+ * out of the queue's heaps, a saturating boost, the queue's EWT for a new contact, the
+ * customer id of a callback dial, and an arrival at a negative time.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/engine_internal.h"
+#include "engine_fixture.h"
+
+#define OK(x) assert_int_equal((x), CC_OK)
+
+static void check_invariants(cc_engine *e)
+{
+    char msg[512];
+    if (cc__engine_check(e, msg, sizeof msg)) fail_msg("invariant: %s", msg);
+}
+
+static cc_engine *engine_with(recorder *r, cc_agent_after rona_after)
+{
+    cc_engine_options o = CC_ENGINE_OPTIONS_INIT;
+    o.event_fn = rec_sink;
+    o.event_user_data = r;
+    o.seed = 1;
+    o.rona_after = rona_after;
+    cc_engine *e = NULL;
+    OK(cc_engine_new(&e, &o));
+    return e;
+}
+
+static int32_t contact_priority(cc_engine *e, uint64_t id)
+{
+    cc_contact_status st = CC_CONTACT_STATUS_INIT;
+    OK(cc_engine_contact_status(e, id, &st));
+    return st.priority;
+}
+
+/* Steps are absolute in their queue: a blind or consult transfer to another queue starts
+ * over at step 0 with the base priority, as an overflow does. */
+static void transfer_drops_the_old_queues_boost(void **state)
+{
+    (void)state;
+    for (int consult = 0; consult <= 1; consult++) {
+        recorder r = {0};
+        cc_engine *e = new_engine(&r, 1);
+        cc_escalation boost5 = {1000, 0, 5, NULL}, boost1 = {1000, 0, 1, NULL};
+        cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+        q.name = "s";
+        q.escalations = &boost5;
+        q.nescalations = 1;
+        OK(cc_engine_queue_add(e, &q));
+        q.name = "t";
+        q.escalations = &boost1;
+        OK(cc_engine_queue_add(e, &q));
+        OK(add_agent(e, "a", "s", NULL, 0, 0));
+        OK(add_agent(e, "b", "t", NULL, 0, 0));
+        OK(add_contact(e, 1, "s", 0, NULL, 0, 100));
+        OK(cc_engine_advance(e, 1100));
+        assert_int_equal(contact_priority(e, 1), 5);
+        OK(cc_engine_agent_login(e, "a", 1200));
+        OK(cc_engine_offer_accept(e, 1, "a", 1300));
+        OK(add_contact(e, 2, "t", 3, NULL, 0, 1400));
+        cc_transfer t = CC_TRANSFER_INIT;
+        t.target_queue = "t";
+        t.kind = consult ? CC_TRANSFER_CONSULT : CC_TRANSFER_BLIND;
+        OK(cc_engine_contact_transfer(e, 1, &t, 2000));
+        assert_int_equal(contact_priority(e, 1), 0);
+        OK(cc_engine_advance(e, 3000)); /* t's own step 1: base 0 + 1 (a consult does not
+                                           escalate while it is pending) */
+        assert_int_equal(contact_priority(e, 1), consult ? 0 : 1);
+        OK(cc_engine_agent_login(e, "b", 3100));
+        assert_string_equal(contact_agent(e, 2), "b"); /* priority 3 first */
+        check_invariants(e);
+        cc_engine_free(e);
+        rec_free(&r);
+    }
+}
+
+/* The max wait a contact reached while ringing applies when the offer fails, before the
+ * agent who declined is given it again. */
+static void max_wait_reached_while_ringing_applies_on_reject(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    q.name = "s";
+    q.max_wait_ms = 1000;
+    q.max_wait_action = CC_MAX_WAIT_OVERFLOW;
+    q.overflow_queue = "t";
+    q.ring_timeout_ms = 5000;
+    OK(cc_engine_queue_add(e, &q));
+    cc_queue_config q2 = CC_QUEUE_CONFIG_INIT;
+    q2.name = "t";
+    OK(cc_engine_queue_add(e, &q2));
+    OK(add_agent(e, "a", "s", NULL, 0, 0));
+    OK(add_agent(e, "b", "t", NULL, 0, 0));
+    OK(cc_engine_agent_login(e, "b", 0));
+    OK(add_contact(e, 1, "s", 0, NULL, 0, 100));
+    OK(cc_engine_agent_login(e, "a", 400)); /* rings at a */
+    OK(cc_engine_advance(e, 1100));         /* max wait while ringing */
+    assert_string_equal(contact_agent(e, 1), "a");
+    OK(cc_engine_offer_reject(e, 1, "a", 1300));
+    assert_int_equal(rec_count(&r, CC_EVENT_CONTACT_OVERFLOWED), 1);
+    assert_string_equal(contact_agent(e, 1), "b");
+    assert_int_equal(agent_state(e, "a"), CC_AGENT_READY); /* reject_after READY */
+    check_invariants(e);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
+/* Ring-all: when every agent let the contact ring out and comes back ready, the contact
+ * rings at all of them again, not at the first one released. */
+static void ring_all_after_ring_no_answer_rings_everyone(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = engine_with(&r, CC_AFTER_READY);
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    q.name = "s";
+    q.strategy = CC_STRATEGY_RING_ALL;
+    q.ring_timeout_ms = 1000;
+    OK(cc_engine_queue_add(e, &q));
+    const char *names[] = {"a", "b", "c"};
+    for (int i = 0; i < 3; i++) {
+        OK(add_agent(e, names[i], "s", NULL, 0, 0));
+        OK(cc_engine_agent_login(e, names[i], 0));
+    }
+    OK(add_contact(e, 1, "s", 0, NULL, 0, 100));
+    assert_int_equal(rec_count(&r, CC_EVENT_CONTACT_OFFERED), 3);
+    OK(cc_engine_advance(e, 1100));
+    assert_int_equal(rec_count(&r, CC_EVENT_CONTACT_RING_TIMEOUT), 3);
+    assert_int_equal(rec_count(&r, CC_EVENT_CONTACT_OFFERED), 6);
+    for (int i = 0; i < 3; i++) assert_int_equal(agent_state(e, names[i]), CC_AGENT_RESERVED);
+    check_invariants(e);
+    OK(cc_engine_offer_accept(e, 1, "b", 1200)); /* the others are withdrawn, ready again */
+    assert_int_equal(agent_state(e, "a"), CC_AGENT_READY);
+    assert_int_equal(agent_state(e, "c"), CC_AGENT_READY);
+    check_invariants(e);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
+static long left_empty(const recorder *r, uint64_t id)
+{
+    for (size_t i = 0; i < r->len; i++)
+        if (r->items[i].ev.type == CC_EVENT_CONTACT_LEFT && r->items[i].ev.contact_id == id &&
+            strcmp(r->items[i].reason, "empty") == 0)
+            return (long)i;
+    return -1;
+}
+
+/* leave_when_empty: the contact that rang out at the last agent, who is logged out for
+ * it, leaves with the others instead of waiting in a queue nobody staffs. */
+static void leave_when_empty_includes_the_contact_that_rang_out(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = engine_with(&r, CC_AFTER_LOGOUT);
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    q.name = "s";
+    q.leave_when_empty = 1;
+    q.ring_timeout_ms = 1000;
+    OK(cc_engine_queue_add(e, &q));
+    OK(add_agent(e, "a", "s", NULL, 0, 0));
+    OK(cc_engine_agent_login(e, "a", 0));
+    OK(add_contact(e, 1, "s", 0, NULL, 0, 100));
+    OK(add_contact(e, 2, "s", 0, NULL, 0, 200));
+    OK(cc_engine_advance(e, 1100));
+    assert_int_equal(agent_state(e, "a"), CC_AGENT_LOGGED_OUT);
+    assert_true(left_empty(&r, 1) >= 0);
+    assert_true(left_empty(&r, 2) >= 0);
+    assert_int_equal(contact_state(e, 1), (cc_contact_state)-1); /* gone */
+    check_invariants(e);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
+static cc_status add_customer_contact(cc_engine *e, uint64_t id, uint64_t customer,
+                                      const char *queue, int64_t now)
+{
+    cc_contact_config c = CC_CONTACT_CONFIG_INIT;
+    c.id = id;
+    c.customer_id = customer;
+    c.channel = CC_CHANNEL_VOICE;
+    c.queue = queue;
+    return cc_engine_contact_add(e, &c, now);
+}
+
+/* leave_when_empty: a returning customer waiting for their (last) agent leaves too when
+ * that agent goes not-ready as the queue's last staffed member. */
+static void leave_when_empty_includes_last_agent_waiters(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    q.name = "s";
+    q.last_agent_wait_ms = 60000;
+    q.leave_when_empty = 1;
+    OK(cc_engine_queue_add(e, &q));
+    OK(add_agent(e, "a", "s", NULL, 0, 0));
+    OK(cc_engine_agent_login(e, "a", 0));
+    OK(add_customer_contact(e, 1, 77, "s", 100));
+    OK(cc_engine_offer_accept(e, 1, "a", 200));
+    OK(cc_engine_contact_end(e, 1, NULL, 1000));
+    OK(add_customer_contact(e, 2, 88, "s", 1100));
+    OK(cc_engine_offer_accept(e, 2, "a", 1200));
+    OK(add_customer_contact(e, 3, 77, "s", 2000)); /* waits for a */
+    OK(add_customer_contact(e, 4, 99, "s", 2100));
+    OK(cc_engine_agent_not_ready(e, "a", "lunch", 2200));
+    OK(cc_engine_contact_end(e, 2, NULL, 3000));
+    assert_true(left_empty(&r, 3) >= 0);
+    assert_true(left_empty(&r, 4) >= 0);
+    cc_queue_status qs = CC_QUEUE_STATUS_INIT;
+    OK(cc_engine_queue_status(e, "s", &qs));
+    assert_int_equal(qs.waiting, 0);
+    check_invariants(e);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
+/* A boost that would carry a priority past INT32_MAX saturates (no signed overflow: the
+ * contact stays the highest). */
+static void priority_boost_saturates(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    cc_escalation big = {1000, 0, 2000000000, NULL};
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    q.name = "q";
+    q.escalations = &big;
+    q.nescalations = 1;
+    OK(cc_engine_queue_add(e, &q));
+    OK(add_contact(e, 1, "q", 2000000000, NULL, 0, 0));
+    OK(add_contact(e, 2, "q", 0, NULL, 0, 0));
+    OK(cc_engine_advance(e, 1000));
+    assert_int_equal(contact_priority(e, 1), INT32_MAX);
+    int32_t pos;
+    int64_t ewt;
+    OK(cc_engine_contact_position(e, 1, &pos, &ewt));
+    assert_int_equal(pos, 1);
+    OK(add_agent(e, "a", "q", NULL, 0, 1000));
+    OK(cc_engine_agent_login(e, "a", 1000));
+    assert_string_equal(contact_agent(e, 1), "a");
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
+/* The queue's EWT is that of a new priority-0 contact: lower priorities wait behind it. */
+static void queue_ewt_is_for_a_new_priority_zero_contact(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    q.name = "q";
+    q.aht_hint_ms = 60000;
+    OK(cc_engine_queue_add(e, &q));
+    OK(add_agent(e, "a", "q", NULL, 0, 0));
+    OK(cc_engine_agent_login(e, "a", 0));
+    OK(add_contact(e, 1, "q", 0, NULL, 0, 0));
+    OK(cc_engine_offer_accept(e, 1, "a", 0));
+    for (int i = 0; i < 3; i++) OK(add_contact(e, 10 + (uint64_t)i, "q", -1, NULL, 0, 10));
+    OK(add_contact(e, 5, "q", 0, NULL, 0, 15));
+    cc_queue_status qs = CC_QUEUE_STATUS_INIT;
+    OK(cc_engine_queue_status(e, "q", &qs));
+    assert_int_equal(qs.waiting, 4);
+    assert_int_equal(qs.ewt_ms, 2 * 60000); /* behind contact 5 only */
+    OK(add_contact(e, 6, "q", 0, NULL, 0, 20));
+    int32_t pos;
+    int64_t ewt;
+    OK(cc_engine_contact_position(e, 6, &pos, &ewt));
+    assert_int_equal(pos, 2);
+    assert_int_equal(ewt, qs.ewt_ms);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
+/* CALLBACK_DIALED carries the customer id (event.h). */
+static void callback_dialed_has_the_customer(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    q.name = "s";
+    OK(cc_engine_queue_add(e, &q));
+    OK(add_agent(e, "a", "s", NULL, 0, 0));
+    OK(add_customer_contact(e, 2, 4242, "s", 400));
+    OK(cc_engine_callback_request(e, 2, 500));
+    OK(cc_engine_agent_login(e, "a", 600));
+    long i = rec_find(&r, 0, CC_EVENT_CALLBACK_DIALED, 0);
+    assert_true(i >= 0);
+    assert_int_equal(r.items[i].ev.customer_id, 4242);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
+/* Times may be negative: a contact arriving at -5000 without a virtual start starts at
+ * -5000 (0 means now). */
+static void arrival_at_a_negative_time(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    q.name = "s";
+    OK(cc_engine_queue_add(e, &q));
+    OK(add_contact(e, 1, "s", 0, NULL, 0, -5000));
+    cc_contact_status st = CC_CONTACT_STATUS_INIT;
+    OK(cc_engine_contact_status(e, 1, &st));
+    assert_int_equal(st.virtual_start_ms, -5000);
+    cc_contact_config c = CC_CONTACT_CONFIG_INIT; /* an explicit future start is refused */
+    c.id = 2;
+    c.channel = CC_CHANNEL_VOICE;
+    c.queue = "s";
+    c.virtual_start_ms = -4000;
+    assert_int_equal(cc_engine_contact_add(e, &c, -4500), CC_EINVAL);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(transfer_drops_the_old_queues_boost),
+        cmocka_unit_test(max_wait_reached_while_ringing_applies_on_reject),
+        cmocka_unit_test(ring_all_after_ring_no_answer_rings_everyone),
+        cmocka_unit_test(leave_when_empty_includes_the_contact_that_rang_out),
+        cmocka_unit_test(leave_when_empty_includes_last_agent_waiters),
+        cmocka_unit_test(priority_boost_saturates),
+        cmocka_unit_test(queue_ewt_is_for_a_new_priority_zero_contact),
+        cmocka_unit_test(callback_dialed_has_the_customer),
+        cmocka_unit_test(arrival_at_a_negative_time),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
