@@ -300,13 +300,15 @@ static cc_status cc__sim_arrival(cc_sim *s, const cc__sim_ev *ev)
     if (rc) return rc;
     /* The contact may already be finished (blocked): then its slot is free. */
     if (cc__sim_slot_of(s, cfg.id) >= 0) {
-        if (wants_callback && st->callback_after_s < patience) {
+        /* The abandon is always scheduled: a callback request the engine
+         * refuses (the contact is ringing then) must not take the customer's
+         * patience away; one it grants makes the abandon a no-op. */
+        if (wants_callback && st->callback_after_s < patience)
             rc = cc__sim_schedule(s, ev->time_ms + cc__sim_ms(st->callback_after_s),
                                   CC__SIM_CALLBACK_ASK, gen, slot, 0);
-        } else if (isfinite(patience)) {
+        if (!rc && isfinite(patience))
             rc = cc__sim_schedule(s, ev->time_ms + cc__sim_ms(patience), CC__SIM_ABANDON, gen,
                                   slot, 0);
-        }
         if (rc) return rc;
     }
     int64_t next = cc__arrivals_next(&s->streams[i], &s->rng_arrivals[i]);

@@ -146,6 +146,56 @@ static void test_scenario_features_show_in_the_events(void **state)
     cc_free(json);
 }
 
+/* Which contacts switched to a callback, and which of them abandoned. */
+typedef struct callback_tally {
+    uint64_t callback_ids[64];
+    size_t ncallbacks;
+    uint64_t abandoned, abandoned_after_callback;
+} callback_tally;
+
+static void callback_sink(const cc_event *ev, void *user_data)
+{
+    callback_tally *t = user_data;
+    if (ev->type == CC_EVENT_CALLBACK_SCHEDULED && t->ncallbacks < 64)
+        t->callback_ids[t->ncallbacks++] = ev->contact_id;
+    if (ev->type == CC_EVENT_CONTACT_ABANDONED) {
+        t->abandoned++;
+        for (size_t i = 0; i < t->ncallbacks; i++)
+            if (t->callback_ids[i] == ev->contact_id) t->abandoned_after_callback++;
+    }
+}
+
+/* docs/sim.md: a customer still waiting (or ringing) when patience runs out
+ * abandons; the callback replaces that only if it is granted first. Here the
+ * only agent rings out every offer and stays away two hours, so the first
+ * customer's callback request comes while the phone rings (the engine refuses
+ * it): that customer must still abandon at 60 s, not wait forever. */
+static void test_refused_callback_request_still_abandons(void **state)
+{
+    (void)state;
+    const char *doc = "{\"seed\": 3, \"hours\": 4, \"drain_h\": 1,"
+                      " \"queues\": [{\"name\": \"q\", \"ring_timeout_s\": 15}],"
+                      " \"agents\": [{\"name\": \"a\", \"queues\": [\"q\"],"
+                      " \"no_answer_p\": 1, \"rona_ready_s\": 7200}],"
+                      " \"arrivals\": [{\"queue\": \"q\", \"calls_per_hour\": 3,"
+                      " \"patience_s\": 60, \"callback\": {\"p\": 1, \"after_s\": 5}}]}";
+    cc_sim_scenario *sc;
+    assert_int_equal(cc_sim_scenario_parse(&sc, doc, strlen(doc), NULL), CC_OK);
+    callback_tally t;
+    memset(&t, 0, sizeof t);
+    cc_sim_options o = CC_SIM_OPTIONS_INIT;
+    o.event_fn = callback_sink;
+    o.event_user_data = &t;
+    cc_sim *run;
+    assert_int_equal(cc_sim_new(&run, sc, &o), CC_OK);
+    assert_int_equal(cc_sim_run(run), CC_OK);
+    assert_true(t.ncallbacks > 0);     /* the others got their callback */
+    assert_true(t.abandoned >= 1);     /* the first customer gave up */
+    assert_int_equal(t.abandoned_after_callback, 0); /* a granted callback never abandons */
+    cc_sim_free(run);
+    cc_sim_scenario_free(sc);
+}
+
 static void test_concurrent_chats_use_capacity(void **state)
 {
     (void)state;
@@ -267,6 +317,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_seed_same_events_and_report),
         cmocka_unit_test(test_scenario_features_show_in_the_events),
+        cmocka_unit_test(test_refused_callback_request_still_abandons),
         cmocka_unit_test(test_concurrent_chats_use_capacity),
         cmocka_unit_test(test_quick_scenario_facts),
         cmocka_unit_test(test_shift_staffing_and_bad_input),
