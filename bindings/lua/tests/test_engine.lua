@@ -249,6 +249,56 @@ tap.test("a rebound backend and a dropped KPI aggregator are released", function
   tap.eq(next(kpis), nil, "a cc_kpi whose on_contact refers to it is collected")
 end)
 
+tap.test("an engine waiting for its finalizer keeps its callbacks", function()
+  -- A wrapper whose __gc uses and frees its engine: both become garbage in one cycle and
+  -- the wrapper's finalizer runs while the engine's is still pending.
+  local closed, events = 0, 0
+  do
+    local eng = cc.cc_engine_new({ event_sink = function() events = events + 1 end })
+    cc.cc_engine_queue_add(eng, { name = "q" })
+    cc.cc_engine_agent_add(eng, { name = "a", queues = { "q" } }, 0)
+    cc.cc_lua_engine_bind_backend(eng, cc.CC_CHANNEL_VOICE, { close = function() closed = closed + 1 end })
+    setmetatable({ eng = eng }, { __gc = function(self)
+      cc.cc_engine_agent_login(self.eng, "a", 0)
+      cc.cc_engine_free(self.eng)
+    end })
+    events = 0
+  end
+  collectgarbage("collect")
+  collectgarbage("collect")
+  tap.ok(events > 0, "the login reached the event function")
+  tap.eq(closed, 1, "the backend was closed once")
+end)
+
+tap.test("objects made by finalizers while an engine is made do not take its event function", function()
+  collectgarbage("incremental", 10, 100) -- collect all the time
+  local fin = { __gc = function() cc.cc_kpi_free(cc.cc_kpi_new(nil)) end }
+  local live = {}
+  for _ = 1, 3000 do
+    for _ = 1, 5 do setmetatable({}, fin) end
+    local n = 0
+    local eng = cc.cc_engine_new({ event_sink = function() n = n + 1 end })
+    live[#live + 1] = { eng = eng, count = function() return n end }
+  end
+  collectgarbage("incremental", 200, 100)
+  collectgarbage("collect")
+  local lost = 0
+  for _, x in ipairs(live) do
+    cc.cc_engine_queue_add(x.eng, { name = "q" })
+    cc.cc_engine_agent_add(x.eng, { name = "a", queues = { "q" } }, 0)
+    if x.count() == 0 then lost = lost + 1 end
+    cc.cc_engine_free(x.eng)
+  end
+  tap.eq(lost, 0, "every engine's event function is called")
+end)
+
+tap.test("options are read raw: an __index on an options table is not consulted", function()
+  local opts = setmetatable({}, { __index = function() error("not consulted") end })
+  local eng = cc.cc_engine_new(opts)
+  tap.ok(eng ~= nil, "made")
+  cc.cc_engine_free(eng)
+end)
+
 tap.test("a call that fails after making its result frees the result", function()
   -- The sink's error is raised once the run is done, after the report JSON was made.
   local sc = cc.cc_sim_scenario_quick({ agents = 1, calls_per_hour = 60, aht_s = 60, hours = 1 })

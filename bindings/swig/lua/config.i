@@ -38,9 +38,19 @@ static int cc_sw_kind_at(lua_State *L, int idx)
     }
 }
 
+/* Pushes t[key] of the options table at idx, read raw: options are plain tables, and no
+ * metamethod runs (Lua code run while options are read could raise past the call's
+ * cleanup or make objects of its own in the middle of it). */
+static int cc_lua_rawfield(lua_State *L, int idx, const char *key)
+{
+    idx = lua_absindex(L, idx);
+    lua_pushstring(L, key);
+    return lua_rawget(L, idx);
+}
+
 static int cc_sw_kind(cc_sw_obj m, const char *key)
 {
-    lua_getfield(m.L, m.idx, key);
+    cc_lua_rawfield(m.L, m.idx, key);
     int k = cc_sw_kind_at(m.L, -1);
     lua_pop(m.L, 1);
     return k;
@@ -97,7 +107,7 @@ static int cc_sw_item_str(cc_sw_obj v, const char **out)
 /* Reads field `key` with `read`; a missing field leaves *out unchanged. */
 #define CC_LUA_GET(m, key, read, out)                                           \
     do {                                                                        \
-        lua_getfield((m).L, (m).idx, key);                                      \
+        cc_lua_rawfield((m).L, (m).idx, key);                                   \
         int rc_ = 0;                                                            \
         if (!lua_isnil((m).L, -1)) {                                            \
             cc_sw_obj v_ = {(m).L, lua_absindex((m).L, -1)};                    \
@@ -121,7 +131,7 @@ static int cc_sw_len(cc_sw_obj m, const char *key, size_t *n)
 {
     lua_State *L = m.L;
     *n = 0;
-    lua_getfield(L, m.idx, key);
+    cc_lua_rawfield(L, m.idx, key);
     int t = lua_type(L, -1);
     if (t == LUA_TTABLE) {
         lua_pushnil(L);
@@ -136,7 +146,7 @@ static int cc_sw_each(cc_sw_obj m, const char *key, cc_sw_each_fn fn, void *ud)
 {
     lua_State *L = m.L;
     int rc = 0;
-    lua_getfield(L, m.idx, key);
+    cc_lua_rawfield(L, m.idx, key);
     if (lua_istable(L, -1)) {
         int t = lua_absindex(L, -1);
         if (lua_rawlen(L, t) > 0) { /* a sequence: in order */
@@ -214,7 +224,7 @@ static _Thread_local void *cc_lua_new_sink_key;
 static int cc_sw_get_event_sink(cc_sw_obj m, const char *key, cc_event_fn *fn, void **ud)
 {
     lua_State *L = m.L;
-    lua_getfield(L, m.idx, key);
+    cc_lua_rawfield(L, m.idx, key);
     if (lua_isnil(L, -1)) { lua_pop(L, 1); return 0; }
     if (!lua_isfunction(L, -1)) { lua_pop(L, 1); return cc_sw_fail("'%s' must be a function", key); }
     void *k = cc_lua_slot_new(L, -1);
@@ -227,12 +237,18 @@ static int cc_sw_get_event_sink(cc_sw_obj m, const char *key, cc_event_fn *fn, v
 %}
 
 %{
-/* The object just made (its userdata registered) adopts the slot created while reading
- * its options. */
-static void cc_lua_adopt_sink(lua_State *L, const void *object)
+/* Takes the slot created while reading the options of the call in progress (NULL when
+ * none): the object the call made adopts it, a call nested in it must not see it. */
+static void *cc_lua_take_new_sink(void)
 {
     void *k = cc_lua_new_sink_key;
     cc_lua_new_sink_key = NULL;
+    return k;
+}
+
+/* The object just made (its userdata registered) adopts slot k (cc_lua_take_new_sink). */
+static void cc_lua_adopt_sink(lua_State *L, void *k, const void *object)
+{
     if (k && object) cc_lua_slot_adopt(L, k, object);
 }
 
@@ -255,8 +271,12 @@ static int cc_lua_is_table_or_nil(lua_State *L, int idx)
 %}
 
 %define %cc_config_in(TYPE, FILL)
-%typemap(in, checkfn="cc_lua_is_table_or_nil") const TYPE *CONFIG_IN (TYPE tmp, cc_sw_arena arena = {{0}, 0}) {
+%typemap(in, checkfn="cc_lua_is_table_or_nil") const TYPE *CONFIG_IN (TYPE tmp, cc_sw_arena arena = {{0}, 0}, void *outer_sink = NULL, int took_outer = 0) {
     cc_sw_obj m = {L, lua_absindex(L, $input)};
+    /* a call made while an outer one waits to adopt its sink (from a finalizer that ran
+     * when the outer call allocated) must neither adopt nor drop the outer one's */
+    outer_sink = cc_lua_take_new_sink();
+    took_outer = 1;
     if (lua_isnil(L, $input)) {
         $1 = NULL;
     } else if (FILL(m, &tmp, &arena) != 0) {
@@ -271,6 +291,7 @@ static int cc_lua_is_table_or_nil(lua_State *L, int idx)
 %typemap(freearg) const TYPE *CONFIG_IN {
     cc_sw_arena_free(&arena$argnum);
     cc_lua_drop_new_sink(L); /* adopted already when the call made its object */
+    if (took_outer$argnum) cc_lua_new_sink_key = outer_sink$argnum;
 }
 %enddef
 

@@ -142,6 +142,10 @@ static int cc_lua_object_in(lua_State *L, int idx, const cc_lua_kind *kind, cons
         return -1;
     }
     cc_lua_in_use(obj); /* drops a count left by an unwound call */
+    /* The collector empties the weak entry of an object waiting for its finalizer, and a
+     * call can still reach it then (another finalizer, a weak-keyed table): its
+     * callbacks find it again for the call (slots.i). */
+    cc_lua_object_register(L, idx, obj->swig.ptr);
     obj->in_use++;
     *out = obj->swig.ptr;
     *in_use = obj;
@@ -174,6 +178,7 @@ static int cc_lua_object_free(lua_State *L, const cc_lua_kind *kind, const char 
                         cc_status_name(CC_EBUSY), fn, kind->name);
         return lua_error(L);
     }
+    cc_lua_object_register(L, 1, obj->swig.ptr); /* as in cc_lua_object_in */
     cc_lua_object_release(L, 1, obj, kind);
     if (cc_lua_take_pending(L)) return lua_error(L);
     return 0;
@@ -193,8 +198,9 @@ static int cc_lua_native_##FREE(lua_State *L) { return cc_lua_object_free(L, &cc
     $1 = &tmp;
 }
 %typemap(argout) TYPE **OUT {
+    void *sink = cc_lua_take_new_sink(); /* first: pushing may run finalizers that make objects */
     cc_lua_push_object(L, *$1, $*1_descriptor, &cc_lua_kind_##TYPE);
-    cc_lua_adopt_sink(L, *$1); /* once its userdata is registered */
+    cc_lua_adopt_sink(L, sink, *$1); /* once its userdata is registered */
     *$1 = NULL; /* owned by the userdata */
     SWIG_arg++;
 }
