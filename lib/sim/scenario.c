@@ -143,9 +143,20 @@ static cc_status cc__sp_skills(const cc__jv *obj, const char *key, const char *p
 }
 
 /* Reads numbers from a text file: any separators, lines that start with a
- * letter (headers) skipped; `column` (0-based) picks a field of CSV-like rows. */
+ * letter (headers) skipped; `column` (0-based) picks a field of CSV-like rows.
+ * `ordered` (rates, one per interval): only lines before the first number may
+ * be skipped; after it a line without a number in the column is an error
+ * naming the line (skipping it would shift every later interval), except
+ * blank lines at the end of the file. A line longer than the read buffer is
+ * an error, never split into two. */
+static int cc__sp_blank(const char *p)
+{
+    while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') p++;
+    return *p == '\0';
+}
+
 static cc_status cc__sp_read_samples(const cc__sp *sp, const char *file, int64_t column,
-                                     const char *path, double **out, size_t *n)
+                                     int ordered, const char *path, double **out, size_t *n)
 {
     char full[4096];
     if (file[0] == '/' || !sp->base_dir)
@@ -164,20 +175,46 @@ static cc_status cc__sp_read_samples(const cc__sp *sp, const char *file, int64_t
     size_t len = 0, cap = 0;
     char line[4096];
     cc_status st = CC_OK;
-    long lineno = 0;
+    long lineno = 0, blank_line = 0;
     while (fgets(line, sizeof line, f)) {
         lineno++;
+        size_t ll = strlen(line);
+        if (ll == sizeof line - 1 && line[ll - 1] != '\n' && !feof(f)) {
+            st = cc__fail(CC_EINVAL, "scenario: %s: '%s' line %ld is longer than %zu bytes", path,
+                          full, lineno, sizeof line - 2);
+            break;
+        }
+        if (ordered && len > 0 && cc__sp_blank(line)) {
+            if (!blank_line) blank_line = lineno; /* fine if only blank lines follow */
+            continue;
+        }
         char *p = line;
         for (int64_t c = 0; c < column && p; c++) {
             p = strpbrk(p, ",;\t");
             if (p) p++;
         }
-        if (!p) continue;
-        while (*p == ' ' || *p == '"') p++;
-        char *endp;
+        char *endp = p;
+        double x = 0;
         errno = 0;
-        double x = strtod(p, &endp);
-        if (endp == p) continue; /* a header or an empty field */
+        if (p) {
+            while (*p == ' ' || *p == '"') p++;
+            x = strtod(p, &endp);
+        }
+        if (!p || endp == p) {
+            if (!ordered || len == 0) continue; /* a header (or an empty field of samples) */
+            st = cc__fail(CC_EINVAL,
+                          "scenario: %s: '%s' line %ld: no number in column %lld (an empty or "
+                          "bad cell would shift every later interval)",
+                          path, full, lineno, (long long)column);
+            break;
+        }
+        if (blank_line) {
+            st = cc__fail(CC_EINVAL,
+                          "scenario: %s: '%s' line %ld is empty (a missing rate would shift "
+                          "every later interval)",
+                          path, full, blank_line);
+            break;
+        }
         if (errno != 0 || !isfinite(x) || x < 0.0) {
             st = cc__fail(CC_EINVAL, "scenario: %s: '%s' line %ld: value must be >= 0", path, full,
                           lineno);
@@ -285,7 +322,7 @@ static cc_status cc__sp_dist(const cc__sp *sp, const cc__jv *obj, const char *ke
         if ((st = cc__sp_int(v, "column", path, 0, 1000, 0, &column))) return st;
         double *x;
         size_t n;
-        if ((st = cc__sp_read_samples(sp, file->string, column, path, &x, &n))) return st;
+        if ((st = cc__sp_read_samples(sp, file->string, column, 0, path, &x, &n))) return st;
         return cc__dist_empirical(d, x, n, path);
     }
     return cc__fail(CC_EINVAL,
@@ -463,7 +500,7 @@ static cc_status cc__sp_rates_file(const cc__sp *sp, const cc__jv *v, const char
     if ((st = cc__sp_int(v, "column", path, 0, 1000, 0, &column))) return st;
     double *x;
     size_t n;
-    if ((st = cc__sp_read_samples(sp, file->string, column, path, &x, &n))) return st;
+    if ((st = cc__sp_read_samples(sp, file->string, column, 1, path, &x, &n))) return st;
     if (n > CC__SIM_MAX_INTERVALS) {
         cc__free(x);
         return cc__fail(CC_EINVAL, "scenario: %s: more than %d rate intervals", path,

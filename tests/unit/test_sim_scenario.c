@@ -280,6 +280,73 @@ static void test_scenario_rates_from_file(void **state)
     remove(path);
 }
 
+/* Writes `text` to a fresh temporary file named into `path`. */
+static void write_temp(char *path, const char *text)
+{
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+/* One rate per interval: a missing or bad cell after the first number is an
+ * error naming the file and line, never skipped (that would shift every later
+ * interval); headers before it and blank lines at the end are fine. */
+static void test_scenario_rate_file_gaps_are_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        const char *error; /* NULL: accepted */
+    } cases[] = {
+        {"interval,calls\n0,10\n1,\n2,30\n", "line 3: no number in column 1"},
+        {"interval,calls\n0,10\n1,n/a\n2,30\n", "line 3: no number in column 1"},
+        {"0,10\n1\n2,30\n", "line 2: no number in column 1"},
+        {"0,10\n\n2,30\n", "line 2 is empty"},
+        {"# rates\ninterval,calls\n0,10\n1,20\n\n\n", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[] = "/tmp/cc_sim_rates_XXXXXX";
+        write_temp(path, cases[i].text);
+        char doc[1024];
+        snprintf(doc, sizeof doc,
+                 "{" Q ", " A ", \"hours\": 1, \"arrivals\": [{\"queue\": \"q\","
+                 " \"calls_per_interval\": {\"file\": \"%s\", \"column\": 1}}]}",
+                 path);
+        cc__scenario sc;
+        cc_status st = cc__scenario_parse(&sc, doc, strlen(doc), NULL);
+        if (!cases[i].error) {
+            assert_int_equal(st, CC_OK);
+            assert_int_equal(sc.streams[0].nrates, 2);
+            assert_true(sc.streams[0].rates_per_hour[1] == 40);
+            cc__scenario_clear(&sc);
+        } else {
+            assert_int_equal(st, CC_EINVAL);
+            if (!strstr(cc_error_last(), cases[i].error) || !strstr(cc_error_last(), path))
+                fail_msg("case %zu: %s", i, cc_error_last());
+        }
+        remove(path);
+    }
+    /* A line longer than the read buffer is refused, not cut in two numbers. */
+    char path[] = "/tmp/cc_sim_rates_XXXXXX";
+    char *text = malloc(10000);
+    assert_non_null(text);
+    strcpy(text, "0,10\n1,");
+    size_t n = strlen(text);
+    memset(text + n, '0', 5000);
+    strcpy(text + n + 5000, "20\n");
+    write_temp(path, text);
+    free(text);
+    char doc[1024];
+    snprintf(doc, sizeof doc,
+             "{" Q ", " A ", \"hours\": 1, \"arrivals\": [{\"queue\": \"q\","
+             " \"calls_per_interval\": {\"file\": \"%s\", \"column\": 1}}]}",
+             path);
+    expect_error(doc, CC_EINVAL, "line 2 is longer than");
+    remove(path);
+}
+
 static int scenario_sweep(void *ctx)
 {
     (void)ctx;
@@ -307,6 +374,7 @@ int main(void)
         cmocka_unit_test(test_scenario_errors_name_the_member),
         cmocka_unit_test(test_scenario_empirical_from_file),
         cmocka_unit_test(test_scenario_rates_from_file),
+        cmocka_unit_test(test_scenario_rate_file_gaps_are_errors),
         cmocka_unit_test(test_scenario_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
