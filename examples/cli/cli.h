@@ -15,6 +15,8 @@
 #define CLI_EXIT_OK 0
 #define CLI_EXIT_FAIL 1
 #define CLI_EXIT_USAGE 2
+/* Seeds are whole numbers 0..2^53 (exact in a double, so in JSON too). */
+#define CLI_SEED_MAX 9007199254740992LL
 
 /* A subcommand: argv[0] is the subcommand's own name. */
 typedef struct cli_command {

@@ -176,7 +176,8 @@ static int day_read_settings(const cli_args *a, day_settings *s)
         return cli_usage_error(a, "--interval-min must be a multiple of 6 that divides 1440");
     if (s->train_days < 14 || s->train_days > DAY_MAX_DAYS)
         return cli_usage_error(a, "--train-days must be 14..%d", DAY_MAX_DAYS);
-    if (s->seed < 0) return cli_usage_error(a, "--seed must be >= 0");
+    if (s->seed < 0 || s->seed > CLI_SEED_MAX)
+        return cli_usage_error(a, "--seed must be in 0..2^53");
     if (!(s->aht_s > 0 && s->aht_s <= 7200)) return cli_usage_error(a, "--aht-s must be in (0, 7200]");
     if (!(s->patience_s > 0 && s->patience_s <= 86400))
         return cli_usage_error(a, "--patience-s must be in (0, 86400]");

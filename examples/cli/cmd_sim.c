@@ -36,7 +36,7 @@ static int cli_sim_quick(const cli_args *a, cc_sim_scenario **out)
     if (!rc) rc = cli_double(a, "interval-min", 30, 0, &q.interval_min);
     if (!rc) rc = cli_int64(a, "seed", 1, 0, &seed);
     if (rc) return rc;
-    if (seed < 0) return cli_usage_error(a, "--seed must be >= 0");
+    if (seed < 0 || seed > CLI_SEED_MAX) return cli_usage_error(a, "--seed must be in 0..2^53");
     if (cli_has(a, "sl-threshold-s") && q.sl_threshold_s <= 0)
         return cli_usage_error(a, "--sl-threshold-s must be > 0");
     if (cli_has(a, "patience-s") && q.patience_s <= 0)
@@ -84,6 +84,7 @@ int cli_cmd_sim(int argc, char **argv)
 
     cc_sim_scenario *sc = NULL;
     uint64_t seed = 0;
+    int seed_given = 0;
     if (cli_has(&a, "scenario")) {
         static const char *const quick_only[] = {"agents", "calls-per-hour", "aht-s", "patience-s",
                                                  "hours", "sl-threshold-s", "interval-min"};
@@ -93,8 +94,9 @@ int cli_cmd_sim(int argc, char **argv)
                                        quick_only[i]);
         int64_t s = 0;
         if ((rc = cli_int64(&a, "seed", 0, 0, &s))) return rc;
-        if (s < 0) return cli_usage_error(&a, "--seed must be >= 0");
+        if (s < 0 || s > CLI_SEED_MAX) return cli_usage_error(&a, "--seed must be in 0..2^53");
         seed = (uint64_t)s;
+        seed_given = cli_has(&a, "seed"); /* --seed 0 runs seed 0 */
         cc_status st = cc_sim_scenario_load(&sc, cli_str(&a, "scenario", NULL));
         if (st) return cli_fail("%s", cc_error_last());
     } else {
@@ -103,6 +105,7 @@ int cli_cmd_sim(int argc, char **argv)
 
     cc_sim_options o = CC_SIM_OPTIONS_INIT;
     o.seed = seed;
+    if (seed_given) o.flags |= CC_SIM_SEED_GIVEN;
     cc_sim *run = NULL;
     cc_status st = cc_sim_new(&run, sc, &o);
     if (!st) st = cc_sim_run(run);

@@ -95,16 +95,24 @@ double cc_sim_scenario_staffed(const cc_sim_scenario *self, double from_s, doubl
 /* ---- runs ---------------------------------------------------------------- */
 
 typedef struct cc_sim_options {
-    uint32_t version;          /* CC_SIM_OPTIONS_VERSION */
-    uint64_t seed;             /* 0 = the scenario's seed */
+    uint32_t version;          /* CC_SIM_OPTIONS_VERSION (1 is still read:
+                                  the members up to `kpi`) */
+    uint64_t seed;             /* 0 = the scenario's seed, unless
+                                  CC_SIM_SEED_GIVEN is set */
     cc_event_fn event_fn;      /* optional: every engine event, after the KPIs */
     void *event_user_data;     /* borrowed, passed to event_fn */
     const cc_kpi_options *kpi; /* NULL: interval and SL threshold from the
                                   scenario, other KPI defaults; copied */
+    /* version 2 */
+    uint32_t flags;            /* CC_SIM_SEED_GIVEN; 0 = none */
 } cc_sim_options;
 
-#define CC_SIM_OPTIONS_VERSION 1u
-#define CC_SIM_OPTIONS_INIT {CC_SIM_OPTIONS_VERSION, 0u, NULL, NULL, NULL}
+/* cc_sim_options.flags: `seed` is the run's seed as given, 0 included
+ * (without it 0 means the scenario's seed). */
+#define CC_SIM_SEED_GIVEN 1u
+
+#define CC_SIM_OPTIONS_VERSION 2u
+#define CC_SIM_OPTIONS_INIT {CC_SIM_OPTIONS_VERSION, 0u, NULL, NULL, NULL, 0u}
 
 /*
  * Prepares a run: an engine with the scenario's queues and agents, the
@@ -112,8 +120,9 @@ typedef struct cc_sim_options {
  * timetable and the first arrivals. `scenario` is borrowed until
  * cc_sim_free(); `options` for the call (NULL = defaults). *out is owned by
  * the caller. Returns CC_OK, CC_EINVAL (the engine refused part of the
- * scenario, e.g. an unknown strategy name: the detail says which),
- * CC_EVERSION, CC_ENOMEM.
+ * scenario, e.g. an unknown strategy name: the detail says which; unknown
+ * flags), CC_EVERSION (options version other than 1 or 2),
+ * CC_ENOMEM.
  */
 cc_status cc_sim_new(cc_sim **out, const cc_sim_scenario *scenario,
                      const cc_sim_options *options);

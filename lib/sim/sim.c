@@ -667,9 +667,13 @@ cc_status cc_sim_new(cc_sim **out, const cc_sim_scenario *scenario, const cc_sim
     *out = NULL;
     cc_sim_options defaults = CC_SIM_OPTIONS_INIT;
     if (!options) options = &defaults;
-    if (options->version != CC_SIM_OPTIONS_VERSION)
-        return cc__fail(CC_EVERSION, "cc_sim_new: options version %u is not supported (%u is)",
+    if (options->version != 1 && options->version != CC_SIM_OPTIONS_VERSION)
+        return cc__fail(CC_EVERSION, "cc_sim_new: options version %u is not supported (1 and %u are)",
                         options->version, CC_SIM_OPTIONS_VERSION);
+    /* A version 1 struct ends before `flags`: do not read it. */
+    uint32_t flags = options->version >= 2 ? options->flags : 0;
+    if (flags & ~CC_SIM_SEED_GIVEN)
+        return cc__fail(CC_EINVAL, "cc_sim_new: unknown flags 0x%x", (unsigned)flags);
     cc_sim *s = cc__calloc(1, sizeof *s);
     if (!s) return cc__fail(CC_ENOMEM, "cc_sim_new: out of memory");
     s->sc = &scenario->sc;
@@ -677,7 +681,7 @@ cc_status cc_sim_new(cc_sim **out, const cc_sim_scenario *scenario, const cc_sim
     s->user_fn = options->event_fn;
     s->user_data = options->event_user_data;
     cc__sim_heap_init(&s->heap);
-    uint64_t seed = options->seed ? options->seed : s->sc->seed;
+    uint64_t seed = options->seed || (flags & CC_SIM_SEED_GIVEN) ? options->seed : s->sc->seed;
     s->seed = seed;
     cc__sim_rng_seed(&s->rng_handle, seed, CC__RNG_HANDLE);
     cc__sim_rng_seed(&s->rng_patience, seed, CC__RNG_PATIENCE);

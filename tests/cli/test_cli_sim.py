@@ -71,6 +71,44 @@ def test_usage_errors_exit_2(cli, args, needle):
     assert needle in r.stderr
 
 
+SMALL = {"version": 1, "seed": 7, "hours": 1, "queues": [{"name": "q"}],
+         "agents": [{"name": "a", "count": 2, "queues": ["q"]}],
+         "arrivals": [{"queue": "q", "calls_per_hour": 60, "patience_s": 30}]}
+
+
+def test_explicit_seed_zero_runs_seed_zero(cli, tmp_path):
+    """--seed overrides the scenario's seed, 0 included (docs/sim.md)."""
+    p = tmp_path / "s7.json"
+    p.write_text(json.dumps(SMALL))
+    p0 = tmp_path / "s0.json"
+    p0.write_text(json.dumps(dict(SMALL, seed=0)))
+    own = cli.run("sim", "--scenario", p, "--json", "--full", check=0).stdout
+    seven = cli.run("sim", "--scenario", p, "--seed", 7, "--json", "--full", check=0).stdout
+    zero = cli.run("sim", "--scenario", p, "--seed", 0, "--json", "--full", check=0).stdout
+    file_zero = cli.run("sim", "--scenario", p0, "--json", "--full", check=0).stdout
+    assert own == seven
+    assert zero == file_zero
+    assert zero != own
+
+
+@pytest.mark.parametrize("args", [
+    ["sim", "--scenario", "x.json", "--seed", 2 ** 53 + 1],
+    ["sim", "--agents", 1, "--calls-per-hour", 1, "--aht-s", 1, "--hours", 1,
+     "--seed", 2 ** 53 + 1],
+    ["sim", "--scenario", "x.json", "--seed", -1],
+    ["day", "--synthetic", "--seed", 2 ** 53 + 1],
+])
+def test_seed_beyond_2_53_is_a_usage_error(cli, args):
+    r = cli.run(*args, check=2)
+    assert "--seed must be in 0..2^53" in r.stderr
+
+
+def test_seed_2_53_is_accepted(cli, tmp_path):
+    p = tmp_path / "s7.json"
+    p.write_text(json.dumps(SMALL))
+    cli.run("sim", "--scenario", p, "--seed", 2 ** 53, check=0)
+
+
 def test_bad_scenario_file_exits_1_naming_the_member(cli, tmp_path):
     p = tmp_path / "bad.json"
     p.write_text('{"hours": 1, "queues": [{"name": "q"}], "agents": [{"name": "a", '

@@ -61,7 +61,15 @@ static void tally_sink(const cc_event *ev, void *user_data)
     if (cc_event_is_terminal(ev->type)) t->terminal++;
 }
 
+static void run_doc_flags(const char *doc, uint64_t seed, uint32_t flags, tally *t,
+                          char **json);
+
 static void run_doc(const char *doc, uint64_t seed, tally *t, char **json)
+{
+    run_doc_flags(doc, seed, 0, t, json);
+}
+
+static void run_doc_flags(const char *doc, uint64_t seed, uint32_t flags, tally *t, char **json)
 {
     cc_sim_scenario *sc;
     cc_status st = cc_sim_scenario_parse(&sc, doc, strlen(doc), NULL);
@@ -71,6 +79,7 @@ static void run_doc(const char *doc, uint64_t seed, tally *t, char **json)
     t->last_time = INT64_MIN;
     cc_sim_options o = CC_SIM_OPTIONS_INIT;
     o.seed = seed;
+    o.flags = flags;
     o.event_fn = tally_sink;
     o.event_user_data = t;
     cc_sim *run;
@@ -122,6 +131,14 @@ static void test_same_seed_same_events_and_report(void **state)
     /* seed 0 means the scenario's seed (5): same as asking for 5 */
     run_doc(multiskill, 5, &c, NULL);
     assert_true(c.hash == a.hash);
+    /* ... unless CC_SIM_SEED_GIVEN says 0 is the seed */
+    tally z;
+    run_doc_flags(multiskill, 0, CC_SIM_SEED_GIVEN, &z, NULL);
+    assert_true(z.events > 1000);
+    assert_true(z.hash != a.hash);
+    tally z2;
+    run_doc_flags(multiskill, 0, CC_SIM_SEED_GIVEN, &z2, NULL);
+    assert_true(z2.hash == z.hash);
     cc_free(ja);
     cc_free(jb);
     cc_free(jc);
@@ -266,8 +283,17 @@ static void test_shift_staffing_and_bad_input(void **state)
     assert_true(cc_sim_scenario_staffed(sc, 7200, 10800) == 2);
     cc_sim *run;
     cc_sim_options o = CC_SIM_OPTIONS_INIT;
-    o.version = 2;
+    o.version = 3;
     assert_int_equal(cc_sim_new(&run, sc, &o), CC_EVERSION);
+    /* version 1 (before `flags`) is still read; unknown flags are refused */
+    assert_int_equal(sizeof(cc_sim_options), 48);
+    assert_int_equal(offsetof(cc_sim_options, flags), 40);
+    o.version = 1;
+    o.flags = 0xdead; /* beyond a version 1 struct: never read */
+    assert_int_equal(cc_sim_new(&run, sc, &o), CC_OK);
+    cc_sim_free(run);
+    o.version = CC_SIM_OPTIONS_VERSION;
+    assert_int_equal(cc_sim_new(&run, sc, &o), CC_EINVAL);
     assert_int_equal(cc_sim_new(NULL, sc, NULL), CC_EINVAL);
     assert_int_equal(cc_sim_run(NULL), CC_EINVAL);
     cc_sim_scenario_free(sc);
