@@ -37,8 +37,11 @@ static int cli_sim_quick(const cli_args *a, cc_sim_scenario **out)
     if (!rc) rc = cli_int64(a, "seed", 1, 0, &seed);
     if (rc) return rc;
     if (seed < 0 || seed > CLI_SEED_MAX) return cli_usage_error(a, "--seed must be in 0..2^53");
-    if (cli_has(a, "sl-threshold-s") && q.sl_threshold_s <= 0)
-        return cli_usage_error(a, "--sl-threshold-s must be > 0");
+    if (!(q.sl_threshold_s >= 0 && q.sl_threshold_s <= 86400))
+        return cli_usage_error(a, "--sl-threshold-s must be in [0, 86400]");
+    /* 0 means "default" in cc_sim_quick; on the command line it asks for
+     * "answered at once": the smallest positive threshold. */
+    if (q.sl_threshold_s == 0) q.sl_threshold_s = 1e-300;
     if (cli_has(a, "patience-s") && q.patience_s <= 0)
         return cli_usage_error(a, "--patience-s must be > 0 (leave it out for no abandonment)");
     q.seed = (uint64_t)seed;

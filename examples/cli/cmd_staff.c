@@ -123,6 +123,8 @@ int cli_cmd_staff(int argc, char **argv)
     if (a.npos > 0) return cli_usage_error(&a, "unexpected argument '%s'", a.pos[0]);
     cli_staff_request rq;
     if ((rc = cli_staff_read(&a, &rq))) return rc;
+    if (cli_has(&a, "simulate") && !(rq.opt.target_s <= 86400))
+        return cli_usage_error(&a, "--simulate needs --target-s in [0, 86400]");
     cc_staffing_result r;
     cc_status st = cc_staffing_solve(&r, &rq.opt, rq.calls, rq.interval_s, rq.aht_s);
     if (st == CC_EINVAL) return cli_usage_error(&a, "%s", cc_error_last());

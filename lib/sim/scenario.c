@@ -679,7 +679,7 @@ static cc_status cc__sp_document(const cc__sp *sp, const cc__jv *root, cc__scena
         (st = cc__sp_num(root, "interval_min", "document", 1, 1440, 30, &interval_min)) ||
         (st = cc__sp_num(root, "hours", "document", 0, 24.0 * 366, NAN, &hours)) ||
         (st = cc__sp_num(root, "drain_h", "document", 0, 24.0 * 7, 4, &drain_h)) ||
-        (st = cc__sp_num(root, "sl_threshold_s", "document", 1, 86400, 20, &sc->sl_threshold_s)))
+        (st = cc__sp_num(root, "sl_threshold_s", "document", 0, 86400, 20, &sc->sl_threshold_s)))
         return st;
     sc->seed = (uint64_t)seed;
     sc->interval_s = interval_min * 60.0;

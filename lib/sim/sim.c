@@ -73,6 +73,15 @@ static int64_t cc__sim_ms(double seconds)
     return (int64_t)llround(seconds * 1000.0);
 }
 
+/* A service-level threshold in ms for the engine and the KPIs, where 0 means
+ * "the 20 s default": a scenario's 0 (or anything below 0.5 ms) means
+ * "answered at once", which at the simulator's 1 ms resolution is 1 ms. */
+static int64_t cc__sim_sl_ms(double seconds)
+{
+    int64_t ms = cc__sim_ms(seconds);
+    return ms > 0 ? ms : 1;
+}
+
 static cc_status cc__sim_schedule(cc_sim *s, int64_t t, uint32_t kind, uint32_t gen, uint64_t arg,
                                   uint64_t aux)
 {
@@ -476,7 +485,7 @@ static cc_status cc__sim_add_queues(cc_sim *s)
             if (rc) return rc;
         }
         cfg.weight = q->weight;
-        cfg.sl_threshold_ms = cc__sim_ms(q->sl_threshold_s);
+        cfg.sl_threshold_ms = cc__sim_sl_ms(q->sl_threshold_s);
         cfg.ring_timeout_ms = cc__sim_ms(q->ring_timeout_s);
         cfg.wrapup_ms = cc__sim_ms(q->wrapup_s);
         /* A stream with a wrap-up distribution ends wrap-up itself: the queue's
@@ -703,7 +712,7 @@ cc_status cc_sim_new(cc_sim **out, const cc_sim_scenario *scenario, const cc_sim
         kopt = *options->kpi;
     } else {
         kopt.interval_ms = cc__sim_ms(s->sc->interval_s);
-        kopt.sl_threshold_ms = cc__sim_ms(s->sc->sl_threshold_s);
+        kopt.sl_threshold_ms = cc__sim_sl_ms(s->sc->sl_threshold_s);
         /* The short-abandon limit must stay below the SL threshold. */
         if (kopt.sl_threshold_ms <= 5000) kopt.short_abandon_ms = -1;
     }

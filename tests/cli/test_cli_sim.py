@@ -165,3 +165,32 @@ def test_staff_simulate_reports_the_difference(cli):
     # the Erlang C plan meets its target in simulation too (within the interval)
     assert abs(sim["service_level"] - d["service_level"]) <= sim["service_level_ci"] + 0.02
     assert sim["service_level_diff"] == pytest.approx(sim["service_level"] - d["service_level"])
+
+
+@pytest.mark.parametrize("target_s", [0, 0.5, 20])
+def test_staff_simulate_accepts_every_threshold_staff_accepts(cli, target_s):
+    """Sub-second thresholds, and --target-s 0 ("answered at once"), are simulated
+    with that threshold, not refused or replaced by the 20 s default."""
+    d = cli.json("staff", "--calls", 300, "--interval-s", 1800, "--aht-s", 180,
+                 "--target-sl", 0.8, "--target-s", target_s, "--simulate")
+    sim = d["simulation"]
+    assert abs(sim["service_level"] - d["service_level"]) <= sim["service_level_ci"] + 0.02
+
+
+def test_sim_sub_second_and_zero_thresholds(cli):
+    r = cli.run(*QUICK, "--sl-threshold-s", 0.5, check=0)
+    assert "0.5 s)" in r.stdout
+    zero = cli.json(*QUICK, "--sl-threshold-s", 0)["totals"]["service_level"]
+    twenty = cli.json(*QUICK, "--sl-threshold-s", 20)["totals"]["service_level"]
+    assert zero < twenty  # 0 is "at once", not the 20 s default
+
+
+@pytest.mark.parametrize("args,needle", [
+    ([*QUICK, "--sl-threshold-s", 90000], "--sl-threshold-s must be in [0, 86400]"),
+    ([*QUICK, "--sl-threshold-s", -1], "--sl-threshold-s must be in [0, 86400]"),
+    (["staff", "--calls", 300, "--interval-s", 1800, "--aht-s", 180, "--target-sl", 0.8,
+      "--target-s", 100000, "--simulate"], "--simulate needs --target-s in [0, 86400]"),
+])
+def test_threshold_out_of_range_is_a_usage_error(cli, args, needle):
+    r = cli.run(*args, check=2)
+    assert needle in r.stderr and "document" not in r.stderr

@@ -280,6 +280,29 @@ static void test_scenario_rates_from_file(void **state)
     remove(path);
 }
 
+/* The document's sl_threshold_s takes what the queues take, [0, 86400]:
+ * `staff --simulate` and `callcore day` write sub-second thresholds. */
+static void test_scenario_sl_threshold_range(void **state)
+{
+    (void)state;
+    static const double ok[] = {0, 0.25, 1e-300, 86400};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        char doc[512];
+        snprintf(doc, sizeof doc, "{" Q ", " A ", " R ", \"hours\": 1, \"sl_threshold_s\": %.17g}",
+                 ok[i]);
+        cc__scenario sc;
+        if (cc__scenario_parse(&sc, doc, strlen(doc), NULL) != CC_OK)
+            fail_msg("%g refused: %s", ok[i], cc_error_last());
+        assert_true(sc.sl_threshold_s == ok[i]);
+        assert_true(sc.queues[0].sl_threshold_s == ok[i]);
+        cc__scenario_clear(&sc);
+    }
+    expect_error("{" Q ", " A ", " R ", \"hours\": 1, \"sl_threshold_s\": 86401}", CC_EINVAL,
+                 "sl_threshold_s must be in [0, 86400]");
+    expect_error("{" Q ", " A ", " R ", \"hours\": 1, \"sl_threshold_s\": -0.5}", CC_EINVAL,
+                 "sl_threshold_s");
+}
+
 /* Writes `text` to a fresh temporary file named into `path`. */
 static void write_temp(char *path, const char *text)
 {
@@ -375,6 +398,7 @@ int main(void)
         cmocka_unit_test(test_scenario_empirical_from_file),
         cmocka_unit_test(test_scenario_rates_from_file),
         cmocka_unit_test(test_scenario_rate_file_gaps_are_errors),
+        cmocka_unit_test(test_scenario_sl_threshold_range),
         cmocka_unit_test(test_scenario_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
