@@ -43,7 +43,10 @@ static const char cli_day_usage[] =
     "  calls,u,Date,...), else $CALLCORE_DATA/anonymous-bank/daily-6min-counts.csv,\n"
     "  else a built-in synthetic history (or --synthetic). --date picks the day to\n"
     "  forecast (default: the last full working day of the history; the days before\n"
-    "  it are the history). Defaults: 30-minute intervals, double-seasonal method,\n"
+    "  it are the history). Without --method, the method with the lowest WAPE in a\n"
+    "  backtest over the last 14 training days (weekly seasonal naive, moving average,\n"
+    "  Holt-Winters additive and multiplicative, double seasonal; double seasonal\n"
+    "  when the history is too short to backtest). Defaults: 30-minute intervals,\n"
     "  56 training days, AHT 200 s (lognormal, sd 150 s in the simulation), patience\n"
     "  300 s (exponential), target 80% within 20 s, chart demo-out/day.svg.\n";
 

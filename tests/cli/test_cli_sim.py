@@ -194,3 +194,10 @@ def test_sim_sub_second_and_zero_thresholds(cli):
 def test_threshold_out_of_range_is_a_usage_error(cli, args, needle):
     r = cli.run(*args, check=2)
     assert needle in r.stderr and "document" not in r.stderr
+
+
+def test_day_help_says_the_method_is_chosen_by_backtest(cli):
+    r = cli.run("day", "--help")
+    out = r.stdout + r.stderr
+    assert "double-seasonal method" not in out  # not a fixed default
+    assert "backtest" in out and "lowest WAPE" in out
