@@ -640,7 +640,9 @@ cc_status cc_engine_contact_status(const cc_engine *self, uint64_t contact_id,
  * Position and expected wait of a waiting contact (or callback) in its queue.
  * position: 1 + the live contacts of the queue ordered before it (higher
  * priority, or same priority and earlier virtual start), whatever their
- * skills; O(position) (a pruned walk of the queue's heaps).
+ * skills, including returning customers waiting for their last agent and
+ * callbacks waiting for their next attempt; O(position + those) (a pruned
+ * walk of the queue's heaps, and its list of contacts waiting outside them).
  * EWT estimator: ewt_ms = position * AHT / N, where AHT is the queue's live
  * handle time (exponentially weighted mean of talk + wrap-up of the contacts
  * it served, alpha 1/16, seeded with aht_hint_ms) and N the queue's staffed

@@ -20,12 +20,42 @@ static void count_state(cc__contact *c, cc__cstate st, int d)
     else if (st == CC__C_OFFERED || st == CC__C_DIALING) q->offered += d;
 }
 
+/* Whether c waits in its queue outside the queue's profile heaps (engine_internal.h). */
+static int contact_aside(const cc__contact *c)
+{
+    return (c->state == CC__C_WAITING && c->pref_agent != CC__NONE) || c->state == CC__C_RETRY;
+}
+
+static void aside_unlink(cc__contact *c)
+{
+    cc__queue *q = c->aside_q;
+    if (!q) return;
+    if (c->aside_prev) c->aside_prev->aside_next = c->aside_next;
+    else q->aside_head = c->aside_next;
+    if (c->aside_next) c->aside_next->aside_prev = c->aside_prev;
+    c->aside_q = NULL;
+    c->aside_prev = c->aside_next = NULL;
+}
+
+void cc__aside_sync(cc__contact *c)
+{
+    cc__queue *want = contact_aside(c) ? c->queue : NULL;
+    if (c->aside_q == want) return;
+    aside_unlink(c);
+    if (!want) return;
+    c->aside_next = want->aside_head;
+    if (want->aside_head) want->aside_head->aside_prev = c;
+    want->aside_head = c;
+    c->aside_q = want;
+}
+
 void cc__contact_set_state(cc_engine *e, cc__contact *c, cc__cstate st)
 {
     (void)e;
     count_state(c, c->state, -1);
     c->state = st;
     count_state(c, st, +1);
+    cc__aside_sync(c);
 }
 
 static void contact_move(cc__contact *c, cc__queue *q)
@@ -36,6 +66,7 @@ static void contact_move(cc__contact *c, cc__queue *q)
     c->queue = q;
     q->refs++;
     count_state(c, c->state, +1);
+    cc__aside_sync(c);
 }
 
 void cc__fill_contact_event(cc_event *ev, cc_event_type t, const cc__contact *c, int64_t now)
@@ -57,6 +88,7 @@ void cc__pref_clear(cc_engine *e, cc__contact *c)
     if (a && a->pref_bound) a->pref_bound--;
     c->pref_agent = CC__NONE;
     c->due[CC__T_PREF] = INT64_MAX;
+    cc__aside_sync(c);
 }
 
 /* ---- profiles: prepare (may allocate) then commit (never allocates) -------- */
@@ -330,6 +362,7 @@ void cc__offers_none_left(cc_engine *e, cc__contact *c, int64_t now)
 void cc__contact_destroy(cc_engine *e, cc__contact *c)
 {
     cc__pref_clear(e, c);
+    aside_unlink(c);
     for (uint32_t i = 0; i < c->nprofiles; i++) cc__profile_detach(c->profiles[i]);
     count_state(c, c->state, -1);
     if (c->queue) c->queue->refs--;

@@ -119,6 +119,11 @@ typedef struct cc__member {
 
 typedef struct cc__queue {
     char *name;
+    /* Contacts waiting in this queue outside its profile heaps: returning customers
+     * waiting for their last agent (in that agent's heap) and callbacks between two
+     * attempts (in no heap). A doubly linked list through the contacts, O(1) in and
+     * out; position, EWT and the longest wait walk it, O(its length). */
+    struct cc__contact *aside_head;
     uint32_t index; /* creation order, position in engine->queues */
     cc_strategy strategy;
     double weight;
@@ -299,6 +304,10 @@ typedef struct cc__contact {
     int maxwait_hit;
     int64_t due[CC__T_CONTACT_KINDS];
     cc__profile *profile_one;
+    /* the queue's aside list (cc__aside_sync): a contact waiting in its queue outside
+     * the queue's profile heaps; aside_q is the queue whose list holds it, or NULL */
+    struct cc__queue *aside_q;
+    struct cc__contact *aside_prev, *aside_next;
 } cc__contact;
 
 typedef struct cc__backend_binding {
@@ -572,6 +581,8 @@ void cc__contact_timer(cc_engine *e, cc__contact *c, cc__tkind kind, int64_t due
 
 /* ---- contact.c ----------------------------------------------------------- */
 void cc__contact_set_state(cc_engine *e, cc__contact *c, cc__cstate st);
+/* Puts c on its queue's aside list or takes it off, as its state says. O(1). */
+void cc__aside_sync(cc__contact *c);
 void cc__enqueue(cc_engine *e, cc__contact *c, cc__queue *q, int fresh, int64_t now);
 void cc__requeue(cc_engine *e, cc__contact *c, int64_t now);
 void cc__contact_terminal(cc_engine *e, cc__contact *c, cc_event_type type,

@@ -29,6 +29,7 @@ typedef struct scratch {
     uint32_t *c_legs, *c_pref, *c_found, *c_stamp; /* per contact slot */
     uint32_t *c_offer;                      /* agents holding an offer of it */
     int32_t *q_wait, *q_off;                /* per queue index */
+    uint32_t *q_aside;                      /* per queue index: contacts aside */
 } scratch;
 
 static int bad(char *msg, size_t n, const char *fmt, ...)
@@ -256,6 +257,27 @@ static int check_contacts(const cc_engine *e, scratch *s, char *msg, size_t n)
                 return bad(msg, n, "contact %llu: prefers a missing agent", id);
             s->a_pref[c->pref_agent]++;
         }
+        int aside = (waiting && c->pref_agent != CC__NONE) || c->state == CC__C_RETRY;
+        if (c->aside_q != (aside ? c->queue : NULL))
+            return bad(msg, n, "contact %llu: on the aside list of %s, want %s", id,
+                       c->aside_q ? c->aside_q->name : "none", aside ? c->queue->name : "none");
+        if (aside) s->q_aside[c->queue->index]++;
+    }
+    /* each queue's aside list holds exactly the contacts that name it (a walk bounded by
+     * the count, so a cycle cannot hang the check) */
+    for (size_t i = 0; i < e->nqueues; i++) {
+        const cc__queue *q = e->queues[i];
+        if (!q) continue;
+        uint32_t len = 0;
+        const cc__contact *prev = NULL;
+        for (const cc__contact *x = q->aside_head; x && len <= s->q_aside[i]; x = x->aside_next) {
+            if (x->aside_q != q || x->aside_prev != prev)
+                return bad(msg, n, "queue %s: aside list broken", q->name);
+            prev = x;
+            len++;
+        }
+        if (len != s->q_aside[i])
+            return bad(msg, n, "queue %s: aside list holds %u, want %u", q->name, len, s->q_aside[i]);
     }
     /* an agent's pref_bound counts the contacts that prefer it (it sizes the
      * agent's last-agent heap) */
@@ -307,9 +329,10 @@ int cc__engine_check(const cc_engine *e, char *msg, size_t n)
     s.c_stamp = cc__calloc(nc, sizeof *s.c_stamp);
     s.q_wait = cc__calloc(nq, sizeof *s.q_wait);
     s.q_off = cc__calloc(nq, sizeof *s.q_off);
+    s.q_aside = cc__calloc(nq, sizeof *s.q_aside);
     int rc = -1;
     if (!s.a_found || !s.a_stamp || !s.a_pref || !s.c_legs || !s.c_offer || !s.c_pref ||
-        !s.c_found || !s.c_stamp || !s.q_wait || !s.q_off) {
+        !s.c_found || !s.c_stamp || !s.q_wait || !s.q_off || !s.q_aside) {
         bad(msg, n, "consistency check: out of memory");
         goto out;
     }
@@ -363,5 +386,6 @@ out:
     cc__free(s.c_stamp);
     cc__free(s.q_wait);
     cc__free(s.q_off);
+    cc__free(s.q_aside);
     return rc;
 }

@@ -2,7 +2,8 @@
  * tests/unit/test_engine_lifecycle.c - lifecycle corners a review of the routing core
  * found wrong, one scenario each: an escalation's boost across a transfer, a max wait
  * reached while ringing, ring-all after a ring-no-answer, leave-when-empty with contacts
- * out of the queue's heaps, a saturating boost, the queue's EWT for a new contact, the
+ * out of the queue's heaps, a saturating boost, the queue's EWT for a new contact,
+ * position counting contacts outside the queue's heaps, the
  * customer id of a callback dial, and an arrival at a negative time.
  */
 #include <setjmp.h>
@@ -10,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 
 #include "core/engine_internal.h"
 #include "engine_fixture.h"
@@ -284,6 +286,67 @@ static void queue_ewt_is_for_a_new_priority_zero_contact(void **state)
     rec_free(&r);
 }
 
+/* Position counts every live contact of the queue ordered before, also those waiting
+ * outside its routing heaps: a returning customer waiting for their last agent, and a
+ * callback between two dial attempts. The queue's longest wait counts them too. */
+static void position_counts_last_agent_waiters_and_callbacks_between_attempts(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    q.name = "q";
+    q.aht_hint_ms = 60000;
+    q.last_agent_wait_ms = 600000;
+    q.callback_retry_ms = 10000;
+    OK(cc_engine_queue_add(e, &q));
+    OK(add_agent(e, "a", "q", NULL, 0, 0));
+    OK(add_agent(e, "b", "q", NULL, 0, 0));
+    OK(cc_engine_agent_login(e, "a", 0));
+    OK(add_customer_contact(e, 1, 77, "q", 0)); /* a served customer 77 */
+    OK(cc_engine_offer_accept(e, 1, "a", 0));
+    OK(cc_engine_contact_end(e, 1, NULL, 10));
+    OK(add_contact(e, 2, "q", 0, NULL, 0, 20)); /* a busy */
+    OK(cc_engine_offer_accept(e, 2, "a", 20));
+    OK(add_customer_contact(e, 3, 77, "q", 100)); /* waits for a */
+    OK(add_contact(e, 4, "q", 0, NULL, 0, 200));
+    OK(cc_engine_callback_request(e, 4, 250));
+    OK(cc_engine_agent_login(e, "b", 300)); /* dials callback 4 for b */
+    assert_int_equal(contact_state(e, 4), CC_CONTACT_DIALING);
+    OK(cc_engine_callback_result(e, 4, CC_DIAL_NO_ANSWER, 400)); /* retry at 10400 */
+    OK(add_contact(e, 5, "q", 0, NULL, 0, 500)); /* b is free: offered at once */
+    OK(cc_engine_offer_accept(e, 5, "b", 500));
+    OK(add_contact(e, 6, "q", 0, NULL, 0, 600));
+    int32_t pos;
+    int64_t ewt;
+    cc_queue_status qs = CC_QUEUE_STATUS_INIT;
+    OK(cc_engine_queue_status(e, "q", &qs));
+    OK(cc_engine_contact_position(e, 6, &pos, &ewt));
+    assert_int_equal(pos, 3); /* behind 3 (last-agent waiter) and 4 (callback retry) */
+    assert_true(llabs(ewt - 3 * qs.aht_ms / 2) <= 1);
+    OK(cc_engine_contact_position(e, 4, &pos, &ewt));
+    assert_int_equal(pos, 2);
+    OK(cc_engine_contact_position(e, 3, &pos, &ewt));
+    assert_int_equal(pos, 1);
+    assert_int_equal(qs.waiting, 3);
+    assert_int_equal(qs.longest_wait_ms, 600 - 100);
+    assert_true(llabs(qs.ewt_ms - 4 * qs.aht_ms / 2) <= 1);
+    check_invariants(e);
+    /* a snapshot restores the same answers (the list is derived state) */
+    void *blob = NULL;
+    size_t len = 0;
+    OK(cc_engine_snapshot(e, &blob, &len));
+    cc_engine *copy = new_engine(&r, 1);
+    OK(cc_engine_restore(copy, blob, len));
+    OK(cc_engine_contact_position(copy, 6, &pos, &ewt));
+    assert_int_equal(pos, 3);
+    check_invariants(copy);
+    cc_free(blob);
+    cc_engine_free(copy);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
 /* CALLBACK_DIALED carries the customer id (event.h). */
 static void callback_dialed_has_the_customer(void **state)
 {
@@ -338,6 +401,7 @@ int main(void)
         cmocka_unit_test(leave_when_empty_includes_last_agent_waiters),
         cmocka_unit_test(priority_boost_saturates),
         cmocka_unit_test(queue_ewt_is_for_a_new_priority_zero_contact),
+        cmocka_unit_test(position_counts_last_agent_waiters_and_callbacks_between_attempts),
         cmocka_unit_test(callback_dialed_has_the_customer),
         cmocka_unit_test(arrival_at_a_negative_time),
     };
