@@ -98,7 +98,8 @@ typedef struct cc_backend cc_backend;   /* callcore/sys/backend.h */
  *                     rotation continues where it left off
  *  fewest-contacts    fewest contacts answered since login, then longest idle
  *  least-talk-time    least talk time since login, then longest idle
- *  linear             top-down by (tier, penalty, membership order)
+ *  linear             top-down by (tier, penalty, then the order the agents
+ *                     were added to the engine)
  *  random             uniform among available eligible agents
  *  weighted-random    probability proportional to the membership weight
  *  ring-all           offer to every available eligible agent at once; the

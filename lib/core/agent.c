@@ -55,7 +55,7 @@ static void agent_key(cc_engine *e, const cc__agent *a, const cc__profile *p, cc
     case CC_STRATEGY_LEAST_TALK_TIME: h->k1 = (uint64_t)a->talk_ms, h->k2 = idle; break;
     case CC_STRATEGY_LINEAR:
         h->k1 = m ? (uint64_t)m->tier : 0;
-        h->k2 = m ? ((uint64_t)(uint32_t)m->penalty << 32) | m->order : 0;
+        h->k2 = m ? (uint64_t)(uint32_t)m->penalty : 0; /* then k3: agents in creation order */
         break;
     case CC_STRATEGY_RANDOM:
     case CC_STRATEGY_WEIGHTED_RANDOM: {

@@ -3,7 +3,7 @@
  * found wrong, one scenario each: an escalation's boost across a transfer, a max wait
  * reached while ringing, ring-all after a ring-no-answer, leave-when-empty with contacts
  * out of the queue's heaps, a saturating boost, the queue's EWT for a new contact,
- * position counting contacts outside the queue's heaps, the
+ * position counting contacts outside the queue's heaps, linear ties, the
  * customer id of a callback dial, and an arrival at a negative time.
  */
 #include <setjmp.h>
@@ -347,6 +347,34 @@ static void position_counts_last_agent_waiters_and_callbacks_between_attempts(vo
     rec_free(&r);
 }
 
+/* Linear: equal tier and penalty go to the agent added first, whatever the place of the
+ * queue in each agent's own membership list. */
+static void linear_ties_follow_the_order_agents_were_added(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    OK(add_queue(e, "other", CC_STRATEGY_LONGEST_IDLE));
+    OK(add_queue(e, "q", CC_STRATEGY_LINEAR));
+    cc_membership dm[2] = {{"other", 0, 0, 0.0}, {"q", 0, 0, 0.0}};
+    cc_membership em[1] = {{"q", 0, 0, 0.0}};
+    cc_agent_config a = CC_AGENT_CONFIG_INIT;
+    a.name = "d"; /* first, with q as its second membership */
+    a.queues = dm;
+    a.nqueues = 2;
+    OK(cc_engine_agent_add(e, &a, 0));
+    a.name = "e";
+    a.queues = em;
+    a.nqueues = 1;
+    OK(cc_engine_agent_add(e, &a, 0));
+    OK(cc_engine_agent_login(e, "e", 0));
+    OK(cc_engine_agent_login(e, "d", 10));
+    OK(add_contact(e, 1, "q", 0, NULL, 0, 100));
+    assert_string_equal(contact_agent(e, 1), "d");
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
 /* CALLBACK_DIALED carries the customer id (event.h). */
 static void callback_dialed_has_the_customer(void **state)
 {
@@ -402,6 +430,7 @@ int main(void)
         cmocka_unit_test(priority_boost_saturates),
         cmocka_unit_test(queue_ewt_is_for_a_new_priority_zero_contact),
         cmocka_unit_test(position_counts_last_agent_waiters_and_callbacks_between_attempts),
+        cmocka_unit_test(linear_ties_follow_the_order_agents_were_added),
         cmocka_unit_test(callback_dialed_has_the_customer),
         cmocka_unit_test(arrival_at_a_negative_time),
     };
