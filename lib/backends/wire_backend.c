@@ -58,13 +58,30 @@ static cc_status cc__send(cc__wire_state *s, const char *cmd, const cc__wire_arg
         k, 2, 0, 0, (v)                                                                            \
     }
 
+/* Room for one more pending entry and a copy of its agent's name. */
+static cc_status cc__wire_reserve(cc__wire_state *s, const char *agent, char **copy)
+{
+    if (cc__grow((void **)&s->offers, &s->cap, s->noffers + 1, sizeof *s->offers) != 0)
+        return cc__fail(CC_ENOMEM, "wire backend: out of memory");
+    *copy = cc__strdup(agent);
+    if (!*copy) return cc__fail(CC_ENOMEM, "wire backend: out of memory");
+    return CC_OK;
+}
+
+static void cc__wire_add(cc__wire_state *s, uint64_t contact_id, char *agent, int dial)
+{
+    s->offers[s->noffers].contact_id = contact_id;
+    s->offers[s->noffers].agent = agent;
+    s->offers[s->noffers].dial = dial;
+    s->noffers++;
+}
+
 static cc_status cc__wire_do_offer(void *state, const cc_backend_offer *o, int64_t now_ms)
 {
     cc__wire_state *s = state;
-    if (cc__grow((void **)&s->offers, &s->cap, s->noffers + 1, sizeof *s->offers) != 0)
-        return cc__fail(CC_ENOMEM, "wire backend: out of memory");
-    char *agent = cc__strdup(o->agent);
-    if (!agent) return cc__fail(CC_ENOMEM, "wire backend: out of memory");
+    char *agent;
+    cc_status rs = cc__wire_reserve(s, o->agent, &agent);
+    if (rs) return rs;
     cc__wire_arg a[] = {CC__U("contact_id", o->contact_id),
                         CC__U("customer_id", o->customer_id),
                         CC__S("channel", cc_channel_name(o->channel)),
@@ -79,9 +96,7 @@ static cc_status cc__wire_do_offer(void *state, const cc_backend_offer *o, int64
         cc__free(agent);
         return st; /* the engine treats it as a reject */
     }
-    s->offers[s->noffers].contact_id = o->contact_id;
-    s->offers[s->noffers].agent = agent;
-    s->noffers++;
+    cc__wire_add(s, o->contact_id, agent, 0);
     return CC_OK;
 }
 
@@ -140,12 +155,26 @@ static cc_status cc__wire_announce(void *state, uint64_t contact_id, int32_t pos
     return cc__send(state, "media.announce", a, 4);
 }
 
+/* A dial is pending at the switch until its callback.result, like an offer:
+ * if the connection drops first, the runtime reports it as a failed dial. */
 static cc_status cc__wire_dial(void *state, uint64_t contact_id, uint64_t customer_id,
                                const char *agent, int32_t attempt, int64_t now_ms)
 {
+    cc__wire_state *s = state;
+    /* An earlier attempt the engine timed out itself is not pending any more. */
+    cc__wire_backend_offer_done(s, contact_id, NULL);
+    char *copy;
+    cc_status st = cc__wire_reserve(s, agent, &copy);
+    if (st) return st; /* the engine treats it as a failed dial */
     cc__wire_arg a[] = {CC__U("contact_id", contact_id), CC__U("customer_id", customer_id),
                         CC__S("agent", agent), CC__I("attempt", attempt), CC__I("now_ms", now_ms)};
-    return cc__send(state, "media.dial", a, 5);
+    st = cc__send(s, "media.dial", a, 5);
+    if (st) {
+        cc__free(copy);
+        return st;
+    }
+    cc__wire_add(s, contact_id, copy, 1);
+    return CC_OK;
 }
 
 static cc_status cc__wire_hangup(void *state, uint64_t contact_id, const char *reason,

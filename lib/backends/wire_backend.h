@@ -10,10 +10,14 @@
  * The backend remembers, per channel, which offers are pending at the switch
  * (contact, agent): when the switch's connection drops they are listed by
  * cc__wire_backend_take_offers() so the runtime can give them back to the
- * queues (outside any engine call: the engine refuses re-entry). Pending
- * offers: an unordered array (swap-remove), O(1) to add, O(p) to find one
- * among the p offers ringing on the channel (p is bounded by the agents
- * ringing at once), O(p) when a connection drops.
+ * queues (outside any engine call: the engine refuses re-entry). Callback
+ * dials are pending the same way, marked `dial`, from media.dial until the
+ * switch's callback.result (or the contact's hangup): on a drop the runtime
+ * reports them as failed dials, so the reserved agent is freed at once.
+ * Pending offers and dials: an unordered array (swap-remove), O(1) to add an
+ * offer, O(p) to add a dial or to find one among the p pending on the channel
+ * (p is bounded by the agents ringing or dialing at once), O(p) when a
+ * connection drops.
  */
 #ifndef CC_BACKENDS_WIRE_BACKEND_H
 #define CC_BACKENDS_WIRE_BACKEND_H
@@ -41,13 +45,17 @@ typedef struct cc__wire_transport {
  * (void *)&transport) (the transport is copied by open()). */
 extern const cc_backend cc__wire_backend;
 
-/* A pending offer handed back by take_offers (agent is cc__malloc'd). */
+/* A pending offer (or callback dial, `dial` = 1) handed back by take_offers
+ * (agent is cc__malloc'd). */
 typedef struct cc__wire_offer {
     uint64_t contact_id;
     char *agent;
+    int dial;
 } cc__wire_offer;
 
-/* Marks an offer answered (accept/reject/timeout reported): no longer pending. */
+/* Marks an offer answered (accept/reject/timeout reported) or a dial reported
+ * (callback.result): no longer pending. agent NULL: every entry of the
+ * contact. */
 void cc__wire_backend_offer_done(void *state, uint64_t contact_id, const char *agent);
 
 /* Removes and returns every pending offer of the binding (owned array of

@@ -727,7 +727,16 @@ static cc_status m_callback_result(cc__rpc_call *call)
     if (!cc__args_get(&call->args, "result"))
         return cc__fail(CC_EINVAL, "%s: missing argument 'result'", call->method);
     TRY(parse_enum(call, "result", results, 4, 0, &r));
-    TRY(cc_engine_callback_result(RT(call)->engine, id, (cc_dial_result)r, RT(call)->now_ms));
+    cc_runtime *rt = RT(call);
+    cc_contact_status s = CC_CONTACT_STATUS_INIT;
+    cc_channel ch =
+        cc_engine_contact_status(rt->engine, id, &s) == CC_OK ? s.channel : CC_CHANNEL_NONE;
+    TRY(cc_engine_callback_result(rt->engine, id, (cc_dial_result)r, rt->now_ms));
+    /* The switch reported the dial: it is no longer pending there. */
+    void *state = ch != CC_CHANNEL_NONE && rt->wire_bound[ch]
+                      ? cc_engine_backend_state(rt->engine, ch)
+                      : NULL;
+    if (state) cc__wire_backend_offer_done(state, id, NULL);
     return ok_true(call);
 }
 

@@ -284,11 +284,48 @@ static void cc__on_tick(uv_timer_t *t)
 
 /* ---- releases ------------------------------------------------------------------ */
 
+/* A callback dial pending at a switch that is gone: reported as a failed
+ * dial (callback.result "failed"), which frees the reserved agent and
+ * retries the callback after callback_retry_ms (until callback_max_attempts),
+ * exactly as when the backend cannot dial. Journaled like the wire call it
+ * stands for, taken back if the engine refuses it (the dial ended already). */
+static void cc__runtime_release_dial(cc_runtime *rt, const cc__wire_offer *o)
+{
+    cc__jmark mark = {0, 0, 0};
+    if (rt->journal) {
+        cc__journal_step_begin(rt->journal);
+        mark = cc__journal_mark(rt->journal);
+        msgpack_packer *pk = cc__journal_begin_record(rt->journal);
+        msgpack_pack_array(pk, 5);
+        msgpack_pack_uint8(pk, CC__JREC_COMMAND);
+        msgpack_pack_uint64(pk, cc__journal_next_record(rt->journal));
+        msgpack_pack_int64(pk, rt->now_ms);
+        cc__pack_cstr(pk, "callback.result");
+        msgpack_pack_array(pk, 1);
+        msgpack_pack_map(pk, 2);
+        cc__pack_key(pk, "contact_id");
+        msgpack_pack_uint64(pk, o->contact_id);
+        cc__pack_key(pk, "result");
+        cc__pack_cstr(pk, "failed");
+        cc__journal_end_record(rt->journal);
+    }
+    cc_status st = cc_engine_callback_result(rt->engine, o->contact_id, CC_DIAL_FAILED, rt->now_ms);
+    if (rt->journal) {
+        if (st != CC_OK) cc__journal_rollback(rt->journal, mark);
+        cc__journal_step_end(rt->journal);
+    }
+}
+
 void cc__runtime_drain_releases(cc_runtime *rt)
 {
     while (rt->nrelease > 0 && !rt->closing) {
         cc__wire_offer o = rt->release[--rt->nrelease];
         rt->now_ms = cc__clock(rt);
+        if (o.dial) {
+            cc__runtime_release_dial(rt, &o);
+            cc__free(o.agent);
+            continue;
+        }
         /* A reject gives the contact its place back and frees the agent
          * (reject_after); journaled like the wire call it stands for, as the
          * first record of its step, and taken back if the engine refuses it. */
@@ -319,7 +356,8 @@ void cc__runtime_drain_releases(cc_runtime *rt)
     }
 }
 
-static cc_status cc__queue_release(cc_runtime *rt, uint64_t contact_id, const char *agent)
+static cc_status cc__queue_release(cc_runtime *rt, uint64_t contact_id, const char *agent,
+                                   int dial)
 {
     if (cc__grow((void **)&rt->release, &rt->release_cap, rt->nrelease + 1, sizeof *rt->release) !=
         0)
@@ -328,6 +366,7 @@ static cc_status cc__queue_release(cc_runtime *rt, uint64_t contact_id, const ch
     if (!a) return cc__fail(CC_ENOMEM, "runtime: out of memory");
     rt->release[rt->nrelease].contact_id = contact_id;
     rt->release[rt->nrelease].agent = a;
+    rt->release[rt->nrelease].dial = dial;
     rt->nrelease++;
     return CC_OK;
 }
@@ -417,7 +456,7 @@ static void cc__on_conn_close(cc__conn *c, void *ctx)
         size_t n;
         if (!state || cc__wire_backend_take_offers(state, &v, &n) != CC_OK) continue;
         for (size_t i = 0; i < n; i++)
-            cc__queue_release(rt, v[i].contact_id, v[i].agent);
+            cc__queue_release(rt, v[i].contact_id, v[i].agent, v[i].dial);
         cc__wire_offers_free(v, n);
     }
     if (!rt->closing) {
@@ -755,8 +794,13 @@ static int cc__collect_offer(const char *agent, void *ud)
 {
     cc_runtime *rt = ud;
     cc_agent_status as = CC_AGENT_STATUS_INIT;
-    if (cc_engine_agent_status(rt->engine, agent, &as) == CC_OK && as.offer_contact_id != 0 &&
-        cc__queue_release(rt, as.offer_contact_id, agent) == CC_OK)
+    cc_contact_status cs = CC_CONTACT_STATUS_INIT;
+    if (cc_engine_agent_status(rt->engine, agent, &as) != CC_OK || as.offer_contact_id == 0)
+        return 0;
+    /* A callback being dialed at the crash is a dial that failed. */
+    int dial = cc_engine_contact_status(rt->engine, as.offer_contact_id, &cs) == CC_OK &&
+               cs.state == CC_CONTACT_DIALING;
+    if (cc__queue_release(rt, as.offer_contact_id, agent, dial) == CC_OK)
         rt->recovery.offers_released++;
     return 0;
 }

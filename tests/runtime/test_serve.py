@@ -152,6 +152,63 @@ def test_switch_disconnecting_mid_offer_releases_the_offer(serve):
     switch2.wait_note(lambda m, a: m == "media.bridge")
 
 
+@pytest.mark.parametrize("journaled", [False, True])
+def test_switch_disconnecting_mid_dial_releases_the_agent(serve, tmp_path, journaled):
+    """docs/protocol.md: a dropped connection gives back what it had pending. A
+    callback being dialed counts as a failed dial: the reserved agent is free at
+    once (not at the ring timer), the callback is retried after callback_retry_ms."""
+    args = ["--journal", str(tmp_path / "j")] if journaled else []
+    s = serve(*args)
+    switch = Client(s.address)
+    assert switch.call("backend.register", {"channels": ["callback"]}) is True
+    desk = Client(s.address)
+    desk.call("events.subscribe")
+    desk.call("queue.create", {"name": "q", "ring_timeout_ms": 600000,
+                               "callback_retry_ms": 600000, "callback_max_attempts": 3})
+    desk.call("contact.create", {"contact_id": 5, "queue": "q", "customer_id": 55})
+    desk.call("contact.callback", {"contact_id": 5})
+    desk.wait_note(lambda m, a: m == "event" and a["type"] == "callback.scheduled")  # the request
+    desk.call("agent.login", {"agent": "ann", "queues": ["q"]})
+    _, dial = switch.wait_note(lambda m, a: m == "media.dial")
+    assert dial["contact_id"] == 5 and dial["agent"] == "ann"
+    assert desk.call("agent.status", {"agent": "ann"})["state"] == "reserved"
+    assert desk.call("contact.status", {"contact_id": 5})["state"] == "dialing"
+    switch.close()  # the switch goes away while the customer's phone rings
+    _, ev = desk.wait_note(lambda m, a: m == "event" and a["type"] == "callback.scheduled" and
+                           a["contact_id"] == 5, timeout=5)
+    # Nobody stuck: the agent is free long before the 10-minute dial timeout,
+    # the callback waits for its retry with one attempt used.
+    assert desk.call("agent.status", {"agent": "ann"})["state"] == "ready"
+    st = desk.call("contact.status", {"contact_id": 5})
+    assert st["state"] == "callback_wait" and st["callback_attempts"] == 1
+    if journaled:  # the release is journaled: a restart replays it to the same state
+        s.stop()
+        s2 = serve(*args)
+        c = Client(s2.address)
+        assert c.call("agent.status", {"agent": "ann"})["state"] == "ready"
+        st = c.call("contact.status", {"contact_id": 5})
+        assert st["state"] == "callback_wait" and st["callback_attempts"] == 1
+
+
+def test_a_reported_dial_is_not_released_again_on_disconnect(serve):
+    s = serve()
+    switch = Client(s.address)
+    assert switch.call("backend.register", {"channels": ["callback"]}) is True
+    desk = Client(s.address)
+    desk.call("events.subscribe")
+    desk.call("queue.create", {"name": "q", "ring_timeout_ms": 600000})
+    desk.call("contact.create", {"contact_id": 6, "queue": "q"})
+    desk.call("contact.callback", {"contact_id": 6})
+    desk.call("agent.login", {"agent": "ann", "queues": ["q"]})
+    switch.wait_note(lambda m, a: m == "media.dial")
+    assert switch.call("callback.result", {"contact_id": 6, "result": "answered"}) is True
+    assert desk.call("contact.status", {"contact_id": 6})["state"] == "connected"
+    switch.close()
+    time.sleep(0.3)
+    assert desk.call("contact.status", {"contact_id": 6})["state"] == "connected"
+    assert desk.call("agent.status", {"agent": "ann"})["state"] == "busy"
+
+
 def test_malformed_input_gets_errors_and_others_keep_being_served(serve):
     s = serve("--max-message", "4096")
     good = Client(s.address)
