@@ -52,6 +52,13 @@ cc_status cc__dist_lognormal(cc__dist *d, double mean, double sd, const char *wh
     /* Moments of the lognormal: E = exp(mu + s^2/2), Var = (exp(s^2) - 1) E^2. */
     d->sigma = sqrt(log1p((sd * sd) / (mean * mean)));
     d->mu = log(mean) - 0.5 * d->sigma * d->sigma;
+    /* sd/mean can overflow (mean 1e-300, sd 1e9): sigma is then infinite
+     * and every draw NaN. Refuse what cannot be sampled. */
+    if (!isfinite(d->sigma) || !isfinite(d->mu))
+        return cc__fail(CC_EINVAL,
+                        "%s: lognormal with mean %g and sd %g cannot be sampled (sd/mean too "
+                        "large: sigma or mu is not finite)",
+                        what, mean, sd);
     return CC_OK;
 }
 

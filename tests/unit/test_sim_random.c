@@ -125,6 +125,11 @@ static void test_uniform_and_fixed(void **state)
     assert_int_equal(cc__dist_uniform(&d, 6, 2, "ring"), CC_EINVAL);
     assert_int_equal(cc__dist_exponential(&d, 0, "t"), CC_EINVAL);
     assert_int_equal(cc__dist_lognormal(&d, 10, -1, "t"), CC_EINVAL);
+    /* sd/mean overflows: sigma would be infinite and every draw NaN */
+    assert_int_equal(cc__dist_lognormal(&d, 1e-300, 1e9, "handle"), CC_EINVAL);
+    assert_non_null(strstr(cc_error_last(), "handle: lognormal"));
+    assert_int_equal(cc__dist_lognormal(&d, 1e-3, 1e3, "t"), CC_OK); /* extreme but finite */
+    assert_true(isfinite(cc__dist_sample(&d, &r)));
     assert_int_equal(cc__dist_fixed(&d, NAN, "t"), CC_EINVAL);
     d.kind = CC__DIST_NONE;
     assert_true(isinf(cc__dist_sample(&d, &r)));
