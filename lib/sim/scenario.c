@@ -651,6 +651,8 @@ static cc_status cc__sp_names_check(const cc__scenario *sc)
     for (size_t q = 0; q < sc->nqueues; q++) {
         const char *to = sc->queues[q].overflow_to;
         if (!to) continue;
+        if (strcmp(to, sc->queues[q].name) == 0)
+            return cc__fail(CC_EINVAL, "scenario: queue '%s' cannot overflow to itself", to);
         int found = 0;
         for (size_t k = 0; k < sc->nqueues; k++)
             if (k != q && strcmp(sc->queues[k].name, to) == 0) found = 1;

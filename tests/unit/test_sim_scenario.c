@@ -219,6 +219,9 @@ static void test_scenario_errors_name_the_member(void **state)
                  "defined twice");
     expect_error("{" Q ", " A ", " R ", \"hours\": 1, \"seed\": 1.5}", CC_EINVAL, "whole number");
     expect_error("[1, 2]", CC_EINVAL, "must be an object");
+    expect_error("{\"queues\": [{\"name\": \"q\", \"max_wait_s\": 60, \"on_max_wait\": \"overflow\","
+                 " \"overflow_to\": \"q\"}], " A ", " R ", \"hours\": 1}",
+                 CC_EINVAL, "queue 'q' cannot overflow to itself");
     expect_error("{" Q ", " A ", \"hours\": 8000, \"arrivals\": [{\"queue\": \"q\","
                  " \"calls_per_hour\": 1e6}]}",
                  CC_EINVAL, "contacts expected");
