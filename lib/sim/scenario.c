@@ -62,6 +62,25 @@ static cc_status cc__sp_keys(const cc__jv *obj, const char *path, const char *co
     return CC_OK;
 }
 
+/* A number for a message, exact: whole numbers in full (1000001, not the
+ * "1e+06" of %g, which looks in range), others in the shortest form that
+ * reads back the same. */
+typedef struct cc__sp_numtext {
+    char s[40];
+} cc__sp_numtext;
+
+static cc__sp_numtext cc__sp_fmt(double x)
+{
+    cc__sp_numtext t;
+    if (x == floor(x) && fabs(x) < 1e18) {
+        snprintf(t.s, sizeof t.s, "%.0f", x);
+        return t;
+    }
+    snprintf(t.s, sizeof t.s, "%.15g", x);
+    if (strtod(t.s, NULL) != x) snprintf(t.s, sizeof t.s, "%.17g", x);
+    return t;
+}
+
 /* Reads an optional number member within [lo, hi]; *out keeps def when absent. */
 static cc_status cc__sp_num(const cc__jv *obj, const char *key, const char *path, double lo,
                             double hi, double def, double *out)
@@ -73,8 +92,9 @@ static cc_status cc__sp_num(const cc__jv *obj, const char *key, const char *path
         return cc__fail(CC_EINVAL, "scenario: %s.%s must be a number, got %s (line %d)", path, key,
                         cc__jv_type_name(v->type), v->line);
     if (!(v->number >= lo && v->number <= hi))
-        return cc__fail(CC_EINVAL, "scenario: %s.%s must be in [%g, %g], got %g (line %d)", path,
-                        key, lo, hi, v->number, v->line);
+        return cc__fail(CC_EINVAL, "scenario: %s.%s must be in [%s, %s], got %s (line %d)", path,
+                        key, cc__sp_fmt(lo).s, cc__sp_fmt(hi).s, cc__sp_fmt(v->number).s,
+                        v->line);
     *out = v->number;
     return CC_OK;
 }
@@ -86,7 +106,8 @@ static cc_status cc__sp_int(const cc__jv *obj, const char *key, const char *path
     cc_status st = cc__sp_num(obj, key, path, lo, hi, (double)def, &d);
     if (st) return st;
     if (d != floor(d))
-        return cc__fail(CC_EINVAL, "scenario: %s.%s must be a whole number, got %g", path, key, d);
+        return cc__fail(CC_EINVAL, "scenario: %s.%s must be a whole number, got %s", path, key,
+                        cc__sp_fmt(d).s);
     *out = (int64_t)d;
     return CC_OK;
 }

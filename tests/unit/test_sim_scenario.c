@@ -219,6 +219,14 @@ static void test_scenario_errors_name_the_member(void **state)
                  "defined twice");
     expect_error("{" Q ", " A ", " R ", \"hours\": 1, \"seed\": 1.5}", CC_EINVAL, "whole number");
     expect_error("[1, 2]", CC_EINVAL, "must be an object");
+    /* limits and values are printed exactly, not as 1e+06 (which looks in range) */
+    expect_error("{" Q ", \"agents\": [{\"name\": \"a\", \"count\": 1000001, \"queues\": [\"q\"]}], " R
+                 ", \"hours\": 1}",
+                 CC_EINVAL, "count must be in [0, 1000000], got 1000001");
+    expect_error("{" Q ", " A ", " R ", \"hours\": 1, \"seed\": 9007199254740993.5}", CC_EINVAL,
+                 "got 9007199254740994");
+    expect_error("{" Q ", " A ", " R ", \"hours\": 1, \"interval_min\": 0.1}", CC_EINVAL,
+                 "interval_min must be in [1, 1440], got 0.1 ");
     expect_error("{\"queues\": [{\"name\": \"q\", \"max_wait_s\": 60, \"on_max_wait\": \"overflow\","
                  " \"overflow_to\": \"q\"}], " A ", " R ", \"hours\": 1}",
                  CC_EINVAL, "queue 'q' cannot overflow to itself");
