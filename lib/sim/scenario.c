@@ -780,6 +780,37 @@ static cc_status cc__sp_document(const cc__sp *sp, const cc__jv *root, cc__scena
     return cc__sp_names_check(sc);
 }
 
+static int cc__sp_key_cmp(const void *a, const void *b)
+{
+    const cc__jv *x = *(const cc__jv *const *)a, *y = *(const cc__jv *const *)b;
+    int c = strcmp(x->key, y->key);
+    if (c) return c;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+/* JSON allows a member twice (the reader keeps the last); a scenario does
+ * not: the first value would be ignored silently. O(n log n) per object. */
+static cc_status cc__sp_no_duplicates(const cc__jv *v)
+{
+    if (v->type != CC__JV_OBJECT && v->type != CC__JV_ARRAY) return CC_OK;
+    for (size_t i = 0; i < v->length; i++) {
+        cc_status st = cc__sp_no_duplicates(&v->items[i]);
+        if (st) return st;
+    }
+    if (v->type != CC__JV_OBJECT || v->length < 2) return CC_OK;
+    const cc__jv **m = cc__malloc(v->length * sizeof *m);
+    if (!m) return cc__fail(CC_ENOMEM, "scenario: out of memory");
+    for (size_t i = 0; i < v->length; i++) m[i] = &v->items[i];
+    qsort(m, v->length, sizeof *m, cc__sp_key_cmp);
+    cc_status st = CC_OK;
+    for (size_t i = 1; i < v->length && !st; i++)
+        if (strcmp(m[i - 1]->key, m[i]->key) == 0)
+            st = cc__fail(CC_EINVAL, "scenario: member '%s' appears twice (lines %d and %d)",
+                          m[i]->key, m[i - 1]->line, m[i]->line);
+    cc__free(m);
+    return st;
+}
+
 cc_status cc__scenario_parse(cc__scenario *sc, const char *json, size_t len, const char *base_dir)
 {
     memset(sc, 0, sizeof *sc);
@@ -794,7 +825,8 @@ cc_status cc__scenario_parse(cc__scenario *sc, const char *json, size_t len, con
         return st;
     }
     cc__sp sp = {.base_dir = base_dir};
-    st = cc__sp_document(&sp, root, sc);
+    st = cc__sp_no_duplicates(root);
+    if (!st) st = cc__sp_document(&sp, root, sc);
     cc__jv_free(root);
     if (st) cc__scenario_clear(sc);
     return st;

@@ -219,6 +219,12 @@ static void test_scenario_errors_name_the_member(void **state)
                  "defined twice");
     expect_error("{" Q ", " A ", " R ", \"hours\": 1, \"seed\": 1.5}", CC_EINVAL, "whole number");
     expect_error("[1, 2]", CC_EINVAL, "must be an object");
+    /* a member given twice is refused (JSON would keep the last silently) */
+    expect_error("{" Q ", " A ", " R ",\n \"hours\": 1,\n \"hours\": 2}", CC_EINVAL,
+                 "member 'hours' appears twice (lines 2 and 3)");
+    expect_error("{" Q ", \"agents\": [{\"name\": \"a\", \"queues\": [\"q\"],"
+                 " \"skills\": {\"en\": 1, \"en\": 9}}], " R ", \"hours\": 1}",
+                 CC_EINVAL, "member 'en' appears twice");
     /* limits and values are printed exactly, not as 1e+06 (which looks in range) */
     expect_error("{" Q ", \"agents\": [{\"name\": \"a\", \"count\": 1000001, \"queues\": [\"q\"]}], " R
                  ", \"hours\": 1}",
