@@ -194,6 +194,9 @@ static int cli_forecast_read(const cli_args *a, const cc_volume_series *vs,
     if (!rc) rc = cli_int64(a, "train-days", 0, 0, &rq->train_days);
     if (!rc) rc = cli_double(a, "level", 0.95, 0, &level);
     if (rc) return rc;
+    if (cli_has(a, "period") && period < 1)
+        return cli_usage_error(a, "--period must be >= 1 (intervals per day), got %lld",
+                               (long long)period);
     if (period < 1) return cli_usage_error(a, "cannot tell the intervals per day: give --period");
     if (week_days < 1 || week_days > 7) return cli_usage_error(a, "--week-days must be 1..7");
     if (window < 1) return cli_usage_error(a, "--window must be >= 1");

@@ -153,6 +153,17 @@ def test_forecast_period_whose_week_overflows_is_a_usage_error(cli, tmp_path):
     assert "runtime error" not in r.stderr
 
 
+@pytest.mark.parametrize("period", [0, -3])
+def test_forecast_period_below_one_says_so(cli, tmp_path, period):
+    # It used to say "cannot tell the intervals per day: give --period" although
+    # --period was given.
+    path = tmp_path / "calls.csv"
+    write_series(path, 20, 10)
+    r = cli.run("forecast", "--input", path, "--period", period, check=2)
+    assert f"--period must be >= 1 (intervals per day), got {period}" in r.stderr
+    assert "give --period" not in r.stderr
+
+
 def test_forecast_help_names_every_method_and_the_default(cli):
     out = cli.run("forecast", "--help", check=0).stdout
     assert "daily_profile" in out.split("methods:")[1]
