@@ -26,27 +26,30 @@ static int contact_aside(const cc__contact *c)
     return (c->state == CC__C_WAITING && c->pref_agent != CC__NONE) || c->state == CC__C_RETRY;
 }
 
-static void aside_unlink(cc__contact *c)
+void cc__aside_unlink(cc_engine *e, cc__contact *c)
 {
-    cc__queue *q = c->aside_q;
-    if (!q) return;
-    if (c->aside_prev) c->aside_prev->aside_next = c->aside_next;
-    else q->aside_head = c->aside_next;
-    if (c->aside_next) c->aside_next->aside_prev = c->aside_prev;
-    c->aside_q = NULL;
-    c->aside_prev = c->aside_next = NULL;
+    if (!c->aside) return;
+    cc__queue *q = c->queue;
+    if (c->aside_prev != CC__NONE) e->contacts[c->aside_prev]->aside_next = c->aside_next;
+    else q->aside_head1 = c->aside_next == CC__NONE ? 0 : c->aside_next + 1;
+    if (c->aside_next != CC__NONE) e->contacts[c->aside_next]->aside_prev = c->aside_prev;
+    c->aside = 0;
 }
 
-void cc__aside_sync(cc__contact *c)
+void cc__aside_sync(cc_engine *e, cc__contact *c)
 {
-    cc__queue *want = contact_aside(c) ? c->queue : NULL;
-    if (c->aside_q == want) return;
-    aside_unlink(c);
-    if (!want) return;
-    c->aside_next = want->aside_head;
-    if (want->aside_head) want->aside_head->aside_prev = c;
-    want->aside_head = c;
-    c->aside_q = want;
+    int want = contact_aside(c);
+    if (c->aside == want) return;
+    if (!want) {
+        cc__aside_unlink(e, c);
+        return;
+    }
+    cc__queue *q = c->queue;
+    c->aside_prev = CC__NONE;
+    c->aside_next = q->aside_head1 ? q->aside_head1 - 1 : CC__NONE;
+    if (c->aside_next != CC__NONE) e->contacts[c->aside_next]->aside_prev = c->slot;
+    q->aside_head1 = c->slot + 1;
+    c->aside = 1;
 }
 
 void cc__contact_set_state(cc_engine *e, cc__contact *c, cc__cstate st)
@@ -55,18 +58,19 @@ void cc__contact_set_state(cc_engine *e, cc__contact *c, cc__cstate st)
     count_state(c, c->state, -1);
     c->state = st;
     count_state(c, st, +1);
-    cc__aside_sync(c);
+    cc__aside_sync(e, c);
 }
 
-static void contact_move(cc__contact *c, cc__queue *q)
+static void contact_move(cc_engine *e, cc__contact *c, cc__queue *q)
 {
     if (c->queue == q) return;
     count_state(c, c->state, -1);
+    cc__aside_unlink(e, c); /* the list is its queue's */
     if (c->queue) c->queue->refs--;
     c->queue = q;
     q->refs++;
     count_state(c, c->state, +1);
-    cc__aside_sync(c);
+    cc__aside_sync(e, c);
 }
 
 void cc__fill_contact_event(cc_event *ev, cc_event_type t, const cc__contact *c, int64_t now)
@@ -88,7 +92,7 @@ void cc__pref_clear(cc_engine *e, cc__contact *c)
     if (a && a->pref_bound) a->pref_bound--;
     c->pref_agent = CC__NONE;
     c->due[CC__T_PREF] = INT64_MAX;
-    cc__aside_sync(c);
+    cc__aside_sync(e, c);
 }
 
 /* ---- profiles: prepare (may allocate) then commit (never allocates) -------- */
@@ -287,7 +291,7 @@ static void emit_queued(cc_engine *e, cc__contact *c, int64_t now)
  * in the queue (timers restart), else a return to its place. */
 void cc__enqueue(cc_engine *e, cc__contact *c, cc__queue *q, int fresh, int64_t now)
 {
-    contact_move(c, q);
+    contact_move(e, c, q);
     cc__contact_set_state(e, c, CC__C_WAITING);
     cc__contact_touch(e, c);
     cc__contact_push(e, c);
@@ -336,7 +340,7 @@ void cc__offers_none_left(cc_engine *e, cc__contact *c, int64_t now)
         c->consult_from = CC__NONE;
         c->direct = 0;
         cc__contact_set_state(e, c, CC__C_IDLE);
-        contact_move(c, c->leg_queue);
+        contact_move(e, c, c->leg_queue);
         return;
     }
     if (c->direct) {
@@ -362,7 +366,7 @@ void cc__offers_none_left(cc_engine *e, cc__contact *c, int64_t now)
 void cc__contact_destroy(cc_engine *e, cc__contact *c)
 {
     cc__pref_clear(e, c);
-    aside_unlink(c);
+    cc__aside_unlink(e, c);
     for (uint32_t i = 0; i < c->nprofiles; i++) cc__profile_detach(c->profiles[i]);
     count_state(c, c->state, -1);
     if (c->queue) c->queue->refs--;
@@ -892,7 +896,7 @@ static uint32_t consult_cancel(cc_engine *e, cc__contact *c, int64_t now)
     c->direct = 0;
     c->due[CC__T_RING] = INT64_MAX;
     cc__contact_set_state(e, c, CC__C_IDLE);
-    contact_move(c, c->leg_queue);
+    contact_move(e, c, c->leg_queue);
     return stash;
 }
 
@@ -940,7 +944,7 @@ cc_status cc_engine_contact_end(cc_engine *e, uint64_t id, const char *dispositi
     e->busy = 1;
     uint32_t stash = consult_cancel(e, c, now);
     cc__queue *q = leg->queue;
-    if (c->queue != q) contact_move(c, q);
+    if (c->queue != q) contact_move(e, c, q);
     if (disposition) {
         cc_event dv = {0};
         dv.type = CC_EVENT_DISPOSITION;

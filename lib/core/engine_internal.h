@@ -122,8 +122,9 @@ typedef struct cc__queue {
     /* Contacts waiting in this queue outside its profile heaps: returning customers
      * waiting for their last agent (in that agent's heap) and callbacks between two
      * attempts (in no heap). A doubly linked list through the contacts, O(1) in and
-     * out; position, EWT and the longest wait walk it, O(its length). */
-    struct cc__contact *aside_head;
+     * out; position, EWT and the longest wait walk it, O(its length). Slots,
+     * CC__NONE when empty (cc__aside_head: 0 in a zeroed record means empty). */
+    uint32_t aside_head1; /* slot + 1 of the first, 0: empty */
     uint32_t index; /* creation order, position in engine->queues */
     cc_strategy strategy;
     double weight;
@@ -265,8 +266,11 @@ typedef enum cc__tkind {
 typedef struct cc__contact {
     uint64_t id, customer_id;
     uint32_t slot;
+    uint32_t aside_prev; /* the queue's aside list (cc__aside_sync): slots, CC__NONE at
+                            the ends; in padding, so the record keeps its size */
     uint64_t ordinal; /* arrival order: the last heap key, total order */
     cc_channel channel;
+    uint32_t aside_next;
     cc__queue *queue;
     cc__cstate state;
     int32_t base_priority, priority;
@@ -296,6 +300,7 @@ typedef struct cc__contact {
     int via_pref; /* the offer being made comes from the preference (set for
                      the duration of cc__offer, so event consumers in tests can
                      tell a preferred offer from a queue-order one) */
+    int aside; /* on its queue's aside list */
     cc__profile *via_profile; /* likewise: the profile the offer was chosen from */
     /* callback */
     int32_t attempts;
@@ -304,10 +309,6 @@ typedef struct cc__contact {
     int maxwait_hit;
     int64_t due[CC__T_CONTACT_KINDS];
     cc__profile *profile_one;
-    /* the queue's aside list (cc__aside_sync): a contact waiting in its queue outside
-     * the queue's profile heaps; aside_q is the queue whose list holds it, or NULL */
-    struct cc__queue *aside_q;
-    struct cc__contact *aside_prev, *aside_next;
 } cc__contact;
 
 typedef struct cc__backend_binding {
@@ -466,6 +467,16 @@ static inline void cc__contact_touch(cc_engine *e, cc__contact *c)
     e->contact_gen[c->slot]++;
 }
 
+/* The first contact of q's aside list and the one after x (NULL at the end). */
+static inline const cc__contact *cc__aside_first(const cc_engine *e, const cc__queue *q)
+{
+    return q->aside_head1 ? e->contacts[q->aside_head1 - 1] : NULL;
+}
+static inline const cc__contact *cc__aside_after(const cc_engine *e, const cc__contact *x)
+{
+    return x->aside_next != CC__NONE ? e->contacts[x->aside_next] : NULL;
+}
+
 /* ---- engine.c ------------------------------------------------------------ */
 void cc__emit(cc_engine *e, cc_event *ev);
 cc_status cc__engine_enter(cc_engine *e, int64_t now_ms, const char *what);
@@ -582,7 +593,9 @@ void cc__contact_timer(cc_engine *e, cc__contact *c, cc__tkind kind, int64_t due
 /* ---- contact.c ----------------------------------------------------------- */
 void cc__contact_set_state(cc_engine *e, cc__contact *c, cc__cstate st);
 /* Puts c on its queue's aside list or takes it off, as its state says. O(1). */
-void cc__aside_sync(cc__contact *c);
+void cc__aside_sync(cc_engine *e, cc__contact *c);
+/* Takes c off its queue's aside list (before it changes queue or goes). O(1). */
+void cc__aside_unlink(cc_engine *e, cc__contact *c);
 void cc__enqueue(cc_engine *e, cc__contact *c, cc__queue *q, int fresh, int64_t now);
 void cc__requeue(cc_engine *e, cc__contact *c, int64_t now);
 void cc__contact_terminal(cc_engine *e, cc__contact *c, cc_event_type type,

@@ -258,9 +258,8 @@ static int check_contacts(const cc_engine *e, scratch *s, char *msg, size_t n)
             s->a_pref[c->pref_agent]++;
         }
         int aside = (waiting && c->pref_agent != CC__NONE) || c->state == CC__C_RETRY;
-        if (c->aside_q != (aside ? c->queue : NULL))
-            return bad(msg, n, "contact %llu: on the aside list of %s, want %s", id,
-                       c->aside_q ? c->aside_q->name : "none", aside ? c->queue->name : "none");
+        if (c->aside != aside)
+            return bad(msg, n, "contact %llu: aside %d, want %d", id, c->aside, aside);
         if (aside) s->q_aside[c->queue->index]++;
     }
     /* each queue's aside list holds exactly the contacts that name it (a walk bounded by
@@ -270,8 +269,9 @@ static int check_contacts(const cc_engine *e, scratch *s, char *msg, size_t n)
         if (!q) continue;
         uint32_t len = 0;
         const cc__contact *prev = NULL;
-        for (const cc__contact *x = q->aside_head; x && len <= s->q_aside[i]; x = x->aside_next) {
-            if (x->aside_q != q || x->aside_prev != prev)
+        for (const cc__contact *x = cc__aside_first(e, q); x && len <= s->q_aside[i];
+             x = cc__aside_after(e, x)) {
+            if (!x->aside || x->queue != q || x->aside_prev != (prev ? prev->slot : CC__NONE))
                 return bad(msg, n, "queue %s: aside list broken", q->name);
             prev = x;
             len++;

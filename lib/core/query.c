@@ -23,10 +23,10 @@ static int32_t count_before(const cc_engine *e, const cc__heap *h, size_t i, con
 
 /* Counts the contacts on q's aside list (returning customers waiting for their last
  * agent, callbacks between attempts) ordered strictly before `key`. O(aside). */
-static int32_t aside_before(const cc__queue *q, const cc__hentry *key)
+static int32_t aside_before(const cc_engine *e, const cc__queue *q, const cc__hentry *key)
 {
     int32_t n = 0;
-    for (const cc__contact *x = q->aside_head; x; x = x->aside_next) {
+    for (const cc__contact *x = cc__aside_first(e, q); x; x = cc__aside_after(e, x)) {
         cc__hentry k = {0, 0, 0, 0, 0};
         cc__contact_key(x, &k);
         n += cc__hentry_less(&k, key);
@@ -49,7 +49,7 @@ void cc__position(const cc_engine *e, const cc__contact *c, int32_t *pos, int64_
     const cc__queue *q = c->queue;
     cc__hentry key = {0, 0, 0, 0, 0};
     cc__contact_key(c, &key);
-    int32_t n = 1 + aside_before(q, &key);
+    int32_t n = 1 + aside_before(e, q, &key);
     for (size_t i = 0; i < q->nprofiles; i++) n += count_before(e, &q->profiles[i]->contacts, 0, &key, q);
     *pos = n;
     *ewt = ewt_of(q, (double)n);
@@ -63,7 +63,7 @@ static int32_t new_contact_position(const cc_engine *e, const cc__queue *q, int6
     key.k1 = (uint64_t)INT32_MAX; /* priority 0: cc__contact_key */
     key.k2 = cc__bias(now);
     key.k3 = UINT64_MAX; /* after every contact already there */
-    int32_t n = 1 + aside_before(q, &key);
+    int32_t n = 1 + aside_before(e, q, &key);
     for (size_t i = 0; i < q->nprofiles; i++) n += count_before(e, &q->profiles[i]->contacts, 0, &key, q);
     return n;
 }
@@ -147,7 +147,7 @@ cc_status cc_engine_queue_status(const cc_engine *e, const char *name, cc_queue_
                 out->longest_wait_ms = now - c->vstart_ms;
         }
     }
-    for (const cc__contact *c = q->aside_head; c; c = c->aside_next)
+    for (const cc__contact *c = cc__aside_first(e, q); c; c = cc__aside_after(e, c))
         if (now - c->vstart_ms > out->longest_wait_ms) out->longest_wait_ms = now - c->vstart_ms;
     out->members = (int32_t)q->nmembers;
     out->staffed = q->staffed;

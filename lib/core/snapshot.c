@@ -787,7 +787,7 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
         }
         BAD_IF(n != c->noffers);
         if (c->agent != CC__NONE) BAD_IF(!cc__agent_leg(e->agents[c->agent], c->id));
-        cc__aside_sync(c); /* derived: the queue's aside list */
+        cc__aside_sync(e, c); /* derived: the queue's aside list */
     }
     /* heaps */
     for (size_t i = 0; i < e->nqueues; i++) {
