@@ -326,8 +326,9 @@ static int leaves_empty(const cc__contact *c)
 static int max_wait_now(cc_engine *e, cc__contact *c, int64_t now)
 {
     cc_status st = CC_OK;
+    c->maxwait_hit = 0; /* first: applied, c may be gone (it left) */
     int done = max_wait(e, c, now, &st);
-    if (done > 0) c->maxwait_hit = 0;
+    if (done <= 0) c->maxwait_hit = 1;
     return done > 0;
 }
 

@@ -117,6 +117,34 @@ static void max_wait_reached_while_ringing_applies_on_reject(void **state)
     rec_free(&r);
 }
 
+/* The same with the leave action, at the ring timeout: the contact leaves "max-wait" at
+ * once (it is gone when the timer returns: the ASan build checks nothing reads it). */
+static void max_wait_reached_while_ringing_leaves_at_the_ring_timeout(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    q.name = "s";
+    q.max_wait_ms = 1000;
+    q.max_wait_action = CC_MAX_WAIT_LEAVE;
+    q.ring_timeout_ms = 2000;
+    OK(cc_engine_queue_add(e, &q));
+    OK(add_agent(e, "a", "s", NULL, 0, 0));
+    OK(cc_engine_agent_login(e, "a", 0));
+    OK(add_contact(e, 1, "s", 0, NULL, 0, 100));
+    OK(cc_engine_advance(e, 1100)); /* max wait while ringing */
+    assert_int_equal(contact_state(e, 1), CC_CONTACT_OFFERED);
+    OK(cc_engine_advance(e, 2100)); /* ring timeout: the offer failed */
+    long i = rec_find(&r, 0, CC_EVENT_CONTACT_LEFT, 0);
+    assert_true(i >= 0);
+    assert_string_equal(r.items[i].reason, "max-wait");
+    assert_int_equal(contact_state(e, 1), (cc_contact_state)-1);
+    check_invariants(e);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
 /* Ring-all: when every agent let the contact ring out and comes back ready, the contact
  * rings at all of them again, not at the first one released. */
 static void ring_all_after_ring_no_answer_rings_everyone(void **state)
@@ -424,6 +452,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(transfer_drops_the_old_queues_boost),
         cmocka_unit_test(max_wait_reached_while_ringing_applies_on_reject),
+        cmocka_unit_test(max_wait_reached_while_ringing_leaves_at_the_ring_timeout),
         cmocka_unit_test(ring_all_after_ring_no_answer_rings_everyone),
         cmocka_unit_test(leave_when_empty_includes_the_contact_that_rang_out),
         cmocka_unit_test(leave_when_empty_includes_last_agent_waiters),
