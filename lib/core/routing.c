@@ -159,12 +159,14 @@ static void ring_all_offers(cc_engine *e, cc__contact *c, cc__profile *p, int64_
 {
     cc__hentry t;
     cc__heap *from = NULL;
+    uint32_t slot = c->slot;
     c->via_profile = p;
     while (c->state == CC__C_WAITING || c->state == CC__C_OFFERED) {
         if (!best_top(e, p, CC__NONE, &t, &from)) break;
         cc__agent *b = e->agents[t.slot];
         cc__heap_pop(from); /* t is its top */
         cc__offer(e, c, b, 1, now);
+        if (e->contacts[slot] != c) return; /* a failed offer may end it (leave-when-empty) */
     }
     c->via_profile = NULL;
 }
@@ -287,8 +289,9 @@ void cc__route_agent(cc_engine *e, cc__agent *a, int64_t now)
         }
         /* ring-all: the others available in the profile ring too (agents freed by the
          * same input are indexed before any of them picks work: cc__agents_release) */
+        uint32_t slot = c->slot;
         cc__offer(e, c, a, 1, now);
-        ring_all_offers(e, c, bp, now);
+        if (e->contacts[slot] == c) ring_all_offers(e, c, bp, now); /* else it ended */
         return;
     }
     cc__agent_update_state(e, a, now);

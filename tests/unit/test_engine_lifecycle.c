@@ -15,6 +15,7 @@
 
 #include "core/engine_internal.h"
 #include "engine_fixture.h"
+#include "support/test_backend.h"
 
 #define OK(x) assert_int_equal((x), CC_OK)
 
@@ -210,6 +211,45 @@ static void leave_when_empty_includes_the_contact_that_rang_out(void **state)
     check_invariants(e);
     cc_engine_free(e);
     rec_free(&r);
+}
+
+/* Ring-all with leave-when-empty: an offer the backend refuses makes the only agent
+ * not-ready, so the contact leaves "empty" inside the ring-all loop, which must not touch
+ * it afterwards (the ASan build checks). Both ways in: arrival, and an agent freed. */
+static void ring_all_offer_refused_by_the_backend_as_the_queue_empties(void **state)
+{
+    (void)state;
+    for (int agent_freed = 0; agent_freed <= 1; agent_freed++) {
+        recorder r = {0};
+        cc_engine *e = new_engine(&r, 1);
+        OK(cc_engine_bind_backend(e, CC_CHANNEL_VOICE, &test_backend, NULL));
+        test_backend_state *tb = cc_engine_backend_state(e, CC_CHANNEL_VOICE);
+        cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+        q.name = "q";
+        q.strategy = CC_STRATEGY_RING_ALL;
+        q.leave_when_empty = 1;
+        OK(cc_engine_queue_add(e, &q));
+        OK(add_agent(e, "a", "q", NULL, 0, 0));
+        OK(cc_engine_agent_login(e, "a", 0));
+        uint64_t id = 1;
+        if (agent_freed) {
+            OK(add_contact(e, 1, "q", 0, NULL, 0, 0));
+            OK(cc_engine_offer_accept(e, 1, "a", 1));
+            OK(add_contact(e, 2, "q", 0, NULL, 0, 2));
+            tb->fail_offer = 1;
+            OK(cc_engine_contact_end(e, 1, NULL, 3));
+            id = 2;
+        } else {
+            tb->fail_offer = 1;
+            OK(add_contact(e, 1, "q", 0, NULL, 0, 0));
+        }
+        assert_int_equal(contact_state(e, id), (cc_contact_state)-1);
+        assert_true(left_empty(&r, id) >= 0);
+        assert_int_equal(agent_state(e, "a"), CC_AGENT_NOT_READY);
+        check_invariants(e);
+        cc_engine_free(e);
+        rec_free(&r);
+    }
 }
 
 static cc_status add_customer_contact(cc_engine *e, uint64_t id, uint64_t customer,
@@ -456,6 +496,7 @@ int main(void)
         cmocka_unit_test(ring_all_after_ring_no_answer_rings_everyone),
         cmocka_unit_test(leave_when_empty_includes_the_contact_that_rang_out),
         cmocka_unit_test(leave_when_empty_includes_last_agent_waiters),
+        cmocka_unit_test(ring_all_offer_refused_by_the_backend_as_the_queue_empties),
         cmocka_unit_test(priority_boost_saturates),
         cmocka_unit_test(queue_ewt_is_for_a_new_priority_zero_contact),
         cmocka_unit_test(position_counts_last_agent_waiters_and_callbacks_between_attempts),
