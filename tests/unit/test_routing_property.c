@@ -46,8 +46,21 @@ typedef struct world {
     uint64_t agent_offer[NAGENTS]; /* contact offered to agent i, 0 = none */
     uint64_t hash_after_mid;
     int mid_reached;
+    int refuse_offers, refuse_dials; /* the switch refuses offers / dials for a while */
     char failure[256];
 } world;
+
+/* Tells the backends whether to refuse offers and dials (again after a restore, which
+ * binds fresh ones). */
+static void apply_refusals(world *w)
+{
+    cc_channel ch[2] = {CC_CHANNEL_VOICE, CC_CHANNEL_CALLBACK};
+    for (int i = 0; i < 2; i++) {
+        test_backend_state *tb = cc_engine_backend_state(w->e, ch[i]);
+        tb->fail_offer = w->refuse_offers;
+        tb->fail_dial = w->refuse_dials;
+    }
+}
 
 static uint64_t rnd(world *w)
 {
@@ -223,7 +236,7 @@ static cc_status random_op(world *w, int64_t t, uint64_t *next_id)
     cc_agent_status as = CC_AGENT_STATUS_INIT;
     assert_int_equal(cc_engine_agent_status(e, ag, &as), CC_OK);
     uint64_t offer = as.offer_contact_id && pick(w, 10) ? as.offer_contact_id : id;
-    switch (pick(w, 29)) {
+    switch (pick(w, 30)) {
     case 0: case 1: case 2: case 3: case 4: {
         if (*next_id >= MAXC - 1 || w->nlive > 40) return cc_engine_agent_login(e, ag, t);
         cc_contact_config c = CC_CONTACT_CONFIG_INIT;
@@ -280,6 +293,11 @@ static cc_status random_op(world *w, int64_t t, uint64_t *next_id)
         }
         default: return cc_engine_member_remove(e, ag, qname[pick(w, NQUEUES)], t);
         }
+    case 29: /* offers or dials refused by the switch from now on, or no longer */
+        if (pick(w, 2)) w->refuse_offers = !w->refuse_offers && pick(w, 2);
+        else w->refuse_dials = !w->refuse_dials && pick(w, 2);
+        apply_refusals(w);
+        return CC_OK;
     default: return CC_OK;
     }
 }
@@ -314,6 +332,7 @@ static uint64_t run_seed(uint64_t seed, int nops, int checks, int restore_at, ui
             assert_int_equal(cc_engine_bind_backend(w->e, CC_CHANNEL_VOICE, &test_backend, NULL), CC_OK);
             assert_int_equal(cc_engine_bind_backend(w->e, CC_CHANNEL_CALLBACK, &test_backend, NULL), CC_OK);
             assert_int_equal(cc_engine_restore(w->e, buf, len), CC_OK);
+            apply_refusals(w);
             cc_free(buf);
         }
         t += pick(w, 16) == 0 ? pick(w, 20000) : pick(w, 600);
