@@ -284,12 +284,12 @@ static void cc__on_tick(uv_timer_t *t)
 
 /* ---- releases ------------------------------------------------------------------ */
 
-/* A callback dial pending at a switch that is gone: reported as a failed
- * dial (callback.result "failed"), which frees the reserved agent and
- * retries the callback after callback_retry_ms (until callback_max_attempts),
- * exactly as when the backend cannot dial. Journaled like the wire call it
- * stands for, taken back if the engine refuses it (the dial ended already). */
-static void cc__runtime_release_dial(cc_runtime *rt, const cc__wire_offer *o)
+/* Runs a release the runtime makes on behalf of a switch that is gone, journaled like
+ * the wire call it stands for (`method` with {contact_id, key: value}) as the first
+ * record of its step, and taken back if the engine refuses it (the offer or dial ended
+ * already). */
+static void cc__runtime_release_one(cc_runtime *rt, const cc__wire_offer *o, const char *method,
+                                    const char *key, const char *value)
 {
     cc__jmark mark = {0, 0, 0};
     if (rt->journal) {
@@ -300,16 +300,22 @@ static void cc__runtime_release_dial(cc_runtime *rt, const cc__wire_offer *o)
         msgpack_pack_uint8(pk, CC__JREC_COMMAND);
         msgpack_pack_uint64(pk, cc__journal_next_record(rt->journal));
         msgpack_pack_int64(pk, rt->now_ms);
-        cc__pack_cstr(pk, "callback.result");
+        cc__pack_cstr(pk, method);
         msgpack_pack_array(pk, 1);
         msgpack_pack_map(pk, 2);
         cc__pack_key(pk, "contact_id");
         msgpack_pack_uint64(pk, o->contact_id);
-        cc__pack_key(pk, "result");
-        cc__pack_cstr(pk, "failed");
+        cc__pack_key(pk, key);
+        cc__pack_cstr(pk, value);
         cc__journal_end_record(rt->journal);
     }
-    cc_status st = cc_engine_callback_result(rt->engine, o->contact_id, CC_DIAL_FAILED, rt->now_ms);
+    /* A dial pending at a gone switch is a failed dial: the reserved agent is freed and
+     * the callback retried after callback_retry_ms (until callback_max_attempts), as when
+     * the backend cannot dial. An offer is rejected: the contact gets its place back and
+     * the agent follows reject_after. */
+    cc_status st = o->dial
+                       ? cc_engine_callback_result(rt->engine, o->contact_id, CC_DIAL_FAILED, rt->now_ms)
+                       : cc_engine_offer_reject(rt->engine, o->contact_id, o->agent, rt->now_ms);
     if (rt->journal) {
         if (st != CC_OK) cc__journal_rollback(rt->journal, mark);
         cc__journal_step_end(rt->journal);
@@ -321,37 +327,8 @@ void cc__runtime_drain_releases(cc_runtime *rt)
     while (rt->nrelease > 0 && !rt->closing) {
         cc__wire_offer o = rt->release[--rt->nrelease];
         rt->now_ms = cc__clock(rt);
-        if (o.dial) {
-            cc__runtime_release_dial(rt, &o);
-            cc__free(o.agent);
-            continue;
-        }
-        /* A reject gives the contact its place back and frees the agent
-         * (reject_after); journaled like the wire call it stands for, as the
-         * first record of its step, and taken back if the engine refuses it. */
-        cc__jmark mark = {0, 0, 0};
-        if (rt->journal) {
-            cc__journal_step_begin(rt->journal);
-            mark = cc__journal_mark(rt->journal);
-            msgpack_packer *pk = cc__journal_begin_record(rt->journal);
-            msgpack_pack_array(pk, 5);
-            msgpack_pack_uint8(pk, CC__JREC_COMMAND);
-            msgpack_pack_uint64(pk, cc__journal_next_record(rt->journal));
-            msgpack_pack_int64(pk, rt->now_ms);
-            cc__pack_cstr(pk, "contact.reject");
-            msgpack_pack_array(pk, 1);
-            msgpack_pack_map(pk, 2);
-            cc__pack_key(pk, "contact_id");
-            msgpack_pack_uint64(pk, o.contact_id);
-            cc__pack_key(pk, "agent");
-            cc__pack_cstr(pk, o.agent);
-            cc__journal_end_record(rt->journal);
-        }
-        cc_status st = cc_engine_offer_reject(rt->engine, o.contact_id, o.agent, rt->now_ms);
-        if (rt->journal) {
-            if (st != CC_OK) cc__journal_rollback(rt->journal, mark);
-            cc__journal_step_end(rt->journal);
-        }
+        if (o.dial) cc__runtime_release_one(rt, &o, "callback.result", "result", "failed");
+        else cc__runtime_release_one(rt, &o, "contact.reject", "agent", o.agent);
         cc__free(o.agent);
     }
 }
