@@ -664,6 +664,15 @@ static void leg_close(cc_engine *e, cc__agent *a, cc__leg *leg, int64_t now)
     }
 }
 
+/* The offer_next chain `stash` with agent a on it (prepended unless it is there). O(k). */
+static uint32_t chain_with(cc_engine *e, uint32_t stash, cc__agent *a)
+{
+    for (uint32_t s = stash; s != CC__NONE; s = e->agents[s]->offer_next)
+        if (s == a->slot) return stash;
+    a->offer_next = stash;
+    return a->slot;
+}
+
 void cc__connect(cc_engine *e, cc__contact *c, cc__agent *a, int64_t now)
 {
     uint32_t stash = withdraw_all(e, c, a, now);
@@ -722,7 +731,10 @@ void cc__connect(cc_engine *e, cc__contact *c, cc__agent *a, int64_t now)
     const cc_backend *b = cc__backend(e, c->channel, &bs);
     if (b && b->bridge) b->bridge(bs, c->id, a->name, now);
     cc__agent_update_state(e, a, now);
-    if (first) cc__agent_release(e, first, now);
+    /* The consulting agent is released with the withdrawn ones, as one list: released
+     * on its own first, it could take an offer that relinks offer_next, cutting the
+     * rest of the list off (when ring-all had offered it the contact too). */
+    if (first) stash = chain_with(e, stash, first);
     cc__agents_release(e, stash, now);
     cc__route_agent(e, a, now);
 }

@@ -252,6 +252,52 @@ static void ring_all_offer_refused_by_the_backend_as_the_queue_empties(void **st
     }
 }
 
+/* A consult to a ring-all queue that also rings the consulting agent (it has room for a
+ * second call): when another agent accepts, the consulting agent and the withdrawn ones
+ * are released together. Released first on its own, the consulting agent took a waiting
+ * contact, whose offer relinked the list and left a withdrawn agent ready but in no
+ * index (found by a soak run of the property test, seed 1769). */
+static void consult_to_ring_all_releases_every_withdrawn_agent(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    OK(add_queue(e, "q1", CC_STRATEGY_LONGEST_IDLE));
+    OK(add_queue(e, "q0", CC_STRATEGY_RING_ALL));
+    OK(add_queue(e, "q3", CC_STRATEGY_LONGEST_IDLE));
+    cc_membership m2[3] = {{"q1", 0, 0, 0.0}, {"q0", 0, 0, 0.0}, {"q3", 0, 0, 0.0}};
+    cc_capacity two_calls[1] = {{CC_CHANNEL_VOICE, 2, 1}};
+    cc_agent_config a = CC_AGENT_CONFIG_INIT;
+    a.name = "a2";
+    a.queues = m2;
+    a.nqueues = 3;
+    a.capacity = two_calls;
+    a.ncapacity = 1;
+    OK(cc_engine_agent_add(e, &a, 0));
+    OK(add_agent(e, "a1", "q0", NULL, 0, 0));
+    OK(add_agent(e, "a11", "q0", NULL, 0, 0));
+    OK(cc_engine_agent_login(e, "a2", 0));
+    OK(add_contact(e, 13, "q1", 0, NULL, 0, 10));
+    OK(cc_engine_offer_accept(e, 13, "a2", 20));
+    OK(cc_engine_agent_login(e, "a1", 30));
+    OK(cc_engine_agent_login(e, "a11", 40));
+    cc_transfer t = CC_TRANSFER_INIT;
+    t.kind = CC_TRANSFER_CONSULT;
+    t.target_queue = "q0";
+    OK(cc_engine_contact_transfer(e, 13, &t, 100)); /* rings a1, a11 and a2 */
+    assert_int_equal(agent_state(e, "a1"), CC_AGENT_RESERVED);
+    assert_int_equal(agent_state(e, "a2"), CC_AGENT_RESERVED);
+    OK(add_contact(e, 17, "q3", 0, NULL, 0, 200)); /* waits: a2 is ringing */
+    OK(cc_engine_offer_accept(e, 13, "a11", 300));
+    assert_string_equal(contact_agent(e, 17), "a2"); /* a2 freed, takes 17 */
+    assert_int_equal(agent_state(e, "a1"), CC_AGENT_READY);
+    check_invariants(e);
+    OK(add_contact(e, 18, "q0", 0, NULL, 0, 400)); /* a1 is indexed: it rings */
+    assert_string_equal(contact_agent(e, 18), "a1");
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
 static cc_status add_customer_contact(cc_engine *e, uint64_t id, uint64_t customer,
                                       const char *queue, int64_t now)
 {
@@ -497,6 +543,7 @@ int main(void)
         cmocka_unit_test(leave_when_empty_includes_the_contact_that_rang_out),
         cmocka_unit_test(leave_when_empty_includes_last_agent_waiters),
         cmocka_unit_test(ring_all_offer_refused_by_the_backend_as_the_queue_empties),
+        cmocka_unit_test(consult_to_ring_all_releases_every_withdrawn_agent),
         cmocka_unit_test(priority_boost_saturates),
         cmocka_unit_test(queue_ewt_is_for_a_new_priority_zero_contact),
         cmocka_unit_test(position_counts_last_agent_waiters_and_callbacks_between_attempts),
