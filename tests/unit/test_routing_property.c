@@ -374,7 +374,10 @@ static uint64_t run_seed(uint64_t seed, int nops, int checks, int restore_at, ui
     for (uint64_t id = 1; id < next_id; id++) assert_int_equal(w->live[id], 0);
     uint64_t h = w->r.hash;
     if (getenv("STATS")) fprintf(stderr, "seed %llu arrived %d connected %d ended %d events %zu\n", (unsigned long long)seed, w->arrived, rec_count(&w->r, CC_EVENT_CONTACT_CONNECTED), rec_count(&w->r, CC_EVENT_CONTACT_ENDED), w->r.len);
-    if (checks) assert_true(rec_count(&w->r, CC_EVENT_CONTACT_CONNECTED) > 50); /* real traffic */
+    /* real traffic on the default seeds (a soak run meets seeds whose configuration
+     * serves few contacts: seed 1046 connects 41 of 219 even with no refusals) */
+    if (checks && !getenv("PROPERTY_SEEDS"))
+        assert_true(rec_count(&w->r, CC_EVENT_CONTACT_CONNECTED) > 50);
     if (after_mid) *after_mid = w->hash_after_mid;
     *ops_done += nops;
     cc_engine_free(w->e);
@@ -387,9 +390,13 @@ static void random_operations_keep_invariants(void **state)
 {
     (void)state;
     int ops = 0;
-    for (uint64_t seed = 1; seed <= 40; seed++) run_seed(seed, 2800, 1, -1, NULL, &ops);
-    assert_true(ops >= 100000);
-    print_message("# %d random operations checked over 40 seeds\n", ops);
+    /* PROPERTY_SEEDS="first,count" runs other seeds (a soak run); 1,40 by default */
+    unsigned long long first = 1, count = 40;
+    const char *env = getenv("PROPERTY_SEEDS");
+    if (env && sscanf(env, "%llu,%llu", &first, &count) != 2) fail_msg("PROPERTY_SEEDS: first,count");
+    for (uint64_t seed = first; seed < first + count; seed++) run_seed(seed, 2800, 1, -1, NULL, &ops);
+    assert_true(ops >= 100000 || count < 40);
+    print_message("# %d random operations checked over %llu seeds from %llu\n", ops, count, first);
 }
 
 static void same_seed_same_event_stream(void **state)
