@@ -132,6 +132,24 @@ static msgpack_packer *cc__journal_command_begin(cc_runtime *rt, const char *met
     return pk;
 }
 
+/* Opens a journaled step (when the runtime journals): its records and events are
+ * recovered together or not at all. The mark lets cc__step_close take the step's
+ * records back when its input failed (a failed engine call changes nothing). */
+static cc__jmark cc__step_open(cc_runtime *rt)
+{
+    cc__jmark mark = {0, 0, 0};
+    if (!rt->journal) return mark;
+    cc__journal_step_begin(rt->journal);
+    return cc__journal_mark(rt->journal);
+}
+
+static void cc__step_close(cc_runtime *rt, cc__jmark mark, cc_status st)
+{
+    if (!rt->journal) return;
+    if (st != CC_OK) cc__journal_rollback(rt->journal, mark);
+    cc__journal_step_end(rt->journal);
+}
+
 void cc__runtime_journal_call(cc_runtime *rt, const char *method, const msgpack_object *params)
 {
     if (!rt->journal || rt->replaying) return;
@@ -248,10 +266,8 @@ static void cc__on_timer(uv_timer_t *t)
 {
     cc_runtime *rt = t->data;
     rt->now_ms = cc__clock(rt);
-    cc__jmark mark = {0, 0, 0};
+    cc__jmark mark = cc__step_open(rt);
     if (rt->journal) {
-        cc__journal_step_begin(rt->journal);
-        mark = cc__journal_mark(rt->journal);
         msgpack_packer *pk = cc__journal_begin_record(rt->journal);
         msgpack_pack_array(pk, 3);
         msgpack_pack_uint8(pk, CC__JREC_ADVANCE);
@@ -260,10 +276,7 @@ static void cc__on_timer(uv_timer_t *t)
         cc__journal_end_record(rt->journal);
     }
     cc_status st = cc_engine_advance(rt->engine, rt->now_ms);
-    if (rt->journal) {
-        if (st != CC_OK) cc__journal_rollback(rt->journal, mark);
-        cc__journal_step_end(rt->journal);
-    }
+    cc__step_close(rt, mark, st);
     cc__end_of_work(rt);
 }
 
@@ -291,16 +304,9 @@ static void cc__on_tick(uv_timer_t *t)
 static void cc__runtime_release_one(cc_runtime *rt, const cc__wire_offer *o, const char *method,
                                     const char *key, const char *value)
 {
-    cc__jmark mark = {0, 0, 0};
+    cc__jmark mark = cc__step_open(rt);
     if (rt->journal) {
-        cc__journal_step_begin(rt->journal);
-        mark = cc__journal_mark(rt->journal);
-        msgpack_packer *pk = cc__journal_begin_record(rt->journal);
-        msgpack_pack_array(pk, 5);
-        msgpack_pack_uint8(pk, CC__JREC_COMMAND);
-        msgpack_pack_uint64(pk, cc__journal_next_record(rt->journal));
-        msgpack_pack_int64(pk, rt->now_ms);
-        cc__pack_cstr(pk, method);
+        msgpack_packer *pk = cc__journal_command_begin(rt, method);
         msgpack_pack_array(pk, 1);
         msgpack_pack_map(pk, 2);
         cc__pack_key(pk, "contact_id");
@@ -316,10 +322,7 @@ static void cc__runtime_release_one(cc_runtime *rt, const cc__wire_offer *o, con
     cc_status st = o->dial
                        ? cc_engine_callback_result(rt->engine, o->contact_id, CC_DIAL_FAILED, rt->now_ms)
                        : cc_engine_offer_reject(rt->engine, o->contact_id, o->agent, rt->now_ms);
-    if (rt->journal) {
-        if (st != CC_OK) cc__journal_rollback(rt->journal, mark);
-        cc__journal_step_end(rt->journal);
-    }
+    cc__step_close(rt, mark, st);
 }
 
 void cc__runtime_drain_releases(cc_runtime *rt)
@@ -360,17 +363,13 @@ static cc_status cc__invoke(const cc__rpc_method *m, cc__rpc_call *call)
     if (rt->journal_failed && (m->flags & CC__RPC_STATE))
         return cc__fail(CC_EIO, "%s: refused: %s", call->method, rt->journal_error);
     int journaled = rt->journal && (m->flags & CC__RPC_STATE);
-    cc__jmark mark;
+    cc__jmark mark = {0, 0, 0};
     if (journaled) {
-        cc__journal_step_begin(rt->journal);
-        mark = cc__journal_mark(rt->journal);
+        mark = cc__step_open(rt);
         cc__runtime_journal_call(rt, call->method, call->params);
     }
     cc_status st = m->fn(call);
-    if (journaled) {
-        if (st != CC_OK) cc__journal_rollback(rt->journal, mark);
-        cc__journal_step_end(rt->journal);
-    }
+    if (journaled) cc__step_close(rt, mark, st);
     cc__runtime_drain_releases(rt);
     return st;
 }
