@@ -199,8 +199,6 @@ void cc__pref_flush(cc_engine *e, cc__agent *a, int64_t now)
     a->pref_bound = 0;
 }
 
-/* The agent may be free again: a pending not-ready applies when nothing is
- * held; otherwise route (offer a waiting contact or go into the indexes). */
 /* The first half of cc__agent_release: a not-ready asked for while busy takes effect
  * (0: nothing to route), or the state is brought up to date (1: the agent may pick work). */
 static int agent_settle(cc_engine *e, cc__agent *a, int64_t now)
@@ -219,6 +217,8 @@ static int agent_settle(cc_engine *e, cc__agent *a, int64_t now)
     return 1;
 }
 
+/* The agent may be free again: a pending not-ready applies when nothing is
+ * held; otherwise route (offer a waiting contact or go into the indexes). */
 void cc__agent_release(cc_engine *e, cc__agent *a, int64_t now)
 {
     if (agent_settle(e, a, now)) cc__route_agent(e, a, now);

@@ -54,7 +54,6 @@ void cc__aside_sync(cc_engine *e, cc__contact *c)
 
 void cc__contact_set_state(cc_engine *e, cc__contact *c, cc__cstate st)
 {
-    (void)e;
     count_state(c, c->state, -1);
     c->state = st;
     count_state(c, st, +1);

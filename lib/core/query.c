@@ -34,6 +34,15 @@ static int32_t aside_before(const cc_engine *e, const cc__queue *q, const cc__he
     return n;
 }
 
+/* 1 + the live contacts of q ordered before `key`, in its heaps and on its aside list.
+ * O(position + aside). */
+static int32_t position_of_key(const cc_engine *e, const cc__queue *q, const cc__hentry *key)
+{
+    int32_t n = 1 + aside_before(e, q, key);
+    for (size_t i = 0; i < q->nprofiles; i++) n += count_before(e, &q->profiles[i]->contacts, 0, key, q);
+    return n;
+}
+
 /* EWT of the n-th waiting contact: n * AHT / staffed, -1 when nobody is
  * staffed; capped at CC_TIME_LIMIT_MS (a wait past it is no answer anyone can
  * use, and the double would not fit int64 for absurd configurations). */
@@ -49,8 +58,7 @@ void cc__position(const cc_engine *e, const cc__contact *c, int32_t *pos, int64_
     const cc__queue *q = c->queue;
     cc__hentry key = {0, 0, 0, 0, 0};
     cc__contact_key(c, &key);
-    int32_t n = 1 + aside_before(e, q, &key);
-    for (size_t i = 0; i < q->nprofiles; i++) n += count_before(e, &q->profiles[i]->contacts, 0, &key, q);
+    int32_t n = position_of_key(e, q, &key);
     *pos = n;
     *ewt = ewt_of(q, (double)n);
 }
@@ -63,9 +71,7 @@ static int32_t new_contact_position(const cc_engine *e, const cc__queue *q, int6
     key.k1 = (uint64_t)INT32_MAX; /* priority 0: cc__contact_key */
     key.k2 = cc__bias(now);
     key.k3 = UINT64_MAX; /* after every contact already there */
-    int32_t n = 1 + aside_before(e, q, &key);
-    for (size_t i = 0; i < q->nprofiles; i++) n += count_before(e, &q->profiles[i]->contacts, 0, &key, q);
-    return n;
+    return position_of_key(e, q, &key);
 }
 
 static cc_contact_state public_state(const cc__contact *c)
