@@ -730,9 +730,10 @@ void cc__connect(cc_engine *e, cc__contact *c, cc__agent *a, int64_t now)
     const cc_backend *b = cc__backend(e, c->channel, &bs);
     if (b && b->bridge) b->bridge(bs, c->id, a->name, now);
     cc__agent_update_state(e, a, now);
-    /* The consulting agent is released with the withdrawn ones, as one list: released
-     * on its own first, it could take an offer that relinks offer_next, cutting the
-     * rest of the list off (when ring-all had offered it the contact too). */
+    /* The consulting agent is released with the withdrawn ones, as one list (agents
+     * freed by one input are indexed before any of them picks work). It is never
+     * offered its own consult now, but a state restored from an older version may have
+     * it on the list: chain_with does not link it twice. */
     if (first) stash = chain_with(e, stash, first);
     cc__agents_release(e, stash, now);
     cc__route_agent(e, a, now);

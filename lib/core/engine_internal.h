@@ -170,6 +170,7 @@ typedef struct cc__leg {
     cc_channel channel;
     cc__queue *queue;
     cc__leg_state state;
+    uint32_t aside; /* its contact's entry set aside by contact_top_for (routing.c); else 0 */
     int64_t start_ms, hold_start_ms, hold_ms, talk_ms;
     int64_t wrap_start_ms, wrap_due_ms;
 } cc__leg;

@@ -74,11 +74,14 @@ static int check_matches(const cc__agent *a, char *msg, size_t n)
     return 0;
 }
 
-/* Whether profile p's agent heap holds a valid entry. O(len). */
-static int has_valid_agent(const cc_engine *e, const cc__profile *p)
+/* Whether profile p's agent heap holds a valid entry of an agent other than slot
+ * `excused` (CC__NONE excuses none). O(len). */
+static int has_valid_agent(const cc_engine *e, const cc__profile *p, uint32_t excused)
 {
     for (size_t j = 0; j < p->agents.len; j++)
-        if (cc__agent_entry_valid(&p->agents.items[j], (void *)e)) return 1;
+        if (cc__agent_entry_valid(&p->agents.items[j], (void *)e) &&
+            p->agents.items[j].slot != excused)
+            return 1;
     return 0;
 }
 
@@ -173,12 +176,29 @@ static int check_agents(const cc_engine *e, scratch *s, char *msg, size_t n)
 static int check_profile(const cc_engine *e, const cc__profile *p, uint32_t stamp, scratch *s,
                          char *msg, size_t n)
 {
-    int has_agent = 0, has_contact = 0;
+    int has_contact = 0;
     if (p->strategy != p->queue->strategy)
         return bad(msg, n, "queue %s: a profile's cached strategy differs from the queue's",
                    p->queue->name);
     if (!cc__heap_well_formed(&p->agents) || !cc__heap_well_formed(&p->contacts))
         return bad(msg, n, "queue %s: a profile heap is out of order", p->queue->name);
+    /* Work conservation has one exception: an agent is never offered a contact it
+     * consults about (it holds it). The agent excused is the one every waiting contact
+     * here consults from, if any. */
+    uint32_t excused = CC__NONE;
+    for (size_t j = 0; j < p->contacts.len; j++) {
+        const cc__hentry *h = &p->contacts.items[j];
+        if (!cc__contact_entry_valid(h, (void *)e)) continue;
+        const cc__contact *c = e->contacts[h->slot];
+        if (s->c_stamp[h->slot] == stamp || !in_profiles(c, p) || !keys_current(h, c))
+            return bad(msg, n, "contact %llu: stray, duplicate or stale-keyed entry in a profile "
+                       "heap", (unsigned long long)c->id);
+        s->c_stamp[h->slot] = stamp;
+        s->c_found[h->slot]++;
+        excused = !has_contact || c->consult_from == excused ? c->consult_from : CC__NONE;
+        has_contact = 1;
+    }
+    int has_agent = 0;
     for (size_t j = 0; j < p->agents.len; j++) {
         const cc__hentry *h = &p->agents.items[j];
         if (!cc__agent_entry_valid(h, (void *)e)) continue;
@@ -191,24 +211,13 @@ static int check_profile(const cc_engine *e, const cc__profile *p, uint32_t stam
             return bad(msg, n, "agent %s: indexed in '%s' where it cannot take work", a->name,
                        p->queue->name);
         s->a_found[h->slot] += m->home; /* entries in former homes are redundant */
-        has_agent = 1;
-    }
-    for (size_t j = 0; j < p->contacts.len; j++) {
-        const cc__hentry *h = &p->contacts.items[j];
-        if (!cc__contact_entry_valid(h, (void *)e)) continue;
-        const cc__contact *c = e->contacts[h->slot];
-        if (s->c_stamp[h->slot] == stamp || !in_profiles(c, p) || !keys_current(h, c))
-            return bad(msg, n, "contact %llu: stray, duplicate or stale-keyed entry in a profile "
-                       "heap", (unsigned long long)c->id);
-        s->c_stamp[h->slot] = stamp;
-        s->c_found[h->slot]++;
-        has_contact = 1;
+        has_agent |= h->slot != excused;
     }
     if (has_agent && has_contact)
         return bad(msg, n, "queue %s: an available agent and a waiting contact in one profile",
                    p->queue->name);
     for (uint32_t k = 0; has_contact && cc__strategy_shared(p->strategy) && k < p->nstronger; k++)
-        if (has_valid_agent(e, p->stronger[k]))
+        if (has_valid_agent(e, p->stronger[k], excused))
             return bad(msg, n, "queue %s: a waiting contact and an available agent indexed in a "
                        "stronger profile", p->queue->name);
     return check_stronger(p, msg, n);

@@ -93,58 +93,61 @@ static cc__profile *candidate(cc__profile *p, uint32_t i)
     return i == 0 ? p : p->stronger[i - 1];
 }
 
-/* The top valid entry of heap h that is not agent slot `skip`: when that
- * agent is on top (one valid entry per heap: a touch precedes every index),
- * it is set aside while the next one is read, then put back. Copied to *out;
- * 0 when there is none. */
-static int heap_top_but(cc_engine *e, cc__heap *h, uint32_t skip, cc__hentry *out)
+/* The top valid entry of heap h whose slot is neither `skip1` nor `skip2` (CC__NONE
+ * skips nothing): entries of those agents on top (one valid entry per heap: a touch
+ * precedes every index) are set aside while the next one is read, then put back.
+ * Copied to *out; 0 when there is none. O(log n) per entry set aside. */
+static int heap_top_but(cc_engine *e, cc__heap *h, uint32_t skip1, uint32_t skip2,
+                        cc__hentry *out)
 {
-    const cc__hentry *t = heap_peek(e, h, cc__agent_entry_valid);
-    if (!t) return 0;
-    if (t->slot != skip) {
-        *out = *t;
-        return 1;
+    cc__hentry saved[2];
+    int nsaved = 0;
+    const cc__hentry *t;
+    while ((t = heap_peek(e, h, cc__agent_entry_valid)) && (t->slot == skip1 || t->slot == skip2)) {
+        saved[nsaved++] = *t;
+        cc__heap_pop(h);
     }
-    cc__hentry saved = *t;
-    cc__heap_pop(h);
-    t = heap_peek(e, h, cc__agent_entry_valid);
     if (t) *out = *t;
-    cc__heap_push(h, &saved, NULL, NULL); /* room: we just popped it */
-    return t != NULL;
+    int found = t != NULL;
+    while (nsaved) cc__heap_push(h, &saved[--nsaved], NULL, NULL); /* room: we popped them */
+    return found;
 }
 
-/* The best valid entry at the tops of p's candidate heaps, agent slot `skip`
- * left out: O(c) peeks for c candidate heaps (amortised O(1) per stale
+/* The best valid entry at the tops of p's candidate heaps, agent slots `skip1` and
+ * `skip2` left out: O(c) peeks for c candidate heaps (amortised O(1) per stale
  * entry popped on the way). An agent's keys are equal in every heap it is
  * in, so the tops compare directly. Copied to *best, its heap to *from; 0
  * when no agent is available. */
-static int best_top(cc_engine *e, cc__profile *p, uint32_t skip, cc__hentry *best, cc__heap **from)
+static int best_top(cc_engine *e, cc__profile *p, uint32_t skip1, uint32_t skip2,
+                    cc__hentry *best, cc__heap **from)
 {
     int found = 0;
     uint32_t n = candidate_heaps(p);
     for (uint32_t i = 0; i < n; i++) {
         cc__profile *x = candidate(p, i);
         cc__hentry t;
-        if (heap_top_but(e, &x->agents, skip, &t) && (!found || cc__hentry_less(&t, best)))
+        if (heap_top_but(e, &x->agents, skip1, skip2, &t) &&
+            (!found || cc__hentry_less(&t, best)))
             *best = t, *from = &x->agents, found = 1;
     }
     return found;
 }
 
-/* Best available agent of profile p for contact c, skipping the agent who
- * just declined c when another one is available. */
+/* Best available agent of profile p for contact c. Never the agent consulting about c
+ * (it keeps c while a colleague is sought: cc_engine_contact_transfer); the agent who
+ * just declined c only when no other one is available. */
 static cc__agent *best_agent(cc_engine *e, cc__profile *p, const cc__contact *c)
 {
     cc__heap *from = NULL;
     cc__hentry t;
-    if (!best_top(e, p, CC__NONE, &t, &from)) return NULL;
+    if (!best_top(e, p, c->consult_from, CC__NONE, &t, &from)) return NULL;
     cc__agent *a = e->agents[t.slot];
     if (c->declined != a->slot || c->declined_ordinal != a->ordinal) {
         race_advance(p, &t);
         return a;
     }
     cc__hentry t2;
-    if (!best_top(e, p, a->slot, &t2, &from)) {
+    if (!best_top(e, p, c->consult_from, a->slot, &t2, &from)) {
         race_advance(p, &t);
         return a;
     }
@@ -152,9 +155,10 @@ static cc__agent *best_agent(cc_engine *e, cc__profile *p, const cc__contact *c)
     return e->agents[t2.slot];
 }
 
-/* Ring-all: offers c to every available agent of p (and of the profiles p chains to), at
- * once, in key order; an offer touches the agent, so its entries in other heaps go stale.
- * O(k log n) for k agents offered. */
+/* Ring-all: offers c to every available agent of p (and of the profiles p chains to) but
+ * the one consulting about c, at once, in key order; an offer touches the agent, so its
+ * entries go stale (popped here when it was on top, else by the next peek). O(k log n)
+ * for k agents offered. */
 static void ring_all_offers(cc_engine *e, cc__contact *c, cc__profile *p, int64_t now)
 {
     cc__hentry t;
@@ -162,9 +166,9 @@ static void ring_all_offers(cc_engine *e, cc__contact *c, cc__profile *p, int64_
     uint32_t slot = c->slot;
     c->via_profile = p;
     while (c->state == CC__C_WAITING || c->state == CC__C_OFFERED) {
-        if (!best_top(e, p, CC__NONE, &t, &from)) break;
+        if (!best_top(e, p, c->consult_from, CC__NONE, &t, &from)) break;
         cc__agent *b = e->agents[t.slot];
-        cc__heap_pop(from); /* t is its top */
+        if (cc__heap_top(from)->slot == t.slot) cc__heap_pop(from);
         cc__offer(e, c, b, 1, now);
         if (e->contacts[slot] != c) return; /* a failed offer may end it (leave-when-empty) */
     }
@@ -205,6 +209,45 @@ void cc__route_contact(cc_engine *e, cc__contact *c, int64_t now)
         ring_all_offers(e, c, p, now);
         return;
     }
+}
+
+/* The leg of agent a holding contact slot `slot`, or NULL. O(legs). */
+static cc__leg *own_leg(cc__agent *a, uint32_t slot)
+{
+    for (uint32_t i = 0; i < a->nlegs; i++)
+        if (a->legs[i].contact_slot == slot) return &a->legs[i];
+    return NULL;
+}
+
+/* The top valid entry of contact heap h that agent a may be offered, copied to *out; 0
+ * when there is none. A contact a holds that waits in h is a consult a made (a keeps it
+ * while a colleague is sought): such entries on top are popped, their legs marked, and
+ * pushed back once the answer is read. O(l) for l legs (0 for a free single-contact
+ * agent), plus O(log n) per entry set aside. */
+static int contact_top_for(cc_engine *e, cc__agent *a, cc__heap *h, cc__hentry *out)
+{
+    const cc__hentry *t;
+    cc__leg *leg;
+    int nsaved = 0;
+    while ((t = heap_peek(e, h, cc__contact_entry_valid)) && a->nlegs &&
+           (leg = own_leg(a, t->slot))) {
+        leg->aside = 1;
+        nsaved++;
+        cc__heap_pop(h);
+    }
+    if (t) *out = *t;
+    for (uint32_t i = 0; nsaved && i < a->nlegs; i++) {
+        if (!a->legs[i].aside) continue;
+        a->legs[i].aside = 0;
+        nsaved--;
+        cc__contact *c = e->contacts[a->legs[i].contact_slot];
+        cc__hentry x;
+        cc__contact_key(c, &x);
+        x.slot = c->slot;
+        x.gen = e->contact_gen[c->slot];
+        cc__heap_push(h, &x, NULL, NULL); /* room: we popped it */
+    }
+    return t != NULL;
 }
 
 /* Candidate comparison for an agent choosing among its queues' heads:
@@ -273,12 +316,13 @@ void cc__route_agent(cc_engine *e, cc__agent *a, int64_t now)
     for (uint32_t i = 0; i < nscan; i++) {
         cc__profile *p = a->matches[i].p;
         if (!(channels >> p->channel & 1u)) continue;
-        t = heap_peek(e, &p->contacts, cc__contact_entry_valid);
-        if (!t || t->slot == best_slot) continue; /* one contact in two profiles */
-        head c = head_of(t);
+        cc__hentry top;
+        if (!contact_top_for(e, a, &p->contacts, &top) || top.slot == best_slot)
+            continue; /* none, or one contact in two profiles */
+        head c = head_of(&top);
         const cc__membership *m = cc__membership_of(a, p->queue);
         if (best_slot == CC__NONE || better(e, &c, m, &best, bm, now))
-            best = c, best_slot = t->slot, bm = m, bp = p;
+            best = c, best_slot = top.slot, bm = m, bp = p;
     }
     if (best_slot != CC__NONE) {
         cc__contact *c = e->contacts[best_slot];

@@ -616,6 +616,7 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
             l->channel = (cc_channel)r_u32(&r);
             uint32_t qi = r_u32(&r);
             l->state = (cc__leg_state)r_u32(&r);
+            l->aside = 0;
             BAD_IF(qi >= e->nqueues || !e->queues[qi] || (int)l->channel <= 0 ||
                    (int)l->channel >= CC_CHANNEL__COUNT || (unsigned)l->state > CC__LEG_WRAPUP);
             l->queue = e->queues[qi];

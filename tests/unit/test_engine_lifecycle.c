@@ -252,11 +252,12 @@ static void ring_all_offer_refused_by_the_backend_as_the_queue_empties(void **st
     }
 }
 
-/* A consult to a ring-all queue that also rings the consulting agent (it has room for a
- * second call): when another agent accepts, the consulting agent and the withdrawn ones
- * are released together. Released first on its own, the consulting agent took a waiting
+/* A consult to a ring-all queue the consulting agent serves (it has room for a second
+ * call): when another agent accepts, the consulting agent and the withdrawn ones are
+ * released together. Found by a soak run of the property test (seed 1769) when ring-all
+ * still rang the consulting agent too: released first on its own, it took a waiting
  * contact, whose offer relinked the list and left a withdrawn agent ready but in no
- * index (found by a soak run of the property test, seed 1769). */
+ * index. */
 static void consult_to_ring_all_releases_every_withdrawn_agent(void **state)
 {
     (void)state;
@@ -284,16 +285,80 @@ static void consult_to_ring_all_releases_every_withdrawn_agent(void **state)
     cc_transfer t = CC_TRANSFER_INIT;
     t.kind = CC_TRANSFER_CONSULT;
     t.target_queue = "q0";
-    OK(cc_engine_contact_transfer(e, 13, &t, 100)); /* rings a1, a11 and a2 */
+    OK(cc_engine_contact_transfer(e, 13, &t, 100)); /* rings a1 and a11, not a2 (its own) */
     assert_int_equal(agent_state(e, "a1"), CC_AGENT_RESERVED);
-    assert_int_equal(agent_state(e, "a2"), CC_AGENT_RESERVED);
-    OK(add_contact(e, 17, "q3", 0, NULL, 0, 200)); /* waits: a2 is ringing */
-    OK(cc_engine_offer_accept(e, 13, "a11", 300));
-    assert_string_equal(contact_agent(e, 17), "a2"); /* a2 freed, takes 17 */
+    assert_int_equal(agent_state(e, "a11"), CC_AGENT_RESERVED);
+    assert_int_equal(agent_state(e, "a2"), CC_AGENT_BUSY);
+    OK(add_contact(e, 17, "q3", 0, NULL, 0, 200)); /* a2 has room for it */
+    assert_string_equal(contact_agent(e, 17), "a2");
+    OK(cc_engine_offer_accept(e, 13, "a11", 300)); /* a1 withdrawn, a2 released */
     assert_int_equal(agent_state(e, "a1"), CC_AGENT_READY);
     check_invariants(e);
     OK(add_contact(e, 18, "q0", 0, NULL, 0, 400)); /* a1 is indexed: it rings */
     assert_string_equal(contact_agent(e, 18), "a1");
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
+/* An agent that handles two calls at once (voice capacity 2). */
+static void add_two_call_agent(cc_engine *e, const char *name, const cc_membership *ms, size_t n)
+{
+    cc_capacity two_calls[1] = {{CC_CHANNEL_VOICE, 2, 1}};
+    cc_agent_config a = CC_AGENT_CONFIG_INIT;
+    a.name = name;
+    a.queues = ms;
+    a.nqueues = n;
+    a.capacity = two_calls;
+    a.ncapacity = 1;
+    OK(cc_engine_agent_add(e, &a, 0));
+}
+
+/* A consult to a queue the consulting agent serves, with room for one more contact, is
+ * never offered to that agent (it holds the contact): not when the consult starts, not
+ * when the agent frees up behind it (it takes the next contact instead), not by ring-all. */
+static void consult_is_never_offered_to_the_consulting_agent(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    OK(add_queue(e, "q1", CC_STRATEGY_LONGEST_IDLE));
+    OK(add_queue(e, "q2", CC_STRATEGY_LONGEST_IDLE));
+    OK(add_queue(e, "q3", CC_STRATEGY_RING_ALL));
+    cc_membership ms[3] = {{"q1", 0, 0, 0.0}, {"q2", 0, 0, 0.0}, {"q3", 0, 0, 0.0}};
+    add_two_call_agent(e, "a", ms, 3);
+    add_two_call_agent(e, "b", ms + 1, 2);
+    OK(cc_engine_agent_login(e, "a", 0));
+    OK(add_contact(e, 1, "q1", 0, NULL, 0, 10));
+    OK(cc_engine_offer_accept(e, 1, "a", 20));
+    cc_transfer t = CC_TRANSFER_INIT;
+    t.kind = CC_TRANSFER_CONSULT;
+    t.target_queue = "q2";
+    OK(cc_engine_contact_transfer(e, 1, &t, 100)); /* a has room, but it is a's */
+    assert_int_equal(rec_count(&r, CC_EVENT_CONTACT_OFFERED), 1);
+    check_invariants(e);
+    OK(add_contact(e, 2, "q1", 0, NULL, 0, 200)); /* a's second call */
+    assert_string_equal(contact_agent(e, 2), "a");
+    OK(cc_engine_offer_accept(e, 2, "a", 210));
+    OK(add_contact(e, 3, "q2", 0, NULL, 0, 300)); /* waits behind 1: a is full */
+    check_invariants(e);
+    OK(cc_engine_contact_end(e, 2, NULL, 400)); /* a frees up: skips 1, takes 3 */
+    assert_string_equal(contact_agent(e, 3), "a");
+    OK(cc_engine_offer_accept(e, 3, "a", 420));
+    check_invariants(e);
+    OK(cc_engine_contact_end(e, 3, NULL, 500));
+    /* free again (no wrap-up), with only its own consult waiting */
+    check_invariants(e);
+    assert_int_equal(rec_count(&r, CC_EVENT_CONTACT_OFFERED), 3);
+    OK(cc_engine_agent_login(e, "b", 600)); /* b takes the consult */
+    assert_string_equal(rec_last_agent(&r, CC_EVENT_CONTACT_OFFERED), "b");
+    OK(cc_engine_offer_accept(e, 1, "b", 610));
+    assert_string_equal(contact_agent(e, 1), "b");
+    /* ring-all: b consults to q3, where a and b are ready: only a rings */
+    t.target_queue = "q3";
+    OK(cc_engine_contact_transfer(e, 1, &t, 700));
+    assert_int_equal(rec_count(&r, CC_EVENT_CONTACT_OFFERED), 5);
+    assert_string_equal(rec_last_agent(&r, CC_EVENT_CONTACT_OFFERED), "a");
+    check_invariants(e);
     cc_engine_free(e);
     rec_free(&r);
 }
@@ -544,6 +609,7 @@ int main(void)
         cmocka_unit_test(leave_when_empty_includes_last_agent_waiters),
         cmocka_unit_test(ring_all_offer_refused_by_the_backend_as_the_queue_empties),
         cmocka_unit_test(consult_to_ring_all_releases_every_withdrawn_agent),
+        cmocka_unit_test(consult_is_never_offered_to_the_consulting_agent),
         cmocka_unit_test(priority_boost_saturates),
         cmocka_unit_test(queue_ewt_is_for_a_new_priority_zero_contact),
         cmocka_unit_test(position_counts_last_agent_waiters_and_callbacks_between_attempts),

@@ -91,17 +91,20 @@ static void fail_once(world *w, const char *msg, uint64_t id)
 
 /* Queue order: in the queue the offer was chosen from (its profile), no
  * contact of the same priority with an earlier (virtual start, arrival)
- * is still waiting: within a queue and priority, virtual-start order. */
+ * is still waiting: within a queue and priority, virtual-start order. A contact
+ * the offered agent consults about is not its to take. */
 static void check_queue_order(world *w, const cc_event *ev)
 {
     cc__contact *c = cc__contact_find(w->e, ev->contact_id);
     if (!c || c->direct || c->via_pref || !c->via_profile) return;
+    uint32_t taker = cc__agent_find(w->e, ev->agent)->slot;
+    if (c->consult_from == taker) fail_once(w, "offered to the agent consulting about it", c->id);
     cc__profile *p = c->via_profile;
     for (size_t k = 0; k < p->contacts.len; k++) {
         const cc__hentry *h = &p->contacts.items[k];
         if (!cc__contact_entry_valid(h, w->e)) continue;
         cc__contact *d = w->e->contacts[h->slot];
-        if (d == c || d->priority != c->priority) continue;
+        if (d == c || d->priority != c->priority || d->consult_from == taker) continue;
         if (d->priority > c->priority || d->vstart_ms < c->vstart_ms ||
             (d->vstart_ms == c->vstart_ms && d->ordinal < c->ordinal))
             fail_once(w, "offered ahead of an earlier eligible contact", c->id);
