@@ -5,7 +5,10 @@
  * For many seeds, a random contact center (queues with every strategy,
  * skills, escalation, overflow, callbacks, last-agent preference; agents with
  * random skills, memberships and omnichannel capacities) receives thousands of
- * random inputs, valid and invalid. After every input:
+ * random inputs, valid and invalid: the contact lifecycle, agent presence and
+ * skills, memberships, live queue reconfiguration, removing (and adding back)
+ * agents and queues, and queries, whose position, longest wait and EWT are
+ * held to brute-force counts over every contact. After every input:
  *   - cc__engine_check(): capacity, one place per contact, offers, indexes,
  *     work conservation, counters;
  *   - a failed input left a detail message, and (on a quarter of the seeds)
@@ -158,6 +161,65 @@ static void sink(const cc_event *ev, void *ud)
     }
 }
 
+/* Queue i with a random configuration: added, or (configure) the queue's new
+ * configuration at t. An escalation may add the queue itself or the next one. */
+static cc_status add_random_queue(world *w, int i, int configure, int64_t t)
+{
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    cc_escalation esc = {10000 + pick(w, 20000), 1 + pick(w, 3), pick(w, 3),
+                         pick(w, 2) ? qname[(i + 1) % NQUEUES] : NULL};
+    cc_skill req = {sname[pick(w, 4)], 1 + pick(w, 3)};
+    q.name = qname[i];
+    q.strategy = (cc_strategy)pick(w, CC_STRATEGY__COUNT);
+    q.weight = 1 + pick(w, 3);
+    q.ring_timeout_ms = 3000 + pick(w, 10000);
+    q.wrapup_ms = pick(w, 2) ? 0 : 1000 + pick(w, 3000);
+    q.max_length = pick(w, 3) ? 0 : 6;
+    q.max_wait_ms = pick(w, 2) ? 0 : 40000 + pick(w, 40000);
+    q.max_wait_action = (cc_max_wait_action)pick(w, 3);
+    q.overflow_queue = qname[(i + 1) % NQUEUES];
+    q.join = (cc_join_policy)(pick(w, 4) == 0);
+    q.leave_when_empty = pick(w, 6) == 0;
+    q.skills = &req;
+    q.nskills = pick(w, 3) == 0;
+    q.escalations = &esc;
+    q.nescalations = (size_t)pick(w, 2);
+    q.last_agent_wait_ms = pick(w, 2) ? 0 : 3000 + pick(w, 5000);
+    q.callback_max_attempts = 2;
+    q.callback_retry_ms = 2000;
+    if (!configure) return cc_engine_queue_add(w->e, &q);
+    if (pick(w, 4) == 0) esc.add_queue = qname[i];
+    return cc_engine_queue_configure(w->e, &q, t);
+}
+
+/* Agent i (name aname[i]) with random memberships, skills and capacity, added at t. */
+static cc_status add_random_agent(world *w, int i, int64_t t)
+{
+    cc_agent_config a = CC_AGENT_CONFIG_INIT;
+    cc_membership ms[NQUEUES];
+    size_t nms = 0;
+    for (int k = 0; k < NQUEUES; k++)
+        if (pick(w, 2) || (k == NQUEUES - 1 && nms == 0))
+            ms[nms++] = (cc_membership){qname[k], pick(w, 3), pick(w, 3), 1 + pick(w, 4)};
+    cc_skill sk[4];
+    size_t nsk = 0;
+    for (int k = 0; k < 4; k++)
+        if (pick(w, 2)) sk[nsk++] = (cc_skill){sname[k], 1 + pick(w, 10)};
+    cc_capacity cap[] = {{CC_CHANNEL_VOICE, 1, 100}, {CC_CHANNEL_CHAT, 2 + pick(w, 2), 30},
+                         {CC_CHANNEL_CALLBACK, 1, 100}};
+    a.name = aname[i];
+    a.queues = ms;
+    a.nqueues = nms;
+    a.skills = sk;
+    a.nskills = nsk;
+    if (pick(w, 2)) {
+        a.capacity = cap;
+        a.ncapacity = 3;
+        a.load_budget = 100;
+    }
+    return cc_engine_agent_add(w->e, &a, t);
+}
+
 static void build_world(world *w, uint64_t seed)
 {
     cc_engine_options o = CC_ENGINE_OPTIONS_INIT;
@@ -170,56 +232,10 @@ static void build_world(world *w, uint64_t seed)
     assert_int_equal(cc_engine_new(&w->e, &o), CC_OK);
     assert_int_equal(cc_engine_bind_backend(w->e, CC_CHANNEL_VOICE, &test_backend, NULL), CC_OK);
     assert_int_equal(cc_engine_bind_backend(w->e, CC_CHANNEL_CALLBACK, &test_backend, NULL), CC_OK);
-    for (int i = 0; i < NQUEUES; i++) {
-        cc_queue_config q = CC_QUEUE_CONFIG_INIT;
-        cc_escalation esc = {10000 + pick(w, 20000), 1 + pick(w, 3), pick(w, 3),
-                             pick(w, 2) ? qname[(i + 1) % NQUEUES] : NULL};
-        cc_skill req = {sname[pick(w, 4)], 1 + pick(w, 3)};
-        q.name = qname[i];
-        q.strategy = (cc_strategy)pick(w, CC_STRATEGY__COUNT);
-        q.weight = 1 + pick(w, 3);
-        q.ring_timeout_ms = 3000 + pick(w, 10000);
-        q.wrapup_ms = pick(w, 2) ? 0 : 1000 + pick(w, 3000);
-        q.max_length = pick(w, 3) ? 0 : 6;
-        q.max_wait_ms = pick(w, 2) ? 0 : 40000 + pick(w, 40000);
-        q.max_wait_action = (cc_max_wait_action)pick(w, 3);
-        q.overflow_queue = qname[(i + 1) % NQUEUES];
-        q.join = (cc_join_policy)(pick(w, 4) == 0);
-        q.leave_when_empty = pick(w, 6) == 0;
-        q.skills = &req;
-        q.nskills = pick(w, 3) == 0;
-        q.escalations = &esc;
-        q.nescalations = (size_t)pick(w, 2);
-        q.last_agent_wait_ms = pick(w, 2) ? 0 : 3000 + pick(w, 5000);
-        q.callback_max_attempts = 2;
-        q.callback_retry_ms = 2000;
-        assert_int_equal(cc_engine_queue_add(w->e, &q), CC_OK);
-    }
+    for (int i = 0; i < NQUEUES; i++) assert_int_equal(add_random_queue(w, i, 0, 0), CC_OK);
     for (int i = 0; i < NAGENTS; i++) {
-        cc_agent_config a = CC_AGENT_CONFIG_INIT;
-        cc_membership ms[NQUEUES];
-        size_t nms = 0;
-        for (int k = 0; k < NQUEUES; k++)
-            if (pick(w, 2) || (k == NQUEUES - 1 && nms == 0))
-                ms[nms++] = (cc_membership){qname[k], pick(w, 3), pick(w, 3), 1 + pick(w, 4)};
-        cc_skill sk[4];
-        size_t nsk = 0;
-        for (int k = 0; k < 4; k++)
-            if (pick(w, 2)) sk[nsk++] = (cc_skill){sname[k], 1 + pick(w, 10)};
-        cc_capacity cap[] = {{CC_CHANNEL_VOICE, 1, 100}, {CC_CHANNEL_CHAT, 2 + pick(w, 2), 30},
-                             {CC_CHANNEL_CALLBACK, 1, 100}};
         snprintf(aname[i], sizeof aname[i], "a%d", i);
-        a.name = aname[i];
-        a.queues = ms;
-        a.nqueues = nms;
-        a.skills = sk;
-        a.nskills = nsk;
-        if (pick(w, 2)) {
-            a.capacity = cap;
-            a.ncapacity = 3;
-            a.load_budget = 100;
-        }
-        assert_int_equal(cc_engine_agent_add(w->e, &a, 0), CC_OK);
+        assert_int_equal(add_random_agent(w, i, 0), CC_OK);
     }
 }
 
@@ -229,6 +245,78 @@ static uint64_t some_contact(world *w)
 {
     if (w->nlive == 0 || pick(w, 25) == 0) return 1 + (uint64_t)pick(w, MAXC - 1);
     return w->live_ids[pick(w, w->nlive)];
+}
+
+/* Whether contact d waits in queue q: in its heaps, as a consult, or aside (a returning
+ * customer waiting for its last agent, a callback between attempts). */
+static int waits_in(const cc__contact *d, const cc__queue *q)
+{
+    return d->queue == q && (d->state == CC__C_WAITING || d->state == CC__C_RETRY);
+}
+
+/* Position oracle: 1 + the contacts waiting in q ordered before `key`, counted over every
+ * contact of the engine. O(contacts). */
+static int32_t brute_position(cc_engine *e, const cc__queue *q, const cc__hentry *key)
+{
+    int32_t n = 1;
+    for (size_t i = 0; i < e->ncontact_slots; i++) {
+        const cc__contact *d = e->contacts[i];
+        if (!d || !waits_in(d, q)) continue;
+        cc__hentry k = {0, 0, 0, 0, 0};
+        cc__contact_key(d, &k);
+        n += cc__hentry_less(&k, key);
+    }
+    return n;
+}
+
+/* The queries against brute-force counts: a contact's position, and its queue's longest
+ * wait and EWT for a new contact (position of a priority-0 contact arriving now, times
+ * AHT over staffed members). Returns the position call's status (queries change
+ * nothing: the caller's snapshot comparison holds them to it). */
+static cc_status check_queries(world *w, uint64_t id, const char *queue)
+{
+    cc_engine *e = w->e;
+    int32_t pos = 0;
+    int64_t ewt = 0;
+    cc_status st = cc_engine_contact_position(e, id, &pos, &ewt);
+    if (st == CC_OK) {
+        cc__contact *c = cc__contact_find(e, id);
+        cc__hentry key = {0, 0, 0, 0, 0};
+        cc__contact_key(c, &key);
+        if (pos != brute_position(e, c->queue, &key)) fail_once(w, "position differs from a count", id);
+    }
+    cc_queue_status qs = CC_QUEUE_STATUS_INIT;
+    assert_int_equal(cc_engine_queue_status(e, queue, &qs), CC_OK);
+    cc__queue *q = cc__queue_find(e, queue);
+    int64_t longest = 0;
+    for (size_t i = 0; i < e->ncontact_slots; i++) {
+        const cc__contact *d = e->contacts[i];
+        if (d && waits_in(d, q) && e->now_ms - d->vstart_ms > longest) longest = e->now_ms - d->vstart_ms;
+    }
+    if (qs.longest_wait_ms != longest) fail_once(w, "longest wait differs from a scan", 0);
+    cc__hentry fresh = {(uint64_t)INT32_MAX, cc__bias(e->now_ms), UINT64_MAX, 0, 0};
+    double n = brute_position(e, q, &fresh);
+    int64_t want = q->staffed <= 0 ? -1 : (int64_t)(n * q->aht_ms / q->staffed + 0.5);
+    if (qs.ewt_ms != want) fail_once(w, "queue EWT differs from a count", 0);
+    return st;
+}
+
+/* Removes agent i and, when that worked, adds it back with a new random configuration
+ * (logged out: the agent must have been logged out to go). */
+static cc_status replace_agent(world *w, int i, int64_t t)
+{
+    cc_status st = cc_engine_agent_remove(w->e, aname[i], t);
+    if (st == CC_OK) assert_int_equal(add_random_agent(w, i, t), CC_OK);
+    return st;
+}
+
+/* Removes queue i and, when that worked (nothing used it), adds it back with a new random
+ * configuration; its members went with it. */
+static cc_status replace_queue(world *w, int i, int64_t t)
+{
+    cc_status st = cc_engine_queue_remove(w->e, qname[i], t);
+    if (st == CC_OK) assert_int_equal(add_random_queue(w, i, 0, t), CC_OK);
+    return st;
 }
 
 static cc_status random_op(world *w, int64_t t, uint64_t *next_id)
@@ -288,7 +376,11 @@ static cc_status random_op(world *w, int64_t t, uint64_t *next_id)
     case 23: return cc_engine_callback_request(e, id, t);
     case 24: return cc_engine_callback_result(e, id, (cc_dial_result)pick(w, 4), t);
     case 25:
-        switch (pick(w, 3)) {
+        switch (pick(w, 7)) {
+        case 3: return add_random_queue(w, pick(w, NQUEUES), 1, t);
+        case 4: return replace_agent(w, agent_index(ag), t);
+        case 5: return replace_queue(w, pick(w, NQUEUES), t);
+        case 6: return check_queries(w, id, qname[pick(w, NQUEUES)]);
         case 0: return cc_engine_agent_set_skill(e, ag, sname[pick(w, 4)], pick(w, 11), t);
         case 1: {
             cc_membership m = {qname[pick(w, NQUEUES)], pick(w, 3), 0, 1.0};
