@@ -74,19 +74,6 @@ static void cc_py_event_sink(const cc_event *e, void *user_data)
 }
 %}
 
-/* (cc_event_fn, void *user_data) pairs take one Python callable (or None). */
-%typemap(in) (cc_event_fn EVENT_CALLBACK, void *EVENT_CALLBACK_DATA) {
-    if ($input == Py_None) {
-        $1 = NULL;
-        $2 = NULL;
-    } else if (PyCallable_Check($input)) {
-        $1 = cc_py_event_sink;
-        $2 = (void *)$input;
-    } else {
-        SWIG_exception_fail(SWIG_TypeError, "event sink must be callable or None");
-    }
-}
-
 /* const cc_event * arguments (feeding an aggregator by hand) take a dict with
  * the same keys cc_py_event_dict produces; missing keys are 0 / None. */
 %{
