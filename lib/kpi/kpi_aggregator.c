@@ -304,7 +304,7 @@ static cc__kpi_contact *cc__kpi_contact_make(cc_kpi *k, const cc_event *ev)
     memset(c, 0, sizeof *c);
     c->id = ev->contact_id;
     c->flags = CC__C_LIVE;
-    c->cell = CC__NO_CELL;
+    c->cell = c->leg_cell = CC__NO_CELL;
     c->channel = ev->channel;
     c->customer = ev->customer_id;
     c->arrived_ms = ev->time_ms - (ev->type == CC_EVENT_CONTACT_ARRIVED ? 0 : ev->wait_ms);
@@ -393,8 +393,16 @@ static int cc__kpi_contact_enqueue(cc_kpi *k, cc__kpi_contact *c, int64_t t, uin
     cc__kpi_sums *s = &k->cells[cell].sums;
     s->offered++;
     if (c->flags & CC__C_QUEUED) s->reoffered++;
+    /* A consult (the engine queues the contact in the target queue while the
+     * consulting agent still talks to it): that agent's leg ends later, with
+     * CONTACT_TRANSFERRED when the target accepts or CONTACT_ENDED when the
+     * consult is given up, and belongs to the queue it began in, not to q. */
+    if ((c->flags & CC__C_ON_AGENT) && (c->flags & CC__C_QUEUED) && c->leg_cell == CC__NO_CELL) {
+        c->leg_cell = c->cell;
+        c->leg_here = c->flags & CC__C_HERE;
+    }
     c->flags |= CC__C_QUEUED;
-    c->flags &= ~(uint32_t)(CC__C_ANSWERED_HERE | CC__C_HANDLED_HERE | CC__C_TRANSFERRED_HERE);
+    c->flags &= ~(uint32_t)CC__C_HERE;
     c->queue = q;
     c->cell = cell;
     return 0;
@@ -611,6 +619,16 @@ static void cc__kpi_on_transferred(cc_kpi *k, cc__kpi_ctx *x)
     uint32_t cell;
     cc__kpi_contact *c = cc__kpi_counted_contact(k, x, 0, &cell);
     if (!c) return;
+    /* A consult completes: the consulting agent's leg is handled and
+     * transferred in the queue it began in (cc__kpi_contact_enqueue), with
+     * the contact's once-per-queue flags there; the contact stays in the
+     * target queue, with its flags there. */
+    uint32_t here = c->flags & CC__C_HERE;
+    int consult = c->leg_cell != CC__NO_CELL;
+    if (consult) {
+        cell = c->leg_cell;
+        c->flags = (c->flags & ~(uint32_t)CC__C_HERE) | c->leg_here;
+    }
     cc__kpi_cell_transferred(k, c, cell);
     cc__kpi_cx_move(k, c, k->cx.transfer);
     uint32_t agent = x->agent ? x->agent : c->agent;
@@ -620,17 +638,22 @@ static void cc__kpi_on_transferred(cc_kpi *k, cc__kpi_ctx *x)
         cc__kpi_agent *a = agent ? cc__kpi_agent_at(k, agent) : NULL;
         if (a) a->sums.transferred++;
         else if (agent) x->oom = 1;
-        return;
+    } else {
+        int on_agent = (c->flags & CC__C_ON_AGENT) != 0;
+        int64_t talk =
+            on_agent && ev->time_ms > c->connected_ms ? ev->time_ms - c->connected_ms : 0;
+        /* The transferring agent's leg is handled in the queue it leaves; the
+         * next leg's talk arrives with the next transfer or CONTACT_ENDED. */
+        if (on_agent || agent) {
+            cc__kpi_cell_handled(k, c, cell, talk, 0);
+            c->flags |= CC__C_LEG_TRANSFERRED;
+        }
+        cc__kpi_leg_done(k, c, agent, ev->time_ms, talk, 0, 1, &x->oom);
     }
-    int on_agent = (c->flags & CC__C_ON_AGENT) != 0;
-    int64_t talk = on_agent && ev->time_ms > c->connected_ms ? ev->time_ms - c->connected_ms : 0;
-    /* The transferring agent's leg is handled in the queue it leaves; the
-     * next leg's talk arrives with the next transfer or CONTACT_ENDED. */
-    if (on_agent || agent) {
-        cc__kpi_cell_handled(k, c, cell, talk, 0);
-        c->flags |= CC__C_LEG_TRANSFERRED;
+    if (consult) {
+        c->flags = (c->flags & ~(uint32_t)CC__C_HERE) | here;
+        c->leg_cell = CC__NO_CELL;
     }
-    cc__kpi_leg_done(k, c, agent, ev->time_ms, talk, 0, 1, &x->oom);
 }
 
 static void cc__kpi_on_ended(cc_kpi *k, cc__kpi_ctx *x)
@@ -639,6 +662,14 @@ static void cc__kpi_on_ended(cc_kpi *k, cc__kpi_ctx *x)
     uint32_t cell;
     cc__kpi_contact *c = cc__kpi_counted_contact(k, x, 1, &cell);
     if (!c) return;
+    if (c->leg_cell != CC__NO_CELL) {
+        /* A consult given up (the engine ends the call with the consulting
+         * agent): the contact is back in the queue the leg began in. */
+        cell = c->cell = c->leg_cell;
+        c->queue = k->cells[cell].queue;
+        c->flags = (c->flags & ~(uint32_t)CC__C_HERE) | c->leg_here;
+        c->leg_cell = CC__NO_CELL;
+    }
     uint32_t agent = x->agent ? x->agent : c->agent;
     /* After a transfer with no connect since (transferred out of the
      * queues), the last leg is already counted: this only closes. */

@@ -53,6 +53,8 @@ enum {
     /* its last agent leg ended with a transfer and no agent connected since */
     CC__C_LEG_TRANSFERRED = 1u << 10
 };
+/* The once-per-queue flags, cleared when the contact enters another queue. */
+#define CC__C_HERE (CC__C_ANSWERED_HERE | CC__C_HANDLED_HERE | CC__C_TRANSFERRED_HERE)
 
 typedef struct cc__kpi_contact {
     uint64_t id, customer;
@@ -60,6 +62,10 @@ typedef struct cc__kpi_contact {
     int64_t interval; /* the interval it first entered a queue in (CC__C_QUEUED) */
     int64_t due_ms; /* closed: end of the survey grace period */
     uint32_t cell, queue, agent, reason;
+    /* During a consult (the contact entered another queue while its agent
+     * still talks to it): the cell of the queue that agent's leg belongs to,
+     * and the contact's CC__C_HERE flags there; CC__NO_CELL otherwise. */
+    uint32_t leg_cell, leg_here;
     uint32_t flags, cx_moves;
     cc_event_type outcome;
     cc_channel channel;

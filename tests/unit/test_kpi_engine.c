@@ -155,10 +155,89 @@ static void scripted_scenario_yields_known_kpis(void **state)
     cc_kpi_free(l.kpi);
 }
 
+/* A consult transfer from "sales" to "support": the engine queues the contact
+ * in support while ann still talks, and sends CONTACT_TRANSFERRED (queue
+ * sales, agent ann) only when bob accepts. Times in seconds: c1 arrives 1,
+ * ann answers 3, consults support at 40, bob answers 65 (ann's leg: 62 s of
+ * talk), ends 125 (bob's leg: 60 s). Like a blind transfer, ann's leg is
+ * handled and transferred in sales, bob's leg handled in support. A consult
+ * given up (c2) leaves its leg in sales too. */
+static void consult_transfer_credits_the_consulting_queue(void **state)
+{
+    (void)state;
+    live l;
+    memset(&l, 0, sizeof l);
+    assert_int_equal(cc_kpi_new(&l.kpi, NULL), CC_OK);
+    cc_engine_options eo = CC_ENGINE_OPTIONS_INIT;
+    eo.event_fn = sink;
+    eo.event_user_data = &l;
+    cc_engine *e = NULL;
+    assert_int_equal(cc_engine_new(&e, &eo), CC_OK);
+    const char *queues[] = {"sales", "support"};
+    for (int i = 0; i < 2; i++) {
+        cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+        q.name = queues[i];
+        q.ring_timeout_ms = S(15);
+        assert_int_equal(cc_engine_queue_add(e, &q), CC_OK);
+    }
+    const char *names[] = {"ann", "bob"};
+    for (int i = 0; i < 2; i++) {
+        cc_membership m = {queues[i], 0, 0, 0};
+        cc_agent_config a = CC_AGENT_CONFIG_INIT;
+        a.name = names[i];
+        a.queues = &m;
+        a.nqueues = 1;
+        assert_int_equal(cc_engine_agent_add(e, &a, 0), CC_OK);
+        assert_int_equal(cc_engine_agent_login(e, names[i], 0), CC_OK);
+    }
+    arrive(e, 1, 100, S(1));
+    assert_string_equal(l.offered_to[1], "ann");
+    assert_int_equal(cc_engine_offer_accept(e, 1, "ann", S(3)), CC_OK);
+    cc_transfer t = CC_TRANSFER_INIT;
+    t.kind = CC_TRANSFER_CONSULT;
+    t.target_queue = "support";
+    assert_int_equal(cc_engine_contact_transfer(e, 1, &t, S(40)), CC_OK);
+    assert_string_equal(l.offered_to[1], "bob");
+    assert_int_equal(cc_engine_offer_accept(e, 1, "bob", S(65)), CC_OK);
+    assert_int_equal(cc_engine_contact_end(e, 1, NULL, S(125)), CC_OK);
+    /* c2: ann answers 202, consults support at 220, where bob is not ready;
+     * ann gives up and ends the call at 260: her leg (58 s) is sales'. */
+    assert_int_equal(cc_engine_agent_not_ready(e, "bob", "break", S(150)), CC_OK);
+    arrive(e, 2, 200, S(200));
+    assert_int_equal(cc_engine_offer_accept(e, 2, "ann", S(202)), CC_OK);
+    assert_int_equal(cc_engine_contact_transfer(e, 2, &t, S(220)), CC_OK);
+    assert_int_equal(cc_engine_contact_end(e, 2, NULL, S(260)), CC_OK);
+    cc_engine_free(e);
+
+    cc_kpi_report *r = NULL;
+    assert_int_equal(cc_kpi_report_new(l.kpi, &r), CC_OK);
+    assert_int_equal(r->n_queues, 2);
+    const cc_kpi_figures *sales = &r->queues[0].f, *support = &r->queues[1].f;
+    assert_string_equal(r->queues[0].name, "sales");
+    assert_int_equal(sales->offered, 2);
+    assert_int_equal(sales->handled, 2);
+    assert_int_equal(sales->transferred, 1);
+    assert_true(fabs(sales->talk_s - (62.0 + 58) / 2) < 1e-9);
+    assert_true(fabs(sales->transfer_rate - 0.5) < 1e-12);
+    assert_int_equal(support->offered, 2); /* c2 was offered there too */
+    assert_int_equal(support->handled, 1);
+    assert_int_equal(support->transferred, 0);
+    assert_true(fabs(support->talk_s - 60) < 1e-9);
+    assert_true(fabs(support->transfer_rate) < 1e-12);
+    /* once in the totals, with every leg */
+    assert_int_equal(r->totals.offered, 2);
+    assert_int_equal(r->totals.handled, 2);
+    assert_int_equal(r->totals.transferred, 1);
+    assert_true(fabs(r->totals.talk_s - (122.0 + 58) / 2) < 1e-9);
+    cc_kpi_report_free(r);
+    cc_kpi_free(l.kpi);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scripted_scenario_yields_known_kpis),
+        cmocka_unit_test(consult_transfer_credits_the_consulting_queue),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
