@@ -658,6 +658,13 @@ static void cc__ql_call_event(cc_import *imp, cc__ql_state *s, const cc__ql_line
             cc__import_reject(imp, "RINGNOANSWER: ringtime is not a number of milliseconds");
             return;
         }
+        /* The aggregator refuses durations beyond its range (kpi_limits.h):
+         * reject the line here, with a reason, as for every other field. */
+        if (ring > CC__KPI_MAX_MS) {
+            cc__import_reject(imp, "RINGNOANSWER: ringtime is beyond the 1e15 ms (about "
+                                   "31,700 years) the KPI engine accepts");
+            return;
+        }
         ev.type = CC_EVENT_CONTACT_RING_TIMEOUT;
         ev.duration_ms = ring;
         cc__import_emit(imp, &ev);

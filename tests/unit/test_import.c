@@ -666,6 +666,34 @@ static void csv_rows_beyond_the_aggregator_range_are_rejected(void **state)
     free(r);
 }
 
+/* RINGNOANSWER's ring time is milliseconds, read as an integer of any size:
+ * one beyond the aggregator's range (kpi_limits.h) is rejected with a
+ * message, like every other field, instead of an event that cc_kpi_add then
+ * refuses without a word in the import report. */
+static void queue_log_ringtime_beyond_the_aggregator_range_is_rejected(void **state)
+{
+    (void)state;
+    recorder *r = calloc(1, sizeof *r);
+    cc_import *imp = importer("queue_log");
+    feed(imp, "queue_log",
+         "1000|c1|Q|NONE|ENTERQUEUE||5|1\n"
+         "1005|c1|Q|SIP/a|RINGNOANSWER|2000000000000000\n"
+         "1006|c1|Q|SIP/b|RINGNOANSWER|1000000000000000\n"
+         "1010|c1|Q|SIP/c|CONNECT|10|x|1\n",
+         0, record, r);
+    const cc_import_stats *st = cc_import_get_stats(imp);
+    assert_int_equal(st->lines_rejected, 1);
+    assert_int_equal(st->errors[0].line, 2);
+    assert_non_null(strstr(st->errors[0].message, "beyond"));
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_RING_TIMEOUT), 1);
+    cc_kpi *k = NULL;
+    assert_int_equal(cc_kpi_new(&k, NULL), CC_OK);
+    for (int i = 0; i < r->n; i++) assert_int_equal(cc_kpi_add(k, &r->e[i].ev), CC_OK);
+    cc_kpi_free(k);
+    cc_import_free(imp);
+    free(r);
+}
+
 /* ---- Anonymous Bank -------------------------------------------------------- */
 
 static const char bank[] =
@@ -876,6 +904,7 @@ int main(void)
         cmocka_unit_test(csv_with_column_map),
         cmocka_unit_test(csv_needs_start_column),
         cmocka_unit_test(csv_rows_beyond_the_aggregator_range_are_rejected),
+        cmocka_unit_test(queue_log_ringtime_beyond_the_aggregator_range_is_rejected),
         cmocka_unit_test(anonymous_bank_quirks),
         cmocka_unit_test(bom_is_stripped_in_every_text_format),
         cmocka_unit_test(api_contracts),
