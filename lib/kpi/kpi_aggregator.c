@@ -800,6 +800,17 @@ static void cc__kpi_on_wrapup_end(cc_kpi *k, cc__kpi_ctx *x)
     cc__kpi_contact *c;
     uint32_t cell = cc__kpi_late_cell(k, x, &c);
     if (cell == CC__NO_CELL) return;
+    /* The wrap-up of a leg in a queue the contact has since left (a transfer
+     * moved it on before the wrap-up ended): the after-call work belongs
+     * with that leg's talk, to the leg's queue (the event's), in the
+     * contact's interval. */
+    if (c && x->queue && x->queue != c->queue && (c->flags & CC__C_QUEUED)) {
+        cell = cc__kpi_cell_in(k, c->interval, x->queue, c->channel);
+        if (cell == CC__NO_CELL) {
+            x->oom = 1;
+            return;
+        }
+    }
     k->cells[cell].sums.acw_ms += x->ev->duration_ms;
     uint32_t agent = x->agent ? x->agent : (c ? c->agent : 0);
     if (agent) {

@@ -233,11 +233,73 @@ static void consult_transfer_credits_the_consulting_queue(void **state)
     cc_kpi_free(l.kpi);
 }
 
+/* A blind transfer from "sales" (wrap-up 30 s) to "support" (none): the
+ * engine moves the contact to support at once and sends ann's
+ * AGENT_WRAPUP_END (queue sales) 30 s later. The after-call work is part of
+ * sales' AHT with ann's talk, not of support's. Times in seconds: c1 arrives
+ * 1, ann answers 3, transfers at 63 (talk 60, wrap-up to 93), bob answers
+ * 70, ends 130. */
+static void wrapup_after_a_transfer_stays_in_its_queue(void **state)
+{
+    (void)state;
+    live l;
+    memset(&l, 0, sizeof l);
+    assert_int_equal(cc_kpi_new(&l.kpi, NULL), CC_OK);
+    cc_engine_options eo = CC_ENGINE_OPTIONS_INIT;
+    eo.event_fn = sink;
+    eo.event_user_data = &l;
+    cc_engine *e = NULL;
+    assert_int_equal(cc_engine_new(&e, &eo), CC_OK);
+    const char *queues[] = {"sales", "support"};
+    for (int i = 0; i < 2; i++) {
+        cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+        q.name = queues[i];
+        q.ring_timeout_ms = S(15);
+        q.wrapup_ms = i == 0 ? S(30) : 0;
+        assert_int_equal(cc_engine_queue_add(e, &q), CC_OK);
+    }
+    const char *names[] = {"ann", "bob"};
+    for (int i = 0; i < 2; i++) {
+        cc_membership m = {queues[i], 0, 0, 0};
+        cc_agent_config a = CC_AGENT_CONFIG_INIT;
+        a.name = names[i];
+        a.queues = &m;
+        a.nqueues = 1;
+        assert_int_equal(cc_engine_agent_add(e, &a, 0), CC_OK);
+        assert_int_equal(cc_engine_agent_login(e, names[i], 0), CC_OK);
+    }
+    arrive(e, 1, 100, S(1));
+    assert_int_equal(cc_engine_offer_accept(e, 1, "ann", S(3)), CC_OK);
+    cc_transfer t = CC_TRANSFER_INIT;
+    t.target_queue = "support";
+    assert_int_equal(cc_engine_contact_transfer(e, 1, &t, S(63)), CC_OK);
+    assert_string_equal(l.offered_to[1], "bob");
+    assert_int_equal(cc_engine_offer_accept(e, 1, "bob", S(70)), CC_OK);
+    run_to(e, S(100)); /* ann's wrap-up runs out at 93 */
+    assert_int_equal(cc_engine_contact_end(e, 1, NULL, S(130)), CC_OK);
+    cc_engine_free(e);
+
+    cc_kpi_report *r = NULL;
+    assert_int_equal(cc_kpi_report_new(l.kpi, &r), CC_OK);
+    assert_int_equal(r->n_queues, 2);
+    const cc_kpi_figures *sales = &r->queues[0].f, *support = &r->queues[1].f;
+    assert_int_equal(sales->handled, 1);
+    assert_true(fabs(sales->acw_s - 30) < 1e-9);
+    assert_true(fabs(sales->aht_s - 90) < 1e-9);
+    assert_int_equal(support->handled, 1);
+    assert_true(fabs(support->acw_s) < 1e-9);
+    assert_true(fabs(support->aht_s - 60) < 1e-9);
+    assert_true(fabs(r->totals.aht_s - 150) < 1e-9);
+    cc_kpi_report_free(r);
+    cc_kpi_free(l.kpi);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scripted_scenario_yields_known_kpis),
         cmocka_unit_test(consult_transfer_credits_the_consulting_queue),
+        cmocka_unit_test(wrapup_after_a_transfer_stays_in_its_queue),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
