@@ -31,8 +31,13 @@ int cc__csv_split(cc__csv_fields *f, const char *line, size_t len, char delim, c
             }
             if (i < len && line[i] != delim) return CC__CSV_EQUOTE;
         } else {
-            while (i < len && line[i] != delim)
+            /* A quote may only open a field: in unquoted text it means the writer
+             * forgot to quote (`a, "b, c"` would split inside the quotes and shift
+             * every later field), so the line is refused rather than misread. */
+            while (i < len && line[i] != delim) {
+                if (line[i] == '"') return CC__CSV_EQUOTE;
                 f->buf[at++] = line[i++];
+            }
         }
         out[n].p = f->buf + start;
         out[n].n = at - start;

@@ -1,7 +1,8 @@
 /*
  * lib/base/csv_fields.h - internal: splitting one CSV record (one line) into
  * fields, RFC 4180 on one line: a field may be quoted, a quoted field may hold
- * the delimiter, and "" inside quotes is one quote. Shared by the KPI call-
+ * the delimiter, and "" inside quotes is one quote; a quote anywhere else is an
+ * error (RFC 4180 allows none there, and reading on would misplace fields). Shared by the KPI call-
  * record importer (lib/kpi/import_csv.c) and the WFM CSV readers
  * (lib/wfm/series_csv.c, lib/wfm/schedule_csv.c), so there is one tokenizer.
  */
@@ -20,7 +21,8 @@ typedef struct cc__csv_fields {
 } cc__csv_fields;
 
 enum {
-    CC__CSV_EQUOTE = -1,   /* unterminated quote, or text after a closing quote */
+    CC__CSV_EQUOTE = -1,   /* unterminated quote, text after a closing quote, or a
+                              quote inside an unquoted field */
     CC__CSV_ENOMEM = -2,   /* the field buffer could not grow */
     CC__CSV_ETOOMANY = -3, /* more than `max` fields */
 };

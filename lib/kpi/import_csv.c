@@ -299,7 +299,8 @@ static void cc__csv_line(cc_import *imp, void *state, const char *line, size_t l
     if (n < 0) {
         if (n == CC__CSV_ETOOMANY)
             cc__import_reject(imp, "more than %d fields", CC__CSV_MAX_FIELDS);
-        else cc__import_reject(imp, "unterminated quote or text after a closing quote");
+        else cc__import_reject(imp, "unterminated quote, quote inside an unquoted field, or "
+                                    "text after a closing quote");
         return;
     }
     if (!s->have_header) cc__csv_header(imp, s, n);

@@ -27,7 +27,8 @@ static cc_status cc__csv_rows_split(cc__csv_rows *r, cc__span line)
     if (n == CC__CSV_ETOOMANY)
         return cc__csv_rows_fail(r, CC_EPARSE, "more than %d fields", CC__CSV_ROWS_MAX_FIELDS);
     if (n < 0)
-        return cc__csv_rows_fail(r, CC_EPARSE, "unterminated quote or text after a closing quote");
+        return cc__csv_rows_fail(r, CC_EPARSE, "unterminated quote, quote inside an unquoted "
+                                               "field, or text after a closing quote");
     r->nfields = n;
     return CC_OK;
 }

@@ -618,6 +618,29 @@ static void csv_needs_start_column(void **state)
     free(r);
 }
 
+/* A quote that does not open its field (a hand-written `, "Sales, EU"`) is refused with
+ * its line: read on, the comma inside the quotes would shift every later field and the
+ * row would count under a queue named `"Sales`. */
+static void csv_quote_inside_an_unquoted_field_is_rejected(void **state)
+{
+    (void)state;
+    recorder *r = calloc(1, sizeof *r);
+    cc_import *imp = importer("csv");
+    feed(imp, "q.csv",
+         "start,agent,queue\n"
+         "1000,ann, \"Sales, EU\"\n"
+         "1000,ann,\"Sales, EU\"\n",
+         0, record, r);
+    const cc_import_stats *st = cc_import_get_stats(imp);
+    assert_int_equal(st->lines_rejected, 1);
+    assert_int_equal(st->errors[0].line, 2);
+    assert_non_null(strstr(st->errors[0].message, "quote inside an unquoted field"));
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_ARRIVED), 1);
+    assert_string_equal(r->e[0].queue, "Sales, EU");
+    cc_import_free(imp);
+    free(r);
+}
+
 /* A row whose times the aggregator could not take (beyond +-1e15 ms, about
  * 31,700 years) is rejected whole by the importer with a clear reason: none
  * of its events is sent, so a row is never half counted. */
@@ -903,6 +926,7 @@ int main(void)
         cmocka_unit_test(queue_log_blocked_calls),
         cmocka_unit_test(csv_with_column_map),
         cmocka_unit_test(csv_needs_start_column),
+        cmocka_unit_test(csv_quote_inside_an_unquoted_field_is_rejected),
         cmocka_unit_test(csv_rows_beyond_the_aggregator_range_are_rejected),
         cmocka_unit_test(queue_log_ringtime_beyond_the_aggregator_range_is_rejected),
         cmocka_unit_test(anonymous_bank_quirks),

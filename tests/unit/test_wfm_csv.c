@@ -91,6 +91,10 @@ static void csv_split_fields(void **state)
     assert_int_equal(cc__csv_split(&f, "a,b,c,d,e", 9, ',', out, 4), CC__CSV_ETOOMANY);
     assert_int_equal(cc__csv_split(&f, "\"open", 5, ',', out, 4), CC__CSV_EQUOTE);
     assert_int_equal(cc__csv_split(&f, "\"a\"b,c", 6, ',', out, 4), CC__CSV_EQUOTE);
+    /* a quote not opening its field: an unquoted field with a comma in quotes after a
+     * space would otherwise split inside the quotes */
+    assert_int_equal(cc__csv_split(&f, "1, \"b, c\"", 9, ',', out, 4), CC__CSV_EQUOTE);
+    assert_int_equal(cc__csv_split(&f, "a\"b", 3, ',', out, 4), CC__CSV_EQUOTE);
     const char nul[] = {'x', '\0', 'y', ',', 'z'}; /* any byte is data */
     assert_int_equal(cc__csv_split(&f, nul, sizeof nul, ',', out, 4), 2);
     assert_int_equal(out[0].n, 3);
