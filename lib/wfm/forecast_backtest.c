@@ -60,20 +60,23 @@ cc_status cc_forecast_backtest(cc_forecast_accuracy *out, double *forecasts,
     if (st) return st;
     double *f = cc__calloc(n, sizeof *f);
     double *lo = cc__calloc(span, sizeof *lo), *hi = cc__calloc(span, sizeof *hi);
-    if (!f || !lo || !hi) {
+    /* inside[i]: y[i] lies in the interval of the latest origin that forecast it. With a
+     * step below the horizon a point is forecast from several origins; counting each of
+     * them made the "share" of covered actuals exceed 1. */
+    unsigned char *inside = cc__calloc(n, 1);
+    if (!f || !lo || !hi || !inside) {
         st = cc__fail(CC_ENOMEM, "cc_forecast_backtest: out of memory for %zu values", n);
         goto done;
     }
     for (size_t i = 0; i < n; i++)
         f[i] = NAN;
-    size_t covered = 0;
     st = cc_forecaster_fit(fc, y, bt->initial);
     for (size_t origin = bt->initial; !st && origin < n; origin += step) {
         size_t h = cc__bt_clip(horizon, origin, n);
         st = cc_forecaster_predict(fc, h, f + origin, lo, hi);
         if (st) break;
         for (size_t j = 0; j < h; j++)
-            covered += y[origin + j] >= lo[j] && y[origin + j] <= hi[j];
+            inside[origin + j] = y[origin + j] >= lo[j] && y[origin + j] <= hi[j];
         out->origins++;
         size_t next = origin + cc__bt_clip(step, origin, n);
         if (next >= n) break;
@@ -89,9 +92,10 @@ cc_status cc_forecast_backtest(cc_forecast_accuracy *out, double *forecasts,
             goto done;
         }
         if (forecasts) memcpy(forecasts, f, n * sizeof *f);
-        size_t k = 0;
+        size_t k = 0, covered = 0;
         for (size_t i = bt->initial; i < n; i++)
             if (!isnan(f[i])) {
+                covered += inside[i];
                 a[k] = y[i];
                 f[k++] = f[i];
             }
@@ -104,6 +108,7 @@ done:
     cc__free(f);
     cc__free(lo);
     cc__free(hi);
+    cc__free(inside);
     cc_forecaster_free(fc);
     return st;
 }

@@ -232,6 +232,36 @@ static void test_backtest_huge_horizon_and_step(void **state)
     assert_int_equal(got.points, P);
 }
 
+/* Origins closer together than the horizon forecast each point several times; the scored
+ * forecast is the latest origin's (the contract of forecasts[]), and so must the coverage
+ * be: it once counted every origin's interval, so a step of 1 with a one-day horizon gave
+ * a "share" of 9.7. With step 1 the latest origin of every point is one step before it, so
+ * the result is that of a horizon of 1. */
+static void test_backtest_overlapping_origins_coverage(void **state)
+{
+    (void)state;
+    double y[DAYS * P];
+    for (size_t t = 0; t < DAYS * P; t++)
+        y[t] = clean(t) + (double)((t * 7919) % 13) - 6.0; /* noise: not every point covered */
+    cc_forecast_options o = CC_FORECAST_OPTIONS_INIT;
+    o.method = CC_FORECAST_SEASONAL_NAIVE_DAILY;
+    o.period = P;
+    o.week = W;
+    cc_backtest_options bt = CC_BACKTEST_OPTIONS_INIT;
+    bt.initial = 20 * P;
+    bt.horizon = 1;
+    bt.step = 1;
+    cc_forecast_accuracy want, got;
+    assert_int_equal(cc_forecast_backtest(&want, NULL, &o, &bt, y, DAYS * P), CC_OK);
+    assert_true(want.coverage > 0.0 && want.coverage < 1.0);
+    bt.horizon = P;
+    assert_int_equal(cc_forecast_backtest(&got, NULL, &o, &bt, y, DAYS * P), CC_OK);
+    assert_int_equal(got.origins, 10 * P);
+    assert_int_equal(got.points, want.points);
+    assert_true(got.wape == want.wape);
+    assert_true(got.coverage == want.coverage);
+}
+
 /* The 2003 bank: fit on 120 days, forecast the other 44 day by day. */
 static void test_bank_2003_beats_weekly_naive(void **state)
 {
@@ -398,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_metrics),
         cmocka_unit_test(test_backtest_on_clean_series),
         cmocka_unit_test(test_backtest_huge_horizon_and_step),
+        cmocka_unit_test(test_backtest_overlapping_origins_coverage),
         cmocka_unit_test(test_bank_2003_beats_weekly_naive),
         cmocka_unit_test(test_volume_range),
         cmocka_unit_test(test_invalid),
