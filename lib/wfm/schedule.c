@@ -145,7 +145,13 @@ static cc_status cc__sched_enumerate(cc__sched_col **out, long *ncols, const cc_
     long j = 0;
     for (size_t k = 0; k < ntpl; k++) {
         const cc_shift_template *t = &tpl[k];
-        for (int s = t->start_first; s <= t->start_last; s += cc__sched_step(t)) {
+        /* Count the starts rather than step past start_last: s + step can exceed INT_MAX
+         * (any step up to INT_MAX is valid), and the wrapped sum would start the loop again
+         * below start_last, writing columns that were never counted. i * step stays at
+         * most start_last - start_first. */
+        long starts = (t->start_last - t->start_first) / cc__sched_step(t) + 1;
+        for (long i = 0; i < starts; i++) {
+            int s = t->start_first + (int)i * cc__sched_step(t);
             if (t->break_length == 0) {
                 cols[j++] = (cc__sched_col){(int)k, s, -1};
                 continue;

@@ -15,6 +15,7 @@
 #include "callcore/staffing.h"
 #include "support/alloc_fail.h"
 
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -298,6 +299,26 @@ static void test_invalid(void **state)
     assert_null(cc_schedule_coverage(NULL));
 }
 
+/* A start step past the day is one start: the enumeration once added the step to the
+ * start as an int, which overflowed (UB) and wrapped back to starts before the day, writing
+ * columns past the ones it had counted (a heap overflow under ASan). */
+static void test_start_step_beyond_int(void **state)
+{
+    (void)state;
+    if (!have_cbc()) skip();
+    const int req[4] = {0, 1, 0, 0};
+    const cc_shift_template t = {1, 1, INT_MAX, 1, 0, 0, 0, 1.0};
+    cc_schedule *s = NULL;
+    assert_int_equal(cc_schedule_solve(&s, NULL, req, NULL, 4, &t, 1), CC_OK);
+    size_t na;
+    const cc_shift_assignment *a = cc_schedule_assignments(s, &na);
+    assert_int_equal(na, 1);
+    assert_int_equal(a[0].start, 1);
+    assert_int_equal(a[0].agents, 1);
+    assert_int_equal(cc_schedule_agents(s), 1);
+    cc_schedule_free(s);
+}
+
 static int schedule_scenario(void *ctx)
 {
     (void)ctx;
@@ -328,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_large_requirements),
         cmocka_unit_test(test_nothing_to_schedule),
         cmocka_unit_test(test_invalid),
+        cmocka_unit_test(test_start_step_beyond_int),
         cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
