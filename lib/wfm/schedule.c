@@ -95,9 +95,11 @@ static cc_status cc__sched_check_template(const cc_shift_template *t, size_t i, 
                         "schedule: shift %zu must start in [0, n - length] with "
                         "start_first <= start_last and length >= 1 (n = %zu)",
                         i, n);
+    /* latest > length - break_length, not latest + break_length > length: the sum of two
+     * ints up to INT_MAX overflows, and a wrapped (negative) sum passed the check. */
     if (t->break_length < 0 ||
         (t->break_length > 0 && (t->break_earliest < 0 || t->break_latest < t->break_earliest ||
-                                 t->break_latest + t->break_length > t->length)))
+                                 t->break_latest > t->length - t->break_length)))
         return cc__fail(CC_EINVAL,
                         "schedule: shift %zu: its break must fit inside the shift "
                         "(0 <= earliest <= latest, latest + length <= shift length)",

@@ -319,6 +319,20 @@ static void test_start_step_beyond_int(void **state)
     cc_schedule_free(s);
 }
 
+/* A break that ends past the shift is refused however large its numbers: latest + length
+ * was summed as an int, so INT_MAX - 1 .. INT_MAX with length 2 overflowed (UB), wrapped
+ * negative, passed the check and then overran the column array. */
+static void test_break_beyond_int(void **state)
+{
+    (void)state;
+    const int req[4] = {1, 1, 1, 1};
+    const cc_shift_template t = {0, 0, 1, 4, INT_MAX - 1, INT_MAX, 2, 1.0};
+    cc_schedule *s = NULL;
+    assert_int_equal(cc_schedule_solve(&s, NULL, req, NULL, 4, &t, 1), CC_EINVAL);
+    assert_null(s);
+    assert_non_null(strstr(cc_error_last(), "break"));
+}
+
 static int schedule_scenario(void *ctx)
 {
     (void)ctx;
@@ -350,6 +364,7 @@ int main(void)
         cmocka_unit_test(test_nothing_to_schedule),
         cmocka_unit_test(test_invalid),
         cmocka_unit_test(test_start_step_beyond_int),
+        cmocka_unit_test(test_break_beyond_int),
         cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
