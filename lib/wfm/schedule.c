@@ -365,6 +365,14 @@ static cc_status cc__sched_options(cc_schedule_options *o, const cc_schedule_opt
         !(o->interval_s > 0.0) || !(o->aht_s > 0.0) || !(o->target_s >= 0.0))
         return cc__fail(CC_EINVAL, "schedule options: under_cost >= 0, max_seconds, interval_s, "
                                    "aht_s > 0 and target_s >= 0 are required");
+    /* The service level takes target_s / aht_s, which cc_erlang_c_service_level refuses
+     * (NaN) when it is not finite: an infinite target_s or aht_s, or a ratio past the double
+     * range (1e10 s over 1e-300 s), gave a NaN service level in every interval. */
+    if (!isfinite(o->aht_s) || !isfinite(o->target_s) || !isfinite(o->target_s / o->aht_s))
+        return cc__fail(CC_EINVAL,
+                        "schedule options: aht_s (%g) and target_s (%g) must be finite, and "
+                        "so must target_s / aht_s",
+                        o->aht_s, o->target_s);
     return CC_OK;
 }
 

@@ -333,6 +333,30 @@ static void test_break_beyond_int(void **state)
     assert_non_null(strstr(cc_error_last(), "break"));
 }
 
+/* A service-level threshold that is not finite in AHT units is refused: target_s = inf, or
+ * 1e10 s over an AHT of 1e-300 s, was accepted and gave a NaN service level in every
+ * interval (the docs promise none is NaN). Checked before CBC, so without it too. */
+static void test_service_level_options_finite(void **state)
+{
+    (void)state;
+    const int req[4] = {1, 1, 1, 1};
+    const double traffic[4] = {0.5, 0.5, 0.5, 0.5};
+    const cc_shift_template day = {0, 0, 1, 4, 0, 0, 0, 1.0};
+    cc_schedule_options o = CC_SCHEDULE_OPTIONS_INIT;
+    cc_schedule *s = NULL;
+    o.target_s = INFINITY;
+    assert_int_equal(cc_schedule_solve(&s, &o, req, traffic, 4, &day, 1), CC_EINVAL);
+    assert_null(s);
+    assert_non_null(strstr(cc_error_last(), "finite"));
+    o.target_s = 1e10;
+    o.aht_s = 1e-300;
+    assert_int_equal(cc_schedule_solve(&s, &o, req, traffic, 4, &day, 1), CC_EINVAL);
+    o.target_s = 20.0;
+    o.aht_s = INFINITY;
+    assert_int_equal(cc_schedule_solve(&s, &o, req, traffic, 4, &day, 1), CC_EINVAL);
+    assert_null(s);
+}
+
 static int schedule_scenario(void *ctx)
 {
     (void)ctx;
@@ -365,6 +389,7 @@ int main(void)
         cmocka_unit_test(test_invalid),
         cmocka_unit_test(test_start_step_beyond_int),
         cmocka_unit_test(test_break_beyond_int),
+        cmocka_unit_test(test_service_level_options_finite),
         cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
