@@ -60,7 +60,14 @@ static long double cc__ln_scaled(long double v, long scale)
  */
 typedef struct cc__erlang_a_by_t {
     long double g0, h, z;
+    long double log_f, theta_t; /* g_j = -expm1(log_f - j theta t) directly */
 } cc__erlang_a_by_t;
+
+/* The recurrence carries the rounding of every step before: starting from g_0 < 0 (F > 1,
+ * an overload with a long patience) it runs 10^5 steps to where g_j changes sign and is
+ * ~1e-5, and the error of the early steps left p_wait_le_t and p_abandon_within_t with 7
+ * digits at a patience of 10^6 AHT. Every this many terms g_j is formed afresh. */
+#define CC__ERLANG_A_G_RESET 64
 
 /* Terms an evaluation may sum, over all its series: beyond this it is refused up front
  * (about 0.3 s at -O2). The loops themselves stop at twice as many, a net that the bound of
@@ -140,7 +147,9 @@ static int cc__erlang_a_series(long double x, long double w, int with_wait,
         if (bt) {
             left += t * g;
             ab += t * (long double)(j + 1) / denom * g;
-            g = bt->h + bt->z * g;
+            g = (j + 1) % CC__ERLANG_A_G_RESET == 0
+                    ? -expm1l(bt->log_f - (long double)(j + 1) * bt->theta_t)
+                    : bt->h + bt->z * g;
         }
         t *= w / denom;
         if (t > 0x1p8000L) {
@@ -276,7 +285,7 @@ cc_status cc_erlang_a_eval(cc_erlang_a_metrics *out, int agents, double traffic,
     /* By-t quantities: z = e^{-theta t}, h = 1 - z, ln F = -(N t + theta t) + y h. */
     long double tt = t_aht, h = -expm1l(-theta * tt), z = 1.0L - h;
     long double log_f = -(n * tt + theta * tt) + y * h;
-    cc__erlang_a_by_t bt = {-expm1l(log_f), h, z};
+    cc__erlang_a_by_t bt = {-expm1l(log_f), h, z, log_f, theta * tt};
     int termwise = t_aht > 0.0 && isfinite(bt.g0);
 
     cc__erlang_a_sums sy;
