@@ -75,7 +75,9 @@ typedef struct cc_schedule cc_schedule;
  * caller (cc_schedule_free). Cost: a set-covering MIP with one column per (template, start,
  * break); CBC solves day-sized instances (96 intervals, thousands of columns) in well under a
  * second. Returns CC_OK; CC_EINVAL (NULL, a requirement outside [0, CC_ERLANG_MAX_AGENTS], a
- * template outside [0, n) or with a break outside its shift); CC_EVERSION; CC_EINFEASIBLE
+ * template outside [0, n) or with a break outside its shift, more than 2,000,000 (template,
+ * start, break) choices, or more than 20,000,000 cells of choices x intervals worked: the
+ * size of the program); CC_EVERSION; CC_EINFEASIBLE
  * (with under_cost 0, an interval that needs agents and that no shift covers: the detail
  * names it; or no schedule meets the requirements within the coverage cap); CC_ERANGE (the
  * schedule's agents add up to more than INT_MAX); CC_ETIMEOUT (the time limit passed before

@@ -22,6 +22,13 @@
 /* Largest number of columns accepted: bounds memory and solve time. */
 #define CC__SCHED_MAX_COLUMNS 2000000L
 
+/* Largest number of (column, interval of its shift) cells accepted: the work of building
+ * the program and its nonzeros (12 bytes each here, more in CBC) grow with it, not with the
+ * columns alone. A week of 15-minute intervals with thousands of starts and break positions
+ * stays below a tenth of it; without it, one 100,000-interval shift with a 100,000-wide
+ * break window (10^5 columns) ran 10^10 steps before running out of memory. */
+#define CC__SCHED_MAX_CELLS 20000000L
+
 struct cc_schedule {
     size_t n;
     cc_shift_assignment *assign;
@@ -135,12 +142,20 @@ static int cc__sched_works(const cc__sched_col *c, const cc_shift_template *t, i
 static cc_status cc__sched_enumerate(cc__sched_col **out, long *ncols, const cc_shift_template *tpl,
                                      size_t ntpl)
 {
-    long total = 0;
+    long total = 0, cells = 0;
     for (size_t k = 0; k < ntpl; k++) {
-        total += cc__sched_template_columns(&tpl[k]);
+        long cols = cc__sched_template_columns(&tpl[k]);
+        total += cols;
         if (total > CC__SCHED_MAX_COLUMNS)
             return cc__fail(CC_EINVAL, "schedule: more than %ld (shift, start, break) choices",
                             CC__SCHED_MAX_COLUMNS);
+        /* cols <= 2e6 and length <= n: checked by division, the product may not fit */
+        if (tpl[k].length > (CC__SCHED_MAX_CELLS - cells) / cols)
+            return cc__fail(CC_EINVAL,
+                            "schedule: more than %ld (choice, interval worked) cells: fewer "
+                            "starts or break positions, or shorter shifts (shift %zu)",
+                            CC__SCHED_MAX_CELLS, k);
+        cells += cols * tpl[k].length;
     }
     cc__sched_col *cols = cc__malloc((size_t)(total ? total : 1) * sizeof *cols);
     if (!cols) return cc__fail(CC_ENOMEM, "schedule: out of memory for %ld columns", total);

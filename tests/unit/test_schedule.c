@@ -17,6 +17,7 @@
 
 #include <limits.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int have_cbc(void)
@@ -333,6 +334,31 @@ static void test_break_beyond_int(void **state)
     assert_non_null(strstr(cc_error_last(), "break"));
 }
 
+/* A program whose cells (choices x intervals worked) would be too many is refused up
+ * front, in no time: one 100,000-interval shift with a break anywhere in it is 10^5
+ * choices of 10^5 intervals each, and used to run 10^10 steps before running out of
+ * memory. A shift short enough to stay under the cap is solved as before. */
+static void test_program_cells_are_bounded(void **state)
+{
+    (void)state;
+    size_t n = 100000;
+    int *req = calloc(n, sizeof *req);
+    assert_non_null(req);
+    req[0] = 1;
+    const cc_shift_template big = {0, 0, 1, (int)n, 0, (int)n - 2, 1, 1.0};
+    cc_schedule *s = NULL;
+    assert_int_equal(cc_schedule_solve(&s, NULL, req, NULL, n, &big, 1), CC_EINVAL);
+    assert_null(s);
+    assert_non_null(strstr(cc_error_last(), "cells"));
+    if (have_cbc()) {
+        const cc_shift_template small = {0, 0, 1, 100, 50, 60, 1, 1.0};
+        assert_int_equal(cc_schedule_solve(&s, NULL, req, NULL, n, &small, 1), CC_OK);
+        assert_int_equal(cc_schedule_agents(s), 1);
+        cc_schedule_free(s);
+    }
+    free(req);
+}
+
 /* A service-level threshold that is not finite in AHT units is refused: target_s = inf, or
  * 1e10 s over an AHT of 1e-300 s, was accepted and gave a NaN service level in every
  * interval (the docs promise none is NaN). Checked before CBC, so without it too. */
@@ -389,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_invalid),
         cmocka_unit_test(test_start_step_beyond_int),
         cmocka_unit_test(test_break_beyond_int),
+        cmocka_unit_test(test_program_cells_are_bounded),
         cmocka_unit_test(test_service_level_options_finite),
         cmocka_unit_test(test_allocation_failures),
     };
