@@ -36,6 +36,9 @@ static cc_status cc__csv_rows_split(cc__csv_rows *r, cc__span line)
 cc_status cc__csv_rows_begin(cc__csv_rows *r, const char *text, size_t len, const char *source)
 {
     memset(r, 0, sizeof *r);
+    /* A UTF-8 byte order mark (spreadsheets write one) is not part of the first column's
+     * name: kept, it hid that name from every lookup. */
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) text += 3, len -= 3;
     r->text = text;
     r->len = len;
     r->source = source;

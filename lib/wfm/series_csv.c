@@ -40,15 +40,20 @@ static int cc__two_digits(const char *p)
 }
 
 /* Day of week (0 = Sunday) of a field starting with YYYY-MM-DD, or -1 when it
- * does not start with such a date. Sakamoto's method. */
+ * does not start with such a date (or the day is not in the month). Sakamoto's
+ * method. */
 static int cc__iso_day_of_week(cc__span s)
 {
     if (s.n < 10 || s.p[4] != '-' || s.p[7] != '-') return -1;
     int hi = cc__two_digits(s.p), lo = cc__two_digits(s.p + 2);
     int m = cc__two_digits(s.p + 5), d = cc__two_digits(s.p + 8);
-    if (hi < 0 || lo < 0 || m < 1 || m > 12 || d < 1 || d > 31) return -1;
+    if (hi < 0 || lo < 0 || m < 1 || m > 12 || d < 1) return -1;
     if (s.n > 10 && s.p[10] != ' ' && s.p[10] != 'T') return -1;
     int y = hi * 100 + lo;
+    /* a day the month does not have (2003-02-30) is no date: its weekday would be made up */
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > mdays[m - 1] + (m == 2 && leap)) return -1;
     static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
     if (m < 3) y -= 1;
     return (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7;

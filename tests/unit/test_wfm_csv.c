@@ -159,6 +159,37 @@ static void series_without_dates(void **state)
     s = series_ok("d,calls\n2023-01-01x,1\n", NULL);
     assert_int_equal(cc_volume_series_week_days(s), 0);
     cc_volume_series_free(s);
+    /* Nor is a day the month does not have; 29 February is one in a leap year only
+     * (2024-02-29 is a Thursday; 2000 leaps, 1900 does not). */
+    s = series_ok("d,calls\n2003-02-30,1\n", NULL);
+    assert_int_equal(cc_volume_series_period(s), 0);
+    cc_volume_series_free(s);
+    s = series_ok("d,calls\n2023-02-29,1\n2023-04-31,1\n1900-02-29,1\n", NULL);
+    assert_int_equal(cc_volume_series_week_days(s), 0);
+    cc_volume_series_free(s);
+    s = series_ok("d,calls\n2024-02-29,1\n2000-02-29,1\n", NULL);
+    assert_int_equal(cc_volume_series_period(s), 1);
+    assert_int_equal(cc_volume_series_week_days(s), 5); /* a Thursday and a Tuesday */
+    cc_volume_series_free(s);
+}
+
+/* A UTF-8 byte order mark before the header (what spreadsheets export) is not part of
+ * the first column's name. */
+static void csv_byte_order_mark(void **state)
+{
+    (void)state;
+    cc_series_csv_options o = CC_SERIES_CSV_OPTIONS_INIT;
+    o.value_column = "Calls";
+    cc_volume_series *s = series_ok("\xEF\xBB\xBF" "Calls,other\n7,1\n", &o);
+    size_t n;
+    const double *v = cc_volume_series_values(s, &n);
+    assert_true(n == 1 && v[0] == 7);
+    cc_volume_series_free(s);
+    const char *text = "\xEF\xBB\xBF" "required\n3\n";
+    cc_interval_requirements *q;
+    assert_int_equal(cc_interval_requirements_parse_csv(&q, text, strlen(text)), CC_OK);
+    assert_int_equal(cc_interval_requirements_required(q)[0], 3);
+    cc_interval_requirements_free(q);
 }
 
 static void series_value_column_option(void **state)
@@ -575,6 +606,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(csv_split_fields),
         cmocka_unit_test(series_weekdays_and_period),
+        cmocka_unit_test(csv_byte_order_mark),
         cmocka_unit_test(series_weekend_makes_seven_days),
         cmocka_unit_test(series_without_dates),
         cmocka_unit_test(series_value_column_option),
