@@ -252,6 +252,19 @@ static void ring_all_offer_refused_by_the_backend_as_the_queue_empties(void **st
     }
 }
 
+/* An agent that handles two calls at once (voice capacity 2). */
+static void add_two_call_agent(cc_engine *e, const char *name, const cc_membership *ms, size_t n)
+{
+    cc_capacity two_calls[1] = {{CC_CHANNEL_VOICE, 2, 1}};
+    cc_agent_config a = CC_AGENT_CONFIG_INIT;
+    a.name = name;
+    a.queues = ms;
+    a.nqueues = n;
+    a.capacity = two_calls;
+    a.ncapacity = 1;
+    OK(cc_engine_agent_add(e, &a, 0));
+}
+
 /* A consult to a ring-all queue the consulting agent serves (it has room for a second
  * call): when another agent accepts, the consulting agent and the withdrawn ones are
  * released together. Found by a soak run of the property test (seed 1769) when ring-all
@@ -267,14 +280,7 @@ static void consult_to_ring_all_releases_every_withdrawn_agent(void **state)
     OK(add_queue(e, "q0", CC_STRATEGY_RING_ALL));
     OK(add_queue(e, "q3", CC_STRATEGY_LONGEST_IDLE));
     cc_membership m2[3] = {{"q1", 0, 0, 0.0}, {"q0", 0, 0, 0.0}, {"q3", 0, 0, 0.0}};
-    cc_capacity two_calls[1] = {{CC_CHANNEL_VOICE, 2, 1}};
-    cc_agent_config a = CC_AGENT_CONFIG_INIT;
-    a.name = "a2";
-    a.queues = m2;
-    a.nqueues = 3;
-    a.capacity = two_calls;
-    a.ncapacity = 1;
-    OK(cc_engine_agent_add(e, &a, 0));
+    add_two_call_agent(e, "a2", m2, 3);
     OK(add_agent(e, "a1", "q0", NULL, 0, 0));
     OK(add_agent(e, "a11", "q0", NULL, 0, 0));
     OK(cc_engine_agent_login(e, "a2", 0));
@@ -298,19 +304,6 @@ static void consult_to_ring_all_releases_every_withdrawn_agent(void **state)
     assert_string_equal(contact_agent(e, 18), "a1");
     cc_engine_free(e);
     rec_free(&r);
-}
-
-/* An agent that handles two calls at once (voice capacity 2). */
-static void add_two_call_agent(cc_engine *e, const char *name, const cc_membership *ms, size_t n)
-{
-    cc_capacity two_calls[1] = {{CC_CHANNEL_VOICE, 2, 1}};
-    cc_agent_config a = CC_AGENT_CONFIG_INIT;
-    a.name = name;
-    a.queues = ms;
-    a.nqueues = n;
-    a.capacity = two_calls;
-    a.ncapacity = 1;
-    OK(cc_engine_agent_add(e, &a, 0));
 }
 
 /* A consult to a queue the consulting agent serves, with room for one more contact, is

@@ -155,22 +155,15 @@ static void scripted_scenario_yields_known_kpis(void **state)
     cc_kpi_free(l.kpi);
 }
 
-/* A consult transfer from "sales" to "support": the engine queues the contact
- * in support while ann still talks, and sends CONTACT_TRANSFERRED (queue
- * sales, agent ann) only when bob accepts. Times in seconds: c1 arrives 1,
- * ann answers 3, consults support at 40, bob answers 65 (ann's leg: 62 s of
- * talk), ends 125 (bob's leg: 60 s). Like a blind transfer, ann's leg is
- * handled and transferred in sales, bob's leg handled in support. A consult
- * given up (c2) leaves its leg in sales too. */
-static void consult_transfer_credits_the_consulting_queue(void **state)
+/* Queues "sales" (wrap-up sales_wrapup_ms) and "support" (none), agents ann in sales and
+ * bob in support, logged in at 0; the engine's events go to l's KPI aggregator. */
+static cc_engine *sales_and_support(live *l, int64_t sales_wrapup_ms)
 {
-    (void)state;
-    live l;
-    memset(&l, 0, sizeof l);
-    assert_int_equal(cc_kpi_new(&l.kpi, NULL), CC_OK);
+    memset(l, 0, sizeof *l);
+    assert_int_equal(cc_kpi_new(&l->kpi, NULL), CC_OK);
     cc_engine_options eo = CC_ENGINE_OPTIONS_INIT;
     eo.event_fn = sink;
-    eo.event_user_data = &l;
+    eo.event_user_data = l;
     cc_engine *e = NULL;
     assert_int_equal(cc_engine_new(&e, &eo), CC_OK);
     const char *queues[] = {"sales", "support"};
@@ -178,6 +171,7 @@ static void consult_transfer_credits_the_consulting_queue(void **state)
         cc_queue_config q = CC_QUEUE_CONFIG_INIT;
         q.name = queues[i];
         q.ring_timeout_ms = S(15);
+        q.wrapup_ms = i == 0 ? sales_wrapup_ms : 0;
         assert_int_equal(cc_engine_queue_add(e, &q), CC_OK);
     }
     const char *names[] = {"ann", "bob"};
@@ -190,6 +184,21 @@ static void consult_transfer_credits_the_consulting_queue(void **state)
         assert_int_equal(cc_engine_agent_add(e, &a, 0), CC_OK);
         assert_int_equal(cc_engine_agent_login(e, names[i], 0), CC_OK);
     }
+    return e;
+}
+
+/* A consult transfer from "sales" to "support": the engine queues the contact
+ * in support while ann still talks, and sends CONTACT_TRANSFERRED (queue
+ * sales, agent ann) only when bob accepts. Times in seconds: c1 arrives 1,
+ * ann answers 3, consults support at 40, bob answers 65 (ann's leg: 62 s of
+ * talk), ends 125 (bob's leg: 60 s). Like a blind transfer, ann's leg is
+ * handled and transferred in sales, bob's leg handled in support. A consult
+ * given up (c2) leaves its leg in sales too. */
+static void consult_transfer_credits_the_consulting_queue(void **state)
+{
+    (void)state;
+    live l;
+    cc_engine *e = sales_and_support(&l, 0);
     arrive(e, 1, 100, S(1));
     assert_string_equal(l.offered_to[1], "ann");
     assert_int_equal(cc_engine_offer_accept(e, 1, "ann", S(3)), CC_OK);
@@ -243,31 +252,7 @@ static void wrapup_after_a_transfer_stays_in_its_queue(void **state)
 {
     (void)state;
     live l;
-    memset(&l, 0, sizeof l);
-    assert_int_equal(cc_kpi_new(&l.kpi, NULL), CC_OK);
-    cc_engine_options eo = CC_ENGINE_OPTIONS_INIT;
-    eo.event_fn = sink;
-    eo.event_user_data = &l;
-    cc_engine *e = NULL;
-    assert_int_equal(cc_engine_new(&e, &eo), CC_OK);
-    const char *queues[] = {"sales", "support"};
-    for (int i = 0; i < 2; i++) {
-        cc_queue_config q = CC_QUEUE_CONFIG_INIT;
-        q.name = queues[i];
-        q.ring_timeout_ms = S(15);
-        q.wrapup_ms = i == 0 ? S(30) : 0;
-        assert_int_equal(cc_engine_queue_add(e, &q), CC_OK);
-    }
-    const char *names[] = {"ann", "bob"};
-    for (int i = 0; i < 2; i++) {
-        cc_membership m = {queues[i], 0, 0, 0};
-        cc_agent_config a = CC_AGENT_CONFIG_INIT;
-        a.name = names[i];
-        a.queues = &m;
-        a.nqueues = 1;
-        assert_int_equal(cc_engine_agent_add(e, &a, 0), CC_OK);
-        assert_int_equal(cc_engine_agent_login(e, names[i], 0), CC_OK);
-    }
+    cc_engine *e = sales_and_support(&l, S(30));
     arrive(e, 1, 100, S(1));
     assert_int_equal(cc_engine_offer_accept(e, 1, "ann", S(3)), CC_OK);
     cc_transfer t = CC_TRANSFER_INIT;
