@@ -438,6 +438,12 @@ static void cc__on_conn_close(cc__conn *c, void *ctx)
     if (!rt->closing) {
         rt->now_ms = cc__clock(rt);
         cc__journal_attach(rt, "runtime.detach", detached);
+        /* A connection the server closes itself (a slow consumer at a flush, a
+         * failed write) closes after the unit of work has drained its releases:
+         * nothing else would run them until some later request or timer, and
+         * the agents would stay reserved for a phone that cannot ring. The
+         * async handle runs one more end of work on the next loop iteration. */
+        if (rt->nrelease > 0) uv_async_send(&rt->async);
     }
 }
 

@@ -190,6 +190,42 @@ def test_switch_disconnecting_mid_dial_releases_the_agent(serve, tmp_path, journ
         assert st["state"] == "callback_wait" and st["callback_attempts"] == 1
 
 
+def test_a_switch_cut_off_as_a_slow_consumer_gives_its_offers_back_at_once(serve):
+    """A switch closed by the server itself (here: too slow to read the notifications
+    of one timer step) gives back its pending offers as promptly as one that hangs
+    up, without waiting for some other client's request to come along."""
+    s = serve("--max-pending", "65536")
+    switch = Client(s.address)
+    switch.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    assert switch.call("backend.register", {"channels": ["voice"]}) is True
+    switch.call("events.subscribe", {"types": ["contact.left"]})
+    desk = Client(s.address)
+    desk.call("events.subscribe", {"types": ["contact.rejected"]})
+    desk.call("queue.create", {"name": "q", "ring_timeout_ms": 600000})
+    desk.call("queue.create", {"name": "other"})
+    desk.call("agent.login", {"agent": "ann", "queues": ["q"]})
+    desk.call("contact.create", {"contact_id": 7, "queue": "q"})
+    assert desk.call("agent.status", {"agent": "ann"})["state"] == "reserved"
+    ids = [desk.send("contact.create", {"contact_id": 1000 + i, "queue": "other"})
+           for i in range(5000)]
+    for i in ids:
+        desk.wait(i, timeout=30)
+    # Every contact of 'other' leaves at the next timer tick: that engine step's
+    # contact.left notifications, which the switch does not read, cut it off.
+    desk.call("queue.configure", {"name": "other", "max_wait_ms": 1})
+    switch.sock.settimeout(10)
+    try:
+        while switch.sock.recv(1 << 20):
+            pass
+    except ConnectionResetError:
+        pass
+    # No request is sent meanwhile: the release must not wait for one.
+    _, ev = desk.wait_note(lambda m, a: m == "event" and a["type"] == "contact.rejected",
+                           timeout=3)
+    assert ev["contact_id"] == 7 and ev["agent"] == "ann"
+    assert desk.call("agent.status", {"agent": "ann"})["state"] != "reserved"
+
+
 def test_a_reported_dial_is_not_released_again_on_disconnect(serve):
     s = serve()
     switch = Client(s.address)
