@@ -165,7 +165,8 @@ cc_status cc_engine_post(cc_engine *engine, cc_post_fn fn, void *user_data);
  * Journals a state change made directly on the engine, as the wire call
  * `method` with `params_msgpack` (a msgpack array, borrowed, e.g. the bytes of
  * [{"contact_id": 7}]) so recovery replays it. Loop thread. Returns CC_OK
- * (also without a journal), CC_EINVAL, CC_EIO, CC_ENOMEM.
+ * (also without a journal), CC_EINVAL (also params too long for one journal
+ * record, 16 MiB), CC_EIO, CC_ENOMEM.
  */
 cc_status cc_runtime_journal_command(cc_runtime *self, const char *method,
                                      const void *params_msgpack, size_t len);
@@ -195,7 +196,9 @@ typedef struct cc_server_options {
  * mode 0600). May be called several times. `options` is borrowed for the
  * call (NULL = defaults). `bound` (may be NULL) receives the address actually
  * bound, e.g. "tcp://127.0.0.1:40123". Returns CC_OK, CC_EINVAL (bad address,
- * non-loopback without allow_remote, empty token), CC_EVERSION, CC_EIO (bind
+ * non-loopback without allow_remote, empty token, or, when the runtime
+ * journals, a max_message_bytes over what one journal record holds: 16 MiB
+ * less 64 bytes), CC_EVERSION, CC_EIO (bind
  * or listen failed, with the reason), CC_EFULL (8 listeners), CC_ECLOSED,
  * CC_ENOMEM.
  */

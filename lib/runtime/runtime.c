@@ -119,6 +119,11 @@ void cc__runtime_unsubscribe(cc_runtime *rt, cc__conn *c)
 
 /* ---- journal ---------------------------------------------------------------- */
 
+/* Bytes a COMMAND record adds to its method and params: the array header, the
+ * kind, the number and the time (at most 1 + 1 + 9 + 9) and the method's string
+ * header (at most 5), rounded up. */
+#define CC__JOURNAL_RECORD_SLACK 64u
+
 /* Begins a command record [1, n, now, method, params]: the caller packs the
  * params, then ends the record. */
 static msgpack_packer *cc__journal_command_begin(cc_runtime *rt, const char *method)
@@ -164,6 +169,15 @@ cc_status cc_runtime_journal_command(cc_runtime *self, const char *method,
     if (!self || !method || !params_msgpack)
         return cc__fail(CC_EINVAL, "journal_command: NULL argument");
     if (!self->journal) return CC_OK;
+    /* The record [1, n, now, method, params] must fit the reader's limit: a
+     * longer one is never read back (recovery takes it for damage, or for a
+     * torn tail when it is the last), so it would cost the journal. */
+    if (len > CC__JOURNAL_MAX_RECORD - CC__JOURNAL_RECORD_SLACK ||
+        strlen(method) > CC__JOURNAL_MAX_RECORD - CC__JOURNAL_RECORD_SLACK - len)
+        return cc__fail(CC_EINVAL,
+                        "journal_command: params of %zu bytes do not fit a journal record "
+                        "(at most %u bytes)",
+                        len, (unsigned)CC__JOURNAL_MAX_RECORD);
     msgpack_zone zone;
     if (!msgpack_zone_init(&zone, 1024)) return cc__fail(CC_ENOMEM, "journal: out of memory");
     msgpack_object o;
@@ -1060,6 +1074,17 @@ cc_status cc_runtime_listen(cc_runtime *self, const char *address, const cc_serv
 {
     if (!self) return cc__fail(CC_EINVAL, "listen: NULL runtime");
     if (self->closing) return cc__fail(CC_ECLOSED, "listen: runtime is closing");
+    /* Every state-changing request is journaled whole ([1, n, now, method,
+     * params], params re-packed never longer than received): a request the
+     * journal cannot hold in one record would be acknowledged, then make the
+     * journal unrecoverable (or be cut as a torn tail). */
+    if (self->journal && options && options->version == CC_SERVER_OPTIONS_VERSION &&
+        options->max_message_bytes > CC__JOURNAL_MAX_RECORD - CC__JOURNAL_RECORD_SLACK)
+        return cc__fail(CC_EINVAL,
+                        "listen: max_message_bytes %zu is larger than a journal record can "
+                        "hold (at most %u with a journal)",
+                        options->max_message_bytes,
+                        (unsigned)(CC__JOURNAL_MAX_RECORD - CC__JOURNAL_RECORD_SLACK));
     return cc__server_listen(self->server, address, options, bound, bound_len);
 }
 

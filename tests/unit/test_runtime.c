@@ -916,6 +916,53 @@ static void direct_changes_can_be_journaled(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* A journal record longer than CC__JOURNAL_MAX_RECORD is never read back: recovery takes
+ * it for damage (or for a torn tail when it is the last). So a journaling runtime refuses
+ * to accept requests or journal commands that could make one. */
+static void nothing_is_journaled_that_recovery_cannot_read(void **state)
+{
+    (void)state;
+    char dir[64], cmd[120];
+    snprintf(dir, sizeof dir, "/tmp/cc-rt-bigrec-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    cc_runtime_options o = CC_RUNTIME_OPTIONS_INIT;
+    o.journal_dir = dir;
+    cc_runtime *rt;
+    assert_int_equal(cc_runtime_new(&rt, &loop, NULL, &o), CC_OK);
+    cc_server_options so = CC_SERVER_OPTIONS_INIT;
+    char bound[128];
+    so.max_message_bytes = CC__JOURNAL_MAX_RECORD + 1;
+    assert_int_equal(cc_runtime_listen(rt, "tcp://127.0.0.1:0", &so, bound, sizeof bound),
+                     CC_EINVAL);
+    assert_non_null(strstr(cc_error_last(), "journal"));
+    so.max_message_bytes = 8u << 20; /* well inside a record */
+    assert_int_equal(cc_runtime_listen(rt, "tcp://127.0.0.1:0", &so, bound, sizeof bound), CC_OK);
+    /* Params of exactly CC__JOURNAL_MAX_RECORD bytes: [{"name": "q", "x": "xxx..."}] */
+    size_t len = CC__JOURNAL_MAX_RECORD, slen = len - 16;
+    unsigned char *p = malloc(len);
+    assert_non_null(p);
+    memcpy(p, "\x91\x82\xa4name\xa1q\xa1x\xdb", 12);
+    for (int i = 0; i < 4; i++)
+        p[12 + i] = (unsigned char)(slen >> (8 * (3 - i)));
+    memset(p + 16, 'x', slen);
+    assert_int_equal(cc_runtime_journal_command(rt, "queue.create", p, len), CC_EINVAL);
+    assert_non_null(strstr(cc_error_last(), "journal"));
+    free(p);
+    close_and_drain(rt, &loop);
+    assert_int_equal(cc_runtime_new(&rt, &loop, NULL, &o), CC_OK); /* still recovers */
+    close_and_drain(rt, &loop);
+    /* Without a journal any size may be served. */
+    assert_int_equal(cc_runtime_new(&rt, &loop, NULL, NULL), CC_OK);
+    so.max_message_bytes = CC__JOURNAL_MAX_RECORD + 1;
+    assert_int_equal(cc_runtime_listen(rt, "tcp://127.0.0.1:0", &so, bound, sizeof bound), CC_OK);
+    close_and_drain(rt, &loop);
+    uv_loop_close(&loop);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* ---- allocation failures ------------------------------------------------------- */
 
 typedef struct sweep_ctx {
@@ -1013,6 +1060,7 @@ int main(void)
         cmocka_unit_test(replay_accepts_nested_keys_an_older_server_let_pass),
         cmocka_unit_test(replay_refuses_a_runtime_record_it_does_not_know),
         cmocka_unit_test(direct_changes_can_be_journaled),
+        cmocka_unit_test(nothing_is_journaled_that_recovery_cannot_read),
         cmocka_unit_test(every_allocation_failure_is_survived),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
