@@ -406,7 +406,10 @@ static void cc__conn_process(cc__conn *c)
     size_t max_msg = c->listener->max_message;
     while (!c->closing && !c->paused && !c->close_after_flush) {
         size_t flen = 0;
-        cc__scan_result r = cc__wire_scan(c->in + off, c->in_len - off, max_msg, &flen);
+        /* Resumed where the last read left the incomplete message: a message
+         * trickling in is walked once, not once per read. */
+        cc__scan_result r =
+            cc__wire_scan_resume(&c->scan, c->in + off, c->in_len - off, max_msg, &flen);
         if (r == CC__SCAN_MORE) break;
         if (r == CC__SCAN_BAD) {
             cc__conn_close(c, "undecodable bytes");

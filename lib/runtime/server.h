@@ -31,6 +31,7 @@
 #include "callcore/runtime.h"
 #include "wire_args.h"
 #include "wire_codec.h"
+#include "wire_frame.h"
 
 #include <uv.h>
 
@@ -98,6 +99,8 @@ struct cc__conn {
     uint64_t id;
     unsigned char *in; /* received bytes not yet consumed */
     size_t in_len, in_cap;
+    /* How far the incomplete message at in[0] was walked. */
+    cc__scan_state scan;
     cc__wbuf out;     /* packed, not yet handed to uv_write */
     cc__wbuf sending; /* owned by the write in flight */
     uv_write_t wreq;

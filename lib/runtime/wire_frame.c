@@ -138,18 +138,26 @@ static int cc__classify(unsigned char b, cc__hdr *h)
     return 0;
 }
 
-cc__scan_result cc__wire_scan(const unsigned char *data, size_t len, size_t max_size,
-                              size_t *frame_len)
+cc__scan_result cc__wire_scan_resume(cc__scan_state *st, const unsigned char *data, size_t len,
+                                     size_t max_size, size_t *frame_len)
 {
-    /* remaining[d]: values still to read at depth d (a map of n pairs counts 2n). */
-    uint64_t remaining[CC__WIRE_MAX_DEPTH + 1];
-    int depth = 0;
-    remaining[0] = 1;
-    size_t pos = 0;
+    /* remaining[d]: values still to read at depth d (a map of n pairs counts 2n).
+     * The walk's position lives in *st, so a value that is not complete yet is
+     * taken up again where it stopped: each header and payload is stepped
+     * over once, whatever the number of reads the value arrives in. */
+    if (!st->active) {
+        st->active = 1;
+        st->depth = 0;
+        st->pos = 0;
+        st->remaining[0] = 1;
+    }
+    uint64_t *remaining = st->remaining;
     for (;;) {
-        while (depth > 0 && remaining[depth] == 0)
-            depth--;
-        if (depth == 0 && remaining[0] == 0) {
+        while (st->depth > 0 && remaining[st->depth] == 0)
+            st->depth--;
+        size_t pos = st->pos;
+        if (st->depth == 0 && remaining[0] == 0) {
+            st->active = 0; /* the next call starts the next value */
             *frame_len = pos;
             return CC__SCAN_COMPLETE;
         }
@@ -158,24 +166,35 @@ cc__scan_result cc__wire_scan(const unsigned char *data, size_t len, size_t max_
         cc__hdr h;
         if (cc__classify(data[pos], &h) != 0) return CC__SCAN_BAD;
         if (h.hdr > max_size - pos) return CC__SCAN_TOO_BIG;
-        if (h.hdr > len - pos) return CC__SCAN_MORE;
+        if (h.hdr > len - pos) return CC__SCAN_MORE; /* this header is read again */
         uint64_t n = h.len_bytes ? cc__be(data + pos + 1, h.len_bytes) : h.inline_n;
-        remaining[depth]--;
         pos += h.hdr;
         if (h.kind == 0) {
             uint64_t payload = h.fixed + (h.len_bytes ? n : 0);
             /* Every byte of the payload must fit in the frame. */
             if (payload > max_size - pos) return CC__SCAN_TOO_BIG;
+            /* Nothing is recorded until the payload is here: the next call
+             * reads this header again (O(1)), not the value from its start. */
             if (payload > len - pos) return CC__SCAN_MORE;
-            pos += (size_t)payload;
+            remaining[st->depth]--;
+            st->pos = pos + (size_t)payload;
             continue;
         }
         uint64_t children = h.kind == 2 ? 2 * n : n; /* n < 2^32: no overflow */
         /* Each child takes at least one byte: a count larger than the room
          * left can never complete. */
         if (children > max_size - pos) return CC__SCAN_TOO_BIG;
-        if (children == 0) continue;
-        if (depth == CC__WIRE_MAX_DEPTH) return CC__SCAN_BAD;
-        remaining[++depth] = children;
+        if (children > 0 && st->depth == CC__WIRE_MAX_DEPTH) return CC__SCAN_BAD;
+        remaining[st->depth]--;
+        st->pos = pos;
+        if (children > 0) remaining[++st->depth] = children;
     }
+}
+
+cc__scan_result cc__wire_scan(const unsigned char *data, size_t len, size_t max_size,
+                              size_t *frame_len)
+{
+    cc__scan_state st;
+    st.active = 0;
+    return cc__wire_scan_resume(&st, data, len, max_size, frame_len);
 }
