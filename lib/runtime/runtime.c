@@ -910,6 +910,16 @@ static cc_status cc__recover(cc_runtime *rt)
     cc__free(files);
     if (st) return st;
     cc__journal_decision_options(rt);
+    /* No switch survives a restart, but a crash left no "runtime.detach" for
+     * the channels attached at the time. Journal it now, before the offers
+     * are given back: the give-back's next offers fail for want of a switch
+     * (the agents go not-ready), and a later replay must see them fail too,
+     * not send them to the switch it still believes attached (which left
+     * phantom offers for every later restart to give back again). */
+    unsigned attached = 0;
+    for (int ch = 0; ch < CC_CHANNEL__COUNT; ch++)
+        if (rt->replay_attached[ch]) attached |= 1u << ch;
+    cc__journal_attach(rt, "runtime.detach", attached);
     /* Replayed offers were "sent" to switches that are gone: forget them. */
     memset(rt->replay_attached, 0, sizeof rt->replay_attached);
     for (int ch = 0; ch < CC_CHANNEL__COUNT; ch++) {

@@ -261,3 +261,39 @@ def test_sigterm_right_after_listening_is_a_clean_close(cli_path, tmp_path):
     assert srv.stop() == 0
     srv.kill()
     assert files(journal, "snapshot-")
+
+
+def test_offers_ringing_at_a_crash_are_given_back_once(cli_path, tmp_path):
+    """The restart after a crash gives back the offers that were ringing (no switch
+    survives a restart). Later restarts replay that give-back and must reach the same
+    state without finding anything more to give back: the switch is gone from the
+    journal's point of view too, so the replayed give-back's next offer fails as it
+    did live instead of going out to a switch that is not there."""
+    journal = tmp_path / "j"
+    srv = serve_journal(cli_path, tmp_path, journal, "--snapshot-interval-ms", "-1")
+    switch = Client(srv.address)
+    assert switch.call("backend.register", {"channels": ["voice"]}) is True
+    c = Client(srv.address)
+    c.call("queue.create", {"name": "q", "ring_timeout_ms": 600000})
+    for a in ("ann", "bob"):
+        c.call("agent.login", {"agent": a, "queues": ["q"]})
+    c.call("contact.create", {"contact_id": 7, "queue": "q"})
+    switch.wait_note(lambda m, a: m == "media.offer")
+    srv.kill()  # SIGKILL while the agent's phone rings
+    released, seen, events = [], [], []
+    for _ in range(3):
+        srv = serve_journal(cli_path, tmp_path, journal, "--snapshot-interval-ms", "-1")
+        c = Client(srv.address)
+        st = {a: c.call("agent.status", {"agent": a}) for a in ("ann", "bob")}
+        seen.append(({a: (s["state"], s["reason"], s["offer_contact_id"]) for a, s in st.items()},
+                     c.call("contact.status", {"contact_id": 7})["state"]))
+        c.close()
+        srv.proc.kill()  # SIGKILL again: no final snapshot stands in for the replay
+        srv.proc.wait()
+        err = srv.proc.stderr.read()
+        srv.kill()
+        released.append(int(err.split(" offer(s) released")[0].rsplit(" ", 1)[1]))
+        events.append(len(event_seqs(journal)))
+    assert released == [1, 0, 0]
+    assert seen[0] == seen[1] == seen[2]
+    assert events[0] == events[1] == events[2]  # nothing happened after the first restart
