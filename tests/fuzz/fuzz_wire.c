@@ -6,7 +6,8 @@
  * built by earlier inputs (queues, agents, contacts) is exercised too.
  *
  * The first byte picks the connection's options: bit 0 requires a token
- * ("fuzz"), bit 1 lowers the message limit to 256 bytes.
+ * ("fuzz"), bit 1 lowers the message limit to 256 bytes. The same bytes also
+ * check the resumable scan against the whole-buffer one (check_scan_resume).
  */
 #include "runtime/runtime_impl.h"
 
@@ -25,6 +26,23 @@ static void setup(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The resumable scan (a message arriving in pieces, cc__wire_scan_resume) agrees with
+ * the scan of the whole bytes: the same result and frame length however the bytes are
+ * cut. The cut sizes (1 to 17 bytes) are drawn from the input itself. */
+static void check_scan_resume(const uint8_t *data, size_t size, size_t max)
+{
+    size_t whole_len = 0, len = 0, have = 0, k = 0;
+    cc__scan_result whole = cc__wire_scan(data, size, max, &whole_len);
+    cc__scan_state st = {0};
+    cc__scan_result r = CC__SCAN_MORE;
+    while (r == CC__SCAN_MORE && have < size) {
+        size_t piece = 1 + (size_t)data[k++ % size] % 17;
+        have = piece < size - have ? have + piece : size;
+        r = cc__wire_scan_resume(&st, data, have, max, &len);
+    }
+    if (r != whole || (r == CC__SCAN_COMPLETE && len != whole_len)) abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     setup();
@@ -34,6 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (data[0] & 2) o.max_message_bytes = 256;
     o.max_pending_bytes = 64 * 1024;
     cc__wbuf out = {0};
+    check_scan_resume(data + 1, size - 1, o.max_message_bytes ? o.max_message_bytes : 1u << 20);
     cc__server_feed(rt->server, data + 1, size - 1, &o, &out);
     /* Every response is itself well-formed msgpack. */
     size_t off = 0;
