@@ -135,8 +135,10 @@ cc_status cc_runtime_recovery(const cc_runtime *self, cc_recovery_stats *out);
  * calls `done(user_data)` from the loop once every libuv handle the runtime
  * opened is closed; the runtime is freed just before `done` runs. Functions
  * posted before the close still run first. `done` may be NULL. After this
- * call, self must not be used (posting from other threads is refused with
- * CC_ECLOSED). Loop thread; may be called from a posted function (the ones
+ * call, self must not be used on the loop thread; other threads' posts are
+ * refused with CC_ECLOSED until `done` runs, but then self is freed: a thread
+ * that may post around a close should post with cc_engine_post(), which only
+ * looks the engine up (CC_ENOTFOUND once the close began). Loop thread; may be called from a posted function (the ones
  * posted after it still run first) but not from inside the event sink (the
  * engine is running then). Returns CC_OK, CC_EINVAL (NULL), CC_ECLOSED
  * (already closing).
