@@ -486,10 +486,16 @@ static void cc__commit_now(void *ctx)
     if (rt->server) cc__server_flush(rt->server);
 }
 
-/* uv_check: runs once per loop iteration, after the I/O callbacks. */
+/* uv_check: runs once per loop iteration, after the I/O callbacks. The deadline timer is
+ * re-armed here too: a caller may change the engine directly from its own libuv callback
+ * on the loop thread (no post, no request), and the timers that change starts (a ring
+ * timeout, say) would otherwise wait for the runtime's next unit of work. O(1) amortised
+ * (cc_engine_next_deadline). */
 static void cc__on_group_commit(uv_check_t *h)
 {
-    cc__commit_now(h->data);
+    cc_runtime *rt = h->data;
+    cc__rearm(rt);
+    cc__commit_now(rt);
 }
 
 /* Sends a media command to the connection owning `channel`. */

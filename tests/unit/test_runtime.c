@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -318,6 +319,59 @@ static void engine_deadline_becomes_a_libuv_timer(void **state)
     uv_close((uv_handle_t *)&guard, NULL);
     resp_free(&out);
     cc__wbuf_free(&r.b);
+    close_and_drain(rt, &loop);
+    uv_loop_close(&loop);
+}
+
+/* The caller's own libuv timer changes the engine directly on the loop thread (no post,
+ * no request): the ring timer that change starts must still fire. */
+static void offer_a_contact_directly(uv_timer_t *t)
+{
+    cc_runtime *rt = t->data;
+    cc_engine *e = cc_runtime_engine(rt);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts); /* the runtime's clock (runtime.md, Time) */
+    int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    q.name = "q";
+    q.ring_timeout_ms = 30;
+    assert_int_equal(cc_engine_queue_add(e, &q), CC_OK);
+    cc_membership m = {"q", 0, 0, 0};
+    cc_agent_config a = CC_AGENT_CONFIG_INIT;
+    a.name = "ann";
+    a.queues = &m;
+    a.nqueues = 1;
+    assert_int_equal(cc_engine_agent_add(e, &a, now), CC_OK);
+    assert_int_equal(cc_engine_agent_login(e, "ann", now), CC_OK);
+    cc_contact_config c = CC_CONTACT_CONFIG_INIT;
+    c.id = 5;
+    c.channel = CC_CHANNEL_VOICE;
+    c.queue = "q";
+    assert_int_equal(cc_engine_contact_add(e, &c, now), CC_OK);
+}
+
+static void a_direct_change_on_the_loop_thread_arms_its_timers(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    seen_events seen = {0, 0, &loop};
+    cc_engine_options eo = CC_ENGINE_OPTIONS_INIT;
+    eo.event_fn = count_events;
+    eo.event_user_data = &seen;
+    cc_runtime *rt;
+    assert_int_equal(cc_runtime_new(&rt, &loop, &eo, NULL), CC_OK);
+    uv_timer_t direct, guard;
+    uv_timer_init(&loop, &direct);
+    direct.data = rt;
+    uv_timer_start(&direct, offer_a_contact_directly, 1, 0);
+    uv_timer_init(&loop, &guard);
+    uv_timer_start(&guard, give_up, 3000, 0);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(seen.offers, 1);
+    assert_int_equal(seen.ring_timeouts, 1);
+    uv_close((uv_handle_t *)&direct, NULL);
+    uv_close((uv_handle_t *)&guard, NULL);
     close_and_drain(rt, &loop);
     uv_loop_close(&loop);
 }
@@ -1052,6 +1106,7 @@ int main(void)
         cmocka_unit_test(posts_from_any_thread_run_on_the_loop),
         cmocka_unit_test(a_post_may_close_the_runtime),
         cmocka_unit_test(engine_deadline_becomes_a_libuv_timer),
+        cmocka_unit_test(a_direct_change_on_the_loop_thread_arms_its_timers),
         cmocka_unit_test(dispatcher_answers_in_order_with_errors),
         cmocka_unit_test(recovery_replays_a_crash_image_and_cuts_a_torn_tail),
         cmocka_unit_test(replay_rebuilds_the_same_engine_bit_for_bit),
