@@ -1226,7 +1226,8 @@ cc_status cc_engine_supervise(cc_engine *e, uint64_t id, const char *supervisor,
     if (!b || !b->supervise)
         return cc__fail(CC_EUNSUPPORTED, "contact %llu: the %s backend cannot supervise",
                         (unsigned long long)id, cc_channel_name(c->channel));
-    e->now_ms = now;
+    /* e->now_ms is left alone: supervising changes no engine state (the runtime does not
+     * journal it), and the time is part of a snapshot a replay must reach without it */
     e->busy = 1;
     st = b->supervise(bs, c->id, a->name, supervisor, mode, now);
     e->busy = 0;

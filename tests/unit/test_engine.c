@@ -771,8 +771,17 @@ static void backend_contract(void **state)
     assert_int_equal(agent_state(e, "b"), CC_AGENT_NOT_READY);
     assert_int_equal(contact_state(e, 2), CC_CONTACT_WAITING);
     tb->fail_offer = 0;
+    /* supervising changes nothing in the engine, not even its time (the runtime does not
+     * journal it: a replay must reach the same state without it) */
+    void *before, *after;
+    size_t blen, alen;
+    OK(cc_engine_snapshot(e, &before, &blen));
     OK(cc_engine_supervise(e, 1, "boss", CC_SUPERVISE_WHISPER, 60));
     assert_int_equal(tb->calls[TB_SUPERVISE], 1);
+    OK(cc_engine_snapshot(e, &after, &alen));
+    assert_true(blen == alen && memcmp(before, after, blen) == 0);
+    cc_free(before);
+    cc_free(after);
     assert_int_equal(cc_engine_supervise(e, 2, "boss", CC_SUPERVISE_BARGE, 60), CC_ESTATE);
     cc_backend no_open = test_backend;
     no_open.open = NULL;
