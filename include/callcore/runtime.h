@@ -72,7 +72,9 @@ typedef struct cc_runtime_options {
      * the call); may be NULL. A failed snapshot is retried at the next
      * period. A failed write or fsync of records is fail-stop: the responses
      * that records acknowledged are never sent (their connections are
-     * closed) and every later state-changing call fails with CC_EIO. */
+     * closed), every later state-changing call fails with CC_EIO, and the
+     * engine's timers and give-backs stop (the state stays what the journal
+     * holds, readable, until the process is restarted). */
     void (*error_fn)(const char *message, void *user_data);
     void *error_user_data;
 } cc_runtime_options;

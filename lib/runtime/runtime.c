@@ -252,9 +252,20 @@ static void cc__commit(cc_runtime *rt)
 
 static void cc__on_timer(uv_timer_t *t);
 
+/* Whether the engine is stopped: closing, or the journal failed. Fail-stop stops the
+ * engine too: a timer or give-back after a failed write would change state no journal
+ * holds, and publish events a restart sends again when its replay gets there. */
+static int cc__engine_stopped(const cc_runtime *rt)
+{
+    return rt->closing || rt->journal_failed;
+}
+
 static void cc__rearm(cc_runtime *rt)
 {
-    if (rt->closing) return;
+    if (cc__engine_stopped(rt)) {
+        if (!rt->closing) uv_timer_stop(&rt->timer);
+        return;
+    }
     int64_t d = cc_engine_next_deadline(rt->engine);
     if (d == CC_NO_DEADLINE) {
         uv_timer_stop(&rt->timer);
@@ -279,6 +290,7 @@ static void cc__end_of_work(cc_runtime *rt)
 static void cc__on_timer(uv_timer_t *t)
 {
     cc_runtime *rt = t->data;
+    if (cc__engine_stopped(rt)) return; /* armed before the journal failed */
     rt->now_ms = cc__clock(rt);
     cc__jmark mark = cc__step_open(rt);
     if (rt->journal) {
@@ -341,7 +353,7 @@ static void cc__runtime_release_one(cc_runtime *rt, const cc__wire_offer *o, con
 
 void cc__runtime_drain_releases(cc_runtime *rt)
 {
-    while (rt->nrelease > 0 && !rt->closing) {
+    while (rt->nrelease > 0 && !cc__engine_stopped(rt)) {
         cc__wire_offer o = rt->release[--rt->nrelease];
         rt->now_ms = cc__clock(rt);
         if (o.dial) cc__runtime_release_one(rt, &o, "callback.result", "result", "failed");

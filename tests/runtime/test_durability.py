@@ -92,3 +92,27 @@ def test_a_response_never_leaves_before_its_record_is_synced(cli_path, disk_faul
     assert "queue-kept" in queues
     for name in acked:  # so it was never acknowledged either
         assert name in queues, f"{name} was acknowledged, then lost in the crash ({err})"
+
+
+def test_a_failed_journal_stops_the_engine(cli_path, disk_fault, tmp_path):
+    """Fail-stop means stop: once a journal write failed, the engine's timers fire no more
+    either. A max wait that fired afterwards changed state no journal holds and sent events
+    a restart then sends again (the replayed contact reaches its max wait once more)."""
+    journal = tmp_path / "journal"
+    srv = Server(cli_path, "--journal", str(journal), "--fsync", "always",
+                 env=faulty_disk_env(disk_fault, "queue-lost", 0)).start()
+    try:
+        c = Client(srv.address)
+        c.call("queue.create", {"name": "q", "max_wait_ms": 1500})
+        c.call("contact.create", {"contact_id": 7, "queue": "q"})
+        with pytest.raises(Exception):  # its record fails: the connection is cut
+            c.call("queue.create", {"name": "queue-lost"})
+        time.sleep(2.5)  # past the max wait
+        status = Client(srv.address).call("contact.status", {"contact_id": 7})
+    finally:
+        srv.proc.kill()
+        srv.proc.wait()
+        err = srv.proc.stderr.read()
+        srv.kill()
+    assert "journal write failed" in err
+    assert status["state"] == "waiting"
