@@ -297,23 +297,34 @@ class Engine:
         self._raise_pending()
         return result
 
+    def _query(self, fn):
+        """Runs a read-only capi function on this engine with the engine marked
+        in use: the GIL is released during the C call, so a close() from another
+        thread must be refused (Busy) rather than free the engine under it."""
+        handle = self._handle()
+        self._calls += 1
+        try:
+            return fn(handle)
+        finally:
+            self._calls -= 1
+
     def _now(self, now_ms):
         if now_ms is not None:
             return int(now_ms)
-        now = capi.cc_engine_now(self._handle())
+        now = self._query(capi.cc_engine_now)
         return 0 if now < 0 else now
 
     # -- time -------------------------------------------------------------
     @property
     def now(self):
         """The engine's current time in ms (None before the first call)."""
-        now = capi.cc_engine_now(self._handle())
+        now = self._query(capi.cc_engine_now)
         return None if now == _NOT_STARTED else now
 
     @property
     def next_deadline(self):
         """Earliest pending timer in ms, or None when there is none."""
-        d = capi.cc_engine_next_deadline(self._handle())
+        d = self._query(capi.cc_engine_next_deadline)
         return None if d == _NO_DEADLINE else d
 
     def advance(self, now_ms):
@@ -355,7 +366,7 @@ class Engine:
 
     def queues(self):
         """All queues, in creation order."""
-        return [Queue(self, n) for n in capi.cc_sw_engine_queue_names(self._handle())]
+        return [Queue(self, n) for n in self._query(capi.cc_sw_engine_queue_names)]
 
     # -- agents -----------------------------------------------------------
     def add_agent(self, name, *, now_ms=None, **config):
@@ -372,7 +383,7 @@ class Engine:
 
     def agents(self):
         """All agents, in creation order."""
-        return [Agent(self, n) for n in capi.cc_sw_engine_agent_names(self._handle())]
+        return [Agent(self, n) for n in self._query(capi.cc_sw_engine_agent_names)]
 
     # -- contacts ---------------------------------------------------------
     def add_contact(self, id, queue, *, channel=Channel.VOICE, now_ms=None, **config):  # noqa: A002
@@ -391,7 +402,7 @@ class Engine:
 
     def contacts(self):
         """Live contacts, in creation order."""
-        return [Contact(self, int(i)) for i in capi.cc_sw_engine_contact_ids(self._handle())]
+        return [Contact(self, int(i)) for i in self._query(capi.cc_sw_engine_contact_ids)]
 
     # -- media ------------------------------------------------------------
     def bind_backend(self, channel, backend):

@@ -70,24 +70,24 @@ class Forecaster(OwnedHandle):
     def fit(self, history):
         """Fits the parameters left free on ``history`` (interval counts in
         time order, no gaps) and runs the model over it. Returns self."""
-        capi.cc_forecaster_fit(self._handle(), _array(history))
+        self._in_call(capi.cc_forecaster_fit, self._handle(), _array(history))
         return self
 
     def observe(self, values):
         """Feeds new observations without refitting."""
-        capi.cc_forecaster_observe(self._handle(), _array(values))
+        self._in_call(capi.cc_forecaster_observe, self._handle(), _array(values))
 
     def predict(self, horizon):
         """The next ``horizon`` intervals: a namespace of arrays mean, lower,
         upper (the prediction interval at the forecaster's level)."""
-        cols = capi.cc_sw_forecaster_predict(self._handle(), int(horizon))
+        cols = self._in_call(capi.cc_sw_forecaster_predict, self._handle(), int(horizon))
         return types.SimpleNamespace(**{k: _column(v) for k, v in cols.items()})
 
     @property
     def params(self):
         """Parameters in use and fit statistics (alpha, beta, gamma, omega,
         phi, sigma, sse, observations, evaluations)."""
-        return types.SimpleNamespace(**capi.cc_sw_forecaster_params(self._handle()))
+        return types.SimpleNamespace(**self._in_call(capi.cc_sw_forecaster_params, self._handle()))
 
 
 

@@ -112,7 +112,7 @@ class Importer(OwnedHandle):
         first_error ("file:line: message", when any)."""
         if self._ptr is None:
             raise Closed(capi.CC_ECLOSED, "importer is closed")
-        d = capi.cc_sw_import_stats(self._ptr)
+        d = self._in_call(capi.cc_sw_import_stats, self._ptr)
         d.setdefault("first_error", None)
         return types.SimpleNamespace(**d)
 
@@ -236,21 +236,22 @@ class KpiAggregator(OwnedHandle):
         totals, queues, agents, intervals, and with ``full`` also channels,
         interval_queues, pareto, settings, events. Undefined figures are None."""
         flags = capi.CC_KPI_JSON_FULL if full else 0
-        return json.loads(capi.cc_sw_kpi_json(self._handle(), None, flags))
+        return json.loads(self._in_call(capi.cc_sw_kpi_json, self._handle(), None, flags))
 
     def json(self, pretty=False, full=False):
         """The report as JSON text (doubles with 17 significant digits)."""
         flags = (capi.CC_KPI_JSON_PRETTY if pretty else 0) | (capi.CC_KPI_JSON_FULL if full else 0)
-        return capi.cc_sw_kpi_json(self._handle(), None, flags)
+        return self._in_call(capi.cc_sw_kpi_json, self._handle(), None, flags)
 
     def csv(self, table=KpiTable.QUEUES):
         """One table of the report as CSV text (:class:`KpiTable`)."""
-        return capi.cc_sw_kpi_csv(self._handle(), int(table))
+        return self._in_call(capi.cc_sw_kpi_csv, self._handle(), int(table))
 
     @property
     def totals(self):
         """The totals' main figures as a namespace (None where undefined)."""
-        return types.SimpleNamespace(**_nan_to_none(capi.cc_sw_kpi_totals(self._handle())))
+        return types.SimpleNamespace(**_nan_to_none(self._in_call(capi.cc_sw_kpi_totals,
+                                                                  self._handle())))
 
     # -- lifetime ---------------------------------------------------------
     def _in_use(self):

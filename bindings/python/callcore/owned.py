@@ -23,7 +23,10 @@ class OwnedHandle:
     """Mixin: subclasses set ``_free_c = staticmethod(capi.cc_x_free)`` and may
     override ``_before_free()`` to detach what must not outlive the C object
     (run by ``close()`` only: at garbage collection nothing else is left).
-    Calls that may run Python callbacks go through :meth:`_in_call`."""
+    Every C call on the object goes through :meth:`_in_call`, not only those
+    that run Python callbacks: the wrapper releases the GIL during C calls, so
+    a close() from another thread must see a plain fit() or report() in
+    progress too (freeing under it crashed the process)."""
 
     _ptr = None
     _free_c = None

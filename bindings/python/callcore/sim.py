@@ -68,18 +68,19 @@ class Scenario(OwnedHandle):
     @property
     def agents(self):
         """Agents in the scenario."""
-        return capi.cc_sim_scenario_agents(self._handle())
+        return self._in_call(capi.cc_sim_scenario_agents, self._handle())
 
     @property
     def hours(self):
         """The arrival horizon in hours."""
-        return capi.cc_sim_scenario_hours(self._handle())
+        return self._in_call(capi.cc_sim_scenario_hours, self._handle())
 
     def expected_arrivals(self, from_s=0.0, to_s=None):
         """Expected arrivals in [from_s, to_s) (default: the whole horizon)."""
         if to_s is None:
             to_s = self.hours * 3600
-        return capi.cc_sim_scenario_expected_arrivals(self._handle(), float(from_s), float(to_s))
+        return self._in_call(capi.cc_sim_scenario_expected_arrivals, self._handle(), float(from_s),
+                             float(to_s))
 
 
 

@@ -420,3 +420,66 @@ def test_engines_on_two_threads_call_back_into_python_safely():
     assert results["left"][0] == results["right"][0] > 1000 * 5
     assert results["left"][1] == {"left"} and results["right"][1] == {"right"}
     assert results["left"][2] == results["right"][2] == 1000
+
+
+def _forecaster():
+    f = callcore.Forecaster("seasonal_naive_daily", period=4)
+    return f.fit([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0])
+
+
+def _scenario():
+    return callcore.Scenario.quick(agents=2, calls_per_hour=10, aht_s=60, hours=1)
+
+
+def _engine():
+    eng = callcore.Engine()
+    eng.add_queue("q")
+    return eng
+
+
+# (object factory, capi function the call runs, the call)
+_PLAIN_C_CALLS = [
+    (_forecaster, "cc_forecaster_fit", lambda f: f.fit([1.0, 2.0, 3.0, 4.0] * 2)),
+    (_forecaster, "cc_forecaster_observe", lambda f: f.observe([1.0, 2.0])),
+    (_forecaster, "cc_sw_forecaster_predict", lambda f: f.predict(4)),
+    (_forecaster, "cc_sw_forecaster_params", lambda f: f.params),
+    (callcore.KpiAggregator, "cc_sw_kpi_json", lambda k: k.report()),
+    (callcore.KpiAggregator, "cc_sw_kpi_csv", lambda k: k.csv()),
+    (callcore.KpiAggregator, "cc_sw_kpi_totals", lambda k: k.totals),
+    (lambda: callcore.Importer("queue_log"), "cc_sw_import_stats", lambda i: i.stats),
+    (_scenario, "cc_sim_scenario_agents", lambda s: s.agents),
+    (_scenario, "cc_sim_scenario_expected_arrivals", lambda s: s.expected_arrivals()),
+    (_engine, "cc_engine_now", lambda e: e.now),
+    (_engine, "cc_engine_next_deadline", lambda e: e.next_deadline),
+    (_engine, "cc_sw_engine_queue_names", lambda e: e.queues()),
+]
+
+
+@pytest.mark.parametrize("make, fn_name, call", _PLAIN_C_CALLS,
+                         ids=[c[1] for c in _PLAIN_C_CALLS])
+def test_close_from_another_thread_during_a_plain_c_call_is_refused(monkeypatch, make, fn_name,
+                                                                    call):
+    # The wrapper releases the GIL around every C call, so another thread may run
+    # close() while, say, a long Forecaster.fit() is inside C. Only the calls that run
+    # Python callbacks marked the object in use: close() freed it under fit(), report(),
+    # queues()... and the process crashed. Here the C function is wrapped so that
+    # close() runs exactly while the call is in progress, as the other thread's would.
+    obj = make()
+    real = getattr(callcore.capi, fn_name)
+    outcome = []
+
+    def closing_meanwhile(*args):
+        try:
+            obj.close()
+        except callcore.Busy:
+            outcome.append("busy")
+            return real(*args)
+        outcome.append("freed")
+        raise AssertionError(f"close() freed the object during {fn_name}")
+
+    monkeypatch.setattr(callcore.capi, fn_name, closing_meanwhile)
+    call(obj)
+    monkeypatch.undo()
+    assert outcome == ["busy"]
+    obj.close()
+    assert obj.closed if isinstance(obj, callcore.Engine) else obj._ptr is None
