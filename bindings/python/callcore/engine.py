@@ -226,9 +226,13 @@ class Engine:
         self.close()
 
     def __del__(self):
-        if getattr(self, "_ptr", None) is not None:
-            capi.cc_engine_free(self._ptr)
+        ptr = getattr(self, "_ptr", None)
+        if ptr is not None:
+            # As close() does: the engine reads as closed before it is freed, so a
+            # backend whose close() calls the engine back gets Closed instead of
+            # running on a half-freed engine (whose other backends' state is gone).
             self._ptr = None
+            capi.cc_engine_free(ptr)
 
     @property
     def closed(self):

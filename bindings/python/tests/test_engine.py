@@ -367,6 +367,31 @@ def test_an_engine_backend_cycle_is_collected(collect):
     assert closed == [True]  # freeing the engine closed its backend, still intact
 
 
+
+def test_a_collected_engine_reads_as_closed_while_its_backends_close(collect):
+    # close() marks the engine closed before freeing it, so a backend's close() that
+    # calls the engine back gets Closed. Collection freed it with the handle still set:
+    # the call ran on an engine half freed (with a voice backend bound, an offer or
+    # announce then reached that backend's freed state: a use after free).
+    seen = []
+
+    class Tidying(RecordingBackend):
+        def close(self):
+            try:
+                self.engine.add_contact(99, "sales", now_ms=10)
+                seen.append("ran on the engine being freed")
+            except callcore.Closed:
+                seen.append("closed")
+
+    eng, _ = make_engine()
+    eng.bind_backend(Channel.CHAT, Tidying())  # Tidying.open keeps the engine: a cycle
+    ref = weakref.ref(eng)
+    del eng
+    collect()
+    assert ref() is None
+    assert seen == ["closed"]
+
+
 def test_queries_positions_and_snapshots():
     eng, _ = make_engine()
     eng.add_contact(5, "sales", now_ms=10)
