@@ -182,7 +182,9 @@ class Engine:
     def __init__(self, *, event_sink=None, kpi=None, **options):
         self._ptr = None
         self._calls = 0  # C calls on this engine in progress (callbacks run inside them)
-        self._sinks = []
+        # A tuple, replaced (never changed in place) by subscribe/unsubscribe: _dispatch
+        # iterates it while a sink may unsubscribe itself or another one.
+        self._sinks = ()
         self._pending = None
         self._backends = {}
         self._kpi = kpi
@@ -255,7 +257,7 @@ class Engine:
     def _add_sink(self, sink):
         if not callable(sink):
             raise TypeError("event sink must be callable")
-        self._sinks.append(sink)
+        self._sinks = self._sinks + (sink,)
         capi.cc_py_hub_set_callable(self._hub, self._dispatch_ref)
         return sink
 
@@ -263,7 +265,9 @@ class Engine:
         """Removes a sink added with :meth:`subscribe` or ``event_sink``
         (:class:`callcore.Closed` once the engine is closed)."""
         self._handle()
-        self._sinks.remove(sink)
+        sinks = list(self._sinks)
+        sinks.remove(sink)
+        self._sinks = tuple(sinks)
         if not self._sinks:  # events then stay in C (KPI only)
             capi.cc_py_hub_set_callable(self._hub, None)
 

@@ -229,6 +229,24 @@ def test_several_subscribers_see_the_same_stream():
     eng.close()
 
 
+
+def test_a_sink_that_unsubscribes_itself_does_not_hide_the_event_from_the_next():
+    # The dispatcher iterated the live list of sinks: removing the current sink
+    # shifted the next one into its slot and the loop skipped it for that event.
+    eng, _ = make_engine()
+    first, second = [], []
+
+    def once(ev):
+        first.append(ev.seq)
+        eng.unsubscribe(once)
+
+    eng.subscribe(once)
+    eng.subscribe(lambda ev: second.append(ev.seq))
+    eng.agent("ann").login(now_ms=0)
+    assert len(first) == 1 and second[0] == first[0] and len(second) > 1
+    eng.close()
+
+
 class RecordingBackend(callcore.Backend):
     """A switch adapter written in Python: records media commands."""
 
