@@ -25,7 +25,7 @@ import types
 
 from . import capi
 from .errors import Closed, Error
-from .owned import refuse_close_in_call
+from .owned import refuse_close_in_call, refuse_copy
 from .events import AgentState, Channel, Event, _enum_from_capi
 
 __all__ = ["Engine", "Queue", "Agent", "Contact", "Backend", "Strategy", "ContactState",
@@ -220,6 +220,8 @@ class Engine:
             if self._kpi is not None:
                 self._kpi._detach(self)
             self._raise_pending()
+
+    __copy__ = __deepcopy__ = refuse_copy
 
     def __enter__(self):
         return self

@@ -19,6 +19,12 @@ def refuse_close_in_call(obj):
                                "one of its callbacks?): close it once that call has returned")
 
 
+def refuse_copy(obj, memo=None):
+    """``__copy__`` / ``__deepcopy__`` of an object that owns a C object: the default
+    copy shared ``_ptr`` between two owners, each freeing it (a double free)."""
+    raise TypeError(f"{type(obj).__name__} owns a C object and cannot be copied")
+
+
 class OwnedHandle:
     """Mixin: subclasses set ``_free_c = staticmethod(capi.cc_x_free)`` and may
     override ``_before_free()`` to detach what must not outlive the C object
@@ -57,6 +63,8 @@ class OwnedHandle:
         if ptr is not None:
             self._before_free()
             self._free_c(ptr)
+
+    __copy__ = __deepcopy__ = refuse_copy
 
     def __enter__(self):
         return self

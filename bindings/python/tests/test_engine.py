@@ -526,3 +526,26 @@ def test_close_from_another_thread_during_a_plain_c_call_is_refused(monkeypatch,
     assert outcome == ["busy"]
     obj.close()
     assert obj.closed if isinstance(obj, callcore.Engine) else obj._ptr is None
+
+
+_OWNERS = [_engine, callcore.KpiAggregator, _forecaster, lambda: callcore.Importer("csv"),
+           _scenario]
+
+
+@pytest.mark.parametrize("make", _OWNERS, ids=["Engine", "KpiAggregator", "Forecaster",
+                                               "Importer", "Scenario"])
+def test_objects_that_own_a_c_object_refuse_copy(make):
+    # copy.copy() copied the instance dict: two Python objects owning one C pointer,
+    # each freeing it on close() or collection (a double free).
+    import copy
+    obj = make()
+    try:
+        twin = copy.copy(obj)
+    except TypeError as e:
+        assert "cannot be copied" in str(e)
+    else:
+        twin._ptr = None  # disown before the assertion, or the process double-frees
+        pytest.fail(f"copy.copy({type(obj).__name__}) shared its C object")
+    with pytest.raises(TypeError):
+        copy.deepcopy(obj)
+    obj.close()
