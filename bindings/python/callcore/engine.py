@@ -21,6 +21,7 @@ call raises :class:`callcore.Closed`.
 """
 
 import enum
+import operator
 import types
 
 from . import capi
@@ -401,14 +402,16 @@ class Engine:
         priority, skills={name: level}, reason, virtual_start_ms. It may be
         blocked at once (see the events / :attr:`Contact.state`). Returns the
         :class:`Contact`."""
+        # operator.index, not int(): an id is an integer, never a truncated float or a str.
+        cid = operator.index(id)
         cfg = _plain(config)
-        cfg.update(id=int(id), queue=queue, channel=int(channel))
+        cfg.update(id=cid, queue=queue, channel=int(channel))
         self._call(capi.cc_engine_contact_add, cfg, self._now(now_ms))
-        return Contact(self, int(id))
+        return Contact(self, cid)
 
     def contact(self, id):  # noqa: A002
         """The live :class:`Contact` with that id (raises NotFound if absent)."""
-        return _existing(Contact(self, int(id)))
+        return _existing(Contact(self, operator.index(id)))
 
     def contacts(self):
         """Live contacts, in creation order."""
@@ -529,7 +532,7 @@ class Agent(_Child):
 
     def set_skill(self, skill, level, now_ms=None):
         """Sets a skill level 1..10, or removes it with level 0."""
-        self._call(capi.cc_engine_agent_set_skill, self.name, skill, int(level),
+        self._call(capi.cc_engine_agent_set_skill, self.name, skill, operator.index(level),
                    self._now(now_ms))
 
     def join(self, queue, *, tier=0, penalty=0, weight=0.0, now_ms=None):
@@ -547,7 +550,8 @@ class Agent(_Child):
 
     def end_wrapup(self, contact_id=0, now_ms=None):
         """Ends the agent's wrap-up early (0 = all of them)."""
-        self._call(capi.cc_engine_wrapup_end, self.name, int(contact_id), self._now(now_ms))
+        self._call(capi.cc_engine_wrapup_end, self.name, operator.index(contact_id),
+                   self._now(now_ms))
 
     def remove(self, now_ms=None):
         """Removes a logged-out agent."""

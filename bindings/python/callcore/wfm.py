@@ -17,6 +17,7 @@ Interval plans accept any sequence of numbers; with numpy arrays the result
 columns are numpy arrays too (float64 contiguous input is read in place).
 """
 
+import operator
 import types
 
 from . import capi
@@ -33,6 +34,12 @@ try:  # numpy is optional: plans then return lists
     import numpy as _np
 except ImportError:  # pragma: no cover - numpy is installed where the tests run
     _np = None
+
+
+def _count(agents):
+    """An agent count as an int: any integer type (numpy's too), never a fraction or a
+    str (int() answered erlang_c(14.9, ...) for 14 agents)."""
+    return operator.index(agents)
 
 
 def erlang_b(servers, traffic):
@@ -52,32 +59,32 @@ def erlang_b_traffic(servers, blocking):
 
 def erlang_c(agents, traffic):
     """Erlang C probability of waiting (needs agents > traffic)."""
-    return capi.cc_erlang_c(int(agents), float(traffic))
+    return capi.cc_erlang_c(_count(agents), float(traffic))
 
 
 def erlang_c_log10(agents, traffic):
     """log10 of Erlang C's P(wait)."""
-    return capi.cc_erlang_c_log10(int(agents), float(traffic))
+    return capi.cc_erlang_c_log10(_count(agents), float(traffic))
 
 
 def erlang_c_service_level(agents, traffic, t_aht):
     """P(wait <= t_aht) under Erlang C (t in AHT units)."""
-    return capi.cc_erlang_c_service_level(int(agents), float(traffic), float(t_aht))
+    return capi.cc_erlang_c_service_level(_count(agents), float(traffic), float(t_aht))
 
 
 def erlang_c_asa(agents, traffic):
     """Mean wait of all calls, in AHT units."""
-    return capi.cc_erlang_c_asa(int(agents), float(traffic))
+    return capi.cc_erlang_c_asa(_count(agents), float(traffic))
 
 
 def erlang_c_wait_if_waiting(agents, traffic):
     """Mean wait of the calls that wait, in AHT units."""
-    return capi.cc_erlang_c_wait_if_waiting(int(agents), float(traffic))
+    return capi.cc_erlang_c_wait_if_waiting(_count(agents), float(traffic))
 
 
 def erlang_c_occupancy(agents, traffic):
     """Agent occupancy traffic / agents."""
-    return capi.cc_erlang_c_occupancy(int(agents), float(traffic))
+    return capi.cc_erlang_c_occupancy(_count(agents), float(traffic))
 
 
 def erlang_a(agents, traffic, patience_aht, t_aht=0.0):
@@ -85,18 +92,18 @@ def erlang_a(agents, traffic, patience_aht, t_aht=0.0):
     p_abandon_if_waiting, mean_wait_all, asa_answered, mean_queue, occupancy,
     p_wait_gt_t, p_wait_le_t, sl_offered, sl_answered, p_abandon_within_t
     (times in AHT units)."""
-    return types.SimpleNamespace(**capi.cc_erlang_a_eval(int(agents), float(traffic),
+    return types.SimpleNamespace(**capi.cc_erlang_a_eval(_count(agents), float(traffic),
                                                          float(patience_aht), float(t_aht)))
 
 
 def erlang_a_p_abandon(agents, traffic, patience_aht):
     """Erlang A probability of abandoning."""
-    return capi.cc_erlang_a_p_abandon(int(agents), float(traffic), float(patience_aht))
+    return capi.cc_erlang_a_p_abandon(_count(agents), float(traffic), float(patience_aht))
 
 
 def erlang_a_service_level(agents, traffic, patience_aht, t_aht):
     """Erlang A service level (answered within t over offered)."""
-    return capi.cc_erlang_a_service_level(int(agents), float(traffic), float(patience_aht),
+    return capi.cc_erlang_a_service_level(_count(agents), float(traffic), float(patience_aht),
                                           float(t_aht))
 
 

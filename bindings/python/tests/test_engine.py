@@ -549,3 +549,29 @@ def test_objects_that_own_a_c_object_refuse_copy(make):
     with pytest.raises(TypeError):
         copy.deepcopy(obj)
     obj.close()
+
+
+def test_integer_arguments_refuse_floats_and_strings_instead_of_truncating():
+    # The package ran int() over ids and levels: add_contact(1.9) made contact 1,
+    # contact("7") found contact 7 and set_skill(s, 2.5) set level 2, where the same
+    # fields given in an options dict (skills={"s": 2.5}) raise TypeError.
+    import numpy as np
+    eng, _ = make_engine()
+    with pytest.raises(TypeError):
+        eng.add_contact(1.9, "sales", now_ms=0)
+    with pytest.raises(TypeError):
+        eng.add_contact("7", "sales", now_ms=0)
+    assert eng.contacts() == []
+    eng.add_contact(np.uint64(7), "sales", now_ms=0)  # any integer type is an integer
+    with pytest.raises(TypeError):
+        eng.contact("7")
+    with pytest.raises(TypeError):
+        eng.contact(7.0)
+    assert eng.contact(7).id == 7
+    ann = eng.agent("ann")
+    with pytest.raises(TypeError):
+        ann.set_skill("french", 2.5)
+    with pytest.raises(TypeError):
+        ann.end_wrapup(7.5, now_ms=0)
+    ann.set_skill("french", np.int64(3))
+    eng.close()

@@ -51,6 +51,22 @@ def test_invalid_input_raises_with_the_library_detail():
         callcore.agents_for_service_level(10.0, 180, 1.5, 20)
 
 
+
+def test_agent_counts_refuse_fractions_instead_of_truncating():
+    # erlang_c(14.9, 10) answered for 14 agents: the package ran int() over the count.
+    import numpy as np
+    for fn in (lambda n: callcore.erlang_c(n, 10.0),
+               lambda n: callcore.erlang_c_service_level(n, 10.0, 0.1),
+               lambda n: callcore.erlang_a(n, 10.0, 2.0),
+               lambda n: callcore.erlang_a_p_abandon(n, 10.0, 2.0)):
+        with pytest.raises(TypeError):
+            fn(14.9)
+        with pytest.raises(TypeError):
+            fn("14")
+        fn(np.int64(14))  # numpy integers are integers
+    assert callcore.erlang_c(np.int32(14), 10.0) == callcore.erlang_c(14, 10.0)
+
+
 def test_erlang_a_metrics_are_consistent():
     m = callcore.erlang_a(14, 10.0, patience_aht=2.0, t_aht=20 / 180)
     assert 0 < m.p_abandon < m.p_wait < 1
