@@ -54,6 +54,7 @@ SuperviseMode = _enum_from_capi("SuperviseMode", "CC_SUPERVISE_", "Monitor, whis
 TIME_LIMIT_MS = capi.CC_TIME_LIMIT_MS
 _NO_DEADLINE = 2 ** 63 - 1  # CC_NO_DEADLINE (INT64_MAX)
 _NOT_STARTED = -(2 ** 63)   # cc_engine_now() before any call (INT64_MIN)
+_STATUS_MIN = -(2 ** 31)    # a cc_status is a C int
 
 
 def _plain(value):
@@ -130,10 +131,24 @@ class _BackendAdapter:
     def _run(self, fn, *args):
         try:
             r = fn(*args)
+            # None or a cc_status (0 or negative). Anything else is the backend's error,
+            # checked here so that it is re-raised like an exception: converted after
+            # the try, a str escaped to C (printed, never raised) and 2**40 reached C's
+            # int as 0, a success.
+            if r is None:
+                status = 0
+            elif not hasattr(type(r), "__index__"):
+                raise TypeError(f"backend {fn.__name__}() must return None or a negative "
+                                f"cc_status, got {r!r}")
+            else:
+                status = operator.index(r)
+                if not _STATUS_MIN <= status <= 0:
+                    raise ValueError(f"backend {fn.__name__}() must return None or a "
+                                     f"negative cc_status, got {r!r}")
         except BaseException as exc:  # noqa: BLE001 - re-raised by the engine call
             self._engine_ref._defer(exc)
             return capi.CC_EIO
-        return 0 if r is None else int(r)
+        return status
 
     def open(self, channel):
         return self._run(self.backend.open, self._engine_ref, Channel(channel))

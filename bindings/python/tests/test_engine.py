@@ -306,6 +306,25 @@ def test_a_failing_backend_offer_is_a_reject_and_reraises():
     eng.close()
 
 
+
+@pytest.mark.parametrize("returned", ["x", 1.5, 1, 2 ** 40])
+def test_a_backend_returning_no_status_fails_the_action_and_reraises(returned):
+    # Backend methods return None or a negative cc_status. A str escaped the adapter
+    # (printed as "Exception ignored", never raised), and 2**40 reached C's int as 0:
+    # the failed offer counted as rung.
+    class Odd(callcore.Backend):
+        def offer(self, offer, now_ms):
+            return returned
+
+    eng, _ = make_engine()
+    eng.bind_backend(Channel.VOICE, Odd())
+    eng.agent("ann").login(now_ms=0)
+    with pytest.raises((TypeError, ValueError), match="offer"):
+        eng.add_contact(3, "sales", now_ms=10)
+    assert eng.contact(3).status.state is ContactState.WAITING  # a failed offer: a reject
+    eng.close()
+
+
 def test_backends_must_not_reenter_the_engine():
     class Reentrant(callcore.Backend):
         def offer(self, offer, now_ms):
