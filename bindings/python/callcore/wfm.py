@@ -17,6 +17,7 @@ Interval plans accept any sequence of numbers; with numpy arrays the result
 columns are numpy arrays too (float64 contiguous input is read in place).
 """
 
+import numbers
 import operator
 import types
 
@@ -174,7 +175,9 @@ def staffing_plan(calls, *, interval_s, aht_s, goal=None, **targets):
     or a sequence of the same length. Targets as :func:`staff`. Returns a
     :class:`StaffingPlan`."""
     as_numpy = _is_numpy(calls) or _is_numpy(aht_s)
-    if isinstance(aht_s, (int, float)):
+    # numbers.Real, not (int, float): numpy scalars (np.int64 from a pandas column) are
+    # one handle time too, not a sequence.
+    if isinstance(aht_s, numbers.Real):
         aht_default, aht_seq = float(aht_s), None
     else:
         aht_default, aht_seq = 0.0, _array(aht_s)

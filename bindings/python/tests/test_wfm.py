@@ -123,6 +123,16 @@ def test_plans_take_per_interval_handle_times():
         callcore.staffing_plan([100, -5], interval_s=1800, aht_s=180)
 
 
+
+def test_one_handle_time_may_be_any_real_number_type():
+    # aht_s of type numpy.int64 (a pandas column's value) was taken for a sequence:
+    # "TypeError: expected a sequence of numbers".
+    expected = callcore.staffing_plan([80., 120.], interval_s=1800, aht_s=240).agents
+    for aht in (np.int64(240), np.float32(240), np.float64(240)):
+        assert list(callcore.staffing_plan([80., 120.], interval_s=1800, aht_s=aht).agents) \
+            == list(expected)
+
+
 def test_shift_scheduling_covers_every_interval_at_minimum_cost():
     required = np.array([2, 3, 5, 8, 8, 6, 4, 4, 6, 8, 7, 3, 2, 1, 0, 0], dtype=float)
     templates = [
