@@ -81,7 +81,8 @@ typedef struct cc_schedule cc_schedule;
  * (with under_cost 0, an interval that needs agents and that no shift covers: the detail
  * names it; or no schedule meets the requirements within the coverage cap); CC_ERANGE (the
  * schedule's agents add up to more than INT_MAX); CC_ETIMEOUT (the time limit passed before
- * any schedule was found); CC_EUNSUPPORTED (built without CBC); CC_ENOMEM.
+ * any schedule was found); CC_EUNSUPPORTED (built without CBC); CC_ENOMEM. Any thread;
+ * solves from several threads run their CBC part one at a time (CBC keeps global state).
  */
 cc_status cc_schedule_solve(cc_schedule **out, const cc_schedule_options *opt, const int *required,
                             const double *traffic, size_t n, const cc_shift_template *templates,

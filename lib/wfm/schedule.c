@@ -17,6 +17,12 @@
 
 #if defined(CC_HAVE_CBC)
 #include <Cbc_C_Interface.h>
+#include <pthread.h>
+
+/* CBC 2.10's solve keeps state in globals (its command-line driver's), so two models
+ * solved at once in two threads can spoil each other (seen: no solution reported within
+ * seconds of a 60 s limit). Solves are serialised; everything else here is reentrant. */
+static pthread_mutex_t cc__cbc_mu = PTHREAD_MUTEX_INITIALIZER;
 #endif
 
 /* Largest number of columns accepted: bounds memory and solve time. */
@@ -294,6 +300,7 @@ static cc_status cc__sched_cbc(const cc_schedule_options *o, const int *req, siz
     double *colub = cc__malloc((size_t)(total_cols ? total_cols : 1) * sizeof *colub);
     cc_status st = CC_OK;
     Cbc_Model *model = NULL;
+    int locked = 0;
     if (!start || !index || !value || !obj || !rowlb || !rowub || !colub) {
         st = cc__fail(CC_ENOMEM, "schedule: out of memory for the program (%zu nonzeros)", nnz);
         goto done;
@@ -328,6 +335,8 @@ static cc_status cc__sched_cbc(const cc_schedule_options *o, const int *req, siz
         value[k++] = 1.0;
     }
     start[total_cols] = (CoinBigIndex)k;
+    pthread_mutex_lock(&cc__cbc_mu);
+    locked = 1;
     model = Cbc_newModel();
     if (!model) {
         st = cc__fail(CC_ENOMEM, "schedule: CBC could not create a model");
@@ -354,6 +363,7 @@ static cc_status cc__sched_cbc(const cc_schedule_options *o, const int *req, siz
     *optimal = Cbc_isProvenOptimal(model) ? 1 : 0;
 done:
     if (model) Cbc_deleteModel(model);
+    if (locked) pthread_mutex_unlock(&cc__cbc_mu);
     cc__free(start);
     cc__free(index);
     cc__free(value);

@@ -17,6 +17,7 @@
 
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -359,6 +360,46 @@ static void test_program_cells_are_bounded(void **state)
     free(req);
 }
 
+/* Solves from several threads at once all succeed, with the schedule a lone solve finds:
+ * CBC keeps state in globals, and overlapping solves used to spoil each other (2 of 40
+ * reported no schedule within seconds of a 60 s limit). */
+#define THREAD_N 64
+static int thread_req[THREAD_N];
+static cc_shift_template thread_tpl[2];
+
+static void *solve_ten_times(void *arg)
+{
+    long *agents = arg;
+    for (int i = 0; i < 10; i++) {
+        cc_schedule *s = NULL;
+        if (cc_schedule_solve(&s, NULL, thread_req, NULL, THREAD_N, thread_tpl, 2) != CC_OK)
+            return (void *)1;
+        agents[i] = cc_schedule_agents(s);
+        cc_schedule_free(s);
+    }
+    return NULL;
+}
+
+static void test_solves_from_several_threads(void **state)
+{
+    (void)state;
+    if (!have_cbc()) skip();
+    for (int i = 0; i < THREAD_N; i++)
+        thread_req[i] = 20 + (int)(15 * sin(3 * M_PI * i / (THREAD_N - 1))) + (i * 7) % 5;
+    thread_tpl[0] = (cc_shift_template){0, THREAD_N - 16, 1, 16, 6, 10, 1, 16.0};
+    thread_tpl[1] = (cc_shift_template){0, THREAD_N - 8, 1, 8, 0, 0, 0, 8.8};
+    long alone[10], agents[4][10];
+    assert_null(solve_ten_times(alone));
+    pthread_t th[4];
+    for (int t = 0; t < 4; t++) assert_int_equal(pthread_create(&th[t], NULL, solve_ten_times, agents[t]), 0);
+    for (int t = 0; t < 4; t++) {
+        void *failed = (void *)1;
+        assert_int_equal(pthread_join(th[t], &failed), 0);
+        assert_null(failed);
+        for (int i = 0; i < 10; i++) assert_int_equal(agents[t][i], alone[0]);
+    }
+}
+
 /* A service-level threshold that is not finite in AHT units is refused: target_s = inf, or
  * 1e10 s over an AHT of 1e-300 s, was accepted and gave a NaN service level in every
  * interval (the docs promise none is NaN). Checked before CBC, so without it too. */
@@ -416,6 +457,7 @@ int main(void)
         cmocka_unit_test(test_start_step_beyond_int),
         cmocka_unit_test(test_break_beyond_int),
         cmocka_unit_test(test_program_cells_are_bounded),
+        cmocka_unit_test(test_solves_from_several_threads),
         cmocka_unit_test(test_service_level_options_finite),
         cmocka_unit_test(test_allocation_failures),
     };
