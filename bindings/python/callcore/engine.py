@@ -21,6 +21,7 @@ call raises :class:`callcore.Closed`.
 """
 
 import enum
+import numbers
 import operator
 import types
 
@@ -55,6 +56,15 @@ TIME_LIMIT_MS = capi.CC_TIME_LIMIT_MS
 _NO_DEADLINE = 2 ** 63 - 1  # CC_NO_DEADLINE (INT64_MAX)
 _NOT_STARTED = -(2 ** 63)   # cc_engine_now() before any call (INT64_MIN)
 _STATUS_MIN = -(2 ** 31)    # a cc_status is a C int
+
+
+def _time_ms(value):
+    """A time in ms: any real number (a float is truncated to whole ms, as a clock read in
+    float seconds times 1000 gives), never a str or a bool, which int() took as "10" -> 10
+    and True -> 1."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"a time in ms must be a number, got {value!r}")
+    return int(value)
 
 
 def _plain(value):
@@ -336,7 +346,7 @@ class Engine:
 
     def _now(self, now_ms):
         if now_ms is not None:
-            return int(now_ms)
+            return _time_ms(now_ms)
         now = self._query(capi.cc_engine_now)
         return 0 if now < 0 else now
 
@@ -355,7 +365,7 @@ class Engine:
 
     def advance(self, now_ms):
         """Fires every timer due at or before ``now_ms`` and adopts that time."""
-        self._call(capi.cc_engine_advance, int(now_ms))
+        self._call(capi.cc_engine_advance, _time_ms(now_ms))
 
     def _call_named(self, fn, name, config, *now):
         """Calls ``fn`` with the keyword options as a plain config dict named

@@ -594,3 +594,20 @@ def test_integer_arguments_refuse_floats_and_strings_instead_of_truncating():
         ann.end_wrapup(7.5, now_ms=0)
     ann.set_skill("french", np.int64(3))
     eng.close()
+
+
+def test_times_are_numbers():
+    # now_ms went through int(): "10" was 10 ms and True was 1 ms. A float is a time
+    # (whole ms kept), as the switch simulator's clock gives.
+    eng, _ = make_engine()
+    for bad in ("10", True, b"1"):
+        with pytest.raises(TypeError):
+            eng.add_contact(1, "sales", now_ms=bad)
+        with pytest.raises(TypeError):
+            eng.advance(bad)
+    assert eng.contacts() == []
+    eng.add_contact(1, "sales", now_ms=5.7)
+    assert eng.now == 5
+    eng.advance(9.0)
+    assert eng.now == 9
+    eng.close()
