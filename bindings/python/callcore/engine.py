@@ -27,7 +27,7 @@ import types
 
 from . import capi
 from .errors import Closed, Error
-from .owned import refuse_close_in_call, refuse_copy
+from .owned import enter_call, leave_call, refuse_copy, take_for_close
 from .events import AgentState, Channel, Event, _enum_from_capi
 
 __all__ = ["Engine", "Queue", "Agent", "Contact", "Backend", "Strategy", "ContactState",
@@ -233,9 +233,7 @@ class Engine:
         """Frees the C engine (closing its backends). Idempotent. Raises
         :class:`callcore.Busy` from inside an engine call (an event sink, a
         backend method, the aggregator's on_contact): the engine is in use."""
-        if self._ptr is not None and self._calls:
-            raise refuse_close_in_call(self)
-        ptr, self._ptr = self._ptr, None
+        ptr = take_for_close(self)
         if ptr is not None:
             self._calls += 1  # backends' close() run inside the free
             try:
@@ -273,6 +271,10 @@ class Engine:
         if self._ptr is None:
             raise Closed(capi.CC_ECLOSED, "engine is closed")
         return self._ptr
+
+    def _in_use(self):
+        """True while a C call on this engine runs (its callbacks run inside it)."""
+        return self._calls > 0
 
     # -- events -------------------------------------------------------------
     def subscribe(self, sink):
@@ -321,15 +323,14 @@ class Engine:
     def _call(self, fn, *args):
         """Runs a capi function on this engine, then re-raises an exception a
         sink or backend raised during it."""
-        handle = self._handle()
-        self._calls += 1
+        handle = enter_call(self)
         try:
             result = fn(handle, *args)
         except Error as err:
             self._raise_pending(err)
             raise
         finally:
-            self._calls -= 1
+            leave_call(self)
         self._raise_pending()
         return result
 
@@ -337,12 +338,11 @@ class Engine:
         """Runs a read-only capi function on this engine with the engine marked
         in use: the GIL is released during the C call, so a close() from another
         thread must be refused (Busy) rather than free the engine under it."""
-        handle = self._handle()
-        self._calls += 1
+        handle = enter_call(self)
         try:
             return fn(handle)
         finally:
-            self._calls -= 1
+            leave_call(self)
 
     def _now(self, now_ms):
         if now_ms is not None:

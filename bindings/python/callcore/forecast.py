@@ -13,7 +13,6 @@ Arrays come back as numpy arrays when numpy is installed.
 import types
 
 from . import capi
-from .errors import Closed
 from .owned import OwnedHandle
 
 __all__ = ["Forecaster", "FORECAST_METHODS", "forecast_accuracy", "backtest"]
@@ -54,6 +53,7 @@ class Forecaster(OwnedHandle):
     default 0.95)."""
 
     _free_c = staticmethod(capi.cc_forecaster_free)
+    _what = "forecaster"
 
     def __init__(self, method, *, period, week=None, window=None, alpha=None, beta=None,
                  gamma=None, omega=None, phi=None, level=None):
@@ -62,32 +62,27 @@ class Forecaster(OwnedHandle):
             method, period, week=week, window=window, alpha=alpha, beta=beta, gamma=gamma,
             omega=omega, phi=phi, level=level))
 
-    def _handle(self):
-        if self._ptr is None:
-            raise Closed(capi.CC_ECLOSED, "forecaster is closed")
-        return self._ptr
-
     def fit(self, history):
         """Fits the parameters left free on ``history`` (interval counts in
         time order, no gaps) and runs the model over it. Returns self."""
-        self._in_call(capi.cc_forecaster_fit, self._handle(), _array(history))
+        self._in_call(capi.cc_forecaster_fit, _array(history))
         return self
 
     def observe(self, values):
         """Feeds new observations without refitting."""
-        self._in_call(capi.cc_forecaster_observe, self._handle(), _array(values))
+        self._in_call(capi.cc_forecaster_observe, _array(values))
 
     def predict(self, horizon):
         """The next ``horizon`` intervals: a namespace of arrays mean, lower,
         upper (the prediction interval at the forecaster's level)."""
-        cols = self._in_call(capi.cc_sw_forecaster_predict, self._handle(), int(horizon))
+        cols = self._in_call(capi.cc_sw_forecaster_predict, int(horizon))
         return types.SimpleNamespace(**{k: _column(v) for k, v in cols.items()})
 
     @property
     def params(self):
         """Parameters in use and fit statistics (alpha, beta, gamma, omega,
         phi, sigma, sse, observations, evaluations)."""
-        return types.SimpleNamespace(**self._in_call(capi.cc_sw_forecaster_params, self._handle()))
+        return types.SimpleNamespace(**self._in_call(capi.cc_sw_forecaster_params))
 
 
 

@@ -50,6 +50,7 @@ class Importer(OwnedHandle):
     Python callable (as :class:`Event` objects)."""
 
     _free_c = staticmethod(capi.cc_import_free)
+    _what = "importer"
 
     def __init__(self, format, *, csv_map=None, csv_delimiter=None, max_errors=0):  # noqa: A002
         opts = {"format": format, "max_errors": max_errors}
@@ -78,13 +79,11 @@ class Importer(OwnedHandle):
         """Runs ``fn(importer, *args)`` with this importer in use, and the target
         aggregator too (its on_contact runs inside), then re-raises what a Python
         target or the aggregator's on_contact raised during it."""
-        if self._ptr is None:
-            raise Closed(capi.CC_ECLOSED, "importer is closed")
         if isinstance(target, KpiAggregator):
-            target._in_call(self._in_call, fn, self._ptr, *args)
+            target._in_call(lambda _aggregator: self._in_call(fn, *args))
             target._check()
         else:
-            self._in_call(fn, self._ptr, *args)
+            self._in_call(fn, *args)
         exc, self._pending = self._pending, None
         if exc is not None:
             raise exc
@@ -110,9 +109,7 @@ class Importer(OwnedHandle):
     def stats(self):
         """Counters: files, lines_read, lines_rejected, lines_skipped, events,
         first_error ("file:line: message", when any)."""
-        if self._ptr is None:
-            raise Closed(capi.CC_ECLOSED, "importer is closed")
-        d = self._in_call(capi.cc_sw_import_stats, self._ptr)
+        d = self._in_call(capi.cc_sw_import_stats)
         d.setdefault("first_error", None)
         return types.SimpleNamespace(**d)
 
@@ -199,7 +196,7 @@ class KpiAggregator(OwnedHandle):
         """Adds one :class:`Event` (or a dict of its fields). An event that
         makes no sense raises InvalidArgument and is counted as rejected."""
         raw = event.to_dict() if isinstance(event, Event) else event
-        self._in_call(capi.cc_kpi_add, self._handle(), raw)
+        self._in_call(capi.cc_kpi_add, raw)
         self._check()
 
     __call__ = add
@@ -227,7 +224,7 @@ class KpiAggregator(OwnedHandle):
 
     def flush(self):
         """Ends the period: finishes contact lines waiting for a survey."""
-        self._in_call(capi.cc_kpi_flush, self._handle())
+        self._in_call(capi.cc_kpi_flush)
         self._check()
 
     # -- reports ----------------------------------------------------------
@@ -236,22 +233,21 @@ class KpiAggregator(OwnedHandle):
         totals, queues, agents, intervals, and with ``full`` also channels,
         interval_queues, pareto, settings, events. Undefined figures are None."""
         flags = capi.CC_KPI_JSON_FULL if full else 0
-        return json.loads(self._in_call(capi.cc_sw_kpi_json, self._handle(), None, flags))
+        return json.loads(self._in_call(capi.cc_sw_kpi_json, None, flags))
 
     def json(self, pretty=False, full=False):
         """The report as JSON text (doubles with 17 significant digits)."""
         flags = (capi.CC_KPI_JSON_PRETTY if pretty else 0) | (capi.CC_KPI_JSON_FULL if full else 0)
-        return self._in_call(capi.cc_sw_kpi_json, self._handle(), None, flags)
+        return self._in_call(capi.cc_sw_kpi_json, None, flags)
 
     def csv(self, table=KpiTable.QUEUES):
         """One table of the report as CSV text (:class:`KpiTable`)."""
-        return self._in_call(capi.cc_sw_kpi_csv, self._handle(), int(table))
+        return self._in_call(capi.cc_sw_kpi_csv, int(table))
 
     @property
     def totals(self):
         """The totals' main figures as a namespace (None where undefined)."""
-        return types.SimpleNamespace(**_nan_to_none(self._in_call(capi.cc_sw_kpi_totals,
-                                                                  self._handle())))
+        return types.SimpleNamespace(**_nan_to_none(self._in_call(capi.cc_sw_kpi_totals)))
 
     # -- lifetime ---------------------------------------------------------
     def _in_use(self):

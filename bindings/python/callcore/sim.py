@@ -19,7 +19,6 @@ import os
 import types
 
 from . import capi
-from .errors import Closed
 from .events import Event
 from .owned import OwnedHandle
 
@@ -32,6 +31,7 @@ class Scenario(OwnedHandle):
     :meth:`quick`; runs may share it."""
 
     _free_c = staticmethod(capi.cc_sim_scenario_free)
+    _what = "scenario"
 
     def __init__(self, ptr):
         self._ptr = ptr
@@ -60,26 +60,21 @@ class Scenario(OwnedHandle):
             "sl_threshold_s": float(sl_threshold_s), "seed": int(seed),
             "interval_min": float(interval_min)}))
 
-    def _handle(self):
-        if self._ptr is None:
-            raise Closed(capi.CC_ECLOSED, "scenario is closed")
-        return self._ptr
-
     @property
     def agents(self):
         """Agents in the scenario."""
-        return self._in_call(capi.cc_sim_scenario_agents, self._handle())
+        return self._in_call(capi.cc_sim_scenario_agents)
 
     @property
     def hours(self):
         """The arrival horizon in hours."""
-        return self._in_call(capi.cc_sim_scenario_hours, self._handle())
+        return self._in_call(capi.cc_sim_scenario_hours)
 
     def expected_arrivals(self, from_s=0.0, to_s=None):
         """Expected arrivals in [from_s, to_s) (default: the whole horizon)."""
         if to_s is None:
             to_s = self.hours * 3600
-        return self._in_call(capi.cc_sim_scenario_expected_arrivals, self._handle(), float(from_s),
+        return self._in_call(capi.cc_sim_scenario_expected_arrivals, float(from_s),
                              float(to_s))
 
 
@@ -104,7 +99,7 @@ def simulate(scenario, *, seed=0, event_sink=None, full=True):
                 except BaseException as exc:  # noqa: BLE001 - re-raised after the run
                     pending.append(exc)
     try:
-        text, stats = scenario._in_call(capi.cc_sw_sim_run, scenario._handle(), int(seed),
+        text, stats = scenario._in_call(capi.cc_sw_sim_run, int(seed),
                                         capi.CC_KPI_JSON_FULL if full else 0, sink)
     finally:
         if owned is not None:

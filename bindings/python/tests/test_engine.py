@@ -547,6 +547,52 @@ def test_close_from_another_thread_during_a_plain_c_call_is_refused(monkeypatch,
     assert obj.closed if isinstance(obj, callcore.Engine) else obj._ptr is None
 
 
+@pytest.mark.parametrize("make,fn_name", [(_engine, "cc_sw_engine_queue_names"),
+                                          (_forecaster, "cc_forecaster_fit")],
+                         ids=["Engine", "Forecaster"])
+def test_close_from_another_thread_as_a_call_begins_is_refused(monkeypatch, make, fn_name):
+    # A call read the handle, then marked the object in use: a close() in another thread
+    # between the two freed the object under the call. The handle is now read with the
+    # object marked, under one guard. Here the other thread's close() starts at that very
+    # moment (from inside _handle) and the C call waits for it to be over: the close must
+    # have found the object in use.
+    import threading
+    obj = make()
+    real_handle, real_fn = type(obj)._handle, getattr(callcore.capi, fn_name)
+    outcome, racer = [], []
+
+    def close_elsewhere():
+        try:
+            obj.close()
+            outcome.append("freed")
+        except callcore.Busy:
+            outcome.append("busy")
+
+    def handle_with_a_close_racing(self):
+        ptr = real_handle(self)
+        if not racer:
+            racer.append(threading.Thread(target=close_elsewhere))
+            racer[0].start()
+            racer[0].join(0.2)  # unguarded, the close is over by now
+        return ptr
+
+    def call_after_the_close(*args):
+        racer[0].join()
+        if outcome != ["busy"]:
+            raise AssertionError(f"close() freed the object as {fn_name} began")
+        return real_fn(*args)
+
+    monkeypatch.setattr(type(obj), "_handle", handle_with_a_close_racing)
+    monkeypatch.setattr(callcore.capi, fn_name, call_after_the_close)
+    if isinstance(obj, callcore.Engine):
+        assert len(obj.queues()) == 1
+    else:
+        obj.fit([float(i % 4) for i in range(64)])
+    monkeypatch.undo()
+    assert outcome == ["busy"]
+    obj.close()
+
+
 _OWNERS = [_engine, callcore.KpiAggregator, _forecaster, lambda: callcore.Importer("csv"),
            _scenario]
 
