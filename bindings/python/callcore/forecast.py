@@ -14,6 +14,7 @@ import types
 
 from . import capi
 from .owned import OwnedHandle
+from .wfm import _array
 
 __all__ = ["Forecaster", "FORECAST_METHODS", "forecast_accuracy", "backtest"]
 
@@ -24,12 +25,6 @@ except ImportError:  # pragma: no cover - numpy is installed where the tests run
 
 FORECAST_METHODS = tuple(capi.cc_forecast_method_name(m)
                          for m in range(capi.CC_FORECAST_METHOD_COUNT))
-
-
-def _array(x):
-    if _np is not None and isinstance(x, _np.ndarray):
-        return _np.ascontiguousarray(x, dtype=_np.float64).reshape(-1)
-    return x
 
 
 def _column(values):

@@ -164,8 +164,13 @@ def _is_numpy(x):
 
 
 def _array(x):
+    """A sequence of numbers for C: a numpy array as contiguous float64 (read in place), any
+    other sequence as it is (the wrapper reads it). Only one dimension: reshape(-1) read a
+    2-D table row after row as one series."""
     if _is_numpy(x):
-        return _np.ascontiguousarray(x, dtype=_np.float64).reshape(-1)
+        if x.ndim != 1:
+            raise ValueError(f"expected a one-dimensional array, got shape {x.shape}")
+        return _np.ascontiguousarray(x, dtype=_np.float64)
     return x
 
 
@@ -177,6 +182,8 @@ def staffing_plan(calls, *, interval_s, aht_s, goal=None, **targets):
     as_numpy = _is_numpy(calls) or _is_numpy(aht_s)
     # numbers.Real, not (int, float): numpy scalars (np.int64 from a pandas column) are
     # one handle time too, not a sequence.
+    if isinstance(aht_s, bool):
+        raise TypeError("aht_s must be a number of seconds or a sequence of them, not a bool")
     if isinstance(aht_s, numbers.Real):
         aht_default, aht_seq = float(aht_s), None
     else:

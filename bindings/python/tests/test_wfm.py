@@ -133,6 +133,18 @@ def test_one_handle_time_may_be_any_real_number_type():
             == list(expected)
 
 
+def test_arrays_have_one_dimension_and_a_handle_time_is_no_bool():
+    # A 2-D array was read row after row as one series, and aht_s=True as 1 s.
+    table = np.array([[80., 120.], [90., 100.]])
+    with pytest.raises(ValueError, match="one-dimensional"):
+        callcore.staffing_plan(table, interval_s=1800, aht_s=240)
+    with pytest.raises(ValueError, match="one-dimensional"):
+        callcore.Forecaster("seasonal_naive_daily", period=2).fit(table)
+    with pytest.raises(TypeError, match="bool"):
+        callcore.staffing_plan([80., 120.], interval_s=1800, aht_s=True)
+    assert len(callcore.staffing_plan(table[0], interval_s=1800, aht_s=240).agents) == 2
+
+
 def test_shift_scheduling_covers_every_interval_at_minimum_cost():
     required = np.array([2, 3, 5, 8, 8, 6, 4, 4, 6, 8, 7, 3, 2, 1, 0, 0], dtype=float)
     templates = [
