@@ -100,6 +100,9 @@ cc_status cc_engine_new(cc_engine **out, const cc_engine_options *options)
 void cc_engine_free(cc_engine *e)
 {
     if (!e) return;
+    /* Busy from here on: a backend's close() that called back in would run the engine
+     * with the backends closed before it already freed (CC_EBUSY instead). */
+    e->busy = 1;
     for (int ch = 0; ch < CC_CHANNEL__COUNT; ch++) {
         cc__backend_binding *b = &e->backends[ch];
         if (b->vt && b->vt->close) b->vt->close(b->state);

@@ -793,6 +793,48 @@ static void backend_contract(void **state)
     rec_free(&r);
 }
 
+/* A backend whose close() calls back into the engine being freed (ends contact 1). */
+static cc_status reentrant_open(void *state, cc_engine *engine, cc_channel channel, void *config)
+{
+    (void)channel, (void)config;
+    *(cc_engine **)state = engine;
+    return CC_OK;
+}
+
+static cc_status closing_reentry_status = CC_OK;
+
+static void reentrant_close(void *state)
+{
+    closing_reentry_status = cc_engine_contact_end(*(cc_engine **)state, 1, NULL, 1000);
+}
+
+/* cc_engine_free closes the backends first, each one's state freed after its close: a
+ * later backend's close() that called back in ran the engine on freed backend state (the
+ * end hung up through the voice backend). The engine is busy while it is freed. */
+static void backends_closing_cannot_reenter_the_engine(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    cc_backend reentrant = {0};
+    reentrant.version = CC_BACKEND_VERSION;
+    reentrant.state_size = sizeof(cc_engine *);
+    reentrant.name = "reentrant";
+    reentrant.open = reentrant_open;
+    reentrant.close = reentrant_close;
+    OK(cc_engine_bind_backend(e, CC_CHANNEL_VOICE, &test_backend, NULL));
+    OK(cc_engine_bind_backend(e, CC_CHANNEL_CHAT, &reentrant, NULL));
+    OK(add_queue(e, "q", CC_STRATEGY_LONGEST_IDLE));
+    OK(add_agent(e, "a", "q", NULL, 0, 0));
+    OK(cc_engine_agent_login(e, "a", 0));
+    OK(add_contact(e, 1, "q", 0, NULL, 0, 10));
+    OK(cc_engine_offer_accept(e, 1, "a", 20));
+    closing_reentry_status = CC_OK;
+    cc_engine_free(e);
+    assert_int_equal(closing_reentry_status, CC_EBUSY);
+    rec_free(&r);
+}
+
 /* The public structs are versioned ABI: their sizes (LP64) are pinned per
  * version, so a change that is not an append is caught here. */
 static void struct_sizes_are_pinned(void **state)
@@ -847,6 +889,7 @@ int main(void)
         cmocka_unit_test(multi_queue_selection_policy),
         cmocka_unit_test(snapshot_restore_continues_identically),
         cmocka_unit_test(backend_contract),
+        cmocka_unit_test(backends_closing_cannot_reenter_the_engine),
         cmocka_unit_test(struct_sizes_are_pinned),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

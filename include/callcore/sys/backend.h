@@ -71,7 +71,8 @@ struct cc_backend {
 
     /* Binding lifetime. open() is called once per binding with zeroed state;
      * a failure aborts the bind (its status is returned by bind, close() is
-     * not called). close() is called on rebind and on cc_engine_free(). open
+     * not called). close() is called on rebind and on cc_engine_free() (a call
+     * back into the engine from it is refused with CC_EBUSY). open
      * is required; close may be NULL. */
     cc_status (*open)(void *state, cc_engine *engine, cc_channel channel, void *config);
     void (*close)(void *state);
