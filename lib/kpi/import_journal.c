@@ -35,6 +35,7 @@
 #include "base/mem.h"
 #include "journal_event.h"
 #include "journal_record.h"
+#include "kpi_limits.h"
 
 #include <msgpack.h>
 #include <string.h>
@@ -126,6 +127,9 @@ static void cc__jimport_record(cc_import *imp, cc__jimport *s, const unsigned ch
         cc__import_oom(imp);
         return;
     }
+    /* An event the aggregator would refuse (a time beyond its range, say) is rejected here
+     * with its reason and offset, as the other importers reject their lines. */
+    if (st == CC_OK) st = cc__kpi_validate(&e);
     if (st != CC_OK) {
         cc__import_reject(imp, "journal record at offset %llu: %s", (unsigned long long)at,
                           cc_error_last());

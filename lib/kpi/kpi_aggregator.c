@@ -870,7 +870,7 @@ static void cc__kpi_on_disposition(cc_kpi *k, cc__kpi_ctx *x)
 
 /* ---- validation and dispatch --------------------------------------------- */
 
-static cc_status cc__kpi_validate(const cc_event *ev)
+cc_status cc__kpi_validate(const cc_event *ev)
 {
     if ((int)ev->type <= CC_EVENT_NONE || (int)ev->type >= CC_EVENT__COUNT)
         return cc__fail(CC_EINVAL, "kpi: unknown event type %d", (int)ev->type);

@@ -13,4 +13,12 @@
  * in [0, max] (milliseconds). */
 #define CC__KPI_MAX_MS 1000000000000000LL
 
+#include "callcore/event.h"
+#include "callcore/status.h"
+
+/* The aggregator's own check of one event (type, channel, this range, enum fields,
+ * survey scores): CC_OK, or CC_EINVAL with a detail message. An importer whose input
+ * carries whole events (the journal) rejects with it what the aggregator would refuse. */
+cc_status cc__kpi_validate(const cc_event *ev);
+
 #endif

@@ -232,6 +232,49 @@ static void kpi_importer_reads_a_segment_in_any_chunking(void **state)
     rmdir(dir);
 }
 
+/* An event the KPI aggregator would refuse (here a time beyond its +-1e15 ms) is rejected
+ * by the importer with its reason and offset: sent on, the aggregator refused it with no
+ * line to show for it. */
+static void kpi_importer_rejects_an_event_beyond_the_kpi_range(void **state)
+{
+    (void)state;
+    char dir[64], path[200];
+    make_dir(dir, sizeof dir);
+    cc__journal *j;
+    assert_int_equal(cc__journal_open(&j, dir, NULL, 0, 1, CC_FSYNC_OFF), CC_OK);
+    append_event(j, 1);
+    cc_event e = {0};
+    e.type = CC_EVENT_CONTACT_ARRIVED;
+    e.contact_id = 2;
+    e.queue = "sales";
+    e.channel = CC_CHANNEL_VOICE;
+    e.time_ms = 2000000000000000LL; /* 2e15 ms */
+    msgpack_packer *pk = cc__journal_begin_record(j);
+    msgpack_pack_array(pk, 2 + CC__EVENT_FIELDS);
+    msgpack_pack_uint8(pk, CC__JREC_EVENT);
+    msgpack_pack_uint64(pk, cc__journal_next_record(j));
+    cc__event_pack_fields(pk, &e);
+    cc__journal_end_record(j);
+    append_event(j, 3);
+    cc__journal_close(j);
+    snprintf(path, sizeof path, "%s/journal-%016x.ccj", dir, 1);
+    cc_import_options o = CC_IMPORT_OPTIONS_INIT;
+    o.format = "journal";
+    cc_import *imp;
+    assert_int_equal(cc_import_new(&imp, &o), CC_OK);
+    imported im = {0, {0}, 0};
+    assert_int_equal(cc_import_file(imp, path, on_imported, &im), CC_OK);
+    assert_int_equal(im.n, 2);
+    assert_int_equal(im.contacts[0], 1);
+    assert_int_equal(im.contacts[1], 3);
+    const cc_import_stats *st = cc_import_get_stats(imp);
+    assert_int_equal(st->lines_rejected, 1);
+    assert_non_null(strstr(st->errors[0].message, "1e15"));
+    cc_import_free(imp);
+    unlink(path);
+    rmdir(dir);
+}
+
 static size_t file_size(const char *path)
 {
     struct stat sb;
@@ -645,6 +688,7 @@ int main(void)
         cmocka_unit_test(every_torn_tail_keeps_the_valid_prefix),
         cmocka_unit_test(events_round_trip_through_a_record),
         cmocka_unit_test(kpi_importer_reads_a_segment_in_any_chunking),
+        cmocka_unit_test(kpi_importer_rejects_an_event_beyond_the_kpi_range),
         cmocka_unit_test(nothing_is_written_after_a_failed_write),
         cmocka_unit_test(a_failed_segment_switch_stops_the_journal),
         cmocka_unit_test(damage_is_refused_and_only_a_torn_tail_is_cut),
