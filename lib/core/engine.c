@@ -107,6 +107,9 @@ void cc_engine_free(cc_engine *e)
         cc__backend_binding *b = &e->backends[ch];
         if (b->vt && b->vt->close) b->vt->close(b->state);
         cc__free(b->state);
+        /* unbound: a later backend's close() reads NULL, not the freed state */
+        b->vt = NULL;
+        b->state = NULL;
     }
     for (size_t i = 0; i < e->ncontact_slots; i++)
         if (e->contacts[i]) cc__contact_destroy(e, e->contacts[i]);

@@ -835,6 +835,48 @@ static void backends_closing_cannot_reenter_the_engine(void **state)
     rec_free(&r);
 }
 
+/* A backend whose close() reads the state of the voice backend, closed before it. */
+static void peeking_close(void *state)
+{
+    cc_engine *e = *(cc_engine **)state;
+    int *voice = cc_engine_backend_state(e, CC_CHANNEL_VOICE);
+    closing_reentry_status = voice ? (*voice == 7 ? CC_OK : CC_EIO) : CC_ENOTFOUND;
+}
+
+static cc_status marked_open(void *state, cc_engine *engine, cc_channel channel, void *config)
+{
+    (void)engine, (void)channel, (void)config;
+    *(int *)state = 7;
+    return CC_OK;
+}
+
+/* While cc_engine_free closes the backends, a backend closed (its state freed) is no
+ * longer bound: cc_engine_backend_state gives NULL for it, not the freed state (read
+ * after free from a later backend's close()). */
+static void backends_closed_by_free_read_as_unbound(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    cc_backend marked = {0};
+    marked.version = CC_BACKEND_VERSION;
+    marked.state_size = sizeof(int);
+    marked.name = "marked";
+    marked.open = marked_open;
+    cc_backend peeking = {0};
+    peeking.version = CC_BACKEND_VERSION;
+    peeking.state_size = sizeof(cc_engine *);
+    peeking.name = "peeking";
+    peeking.open = reentrant_open;
+    peeking.close = peeking_close;
+    OK(cc_engine_bind_backend(e, CC_CHANNEL_VOICE, &marked, NULL));
+    OK(cc_engine_bind_backend(e, CC_CHANNEL_CHAT, &peeking, NULL));
+    closing_reentry_status = CC_OK;
+    cc_engine_free(e);
+    assert_int_equal(closing_reentry_status, CC_ENOTFOUND);
+    rec_free(&r);
+}
+
 /* The public structs are versioned ABI: their sizes (LP64) are pinned per
  * version, so a change that is not an append is caught here. */
 static void struct_sizes_are_pinned(void **state)
@@ -890,6 +932,7 @@ int main(void)
         cmocka_unit_test(snapshot_restore_continues_identically),
         cmocka_unit_test(backend_contract),
         cmocka_unit_test(backends_closing_cannot_reenter_the_engine),
+        cmocka_unit_test(backends_closed_by_free_read_as_unbound),
         cmocka_unit_test(struct_sizes_are_pinned),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
