@@ -224,7 +224,8 @@ typedef struct cc_volume_series cc_volume_series;
  * Reads interval counts from CSV text[len] (borrowed for the call; need not be
  * NUL-terminated, may hold any byte). The first line that is not blank and does not start
  * with '#' is the header; every later such line is one interval in time order and must
- * have as many fields as the header (RFC 4180 fields: quotes allowed). Counts are finite
+ * have as many fields as the header (RFC 4180 fields: a quote only opens a field; a UTF-8
+ * byte order mark before the header is skipped). Counts are finite
  * decimal numbers in [0, CC_FORECAST_MAX_VOLUME] (what the forecaster fits). If the first data row has a field that is an ISO date
  * (YYYY-MM-DD, time after it allowed) outside the value column, that column is the
  * calendar: the period is the number of rows on the first day, and the week has 5 days
@@ -232,7 +233,7 @@ typedef struct cc_volume_series cc_volume_series;
  * *out is owned by the caller (cc_volume_series_free). opt may be NULL (defaults).
  * Memory: 8 bytes per row plus the longest line. Returns CC_OK; CC_EINVAL (out or text
  * NULL); CC_EVERSION; CC_EPARSE (no header, no data rows, a row with the wrong number of
- * fields, an unterminated quote, a count that is not a number in [0, CC_FORECAST_MAX_VOLUME],
+ * fields, an unterminated quote or one inside an unquoted field, a count that is not a number in [0, CC_FORECAST_MAX_VOLUME],
  * value_column absent:
  * the detail message starts with "line N:" where N is the 1-based line); CC_ENOMEM.
  * Reentrant: no shared state.

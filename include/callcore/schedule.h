@@ -114,7 +114,8 @@ int cc_schedule_optimal(const cc_schedule *self);
  * Both readers share these rules. The first line that is not blank and does not start
  * with '#' is the header; columns are found by name (unknown columns are ignored, the
  * first of duplicate names is used); every later such line is a row with as many fields
- * as the header (RFC 4180 fields: quotes allowed, at most 256). Text is borrowed for the
+ * as the header (RFC 4180 fields, at most 256: a quote only opens a field; a UTF-8 byte
+ * order mark before the header is skipped). Text is borrowed for the
  * call, need not be NUL-terminated and may hold any byte. Whole numbers are decimals with
  * an integral value within +-1e9 ("8", "8.0", "1e2"). Errors: CC_EINVAL (a NULL
  * argument); CC_EPARSE with a detail message starting "line N:" (1-based line) for a bad
