@@ -273,6 +273,10 @@ static void cc__rearm(cc_runtime *rt)
     }
     int64_t now = cc__clock(rt);
     uint64_t wait = d > now ? (uint64_t)(d - now) : 0;
+    /* libuv counts the wait from the loop time cached when the iteration began: refreshed,
+     * the timer does not fire early by the time the iteration has run (an early fire is
+     * only a wasted wake-up: its step is empty and taken back). */
+    uv_update_time(rt->loop);
     uv_timer_start(&rt->timer, cc__on_timer, wait, 0);
 }
 
