@@ -337,6 +337,7 @@ void cc__offers_none_left(cc_engine *e, cc__contact *c, int64_t now)
     c->due[CC__T_RING] = INT64_MAX;
     if (c->consult_from != CC__NONE && c->direct) {
         /* a consult to an agent failed: the contact stays with its agent */
+        e->agents[c->consult_from]->consults--;
         c->consult_from = CC__NONE;
         c->direct = 0;
         cc__contact_set_state(e, c, CC__C_IDLE);
@@ -693,6 +694,7 @@ void cc__connect(cc_engine *e, cc__contact *c, cc__agent *a, int64_t now)
     cc__agent *first = NULL;
     if (from != CC__NONE) {
         first = e->agents[from];
+        first->consults--;
         cc__leg *fl = cc__agent_leg(first, c->id);
         cc__fill_contact_event(&ev, CC_EVENT_CONTACT_TRANSFERRED, c, now);
         ev.queue = fl->queue->name;
@@ -905,6 +907,7 @@ static uint32_t consult_cancel(cc_engine *e, cc__contact *c, int64_t now)
     if (c->consult_from == CC__NONE) return CC__NONE;
     uint32_t stash = withdraw_all(e, c, NULL, now);
     cc__contact_touch(e, c);
+    e->agents[c->consult_from]->consults--;
     c->consult_from = CC__NONE;
     c->direct = 0;
     c->due[CC__T_RING] = INT64_MAX;
@@ -1083,6 +1086,7 @@ cc_status cc_engine_contact_transfer(cc_engine *e, uint64_t id, const cc_transfe
     e->busy = 1;
     if (t->kind == CC_TRANSFER_CONSULT) {
         c->consult_from = a->slot;
+        a->consults++;
         if (ta) {
             c->direct = 1;
             cc__offer(e, c, ta, 0, now);

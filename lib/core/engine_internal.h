@@ -196,6 +196,7 @@ typedef struct cc__agent {
     uint32_t slot;
     uint32_t nmatches;
     cc_agent_state state;
+    uint32_t consults; /* contacts it holds that wait in a consult it made (routing.c) */
     uint64_t ordinal;
     int64_t idle_since_ms;
     cc__match *matches; /* profiles this agent is eligible for */

@@ -26,6 +26,7 @@
 
 typedef struct scratch {
     uint32_t *a_found, *a_stamp, *a_pref;   /* per agent slot */
+    uint32_t *a_consult;                    /* per agent slot: contacts it consults about */
     uint32_t *c_legs, *c_pref, *c_found, *c_stamp; /* per contact slot */
     uint32_t *c_offer;                      /* agents holding an offer of it */
     int32_t *q_wait, *q_off;                /* per queue index */
@@ -261,6 +262,8 @@ static int check_contacts(const cc_engine *e, scratch *s, char *msg, size_t n)
             return bad(msg, n, "contact %llu: idle but not connected", id);
         if (c->consult_from != CC__NONE && c->consult_from != c->agent)
             return bad(msg, n, "contact %llu: consult from an agent it is not with", id);
+        if (c->consult_from != CC__NONE && c->consult_from < e->nagent_slots)
+            s->a_consult[c->consult_from]++;
         if (c->pref_agent != CC__NONE) {
             if (!cc__agent_at(e, c->pref_agent))
                 return bad(msg, n, "contact %llu: prefers a missing agent", id);
@@ -294,6 +297,12 @@ static int check_contacts(const cc_engine *e, scratch *s, char *msg, size_t n)
         if (e->agents[i] && e->agents[i]->pref_bound != s->a_pref[i])
             return bad(msg, n, "agent %s: preferred by %u contacts, counts %u", e->agents[i]->name,
                        s->a_pref[i], e->agents[i]->pref_bound);
+    /* an agent's consults count the contacts it consults about (routing reads its legs
+     * only then) */
+    for (size_t i = 0; i < e->nagent_slots; i++)
+        if (e->agents[i] && e->agents[i]->consults != s->a_consult[i])
+            return bad(msg, n, "agent %s: consults about %u contacts, counts %u",
+                       e->agents[i]->name, s->a_consult[i], e->agents[i]->consults);
     return 0;
 }
 
@@ -331,6 +340,7 @@ int cc__engine_check(const cc_engine *e, char *msg, size_t n)
     s.a_found = cc__calloc(na, sizeof *s.a_found);
     s.a_stamp = cc__calloc(na, sizeof *s.a_stamp);
     s.a_pref = cc__calloc(na, sizeof *s.a_pref);
+    s.a_consult = cc__calloc(na, sizeof *s.a_consult);
     s.c_legs = cc__calloc(nc, sizeof *s.c_legs);
     s.c_offer = cc__calloc(nc, sizeof *s.c_offer);
     s.c_pref = cc__calloc(nc, sizeof *s.c_pref);
@@ -340,7 +350,7 @@ int cc__engine_check(const cc_engine *e, char *msg, size_t n)
     s.q_off = cc__calloc(nq, sizeof *s.q_off);
     s.q_aside = cc__calloc(nq, sizeof *s.q_aside);
     int rc = -1;
-    if (!s.a_found || !s.a_stamp || !s.a_pref || !s.c_legs || !s.c_offer || !s.c_pref ||
+    if (!s.a_found || !s.a_stamp || !s.a_pref || !s.a_consult || !s.c_legs || !s.c_offer || !s.c_pref ||
         !s.c_found || !s.c_stamp || !s.q_wait || !s.q_off || !s.q_aside) {
         bad(msg, n, "consistency check: out of memory");
         goto out;
@@ -388,6 +398,7 @@ out:
     cc__free(s.a_found);
     cc__free(s.a_stamp);
     cc__free(s.a_pref);
+    cc__free(s.a_consult);
     cc__free(s.c_legs);
     cc__free(s.c_offer);
     cc__free(s.c_pref);

@@ -222,14 +222,14 @@ static cc__leg *own_leg(cc__agent *a, uint32_t slot)
 /* The top valid entry of contact heap h that agent a may be offered, copied to *out; 0
  * when there is none. A contact a holds that waits in h is a consult a made (a keeps it
  * while a colleague is sought): such entries on top are popped, their legs marked, and
- * pushed back once the answer is read. O(l) for l legs (0 for a free single-contact
- * agent), plus O(log n) per entry set aside. */
+ * pushed back once the answer is read. O(1) for an agent with no consult pending
+ * (a->consults), else O(l) for l legs plus O(log n) per entry set aside. */
 static int contact_top_for(cc_engine *e, cc__agent *a, cc__heap *h, cc__hentry *out)
 {
     const cc__hentry *t;
     cc__leg *leg;
     int nsaved = 0;
-    while ((t = heap_peek(e, h, cc__contact_entry_valid)) && a->nlegs &&
+    while ((t = heap_peek(e, h, cc__contact_entry_valid)) && a->consults &&
            (leg = own_leg(a, t->slot))) {
         leg->aside = 1;
         nsaved++;

@@ -764,6 +764,7 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
     for (size_t i = 0; i < e->nagent_slots; i++) {
         cc__agent *a = e->agents[i];
         if (!a) continue;
+        a->consults = 0; /* derived: counted from the contacts below */
         BAD_IF(a->pref_bound > e->ncontacts);
         BAD_IF(cc__heap_reserve(&a->pref, 2 * (size_t)a->pref_bound + CC__HEAP_SLACK) && (oom = 1));
         BAD_IF(a->offer_contact != CC__NONE &&
@@ -788,6 +789,8 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
         }
         BAD_IF(n != c->noffers);
         if (c->agent != CC__NONE) BAD_IF(!cc__agent_leg(e->agents[c->agent], c->id));
+        BAD_IF(c->consult_from != CC__NONE && c->consult_from != c->agent);
+        if (c->consult_from != CC__NONE && !r.bad) e->agents[c->consult_from]->consults++;
         cc__aside_sync(e, c); /* derived: the queue's aside list */
     }
     /* heaps */
