@@ -1107,6 +1107,7 @@ cc_status cc_engine_contact_transfer(cc_engine *e, uint64_t id, const cc_transfe
     ev.target_agent = ta ? ta->name : NULL;
     cc__emit(e, &ev);
     c->agent = CC__NONE;
+    c->leg_queue = NULL; /* the leg ends: its queue holds no ref for c and may go */
     leg_close(e, a, leg, now);
     if (ta) {
         c->direct = 1;

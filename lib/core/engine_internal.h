@@ -295,7 +295,7 @@ typedef struct cc__contact {
     /* connection */
     uint32_t agent;       /* connected agent slot, CC__NONE */
     uint32_t consult_from; /* agent slot keeping the contact during a consult */
-    cc__queue *leg_queue;  /* queue of the current leg (for a consult) */
+    cc__queue *leg_queue;  /* queue of the current leg (for a consult); NULL without one */
     int direct;           /* offered directly (agent transfer): requeue on failure */
     /* last-agent preference */
     uint32_t pref_agent;

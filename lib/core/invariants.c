@@ -260,6 +260,8 @@ static int check_contacts(const cc_engine *e, scratch *s, char *msg, size_t n)
             return bad(msg, n, "contact %llu: state %d with %u offers", id, (int)c->state, chain);
         if (c->state == CC__C_IDLE && c->agent == CC__NONE)
             return bad(msg, n, "contact %llu: idle but not connected", id);
+        if ((c->agent == CC__NONE) != (c->leg_queue == NULL))
+            return bad(msg, n, "contact %llu: a leg queue without a leg, or a leg without one", id);
         if (c->consult_from != CC__NONE && c->consult_from != c->agent)
             return bad(msg, n, "contact %llu: consult from an agent it is not with", id);
         if (c->consult_from != CC__NONE && c->consult_from < e->nagent_slots)

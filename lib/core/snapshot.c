@@ -742,7 +742,9 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
         c->consult_from = r_u32(&r);
         uint32_t lq = r_u32(&r);
         BAD_IF(lq != CC__NONE && (lq >= e->nqueues || !e->queues[lq]));
-        c->leg_queue = lq == CC__NONE ? NULL : e->queues[lq];
+        /* a leg queue only with a leg: older versions kept the queue a blind transfer
+         * left, which could be removed after */
+        c->leg_queue = lq == CC__NONE || c->agent == CC__NONE ? NULL : e->queues[lq];
         c->direct = (int)r_u32(&r), c->pref_agent = r_u32(&r), c->attempts = r_i32(&r);
         c->maxwait_hit = (int)r_u32(&r), c->answered = (int)r_u32(&r);
         for (int k = 0; k < CC__T_CONTACT_KINDS; k++) c->due[k] = r_due(&r);

@@ -356,6 +356,39 @@ static void consult_is_never_offered_to_the_consulting_agent(void **state)
     rec_free(&r);
 }
 
+/* A contact blindly transferred out of a queue keeps no pointer to it: the queue may then
+ * be removed, and the contact's old leg queue was read from freed memory by a snapshot
+ * (garbage index; a heap-use-after-free under ASan; found by the property test's new
+ * queue removals, seed 7073). */
+static void a_transferred_contact_survives_its_old_queue(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    OK(add_queue(e, "q1", CC_STRATEGY_LONGEST_IDLE));
+    OK(add_queue(e, "q2", CC_STRATEGY_LONGEST_IDLE));
+    OK(add_agent(e, "a", "q1", NULL, 0, 0));
+    OK(cc_engine_agent_login(e, "a", 0));
+    OK(add_contact(e, 1, "q1", 0, NULL, 0, 10));
+    OK(cc_engine_offer_accept(e, 1, "a", 20));
+    cc_transfer t = CC_TRANSFER_INIT;
+    t.target_queue = "q2";
+    OK(cc_engine_contact_transfer(e, 1, &t, 30)); /* waits in q2: nobody there */
+    OK(cc_engine_agent_logout(e, "a", 40));
+    OK(cc_engine_queue_remove(e, "q1", 50));
+    check_invariants(e);
+    void *buf;
+    size_t len;
+    OK(cc_engine_snapshot(e, &buf, &len));
+    cc_engine *copy = new_engine(&r, 1);
+    OK(cc_engine_restore(copy, buf, len));
+    assert_int_equal(contact_state(copy, 1), CC_CONTACT_WAITING);
+    cc_free(buf);
+    cc_engine_free(copy);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
 static cc_status add_customer_contact(cc_engine *e, uint64_t id, uint64_t customer,
                                       const char *queue, int64_t now)
 {
@@ -603,6 +636,7 @@ int main(void)
         cmocka_unit_test(ring_all_offer_refused_by_the_backend_as_the_queue_empties),
         cmocka_unit_test(consult_to_ring_all_releases_every_withdrawn_agent),
         cmocka_unit_test(consult_is_never_offered_to_the_consulting_agent),
+        cmocka_unit_test(a_transferred_contact_survives_its_old_queue),
         cmocka_unit_test(priority_boost_saturates),
         cmocka_unit_test(queue_ewt_is_for_a_new_priority_zero_contact),
         cmocka_unit_test(position_counts_last_agent_waiters_and_callbacks_between_attempts),
