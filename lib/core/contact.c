@@ -735,8 +735,13 @@ void cc__connect(cc_engine *e, cc__contact *c, cc__agent *a, int64_t now)
     /* The consulting agent is released with the withdrawn ones, as one list (agents
      * freed by one input are indexed before any of them picks work). It is never
      * offered its own consult now, but a state restored from an older version may have
-     * it on the list: chain_with does not link it twice. */
-    if (first) stash = chain_with(e, stash, first);
+     * it on the list: chain_with does not link it twice. An agent that another
+     * contact is ringing (a chat while it talked) is not linked: its offer_next belongs
+     * to that contact's offer chain, which relinking would cut. It cannot pick work
+     * while that offer rings, so it is released on its own, first, as it would be at
+     * the head of the list. */
+    if (first && first->offer_contact != CC__NONE) cc__agent_release(e, first, now);
+    else if (first) stash = chain_with(e, stash, first);
     cc__agents_release(e, stash, now);
     cc__route_agent(e, a, now);
 }

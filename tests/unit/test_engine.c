@@ -491,6 +491,77 @@ static void transfers_blind_and_consult(void **state)
     rec_free(&r);
 }
 
+/* An agent who consults about a voice call may meanwhile be rung for a chat (a
+ * ring-all offer shared with other agents). When the consult is accepted the agent is
+ * released, but its offer of the chat, and the other agents rung with it, stay as they
+ * were: once another agent takes the chat, nobody is left reserved by it, and a
+ * snapshot of the engine restores. */
+static void consult_accepted_while_consultant_rings_for_another(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    OK(add_queue(e, "voice", CC_STRATEGY_LONGEST_IDLE));
+    OK(add_queue(e, "chat", CC_STRATEGY_RING_ALL));
+    cc_capacity cap[] = {{CC_CHANNEL_VOICE, 1, 0}, {CC_CHANNEL_CHAT, 2, 0}};
+    cc_membership both[] = {{"voice", 0, 0, 0.0}, {"chat", 0, 0, 0.0}};
+    cc_agent_config a = CC_AGENT_CONFIG_INIT;
+    a.capacity = cap;
+    a.ncapacity = 2;
+    a.queues = both;
+    a.nqueues = 2;
+    a.name = "x";
+    OK(cc_engine_agent_add(e, &a, 0));
+    a.queues = &both[1]; /* chat only */
+    a.nqueues = 1;
+    a.name = "y";
+    OK(cc_engine_agent_add(e, &a, 0));
+    a.name = "w";
+    OK(cc_engine_agent_add(e, &a, 0));
+    OK(add_agent(e, "z", "voice", NULL, 0, 0));
+    OK(cc_engine_agent_login(e, "y", 0));
+    OK(cc_engine_agent_login(e, "w", 0));
+    OK(cc_engine_agent_login(e, "x", 5)); /* idle the shortest: rung last, heads the chain */
+    OK(add_contact(e, 1, "voice", 0, NULL, 0, 10));
+    OK(cc_engine_offer_accept(e, 1, "x", 20));
+    cc_transfer tr = CC_TRANSFER_INIT;
+    tr.kind = CC_TRANSFER_CONSULT;
+    tr.target_queue = "voice";
+    OK(cc_engine_contact_transfer(e, 1, &tr, 30)); /* waits: x is not offered it */
+    /* a chat rings x, y and w at once */
+    cc_contact_config c = CC_CONTACT_CONFIG_INIT;
+    c.id = 2;
+    c.channel = CC_CHANNEL_CHAT;
+    c.queue = "chat";
+    OK(cc_engine_contact_add(e, &c, 40));
+    cc_agent_status as = CC_AGENT_STATUS_INIT;
+    OK(cc_engine_agent_status(e, "x", &as));
+    assert_int_equal(as.offer_contact_id, 2);
+    /* z takes the consult: x's leg ends, x's chat offer keeps ringing */
+    OK(cc_engine_agent_login(e, "z", 50));
+    OK(cc_engine_offer_accept(e, 1, "z", 60));
+    void *buf;
+    size_t len;
+    OK(cc_engine_snapshot(e, &buf, &len));
+    recorder r2 = {0};
+    cc_engine *f = new_engine(&r2, 1);
+    OK(cc_engine_restore(f, buf, len));
+    cc_free(buf);
+    cc_engine_free(f);
+    rec_free(&r2);
+    /* w takes the chat: the offers to x and y are withdrawn */
+    OK(cc_engine_offer_accept(e, 2, "w", 70));
+    const char *others[] = {"x", "y"};
+    for (int i = 0; i < 2; i++) {
+        as = (cc_agent_status)CC_AGENT_STATUS_INIT;
+        OK(cc_engine_agent_status(e, others[i], &as));
+        assert_int_equal(as.offer_contact_id, 0);
+        assert_int_not_equal(as.state, CC_AGENT_RESERVED);
+    }
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
 static void callback_keeps_place_and_retries(void **state)
 {
     (void)state;
@@ -924,6 +995,7 @@ int main(void)
         cmocka_unit_test(priority_then_virtual_start_order),
         cmocka_unit_test(omnichannel_capacity_and_load),
         cmocka_unit_test(transfers_blind_and_consult),
+        cmocka_unit_test(consult_accepted_while_consultant_rings_for_another),
         cmocka_unit_test(callback_keeps_place_and_retries),
         cmocka_unit_test(last_agent_preference),
         cmocka_unit_test(max_wait_overflow_and_leave),
