@@ -188,7 +188,7 @@ typedef struct cc_sim_check {
     double aht_s;          /* > 0 */
     double patience_s;     /* 0 = nobody abandons (Erlang C) */
     double sl_threshold_s; /* 0 = 20 */
-    double hours;          /* per replication; 0 = 100 */
+    double hours;          /* per replication, > 0; 0 = 100 */
     int32_t replications;  /* >= 2; 0 = 5 */
     uint64_t seed;         /* first seed; 0 = 1 */
 } cc_sim_check;

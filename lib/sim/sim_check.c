@@ -51,6 +51,11 @@ cc_status cc_sim_check_staffing(cc_sim_check_result *out, const cc_sim_check *in
     if (reps < 2 || reps > CC__CHECK_MAX_REPS)
         return cc__fail(CC_EINVAL, "staffing check: replications must be 2..%d, got %d",
                         CC__CHECK_MAX_REPS, reps);
+    /* 0 means the default; anything else not > 0 (negative, NaN) is an error, not
+     * the default: "hours > 0 ? hours : 100" ran 100 hours for it silently. */
+    if (!(in->hours == 0 || in->hours > 0))
+        return cc__fail(CC_EINVAL, "staffing check: hours must be > 0 (0 = 100), got %g",
+                        in->hours);
     cc_sim_quick q = CC_SIM_QUICK_INIT;
     q.agents = in->agents;
     q.calls_per_hour = in->calls_per_hour;

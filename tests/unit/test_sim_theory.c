@@ -175,12 +175,32 @@ static void test_staffing_check_agrees_with_erlang_c(void **state)
     assert_int_equal(cc_sim_check_staffing(&r, &c), CC_EVERSION);
 }
 
+/* Hours that are not a number of hours (negative, NaN) are refused, not read as "0 =
+ * the 100-hour default": the caller would get figures for a run it never asked for. */
+static void test_staffing_check_refuses_bad_hours(void **state)
+{
+    (void)state;
+    const double bad[] = {-1, -INFINITY, NAN};
+    for (int i = 0; i < 3; i++) {
+        cc_sim_check c = CC_SIM_CHECK_INIT;
+        c.agents = 2;
+        c.calls_per_hour = 60;
+        c.aht_s = 60;
+        c.hours = bad[i];
+        cc_sim_check_result r;
+        assert_int_equal(cc_sim_check_staffing(&r, &c), CC_EINVAL);
+        assert_non_null(strstr(cc_error_last(), "hours"));
+        assert_int_equal(r.contacts, 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mmn_matches_erlang_c),
         cmocka_unit_test(test_mmn_with_patience_matches_erlang_a),
         cmocka_unit_test(test_staffing_check_agrees_with_erlang_c),
+        cmocka_unit_test(test_staffing_check_refuses_bad_hours),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
