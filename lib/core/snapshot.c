@@ -790,7 +790,12 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
             BAD_IF(e->agents[s]->offer_contact != c->slot || ++n > c->noffers);
         }
         BAD_IF(n != c->noffers);
-        if (c->agent != CC__NONE) BAD_IF(!cc__agent_leg(e->agents[c->agent], c->id));
+        /* a contact with an agent has its leg there, and the leg's queue as its leg
+         * queue: a failed or cancelled consult moves the contact back into it */
+        if (c->agent != CC__NONE) {
+            const cc__leg *l = cc__agent_leg(e->agents[c->agent], c->id);
+            BAD_IF(!l || c->leg_queue != l->queue);
+        }
         BAD_IF(c->consult_from != CC__NONE && c->consult_from != c->agent);
         if (c->consult_from != CC__NONE && !r.bad) e->agents[c->consult_from]->consults++;
         cc__aside_sync(e, c); /* derived: the queue's aside list */

@@ -251,6 +251,49 @@ static void snapshot_times_outside_the_domain_are_refused(void **state)
     rec_free(&r);
 }
 
+/* A contact with an agent keeps the queue of that leg (a consult that fails or is
+ * cancelled puts it back there). A blob whose connected contact names no such queue
+ * is malformed: restored, the consult's ring timeout moved the contact into no queue
+ * (a NULL dereference). */
+static void snapshot_connected_contact_without_leg_queue_is_refused(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = small_center(&r);
+    OK(cc_engine_offer_accept(e, 1, "ann", 40));
+    OK(cc_engine_contact_abandon(e, 2, 45)); /* bob stays free for the consult */
+    OK(cc_engine_agent_login(e, "bob", 50));
+    cc_transfer tr = CC_TRANSFER_INIT;
+    tr.kind = CC_TRANSFER_CONSULT;
+    tr.target_agent = "bob";
+    OK(cc_engine_contact_transfer(e, 1, &tr, 60)); /* rings bob, ann keeps the call */
+    void *buf;
+    size_t len;
+    OK(cc_engine_snapshot(e, &buf, &len));
+    /* contact 1's record from offer_head on: bob (slot 1), 1 offer, declined by
+     * nobody (and its ordinal), with ann (slot 0), consult from ann, leg queue sales
+     * (index 0), direct, no preferred agent */
+    static const unsigned char pat[] = {1, 0, 0, 0, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff,
+                                        0, 0, 0, 0, 0, 0, 0, 0,   0, 0, 0, 0,
+                                        0, 0, 0, 0, 0, 0, 0, 0,   1, 0, 0, 0,
+                                        0xff, 0xff, 0xff, 0xff};
+    unsigned char *blob = buf;
+    size_t at = 0;
+    int found = 0;
+    for (size_t k = 0; k + sizeof pat <= len; k++)
+        if (memcmp(blob + k, pat, sizeof pat) == 0) at = k, found++;
+    assert_int_equal(found, 1);
+    memset(blob + at + 28, 0xff, 4); /* the leg queue: none */
+    cc_engine *f = new_engine(&r, 1);
+    assert_int_equal(cc_engine_restore(f, blob, len), CC_EPARSE);
+    memset(blob + at + 28, 0, 4);
+    OK(cc_engine_restore(f, blob, len)); /* the unforged blob restores */
+    cc_free(buf);
+    cc_engine_free(f);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
 /* EWT is capped at CC_TIME_LIMIT_MS rather than overflowing for absurd AHTs. */
 static void ewt_is_capped(void **state)
 {
@@ -704,6 +747,7 @@ int main(void)
         cmocka_unit_test(wrong_state_and_unknown_ids_are_refused),
         cmocka_unit_test(times_outside_the_domain_are_refused),
         cmocka_unit_test(snapshot_times_outside_the_domain_are_refused),
+        cmocka_unit_test(snapshot_connected_contact_without_leg_queue_is_refused),
         cmocka_unit_test(ewt_is_capped),
         cmocka_unit_test(allocation_failures_are_clean),
         cmocka_unit_test(enomem_leaves_engine_unchanged),
