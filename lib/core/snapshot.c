@@ -442,6 +442,19 @@ static int r_heap(rbuf *r, cc_engine *e, cc__heap *h, size_t extra)
     return 0;
 }
 
+/* Whether a free slot list names each slot once (its entries are < nslots). A slot
+ * listed twice would be handed to two objects, the second overwriting the first.
+ * 1 / 0; -1 out of memory. O(nslots). */
+static int free_list_distinct(const uint32_t *list, size_t n, size_t nslots)
+{
+    unsigned char *seen = cc__calloc(nslots ? nslots : 1, 1);
+    if (!seen) return -1;
+    int ok = 1;
+    for (size_t i = 0; i < n && ok; i++) ok = !seen[list[i]]++;
+    cc__free(seen);
+    return ok;
+}
+
 #define BAD_IF(cond)                                                                          \
     do {                                                                                      \
         if (cond) r.bad = 1;                                                                  \
@@ -652,6 +665,11 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
         e->agent_free[i] = r_u32(&r);
         BAD_IF(e->agent_free[i] >= nas || e->agents[e->agent_free[i]]);
     }
+    {
+        int d = free_list_distinct(e->agent_free, e->nagent_free, nas);
+        BAD_IF(d < 0 && (oom = 1));
+        BAD_IF(!d);
+    }
     /* members and matches */
     for (size_t i = 0; i < e->nqueues; i++) {
         cc__queue *q = e->queues[i];
@@ -761,6 +779,11 @@ cc_status cc_engine_restore(cc_engine *e, const void *buf, size_t len)
     for (size_t i = 0; i < e->ncontact_free; i++) {
         e->contact_free[i] = r_u32(&r);
         BAD_IF(e->contact_free[i] >= ncs || e->contacts[e->contact_free[i]]);
+    }
+    {
+        int d = free_list_distinct(e->contact_free, e->ncontact_free, ncs);
+        BAD_IF(d < 0 && (oom = 1));
+        BAD_IF(!d);
     }
     /* cross references between agents and contacts */
     for (size_t i = 0; i < e->nagent_slots; i++) {

@@ -294,6 +294,62 @@ static void snapshot_connected_contact_without_leg_queue_is_refused(void **state
     rec_free(&r);
 }
 
+/* Replaces the one place in a blob holding the free list {count 2: a, b} by {2: x, y}. */
+static void forge_free_list(unsigned char *blob, size_t len, uint32_t a, uint32_t b, uint32_t x,
+                            uint32_t y)
+{
+    const unsigned char pat[] = {2, 0, 0, 0, (unsigned char)a, 0, 0, 0, (unsigned char)b, 0, 0, 0};
+    size_t at = 0;
+    int found = 0;
+    for (size_t k = 0; k + sizeof pat <= len; k++)
+        if (memcmp(blob + k, pat, sizeof pat) == 0) at = k, found++;
+    assert_int_equal(found, 1);
+    blob[at + 4] = (unsigned char)x;
+    blob[at + 8] = (unsigned char)y;
+}
+
+/* The free slot lists name each free slot once. A blob listing one twice is malformed:
+ * restored, two later arrivals (or agents) took the same slot, the second overwrote the
+ * first (lost without a terminal event, its queue's counters wrong). */
+static void snapshot_free_slot_listed_twice_is_refused(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    OK(add_queue(e, "q", CC_STRATEGY_LONGEST_IDLE));
+    for (uint64_t id = 1; id <= 6; id++) OK(add_contact(e, id, "q", 0, NULL, 0, 10));
+    OK(cc_engine_contact_abandon(e, 6, 20)); /* slot 5, then slot 4: contact free list {5, 4} */
+    OK(cc_engine_contact_abandon(e, 5, 20));
+    void *buf;
+    size_t len;
+    OK(cc_engine_snapshot(e, &buf, &len));
+    forge_free_list(buf, len, 5, 4, 5, 5);
+    cc_engine *f = new_engine(&r, 1);
+    assert_int_equal(cc_engine_restore(f, buf, len), CC_EPARSE);
+    forge_free_list(buf, len, 5, 5, 5, 4);
+    OK(cc_engine_restore(f, buf, len)); /* the unforged blob restores */
+    cc_free(buf);
+    cc_engine_free(f);
+    cc_engine_free(e);
+    /* the same for agents */
+    e = new_engine(&r, 1);
+    OK(add_queue(e, "q", CC_STRATEGY_LONGEST_IDLE));
+    const char *names[] = {"a0", "a1", "a2", "a3", "a4", "a5"};
+    for (int i = 0; i < 6; i++) OK(add_agent(e, names[i], "q", NULL, 0, 0));
+    OK(cc_engine_agent_remove(e, "a5", 20)); /* agent free list {5, 4} */
+    OK(cc_engine_agent_remove(e, "a4", 20));
+    OK(cc_engine_snapshot(e, &buf, &len));
+    forge_free_list(buf, len, 5, 4, 4, 4);
+    f = new_engine(&r, 1);
+    assert_int_equal(cc_engine_restore(f, buf, len), CC_EPARSE);
+    forge_free_list(buf, len, 4, 4, 5, 4);
+    OK(cc_engine_restore(f, buf, len));
+    cc_free(buf);
+    cc_engine_free(f);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
 /* EWT is capped at CC_TIME_LIMIT_MS rather than overflowing for absurd AHTs. */
 static void ewt_is_capped(void **state)
 {
@@ -748,6 +804,7 @@ int main(void)
         cmocka_unit_test(times_outside_the_domain_are_refused),
         cmocka_unit_test(snapshot_times_outside_the_domain_are_refused),
         cmocka_unit_test(snapshot_connected_contact_without_leg_queue_is_refused),
+        cmocka_unit_test(snapshot_free_slot_listed_twice_is_refused),
         cmocka_unit_test(ewt_is_capped),
         cmocka_unit_test(allocation_failures_are_clean),
         cmocka_unit_test(enomem_leaves_engine_unchanged),
