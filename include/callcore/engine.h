@@ -724,8 +724,9 @@ void cc_engine_foreach_contact(const cc_engine *self,
 cc_status cc_engine_snapshot(const cc_engine *self, void **out_buf, size_t *out_len);
 
 /*
- * Restores a snapshot into an engine that holds no queue, agent or contact
- * (CC_ESTATE otherwise), created with the options and backends wanted. After
+ * Restores a snapshot into an engine that has never held a queue, agent or
+ * contact (CC_ESTATE otherwise, even once they are all removed), created with
+ * the options and backends wanted. After
  * it, the engine behaves exactly like the one snapshotted: same future events
  * for the same inputs. Emits nothing, calls no backend. `buf` borrowed.
  * Returns CC_OK, CC_EPARSE (malformed or truncated: engine left empty),
