@@ -731,7 +731,10 @@ static cc_status cc__sp_document(const cc__sp *sp, const cc__jv *root, cc__scena
     }
     if (hours <= 0) return cc__fail(CC_EINVAL, "scenario: 'hours' must be > 0");
     sc->horizon_s = hours * 3600.0;
+    /* ceil, less a rounding allowance (2.0000000001 intervals are 2), and at least the one
+     * interval a horizon shorter than an interval falls in */
     size_t default_intervals = (size_t)ceil(sc->horizon_s / sc->interval_s - 1e-9);
+    if (default_intervals == 0) default_intervals = 1;
     if (default_intervals > CC__SIM_MAX_INTERVALS)
         return cc__fail(CC_EINVAL, "scenario: more than %d intervals", CC__SIM_MAX_INTERVALS);
 

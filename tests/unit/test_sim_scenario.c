@@ -320,6 +320,24 @@ static void test_scenario_sl_threshold_range(void **state)
                  "sl_threshold_s");
 }
 
+/* A horizon shorter than one interval still has that interval's rate: ceil(hours /
+ * interval - 1e-9) made it 0 below 1e-9 of an interval, and the scenario was refused with
+ * "1..100000 rate intervals needed", a message that does not say what was wrong. */
+static void test_scenario_horizon_shorter_than_an_interval(void **state)
+{
+    (void)state;
+    static const double hours[] = {1e-9, 1e-300, 0.1};
+    for (size_t i = 0; i < sizeof hours / sizeof hours[0]; i++) {
+        char doc[512];
+        snprintf(doc, sizeof doc, "{" Q ", " A ", " R ", \"hours\": %.17g}", hours[i]);
+        cc__scenario sc;
+        if (cc__scenario_parse(&sc, doc, strlen(doc), NULL) != CC_OK)
+            fail_msg("hours %g refused: %s", hours[i], cc_error_last());
+        assert_int_equal(sc.streams[0].nrates, 1);
+        cc__scenario_clear(&sc);
+    }
+}
+
 /* Writes `text` to a fresh temporary file named into `path`. */
 static void write_temp(char *path, const char *text)
 {
@@ -416,6 +434,7 @@ int main(void)
         cmocka_unit_test(test_scenario_rates_from_file),
         cmocka_unit_test(test_scenario_rate_file_gaps_are_errors),
         cmocka_unit_test(test_scenario_sl_threshold_range),
+        cmocka_unit_test(test_scenario_horizon_shorter_than_an_interval),
         cmocka_unit_test(test_scenario_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
