@@ -164,12 +164,14 @@ static void queue_rekey(cc_engine *e, cc__queue *q)
 
 /* Whether contact c's max-wait clock runs in q (as cc__enqueue starts it):
  * in the queue itself, not a callback, not parked by a consult or a direct
- * agent transfer, and not already past its max wait. */
+ * agent transfer. A contact that reached the old max wait while ringing
+ * (maxwait_hit: the action waits for the offer to fail) is included: its
+ * deadline moves like the others' (engine.h), so a longer or no max wait
+ * takes the pending action back. */
 static int maxwait_runs(const cc__contact *c, const cc__queue *q)
 {
     return c->queue == q && c->channel != CC_CHANNEL_CALLBACK && c->consult_from == CC__NONE &&
-           !c->direct && !c->maxwait_hit &&
-           (c->state == CC__C_WAITING || c->state == CC__C_OFFERED);
+           !c->direct && (c->state == CC__C_WAITING || c->state == CC__C_OFFERED);
 }
 
 /* Moves the max-wait deadline of every contact of q to entered + max wait
@@ -187,6 +189,9 @@ static void maxwait_reschedule(cc_engine *e, cc__queue *q, int64_t now)
             due = c->entered_ms + q->max_wait_ms;
             if (due < now) due = now;
         }
+        /* a max wait reached under the old value is judged again by the new deadline
+         * (one already past fires at the next advance and is pending again) */
+        c->maxwait_hit = 0;
         cc__timer_set(e, c, CC__T_MAXWAIT, due);
     }
 }

@@ -175,6 +175,53 @@ static void max_wait_moves_the_deadlines_of_waiting_contacts(void **state)
     rec_free(&r);
 }
 
+/* A contact that reached the max wait while ringing has its action pending until the offer
+ * fails. A new max wait moves its deadline like every other contact's (engine.h): removed
+ * (0), the reject puts it back in its place; raised, it waits until entered + the new
+ * value. Before, the pending action survived the change and the reject made it leave
+ * "max-wait" in both cases. */
+static void max_wait_change_reaches_a_contact_past_it_while_ringing(void **state)
+{
+    (void)state;
+    for (int raise = 0; raise <= 1; raise++) {
+        recorder r = {0};
+        cc_engine *e = new_engine(&r, 1);
+        cc_queue_config q = config("q");
+        q.max_wait_ms = 10000;
+        q.ring_timeout_ms = 30000;
+        OK(cc_engine_queue_add(e, &q));
+        OK(add_agent(e, "ann", "q", NULL, 0, 0));
+        OK(cc_engine_agent_login(e, "ann", 0));
+        OK(add_contact(e, 1, "q", 0, NULL, 0, 0));
+        assert_string_equal(contact_agent(e, 1), "ann");
+        OK(cc_engine_advance(e, 10000)); /* max wait reached while ringing */
+        assert_int_equal(contact_state(e, 1), CC_CONTACT_OFFERED);
+        q.max_wait_ms = raise ? 100000 : 0;
+        OK(cc_engine_queue_configure(e, &q, 11000));
+        OK(cc_engine_offer_reject(e, 1, "ann", 12000));
+        assert_int_equal(rec_count(&r, CC_EVENT_CONTACT_LEFT), 0);
+        assert_int_equal(contact_state(e, 1), CC_CONTACT_OFFERED); /* again, to ann */
+        assert_int_equal(cc_engine_next_deadline(e), 42000);        /* its ring timer */
+        OK(cc_engine_offer_reject(e, 1, "ann", 43000));
+        if (raise) { /* rings out at 73000 (ann not-ready), then waits until 100000 */
+            OK(cc_engine_advance(e, 99999));
+            assert_int_equal(rec_count(&r, CC_EVENT_CONTACT_LEFT), 0);
+            assert_int_equal(contact_state(e, 1), CC_CONTACT_WAITING);
+            OK(cc_engine_advance(e, 100000));
+            long i = rec_find(&r, 0, CC_EVENT_CONTACT_LEFT, 0);
+            assert_true(i >= 0);
+            assert_int_equal(r.items[i].ev.time_ms, 100000);
+            assert_string_equal(r.items[i].reason, "max-wait");
+        } else {
+            assert_int_equal(rec_count(&r, CC_EVENT_CONTACT_LEFT), 0);
+            assert_int_equal(contact_state(e, 1), CC_CONTACT_OFFERED);
+        }
+        check(e);
+        cc_engine_free(e);
+        rec_free(&r);
+    }
+}
+
 static void weight_changes_which_queue_an_agent_serves(void **state)
 {
     (void)state;
@@ -605,6 +652,7 @@ int main(void)
         cmocka_unit_test(ring_timeout_applies_to_the_next_offer_only),
         cmocka_unit_test(max_length_blocks_new_arrivals),
         cmocka_unit_test(max_wait_moves_the_deadlines_of_waiting_contacts),
+        cmocka_unit_test(max_wait_change_reaches_a_contact_past_it_while_ringing),
         cmocka_unit_test(weight_changes_which_queue_an_agent_serves),
         cmocka_unit_test(wrapup_and_leave_when_empty_take_effect),
         cmocka_unit_test(skills_change_on_an_idle_queue_only),
