@@ -634,6 +634,26 @@ oom:
     return cc__fail(CC_ENOMEM, "agent '%s': out of memory", c->name);
 }
 
+/* Returning customers of q waiting for a go to q's general queue, in queue order:
+ * a is no longer a member, and a last agent is waited for only while a member
+ * (engine.h, last_agent_wait_ms). The heap is sorted in place (no allocation; a
+ * sorted array is a heap) and walked; a contact taken out turns its entry stale,
+ * which moves no entry (routing it never pushes into a's heap). O(p log p). */
+static void pref_flush_queue(cc_engine *e, cc__agent *a, cc__queue *q, int64_t now)
+{
+    if (!a->pref_bound) return;
+    cc__heap_sort(&a->pref);
+    for (size_t k = 0; k < a->pref.len; k++) {
+        const cc__hentry *x = &a->pref.items[k];
+        if (!cc__contact_entry_valid(x, e) || e->contacts[x->slot]->queue != q) continue;
+        cc__contact *c = e->contacts[x->slot];
+        cc__pref_clear(e, c);
+        cc__contact_touch(e, c);
+        cc__contact_push(e, c);
+        cc__route_contact(e, c, now);
+    }
+}
+
 /* Removes membership of q: infallible (arrays shrink in place). */
 void cc__member_detach(cc_engine *e, cc__agent *a, cc__queue *q, int64_t now)
 {
@@ -664,6 +684,7 @@ void cc__member_detach(cc_engine *e, cc__agent *a, cc__queue *q, int64_t now)
     ev.queue = q->name;
     ev.agent = a->name;
     cc__emit(e, &ev);
+    pref_flush_queue(e, a, q, now); /* first: an emptied queue's leavers include them */
     if (staffed && q->staffed == 0 && q->leave_when_empty) cc__leave_empty(e, q, now);
 }
 

@@ -433,6 +433,64 @@ static void leave_when_empty_includes_last_agent_waiters(void **state)
     rec_free(&r);
 }
 
+/* A returning customer waits for their last agent only while that agent is a member of
+ * the queue (engine.h, last_agent_wait_ms). Removed from the queue, the agent's waiters
+ * of that queue go to its general queue at once: to another member, and, when the queue
+ * empties, they leave with the others ("empty"). Before, they stayed in the removed
+ * agent's last-agent heap: offered to it (no member) once it freed up, and missed by
+ * leave-when-empty. */
+static void member_remove_releases_last_agent_waiters(void **state)
+{
+    (void)state;
+    for (int empties = 0; empties <= 1; empties++) {
+        recorder r = {0};
+        cc_engine *e = new_engine(&r, 1);
+        cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+        q.name = "s";
+        q.last_agent_wait_ms = 60000;
+        q.leave_when_empty = empties;
+        OK(cc_engine_queue_add(e, &q));
+        OK(add_queue(e, "other", CC_STRATEGY_LONGEST_IDLE));
+        cc_membership both[2] = {{"s", 0, 0, 0.0}, {"other", 0, 0, 0.0}};
+        cc_agent_config ac = CC_AGENT_CONFIG_INIT;
+        ac.queues = both;
+        ac.nqueues = 2;
+        ac.name = "a";
+        OK(cc_engine_agent_add(e, &ac, 0));
+        ac.name = "b";
+        OK(cc_engine_agent_add(e, &ac, 0));
+        OK(cc_engine_agent_login(e, "a", 0));
+        OK(add_customer_contact(e, 1, 77, "s", 100));
+        OK(cc_engine_offer_accept(e, 1, "a", 200));
+        OK(cc_engine_contact_end(e, 1, NULL, 1000));
+        OK(add_customer_contact(e, 2, 88, "other", 1100)); /* a busy in "other" */
+        OK(cc_engine_offer_accept(e, 2, "a", 1200));
+        if (empties) { /* b, the other staffed member, busy too */
+            OK(cc_engine_agent_login(e, "b", 1300));
+            OK(add_customer_contact(e, 4, 99, "other", 1400));
+            OK(cc_engine_offer_accept(e, 4, "b", 1500));
+        }
+        OK(add_customer_contact(e, 3, 77, "s", 2000)); /* waits for a */
+        OK(cc_engine_member_remove(e, "a", "s", 2100));
+        check_invariants(e);
+        if (empties) {
+            OK(cc_engine_member_remove(e, "b", "s", 2200)); /* the last staffed member */
+            assert_true(left_empty(&r, 3) >= 0);
+            cc_queue_status qs = CC_QUEUE_STATUS_INIT;
+            OK(cc_engine_queue_status(e, "s", &qs));
+            assert_int_equal(qs.waiting, 0);
+        } else {
+            OK(cc_engine_contact_end(e, 2, NULL, 3000)); /* a free: not offered 3 */
+            assert_int_equal(contact_state(e, 3), CC_CONTACT_WAITING);
+            OK(cc_engine_agent_login(e, "b", 3100));
+            assert_string_equal(contact_agent(e, 3), "b");
+        }
+        check_invariants(e);
+        cc_engine_free(e);
+        rec_free(&r);
+    }
+}
+
 /* A boost that would carry a priority past INT32_MAX saturates (no signed overflow: the
  * contact stays the highest). */
 static void priority_boost_saturates(void **state)
@@ -633,6 +691,7 @@ int main(void)
         cmocka_unit_test(ring_all_after_ring_no_answer_rings_everyone),
         cmocka_unit_test(leave_when_empty_includes_the_contact_that_rang_out),
         cmocka_unit_test(leave_when_empty_includes_last_agent_waiters),
+        cmocka_unit_test(member_remove_releases_last_agent_waiters),
         cmocka_unit_test(ring_all_offer_refused_by_the_backend_as_the_queue_empties),
         cmocka_unit_test(consult_to_ring_all_releases_every_withdrawn_agent),
         cmocka_unit_test(consult_is_never_offered_to_the_consulting_agent),
