@@ -282,7 +282,8 @@ typedef struct cc_queue_config {
     cc_join_policy join;
     int leave_when_empty;    /* 1: when the last staffed member leaves (logout,
                                 not-ready, removal), waiting contacts LEAVE
-                                with reason "empty" */
+                                with reason "empty" (callbacks between two
+                                attempts included) */
     const cc_skill *skills;  /* required by every contact of the queue, merged
                                 with the contact's own (max of levels) */
     size_t nskills;

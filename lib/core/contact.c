@@ -454,6 +454,17 @@ void cc__leave_empty(cc_engine *e, cc__queue *q, int64_t now)
             cc__contact_terminal(e, c, CC_EVENT_CONTACT_LEFT, "empty", now);
         }
     }
+    /* The contacts waiting outside the heaps (the aside list: callbacks between two
+     * attempts, returning customers waiting for an agent who does not staff the queue)
+     * count as waiting too (queue status) and leave with the others; missed, they
+     * stayed in a queue nobody staffs. Walked in slot order, which a restore keeps
+     * (the list's own order it does not). O(contact slots), only when the list is not
+     * empty. */
+    for (size_t i = 0; q->aside_head1 && i < e->ncontact_slots; i++) {
+        cc__contact *c = e->contacts[i];
+        if (c && c->aside && c->queue == q && c->consult_from == CC__NONE)
+            cc__contact_terminal(e, c, CC_EVENT_CONTACT_LEFT, "empty", now);
+    }
 }
 
 /* ---- arrival ------------------------------------------------------------------------ */

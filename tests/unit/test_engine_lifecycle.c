@@ -491,6 +491,68 @@ static void member_remove_releases_last_agent_waiters(void **state)
     }
 }
 
+/* leave_when_empty: the contacts a queue counts as waiting outside its heaps leave with
+ * the others. A callback between two dial attempts, when the last staffed member logs
+ * out; a returning customer waiting for an agent who went not-ready before they arrived,
+ * when leave_when_empty is turned on while nobody staffs the queue. Before, both stayed:
+ * the callback came back at its retry into a queue nobody staffs and waited there. */
+static void leave_when_empty_includes_callbacks_between_attempts(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    q.name = "s";
+    q.leave_when_empty = 1;
+    q.callback_retry_ms = 5000;
+    OK(cc_engine_queue_add(e, &q));
+    OK(add_agent(e, "a", "s", NULL, 0, 0));
+    OK(cc_engine_agent_login(e, "a", 0));
+    OK(add_contact(e, 1, "s", 0, NULL, 0, 0));
+    OK(cc_engine_offer_accept(e, 1, "a", 10));
+    OK(add_contact(e, 2, "s", 0, NULL, 0, 20));
+    OK(cc_engine_callback_request(e, 2, 30));
+    OK(cc_engine_contact_end(e, 1, NULL, 100)); /* a dials 2 */
+    OK(cc_engine_callback_result(e, 2, CC_DIAL_NO_ANSWER, 200));
+    assert_int_equal(contact_state(e, 2), CC_CONTACT_CALLBACK_WAIT);
+    OK(cc_engine_agent_logout(e, "a", 300));
+    long i = left_empty(&r, 2);
+    assert_true(i >= 0);
+    assert_int_equal(r.items[i].ev.time_ms, 300);
+    cc_queue_status qs = CC_QUEUE_STATUS_INIT;
+    OK(cc_engine_queue_status(e, "s", &qs));
+    assert_int_equal(qs.waiting, 0);
+    OK(cc_engine_advance(e, 10000));
+    assert_int_equal(rec_count(&r, CC_EVENT_CONTACT_QUEUED), 2); /* 2 never came back */
+    check_invariants(e);
+    cc_engine_free(e);
+    rec_free(&r);
+
+    memset(&r, 0, sizeof r);
+    e = new_engine(&r, 1);
+    q.leave_when_empty = 0;
+    q.last_agent_wait_ms = 60000;
+    OK(cc_engine_queue_add(e, &q));
+    OK(add_agent(e, "a", "s", NULL, 0, 0));
+    OK(cc_engine_agent_login(e, "a", 0));
+    OK(add_customer_contact(e, 1, 77, "s", 100));
+    OK(cc_engine_offer_accept(e, 1, "a", 200));
+    OK(cc_engine_contact_end(e, 1, NULL, 1000));
+    OK(cc_engine_agent_not_ready(e, "a", "lunch", 1100));
+    OK(add_customer_contact(e, 3, 77, "s", 2000)); /* waits for a */
+    OK(add_customer_contact(e, 4, 99, "s", 2100));
+    q.leave_when_empty = 1;
+    OK(cc_engine_queue_configure(e, &q, 2200));
+    assert_true(left_empty(&r, 3) >= 0);
+    assert_true(left_empty(&r, 4) >= 0);
+    qs = (cc_queue_status)CC_QUEUE_STATUS_INIT;
+    OK(cc_engine_queue_status(e, "s", &qs));
+    assert_int_equal(qs.waiting, 0);
+    check_invariants(e);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
 /* A boost that would carry a priority past INT32_MAX saturates (no signed overflow: the
  * contact stays the highest). */
 static void priority_boost_saturates(void **state)
@@ -692,6 +754,7 @@ int main(void)
         cmocka_unit_test(leave_when_empty_includes_the_contact_that_rang_out),
         cmocka_unit_test(leave_when_empty_includes_last_agent_waiters),
         cmocka_unit_test(member_remove_releases_last_agent_waiters),
+        cmocka_unit_test(leave_when_empty_includes_callbacks_between_attempts),
         cmocka_unit_test(ring_all_offer_refused_by_the_backend_as_the_queue_empties),
         cmocka_unit_test(consult_to_ring_all_releases_every_withdrawn_agent),
         cmocka_unit_test(consult_is_never_offered_to_the_consulting_agent),
