@@ -250,6 +250,24 @@ static int contact_top_for(cc_engine *e, cc__agent *a, cc__heap *h, cc__hentry *
     return t != NULL;
 }
 
+/* The first waiter of a's last-agent heap, in its order, of a channel a can take now,
+ * or NULL; called when the top's channel is full. Waiters sit in that heap only (not in
+ * their profiles' heaps), so without this look a multi-channel agent busy on a call
+ * left its returning chat customer waiting until the preference ran out. O(p) for the
+ * p entries, only then (a single-channel agent with no room has no channel left). */
+static cc__contact *pref_other_channel(cc_engine *e, const cc__agent *a)
+{
+    uint32_t channels = cc__agent_channels(a);
+    const cc__hentry *best = NULL;
+    for (size_t k = 0; channels && k < a->pref.len; k++) {
+        const cc__hentry *x = &a->pref.items[k];
+        if (cc__contact_entry_valid(x, e) && (channels >> e->contacts[x->slot]->channel & 1u) &&
+            (!best || cc__hentry_less(x, best)))
+            best = x;
+    }
+    return best ? e->contacts[best->slot] : NULL;
+}
+
 /* Candidate comparison for an agent choosing among its queues' heads:
  * returns 1 if (c, m) is better than (d, n). */
 static int better(const cc_engine *e, const head *c, const cc__membership *m, const head *d,
@@ -295,7 +313,8 @@ void cc__route_agent(cc_engine *e, cc__agent *a, int64_t now)
     const cc__hentry *t = heap_peek(e, &a->pref, cc__contact_entry_valid);
     if (t) {
         cc__contact *c = e->contacts[t->slot];
-        if (cc__agent_available(a, c->channel)) {
+        if (!cc__agent_available(a, c->channel)) c = pref_other_channel(e, a);
+        if (c) {
             cc__pref_clear(e, c);
             uint32_t slot = c->slot;
             c->via_pref = 1;

@@ -553,6 +553,57 @@ static void leave_when_empty_includes_callbacks_between_attempts(void **state)
     rec_free(&r);
 }
 
+/* Last agent, multi-channel: an agent busy on a call can still take chats. Its returning
+ * chat customer is offered to it as soon as it frees up for chat, although a returning
+ * voice customer waits ahead of the chat in its last-agent heap. Before, only the heap's
+ * top was looked at: the chat waited until its preference ran out. */
+static void last_agent_waiter_of_a_free_channel_is_offered(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    q.name = "s";
+    q.last_agent_wait_ms = 60000;
+    OK(cc_engine_queue_add(e, &q));
+    cc_membership m = {"s", 0, 0, 0.0};
+    cc_capacity cap[2] = {{CC_CHANNEL_VOICE, 1, 0}, {CC_CHANNEL_CHAT, 2, 0}};
+    cc_agent_config a = CC_AGENT_CONFIG_INIT;
+    a.name = "a";
+    a.queues = &m;
+    a.nqueues = 1;
+    a.capacity = cap;
+    a.ncapacity = 2;
+    OK(cc_engine_agent_add(e, &a, 0));
+    OK(cc_engine_agent_login(e, "a", 0));
+    cc_contact_config chat = CC_CONTACT_CONFIG_INIT;
+    chat.channel = CC_CHANNEL_CHAT;
+    chat.queue = "s";
+    chat.customer_id = 78;
+    OK(add_customer_contact(e, 1, 77, "s", 100)); /* a serves 77 (voice) and 78 (chat) */
+    OK(cc_engine_offer_accept(e, 1, "a", 200));
+    OK(cc_engine_contact_end(e, 1, NULL, 300));
+    chat.id = 2;
+    OK(cc_engine_contact_add(e, &chat, 400));
+    OK(cc_engine_offer_accept(e, 2, "a", 500));
+    OK(cc_engine_contact_end(e, 2, NULL, 600));
+    OK(add_contact(e, 5, "s", 0, NULL, 0, 1000)); /* a rings for 5 */
+    assert_string_equal(contact_agent(e, 5), "a");
+    OK(add_customer_contact(e, 3, 77, "s", 1100)); /* voice, waits for a */
+    chat.id = 4;
+    OK(cc_engine_contact_add(e, &chat, 1200)); /* chat, waits for a behind 3 */
+    OK(cc_engine_offer_accept(e, 5, "a", 1300)); /* a: voice full, chat free */
+    assert_int_equal(contact_state(e, 4), CC_CONTACT_OFFERED);
+    assert_string_equal(contact_agent(e, 4), "a");
+    long i = rec_find(&r, 0, CC_EVENT_CONTACT_OFFERED, 3); /* after 1, 2 and 5 */
+    assert_int_equal(r.items[i].ev.contact_id, 4);
+    assert_int_equal(r.items[i].ev.time_ms, 1300);
+    assert_int_equal(contact_state(e, 3), CC_CONTACT_WAITING);
+    check_invariants(e);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
 /* A boost that would carry a priority past INT32_MAX saturates (no signed overflow: the
  * contact stays the highest). */
 static void priority_boost_saturates(void **state)
@@ -755,6 +806,7 @@ int main(void)
         cmocka_unit_test(leave_when_empty_includes_last_agent_waiters),
         cmocka_unit_test(member_remove_releases_last_agent_waiters),
         cmocka_unit_test(leave_when_empty_includes_callbacks_between_attempts),
+        cmocka_unit_test(last_agent_waiter_of_a_free_channel_is_offered),
         cmocka_unit_test(ring_all_offer_refused_by_the_backend_as_the_queue_empties),
         cmocka_unit_test(consult_to_ring_all_releases_every_withdrawn_agent),
         cmocka_unit_test(consult_is_never_offered_to_the_consulting_agent),
