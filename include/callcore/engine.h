@@ -290,7 +290,8 @@ typedef struct cc_queue_config {
     const cc_escalation *escalations;
     size_t nescalations;
     int64_t last_agent_wait_ms; /* a returning customer waits up to this long
-                                   for their last agent (if a member); 0 = off */
+                                   for their last agent (if a member, logged in
+                                   and not (going) not ready); 0 = off */
     int32_t callback_max_attempts; /* dial attempts per callback; 0 = 3 */
     int64_t callback_retry_ms;  /* delay before re-dialing; 0 = 60000 */
     int64_t aht_hint_ms;        /* initial handle-time estimate for EWT before

@@ -498,7 +498,10 @@ static cc__agent *last_agent_for(cc_engine *e, const cc__contact *c, cc__queue *
     cc__last_agent *r = cc__core_ids_get(&e->last_agent, c->customer_id);
     if (!r || now - r->ended_ms > e->last_agent_window_ms) return NULL;
     cc__agent *a = cc__agent_at(e, r->agent_slot);
-    if (!a || a->ordinal != r->agent_ordinal || !a->logged_in) return NULL;
+    /* not for an agent who is not ready or going not ready: going not ready sends the
+     * waiters already there to the queue, a later one would wait the whole window */
+    if (!a || a->ordinal != r->agent_ordinal || !a->logged_in || a->paused || a->pause_pending)
+        return NULL;
     if (!cc__membership_of(a, q) || !cc__agent_eligible(a, p)) return NULL;
     return a;
 }

@@ -433,6 +433,39 @@ static void leave_when_empty_includes_last_agent_waiters(void **state)
     rec_free(&r);
 }
 
+/* A returning customer does not wait for a last agent who is not ready (or going not
+ * ready): going not ready sends the waiters already there to the queue, so one arriving
+ * after went to the queue too only once the preference ran out. */
+static void returning_customer_does_not_wait_for_a_not_ready_agent(void **state)
+{
+    (void)state;
+    for (int pending = 0; pending <= 1; pending++) {
+        recorder r = {0};
+        cc_engine *e = new_engine(&r, 1);
+        cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+        q.name = "s";
+        q.last_agent_wait_ms = 60000;
+        OK(cc_engine_queue_add(e, &q));
+        OK(add_agent(e, "a", "s", NULL, 0, 0));
+        OK(add_agent(e, "b", "s", NULL, 0, 0));
+        OK(cc_engine_agent_login(e, "a", 0));
+        OK(add_customer_contact(e, 1, 77, "s", 100));
+        OK(cc_engine_offer_accept(e, 1, "a", 200));
+        OK(cc_engine_contact_end(e, 1, NULL, 1000));
+        if (pending) { /* a takes another call, and asks to go not ready after it */
+            OK(add_customer_contact(e, 3, 55, "s", 1050));
+            OK(cc_engine_offer_accept(e, 3, "a", 1060));
+        }
+        OK(cc_engine_agent_not_ready(e, "a", "lunch", 1100));
+        OK(cc_engine_agent_login(e, "b", 1200));
+        OK(add_customer_contact(e, 2, 77, "s", 2000)); /* a is not ready: b takes it */
+        assert_string_equal(contact_agent(e, 2), "b");
+        check_invariants(e);
+        cc_engine_free(e);
+        rec_free(&r);
+    }
+}
+
 /* A returning customer waits for their last agent only while that agent is a member of
  * the queue (engine.h, last_agent_wait_ms). Removed from the queue, the agent's waiters
  * of that queue go to its general queue at once: to another member, and, when the queue
@@ -804,6 +837,7 @@ int main(void)
         cmocka_unit_test(ring_all_after_ring_no_answer_rings_everyone),
         cmocka_unit_test(leave_when_empty_includes_the_contact_that_rang_out),
         cmocka_unit_test(leave_when_empty_includes_last_agent_waiters),
+        cmocka_unit_test(returning_customer_does_not_wait_for_a_not_ready_agent),
         cmocka_unit_test(member_remove_releases_last_agent_waiters),
         cmocka_unit_test(leave_when_empty_includes_callbacks_between_attempts),
         cmocka_unit_test(last_agent_waiter_of_a_free_channel_is_offered),
