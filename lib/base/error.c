@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 /* One buffer per thread: the message of the last failure on that thread. */
 static _Thread_local char cc__detail[512];
@@ -48,7 +49,13 @@ void cc_error_clear(void)
 
 static void cc__record(const char *fmt, va_list ap)
 {
-    vsnprintf(cc__detail, sizeof cc__detail, fmt, ap);
+    /* Format into a scratch buffer first: callers wrap the previous detail
+     * (`cc__fail(st, "erlang.c: %s", cc_error_last())`), and vsnprintf into the
+     * buffer its own argument points to overwrote that argument while reading it
+     * ("erlang.c: erlang.c: er"). */
+    char tmp[sizeof cc__detail];
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    memcpy(cc__detail, tmp, sizeof tmp);
 }
 
 cc_status cc__fail(cc_status status, const char *fmt, ...)

@@ -54,6 +54,10 @@ static void detail_message_is_per_failure(void **state)
     assert_true(isnan(cc__fail_nan("load %g < 0", -1.0)));
     assert_string_equal(cc_error_last(), "load -1 < 0");
     assert_int_equal(cc__fail_count("bad"), -1);
+    /* A caller may wrap the previous detail in the new one. */
+    cc__fail(CC_EINVAL, "traffic must be >= 0");
+    cc__fail(CC_EINVAL, "%s: %s", "erlang.c", cc_error_last());
+    assert_string_equal(cc_error_last(), "erlang.c: traffic must be >= 0");
     cc_error_clear();
     assert_string_equal(cc_error_last(), "");
 }
