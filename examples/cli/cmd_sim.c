@@ -42,6 +42,10 @@ static int cli_sim_quick(const cli_args *a, cc_sim_scenario **out)
     /* 0 means "default" in cc_sim_quick; on the command line it asks for
      * "answered at once": the smallest positive threshold. */
     if (q.sl_threshold_s == 0) q.sl_threshold_s = 1e-300;
+    /* 0 is cc_sim_quick's "default" too: --interval-min 0 ran 30-minute intervals.
+     * Checked here so the error names the flag, not the scenario document. */
+    if (!(q.interval_min >= 1 && q.interval_min <= 1440))
+        return cli_usage_error(a, "--interval-min must be in [1, 1440]");
     if (cli_has(a, "patience-s") && q.patience_s <= 0)
         return cli_usage_error(a, "--patience-s must be > 0 (leave it out for no abandonment)");
     q.seed = (uint64_t)seed;

@@ -196,6 +196,13 @@ def test_threshold_out_of_range_is_a_usage_error(cli, args, needle):
     assert needle in r.stderr and "document" not in r.stderr
 
 
+@pytest.mark.parametrize("minutes", [0, -0.0, 0.5, 1441])
+def test_interval_min_out_of_range_is_a_usage_error(cli, minutes):
+    """0 is the 'default' of cc_sim_quick, not of the flag: it ran 30-minute intervals."""
+    r = cli.run(*QUICK, "--interval-min", minutes, check=2)
+    assert "--interval-min must be in [1, 1440]" in r.stderr and "document" not in r.stderr
+
+
 def test_day_help_says_the_method_is_chosen_by_backtest(cli):
     r = cli.run("day", "--help")
     out = r.stdout + r.stderr
