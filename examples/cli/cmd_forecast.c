@@ -200,6 +200,10 @@ static int cli_forecast_read(const cli_args *a, const cc_volume_series *vs,
     if (period < 1) return cli_usage_error(a, "cannot tell the intervals per day: give --period");
     if (week_days < 1 || week_days > 7) return cli_usage_error(a, "--week-days must be 1..7");
     if (window < 1) return cli_usage_error(a, "--window must be >= 1");
+    /* 0 means "default" (0.95) in the options struct: --level 0 printed "at 0%" over
+     * 95% intervals. On the command line it is a value, and outside (0, 1). */
+    if (cli_has(a, "level") && level == 0.0)
+        return cli_usage_error(a, "--level must be inside (0, 1)");
     if (cli_has(a, "train-days") && rq->train_days < 1)
         return cli_usage_error(a, "--train-days must be >= 1");
     /* The week is period * week_days: checked before it is formed (signed overflow is UB);

@@ -164,6 +164,16 @@ def test_forecast_period_below_one_says_so(cli, tmp_path, period):
     assert "give --period" not in r.stderr
 
 
+@pytest.mark.parametrize("level", [0, -0.0])
+def test_forecast_level_zero_is_a_usage_error(cli, tmp_path, level):
+    # 0 is the options' "default": --level 0 printed "at 0%" and "level": 0 over
+    # intervals computed at 95%.
+    path = tmp_path / "calls.csv"
+    write_series(path, 20, 10)
+    r = cli.run("forecast", "--input", path, "--level", level, check=2)
+    assert "--level must be inside (0, 1)" in r.stderr and r.stdout == ""
+
+
 def test_forecast_help_names_every_method_and_the_default(cli):
     out = cli.run("forecast", "--help", check=0).stdout
     assert "daily_profile" in out.split("methods:")[1]
