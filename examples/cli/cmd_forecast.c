@@ -133,8 +133,11 @@ static int cli_forecast_backtest(const cli_args *a, const cli_forecast_request *
     bt.initial = initial;
     cc_forecast_options o = rq->opt;
     o.method = CC_FORECAST_SEASONAL_NAIVE_WEEKLY;
-    if (cc_forecast_backtest(&base, NULL, &o, &bt, s->y, s->n))
-        return cli_fail("baseline: %s", cc_error_last());
+    cc_status bst = cc_forecast_backtest(&base, NULL, &o, &bt, s->y, s->n);
+    /* The baseline shares the user's options and runs first, so it is the one that meets a
+     * bad --window or --level: that is a usage error, as for the methods below. */
+    if (bst == CC_EINVAL) return cli_usage_error(a, "%s", cc_error_last());
+    if (bst) return cli_fail("baseline: %s", cc_error_last());
     for (size_t i = 0; i < nm; i++) {
         o.method = methods[i];
         cc_status st = cc_forecast_backtest(&acc[i], NULL, &o, &bt, s->y, s->n);

@@ -174,6 +174,16 @@ def test_forecast_level_zero_is_a_usage_error(cli, tmp_path, level):
     assert "--level must be inside (0, 1)" in r.stderr and r.stdout == ""
 
 
+def test_forecast_backtest_bad_option_is_a_usage_error(cli, tmp_path):
+    # The weekly baseline runs first and met the bad option first: exit 1, "baseline: ...".
+    path = tmp_path / "calls.csv"
+    write_series(path, 20, 10)
+    r = cli.run("forecast", "--input", path, "--train-days", 10, "--method", "moving_average",
+                "--window", 100000, check=2)
+    first = r.stderr.splitlines()[0]
+    assert "window must be at most" in first and "baseline" not in first
+
+
 def test_forecast_help_names_every_method_and_the_default(cli):
     out = cli.run("forecast", "--help", check=0).stdout
     assert "daily_profile" in out.split("methods:")[1]
