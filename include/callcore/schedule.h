@@ -29,7 +29,7 @@ extern "C" {
  * The agent works `length` intervals from the start, except for one unpaid-for-coverage
  * break of break_length intervals (0 = no break) that starts between break_earliest and
  * break_latest intervals after the shift start (both inclusive). cost is per agent on the
- * shift (e.g. paid hours).
+ * shift (e.g. paid hours), in [0, 1e20].
  */
 typedef struct cc_shift_template {
     int start_first, start_last, start_step; /* start_step 0 means 1 */
@@ -43,7 +43,7 @@ typedef struct cc_shift_template {
 typedef struct cc_schedule_options {
     uint32_t version;   /* CC_SCHEDULE_OPTIONS_VERSION */
     double under_cost;  /* 0: every requirement is a hard constraint; > 0: shortage is allowed
-                         * at this cost per missing agent-interval */
+                         * at this cost per missing agent-interval (at most 1e20) */
     double max_seconds; /* solver time limit; default 60 (the best schedule found is kept) */
     double interval_s;  /* interval length in seconds; default 900, must be > 0. Not used:
                          * traffic is given in Erlangs, and the steady-state Erlang C service

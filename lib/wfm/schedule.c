@@ -100,6 +100,11 @@ int cc_schedule_optimal(const cc_schedule *self)
     return self ? self->optimal : 0;
 }
 
+/* Largest shift cost and under_cost. CLP aborts the process (assert: an objective
+ * coefficient must be below 1e25) on a larger one, so a CSV cost of 1e25 or
+ * --under-cost 1e308 killed `callcore schedule`; 1e20 stays clear of it. */
+#define CC__SCHED_MAX_COST 1e20
+
 static cc_status cc__sched_check_template(const cc_shift_template *t, size_t i, size_t n)
 {
     if (t->length < 1 || t->start_first < 0 || t->start_last < t->start_first ||
@@ -117,8 +122,9 @@ static cc_status cc__sched_check_template(const cc_shift_template *t, size_t i, 
                         "schedule: shift %zu: its break must fit inside the shift "
                         "(0 <= earliest <= latest, latest + length <= shift length)",
                         i);
-    if (!isfinite(t->cost) || t->cost < 0.0)
-        return cc__fail(CC_EINVAL, "schedule: shift %zu: cost must be finite and >= 0", i);
+    if (!(t->cost >= 0.0 && t->cost <= CC__SCHED_MAX_COST))
+        return cc__fail(CC_EINVAL, "schedule: shift %zu: cost must be in [0, %g], got %g", i,
+                        CC__SCHED_MAX_COST, t->cost);
     return CC_OK;
 }
 
@@ -390,6 +396,9 @@ static cc_status cc__sched_options(cc_schedule_options *o, const cc_schedule_opt
         !(o->interval_s > 0.0) || !(o->aht_s > 0.0) || !(o->target_s >= 0.0))
         return cc__fail(CC_EINVAL, "schedule options: under_cost >= 0, max_seconds, interval_s, "
                                    "aht_s > 0 and target_s >= 0 are required");
+    if (o->under_cost > CC__SCHED_MAX_COST)
+        return cc__fail(CC_EINVAL, "schedule options: under_cost must be at most %g, got %g",
+                        CC__SCHED_MAX_COST, o->under_cost);
     /* The service level takes target_s / aht_s, which cc_erlang_c_service_level refuses
      * (NaN) when it is not finite: an infinite target_s or aht_s, or a ratio past the double
      * range (1e10 s over 1e-300 s), gave a NaN service level in every interval. */

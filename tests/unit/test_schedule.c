@@ -424,6 +424,25 @@ static void test_service_level_options_finite(void **state)
     assert_null(s);
 }
 
+/* CLP asserts that every objective coefficient is below 1e25: a larger shift cost or
+ * under_cost aborted the process instead of returning CC_EINVAL. */
+static void test_costs_beyond_solver_range(void **state)
+{
+    (void)state;
+    const int req[4] = {1, 1, 1, 1};
+    cc_shift_template day = {0, 0, 1, 4, 0, 0, 0, 1e25};
+    cc_schedule *s = NULL;
+    assert_int_equal(cc_schedule_solve(&s, NULL, req, NULL, 4, &day, 1), CC_EINVAL);
+    assert_null(s);
+    assert_non_null(strstr(cc_error_last(), "cost"));
+    day.cost = 1.0;
+    cc_schedule_options o = CC_SCHEDULE_OPTIONS_INIT;
+    o.under_cost = 1e308;
+    assert_int_equal(cc_schedule_solve(&s, &o, req, NULL, 4, &day, 1), CC_EINVAL);
+    assert_null(s);
+    assert_non_null(strstr(cc_error_last(), "under_cost"));
+}
+
 static int schedule_scenario(void *ctx)
 {
     (void)ctx;
@@ -459,6 +478,7 @@ int main(void)
         cmocka_unit_test(test_program_cells_are_bounded),
         cmocka_unit_test(test_solves_from_several_threads),
         cmocka_unit_test(test_service_level_options_finite),
+        cmocka_unit_test(test_costs_beyond_solver_range),
         cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
