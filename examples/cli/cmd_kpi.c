@@ -269,6 +269,11 @@ int cli_cmd_kpi(int argc, char **argv)
     if (!cli_has(&a, "format")) return cli_usage_error(&a, "--format is required");
     if (cli_has(&a, "json") && cli_has(&a, "csv"))
         return cli_usage_error(&a, "--json and --csv exclude each other");
+    /* Checked before any input is read (standard input to its end) or --cx-csv is
+     * written; cli_kpi_output reads the name again. */
+    cc_kpi_table table;
+    if (cli_has(&a, "csv") && cli_kpi_table(cli_str(&a, "csv", ""), &table) != 0)
+        return cli_usage_error(&a, "--csv: unknown table '%s'", cli_str(&a, "csv", ""));
 
     cc_kpi_options ko = CC_KPI_OPTIONS_INIT;
     if ((rc = cli_kpi_ms(&a, "interval-min", 30, 60000, 0, &ko.interval_ms)) ||

@@ -132,6 +132,15 @@ def test_usage_errors(cli, queue_log):
     assert "usage: callcore kpi" in cli.run("kpi", "--help", check=0).stdout
 
 
+def test_unknown_csv_table_is_refused_before_any_input_is_read(cli, tmp_path):
+    # The table name was checked only when printing: after reading every input (standard
+    # input until its end), after writing --cx-csv, and a missing input hid the usage error.
+    cx = tmp_path / "cx.csv"
+    r = cli.run("kpi", "--format", "queue_log", "--input", "/nonexistent/log", "--csv", "bogus",
+                "--cx-csv", cx, check=2)
+    assert "--csv: unknown table 'bogus'" in r.stderr and not cx.exists()
+
+
 def test_anonymous_bank_all_months(cli, data_dir):
     if not data_dir or not os.path.isdir(os.path.join(data_dir, "anonymous-bank")):
         pytest.skip("Anonymous Bank data not found (CALLCORE_DATA)")
