@@ -141,12 +141,33 @@ static int cli_kpi_cost(const cli_args *a, cc_kpi_cost_model *m, int *given)
     return 0;
 }
 
+/* One CSV field followed by a comma. Queue and agent names come from the logs (a
+ * queue_log name may hold a comma or a quote): quoted as RFC 4180 says, else the row
+ * split into extra columns. */
+static void cli_kpi_csv_name(FILE *f, const char *s)
+{
+    if (!s) s = "";
+    if (!strpbrk(s, ",\"\r\n")) {
+        fprintf(f, "%s,", s);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputs("\",", f);
+}
+
 /* on_contact: one CSV line per finished contact. */
 static void cli_kpi_cx_line(const cc_kpi_contact *c, void *user_data)
 {
-    fprintf((FILE *)user_data, "%llu,%llu,%s,%s,%s,%.3f,%.17g,%.17g,%.17g,%u\n",
-            (unsigned long long)c->contact_id, (unsigned long long)c->customer_id,
-            c->queue ? c->queue : "", c->agent ? c->agent : "", cc_event_type_name(c->outcome),
+    FILE *f = user_data;
+    fprintf(f, "%llu,%llu,", (unsigned long long)c->contact_id,
+            (unsigned long long)c->customer_id);
+    cli_kpi_csv_name(f, c->queue);
+    cli_kpi_csv_name(f, c->agent);
+    fprintf(f, "%s,%.3f,%.17g,%.17g,%.17g,%u\n", cc_event_type_name(c->outcome),
             (double)c->wait_ms / 1e3, c->cx_start, c->cx_peak, c->cx_end, c->cx_moves);
 }
 

@@ -1,4 +1,5 @@
 """`callcore kpi`: importing logs and printing the KPI report (issue 5)."""
+import csv
 import math
 import os
 
@@ -179,6 +180,20 @@ def test_cost_model_and_experience_lines(cli, queue_log, tmp_path):
     assert ["1", "-6", "-6"] in [r[6:9] for r in abandons]
     r = cli.run("kpi", "--format", "queue_log", "--cx-weight", "colour=1", check=2)
     assert "--cx-weight" in r.stderr
+
+
+def test_experience_lines_quote_names(cli, tmp_path):
+    # queue_log separates fields with '|', so a queue name may hold a comma or a quote:
+    # written bare, it split the row into extra columns.
+    log = tmp_path / "queue_log"
+    log.write_text('1700000010|c1|sales,east "x"|NONE|ENTERQUEUE||5551234|1\n'
+                   '1700000025|c1|sales,east "x"|Agent/1|CONNECT|15|b1|2\n'
+                   '1700000125|c1|sales,east "x"|Agent/1|COMPLETECALLER|15|100|1\n')
+    lines = tmp_path / "cx.csv"
+    cli.run("kpi", "--format", "queue_log", "--input", log, "--cx-csv", lines, check=0)
+    rows = list(csv.reader(lines.read_text().splitlines()))
+    assert len(rows) == 2 and len(rows[1]) == len(rows[0])
+    assert rows[1][2:5] == ['sales,east "x"', "Agent/1", "contact.ended"]
 
 
 def test_queue_log_call_moving_between_queues_is_one_contact(cli, tmp_path):
