@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #define CC__READ_CHUNK (64u * 1024u)
@@ -671,7 +672,10 @@ cc_status cc__server_listen(cc__server *s, const char *address, const cc_server_
                             "listen: '%s' is not a loopback address (set allow_remote to "
                             "serve other hosts)",
                             address);
-    } else if (*rest == '\0' || strlen(rest) >= sizeof(((cc__listener *)0)->path)) {
+    } else if (*rest == '\0' || strlen(rest) >= sizeof(((cc__listener *)0)->path) ||
+               strlen(rest) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+        /* sun_path (108 bytes on Linux) is the real bound: libuv cut a longer path, so the
+         * socket was bound at the cut path while the whole was reported and unlinked. */
         return cc__fail(CC_EINVAL, "listen: unix socket path empty or too long");
     }
     cc__listener *l = cc__calloc(1, sizeof *l);
