@@ -47,6 +47,7 @@
 %include "lua/events.i"
 %include "lua/config.i"
 %include "lua/objects.i"
+%include "lua/numbers.i"
 #endif
 
 %include "ranges.i"

@@ -90,6 +90,17 @@ tap.test("64-bit contact ids: integers keep their bits, integral floats up to 2^
   cc.cc_engine_free(eng)
 end)
 
+tap.test("64-bit ids as direct arguments keep their bits", function()
+  -- They were read through a double: contact 2^53 + 1 was looked up as 2^53.
+  local eng = new_engine()
+  local id = (1 << 53) + 1
+  cc.cc_engine_contact_add(eng, { id = id, channel = cc.CC_CHANNEL_VOICE, queue = "sales" }, 10)
+  tap.eq(cc.cc_engine_contact_status(eng, id).queue, "sales", "found by its id")
+  tap.raises("^CC_ENOTFOUND", cc.cc_engine_contact_status, eng, id - 1)
+  tap.raises("argument 4 must be an integer", cc.cc_engine_contact_end, eng, id, nil, 10.5)
+  cc.cc_engine_free(eng)
+end)
+
 tap.test("option fields the C field cannot hold are errors, not truncated", function()
   local eng = new_engine()
   local range = "must be in %-2147483648%.%.2147483647"

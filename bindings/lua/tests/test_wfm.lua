@@ -15,6 +15,15 @@ tap.test("invalid input raises CC_EINVAL with the detail", function()
   tap.ok(cc.cc_erlang_c(14, 10.0) > 0, "a later valid call")
 end)
 
+tap.test("an integer argument is an integer its C type holds, not a truncated double", function()
+  -- SWIG's default read it through a double: 2.5 agents became 2, and 2^32 + 2 became
+  -- whatever the undefined conversion gave.
+  tap.raises("cc_erlang_c: argument 1 must be an integer in %-2147483648%.%.2147483647, got 2%.5",
+    cc.cc_erlang_c, 2.5, 1.0)
+  tap.raises("argument 1 must be an integer", cc.cc_erlang_c, 4294967298, 1.0)
+  tap.near(cc.cc_erlang_c(2.0, 1.0), cc.cc_erlang_c(2, 1.0), 0, "an integral float is taken")
+end)
+
 tap.test("Erlang B and its inverse", function()
   local b = cc.cc_erlang_b(30, 20.0)
   tap.near(cc.cc_erlang_b_traffic(30, b), 20.0, 1e-12, "inverse")
