@@ -99,10 +99,41 @@ void cc__json_array_end(cc__json *j)
     cc__json_close(j, "]");
 }
 
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 when p starts none (a stray
+ * continuation byte, an overlong form, a surrogate, past U+10FFFF, cut short). */
+static int cc__utf8_valid_len(const unsigned char *p)
+{
+    unsigned c = p[0];
+    if (c < 0x80) return 1;
+    int n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+    if (n == 0 || c < 0xC2 || c > 0xF4) return 0;
+    for (int i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80) return 0; /* also stops at the NUL */
+    if (c == 0xE0 && p[1] < 0xA0) return 0; /* overlong */
+    if (c == 0xED && p[1] >= 0xA0) return 0; /* surrogate */
+    if (c == 0xF0 && p[1] < 0x90) return 0; /* overlong */
+    if (c == 0xF4 && p[1] >= 0x90) return 0; /* past U+10FFFF */
+    return n;
+}
+
 static void cc__json_quoted(cc__json *j, const char *s)
 {
     cc__json_put(j, "\"", 1);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        /* JSON text is UTF-8 (RFC 8259, 8.1), but names come from outside bytes (a
+         * Latin-1 queue_log): written raw, one such byte made the whole report
+         * unreadable by JSON parsers. A byte that starts no valid sequence becomes
+         * U+FFFD, as Go's encoding/json does. */
+        if (*p >= 0x80) {
+            int n = cc__utf8_valid_len(p);
+            if (n == 0) {
+                cc__json_put(j, "\\ufffd", 6);
+            } else {
+                cc__json_put(j, (const char *)p, (size_t)n);
+                p += n - 1;
+            }
+            continue;
+        }
         char esc[8];
         switch (*p) {
         case '"': cc__json_put(j, "\\\"", 2); break;

@@ -173,6 +173,24 @@ static void json_writer_round_trips_doubles(void **state)
     cc_free(s);
 }
 
+/* Names come from outside bytes: the JSON written must still be UTF-8. */
+static void json_writer_replaces_invalid_utf8(void **state)
+{
+    (void)state;
+    cc__json j;
+    cc__json_init(&j, 0);
+    cc__json_array_begin(&j);
+    cc__json_string(&j, "B\xfc" "cher"); /* Latin-1 */
+    cc__json_string(&j, "caf\xc3\xa9 \xf0\x9f\x93\x9e"); /* valid: kept */
+    cc__json_string(&j, "\xc0\xaf|\xed\xa0\x80|\xe2\x82"); /* overlong, surrogate, cut */
+    cc__json_array_end(&j);
+    char *s = cc__json_take(&j);
+    assert_non_null(s);
+    assert_string_equal(s, "[\"B\\ufffdcher\",\"caf\xc3\xa9 \xf0\x9f\x93\x9e\","
+                           "\"\\ufffd\\ufffd|\\ufffd\\ufffd\\ufffd|\\ufffd\\ufffd\"]");
+    cc_free(s);
+}
+
 static void event_names_are_stable(void **state)
 {
     (void)state;
@@ -221,6 +239,7 @@ int main(void)
         cmocka_unit_test(grow_keeps_array_on_failure),
         cmocka_unit_test(sweep_covers_every_failure_point),
         cmocka_unit_test(json_writer_round_trips_doubles),
+        cmocka_unit_test(json_writer_replaces_invalid_utf8),
         cmocka_unit_test(event_names_are_stable),
         cmocka_unit_test(span_compare_orders_like_strcmp),
     };
