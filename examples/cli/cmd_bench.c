@@ -74,6 +74,8 @@ int cli_cmd_bench(int argc, char **argv)
         (rc = cli_double(&a, "seconds", 1.0, 0, &o.seconds)) ||
         (rc = cli_int64(&a, "seed", 1, 0, &seed)))
         return rc;
+    /* Seeds are 0..2^53 here as in sim and day (cli.h): -1 ran seed 2^64 - 1. */
+    if (seed < 0 || seed > CLI_SEED_MAX) return cli_usage_error(&a, "--seed must be in 0..2^53");
     o.seed = (uint64_t)seed;
     const char *base = cli_str(&a, "baseline", NULL);
     if (base && strcmp(base, "linear") != 0)

@@ -45,3 +45,7 @@ def test_bench_usage_errors(cli):
     assert "--agents" in cli.run("bench", "routing", "--agents", 0, check=2).stderr
     assert "linear" in cli.run("bench", "routing", "--baseline", "smart", check=2).stderr
     assert "--seconds" in cli.run("bench", "routing", "--seconds", "-1", check=2).stderr
+    # Seeds are 0..2^53 in every subcommand (cli.h); -1 ran seed 2^64 - 1.
+    for seed in (-1, 2 ** 53 + 1):
+        r = cli.run("bench", "routing", "--seed", seed, "--seconds", "0.01", check=2)
+        assert "--seed must be in 0..2^53" in r.stderr
