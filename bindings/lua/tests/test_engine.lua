@@ -344,6 +344,18 @@ tap.test("an error in the event function is raised by the call", function()
   cc.cc_engine_free(eng)
 end)
 
+tap.test("an error(nil) in the event function is raised too", function()
+  -- The pending error was kept as the error value itself, and nil there means "none":
+  -- error(nil) was dropped and the call succeeded.
+  local eng = cc.cc_engine_new({ event_sink = function(ev)
+    if ev.type == cc.CC_EVENT_AGENT_LOGIN then error(nil) end
+  end })
+  cc.cc_engine_queue_add(eng, { name = "q" })
+  cc.cc_engine_agent_add(eng, { name = "bob", queues = { "q" } }, 0)
+  tap.raises("nil", cc.cc_engine_agent_login, eng, "bob", 0)
+  cc.cc_engine_free(eng)
+end)
+
 tap.test("a media backend written in Lua", function()
   local eng = new_engine()
   local calls = {}

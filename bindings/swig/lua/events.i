@@ -53,6 +53,12 @@ static void cc_lua_push_event(lua_State *L, const cc_event *e)
 /* Keeps the first error a callback raises during a call. */
 static void cc_lua_set_pending(lua_State *L)
 {
+    /* nil in the registry slot means "no error": error(nil) would be dropped and the
+     * call would succeed, so it is kept as a message. */
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_pushliteral(L, "a callback raised an error with a nil value");
+    }
     lua_rawgetp(L, LUA_REGISTRYINDEX, &cc_lua_pending_key);
     int have = !lua_isnil(L, -1);
     lua_pop(L, 1);
