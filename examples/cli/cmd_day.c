@@ -101,7 +101,14 @@ static int day_history_read(day_history *h, const char *path)
             continue;
         }
         if (h->ndays == 0 || strcmp(h->dates[h->ndays - 1], date) != 0) {
-            if (h->ndays == DAY_MAX_DAYS) break;
+            /* Refused, not cut: stopping here dropped the later days without a word, and
+             * the default forecast day became day DAY_MAX_DAYS, not the file's last. */
+            if (h->ndays == DAY_MAX_DAYS) {
+                fclose(f);
+                day_history_free(h);
+                return cli_fail("history '%s': more than %d days (line %ld)", path,
+                                DAY_MAX_DAYS, lineno);
+            }
             memcpy(h->dates[h->ndays], date, 11);
             h->ndays++;
         }

@@ -1,4 +1,5 @@
 """End-to-end tests of `callcore sim`, `callcore day` and `callcore staff --simulate`."""
+import datetime
 import json
 import os
 import xml.etree.ElementTree as ET
@@ -155,6 +156,17 @@ def test_day_on_the_bank_history(cli, data_dir, tmp_path):
     assert d["shift_method"].startswith("CBC")
     r = cli.run("day", "--history", path, "--date", "2099-01-01", check=1)
     assert "not in the history" in r.stderr
+
+
+def test_day_history_beyond_its_day_limit_is_refused(cli, tmp_path):
+    # Reading stopped at 4000 days without a word: the days after were dropped and the
+    # default forecast day was day 4000, not the last day of the file.
+    path = tmp_path / "long.csv"
+    d0 = datetime.date(1990, 1, 1)
+    path.write_text("calls,u,Date\n" + "".join(
+        f"10,100,{d0 + datetime.timedelta(days=d)}\n" for d in range(4001)))
+    r = cli.run("day", "--history", path, "--chart", tmp_path / "day.svg", check=1)
+    assert "more than 4000 days" in r.stderr and r.stdout == ""
 
 
 def test_staff_simulate_reports_the_difference(cli):
