@@ -400,6 +400,16 @@ static cc_status add_customer_contact(cc_engine *e, uint64_t id, uint64_t custom
     return cc_engine_contact_add(e, &c, now);
 }
 
+/* Queue `name` whose returning customers wait up to 60 s for their last agent. */
+static void add_last_agent_queue(cc_engine *e, const char *name, int leave_when_empty)
+{
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    q.name = name;
+    q.last_agent_wait_ms = 60000;
+    q.leave_when_empty = leave_when_empty;
+    OK(cc_engine_queue_add(e, &q));
+}
+
 /* leave_when_empty: a returning customer waiting for their (last) agent leaves too when
  * that agent goes not-ready as the queue's last staffed member. */
 static void leave_when_empty_includes_last_agent_waiters(void **state)
@@ -407,11 +417,7 @@ static void leave_when_empty_includes_last_agent_waiters(void **state)
     (void)state;
     recorder r = {0};
     cc_engine *e = new_engine(&r, 1);
-    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
-    q.name = "s";
-    q.last_agent_wait_ms = 60000;
-    q.leave_when_empty = 1;
-    OK(cc_engine_queue_add(e, &q));
+    add_last_agent_queue(e, "s", 1);
     OK(add_agent(e, "a", "s", NULL, 0, 0));
     OK(cc_engine_agent_login(e, "a", 0));
     OK(add_customer_contact(e, 1, 77, "s", 100));
@@ -442,10 +448,7 @@ static void returning_customer_does_not_wait_for_a_not_ready_agent(void **state)
     for (int pending = 0; pending <= 1; pending++) {
         recorder r = {0};
         cc_engine *e = new_engine(&r, 1);
-        cc_queue_config q = CC_QUEUE_CONFIG_INIT;
-        q.name = "s";
-        q.last_agent_wait_ms = 60000;
-        OK(cc_engine_queue_add(e, &q));
+        add_last_agent_queue(e, "s", 0);
         OK(add_agent(e, "a", "s", NULL, 0, 0));
         OK(add_agent(e, "b", "s", NULL, 0, 0));
         OK(cc_engine_agent_login(e, "a", 0));
@@ -478,11 +481,7 @@ static void member_remove_releases_last_agent_waiters(void **state)
     for (int empties = 0; empties <= 1; empties++) {
         recorder r = {0};
         cc_engine *e = new_engine(&r, 1);
-        cc_queue_config q = CC_QUEUE_CONFIG_INIT;
-        q.name = "s";
-        q.last_agent_wait_ms = 60000;
-        q.leave_when_empty = empties;
-        OK(cc_engine_queue_add(e, &q));
+        add_last_agent_queue(e, "s", empties);
         OK(add_queue(e, "other", CC_STRATEGY_LONGEST_IDLE));
         cc_membership both[2] = {{"s", 0, 0, 0.0}, {"other", 0, 0, 0.0}};
         cc_agent_config ac = CC_AGENT_CONFIG_INIT;
@@ -595,10 +594,7 @@ static void last_agent_waiter_of_a_free_channel_is_offered(void **state)
     (void)state;
     recorder r = {0};
     cc_engine *e = new_engine(&r, 1);
-    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
-    q.name = "s";
-    q.last_agent_wait_ms = 60000;
-    OK(cc_engine_queue_add(e, &q));
+    add_last_agent_queue(e, "s", 0);
     cc_membership m = {"s", 0, 0, 0.0};
     cc_capacity cap[2] = {{CC_CHANNEL_VOICE, 1, 0}, {CC_CHANNEL_CHAT, 2, 0}};
     cc_agent_config a = CC_AGENT_CONFIG_INIT;
