@@ -524,10 +524,12 @@ static void member_remove_releases_last_agent_waiters(void **state)
 }
 
 /* leave_when_empty: the contacts a queue counts as waiting outside its heaps leave with
- * the others. A callback between two dial attempts, when the last staffed member logs
- * out; a returning customer waiting for an agent who went not-ready before they arrived,
- * when leave_when_empty is turned on while nobody staffs the queue. Before, both stayed:
- * the callback came back at its retry into a queue nobody staffs and waited there. */
+ * the others: a callback between two dial attempts, when the last staffed member logs
+ * out. Before, it stayed, and came back at its retry into a queue nobody staffs and
+ * waited there. Then leave_when_empty turned on while nobody staffs the queue: every
+ * waiting contact leaves, a returning customer whose last agent is not ready included
+ * (it does not wait for that agent, returning_customer_does_not_wait_for_a_not_ready_agent;
+ * when this test was written it waited aside, and stayed). */
 static void leave_when_empty_includes_callbacks_between_attempts(void **state)
 {
     (void)state;
@@ -571,7 +573,7 @@ static void leave_when_empty_includes_callbacks_between_attempts(void **state)
     OK(cc_engine_offer_accept(e, 1, "a", 200));
     OK(cc_engine_contact_end(e, 1, NULL, 1000));
     OK(cc_engine_agent_not_ready(e, "a", "lunch", 1100));
-    OK(add_customer_contact(e, 3, 77, "s", 2000)); /* waits for a */
+    OK(add_customer_contact(e, 3, 77, "s", 2000)); /* a is not ready: waits in the queue */
     OK(add_customer_contact(e, 4, 99, "s", 2100));
     q.leave_when_empty = 1;
     OK(cc_engine_queue_configure(e, &q, 2200));
