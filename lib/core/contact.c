@@ -455,9 +455,9 @@ void cc__leave_empty(cc_engine *e, cc__queue *q, int64_t now)
         }
     }
     /* The contacts waiting outside the heaps (the aside list: callbacks between two
-     * attempts, returning customers waiting for an agent who does not staff the queue)
-     * count as waiting too (queue status) and leave with the others; missed, they
-     * stayed in a queue nobody staffs. Walked in slot order, which a restore keeps
+     * attempts; a returning customer waits aside only for an agent who staffs the queue,
+     * so none is left when it empties) count as waiting too (queue status) and leave with
+     * the others; missed, they stayed in a queue nobody staffs. Walked in slot order, which a restore keeps
      * (the list's own order it does not). O(contact slots), only when the list is not
      * empty. */
     for (size_t i = 0; q->aside_head1 && i < e->ncontact_slots; i++) {
