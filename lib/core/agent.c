@@ -634,19 +634,21 @@ oom:
     return cc__fail(CC_ENOMEM, "agent '%s': out of memory", c->name);
 }
 
-/* Returning customers of q waiting for a go to q's general queue, in queue order:
- * a is no longer a member, and a last agent is waited for only while a member
- * (engine.h, last_agent_wait_ms). The heap is sorted in place (no allocation; a
- * sorted array is a heap) and walked; a contact taken out turns its entry stale,
- * which moves no entry (routing it never pushes into a's heap). O(p log p). */
-static void pref_flush_queue(cc_engine *e, cc__agent *a, cc__queue *q, int64_t now)
+/* Returning customers waiting for a whom a can no longer serve (no longer a member of
+ * their queue, or no longer skilled for them: a last agent is waited for only while it
+ * could take the contact, as when it was chosen, last_agent_for) go to their general
+ * queue, in queue order. The heap is sorted in place (no allocation; a sorted array is a
+ * heap) and walked; a contact taken out turns its entry stale, which moves no entry
+ * (routing it never pushes into a's heap). O(p log p). */
+static void pref_flush_unserved(cc_engine *e, cc__agent *a, int64_t now)
 {
     if (!a->pref_bound) return;
     cc__heap_sort(&a->pref);
     for (size_t k = 0; k < a->pref.len; k++) {
         const cc__hentry *x = &a->pref.items[k];
-        if (!cc__contact_entry_valid(x, e) || e->contacts[x->slot]->queue != q) continue;
+        if (!cc__contact_entry_valid(x, e)) continue;
         cc__contact *c = e->contacts[x->slot];
+        if (cc__membership_of(a, c->queue) && cc__agent_eligible(a, c->profiles[0])) continue;
         cc__pref_clear(e, c);
         cc__contact_touch(e, c);
         cc__contact_push(e, c);
@@ -684,7 +686,7 @@ void cc__member_detach(cc_engine *e, cc__agent *a, cc__queue *q, int64_t now)
     ev.queue = q->name;
     ev.agent = a->name;
     cc__emit(e, &ev);
-    pref_flush_queue(e, a, q, now); /* first: an emptied queue's leavers include them */
+    pref_flush_unserved(e, a, now); /* first: an emptied queue's leavers include them */
     if (staffed && q->staffed == 0 && q->leave_when_empty) cc__leave_empty(e, q, now);
 }
 
@@ -830,6 +832,7 @@ cc_status cc_engine_agent_set_skill(cc_engine *e, const char *name, const char *
     a->skills = ns;
     a->nskills = n;
     matches_commit(e, a, pm, npm, npm);
+    pref_flush_unserved(e, a, now);
     cc__route_agent(e, a, now);
     e->busy = 0;
     return CC_OK;

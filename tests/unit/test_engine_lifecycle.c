@@ -523,6 +523,40 @@ static void member_remove_releases_last_agent_waiters(void **state)
     }
 }
 
+/* A returning customer waits for their last agent only while that agent could take the
+ * contact: skills taken away (agent_set_skill) send the waiter to the queue, as a
+ * membership removed does. Before, it waited, and was offered to the agent without the
+ * skill once it freed up. */
+static void set_skill_releases_last_agent_waiters_it_can_no_longer_serve(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    cc_skill french = {"french", 3};
+    q.name = "s";
+    q.last_agent_wait_ms = 60000;
+    q.skills = &french;
+    q.nskills = 1;
+    OK(cc_engine_queue_add(e, &q));
+    OK(add_agent(e, "a", "s", "french", 5, 0));
+    OK(add_agent(e, "b", "s", "french", 3, 0));
+    OK(cc_engine_agent_login(e, "a", 0));
+    OK(add_customer_contact(e, 1, 77, "s", 100));
+    OK(cc_engine_offer_accept(e, 1, "a", 200));
+    OK(add_customer_contact(e, 2, 88, "s", 300)); /* a busy: 2 waits (b logged out) */
+    OK(cc_engine_contact_end(e, 1, NULL, 1000));  /* a takes 2 */
+    OK(cc_engine_offer_accept(e, 2, "a", 1100));
+    OK(add_customer_contact(e, 3, 77, "s", 2000)); /* waits for a */
+    OK(cc_engine_agent_login(e, "b", 2100));
+    assert_int_equal(contact_state(e, 3), CC_CONTACT_WAITING); /* still for a */
+    OK(cc_engine_agent_set_skill(e, "a", "french", 2, 2200)); /* below the queue's 3 */
+    assert_string_equal(contact_agent(e, 3), "b");
+    check_invariants(e);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
 /* leave_when_empty: the contacts a queue counts as waiting outside its heaps leave with
  * the others: a callback between two dial attempts, when the last staffed member logs
  * out. Before, it stayed, and came back at its retry into a queue nobody staffs and
@@ -836,6 +870,7 @@ int main(void)
         cmocka_unit_test(leave_when_empty_includes_the_contact_that_rang_out),
         cmocka_unit_test(leave_when_empty_includes_last_agent_waiters),
         cmocka_unit_test(returning_customer_does_not_wait_for_a_not_ready_agent),
+        cmocka_unit_test(set_skill_releases_last_agent_waiters_it_can_no_longer_serve),
         cmocka_unit_test(member_remove_releases_last_agent_waiters),
         cmocka_unit_test(leave_when_empty_includes_callbacks_between_attempts),
         cmocka_unit_test(last_agent_waiter_of_a_free_channel_is_offered),
