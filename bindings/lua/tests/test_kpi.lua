@@ -46,6 +46,9 @@ tap.test("events into a Lua function, and events added by hand", function()
   tap.ok(n > 0, "events delivered")
   tap.eq(cc.cc_sw_kpi_totals(kpi).abandoned, 1, "abandoned")
   tap.raises("^CC_EINVAL: ", cc.cc_kpi_add, kpi, { type = 999 })
+  -- a survey score is a number: "abc" was read as a silent 0
+  tap.raises("'value' must be a number", cc.cc_kpi_add, kpi,
+             { type = cc.CC_EVENT_SURVEY, time_ms = 1, value = "abc" })
   cc.cc_import_free(imp)
   cc.cc_kpi_free(kpi)
 end)

@@ -148,9 +148,15 @@ static int cc_lua_event_from_table(lua_State *L, int idx, cc_event *e)
     e->wait_ms = v[12];
     e->duration_ms = v[13];
     e->hold_ms = v[14];
+    /* a number or nothing: lua_tonumber made "abc" (and any table) a silent 0 */
     lua_getfield(L, idx, "value");
+    int bad = !lua_isnil(L, -1) && lua_type(L, -1) != LUA_TNUMBER;
     e->value = lua_tonumber(L, -1);
     lua_pop(L, 1);
+    if (bad) {
+        lua_pushstring(L, "event field 'value' must be a number");
+        return -1;
+    }
     return 0;
 }
 
