@@ -97,6 +97,17 @@ static const char *cli_number_text(const cli_args *a, const char *name, int requ
     return s;
 }
 
+int cli_parse_decimal(const char *s, double *out)
+{
+    /* strtod alone also took "0x10" as 16 and refused "1e-320" (ERANGE on underflow) */
+    if (!*s || strspn(s, "0123456789.+-eE") != strlen(s)) return -1;
+    char *end = NULL;
+    double v = strtod(s, &end);
+    if (*end != '\0' || !isfinite(v)) return -1;
+    *out = v;
+    return 0;
+}
+
 int cli_double(const cli_args *a, const char *name, double def, int required, double *out)
 {
     int rc;
@@ -105,12 +116,8 @@ int cli_double(const cli_args *a, const char *name, double def, int required, do
         if (rc == 0) *out = def;
         return rc;
     }
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v))
+    if (cli_parse_decimal(s, out) != 0)
         return cli_usage_error(a, "--%s: expected a number, got '%s'", name, s);
-    *out = v;
     return 0;
 }
 

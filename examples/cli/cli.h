@@ -69,6 +69,9 @@ const char *cli_str(const cli_args *a, const char *name, const char *def);
  * and returns CLI_EXIT_USAGE. The whole string must parse and be finite.
  */
 int cli_double(const cli_args *a, const char *name, double def, int required, double *out);
+/* A plain decimal number, whole text (digits, sign, point, exponent: no hex, inf, nan or
+ * spaces, as the CSV readers take), finite; a tiny one may round to 0. 0, or -1. */
+int cli_parse_decimal(const char *s, double *out);
 int cli_int64(const cli_args *a, const char *name, int64_t def, int required, int64_t *out);
 
 /* Prints "callcore <sub>: <msg>" and the usage to stderr; returns CLI_EXIT_USAGE. */

@@ -119,9 +119,8 @@ static int cli_kpi_cx_weights(const cli_args *a, cc_kpi_cx_model *m)
         size_t n = eq ? (size_t)(eq - o->values[i]) : 0, k = 0, nw = sizeof w / sizeof w[0];
         while (k < nw && !(strlen(w[k].name) == n && strncmp(w[k].name, o->values[i], n) == 0))
             k++;
-        char *end = NULL;
-        double v = eq ? strtod(eq + 1, &end) : 0;
-        if (!eq || k == nw || !eq[1] || *end || !isfinite(v))
+        double v = 0;
+        if (!eq || k == nw || cli_parse_decimal(eq + 1, &v) != 0)
             return cli_usage_error(a, "--cx-weight expects NAME=NUMBER with a known name, got '%s'",
                                    o->values[i]);
         *w[k].slot = v;

@@ -70,6 +70,8 @@ def test_erlang_a_published_example(cli):
 @pytest.mark.parametrize("args,needle", [
     (["erlang", "c", "--traffic", 14, "--agents", 14], "must exceed the traffic"),
     (["erlang", "c", "--traffic", "ten", "--agents", 14], "expected a number"),
+    (["erlang", "c", "--traffic", "0x8", "--agents", 14], "expected a number"),  # no hex
+    (["erlang", "c", "--traffic", " 8", "--agents", 14], "expected a number"),
     (["erlang", "x", "--traffic", 1], "unknown model"),
     (["erlang", "b", "--traffic", -1, "--servers", 3], "traffic"),
     (["erlang", "a", "--traffic", 5, "--agents", 6, "--aht-s", 180], "--patience-s is required"),
@@ -85,6 +87,12 @@ def test_bad_input_is_a_usage_error(cli, args, needle):
     r = cli.run(*args, check=2)
     assert needle in r.stderr
     assert r.stdout == ""
+
+
+def test_a_tiny_number_is_a_number(cli):
+    # strtod's underflow (ERANGE) refused 1e-320 as "expected a number"
+    out = cli.json("erlang", "b", "--traffic", "1e-320", "--servers", 1)
+    assert out["blocking"] < 1e-300
 
 
 def test_staff_keys_and_values(cli):
