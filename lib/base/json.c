@@ -2,6 +2,7 @@
  * lib/base/json.c - streaming JSON writer (see json.h).
  */
 #include "json.h"
+#include "c_numeric.h"
 #include "mem.h"
 
 #include <inttypes.h>
@@ -179,7 +180,7 @@ void cc__json_double(cc__json *j, double v)
         cc__json_puts(j, "null");
         return;
     }
-    snprintf(tmp, sizeof tmp, "%.17g", v);
+    cc__snprintf(tmp, sizeof tmp, "%.17g", v);
     cc__json_puts(j, tmp);
 }
 

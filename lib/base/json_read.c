@@ -8,6 +8,7 @@
  */
 #include "json_read.h"
 
+#include "c_numeric.h"
 #include "error.h"
 #include "mem.h"
 
@@ -217,7 +218,7 @@ static int cc__jr_number(cc__jr *r, cc__jv *out)
     if (n >= sizeof tmp) return cc__jr_error(r, "number too long");
     memcpy(tmp, s, n);
     tmp[n] = '\0';
-    double v = strtod(tmp, NULL);
+    double v = cc__strtod(tmp, NULL);
     if (!isfinite(v)) return cc__jr_error(r, "number out of range");
     out->type = CC__JV_NUMBER;
     out->number = v;

@@ -3,6 +3,8 @@
  */
 #include "span.h"
 
+#include "c_numeric.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,7 +99,7 @@ int cc__span_double(cc__span s, double *out)
     memcpy(buf, s.p, s.n);
     buf[s.n] = '\0';
     char *end;
-    double v = strtod(buf, &end);
+    double v = cc__strtod(buf, &end);
     if (end != buf + s.n || !isfinite(v)) return -1;
     *out = v;
     return 0;

@@ -7,6 +7,7 @@
  */
 #include "kpi_report.h"
 
+#include "base/c_numeric.h"
 #include "base/error.h"
 #include "base/mem.h"
 
@@ -41,7 +42,7 @@ static void cc__csv_printf(cc__csv_text *t, const char *fmt, ...)
     char tmp[64];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    int n = cc__vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
     if (n > 0) cc__csv_put(t, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }

@@ -7,6 +7,7 @@
  */
 #include "scenario.h"
 
+#include "base/c_numeric.h"
 #include "base/error.h"
 #include "base/json_read.h"
 #include "base/mem.h"
@@ -73,11 +74,11 @@ static cc__sp_numtext cc__sp_fmt(double x)
 {
     cc__sp_numtext t;
     if (x == floor(x) && fabs(x) < 1e18) {
-        snprintf(t.s, sizeof t.s, "%.0f", x);
+        cc__snprintf(t.s, sizeof t.s, "%.0f", x);
         return t;
     }
-    snprintf(t.s, sizeof t.s, "%.15g", x);
-    if (strtod(t.s, NULL) != x) snprintf(t.s, sizeof t.s, "%.17g", x);
+    cc__snprintf(t.s, sizeof t.s, "%.15g", x);
+    if (cc__strtod(t.s, NULL) != x) cc__snprintf(t.s, sizeof t.s, "%.17g", x);
     return t;
 }
 
@@ -219,7 +220,7 @@ static cc_status cc__sp_read_samples(const cc__sp *sp, const char *file, int64_t
         errno = 0;
         if (p) {
             while (*p == ' ' || *p == '"') p++;
-            x = strtod(p, &endp);
+            x = cc__strtod(p, &endp);
         }
         if (!p || endp == p) {
             if (!ordered || len == 0) continue; /* a header (or an empty field of samples) */

@@ -9,13 +9,17 @@
 #include <cmocka.h>
 
 #include "base/error.h"
+#include "base/c_numeric.h"
 #include "base/json.h"
+#include "base/json_read.h"
 #include "base/mem.h"
 #include "base/span.h"
 #include "callcore/callcore.h"
 #include "support/alloc_fail.h"
 
+#include <locale.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,6 +195,65 @@ static void json_writer_replaces_invalid_utf8(void **state)
     cc_free(s);
 }
 
+/* Sets LC_NUMERIC to a locale whose decimal point is a comma (de_DE), made with
+ * localedef in the temporary directory dir[] (removed by the caller, "" when unused) when
+ * the system has none. 0 when it could not. */
+static int comma_locale(char dir[32])
+{
+    dir[0] = '\0';
+    if (setlocale(LC_NUMERIC, "de_DE.UTF-8")) return 0;
+    char cmd[256];
+    snprintf(dir, 32, "/tmp/cc-locale-XXXXXX");
+    if (!mkdtemp(dir)) return dir[0] = '\0', -1;
+    snprintf(cmd, sizeof cmd, "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1", dir);
+    if (system(cmd) != 0) return -1;
+    setenv("LOCPATH", dir, 1);
+    return setlocale(LC_NUMERIC, "de_DE.UTF-8") ? 0 : -1;
+}
+
+static void remove_dir(const char *dir)
+{
+    char cmd[64];
+    if (!dir[0]) return;
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+}
+
+/* The library's text formats keep '.' as the decimal point whatever LC_NUMERIC the
+ * embedding program set (Python's locale.setlocale(LC_ALL, ""), Lua's os.setlocale):
+ * under de_DE, strtod read "1.5" as 1 and "%.17g" wrote "1,5" into JSON and CSV. */
+static void numbers_ignore_the_process_locale(void **state)
+{
+    (void)state;
+    char dir[32];
+    if (comma_locale(dir) != 0) {
+        remove_dir(dir);
+        skip();
+    }
+    char probe[16];
+    snprintf(probe, sizeof probe, "%g", 1.5);
+    assert_string_equal(probe, "1,5"); /* the locale is in effect */
+    double v = 0;
+    assert_int_equal(cc__span_double((cc__span){"1.5", 3}, &v), 0);
+    assert_true(v == 1.5);
+    cc__jv *doc = NULL;
+    assert_int_equal(cc__json_parse("[2.25]", 6, &doc), CC_OK);
+    assert_true(doc->items[0].number == 2.25);
+    cc__jv_free(doc);
+    cc__json j;
+    cc__json_init(&j, 0);
+    cc__json_array_begin(&j);
+    cc__json_double(&j, 0.5);
+    cc__json_array_end(&j);
+    char *s = cc__json_take(&j);
+    assert_string_equal(s, "[0.5]");
+    cc_free(s);
+    cc__snprintf(probe, sizeof probe, "%g", 1.5);
+    assert_string_equal(probe, "1.5");
+    setlocale(LC_NUMERIC, "C");
+    remove_dir(dir);
+}
+
 static void event_names_are_stable(void **state)
 {
     (void)state;
@@ -240,6 +303,7 @@ int main(void)
         cmocka_unit_test(sweep_covers_every_failure_point),
         cmocka_unit_test(json_writer_round_trips_doubles),
         cmocka_unit_test(json_writer_replaces_invalid_utf8),
+        cmocka_unit_test(numbers_ignore_the_process_locale),
         cmocka_unit_test(event_names_are_stable),
         cmocka_unit_test(span_compare_orders_like_strcmp),
     };
