@@ -87,6 +87,13 @@ static int cc__kpi_agent_open_state(cc_kpi *k, cc__kpi_agent *a, cc_agent_state 
 static int cc__kpi_agent_state_change(cc_kpi *k, cc__kpi_agent *a, const cc_event *ev)
 {
     int rc = 0;
+    /* The engine sends AGENT_LOGOUT before the AGENT_STATE to logged out
+     * (queue_log's importer the other way round): the logout has already
+     * closed the previous state at this time, and adding the event's
+     * duration again would count that period twice. */
+    if (a->state_known && a->state == CC_AGENT_LOGGED_OUT && a->state_since_ms == ev->time_ms &&
+        ev->agent_state == CC_AGENT_LOGGED_OUT)
+        return 0;
     if (a->state_known) /* withdraw the open period, replaced by the event's */
         rc |= cc__kpi_time_from(k, cc__kpi_time_kind_of(a->state), a->state_since_ms, -1);
     int64_t *bucket = cc__kpi_state_bucket(&a->sums, ev->prev_agent_state);

@@ -279,12 +279,82 @@ static void wrapup_after_a_transfer_stays_in_its_queue(void **state)
     cc_kpi_free(l.kpi);
 }
 
+/* Agent time from the engine's own events, logged in across midnight, with
+ * a logout: the engine sends AGENT_LOGOUT before the AGENT_STATE to logged
+ * out, and the last state must count once. Queue "sales" (wrap-up 60 s),
+ * ann alone; times in minutes from midnight (day 1):
+ *   -10 login (ready); c1 arrives -5, answered -4, ends 5, wrap-up to 6;
+ *   ready to 10, not ready ("lunch") 10-40, ready; c2 arrives 45, answered
+ *   at once, ends 47, wrap-up to 48; ready; logout 50.
+ * Logged in 60: ready 5 + 4 + 5 + 2 = 16, handling 11 + 3 = 14, not ready 30.
+ * Rows (30 min): 23:30 has c1 (ready 5, handling 5, on a contact 4); 0:30
+ * has c2 (not ready 10, ready 5 + 2, handling 3, on a contact 2). */
+static void agent_time_across_midnight_and_logout(void **state)
+{
+    (void)state;
+    live l;
+    memset(&l, 0, sizeof l);
+    assert_int_equal(cc_kpi_new(&l.kpi, NULL), CC_OK);
+    cc_engine_options eo = CC_ENGINE_OPTIONS_INIT;
+    eo.event_fn = sink;
+    eo.event_user_data = &l;
+    cc_engine *e = NULL;
+    assert_int_equal(cc_engine_new(&e, &eo), CC_OK);
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    q.name = "sales";
+    q.ring_timeout_ms = S(15);
+    q.wrapup_ms = S(60);
+    assert_int_equal(cc_engine_queue_add(e, &q), CC_OK);
+    cc_membership m = {"sales", 0, 0, 0};
+    cc_agent_config a = CC_AGENT_CONFIG_INIT;
+    a.name = "ann";
+    a.queues = &m;
+    a.nqueues = 1;
+    assert_int_equal(cc_engine_agent_add(e, &a, 0), CC_OK);
+    const int64_t day = S(86400), min = S(60);
+    assert_int_equal(cc_engine_agent_login(e, "ann", day - 10 * min), CC_OK);
+    arrive(e, 1, 100, day - 5 * min);
+    assert_int_equal(cc_engine_offer_accept(e, 1, "ann", day - 4 * min), CC_OK);
+    assert_int_equal(cc_engine_contact_end(e, 1, NULL, day + 5 * min), CC_OK);
+    run_to(e, day + 6 * min);
+    assert_int_equal(cc_engine_agent_not_ready(e, "ann", "lunch", day + 10 * min), CC_OK);
+    assert_int_equal(cc_engine_agent_ready(e, "ann", day + 40 * min), CC_OK);
+    arrive(e, 2, 200, day + 45 * min);
+    assert_int_equal(cc_engine_offer_accept(e, 2, "ann", day + 45 * min), CC_OK);
+    assert_int_equal(cc_engine_contact_end(e, 2, NULL, day + 47 * min), CC_OK);
+    run_to(e, day + 48 * min);
+    assert_int_equal(cc_engine_agent_logout(e, "ann", day + 50 * min), CC_OK);
+    cc_engine_free(e);
+
+    cc_kpi_report *r = NULL;
+    assert_int_equal(cc_kpi_report_new(l.kpi, &r), CC_OK);
+    assert_int_equal(r->n_agents, 1);
+    const cc_kpi_figures *ann = &r->agents[0].f;
+    assert_true(fabs(ann->occupancy - 14.0 / (14 + 16)) < 1e-12);
+    assert_true(fabs(ann->utilisation - 14.0 / 60) < 1e-12);
+    assert_true(fabs(ann->load - (9.0 + 2) / 60) < 1e-12);
+    assert_true(fabs(ann->contacts_per_agent_hour - 2.0) < 1e-12);
+    assert_true(fabs(r->totals.occupancy - 14.0 / 30) < 1e-12);
+    assert_true(fabs(r->totals.utilisation - 14.0 / 60) < 1e-12);
+    assert_int_equal(r->n_intervals, 2);
+    assert_int_equal(r->intervals[0].start_ms, day - 30 * min);
+    assert_true(fabs(r->intervals[0].f.occupancy - 5.0 / 10) < 1e-12);
+    assert_true(fabs(r->intervals[0].f.load - 4.0 / 10) < 1e-12);
+    assert_int_equal(r->intervals[1].start_ms, day + 30 * min);
+    assert_true(fabs(r->intervals[1].f.occupancy - 3.0 / (3 + 7)) < 1e-12);
+    assert_true(fabs(r->intervals[1].f.utilisation - 3.0 / 20) < 1e-12);
+    assert_true(fabs(r->intervals[1].f.load - 2.0 / 20) < 1e-12);
+    cc_kpi_report_free(r);
+    cc_kpi_free(l.kpi);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scripted_scenario_yields_known_kpis),
         cmocka_unit_test(consult_transfer_credits_the_consulting_queue),
         cmocka_unit_test(wrapup_after_a_transfer_stays_in_its_queue),
+        cmocka_unit_test(agent_time_across_midnight_and_logout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
