@@ -522,7 +522,8 @@ static void cc__kpi_on_connected(cc_kpi *k, cc__kpi_ctx *x)
         c->flags |= CC__C_ANSWERED_HERE | CC__C_ANSWERED;
     }
     c->connected_ms = ev->time_ms;
-    c->flags &= ~(uint32_t)CC__C_LEG_TRANSFERRED;
+    c->leg_hold_ms = 0;
+    c->flags &= ~(uint32_t)(CC__C_LEG_TRANSFERRED | CC__C_HELD);
     if (x->agent) {
         cc__kpi_agent *a = cc__kpi_agent_at(k, x->agent);
         if (!a) {
@@ -642,13 +643,22 @@ static void cc__kpi_on_transferred(cc_kpi *k, cc__kpi_ctx *x)
         int on_agent = (c->flags & CC__C_ON_AGENT) != 0;
         int64_t talk =
             on_agent && ev->time_ms > c->connected_ms ? ev->time_ms - c->connected_ms : 0;
+        /* CONTACT_TRANSFERRED carries no hold time: the leg's holds seen
+         * since the connect are its hold, the rest its talk, as CONTACT_ENDED
+         * splits duration_ms and hold_ms (hold was counted as talk). */
+        int64_t hold = c->leg_hold_ms;
+        if ((c->flags & CC__C_HELD) && ev->time_ms > c->held_ms) hold += ev->time_ms - c->held_ms;
+        if (hold > talk) hold = talk;
+        talk -= hold;
+        c->leg_hold_ms = 0;
+        c->flags &= ~(uint32_t)CC__C_HELD;
         /* The transferring agent's leg is handled in the queue it leaves; the
          * next leg's talk arrives with the next transfer or CONTACT_ENDED. */
         if (on_agent || agent) {
-            cc__kpi_cell_handled(k, c, cell, talk, 0);
+            cc__kpi_cell_handled(k, c, cell, talk, hold);
             c->flags |= CC__C_LEG_TRANSFERRED;
         }
-        cc__kpi_leg_done(k, c, agent, ev->time_ms, talk, 0, 1, &x->oom);
+        cc__kpi_leg_done(k, c, agent, ev->time_ms, talk, hold, 1, &x->oom);
     }
     if (consult) {
         c->flags = (c->flags & ~(uint32_t)CC__C_HERE) | here;
@@ -772,9 +782,13 @@ static void cc__kpi_on_contact_count(cc_kpi *k, cc__kpi_ctx *x)
         break;
     case CC_EVENT_CONTACT_HELD:
         cc__kpi_cx_move(k, c, k->cx.hold_each);
+        c->flags |= CC__C_HELD;
+        c->held_ms = ev->time_ms;
         break;
     case CC_EVENT_CONTACT_RESUMED:
         cc__kpi_cx_move(k, c, k->cx.hold_per_min * (double)ev->duration_ms / 60000.0);
+        c->leg_hold_ms += ev->duration_ms;
+        c->flags &= ~(uint32_t)CC__C_HELD;
         break;
     default:
         break;

@@ -51,7 +51,8 @@ enum {
     CC__C_HANDLED_HERE = 1u << 8,
     CC__C_TRANSFERRED_HERE = 1u << 9,
     /* its last agent leg ended with a transfer and no agent connected since */
-    CC__C_LEG_TRANSFERRED = 1u << 10
+    CC__C_LEG_TRANSFERRED = 1u << 10,
+    CC__C_HELD = 1u << 11 /* on hold since held_ms */
 };
 /* The once-per-queue flags, cleared when the contact enters another queue. */
 #define CC__C_HERE (CC__C_ANSWERED_HERE | CC__C_HANDLED_HERE | CC__C_TRANSFERRED_HERE)
@@ -59,6 +60,10 @@ enum {
 typedef struct cc__kpi_contact {
     uint64_t id, customer;
     int64_t arrived_ms, connected_ms, last_ms, wait_ms;
+    /* hold of the current agent leg: ended holds (CONTACT_RESUMED), and the
+     * start of the hold in progress (CC__C_HELD); a transfer, which carries
+     * no hold time, splits the leg into talk and hold with them */
+    int64_t leg_hold_ms, held_ms;
     int64_t interval; /* the interval it first entered a queue in (CC__C_QUEUED) */
     int64_t due_ms; /* closed: end of the survey grace period */
     uint32_t cell, queue, agent, reason;

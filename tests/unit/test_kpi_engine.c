@@ -279,6 +279,45 @@ static void wrapup_after_a_transfer_stays_in_its_queue(void **state)
     cc_kpi_free(l.kpi);
 }
 
+/* CONTACT_TRANSFERRED carries no hold time: the transferring agent's leg is
+ * split into talk and hold with the holds seen since the connect, as
+ * CONTACT_ENDED splits its duration. Times in seconds: c1 arrives 1, ann
+ * answers 3, holds 10-20, holds again at 50 and transfers (still on hold) to
+ * support at 63: ann's leg is 60 s, 23 of them on hold. bob answers 70, ends
+ * 130 (talk 60). */
+static void hold_in_a_transferred_leg_is_hold(void **state)
+{
+    (void)state;
+    live l;
+    cc_engine *e = sales_and_support(&l, 0);
+    arrive(e, 1, 100, S(1));
+    assert_int_equal(cc_engine_offer_accept(e, 1, "ann", S(3)), CC_OK);
+    assert_int_equal(cc_engine_contact_hold(e, 1, S(10)), CC_OK);
+    assert_int_equal(cc_engine_contact_resume(e, 1, S(20)), CC_OK);
+    assert_int_equal(cc_engine_contact_hold(e, 1, S(50)), CC_OK);
+    cc_transfer t = CC_TRANSFER_INIT;
+    t.target_queue = "support";
+    assert_int_equal(cc_engine_contact_transfer(e, 1, &t, S(63)), CC_OK);
+    assert_int_equal(cc_engine_offer_accept(e, 1, "bob", S(70)), CC_OK);
+    assert_int_equal(cc_engine_contact_end(e, 1, NULL, S(130)), CC_OK);
+    cc_engine_free(e);
+
+    cc_kpi_report *r = NULL;
+    assert_int_equal(cc_kpi_report_new(l.kpi, &r), CC_OK);
+    const cc_kpi_figures *sales = &r->queues[0].f, *ann = &r->agents[0].f;
+    assert_string_equal(r->queues[0].name, "sales");
+    assert_string_equal(r->agents[0].name, "ann");
+    assert_true(fabs(sales->talk_s - 37) < 1e-9);
+    assert_true(fabs(sales->hold_s - 23) < 1e-9);
+    assert_true(fabs(sales->aht_s - 60) < 1e-9);
+    assert_true(fabs(ann->talk_s - 37) < 1e-9);
+    assert_true(fabs(ann->hold_s - 23) < 1e-9);
+    assert_true(fabs(r->totals.talk_s - 97) < 1e-9);
+    assert_true(fabs(r->totals.hold_s - 23) < 1e-9);
+    cc_kpi_report_free(r);
+    cc_kpi_free(l.kpi);
+}
+
 /* Agent time from the engine's own events, logged in across midnight, with
  * a logout: the engine sends AGENT_LOGOUT before the AGENT_STATE to logged
  * out, and the last state must count once. Queue "sales" (wrap-up 60 s),
@@ -355,6 +394,7 @@ int main(void)
         cmocka_unit_test(consult_transfer_credits_the_consulting_queue),
         cmocka_unit_test(wrapup_after_a_transfer_stays_in_its_queue),
         cmocka_unit_test(agent_time_across_midnight_and_logout),
+        cmocka_unit_test(hold_in_a_transferred_leg_is_hold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
