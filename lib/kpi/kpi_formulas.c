@@ -55,8 +55,11 @@ static double cc__kpi_cost_per_contact(const cc__kpi_sums *s, uint64_t handled,
 {
     int64_t logged = s->ready_ms + s->handling_ms + s->not_ready_ms;
     int64_t paid_ms = logged > 0 ? logged : s->talk_ms + s->hold_ms + s->acw_ms;
-    int64_t telco_ms = s->wait_answered_ms + s->wait_abandoned_ms + s->wait_left_ms +
-                       s->talk_ms + s->hold_ms;
+    /* The first answer's wait only, as ASA across queues: an answer after a
+     * transfer has its wait from the virtual start, which holds the earlier
+     * wait and talk already counted (the line was paid twice for them). */
+    int64_t telco_ms = s->wait_answered_ms - s->wait_reanswered_ms + s->wait_abandoned_ms +
+                       s->wait_left_ms + s->talk_ms + s->hold_ms;
     double total = (double)paid_ms / 3.6e6 * cost->agent_hourly +
                    (double)telco_ms / 6e4 * cost->telco_per_min + cost->fixed;
     return cc__ratio(total, (double)handled);

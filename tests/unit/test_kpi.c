@@ -795,6 +795,26 @@ static void cost_per_contact(void **state)
     assert_true(isnan(r->totals.cost_per_contact)); /* no cost model */
     cc_kpi_report_free(r);
     cc_kpi_free(k);
+    /* A contact answered in a after 60 s, transferred at 180 s to b, where
+     * bob answers at once: the engine measures that answer's wait from the
+     * virtual start (180 s, the first wait and ann's talk). The call used the
+     * line 60 + 120 + 60 s: the re-answer's wait is not queue time again. */
+    k = kpi_make(&o);
+    arrive(k, 1, "a", 0, 0, NULL);
+    answer(k, 1, "a", "ann", S(60), S(60));
+    cc_event t = ev(CC_EVENT_CONTACT_TRANSFERRED, S(180), 1, "a");
+    t.agent = "ann";
+    t.target_queue = "b";
+    add(k, t);
+    cc_event q = ev(CC_EVENT_CONTACT_QUEUED, S(180), 1, "b");
+    add(k, q);
+    answer(k, 1, "b", "bob", S(180), S(180));
+    end_talk(k, 1, "b", "bob", S(240), S(60), 0);
+    r = report(k);
+    /* paid 180 s x 30/h = 1.5; telco 240 s = 4 min x 0.02 = 0.08; fixed 10 */
+    near(r->totals.cost_per_contact, 1.5 + 0.08 + 10);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
 }
 
 static void attrition_from_roster(void **state)
