@@ -776,6 +776,10 @@ static void cc__kpi_on_contact_count(cc_kpi *k, cc__kpi_ctx *x)
         break;
     case CC_EVENT_CONTACT_OVERFLOWED:
         s->overflowed++;
+        /* Its wait in the queue it flows out of counts for that queue's
+         * longest wait (KPI.md: max over contacts); a queue whose contacts
+         * all flowed out had none. */
+        cc__kpi_note_wait(s, ev->wait_ms);
         break;
     case CC_EVENT_CALLBACK_SCHEDULED:
         s->callbacks++;

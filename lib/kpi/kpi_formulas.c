@@ -101,7 +101,7 @@ void cc__kpi_figures_compute(const cc__kpi_sums *s, const cc__kpi_formula *fm, i
 
     f->asa_s = cc__ratio((double)wait_ans_ms / 1e3, (double)ans);
     f->avg_abandon_s = cc__ratio((double)s->wait_abandoned_ms / 1e3, (double)s->abandoned);
-    f->longest_wait_s = s->answered + s->abandoned + s->left > 0
+    f->longest_wait_s = s->answered + s->abandoned + s->left + s->overflowed > 0
                             ? (double)s->longest_wait_ms / 1e3 : NAN;
     f->abandon_rate = cc__ratio((double)s->abandoned, (double)off);
     f->abandon_rate_excl_short = cc__ratio((double)(s->abandoned - s->short_abandoned),

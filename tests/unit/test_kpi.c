@@ -266,6 +266,7 @@ static void overflow_counts_once_across_queues(void **state)
     assert_int_equal(a->offered, 1);
     assert_int_equal(a->overflowed, 1);
     assert_int_equal(a->answered, 0);
+    near(a->longest_wait_s, 30); /* it waited 30 s in a before flowing out */
     assert_int_equal(b->offered, 1);
     assert_int_equal(b->answered, 1);
     assert_int_equal(r->totals.offered, 1); /* one contact */
