@@ -141,7 +141,9 @@ typedef enum cc_join_policy {
 
 /* What an agent becomes after a ring-no-answer (RONA) or a reject. */
 typedef enum cc_agent_after {
-    CC_AFTER_NOT_READY = 0, /* not-ready with the policy's reason */
+    CC_AFTER_NOT_READY = 0, /* not-ready with the policy's reason (an agent
+                               who asked for not-ready while it rang keeps
+                               its own reason) */
     CC_AFTER_READY = 1,     /* stays available (idle time restarts) */
     CC_AFTER_LOGOUT = 2     /* logged out (only when holding no contact;
                                otherwise not-ready) */

@@ -959,7 +959,11 @@ void cc__agent_after(cc_engine *e, cc__agent *a, cc_agent_after what, const char
         cc__agent_touch(e, a);
         return; /* the caller routes the agent once the contact is back in place */
     }
-    snprintf(a->reason, CC__REASON_SIZE, "%s", reason);
+    /* A not-ready the agent asked for while the offer rang keeps the agent's own
+     * reason: it becomes not-ready either way, and overwriting "lunch" with the
+     * policy's "no-answer" lost what cc_engine_agent_not_ready() promised to report
+     * (the ring-out or reject has its own event). */
+    if (!a->pause_pending) snprintf(a->reason, CC__REASON_SIZE, "%s", reason);
     a->pause_pending = 1;
     cc__agent_touch(e, a);
 }

@@ -860,6 +860,58 @@ static void arrival_at_a_negative_time(void **state)
     rec_free(&r);
 }
 
+/* A not-ready the agent asked for while ringing ("lunch") keeps its reason when the
+ * offer then fails: a ring-no-answer or a reject under a NOT_READY policy must not
+ * report it as "no-answer" / "rejected" (the ring-out has its own event). An agent
+ * without a pending request still gets the policy's reason. */
+static void pending_not_ready_keeps_its_reason_after_a_failed_offer(void **state)
+{
+    (void)state;
+    for (int reject = 0; reject <= 1; reject++) {
+        recorder r = {0};
+        cc_engine_options o = CC_ENGINE_OPTIONS_INIT;
+        o.event_fn = rec_sink;
+        o.event_user_data = &r;
+        o.rona_after = CC_AFTER_NOT_READY;
+        o.reject_after = CC_AFTER_NOT_READY;
+        cc_engine *e = NULL;
+        OK(cc_engine_new(&e, &o));
+        OK(add_queue(e, "q", CC_STRATEGY_LONGEST_IDLE));
+        OK(add_agent(e, "a", "q", NULL, 0, 0));
+        OK(add_agent(e, "b", "q", NULL, 0, 0));
+        OK(cc_engine_agent_login(e, "a", 0));
+        OK(cc_engine_agent_login(e, "b", 1));
+        OK(add_contact(e, 1, "q", 0, NULL, 0, 10)); /* rings a (idle longer) */
+        OK(add_contact(e, 2, "q", 0, NULL, 0, 11)); /* rings b */
+        assert_string_equal(contact_agent(e, 1), "a");
+        assert_string_equal(contact_agent(e, 2), "b");
+        OK(cc_engine_agent_not_ready(e, "a", "lunch", 20));
+        if (reject) {
+            OK(cc_engine_offer_reject(e, 1, "a", 30));
+            OK(cc_engine_offer_reject(e, 2, "b", 31));
+        } else {
+            OK(cc_engine_advance(e, 15011)); /* both ring out */
+        }
+        cc_agent_status as = CC_AGENT_STATUS_INIT;
+        OK(cc_engine_agent_status(e, "a", &as));
+        assert_int_equal(as.state, CC_AGENT_NOT_READY);
+        assert_string_equal(as.reason, "lunch");
+        long i; /* a's AGENT_STATE to not-ready */
+        for (int k = 0; (i = rec_find(&r, 0, CC_EVENT_AGENT_STATE, k)) >= 0; k++)
+            if (r.items[i].ev.agent_state == CC_AGENT_NOT_READY && !strcmp(r.items[i].agent, "a"))
+                break;
+        assert_true(i >= 0);
+        assert_string_equal(r.items[i].reason, "lunch");
+        as = (cc_agent_status)CC_AGENT_STATUS_INIT;
+        OK(cc_engine_agent_status(e, "b", &as));
+        assert_int_equal(as.state, CC_AGENT_NOT_READY);
+        assert_string_equal(as.reason, reject ? "rejected" : "no-answer");
+        check_invariants(e);
+        cc_engine_free(e);
+        rec_free(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -884,6 +936,7 @@ int main(void)
         cmocka_unit_test(linear_ties_follow_the_order_agents_were_added),
         cmocka_unit_test(callback_dialed_has_the_customer),
         cmocka_unit_test(arrival_at_a_negative_time),
+        cmocka_unit_test(pending_not_ready_keeps_its_reason_after_a_failed_offer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
