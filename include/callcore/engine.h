@@ -417,7 +417,8 @@ cc_status cc_engine_agent_remove(cc_engine *self, const char *agent, int64_t now
 
 /* Adds / removes one queue membership at run time (QUEUE_MEMBER_ADDED /
  * _REMOVED; effective immediately). Removing is refused (CC_ESTATE) while
- * the agent holds an offer or a contact of that queue. */
+ * the agent holds an offer or a contact of that queue (an offer of a contact
+ * that an escalation step added to that queue included). */
 cc_status cc_engine_member_add(cc_engine *self, const char *agent,
                                const cc_membership *membership, int64_t now_ms);
 cc_status cc_engine_member_remove(cc_engine *self, const char *agent, const char *queue,

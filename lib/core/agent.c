@@ -774,7 +774,14 @@ cc_status cc_engine_member_remove(cc_engine *e, const char *name, const char *qu
     if (!cc__membership_of(a, q))
         return cc__fail(CC_ENOTFOUND, "agent '%s' is not a member of '%s'", name, queue);
     cc__contact *oc = cc__contact_at(e, a->offer_contact);
-    if (oc && oc->queue == q)
+    int offered_from_q = oc && oc->queue == q;
+    /* A contact an escalation step added to q waits in q's profiles as a guest (its own
+     * queue is another one) and rings q's members through their membership of q: that
+     * offer is q's too, or the agent would go on ringing for a queue it left. O(p) for
+     * the p profiles of the contact (1 + steps), only while an offer is pending. */
+    for (uint32_t i = 0; oc && !offered_from_q && i < oc->nprofiles; i++)
+        offered_from_q = oc->profiles[i]->queue == q;
+    if (offered_from_q)
         return cc__fail(CC_ESTATE, "agent '%s' has a pending offer from '%s'", name, queue);
     for (uint32_t i = 0; i < a->nlegs; i++)
         if (a->legs[i].queue == q)

@@ -912,6 +912,40 @@ static void pending_not_ready_keeps_its_reason_after_a_failed_offer(void **state
     }
 }
 
+/* A contact an escalation step added to queue b rings b's members as a guest: that offer
+ * is one of b's, so b's member may not leave b while it rings (CC_ESTATE, as for an
+ * offer of a contact whose own queue is b). Before, the removal was allowed and the
+ * agent went on ringing for a queue it no longer served. Once the offer is over the
+ * removal goes through. */
+static void member_remove_refused_while_ringing_for_an_escalation_guest(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    cc_escalation to_b = {1000, 0, 0, "b"};
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    q.name = "a";
+    q.escalations = &to_b;
+    q.nescalations = 1;
+    OK(cc_engine_queue_add(e, &q));
+    OK(add_queue(e, "b", CC_STRATEGY_LONGEST_IDLE));
+    OK(add_agent(e, "x", "b", NULL, 0, 0));
+    OK(cc_engine_agent_login(e, "x", 0));
+    OK(add_contact(e, 1, "a", 0, NULL, 0, 0));
+    assert_int_equal(contact_state(e, 1), CC_CONTACT_WAITING);
+    OK(cc_engine_advance(e, 1000)); /* step 1: also offered to b's agents */
+    assert_string_equal(contact_agent(e, 1), "x");
+    assert_int_equal(cc_engine_member_remove(e, "x", "b", 1100), CC_ESTATE);
+    check_invariants(e);
+    OK(cc_engine_offer_reject(e, 1, "x", 1200)); /* x stays ready: offered again */
+    assert_string_equal(contact_agent(e, 1), "x");
+    OK(cc_engine_contact_cancel(e, 1, 1300));
+    OK(cc_engine_member_remove(e, "x", "b", 1400));
+    check_invariants(e);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -937,6 +971,7 @@ int main(void)
         cmocka_unit_test(callback_dialed_has_the_customer),
         cmocka_unit_test(arrival_at_a_negative_time),
         cmocka_unit_test(pending_not_ready_keeps_its_reason_after_a_failed_offer),
+        cmocka_unit_test(member_remove_refused_while_ringing_for_an_escalation_guest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
