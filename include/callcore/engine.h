@@ -528,7 +528,9 @@ typedef struct cc_transfer {
  * virtual start kept. To an agent: offered to that agent directly (who must
  * be available for the channel: CC_ESTATE otherwise); if that agent rejects
  * or lets a blind transfer ring out, the contact waits in its current queue
- * (virtual start kept). A consult to a queue is never offered to the consulting
+ * (virtual start kept) as a new entry there: its max wait and escalation
+ * start over (step 0, base priority), as for a blind transfer to that queue.
+ * A consult to a queue is never offered to the consulting
  * agent. Emits
  * CONTACT_TRANSFERRED (blind: now; consult: when the target accepts) and, for
  * the first agent, AGENT_WRAPUP_START. Returns CC_OK, CC_ENOTFOUND, CC_EINVAL

@@ -1100,6 +1100,19 @@ cc_status cc_engine_contact_transfer(cc_engine *e, uint64_t id, const cc_transfe
             return cc__fail(CC_ESTATE, "contact %llu: agent '%s' cannot take a %s contact now (%s)",
                             uid, ta->name, cc_channel_name(c->channel),
                             cc_agent_state_name(ta->state));
+        /* A blind transfer to an agent that fails puts the contact back in its queue as
+         * a new entry (cc__offers_none_left: entered now, max wait restarted), so its
+         * escalation starts over too, as for a blind transfer to that queue: the step-0
+         * profiles are prepared here, where the input can still fail cleanly. Kept, the
+         * old step's boost and relaxed skills held from 0 ms in the queue on. */
+        if (t->kind == CC_TRANSFER_BLIND && c->esc_step > 0) {
+            cc__txn_begin(e);
+            if (profiles_build(e, c->own_req, c->nown, c->queue, c->channel, 0, &ps)) {
+                cc__txn_abort(e);
+                return cc__fail(CC_ENOMEM, "contact %llu: out of memory", uid);
+            }
+            cc__txn_commit(e);
+        }
     }
     e->now_ms = now;
     e->busy = 1;
@@ -1129,6 +1142,11 @@ cc_status cc_engine_contact_transfer(cc_engine *e, uint64_t id, const cc_transfe
     c->leg_queue = NULL; /* the leg ends: its queue holds no ref for c and may go */
     leg_close(e, a, leg, now);
     if (ta) {
+        if (ps.p) { /* escalated: back to step 0 (prepared above) */
+            profiles_commit(c, &ps);
+            c->esc_step = 0;
+            c->priority = c->base_priority;
+        }
         c->direct = 1;
         cc__offer(e, c, ta, 0, now);
     } else {

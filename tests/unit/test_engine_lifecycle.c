@@ -946,6 +946,67 @@ static void member_remove_refused_while_ringing_for_an_escalation_guest(void **s
     rec_free(&r);
 }
 
+/* A blind transfer to an agent who rejects (or lets it ring out) puts the contact back
+ * in its queue as a new entry (entered now, max wait restarted), so its escalation
+ * starts over as well, as for a blind transfer to that same queue: step 0, the base
+ * priority and the unrelaxed requirements. Before, it kept step 1's boost and relaxed
+ * skills while its queue clock restarted, so status said step 1 after 0 ms in the
+ * queue, it jumped ahead of customers who waited longer, and step 2 came after_ms[1]
+ * after the return. */
+static void failed_blind_transfer_to_an_agent_restarts_the_escalation(void **state)
+{
+    (void)state;
+    for (int timeout = 0; timeout <= 1; timeout++) {
+        recorder r = {0};
+        cc_engine *e = new_engine(&r, 1);
+        cc_escalation steps[] = {{1000, 2, 5, NULL}, {5000, 2, 9, NULL}};
+        cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+        q.name = "s";
+        q.escalations = steps;
+        q.nescalations = 2;
+        OK(cc_engine_queue_add(e, &q));
+        OK(add_agent(e, "a", "s", "french", 1, 0));
+        OK(add_agent(e, "b", "s", "french", 3, 0));
+        OK(add_contact(e, 1, "s", 0, "french", 3, 100));
+        OK(cc_engine_agent_login(e, "a", 200)); /* level 1 < 3: not eligible yet */
+        OK(cc_engine_advance(e, 1100));         /* step 1: french >= 1, priority 5 */
+        assert_string_equal(contact_agent(e, 1), "a");
+        OK(cc_engine_offer_accept(e, 1, "a", 1200));
+        OK(cc_engine_agent_login(e, "b", 1300));
+        cc_transfer t = CC_TRANSFER_INIT;
+        t.target_agent = "b";
+        OK(cc_engine_contact_transfer(e, 1, &t, 2000));
+        assert_string_equal(contact_agent(e, 1), "b");
+        OK(cc_engine_agent_not_ready(e, "a", "break", 2050)); /* a is not given it back */
+        if (timeout) OK(cc_engine_offer_timeout(e, 1, "b", 3000));
+        else OK(cc_engine_offer_reject(e, 1, "b", 3000));
+        cc_contact_status st = CC_CONTACT_STATUS_INIT;
+        OK(cc_engine_contact_status(e, 1, &st));
+        assert_int_equal(st.entered_ms, 3000);
+        assert_int_equal(st.virtual_start_ms, 100);
+        assert_int_equal(st.escalation_step, 0);
+        assert_int_equal(st.priority, 0);
+        if (timeout) {
+            assert_int_equal(st.state, CC_CONTACT_WAITING); /* b not-ready "no-answer" */
+        } else {
+            assert_int_equal(st.state, CC_CONTACT_OFFERED); /* b stays ready (reject_after) */
+            assert_string_equal(contact_agent(e, 1), "b");  /* level 3: eligible at step 0 */
+            OK(cc_engine_agent_not_ready(e, "b", "break", 3100));
+            OK(cc_engine_offer_reject(e, 1, "b", 3100)); /* back to its place: entered kept */
+            assert_int_equal(contact_state(e, 1), CC_CONTACT_WAITING);
+        }
+        /* step 1 again after 1000 ms in the queue */
+        assert_int_equal(cc_engine_next_deadline(e), 4000);
+        OK(cc_engine_advance(e, 4000));
+        OK(cc_engine_contact_status(e, 1, &st));
+        assert_int_equal(st.escalation_step, 1);
+        assert_int_equal(st.priority, 5);
+        check_invariants(e);
+        cc_engine_free(e);
+        rec_free(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -972,6 +1033,7 @@ int main(void)
         cmocka_unit_test(arrival_at_a_negative_time),
         cmocka_unit_test(pending_not_ready_keeps_its_reason_after_a_failed_offer),
         cmocka_unit_test(member_remove_refused_while_ringing_for_an_escalation_guest),
+        cmocka_unit_test(failed_blind_transfer_to_an_agent_restarts_the_escalation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
