@@ -839,7 +839,10 @@ static void backend_contract(void **state)
     tb->fail_offer = 1;
     OK(add_contact(e, 2, "q", 0, NULL, 0, 40));
     OK(cc_engine_agent_login(e, "b", 50));
-    assert_int_equal(agent_state(e, "b"), CC_AGENT_NOT_READY);
+    assert_int_equal(agent_state(e, "b"), CC_AGENT_NOT_READY); /* reject_after is READY */
+    cc_agent_status bs = CC_AGENT_STATUS_INIT;
+    OK(cc_engine_agent_status(e, "b", &bs));
+    assert_string_equal(bs.reason, "offer-failed");
     assert_int_equal(contact_state(e, 2), CC_CONTACT_WAITING);
     tb->fail_offer = 0;
     /* supervising changes nothing in the engine, not even its time (the runtime does not

@@ -31,8 +31,10 @@
  *
  * Return values of the calls: CC_OK, or a negative cc_status. A failed
  * offer() is handled as an immediate reject by that agent (CONTACT_REJECTED,
- * the contact keeps its place, the agent follows reject_after); a failed
- * dial() as CC_DIAL_FAILED. Failures of the other calls are ignored by the
+ * the contact keeps its place), except that the agent goes not-ready with
+ * reason "offer-failed" whatever reject_after says (a backend that cannot
+ * ring the agent would fail every offer to it again); a failed dial() as
+ * CC_DIAL_FAILED. Failures of the other calls are ignored by the
  * routing (the engine's state is authoritative); the backend should report
  * problems through its own channel.
  */
