@@ -11,7 +11,10 @@
  *
  * Fields that do not apply to an event type are 0 / NULL. The table below says
  * which fields each type sets beyond `type`, `time_ms` and `seq`, which all
- * events set.
+ * events set. Besides, every CONTACT_* and CALLBACK_* event the routing engine
+ * emits carries the contact's channel, current priority and virtual_start_ms
+ * (log importers may leave them 0), and a CALLBACK_SCHEDULED after a failed
+ * dial carries in `value` the attempts made so far.
  *
  *  type                 fields set
  *  -------------------  ----------------------------------------------------------

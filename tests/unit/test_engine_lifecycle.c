@@ -1007,6 +1007,43 @@ static void failed_blind_transfer_to_an_agent_restarts_the_escalation(void **sta
     }
 }
 
+/* event.h: every CONTACT_* and CALLBACK_* event of the engine carries the contact's
+ * channel, current priority and virtual start, whatever the table lists per type. */
+static void contact_events_carry_channel_priority_and_virtual_start(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    OK(add_queue(e, "q", CC_STRATEGY_RING_ALL));
+    OK(add_agent(e, "a", "q", NULL, 0, 0));
+    OK(add_agent(e, "b", "q", NULL, 0, 0));
+    OK(cc_engine_agent_login(e, "a", 0));
+    OK(cc_engine_agent_login(e, "b", 0));
+    OK(add_contact(e, 1, "q", 3, NULL, 0, 100));
+    OK(cc_engine_offer_reject(e, 1, "a", 200));
+    OK(cc_engine_offer_accept(e, 1, "b", 300));
+    OK(cc_engine_contact_hold(e, 1, 400));
+    OK(cc_engine_contact_resume(e, 1, 500));
+    cc_transfer t = CC_TRANSFER_INIT;
+    t.target_queue = "q";
+    OK(cc_engine_contact_transfer(e, 1, &t, 600)); /* rings a */
+    OK(cc_engine_advance(e, 15600));               /* rings out */
+    OK(cc_engine_contact_abandon(e, 1, 15700));
+    int n = 0;
+    for (size_t i = 0; i < r.len; i++) {
+        const cc_event *ev = &r.items[i].ev;
+        const char *name = cc_event_type_name(ev->type);
+        if (strncmp(name, "contact.", 8) != 0 && strncmp(name, "callback.", 9) != 0) continue;
+        assert_int_equal(ev->channel, CC_CHANNEL_VOICE);
+        assert_int_equal(ev->priority, 3);
+        assert_int_equal(ev->virtual_start_ms, 100);
+        n++;
+    }
+    assert_true(n >= 12);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1034,6 +1071,7 @@ int main(void)
         cmocka_unit_test(pending_not_ready_keeps_its_reason_after_a_failed_offer),
         cmocka_unit_test(member_remove_refused_while_ringing_for_an_escalation_guest),
         cmocka_unit_test(failed_blind_transfer_to_an_agent_restarts_the_escalation),
+        cmocka_unit_test(contact_events_carry_channel_priority_and_virtual_start),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
