@@ -346,6 +346,13 @@ void cc__offers_none_left(cc_engine *e, cc__contact *c, int64_t now)
     }
     if (c->direct) {
         c->direct = 0;
+        /* a failed blind transfer to an agent comes back to its queue: like a contact
+         * that rang out below, it leaves with the others when the queue emptied while it
+         * rang (the target's own LOGOUT policy, or the transferring agent's not-ready) */
+        if (leaves_empty(c)) {
+            cc__contact_terminal(e, c, CC_EVENT_CONTACT_LEFT, "empty", now);
+            return;
+        }
         cc__enqueue(e, c, c->queue, 1, now);
         return;
     }

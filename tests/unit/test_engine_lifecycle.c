@@ -213,6 +213,53 @@ static void leave_when_empty_includes_the_contact_that_rang_out(void **state)
     rec_free(&r);
 }
 
+/* The same for a blind transfer to an agent that fails: when the target's reject or
+ * ring-out (rona_after / reject_after LOGOUT) takes the last staffed member out of a
+ * leave-when-empty queue, the contact, which was ringing when the queue emptied, leaves
+ * "empty" instead of coming back to wait in a queue nobody staffs (as it did under
+ * LOGOUT, while under NOT_READY it left). */
+static void leave_when_empty_includes_a_failed_blind_transfer_to_an_agent(void **state)
+{
+    (void)state;
+    for (int timeout = 0; timeout <= 1; timeout++) {
+        recorder r = {0};
+        cc_engine_options o = CC_ENGINE_OPTIONS_INIT;
+        o.event_fn = rec_sink;
+        o.event_user_data = &r;
+        o.rona_after = CC_AFTER_LOGOUT;
+        o.reject_after = CC_AFTER_LOGOUT;
+        cc_engine *e = NULL;
+        OK(cc_engine_new(&e, &o));
+        cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+        q.name = "q";
+        q.leave_when_empty = 1;
+        OK(cc_engine_queue_add(e, &q));
+        OK(add_agent(e, "a", "q", NULL, 0, 0));
+        OK(add_agent(e, "b", "q", NULL, 0, 0));
+        OK(cc_engine_agent_login(e, "a", 0));
+        OK(add_contact(e, 1, "q", 0, NULL, 0, 10));
+        OK(cc_engine_offer_accept(e, 1, "a", 20));
+        OK(cc_engine_agent_login(e, "b", 30));
+        OK(cc_engine_agent_not_ready(e, "a", "break", 40)); /* applies once a is free */
+        cc_transfer t = CC_TRANSFER_INIT;
+        t.target_agent = "b";
+        OK(cc_engine_contact_transfer(e, 1, &t, 50));
+        assert_int_equal(agent_state(e, "a"), CC_AGENT_NOT_READY);
+        assert_string_equal(contact_agent(e, 1), "b");
+        if (timeout) OK(cc_engine_advance(e, 15050));
+        else OK(cc_engine_offer_reject(e, 1, "b", 60));
+        assert_int_equal(agent_state(e, "b"), CC_AGENT_LOGGED_OUT);
+        assert_true(left_empty(&r, 1) >= 0);
+        assert_int_equal(contact_state(e, 1), (cc_contact_state)-1); /* gone */
+        cc_queue_status qs = CC_QUEUE_STATUS_INIT;
+        OK(cc_engine_queue_status(e, "q", &qs));
+        assert_int_equal(qs.waiting, 0);
+        check_invariants(e);
+        cc_engine_free(e);
+        rec_free(&r);
+    }
+}
+
 /* Ring-all with leave-when-empty: an offer the backend refuses makes the only agent
  * not-ready, so the contact leaves "empty" inside the ring-all loop, which must not touch
  * it afterwards (the ASan build checks). Both ways in: arrival, and an agent freed. */
@@ -1052,6 +1099,7 @@ int main(void)
         cmocka_unit_test(max_wait_reached_while_ringing_leaves_at_the_ring_timeout),
         cmocka_unit_test(ring_all_after_ring_no_answer_rings_everyone),
         cmocka_unit_test(leave_when_empty_includes_the_contact_that_rang_out),
+        cmocka_unit_test(leave_when_empty_includes_a_failed_blind_transfer_to_an_agent),
         cmocka_unit_test(leave_when_empty_includes_last_agent_waiters),
         cmocka_unit_test(returning_customer_does_not_wait_for_a_not_ready_agent),
         cmocka_unit_test(set_skill_releases_last_agent_waiters_it_can_no_longer_serve),
