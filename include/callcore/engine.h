@@ -3,8 +3,9 @@
  *
  * The engine is PURE and DETERMINISTIC (DESIGN.md): no I/O, no clock, no
  * threads. Every call that may change state takes `now_ms` (milliseconds, any
- * epoch, never decreasing across calls: a smaller value than the last one is
- * refused with CC_EINVAL; within +-CC_TIME_LIMIT_MS, and so is every duration
+ * epoch, never decreasing across calls: a smaller value than the engine's
+ * time, cc_engine_now(), is refused with CC_EINVAL (cc_engine_supervise()
+ * checks its now_ms but does not adopt it); within +-CC_TIME_LIMIT_MS, and so is every duration
  * and virtual start in a config). Timers (ring timeout, wrap-up, max wait, escalation,
  * callback retry, last-agent preference) live in a deadline heap that the
  * caller drives with cc_engine_next_deadline() / cc_engine_advance(); input
@@ -601,7 +602,10 @@ typedef enum cc_supervise_mode {
 
 /* Asks the contact's backend to let `supervisor` (any name, copied by the
  * backend if kept) monitor/whisper/barge a connected contact. No event, no
- * state change. CC_ESTATE when not connected, CC_EUNSUPPORTED when the
+ * state change, not even of the engine's time: now_ms must not be before
+ * cc_engine_now() but is not adopted, so a later input may carry an earlier
+ * now_ms (the runtime does not journal supervising; a replay reaches the same
+ * state without it). CC_ESTATE when not connected, CC_EUNSUPPORTED when the
  * channel has no backend or the backend has no supervise(), else the
  * backend's status. */
 cc_status cc_engine_supervise(cc_engine *self, uint64_t contact_id, const char *supervisor,

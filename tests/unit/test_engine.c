@@ -856,6 +856,8 @@ static void backend_contract(void **state)
     assert_true(blen == alen && memcmp(before, after, blen) == 0);
     cc_free(before);
     cc_free(after);
+    OK(cc_engine_supervise(e, 1, "boss", CC_SUPERVISE_MONITOR, 90)); /* time not adopted: */
+    assert_true(cc_engine_now(e) < 90);
     assert_int_equal(cc_engine_supervise(e, 2, "boss", CC_SUPERVISE_BARGE, 60), CC_ESTATE);
     cc_backend no_open = test_backend;
     no_open.open = NULL;
