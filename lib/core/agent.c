@@ -957,7 +957,12 @@ cc_status cc_engine_agent_not_ready(cc_engine *e, const char *name, const char *
 void cc__agent_after(cc_engine *e, cc__agent *a, cc_agent_after what, const char *reason,
                      int64_t now)
 {
-    if (what == CC_AFTER_LOGOUT && a->nlegs == 0) {
+    /* "Only when holding no contact": a wrap-up holds none (its contact has ended; the
+     * logout API ends it first, and so does cc__agent_logout_now). Counting wrap-up legs
+     * kept an agent ringing between two chats logged in, not-ready after its wrap-up. */
+    int holds = 0;
+    for (uint32_t i = 0; i < a->nlegs && !holds; i++) holds = a->legs[i].state != CC__LEG_WRAPUP;
+    if (what == CC_AFTER_LOGOUT && !holds) {
         cc__agent_logout_now(e, a, now);
         return;
     }

@@ -1091,6 +1091,59 @@ static void contact_events_carry_channel_priority_and_virtual_start(void **state
     rec_free(&r);
 }
 
+/* rona_after / reject_after LOGOUT log the agent out "only when holding no contact"; a
+ * wrap-up holds none (engine.h: it belongs to the agent, and cc_engine_agent_logout()
+ * ends it first). An agent ringing for a call while wrapping up a chat is logged out
+ * (its wrap-up ended) instead of staying in wrap-up with a pending not-ready. */
+static void logout_policy_applies_to_an_agent_in_wrap_up(void **state)
+{
+    (void)state;
+    for (int reject = 0; reject <= 1; reject++) {
+        recorder r = {0};
+        cc_engine_options o = CC_ENGINE_OPTIONS_INIT;
+        o.event_fn = rec_sink;
+        o.event_user_data = &r;
+        o.rona_after = CC_AFTER_LOGOUT;
+        o.reject_after = CC_AFTER_LOGOUT;
+        cc_engine *e = NULL;
+        OK(cc_engine_new(&e, &o));
+        cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+        q.name = "q";
+        q.wrapup_ms = 60000;
+        OK(cc_engine_queue_add(e, &q));
+        cc_agent_config a = CC_AGENT_CONFIG_INIT;
+        cc_membership m = {"q", 0, 0, 0};
+        cc_capacity cap[2] = {{CC_CHANNEL_VOICE, 1, 1}, {CC_CHANNEL_CHAT, 2, 0}};
+        a.name = "a";
+        a.queues = &m;
+        a.nqueues = 1;
+        a.capacity = cap;
+        a.ncapacity = 2;
+        a.load_budget = 1;
+        OK(cc_engine_agent_add(e, &a, 0));
+        OK(cc_engine_agent_login(e, "a", 0));
+        cc_contact_config c = CC_CONTACT_CONFIG_INIT;
+        c.id = 1;
+        c.channel = CC_CHANNEL_CHAT;
+        c.queue = "q";
+        OK(cc_engine_contact_add(e, &c, 10));
+        OK(cc_engine_offer_accept(e, 1, "a", 20));
+        OK(cc_engine_contact_end(e, 1, NULL, 30)); /* chat wrap-up until 60030 */
+        OK(add_contact(e, 2, "q", 0, NULL, 0, 40));
+        assert_string_equal(contact_agent(e, 2), "a");
+        if (reject) OK(cc_engine_offer_reject(e, 2, "a", 50));
+        else OK(cc_engine_advance(e, 15040));
+        assert_int_equal(agent_state(e, "a"), CC_AGENT_LOGGED_OUT);
+        long i = rec_find(&r, 0, CC_EVENT_AGENT_WRAPUP_END, 0);
+        assert_true(i >= 0);
+        assert_int_equal(r.items[i].ev.contact_id, 1);
+        assert_int_equal(contact_state(e, 2), CC_CONTACT_WAITING);
+        check_invariants(e);
+        cc_engine_free(e);
+        rec_free(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1120,6 +1173,7 @@ int main(void)
         cmocka_unit_test(member_remove_refused_while_ringing_for_an_escalation_guest),
         cmocka_unit_test(failed_blind_transfer_to_an_agent_restarts_the_escalation),
         cmocka_unit_test(contact_events_carry_channel_priority_and_virtual_start),
+        cmocka_unit_test(logout_policy_applies_to_an_agent_in_wrap_up),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
