@@ -835,6 +835,12 @@ cc_status cc_engine_offer_timeout(cc_engine *e, uint64_t id, const char *agent, 
 static void ring_timeout(cc_engine *e, cc__contact *c, int64_t now)
 {
     if (c->state == CC__C_DIALING) {
+        /* the backend is still dialing: stopped first (withdraw, as for a ringing offer),
+         * or a late answer reached an agent already released, and the dial stayed
+         * pending at the backend */
+        void *bs;
+        const cc_backend *b = cc__backend(e, c->channel, &bs);
+        if (b && b->withdraw) b->withdraw(bs, c->id, e->agents[c->offer_head]->name, now);
         cc__dial_outcome(e, c, CC_DIAL_NO_ANSWER, now);
         return;
     }

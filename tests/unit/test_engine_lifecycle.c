@@ -883,6 +883,39 @@ static void callback_dialed_has_the_customer(void **state)
     rec_free(&r);
 }
 
+/* A callback dial the engine times out (its ring timeout) is withdrawn at the backend,
+ * as a ringing offer is: the backend went on dialing, a customer who answered late reached
+ * nobody (the agent was released) and the backend kept the dial pending for good (the
+ * wire backend gave it back as a failed dial at its disconnect). */
+static void a_dial_the_engine_times_out_is_withdrawn(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    OK(cc_engine_bind_backend(e, CC_CHANNEL_CALLBACK, &test_backend, NULL));
+    test_backend_state *tb = cc_engine_backend_state(e, CC_CHANNEL_CALLBACK);
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    q.name = "s";
+    q.ring_timeout_ms = 1000;
+    q.callback_max_attempts = 2;
+    q.callback_retry_ms = 5000;
+    OK(cc_engine_queue_add(e, &q));
+    OK(add_agent(e, "a", "s", NULL, 0, 0));
+    OK(add_customer_contact(e, 2, 4242, "s", 400));
+    OK(cc_engine_callback_request(e, 2, 500));
+    OK(cc_engine_agent_login(e, "a", 600)); /* dials */
+    assert_int_equal(tb->calls[TB_DIAL], 1);
+    assert_int_equal(tb->calls[TB_WITHDRAW], 0);
+    OK(cc_engine_advance(e, 1700)); /* nobody answered within the ring timeout */
+    assert_int_equal(tb->calls[TB_WITHDRAW], 1);
+    assert_int_equal(tb->last_contact[TB_WITHDRAW], 2);
+    assert_string_equal(tb->last_agent[TB_WITHDRAW], "a");
+    assert_int_equal(contact_state(e, 2), CC_CONTACT_CALLBACK_WAIT);
+    check_invariants(e);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
 /* Times may be negative: a contact arriving at -5000 without a virtual start starts at
  * -5000 (0 means now). */
 static void arrival_at_a_negative_time(void **state)
@@ -1168,6 +1201,7 @@ int main(void)
         cmocka_unit_test(position_counts_last_agent_waiters_and_callbacks_between_attempts),
         cmocka_unit_test(linear_ties_follow_the_order_agents_were_added),
         cmocka_unit_test(callback_dialed_has_the_customer),
+        cmocka_unit_test(a_dial_the_engine_times_out_is_withdrawn),
         cmocka_unit_test(arrival_at_a_negative_time),
         cmocka_unit_test(pending_not_ready_keeps_its_reason_after_a_failed_offer),
         cmocka_unit_test(member_remove_refused_while_ringing_for_an_escalation_guest),

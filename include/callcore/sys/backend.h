@@ -81,7 +81,8 @@ struct cc_backend {
 
     /* Ring `offer->agent` with the contact (reservation). */
     cc_status (*offer)(void *state, const cc_backend_offer *offer, int64_t now_ms);
-    /* Stop ringing: ring-all loser, abandon/cancel while ringing, engine timeout. */
+    /* Stop ringing: ring-all loser, abandon/cancel while ringing, engine timeout
+     * (of a callback dial too: stop dialing). */
     cc_status (*withdraw)(void *state, uint64_t contact_id, const char *agent, int64_t now_ms);
     /* Connect the customer and the agent (after accept, or a callback answered). */
     cc_status (*bridge)(void *state, uint64_t contact_id, const char *agent, int64_t now_ms);
