@@ -632,7 +632,8 @@ typedef struct cc_contact_status {
     int held;
     int consult_pending;
     const char *queue;       /* borrowed until the next call on the engine */
-    const char *agent;       /* connected/offered agent (first), or NULL */
+    const char *agent;       /* connected agent, or the one offered (ring-all: the
+                                one offered last), or NULL */
     uint64_t customer_id;
     int64_t virtual_start_ms;
     int64_t entered_ms;      /* when it entered its current queue */
