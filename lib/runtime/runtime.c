@@ -280,10 +280,12 @@ static void cc__rearm(cc_runtime *rt)
     uv_timer_start(&rt->timer, cc__on_timer, wait, 0);
 }
 
+/* After a timer, a posted function or a give-back. The deadline timer is re-armed once
+ * per loop iteration, in the check phase (cc__on_group_commit), which runs after every
+ * unit of work of the iteration and before the loop next waits. */
 static void cc__end_of_work(cc_runtime *rt)
 {
     cc__runtime_drain_releases(rt);
-    cc__rearm(rt);
     rt->commit_pending = 0; /* this commit covers what read batches held back */
     cc__commit(rt);
     if (rt->server) cc__server_flush(rt->server);
@@ -484,7 +486,6 @@ static int cc__on_batch_end(void *ctx)
 {
     cc_runtime *rt = ctx;
     cc__runtime_drain_releases(rt);
-    cc__rearm(rt);
     if (rt->journal && rt->opts.fsync == CC_FSYNC_ALWAYS && !rt->journal_failed) {
         rt->commit_pending = 1;
         return 0;
@@ -502,11 +503,11 @@ static void cc__commit_now(void *ctx)
     if (rt->server) cc__server_flush(rt->server);
 }
 
-/* uv_check: runs once per loop iteration, after the I/O callbacks. The deadline timer is
- * re-armed here too: a caller may change the engine directly from its own libuv callback
- * on the loop thread (no post, no request), and the timers that change starts (a ring
- * timeout, say) would otherwise wait for the runtime's next unit of work. O(1) amortised
- * (cc_engine_next_deadline). */
+/* uv_check: runs once per loop iteration, after the timers and the I/O callbacks (read
+ * batches, posted functions, give-backs), before the loop waits again. The one place the
+ * deadline timer is re-armed: it covers every unit of work of the iteration, and a change
+ * the caller made directly on the engine from its own libuv callback too, once per
+ * iteration rather than once per read batch. O(1) amortised (cc_engine_next_deadline). */
 static void cc__on_group_commit(uv_check_t *h)
 {
     cc_runtime *rt = h->data;
