@@ -55,7 +55,7 @@ static void cc__record(const char *fmt, va_list ap)
      * ("erlang.c: erlang.c: er"). */
     char tmp[sizeof cc__detail];
     vsnprintf(tmp, sizeof tmp, fmt, ap);
-    memcpy(cc__detail, tmp, sizeof tmp);
+    memcpy(cc__detail, tmp, strlen(tmp) + 1);
 }
 
 cc_status cc__fail(cc_status status, const char *fmt, ...)

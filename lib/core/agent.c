@@ -181,6 +181,16 @@ void cc__staffing_changed(cc_engine *e, cc__agent *a, int before, int64_t now)
     }
 }
 
+/* A returning customer stops waiting for its last agent: into its profiles' heaps, and
+ * routed at once. O(p log n) for its p profiles. */
+static void pref_to_queue(cc_engine *e, cc__contact *c, int64_t now)
+{
+    cc__pref_clear(e, c);
+    cc__contact_touch(e, c);
+    cc__contact_push(e, c);
+    cc__route_contact(e, c, now);
+}
+
 /* Contacts waiting for this agent as their last agent go to the general
  * queue (the agent will not be available soon). O(p log n). */
 void cc__pref_flush(cc_engine *e, cc__agent *a, int64_t now)
@@ -190,11 +200,7 @@ void cc__pref_flush(cc_engine *e, cc__agent *a, int64_t now)
         cc__hentry x = *t;
         cc__heap_pop(&a->pref);
         if (!cc__contact_entry_valid(&x, e)) continue;
-        cc__contact *c = e->contacts[x.slot];
-        cc__pref_clear(e, c);
-        cc__contact_touch(e, c);
-        cc__contact_push(e, c);
-        cc__route_contact(e, c, now);
+        pref_to_queue(e, e->contacts[x.slot], now);
     }
     a->pref_bound = 0;
 }
@@ -649,10 +655,7 @@ static void pref_flush_unserved(cc_engine *e, cc__agent *a, int64_t now)
         if (!cc__contact_entry_valid(x, e)) continue;
         cc__contact *c = e->contacts[x->slot];
         if (cc__membership_of(a, c->queue) && cc__agent_eligible(a, c->profiles[0])) continue;
-        cc__pref_clear(e, c);
-        cc__contact_touch(e, c);
-        cc__contact_push(e, c);
-        cc__route_contact(e, c, now);
+        pref_to_queue(e, c, now);
     }
 }
 
