@@ -869,6 +869,20 @@ static void backend_contract(void **state)
     rec_free(&r);
 }
 
+/* A backend with only a binding lifetime (open, close): the engine calls nothing else. */
+static cc_backend minimal_backend(const char *name, size_t state_size,
+                                  cc_status (*open)(void *, cc_engine *, cc_channel, void *),
+                                  void (*close)(void *))
+{
+    cc_backend b = {0};
+    b.version = CC_BACKEND_VERSION;
+    b.state_size = state_size;
+    b.name = name;
+    b.open = open;
+    b.close = close;
+    return b;
+}
+
 /* A backend whose close() calls back into the engine being freed (ends contact 1). */
 static cc_status reentrant_open(void *state, cc_engine *engine, cc_channel channel, void *config)
 {
@@ -892,12 +906,8 @@ static void backends_closing_cannot_reenter_the_engine(void **state)
     (void)state;
     recorder r = {0};
     cc_engine *e = new_engine(&r, 1);
-    cc_backend reentrant = {0};
-    reentrant.version = CC_BACKEND_VERSION;
-    reentrant.state_size = sizeof(cc_engine *);
-    reentrant.name = "reentrant";
-    reentrant.open = reentrant_open;
-    reentrant.close = reentrant_close;
+    cc_backend reentrant = minimal_backend("reentrant", sizeof(cc_engine *), reentrant_open,
+                                           reentrant_close);
     OK(cc_engine_bind_backend(e, CC_CHANNEL_VOICE, &test_backend, NULL));
     OK(cc_engine_bind_backend(e, CC_CHANNEL_CHAT, &reentrant, NULL));
     OK(add_queue(e, "q", CC_STRATEGY_LONGEST_IDLE));
@@ -934,17 +944,9 @@ static void backends_closed_by_free_read_as_unbound(void **state)
     (void)state;
     recorder r = {0};
     cc_engine *e = new_engine(&r, 1);
-    cc_backend marked = {0};
-    marked.version = CC_BACKEND_VERSION;
-    marked.state_size = sizeof(int);
-    marked.name = "marked";
-    marked.open = marked_open;
-    cc_backend peeking = {0};
-    peeking.version = CC_BACKEND_VERSION;
-    peeking.state_size = sizeof(cc_engine *);
-    peeking.name = "peeking";
-    peeking.open = reentrant_open;
-    peeking.close = peeking_close;
+    cc_backend marked = minimal_backend("marked", sizeof(int), marked_open, NULL);
+    cc_backend peeking = minimal_backend("peeking", sizeof(cc_engine *), reentrant_open,
+                                         peeking_close);
     OK(cc_engine_bind_backend(e, CC_CHANNEL_VOICE, &marked, NULL));
     OK(cc_engine_bind_backend(e, CC_CHANNEL_CHAT, &peeking, NULL));
     closing_reentry_status = CC_OK;

@@ -25,13 +25,15 @@ static void check_invariants(cc_engine *e)
     if (cc__engine_check(e, msg, sizeof msg)) fail_msg("invariant: %s", msg);
 }
 
-static cc_engine *engine_with(recorder *r, cc_agent_after rona_after)
+/* An engine recording into r, with the given ring-no-answer and reject policies. */
+static cc_engine *engine_with(recorder *r, cc_agent_after rona_after, cc_agent_after reject_after)
 {
     cc_engine_options o = CC_ENGINE_OPTIONS_INIT;
     o.event_fn = rec_sink;
     o.event_user_data = r;
     o.seed = 1;
     o.rona_after = rona_after;
+    o.reject_after = reject_after;
     cc_engine *e = NULL;
     OK(cc_engine_new(&e, &o));
     return e;
@@ -152,7 +154,7 @@ static void ring_all_after_ring_no_answer_rings_everyone(void **state)
 {
     (void)state;
     recorder r = {0};
-    cc_engine *e = engine_with(&r, CC_AFTER_READY);
+    cc_engine *e = engine_with(&r, CC_AFTER_READY, CC_AFTER_READY);
     cc_queue_config q = CC_QUEUE_CONFIG_INIT;
     q.name = "s";
     q.strategy = CC_STRATEGY_RING_ALL;
@@ -193,7 +195,7 @@ static void leave_when_empty_includes_the_contact_that_rang_out(void **state)
 {
     (void)state;
     recorder r = {0};
-    cc_engine *e = engine_with(&r, CC_AFTER_LOGOUT);
+    cc_engine *e = engine_with(&r, CC_AFTER_LOGOUT, CC_AFTER_READY);
     cc_queue_config q = CC_QUEUE_CONFIG_INIT;
     q.name = "s";
     q.leave_when_empty = 1;
@@ -223,13 +225,7 @@ static void leave_when_empty_includes_a_failed_blind_transfer_to_an_agent(void *
     (void)state;
     for (int timeout = 0; timeout <= 1; timeout++) {
         recorder r = {0};
-        cc_engine_options o = CC_ENGINE_OPTIONS_INIT;
-        o.event_fn = rec_sink;
-        o.event_user_data = &r;
-        o.rona_after = CC_AFTER_LOGOUT;
-        o.reject_after = CC_AFTER_LOGOUT;
-        cc_engine *e = NULL;
-        OK(cc_engine_new(&e, &o));
+        cc_engine *e = engine_with(&r, CC_AFTER_LOGOUT, CC_AFTER_LOGOUT);
         cc_queue_config q = CC_QUEUE_CONFIG_INIT;
         q.name = "q";
         q.leave_when_empty = 1;
@@ -949,13 +945,7 @@ static void pending_not_ready_keeps_its_reason_after_a_failed_offer(void **state
     (void)state;
     for (int reject = 0; reject <= 1; reject++) {
         recorder r = {0};
-        cc_engine_options o = CC_ENGINE_OPTIONS_INIT;
-        o.event_fn = rec_sink;
-        o.event_user_data = &r;
-        o.rona_after = CC_AFTER_NOT_READY;
-        o.reject_after = CC_AFTER_NOT_READY;
-        cc_engine *e = NULL;
-        OK(cc_engine_new(&e, &o));
+        cc_engine *e = engine_with(&r, CC_AFTER_NOT_READY, CC_AFTER_NOT_READY);
         OK(add_queue(e, "q", CC_STRATEGY_LONGEST_IDLE));
         OK(add_agent(e, "a", "q", NULL, 0, 0));
         OK(add_agent(e, "b", "q", NULL, 0, 0));
@@ -1133,13 +1123,7 @@ static void logout_policy_applies_to_an_agent_in_wrap_up(void **state)
     (void)state;
     for (int reject = 0; reject <= 1; reject++) {
         recorder r = {0};
-        cc_engine_options o = CC_ENGINE_OPTIONS_INIT;
-        o.event_fn = rec_sink;
-        o.event_user_data = &r;
-        o.rona_after = CC_AFTER_LOGOUT;
-        o.reject_after = CC_AFTER_LOGOUT;
-        cc_engine *e = NULL;
-        OK(cc_engine_new(&e, &o));
+        cc_engine *e = engine_with(&r, CC_AFTER_LOGOUT, CC_AFTER_LOGOUT);
         cc_queue_config q = CC_QUEUE_CONFIG_INIT;
         q.name = "q";
         q.wrapup_ms = 60000;

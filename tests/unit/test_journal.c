@@ -40,20 +40,26 @@ static void make_dir(char *dir, size_t n)
     assert_non_null(mkdtemp(dir));
 }
 
-static void append_event(cc__journal *j, uint64_t contact)
+/* A CONTACT_ARRIVED record of `contact` in "sales" at time_ms. */
+static void append_event_at(cc__journal *j, uint64_t contact, int64_t time_ms)
 {
     cc_event e = {0};
     e.type = CC_EVENT_CONTACT_ARRIVED;
     e.contact_id = contact;
     e.queue = "sales";
     e.channel = CC_CHANNEL_VOICE;
-    e.time_ms = 1000 + (int64_t)contact;
+    e.time_ms = time_ms;
     msgpack_packer *pk = cc__journal_begin_record(j);
     msgpack_pack_array(pk, 2 + CC__EVENT_FIELDS);
     msgpack_pack_uint8(pk, CC__JREC_EVENT);
     msgpack_pack_uint64(pk, cc__journal_next_record(j));
     cc__event_pack_fields(pk, &e);
     cc__journal_end_record(j);
+}
+
+static void append_event(cc__journal *j, uint64_t contact)
+{
+    append_event_at(j, contact, 1000 + (int64_t)contact);
 }
 
 static void crc32c_matches_the_standard_check_value(void **state)
@@ -243,18 +249,7 @@ static void kpi_importer_rejects_an_event_beyond_the_kpi_range(void **state)
     cc__journal *j;
     assert_int_equal(cc__journal_open(&j, dir, NULL, 0, 1, CC_FSYNC_OFF), CC_OK);
     append_event(j, 1);
-    cc_event e = {0};
-    e.type = CC_EVENT_CONTACT_ARRIVED;
-    e.contact_id = 2;
-    e.queue = "sales";
-    e.channel = CC_CHANNEL_VOICE;
-    e.time_ms = 2000000000000000LL; /* 2e15 ms */
-    msgpack_packer *pk = cc__journal_begin_record(j);
-    msgpack_pack_array(pk, 2 + CC__EVENT_FIELDS);
-    msgpack_pack_uint8(pk, CC__JREC_EVENT);
-    msgpack_pack_uint64(pk, cc__journal_next_record(j));
-    cc__event_pack_fields(pk, &e);
-    cc__journal_end_record(j);
+    append_event_at(j, 2, 2000000000000000LL); /* 2e15 ms */
     append_event(j, 3);
     cc__journal_close(j);
     snprintf(path, sizeof path, "%s/journal-%016x.ccj", dir, 1);

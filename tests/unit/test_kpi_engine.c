@@ -58,17 +58,24 @@ static void run_to(cc_engine *e, int64_t t)
     assert_int_equal(cc_engine_advance(e, t), CC_OK);
 }
 
+/* A fresh KPI aggregator in l and an engine whose events it receives (through sink). */
+static cc_engine *live_engine(live *l)
+{
+    memset(l, 0, sizeof *l);
+    assert_int_equal(cc_kpi_new(&l->kpi, NULL), CC_OK);
+    cc_engine_options eo = CC_ENGINE_OPTIONS_INIT;
+    eo.event_fn = sink;
+    eo.event_user_data = l;
+    cc_engine *e = NULL;
+    assert_int_equal(cc_engine_new(&e, &eo), CC_OK);
+    return e;
+}
+
 static void scripted_scenario_yields_known_kpis(void **state)
 {
     (void)state;
     live l;
-    memset(&l, 0, sizeof l);
-    assert_int_equal(cc_kpi_new(&l.kpi, NULL), CC_OK);
-    cc_engine_options eo = CC_ENGINE_OPTIONS_INIT;
-    eo.event_fn = sink;
-    eo.event_user_data = &l;
-    cc_engine *e = NULL;
-    assert_int_equal(cc_engine_new(&e, &eo), CC_OK);
+    cc_engine *e = live_engine(&l);
     cc_queue_config q = CC_QUEUE_CONFIG_INIT;
     q.name = "sales";
     q.ring_timeout_ms = S(15);
@@ -159,13 +166,7 @@ static void scripted_scenario_yields_known_kpis(void **state)
  * bob in support, logged in at 0; the engine's events go to l's KPI aggregator. */
 static cc_engine *sales_and_support(live *l, int64_t sales_wrapup_ms)
 {
-    memset(l, 0, sizeof *l);
-    assert_int_equal(cc_kpi_new(&l->kpi, NULL), CC_OK);
-    cc_engine_options eo = CC_ENGINE_OPTIONS_INIT;
-    eo.event_fn = sink;
-    eo.event_user_data = l;
-    cc_engine *e = NULL;
-    assert_int_equal(cc_engine_new(&e, &eo), CC_OK);
+    cc_engine *e = live_engine(l);
     const char *queues[] = {"sales", "support"};
     for (int i = 0; i < 2; i++) {
         cc_queue_config q = CC_QUEUE_CONFIG_INIT;
@@ -332,13 +333,7 @@ static void agent_time_across_midnight_and_logout(void **state)
 {
     (void)state;
     live l;
-    memset(&l, 0, sizeof l);
-    assert_int_equal(cc_kpi_new(&l.kpi, NULL), CC_OK);
-    cc_engine_options eo = CC_ENGINE_OPTIONS_INIT;
-    eo.event_fn = sink;
-    eo.event_user_data = &l;
-    cc_engine *e = NULL;
-    assert_int_equal(cc_engine_new(&e, &eo), CC_OK);
+    cc_engine *e = live_engine(&l);
     cc_queue_config q = CC_QUEUE_CONFIG_INIT;
     q.name = "sales";
     q.ring_timeout_ms = S(15);
