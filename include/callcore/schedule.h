@@ -4,8 +4,8 @@
  *
  * The problem is the classic set-covering integer program (Dantzig 1954): one integer
  * variable per (shift template, start time, break start), each interval's working agents
- * >= its requirement. It is solved with COIN-OR CBC (EPL-2.0) through its C interface. A
- * build without CBC (meson -Dcbc=disabled) keeps this API, which then returns
+ * >= its requirement. It is solved with COIN-OR CBC (EPL-1.0 in Debian 12) through its C
+ * interface. A build without CBC (meson -Dcbc=disabled) keeps this API, which then returns
  * CC_EUNSUPPORTED.
  *
  * Time is counted in planning intervals (index 0 = the first requirement). Arrays passed in
