@@ -211,11 +211,14 @@ void cc_engine_free(cc_engine *self);
  * backend for the media actions of contacts on that channel. `backend` is
  * borrowed until the engine is freed or the channel rebound; `config` is
  * passed to open() only. Rebinding closes the previous backend of the
- * channel. Binding is only allowed while no contact of that channel exists
+ * channel; a NULL `backend` unbinds the channel (closing its backend).
+ * Binding is only allowed while no contact of that channel exists
  * (CC_ESTATE). A channel without a backend is routed without media calls: the
  * caller learns everything from the events.
- * Returns CC_OK, CC_EINVAL, CC_EVERSION (backend->version unknown or 0),
- * CC_ESTATE, CC_ENOMEM, or the status open() returned.
+ * Returns CC_OK, CC_EINVAL (bad channel, no open()), CC_EVERSION
+ * (backend->version below 1; a later version is accepted and only its
+ * version-1 members are called, as sys/backend.h says), CC_ESTATE, CC_ENOMEM,
+ * or the status open() returned.
  */
 cc_status cc_engine_bind_backend(cc_engine *self, cc_channel channel,
                                  const cc_backend *backend, void *config);
