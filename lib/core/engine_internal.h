@@ -502,6 +502,7 @@ cc__contact *cc__contact_at(const cc_engine *e, uint32_t slot);
 cc__agent *cc__agent_find(const cc_engine *e, const char *name);
 cc__contact *cc__contact_find(const cc_engine *e, uint64_t id);
 cc__queue *cc__queue_find(const cc_engine *e, const char *name);
+int cc__queue_in_use(const cc__queue *q);
 
 /* ---- queue.c: profiles --------------------------------------------------- */
 /* Finds or creates the profile (q, ch, req); NULL + CC_ENOMEM detail on failure. */

@@ -385,17 +385,29 @@ oom:
     return cc__fail(CC_ENOMEM, "queue '%s': out of memory", c->name);
 }
 
+/* Whether any contact uses q: routed through it, a leg's queue, or a guest
+ * bound to its profiles by another queue's escalation. O(P) for its P
+ * profiles. No count: a waiting contact is both routed through q and bound
+ * to one of its profiles, and telling them apart would cost O(C). */
+int cc__queue_in_use(const cc__queue *q)
+{
+    if (q->refs) return 1;
+    for (size_t i = 0; i < q->nprofiles; i++)
+        if (q->profiles[i]->nbound) return 1;
+    return 0;
+}
+
 cc_status cc_engine_queue_remove(cc_engine *e, const char *name, int64_t now)
 {
     cc_status st = cc__engine_enter(e, now, "cc_engine_queue_remove");
     if (st) return st;
     cc__queue *q = cc__queue_find(e, name);
     if (!q) return cc__fail(CC_ENOTFOUND, "no queue '%s'", name ? name : "(null)");
-    uint32_t bound = 0;
-    for (size_t i = 0; i < q->nprofiles; i++) bound += q->profiles[i]->nbound;
-    if (q->refs || bound)
-        return cc__fail(CC_ESTATE, "queue '%s': %u contacts still use it", q->name,
-                        (unsigned)(q->refs + bound));
+    if (cc__queue_in_use(q))
+        return cc__fail(CC_ESTATE,
+                        "queue '%s' is still in use by contacts (waiting, ringing, connected "
+                        "or escalated into it)",
+                        q->name);
     e->now_ms = now;
     e->busy = 1;
     while (q->nmembers) cc__member_detach(e, q->members[q->nmembers - 1].agent, q, now);

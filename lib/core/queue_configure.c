@@ -98,16 +98,6 @@ static int esc_change(const cc__queue *q, const queue_parts *p)
     return 0;
 }
 
-/* Contacts that use the queue: routed through it, legs, and guests bound to
- * its profiles by another queue's escalation. O(P). */
-static uint32_t queue_users(const cc__queue *q)
-{
-    uint32_t n = q->refs;
-    for (size_t i = 0; i < q->nprofiles; i++)
-        n += q->profiles[i]->nbound;
-    return n;
-}
-
 /* Contacts of q past an escalation step: their profiles and priority came
  * from q's steps, so the steps cannot change under them. Contacts at step 0
  * waited in profiles that do not depend on the steps. O(C) for the C contact
@@ -258,14 +248,14 @@ cc_status cc_engine_queue_configure(cc_engine *e, const cc_queue_config *c, int6
         cc__txn_abort(e);
         return st;
     }
-    uint32_t users = queue_users(q), escalated = 0;
+    uint32_t escalated = 0;
     int steps_changed = esc_change(q, &parts);
-    if (users && req_change(q, &parts)) {
+    if (cc__queue_in_use(q) && req_change(q, &parts)) {
         parts_free(&parts);
         cc__txn_abort(e);
         return cc__fail(CC_ESTATE,
-                        "queue '%s': required skills cannot change while %u contacts use the queue",
-                        q->name, (unsigned)users);
+                        "queue '%s': required skills cannot change while contacts use the queue",
+                        q->name);
     }
     if (steps_changed && (escalated = queue_escalated(e, q))) {
         parts_free(&parts);
