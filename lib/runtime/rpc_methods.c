@@ -713,6 +713,10 @@ static cc_status m_contact_transfer(cc__rpc_call *call)
     t.kind = (cc_transfer_kind)k;
     TRY(cc__args_str(&call->args, "queue", 0, NULL, &t.target_queue));
     TRY(cc__args_str(&call->args, "agent", 0, NULL, &t.target_agent));
+    /* checked here so that the detail names the wire's arguments, not the
+     * C struct's target_queue / target_agent */
+    if (!t.target_queue == !t.target_agent)
+        return cc__fail(CC_EINVAL, "%s: give exactly one of 'queue' and 'agent'", call->method);
     TRY(cc_engine_contact_transfer(RT(call)->engine, id, &t, RT(call)->now_ms));
     return ok_true(call);
 }

@@ -350,6 +350,17 @@ def test_a_subscriber_that_never_reads_is_disconnected(serve):
     assert got < 40000 * 3 * 60  # it was cut off long before the end
 
 
+def test_transfer_target_errors_name_the_wire_arguments(serve):
+    """contact.transfer takes 'queue' or 'agent'; its error says so, not the C
+    struct's field names."""
+    c = Client(serve().address)
+    for params in ({"contact_id": 1}, {"contact_id": 1, "queue": "q", "agent": "a"}):
+        with pytest.raises(RpcError) as e:
+            c.call("contact.transfer", params)
+        assert e.value.name == "CC_EINVAL"
+        assert "'queue' and 'agent'" in e.value.message and "target_" not in e.value.message
+
+
 def test_every_engine_method_is_reachable(serve):
     c = Client(serve().address)
     c.call("events.subscribe")
