@@ -249,8 +249,33 @@ static long arg_long(int argc, char **argv, const char *name, long def)
     return def;
 }
 
+static const char usage[] = "usage: bench_wire [--connections 1..1000] [--window W[,W...]] "
+                            "[--requests N >= C] [--runs 1..15] [--journal DIR] "
+                            "[--fsync always|batch|off]\n";
+
+/* Every argument is a known option with its value: a typo or --help must
+ * not start a minutes-long run with the defaults. 1 when the options are
+ * well formed, 0 after --help, -1 otherwise. */
+static int args_check(int argc, char **argv)
+{
+    static const char *const known[] = {"--connections", "--window", "--requests",
+                                        "--runs", "--journal", "--fsync"};
+    for (int i = 1; i < argc; i += 2) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return 0;
+        int ok = 0;
+        for (size_t k = 0; k < sizeof known / sizeof *known; k++) ok |= strcmp(argv[i], known[k]) == 0;
+        if (!ok || i + 1 == argc) return -1;
+    }
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
+    int args = args_check(argc, argv);
+    if (args <= 0) {
+        fputs(usage, args ? stderr : stdout);
+        return args ? 2 : 0;
+    }
     int nconn = (int)arg_long(argc, argv, "--connections", 100);
     const char *wspec = "1,4,32";
     for (int i = 1; i + 1 < argc; i++)
@@ -269,8 +294,7 @@ int main(int argc, char **argv)
     long total = arg_long(argc, argv, "--requests", 100000);
     int runs = (int)arg_long(argc, argv, "--runs", 3);
     if (nconn < 1 || nconn > 1000 || nwin == 0 || total < nconn || runs < 1 || runs > 15) {
-        fprintf(stderr, "usage: bench_wire [--connections 1..1000] [--window W[,W...]] "
-                        "[--requests N >= C] [--runs 1..15]\n");
+        fputs(usage, stderr);
         return 2;
     }
     const char *journal = NULL, *fsync_name = "always";
