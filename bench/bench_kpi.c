@@ -172,11 +172,18 @@ static int bench_import(int runs, const char *data)
 
 int main(int argc, char **argv)
 {
-    int runs = argc > 1 ? atoi(argv[1]) : 5;
-    if (runs < 1 || runs > 64) runs = 5;
+    char *end = NULL;
+    long runs = argc > 1 ? strtol(argv[1], &end, 10) : 5;
+    if (argc > 3 || (end && (end == argv[1] || *end || runs < 1 || runs > 64))) {
+        int help = argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
+        fputs("usage: bench_kpi [RUNS 1..64, default 5 [DATA_DIR, default $CALLCORE_DATA or "
+              "../shared/data]]\n",
+              help ? stdout : stderr);
+        return help ? 0 : 2;
+    }
     const char *data = argc > 2 ? argv[2] : getenv("CALLCORE_DATA");
     if (!data) data = "../shared/data";
-    printf("bench_kpi: %d runs, %s\n", runs, cc_version());
-    if (bench_aggregate(runs) != 0) return 1;
-    return bench_import(runs, data);
+    printf("bench_kpi: %ld runs, %s\n", runs, cc_version());
+    if (bench_aggregate((int)runs) != 0) return 1;
+    return bench_import((int)runs, data);
 }

@@ -18,6 +18,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void print_row(const bench_routing_options *o, const char *def, double rate, double p50,
                       double p99, int has_base, double brate, double bp50, double bp99,
@@ -32,7 +33,13 @@ static void print_row(const bench_routing_options *o, const char *def, double ra
 
 int main(int argc, char **argv)
 {
-    double seconds = argc > 1 ? atof(argv[1]) : 1.0;
+    char *end = NULL;
+    double seconds = argc > 1 ? strtod(argv[1], &end) : 1.0;
+    if (argc > 2 || (end && (end == argv[1] || *end || !(seconds > 0 && seconds <= 3600)))) {
+        int help = argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
+        fputs("usage: bench_routing [SECONDS per run, (0, 3600], default 1]\n", help ? stdout : stderr);
+        return help ? 0 : 2;
+    }
     static const int64_t sizes[][3] = {
         {1000, 200, 50}, {10000, 200, 50}, {100000, 200, 50},
     };

@@ -182,7 +182,13 @@ static void bench_forecast_fits(const double *y, size_t n)
 
 int main(int argc, char **argv)
 {
-    int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+    int quick = argc == 2 && strcmp(argv[1], "--quick") == 0;
+    if (argc > 1 && !quick) {
+        int help = argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
+        fputs("usage: bench_wfm [--quick]   (--quick: a tenth of the iterations)\n",
+              help ? stdout : stderr);
+        return help ? 0 : 2;
+    }
     long scale = quick ? 10 : 1;
     printf("%-44s %16s %14s %s\n", "workload (median of 5 runs)", "per second", "per call",
            "target");
