@@ -113,6 +113,26 @@ void cc__wire_backend_offer_done(void *state, uint64_t contact_id, const char *a
     }
 }
 
+int cc__wire_backend_offer_take(void *state, uint64_t contact_id, const char *agent,
+                                cc__wire_offer *out)
+{
+    cc__wire_state *s = state;
+    for (size_t i = 0; i < s->noffers; i++)
+        if (s->offers[i].contact_id == contact_id && strcmp(s->offers[i].agent, agent) == 0) {
+            *out = s->offers[i];
+            s->offers[i] = s->offers[--s->noffers];
+            return 1;
+        }
+    return 0;
+}
+
+void cc__wire_backend_offer_put_back(void *state, const cc__wire_offer *o)
+{
+    cc__wire_state *s = state;
+    /* The slot it was taken from is still allocated: no growth, no failure. */
+    s->offers[s->noffers++] = *o;
+}
+
 cc_status cc__wire_backend_take_offers(void *state, cc__wire_offer **out, size_t *n)
 {
     cc__wire_state *s = state;

@@ -58,6 +58,19 @@ typedef struct cc__wire_offer {
  * contact. */
 void cc__wire_backend_offer_done(void *state, uint64_t contact_id, const char *agent);
 
+/* Takes the pending offer (contact_id, agent) out of the list, before the
+ * engine hears the switch's answer to it: that answer may offer the same
+ * contact to the same agent again (a reject, the agent ready and alone), and
+ * only that new offer is pending afterwards. Returns 1 and the entry in *out
+ * (its agent owned by the caller), or 0 if none was pending. */
+int cc__wire_backend_offer_take(void *state, uint64_t contact_id, const char *agent,
+                                cc__wire_offer *out);
+
+/* Puts back an entry taken by cc__wire_backend_offer_take when the engine
+ * refused the answer (a failed call changes nothing, so nothing was added
+ * meanwhile and its slot is still there). Takes ownership of o->agent. */
+void cc__wire_backend_offer_put_back(void *state, const cc__wire_offer *o);
+
 /* Removes and returns every pending offer of the binding (owned array of
  * owned entries: free with cc__wire_offers_free). CC_OK or CC_ENOMEM. */
 cc_status cc__wire_backend_take_offers(void *state, cc__wire_offer **out, size_t *n);

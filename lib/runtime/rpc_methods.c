@@ -7,6 +7,7 @@
 #include "runtime_impl.h"
 
 #include "base/error.h"
+#include "base/mem.h"
 #include "callcore/alloc.h"
 #include "callcore/erlang.h"
 #include "callcore/staffing.h"
@@ -636,12 +637,20 @@ static cc_status offer_outcome(cc__rpc_call *call, offer_fn fn)
     cc_contact_status s = CC_CONTACT_STATUS_INIT;
     cc_channel ch =
         cc_engine_contact_status(rt->engine, id, &s) == CC_OK ? s.channel : CC_CHANNEL_NONE;
-    TRY(fn(rt->engine, id, agent, rt->now_ms));
-    /* The switch (or desktop) answered: the offer is no longer pending there. */
+    /* The switch (or desktop) answered: the offer is no longer pending there. Taken out
+     * before the engine call, which may offer the contact to the same agent again (that
+     * new offer is pending), and put back if the engine refuses the answer. */
     void *state = ch != CC_CHANNEL_NONE && rt->wire_bound[ch]
                       ? cc_engine_backend_state(rt->engine, ch)
                       : NULL;
-    if (state) cc__wire_backend_offer_done(state, id, agent);
+    cc__wire_offer taken;
+    int was_pending = state && cc__wire_backend_offer_take(state, id, agent, &taken);
+    cc_status st = fn(rt->engine, id, agent, rt->now_ms);
+    if (was_pending && st != CC_OK)
+        cc__wire_backend_offer_put_back(state, &taken);
+    else if (was_pending)
+        cc__free(taken.agent);
+    TRY(st);
     return ok_true(call);
 }
 

@@ -226,6 +226,30 @@ def test_a_switch_cut_off_as_a_slow_consumer_gives_its_offers_back_at_once(serve
     assert desk.call("agent.status", {"agent": "ann"})["state"] != "reserved"
 
 
+def test_an_offer_made_again_to_the_agent_who_rejected_it_is_given_back_on_disconnect(serve):
+    """A reject makes the agent ready again; alone in the queue, it is offered the same
+    contact at once. That new offer is pending at the switch like any other: when the
+    switch goes away it is given back, not left ringing nowhere until the ring timeout."""
+    s = serve()
+    switch = Client(s.address)
+    assert switch.call("backend.register", {"channels": ["voice"]}) is True
+    desk = Client(s.address)
+    desk.call("events.subscribe", {"types": ["contact.rejected"]})
+    desk.call("queue.create", {"name": "q", "ring_timeout_ms": 600000})
+    desk.call("agent.login", {"agent": "ann", "queues": ["q"]})
+    desk.call("contact.create", {"contact_id": 7, "queue": "q"})
+    switch.wait_note(lambda m, a: m == "media.offer")
+    assert switch.call("contact.reject", {"contact_id": 7, "agent": "ann"}) is True
+    _, again = switch.wait_note(lambda m, a: m == "media.offer")
+    assert again["contact_id"] == 7 and again["agent"] == "ann"
+    desk.wait_note(lambda m, a: m == "event" and a["type"] == "contact.rejected")  # ann's reject
+    switch.close()
+    desk.wait_note(lambda m, a: m == "event" and a["type"] == "contact.rejected" and
+                   a["contact_id"] == 7, timeout=3)
+    assert desk.call("agent.status", {"agent": "ann"})["state"] != "reserved"
+    assert desk.call("contact.status", {"contact_id": 7})["state"] == "waiting"
+
+
 def test_a_reported_dial_is_not_released_again_on_disconnect(serve):
     s = serve()
     switch = Client(s.address)
