@@ -149,6 +149,16 @@ static size_t cc__pending(const cc__conn *c)
     return c->out.len + c->sending.len;
 }
 
+/* The part of the pending output that is notifications (events, media commands,
+ * rpc.error): what a subscriber that does not read lets pile up. Responses are
+ * bounded otherwise (reading pauses at max_pending) and never make a slow consumer. */
+static size_t cc__pending_notifications(const cc__conn *c)
+{
+    size_t resp = c->resp_out + (c->detached ? 0 : c->resp_sending);
+    size_t all = cc__pending(c);
+    return all > resp ? all - resp : 0;
+}
+
 static void cc__mark_dirty(cc__conn *c)
 {
     if (c->dirty) return;
@@ -168,9 +178,10 @@ void cc__conn_commit(cc__conn *c)
     /* Out of memory or a slow consumer: the close waits for the next flush,
      * so that what the connection stood for (a switch's channels) changes
      * between engine calls, as the journal records it. */
-    if (c->out.failed || cc__pending(c) > 2 * c->listener->max_pending) {
+    if (c->out.failed || cc__pending_notifications(c) > 2 * c->listener->max_pending) {
         c->doomed = 1;
         c->out.len = 0;
+        c->resp_out = 0;
         c->out.failed = 0;
     }
     cc__mark_dirty(c);
@@ -193,6 +204,7 @@ static void cc__on_write(uv_write_t *req, int status)
     c->writing = 0;
     c->server->stats.bytes_out += c->sending.len;
     c->sending.len = 0;
+    c->resp_sending = 0;
     if (c->closing) return;
     if (status < 0) {
         cc__conn_close(c, uv_strerror(status));
@@ -223,6 +235,7 @@ static void cc__conn_flush(cc__conn *c)
         if (c->detached == 2 && !c->out.failed)
             cc__wbuf_append(&c->sending, c->out.data, c->out.len);
         c->out.len = 0;
+        c->resp_out = 0;
         return;
     }
     if (c->closing || c->writing || c->out.len == 0) return;
@@ -232,6 +245,8 @@ static void cc__conn_flush(cc__conn *c)
     c->sending = c->out;
     c->out = t;
     c->out.len = 0;
+    c->resp_sending = c->resp_out;
+    c->resp_out = 0;
     uv_buf_t b = uv_buf_init(c->sending.data, (unsigned)c->sending.len);
     c->wreq.data = c;
     int rc = uv_write(&c->wreq, &c->h.stream, &b, 1, cc__on_write);
@@ -362,6 +377,7 @@ static void cc__handle_call(cc__conn *c, const cc__rpc_msg *m)
         cc__pack_error_response(&s->scratch_pk, m->msgid, st, cc_error_last());
     }
     cc__wbuf_append(&c->out, rb->data, rb->len);
+    c->resp_out += rb->len;
     cc__conn_commit(c);
 }
 

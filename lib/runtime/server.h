@@ -103,6 +103,9 @@ struct cc__conn {
     cc__scan_state scan;
     cc__wbuf out;     /* packed, not yet handed to uv_write */
     cc__wbuf sending; /* owned by the write in flight */
+    /* Bytes of responses in `out` and in `sending`: the slow-consumer limit
+     * counts notifications only (a client asking for one large answer gets it). */
+    size_t resp_out, resp_sending;
     uv_write_t wreq;
     msgpack_packer pk; /* writes into `out` */
     msgpack_zone zone; /* decoded objects of the current message */

@@ -68,3 +68,17 @@ def test_every_pipelined_response_arrives_with_the_default_limits(serve, tmp_pat
     got += read_responses(c, u, 6 - len(got), 5.0)
     assert got == [1, 2, 3, 4, 5, 6]
     c.close()
+
+
+def test_a_response_larger_than_twice_the_limit_is_sent_not_cut_off(serve, tmp_path):
+    """Only notifications make a slow consumer (docs/protocol.md): a client that asks
+    for one large answer (a long list, a full KPI report, an echo) gets it, however
+    its size compares with --max-pending, and stays connected."""
+    s = serve("--max-pending", "4096", listen=f"unix:{tmp_path}/s.sock")
+    c = unix_client(s.address)
+    u = msgpack.Unpacker(raw=False, max_buffer_size=0)
+    c.sendall(ping(1, 20000))
+    assert read_responses(c, u, 1, 5.0) == [1]
+    c.sendall(ping(2, 10))  # still served
+    assert read_responses(c, u, 1, 5.0) == [2]
+    c.close()
