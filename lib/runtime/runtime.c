@@ -169,6 +169,10 @@ cc_status cc_runtime_journal_command(cc_runtime *self, const char *method,
     if (!self || !method || !params_msgpack)
         return cc__fail(CC_EINVAL, "journal_command: NULL argument");
     if (!self->journal) return CC_OK;
+    /* Fail-stop: nothing is written after a failed write or sync, so a record
+     * buffered now would be dropped while the caller takes it for journaled. */
+    if (self->journal_failed)
+        return cc__fail(CC_EIO, "journal_command: %s: refused: %s", method, self->journal_error);
     /* The record [1, n, now, method, params] must fit the reader's limit: a
      * longer one is never read back (recovery takes it for damage, or for a
      * torn tail when it is the last), so it would cost the journal. */

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -976,6 +978,53 @@ static void direct_changes_can_be_journaled(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+static int journal_errors;
+
+static void count_journal_error(const char *message, void *ud)
+{
+    (void)message;
+    (void)ud;
+    journal_errors++;
+}
+
+/* After a failed journal write nothing more is written (fail-stop), so a change made
+ * directly on the engine can no longer be journaled: cc_runtime_journal_command says so
+ * (CC_EIO) instead of accepting a record that is dropped. The write fails for real: a
+ * file size limit below the segment's size (EFBIG, as a full disk gives ENOSPC). */
+static void a_failed_journal_refuses_journal_commands(void **state)
+{
+    (void)state;
+    char dir[64], cmd[120];
+    snprintf(dir, sizeof dir, "/tmp/cc-rt-jfail-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    cc_runtime_options o = CC_RUNTIME_OPTIONS_INIT;
+    o.journal_dir = dir;
+    o.error_fn = count_journal_error;
+    journal_errors = 0;
+    direct_ctx d = {NULL, CC_EINVAL};
+    assert_int_equal(cc_runtime_new(&d.rt, &loop, NULL, &o), CC_OK);
+    struct rlimit old, small;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    small = old;
+    small.rlim_cur = 1;
+    void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+    assert_int_equal(cc_runtime_post(d.rt, add_queue_directly, &d), CC_OK);
+    uv_run(&loop, UV_RUN_DEFAULT); /* its commit at the end of the posted work fails */
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+    signal(SIGXFSZ, old_handler);
+    assert_int_equal(journal_errors, 1);
+    assert_int_equal(cc_runtime_journal_command(d.rt, "queue.create", "\x91\x81\xa4name\xa1q", 9),
+                     CC_EIO);
+    assert_non_null(strstr(cc_error_last(), "journal"));
+    close_and_drain(d.rt, &loop);
+    uv_loop_close(&loop);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* A journal record longer than CC__JOURNAL_MAX_RECORD is never read back: recovery takes
  * it for damage (or for a torn tail when it is the last). So a journaling runtime refuses
  * to accept requests or journal commands that could make one. */
@@ -1122,6 +1171,7 @@ int main(void)
         cmocka_unit_test(replay_refuses_a_runtime_record_it_does_not_know),
         cmocka_unit_test(direct_changes_can_be_journaled),
         cmocka_unit_test(nothing_is_journaled_that_recovery_cannot_read),
+        cmocka_unit_test(a_failed_journal_refuses_journal_commands),
         cmocka_unit_test(every_allocation_failure_is_survived),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
