@@ -70,7 +70,7 @@ typedef struct cc_runtime_options {
     void *event_user_data;
     /* Called on the loop thread when the journal fails (message borrowed for
      * the call); may be NULL. A failed snapshot is retried at the next
-     * period. A failed write or fsync of records is fail-stop: the responses
+     * period, or once snapshot_records more records came. A failed write or fsync of records is fail-stop: the responses
      * that records acknowledged are never sent (their connections are
      * closed), every later state-changing call fails with CC_EIO, and the
      * engine's timers and give-backs stop (the state stays what the journal

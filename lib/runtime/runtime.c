@@ -220,17 +220,26 @@ static void cc__snapshot(cc_runtime *rt)
 {
     void *blob = NULL;
     size_t len = 0;
-    if (cc_engine_snapshot(rt->engine, &blob, &len) != CC_OK) return;
-    unsigned bound = 0, attached = 0;
-    for (int ch = 0; ch < CC_CHANNEL__COUNT; ch++) {
-        if (rt->wire_bound[ch]) bound |= 1u << ch;
-        if (rt->switch_conn[ch]) attached |= 1u << ch;
+    cc_status st = cc_engine_snapshot(rt->engine, &blob, &len);
+    if (st == CC_OK) {
+        unsigned bound = 0, attached = 0;
+        for (int ch = 0; ch < CC_CHANNEL__COUNT; ch++) {
+            if (rt->wire_bound[ch]) bound |= 1u << ch;
+            if (rt->switch_conn[ch]) attached |= 1u << ch;
+        }
+        st = cc__journal_snapshot(rt->journal, blob, len, bound, attached);
+        cc_free(blob);
     }
-    if (cc__journal_snapshot(rt->journal, blob, len, bound, attached) != CC_OK)
-        cc__journal_trouble(rt, "snapshot failed");
-    else
+    if (st == CC_OK) {
         cc__journal_decision_options(rt); /* the new segment's first record */
-    cc_free(blob);
+        rt->snapshot_due_records = rt->opts.snapshot_records;
+    } else {
+        cc__journal_trouble(rt, "snapshot failed");
+        /* Retried at the next period, or once as many records again have come: each
+         * try serializes the whole engine, too much to repeat at every commit. */
+        rt->snapshot_due_records =
+            cc__journal_records_since_snapshot(rt->journal) + rt->opts.snapshot_records;
+    }
     rt->last_snapshot_ms = cc__clock(rt);
 }
 
@@ -248,7 +257,7 @@ static void cc__commit(cc_runtime *rt)
                 cc__conn_close(cc__server_first(rt->server), "journal failed");
         return;
     }
-    if (cc__journal_records_since_snapshot(rt->journal) >= rt->opts.snapshot_records)
+    if (cc__journal_records_since_snapshot(rt->journal) >= rt->snapshot_due_records)
         cc__snapshot(rt);
 }
 
@@ -1039,6 +1048,7 @@ cc_status cc_runtime_new(cc_runtime **out, struct uv_loop_s *loop,
     pthread_mutex_init(&rt->mu, NULL);
     rt->loop = loop;
     rt->opts = o;
+    rt->snapshot_due_records = o.snapshot_records;
     rt->opts.journal_dir = NULL;
     rt->user_event_fn = eo.event_fn;
     rt->user_event_ud = eo.event_user_data;

@@ -64,6 +64,9 @@ struct cc_runtime {
     int replaying;
     cc__decision_options decision; /* the engine's, checked against the journal's */
     int64_t last_snapshot_ms;
+    /* Records since the last snapshot that make the next one due; raised by
+     * snapshot_records after a failed try, so it is not retried at every commit. */
+    uint64_t snapshot_due_records;
     int journal_failed; /* fail-stop after a record write/fsync failed */
     char journal_error[256];
     cc_recovery_stats recovery;

@@ -1025,6 +1025,55 @@ static void a_failed_journal_refuses_journal_commands(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* A snapshot that cannot be written (here: its temporary file's name is taken by a
+ * directory; a real case is a directory out of inodes, where appends still succeed) is
+ * reported and retried later, not at every commit: each try serializes the whole
+ * engine, which with a large state stalled every loop iteration for as long. The
+ * journal itself goes on. */
+static void a_failed_snapshot_is_not_retried_at_every_commit(void **state)
+{
+    (void)state;
+    char dir[64], cmd[120], path[160];
+    snprintf(dir, sizeof dir, "/tmp/cc-rt-snapfail-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    for (unsigned n = 1; n <= 400; n++) {
+        snprintf(path, sizeof path, "%s/snapshot-%016x.ccs.tmp", dir, n);
+        assert_int_equal(mkdir(path, 0755), 0);
+    }
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    cc_runtime_options o = CC_RUNTIME_OPTIONS_INIT;
+    o.journal_dir = dir;
+    o.snapshot_records = 10;
+    o.snapshot_interval_ms = 3600000;
+    o.error_fn = count_journal_error;
+    journal_errors = 0;
+    cc_runtime *rt;
+    assert_int_equal(cc_runtime_new(&rt, &loop, NULL, &o), CC_OK);
+    req r;
+    req_init(&r);
+    resp out;
+    for (int i = 0; i < 40; i++) { /* one commit each */
+        char name[16];
+        snprintf(name, sizeof name, "q%d", i);
+        req_begin(&r, "queue.create", 1);
+        kv_str(&r, "name", name);
+        feed(rt, &r, &out);
+        assert_int_equal(out.n, 1);
+        assert_int_equal(out.error[0], 0); /* acknowledged: the journal goes on */
+        resp_free(&out);
+    }
+    uint64_t records = cc__journal_next_record(rt->journal);
+    assert_true(journal_errors >= 1);
+    /* one try per snapshot_records records at most */
+    assert_true((uint64_t)journal_errors <= records / o.snapshot_records + 1);
+    cc__wbuf_free(&r.b);
+    close_and_drain(rt, &loop);
+    uv_loop_close(&loop);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* A journal record longer than CC__JOURNAL_MAX_RECORD is never read back: recovery takes
  * it for damage (or for a torn tail when it is the last). So a journaling runtime refuses
  * to accept requests or journal commands that could make one. */
@@ -1172,6 +1221,7 @@ int main(void)
         cmocka_unit_test(direct_changes_can_be_journaled),
         cmocka_unit_test(nothing_is_journaled_that_recovery_cannot_read),
         cmocka_unit_test(a_failed_journal_refuses_journal_commands),
+        cmocka_unit_test(a_failed_snapshot_is_not_retried_at_every_commit),
         cmocka_unit_test(every_allocation_failure_is_survived),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
