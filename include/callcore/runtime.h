@@ -168,9 +168,11 @@ cc_status cc_engine_post(cc_engine *engine, cc_post_fn fn, void *user_data);
 /*
  * Journals a state change made directly on the engine, as the wire call
  * `method` with `params_msgpack` (a msgpack array, borrowed, e.g. the bytes of
- * [{"contact_id": 7}]) so recovery replays it. Loop thread. Returns CC_OK
- * (also without a journal), CC_EINVAL (also params too long for one journal
- * record, 16 MiB), CC_EIO, CC_ENOMEM.
+ * [{"contact_id": 7}]) so recovery replays it. `method` must be a wire method
+ * that changes state (docs/protocol.md), the only kind recovery replays.
+ * Loop thread. Returns CC_OK (also without a journal), CC_EINVAL (another
+ * method, also without a journal; params too long for one journal record,
+ * 16 MiB), CC_EIO (the journal failed), CC_ENOMEM.
  */
 cc_status cc_runtime_journal_command(cc_runtime *self, const char *method,
                                      const void *params_msgpack, size_t len);

@@ -155,6 +155,17 @@ static void cc__step_close(cc_runtime *rt, cc__jmark mark, cc_status st)
     cc__journal_step_end(rt->journal);
 }
 
+/* The wire method a COMMAND record names: one that changes state, the only kind the
+ * runtime journals, so the only kind recovery replays (anything else is damage). */
+static const cc__rpc_method *cc__lookup(const char *name, size_t len)
+{
+    for (size_t i = 0; i < cc__rpc_nmethods; i++)
+        if ((cc__rpc_methods[i].flags & CC__RPC_STATE) && strlen(cc__rpc_methods[i].name) == len &&
+            memcmp(cc__rpc_methods[i].name, name, len) == 0)
+            return &cc__rpc_methods[i];
+    return NULL;
+}
+
 void cc__runtime_journal_call(cc_runtime *rt, const char *method, const msgpack_object *params)
 {
     if (!rt->journal || rt->replaying) return;
@@ -168,6 +179,12 @@ cc_status cc_runtime_journal_command(cc_runtime *self, const char *method,
 {
     if (!self || !method || !params_msgpack)
         return cc__fail(CC_EINVAL, "journal_command: NULL argument");
+    /* Recovery refuses a record it cannot replay (and with it the whole journal). */
+    if (!cc__lookup(method, strlen(method)))
+        return cc__fail(CC_EINVAL,
+                        "journal_command: '%.64s' is not a state-changing wire method: recovery "
+                        "could not replay it",
+                        method);
     if (!self->journal) return CC_OK;
     /* Fail-stop: nothing is written after a failed write or sync, so a record
      * buffered now would be dropped while the caller takes it for journaled. */
@@ -570,14 +587,6 @@ typedef struct cc__replay {
     msgpack_zone zone;
 } cc__replay;
 
-static const cc__rpc_method *cc__lookup(const char *name, size_t len)
-{
-    for (size_t i = 0; i < cc__rpc_nmethods; i++)
-        if (strlen(cc__rpc_methods[i].name) == len &&
-            memcmp(cc__rpc_methods[i].name, name, len) == 0)
-            return &cc__rpc_methods[i];
-    return NULL;
-}
 
 static int64_t cc__obj_time(const msgpack_object *o)
 {

@@ -897,35 +897,77 @@ static void replay_accepts_nested_keys_an_older_server_let_pass(void **state)
     journal_case_remove(&jc);
 }
 
-static void journal_an_unknown_runtime_record(cc_engine *engine, void *ud)
+/* A forged COMMAND record naming `forged_method` with params [2] (shaped like a
+ * detach mask), written by the runtime's own writer: the public
+ * cc_runtime_journal_command refuses to write what recovery cannot replay. */
+static const char *forged_method;
+
+static void journal_a_forged_record(cc_engine *engine, void *ud)
 {
     (void)engine;
-    static const unsigned char params[] = {0x91, 0x02}; /* [2]: like a detach mask */
-    assert_int_equal(cc_runtime_journal_command(ud, "runtime.foobar", params, sizeof params),
-                     CC_OK);
-    uv_stop(((cc_runtime *)ud)->loop);
+    cc_runtime *rt = ud;
+    msgpack_object mask = {.type = MSGPACK_OBJECT_POSITIVE_INTEGER, .via.u64 = 2};
+    msgpack_object params = {.type = MSGPACK_OBJECT_ARRAY, .via.array = {1, &mask}};
+    rt->now_ms = cc_engine_now(engine);
+    cc__runtime_journal_call(rt, forged_method, &params);
+    uv_stop(rt->loop);
 }
 
-/* Recovery replays only the records the runtime writes: a runtime.* record
- * it does not know (here one shaped like a detach) is refused, not taken
- * for something else. */
+/* Recovery replays only the records the runtime writes: a runtime.* record it does not
+ * know (here one shaped like a detach) is refused, not taken for something else, and so
+ * is a wire method that changes nothing (the writer journals none). */
 static void replay_refuses_a_runtime_record_it_does_not_know(void **state)
 {
     (void)state;
+    static const char *const forged[] = {"runtime.foobar", "queue.status"};
+    for (int i = 0; i < 2; i++) {
+        journal_case jc;
+        journal_case_open(&jc, "unknown");
+        uv_loop_t loop;
+        uv_loop_init(&loop);
+        cc_runtime_options o = journal_case_options(&jc);
+        cc_runtime *rt;
+        assert_int_equal(cc_runtime_new(&rt, &loop, NULL, &o), CC_OK);
+        forged_method = forged[i];
+        assert_int_equal(cc_runtime_post(rt, journal_a_forged_record, rt), CC_OK);
+        uv_run(&loop, UV_RUN_DEFAULT);
+        copy_dir(jc.dir, jc.image);
+        close_and_drain(rt, &loop);
+        o.journal_dir = jc.image;
+        assert_int_equal(cc_runtime_new(&rt, &loop, NULL, &o), CC_EPARSE);
+        assert_non_null(strstr(cc_error_last(), "unknown command"));
+        uv_loop_close(&loop);
+        journal_case_remove(&jc);
+    }
+}
+
+/* cc_runtime_journal_command writes only what recovery can replay: a typo in the method,
+ * a method that changes nothing or a record of the runtime's own is refused (CC_EINVAL),
+ * rather than acknowledged and then refused by the next recovery (CC_EPARSE: the journal
+ * could not be reopened without truncating it by hand). */
+static void journal_command_refuses_methods_recovery_cannot_replay(void **state)
+{
+    (void)state;
     journal_case jc;
-    journal_case_open(&jc, "unknown");
+    journal_case_open(&jc, "jcmd");
     uv_loop_t loop;
     uv_loop_init(&loop);
     cc_runtime_options o = journal_case_options(&jc);
     cc_runtime *rt;
     assert_int_equal(cc_runtime_new(&rt, &loop, NULL, &o), CC_OK);
-    assert_int_equal(cc_runtime_post(rt, journal_an_unknown_runtime_record, rt), CC_OK);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    copy_dir(jc.dir, jc.image);
+    static const char params[] = "\x91\x81\xa4name\xa1q"; /* [{"name": "q"}] */
+    static const char *const refused[] = {"queue.craete", "queue.status", "runtime.detach",
+                                          "runtime.options", ""};
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(cc_runtime_journal_command(rt, refused[i], params, sizeof params - 1),
+                         CC_EINVAL);
+        assert_non_null(strstr(cc_error_last(), "replay"));
+    }
+    assert_int_equal(cc_runtime_journal_command(rt, "queue.create", params, sizeof params - 1),
+                     CC_OK);
     close_and_drain(rt, &loop);
-    o.journal_dir = jc.image;
-    assert_int_equal(cc_runtime_new(&rt, &loop, NULL, &o), CC_EPARSE);
-    assert_non_null(strstr(cc_error_last(), "unknown command"));
+    assert_int_equal(cc_runtime_new(&rt, &loop, NULL, &o), CC_OK); /* still recovers */
+    close_and_drain(rt, &loop);
     uv_loop_close(&loop);
     journal_case_remove(&jc);
 }
@@ -1218,6 +1260,7 @@ int main(void)
         cmocka_unit_test(recovery_refuses_other_decision_options),
         cmocka_unit_test(replay_accepts_nested_keys_an_older_server_let_pass),
         cmocka_unit_test(replay_refuses_a_runtime_record_it_does_not_know),
+        cmocka_unit_test(journal_command_refuses_methods_recovery_cannot_replay),
         cmocka_unit_test(direct_changes_can_be_journaled),
         cmocka_unit_test(nothing_is_journaled_that_recovery_cannot_read),
         cmocka_unit_test(a_failed_journal_refuses_journal_commands),
