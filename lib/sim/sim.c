@@ -34,7 +34,7 @@ enum {
     CC__SIM_WRAPUP_END,    /* arg = engine contact id, aux = agent */
     CC__SIM_ABANDON,       /* arg = slot */
     CC__SIM_CALLBACK_ASK,  /* arg = slot */
-    CC__SIM_DIAL_RESULT,   /* arg = slot, aux = cc_dial_result */
+    CC__SIM_DIAL_RESULT,   /* arg = slot, aux = round << 32 | cc_dial_result */
     CC__SIM_LOGIN,         /* arg = agent */
     CC__SIM_LOGOUT,        /* arg = agent */
     CC__SIM_BREAK_START,   /* arg = agent */
@@ -197,10 +197,13 @@ static cc_status cc__sim_on_dialed(void *ctx, uint64_t contact_id, const char *a
     const cc__sim_stream_spec *st = &s->sc->streams[s->contacts[slot].stream];
     double u = cc__sim_rng_uniform(&s->rng_callback);
     cc_dial_result r = u < st->callback_answer_p ? CC_DIAL_ANSWERED : CC_DIAL_NO_ANSWER;
-    /* An unanswered dial is given up a little before the engine's own dial
-     * timeout would count it, an answered one after the dial time. */
+    /* The outcome comes after the dial time. When that is past the queue's ring timeout
+     * the engine counts the dial as no answer first and may dial again later: each dial
+     * is a round of its own, so this outcome never stands for a later attempt. */
+    uint32_t round = ++s->contacts[slot].round;
+    uint64_t aux = ((uint64_t)round << 32) | (uint64_t)r;
     return cc__sim_schedule(s, now_ms + cc__sim_ms(st->callback_dial_s), CC__SIM_DIAL_RESULT,
-                            s->contacts[slot].gen, (uint64_t)slot, (uint64_t)r);
+                            s->contacts[slot].gen, (uint64_t)slot, aux);
 }
 
 static void cc__sim_on_hung_up(void *ctx, uint64_t contact_id, const char *reason, int64_t now_ms)
@@ -401,8 +404,9 @@ static cc_status cc__sim_contact_action(cc_sim *s, const cc__sim_ev *ev)
         return cc__sim_tolerate(rc);
     }
     case CC__SIM_DIAL_RESULT:
-        return cc__sim_tolerate(
-            cc_engine_callback_result(s->engine, id, (cc_dial_result)ev->aux, ev->time_ms));
+        if ((uint32_t)(ev->aux >> 32) != c->round) return CC_OK; /* of an earlier dial */
+        return cc__sim_tolerate(cc_engine_callback_result(
+            s->engine, id, (cc_dial_result)(ev->aux & 0xFFFFFFFFu), ev->time_ms));
     default: return CC_OK;
     }
 }

@@ -33,7 +33,7 @@ typedef struct cc__sim_agent {
 /* One contact slot of the pool (see sim.c). */
 typedef struct cc__sim_contact {
     uint32_t gen;       /* bumped at each reuse: stale events are dropped */
-    uint32_t round;     /* bumped at each (re-)queue: stale answers are dropped */
+    uint32_t round;     /* bumped at each (re-)queue and dial: stale answers are dropped */
     uint32_t next_free; /* free list link */
     uint16_t stream;
     uint8_t live;

@@ -213,6 +213,29 @@ static void test_refused_callback_request_still_abandons(void **state)
     cc_sim_scenario_free(sc);
 }
 
+/* A callback dial whose outcome would come after the queue's ring timeout is counted as
+ * no answer by the engine (engine.h), and retried. Its outcome, drawn at dial_s, belongs to
+ * that attempt only: it must not be taken for the outcome of a later attempt dialing at the
+ * time. Here every dial takes 80 s against a 15 s ring timeout (the retry comes 60 s after
+ * the timeout, so the next attempt is dialing when the first one's outcome falls due): no
+ * callback can be answered. The only agent starts after the customers asked for callbacks. */
+static void test_a_dial_timed_out_by_the_engine_is_not_answered_later(void **state)
+{
+    (void)state;
+    const char *doc = "{\"seed\": 3, \"hours\": 0.05, \"drain_h\": 1,"
+                      " \"queues\": [{\"name\": \"q\", \"ring_timeout_s\": 15}],"
+                      " \"agents\": [{\"name\": \"a\", \"queues\": [\"q\"],"
+                      " \"shift\": {\"start_h\": 0.05}}],"
+                      " \"arrivals\": [{\"queue\": \"q\", \"calls_per_hour\": 40, \"handle_s\": 30,"
+                      " \"callback\": {\"p\": 1, \"after_s\": 1, \"answer_p\": 1, \"dial_s\": 80}}]}";
+    tally t;
+    run_doc(doc, 0, &t, NULL);
+    assert_true(t.arrived > 0);
+    assert_true(t.callbacks_dialed > t.arrived); /* dials were retried */
+    assert_true(t.connected == 0);
+    assert_true(t.terminal == t.arrived); /* each left as callback-failed */
+}
+
 static void test_concurrent_chats_use_capacity(void **state)
 {
     (void)state;
@@ -344,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_same_seed_same_events_and_report),
         cmocka_unit_test(test_scenario_features_show_in_the_events),
         cmocka_unit_test(test_refused_callback_request_still_abandons),
+        cmocka_unit_test(test_a_dial_timed_out_by_the_engine_is_not_answered_later),
         cmocka_unit_test(test_concurrent_chats_use_capacity),
         cmocka_unit_test(test_quick_scenario_facts),
         cmocka_unit_test(test_shift_staffing_and_bad_input),
