@@ -70,9 +70,9 @@ typedef struct cc_runtime_options {
     void *event_user_data;
     /* Called on the loop thread when the journal fails (message borrowed for
      * the call); may be NULL. A failed snapshot is retried at the next
-     * period, or once snapshot_records more records came. A failed write or fsync of records is fail-stop: the responses
-     * that records acknowledged are never sent (their connections are
-     * closed), every later state-changing call fails with CC_EIO, and the
+     * period, or once snapshot_records more records came. A failed write or
+     * fsync of records is fail-stop: the responses that records acknowledged
+     * are never sent (their connections are closed), every later state-changing call fails with CC_EIO, and the
      * engine's timers and give-backs stop (the state stays what the journal
      * holds, readable, until the process is restarted). */
     void (*error_fn)(const char *message, void *user_data);

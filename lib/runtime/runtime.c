@@ -587,7 +587,6 @@ typedef struct cc__replay {
     msgpack_zone zone;
 } cc__replay;
 
-
 static int64_t cc__obj_time(const msgpack_object *o)
 {
     return o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER ? o->via.i64 : (int64_t)o->via.u64;
