@@ -105,9 +105,14 @@ static cc_status sub_only(cc__rpc_call *call, const msgpack_object *map, const c
     return cc__args_only(&sub, known);
 }
 
-static int32_t clamp32(int64_t v)
+/* An integer argument the C API takes as int32_t: one that does not fit is an
+ * error, not clamped (a priority of 2^40 is a client's mistake to report). */
+static cc_status fit32(const cc__rpc_call *call, const char *key, int64_t v)
 {
-    return v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : (int32_t)v;
+    if (v < INT32_MIN || v > INT32_MAX)
+        return cc__fail(CC_EINVAL, "%s: '%s' must fit in 32 bits (-2147483648..2147483647), got %lld",
+                        call->method, key, (long long)v);
+    return CC_OK;
 }
 
 static cc_status get_channel(cc__rpc_call *call, const char *key, int required, cc_channel def,
@@ -189,7 +194,8 @@ static cc_status queue_config_args(cc__rpc_call *call, cc_queue_config *out)
     TRY(cc__args_int(&call->args, "ring_timeout_ms", 0, 0, &q.ring_timeout_ms));
     TRY(cc__args_int(&call->args, "wrapup_ms", 0, 0, &q.wrapup_ms));
     TRY(cc__args_int(&call->args, "max_length", 0, 0, &i64));
-    q.max_length = clamp32(i64);
+    TRY(fit32(call, "max_length", i64));
+    q.max_length = (int32_t)i64;
     TRY(cc__args_int(&call->args, "max_wait_ms", 0, 0, &q.max_wait_ms));
     static const char *const actions[] = {"leave", "overflow", "callback"};
     static const char *const joins[] = {"always", "if-staffed"};
@@ -222,15 +228,18 @@ static cc_status queue_config_args(cc__rpc_call *call, cc_queue_config *out)
             TRY(sub_int(call, m, "relax_levels", &relax));
             TRY(sub_int(call, m, "priority_boost", &boost));
             TRY(sub_str(call, m, "add_queue", 0, &v[i].add_queue));
-            v[i].relax_levels = clamp32(relax);
-            v[i].priority_boost = clamp32(boost);
+            TRY(fit32(call, "relax_levels", relax));
+            TRY(fit32(call, "priority_boost", boost));
+            v[i].relax_levels = (int32_t)relax;
+            v[i].priority_boost = (int32_t)boost;
         }
         q.escalations = v;
         q.nescalations = n;
     }
     TRY(cc__args_int(&call->args, "last_agent_wait_ms", 0, 0, &q.last_agent_wait_ms));
     TRY(cc__args_int(&call->args, "callback_max_attempts", 0, 0, &i64));
-    q.callback_max_attempts = clamp32(i64);
+    TRY(fit32(call, "callback_max_attempts", i64));
+    q.callback_max_attempts = (int32_t)i64;
     TRY(cc__args_int(&call->args, "callback_retry_ms", 0, 0, &q.callback_retry_ms));
     TRY(cc__args_int(&call->args, "aht_hint_ms", 0, 0, &q.aht_hint_ms));
     *out = q;
@@ -382,8 +391,10 @@ static cc_status agent_add(cc__rpc_call *call, const char *name)
             TRY(sub_int(call, m, "penalty", &penalty));
             cc__args sub = {call->method, &m->via.map, call->args.zone};
             TRY(cc__args_double(&sub, "weight", 0, 0.0, &v[i].weight));
-            v[i].tier = clamp32(tier);
-            v[i].penalty = clamp32(penalty);
+            TRY(fit32(call, "tier", tier));
+            TRY(fit32(call, "penalty", penalty));
+            v[i].tier = (int32_t)tier;
+            v[i].penalty = (int32_t)penalty;
         }
         a.queues = v;
         a.nqueues = n;
@@ -409,14 +420,17 @@ static cc_status agent_add(cc__rpc_call *call, const char *name)
             v[i].channel = cc_channel_from_name(ch);
             if (v[i].channel == CC_CHANNEL_NONE)
                 return cc__fail(CC_EINVAL, "%s: unknown channel '%s'", call->method, ch);
-            v[i].max = clamp32(max);
-            v[i].load = clamp32(load);
+            TRY(fit32(call, "max", max));
+            TRY(fit32(call, "load", load));
+            v[i].max = (int32_t)max;
+            v[i].load = (int32_t)load;
         }
         a.capacity = v;
         a.ncapacity = n;
     }
     TRY(cc__args_int(&call->args, "load_budget", 0, 0, &i64));
-    a.load_budget = clamp32(i64);
+    TRY(fit32(call, "load_budget", i64));
+    a.load_budget = (int32_t)i64;
     return cc_engine_agent_add(RT(call)->engine, &a, RT(call)->now_ms);
 }
 
@@ -485,7 +499,8 @@ static cc_status m_agent_skill(cc__rpc_call *call)
     TRY(cc__args_str(&call->args, "agent", 1, NULL, &name));
     TRY(cc__args_str(&call->args, "skill", 1, NULL, &skill));
     TRY(cc__args_int(&call->args, "level", 1, 0, &level));
-    TRY(cc_engine_agent_set_skill(RT(call)->engine, name, skill, clamp32(level), RT(call)->now_ms));
+    TRY(fit32(call, "level", level));
+    TRY(cc_engine_agent_set_skill(RT(call)->engine, name, skill, (int32_t)level, RT(call)->now_ms));
     return ok_true(call);
 }
 
@@ -543,8 +558,10 @@ static cc_status m_member_add(cc__rpc_call *call)
     TRY(cc__args_int(&call->args, "tier", 0, 0, &tier));
     TRY(cc__args_int(&call->args, "penalty", 0, 0, &penalty));
     TRY(cc__args_double(&call->args, "weight", 0, 0.0, &m.weight));
-    m.tier = clamp32(tier);
-    m.penalty = clamp32(penalty);
+    TRY(fit32(call, "tier", tier));
+    TRY(fit32(call, "penalty", penalty));
+    m.tier = (int32_t)tier;
+    m.penalty = (int32_t)penalty;
     TRY(cc_engine_member_add(RT(call)->engine, name, &m, RT(call)->now_ms));
     return ok_true(call);
 }
@@ -614,7 +631,8 @@ static cc_status m_contact_create(cc__rpc_call *call)
     TRY(get_channel(call, "channel", 0, CC_CHANNEL_VOICE, &c.channel));
     TRY(cc__args_str(&call->args, "queue", 1, NULL, &c.queue));
     TRY(cc__args_int(&call->args, "priority", 0, 0, &prio));
-    c.priority = clamp32(prio);
+    TRY(fit32(call, "priority", prio));
+    c.priority = (int32_t)prio;
     cc_skill *skills;
     TRY(get_skills(call, "skills", &skills, &c.nskills));
     c.skills = skills;

@@ -374,6 +374,29 @@ def test_a_subscriber_that_never_reads_is_disconnected(serve):
     assert got < 40000 * 3 * 60  # it was cut off long before the end
 
 
+def test_integers_beyond_32_bits_are_errors_not_clamped(serve):
+    """Arguments the C API takes as 32-bit integers: a larger value is refused
+    with the argument's name, and nothing is created."""
+    c = Client(serve().address)
+    c.call("queue.create", {"name": "q"})
+    cases = [
+        ("queue.create", {"name": "q2", "max_length": 2**33}, "max_length"),
+        ("queue.create", {"name": "q2", "escalations": [{"after_ms": 1, "priority_boost": -2**40}]},
+         "priority_boost"),
+        ("agent.add", {"agent": "a", "queues": [{"queue": "q", "tier": 2**31}]}, "tier"),
+        ("agent.add", {"agent": "a", "capacity": [{"channel": "chat", "max": 2**32}]}, "max"),
+        ("contact.create", {"contact_id": 1, "queue": "q", "priority": 2**40}, "priority"),
+    ]
+    for method, params, key in cases:
+        with pytest.raises(RpcError) as e:
+            c.call(method, params)
+        assert e.value.name == "CC_EINVAL" and f"'{key}' must fit in 32 bits" in e.value.message
+    assert c.call("queue.list") == ["q"] and c.call("agent.list") == []
+    with pytest.raises(RpcError):
+        c.call("contact.status", {"contact_id": 1})
+    c.call("contact.create", {"contact_id": 1, "queue": "q", "priority": 2**31 - 1})
+
+
 def test_transfer_target_errors_name_the_wire_arguments(serve):
     """contact.transfer takes 'queue' or 'agent'; its error says so, not the C
     struct's field names."""
