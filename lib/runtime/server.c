@@ -28,6 +28,10 @@ struct cc__listener {
     size_t max_message;
     size_t max_pending;
     uint32_t max_connections;
+    /* A connection taken only to be closed when there is no memory to serve it
+     * (cc__listener_refuse); the listener is freed once both handles closed. */
+    cc__uv_socket refused;
+    int refusing, stalled, closed;
 };
 
 struct cc__server {
@@ -75,15 +79,21 @@ static void cc__server_maybe_done(cc__server *s)
     if (done) done(ud);
 }
 
-static void cc__listener_closed(uv_handle_t *h)
+static void cc__listener_free(cc__listener *l)
 {
-    cc__listener *l = h->data;
     cc__server *s = l->server;
     if (l->is_unix && l->path[0]) unlink(l->path);
     cc__free(l->token);
     cc__free(l);
     s->open_handles--;
     cc__server_maybe_done(s);
+}
+
+static void cc__listener_closed(uv_handle_t *h)
+{
+    cc__listener *l = h->data;
+    l->closed = 1;
+    if (!l->refusing) cc__listener_free(l); /* else when the refused connection is closed */
 }
 
 void cc__server_close(cc__server *s, void (*done)(void *ud), void *ud)
@@ -497,16 +507,55 @@ static void cc__conn_resume(cc__conn *c)
     cc__server_end_batch(c->server);
 }
 
+static void cc__on_connection(uv_stream_t *ls, int status);
+
+static void cc__refused_closed(uv_handle_t *h)
+{
+    cc__listener *l = h->data;
+    l->refusing = 0;
+    if (l->closed) {
+        cc__listener_free(l);
+    } else if (l->stalled) {
+        l->stalled = 0;
+        cc__on_connection(&l->h.stream, 0); /* the one that came meanwhile */
+    }
+}
+
+/* No memory to serve a new connection. libuv keeps the accepted socket until
+ * uv_accept takes it and stops watching the listener meanwhile: a connection
+ * left there would stop the listener for good. It is taken into the handle
+ * kept for this and closed (the client sees a closed connection and may
+ * retry); one arriving while that closes is taken when the close is done. */
+static void cc__listener_refuse(cc__listener *l)
+{
+    if (l->refusing) {
+        l->stalled = 1;
+        return;
+    }
+    uv_loop_t *loop = l->server->loop;
+    /* neither init can fail for these arguments (no socket is made) */
+    int rc = l->is_unix ? uv_pipe_init(loop, &l->refused.pipe, 0) : uv_tcp_init(loop, &l->refused.tcp);
+    if (rc < 0) return;
+    l->refused.handle.data = l;
+    l->refusing = 1;
+    (void)uv_accept(&l->h.stream, &l->refused.stream);
+    uv_close(&l->refused.handle, cc__refused_closed);
+}
+
 static void cc__on_connection(uv_stream_t *ls, int status)
 {
     cc__listener *l = ls->data;
     cc__server *s = l->server;
     if (status < 0 || s->closing) return;
     cc__conn *c = cc__calloc(1, sizeof *c);
-    if (!c) return; /* the pending connection stays in the backlog */
+    if (!c) {
+        cc__listener_refuse(l);
+        return;
+    }
     int rc = l->is_unix ? uv_pipe_init(s->loop, &c->h.pipe, 0) : uv_tcp_init(s->loop, &c->h.tcp);
     if (rc < 0) {
         cc__free(c);
+        cc__listener_refuse(l);
         return;
     }
     c->h.handle.data = c;

@@ -14,7 +14,10 @@
 #include "support/alloc_fail.h"
 #include "callcore/alloc.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +25,7 @@
 #include <time.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1020,6 +1024,67 @@ static void direct_changes_can_be_journaled(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* A blocking client socket connected to the runtime's "tcp://127.0.0.1:PORT". */
+static int client_connect(const char *address)
+{
+    struct sockaddr_in sa = {0};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)atoi(strrchr(address, ':') + 1));
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    return fd;
+}
+
+/* Runs the loop (one non-blocking turn at a time) until fd is readable, for 3 s at
+ * most; then reads it: the bytes read, 0 at end of stream, -1 if it never became
+ * readable. */
+static ssize_t serve_until_readable(uv_loop_t *loop, int fd, char *buf, size_t len)
+{
+    for (int i = 0; i < 300; i++) {
+        uv_run(loop, UV_RUN_NOWAIT);
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, 10) == 1) return recv(fd, buf, len, 0);
+    }
+    return -1;
+}
+
+/* Out of memory when a client connects: that connection is closed, and the
+ * listener goes on accepting (libuv stops watching a listener whose accepted
+ * socket is never taken: it stopped for good). */
+static void a_connection_refused_for_memory_does_not_stop_the_listener(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    cc_runtime *rt;
+    assert_int_equal(cc_runtime_new(&rt, &loop, NULL, NULL), CC_OK);
+    char address[128];
+    assert_int_equal(cc_runtime_listen(rt, "tcp://127.0.0.1:0", NULL, address, sizeof address),
+                     CC_OK);
+    char buf[256];
+    cc_test_alloc_fail_from(0);
+    int first = client_connect(address);
+    ssize_t n = serve_until_readable(&loop, first, buf, sizeof buf);
+    cc_test_alloc_reset();
+    assert_true(cc_test_alloc_failed());
+    assert_int_equal(n, 0); /* closed by the server, not left hanging */
+    close(first);
+    int second = client_connect(address);
+    static const unsigned char ping[] = {0x94, 0x00, 0x01, 0xa4, 'p', 'i', 'n', 'g', 0x90};
+    assert_int_equal(send(second, ping, sizeof ping, 0), (ssize_t)sizeof ping);
+    n = serve_until_readable(&loop, second, buf, sizeof buf);
+    assert_true(n > 0); /* [1, 1, nil, result] */
+    assert_int_equal((unsigned char)buf[0], 0x94);
+    assert_int_equal(buf[1], 1);
+    assert_int_equal(buf[2], 1);
+    assert_int_equal((unsigned char)buf[3], 0xc0);
+    close(second);
+    close_and_drain(rt, &loop);
+    assert_int_equal(uv_loop_close(&loop), 0);
+}
+
 static int journal_errors;
 
 static void count_journal_error(const char *message, void *ud)
@@ -1266,6 +1331,7 @@ int main(void)
         cmocka_unit_test(a_failed_journal_refuses_journal_commands),
         cmocka_unit_test(a_failed_snapshot_is_not_retried_at_every_commit),
         cmocka_unit_test(every_allocation_failure_is_survived),
+        cmocka_unit_test(a_connection_refused_for_memory_does_not_stop_the_listener),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
