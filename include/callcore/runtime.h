@@ -186,7 +186,8 @@ typedef struct cc_server_options {
     size_t max_message_bytes; /* largest request; 0 = 1 MiB */
     size_t max_pending_bytes; /* unsent output per connection before its
                                  requests stop being read; 0 = 4 MiB */
-    uint32_t max_connections; /* 0 = 1024 */
+    uint32_t max_connections; /* open at once on this address; more are
+                                 closed at once; 0 = 1024 */
     int allow_remote;         /* 0: TCP addresses must be loopback */
 } cc_server_options;
 

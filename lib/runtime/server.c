@@ -28,6 +28,7 @@ struct cc__listener {
     size_t max_message;
     size_t max_pending;
     uint32_t max_connections;
+    uint32_t live; /* its connections open now, held to max_connections */
     /* A connection taken only to be closed when there is no memory to serve it
      * (cc__listener_refuse); the listener is freed once both handles closed. */
     cc__uv_socket refused;
@@ -150,6 +151,7 @@ void cc__conn_close(cc__conn *c, const char *why)
     c->prev = c->next = NULL;
     s->stats.closed++;
     s->stats.live--;
+    c->listener->live--;
     uv_close(&c->h.handle, cc__conn_closed);
 }
 
@@ -567,7 +569,7 @@ static void cc__on_connection(uv_stream_t *ls, int status)
         return;
     }
     c->zone_ok = 1;
-    if (s->stats.live >= l->max_connections) {
+    if (l->live >= l->max_connections) {
         uv_close(&c->h.handle, cc__conn_closed); /* over the limit: refuse */
         return;
     }
@@ -580,6 +582,7 @@ static void cc__on_connection(uv_stream_t *ls, int status)
     s->conns = c;
     s->stats.accepted++;
     s->stats.live++;
+    l->live++;
     rc = uv_read_start(&c->h.stream, cc__on_alloc, cc__on_read);
     if (rc < 0) cc__conn_close(c, uv_strerror(rc));
 }

@@ -93,7 +93,7 @@ typedef union cc__uv_socket {
 struct cc__conn {
     cc__uv_socket h;
     cc__server *server;
-    const cc__listener *listener;
+    cc__listener *listener; /* counts its live connections */
     cc__conn *prev, *next; /* all connections: O(1) unlink */
     cc__conn *dirty_next;  /* connections with unflushed output */
     uint64_t id;

@@ -1038,8 +1038,8 @@ static int client_connect(const char *address)
 }
 
 /* Runs the loop (one non-blocking turn at a time) until fd is readable, for 3 s at
- * most; then reads it: the bytes read, 0 at end of stream, -1 if it never became
- * readable. */
+ * most; then reads it: the bytes read, 0 at end of stream, -1 if reset (closed by
+ * the server with a request unread), -2 if it never became readable. */
 static ssize_t serve_until_readable(uv_loop_t *loop, int fd, char *buf, size_t len)
 {
     for (int i = 0; i < 300; i++) {
@@ -1047,7 +1047,7 @@ static ssize_t serve_until_readable(uv_loop_t *loop, int fd, char *buf, size_t l
         struct pollfd p = {fd, POLLIN, 0};
         if (poll(&p, 1, 10) == 1) return recv(fd, buf, len, 0);
     }
-    return -1;
+    return -2;
 }
 
 /* Out of memory when a client connects: that connection is closed, and the
@@ -1081,6 +1081,36 @@ static void a_connection_refused_for_memory_does_not_stop_the_listener(void **st
     assert_int_equal(buf[2], 1);
     assert_int_equal((unsigned char)buf[3], 0xc0);
     close(second);
+    close_and_drain(rt, &loop);
+    assert_int_equal(uv_loop_close(&loop), 0);
+}
+
+/* max_connections holds per address: connections to another address the
+ * runtime serves do not count against it. */
+static void max_connections_counts_the_connections_of_its_own_address(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    cc_runtime *rt;
+    assert_int_equal(cc_runtime_new(&rt, &loop, NULL, NULL), CC_OK);
+    char limited[128], other[128], buf[256];
+    cc_server_options one = CC_SERVER_OPTIONS_INIT;
+    one.max_connections = 1;
+    assert_int_equal(cc_runtime_listen(rt, "tcp://127.0.0.1:0", &one, limited, sizeof limited),
+                     CC_OK);
+    assert_int_equal(cc_runtime_listen(rt, "tcp://127.0.0.1:0", NULL, other, sizeof other), CC_OK);
+    static const unsigned char ping[] = {0x94, 0x00, 0x01, 0xa4, 'p', 'i', 'n', 'g', 0x90};
+    const char *to[3] = {other, limited, limited};
+    int fds[3];
+    for (int i = 0; i < 3; i++) { /* one after another: the other address's first */
+        fds[i] = client_connect(to[i]);
+        assert_int_equal(send(fds[i], ping, sizeof ping, 0), (ssize_t)sizeof ping);
+        ssize_t n = serve_until_readable(&loop, fds[i], buf, sizeof buf);
+        if (i < 2) assert_true(n > 0); /* answered */
+        else assert_true(n == 0 || n == -1); /* the limited address's second: closed */
+    }
+    for (int i = 0; i < 3; i++) close(fds[i]);
     close_and_drain(rt, &loop);
     assert_int_equal(uv_loop_close(&loop), 0);
 }
@@ -1332,6 +1362,7 @@ int main(void)
         cmocka_unit_test(a_failed_snapshot_is_not_retried_at_every_commit),
         cmocka_unit_test(every_allocation_failure_is_survived),
         cmocka_unit_test(a_connection_refused_for_memory_does_not_stop_the_listener),
+        cmocka_unit_test(max_connections_counts_the_connections_of_its_own_address),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
