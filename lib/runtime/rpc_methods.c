@@ -80,14 +80,14 @@ static cc_status get_skills(cc__rpc_call *call, const char *key, cc_skill **out,
 static cc_status sub_int(cc__rpc_call *call, const msgpack_object *map, const char *key,
                          int64_t *out)
 {
-    cc__args sub = {call->method, &map->via.map, call->args.zone};
+    cc__args sub = {call->method, &map->via.map, call->args.zone, call->args.lenient};
     return cc__args_int(&sub, key, 0, 0, out);
 }
 
 static cc_status sub_str(cc__rpc_call *call, const msgpack_object *map, const char *key,
                          int required, const char **out)
 {
-    cc__args sub = {call->method, &map->via.map, call->args.zone};
+    cc__args sub = {call->method, &map->via.map, call->args.zone, call->args.lenient};
     return cc__args_str(&sub, key, required, NULL, out);
 }
 
@@ -101,7 +101,7 @@ static cc_status sub_only(cc__rpc_call *call, const msgpack_object *map, const c
     if (RT(call)->replaying) return CC_OK;
     char where[96];
     snprintf(where, sizeof where, "%s: %s[%u]", call->method, what, i);
-    cc__args sub = {where, &map->via.map, call->args.zone};
+    cc__args sub = {where, &map->via.map, call->args.zone, call->args.lenient};
     return cc__args_only(&sub, known);
 }
 
@@ -389,7 +389,7 @@ static cc_status agent_add(cc__rpc_call *call, const char *name)
             TRY(sub_str(call, m, "queue", 1, &v[i].queue));
             TRY(sub_int(call, m, "tier", &tier));
             TRY(sub_int(call, m, "penalty", &penalty));
-            cc__args sub = {call->method, &m->via.map, call->args.zone};
+            cc__args sub = {call->method, &m->via.map, call->args.zone, call->args.lenient};
             TRY(cc__args_double(&sub, "weight", 0, 0.0, &v[i].weight));
             TRY(fit32(call, "tier", tier));
             TRY(fit32(call, "penalty", penalty));

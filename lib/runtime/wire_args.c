@@ -14,6 +14,7 @@ cc_status cc__args_bind(cc__args *a, const char *method, const msgpack_object *p
     a->method = method;
     a->map = NULL;
     a->zone = zone;
+    a->lenient = 0;
     if (params->type != MSGPACK_OBJECT_ARRAY)
         return cc__fail(CC_EINVAL, "%s: params must be an array", method);
     uint32_t n = params->via.array.size;
@@ -45,21 +46,30 @@ const msgpack_object *cc__args_get(const cc__args *a, const char *key)
     return NULL;
 }
 
+/* Every name is known and given once: a repeated name is refused rather than
+ * one of its values used (which one would be a guess the client never sees).
+ * O(n k) for n names and k known ones: a seen-mask over the known list, so a
+ * hostile map of many repeated names costs no more than it does to read. */
 cc_status cc__args_only(const cc__args *a, const char *const *known)
 {
     if (!a->map) return CC_OK;
+    uint64_t seen = 0;
     for (uint32_t i = 0; i < a->map->size; i++) {
         const msgpack_object *k = &a->map->ptr[i].key;
         if (k->type != MSGPACK_OBJECT_STR)
             return cc__fail(CC_EINVAL, "%s: argument names must be strings", a->method);
-        int found = 0;
-        for (const char *const *p = known; *p && !found; p++)
-            found = cc__key_is(k, *p, strlen(*p));
-        if (!found) {
-            int len = k->via.str.size > 64 ? 64 : (int)k->via.str.size;
+        int found = -1;
+        for (int j = 0; known[j] && found < 0; j++)
+            if (cc__key_is(k, known[j], strlen(known[j]))) found = j;
+        int len = k->via.str.size > 64 ? 64 : (int)k->via.str.size;
+        if (found < 0)
             return cc__fail(CC_EINVAL, "%s: unknown argument '%.*s'", a->method, len,
                             k->via.str.ptr);
-        }
+        uint64_t bit = found < 64 ? 1ull << found : 0;
+        if ((seen & bit) && !a->lenient)
+            return cc__fail(CC_EINVAL, "%s: argument '%.*s' given twice", a->method, len,
+                            k->via.str.ptr);
+        seen |= bit;
     }
     return CC_OK;
 }

@@ -19,6 +19,9 @@ typedef struct cc__args {
     const char *method;            /* NUL-terminated, for messages */
     const msgpack_object_map *map; /* NULL when the call has no arguments */
     msgpack_zone *zone;            /* for string copies */
+    /* Replaying a journal: a name given twice is let pass (the first value
+     * counts), as it was before such calls were refused. */
+    int lenient;
 } cc__args;
 
 /* Binds `params` (the envelope's array); CC_EINVAL unless it is [] , [nil]

@@ -433,6 +433,35 @@ static void dispatcher_answers_in_order_with_errors(void **state)
     uv_loop_close(&loop);
 }
 
+/* An argument given twice is an error (which value was meant is a guess), and
+ * nothing is created. */
+static void an_argument_given_twice_is_refused(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    cc_runtime *rt;
+    assert_int_equal(cc_runtime_new(&rt, &loop, NULL, NULL), CC_OK);
+    req r;
+    req_init(&r);
+    req_begin(&r, "queue.create", 2);
+    kv_str(&r, "name", "sales");
+    kv_str(&r, "name", "support");
+    req_begin(&r, "queue.list", 0);
+    resp out;
+    feed(rt, &r, &out);
+    assert_int_equal(out.n, 2);
+    assert_int_equal(out.error[0], CC_EINVAL);
+    assert_non_null(strstr(cc_error_last(), "'name' given twice"));
+    assert_int_equal(out.error[1], 0);
+    assert_int_equal(out.result[1].type, MSGPACK_OBJECT_ARRAY);
+    assert_int_equal(out.result[1].via.array.size, 0);
+    resp_free(&out);
+    cc__wbuf_free(&r.b);
+    close_and_drain(rt, &loop);
+    uv_loop_close(&loop);
+}
+
 /* ---- recovery ---------------------------------------------------------------- */
 
 static void copy_dir(const char *from, const char *to)
@@ -861,9 +890,11 @@ static void journal_an_old_style_call(cc_engine *engine, void *ud)
     msgpack_packer pk;
     msgpack_packer_init(&pk, &b, cc__wbuf_write);
     msgpack_pack_array(&pk, 1);
-    msgpack_pack_map(&pk, 2);
+    msgpack_pack_map(&pk, 3);
     cc__pack_key(&pk, "name");
     cc__pack_cstr(&pk, "old");
+    cc__pack_key(&pk, "name"); /* given twice: the first counted then */
+    cc__pack_cstr(&pk, "ignored");
     cc__pack_key(&pk, "escalations");
     msgpack_pack_array(&pk, 1);
     msgpack_pack_map(&pk, 2);
@@ -876,9 +907,9 @@ static void journal_an_old_style_call(cc_engine *engine, void *ud)
     uv_stop(((cc_runtime *)ud)->loop);
 }
 
-/* Nested argument maps are checked for unknown keys on the wire, not when
- * replaying: a journal written before that check may hold a call with such a
- * key that succeeded then, and it must replay as it did. */
+/* Nested argument maps are checked for unknown keys, and every map for names
+ * given twice, on the wire, not when replaying: a journal written before those
+ * checks may hold a call that succeeded then, and it must replay as it did. */
 static void replay_accepts_nested_keys_an_older_server_let_pass(void **state)
 {
     (void)state;
@@ -1349,6 +1380,7 @@ int main(void)
         cmocka_unit_test(engine_deadline_becomes_a_libuv_timer),
         cmocka_unit_test(a_direct_change_on_the_loop_thread_arms_its_timers),
         cmocka_unit_test(dispatcher_answers_in_order_with_errors),
+        cmocka_unit_test(an_argument_given_twice_is_refused),
         cmocka_unit_test(recovery_replays_a_crash_image_and_cuts_a_torn_tail),
         cmocka_unit_test(replay_rebuilds_the_same_engine_bit_for_bit),
         cmocka_unit_test(queue_configure_is_journaled_and_replayed),
