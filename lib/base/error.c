@@ -3,6 +3,8 @@
  */
 #include "error.h"
 
+#include "c_numeric.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -52,9 +54,10 @@ static void cc__record(const char *fmt, va_list ap)
     /* Format into a scratch buffer first: callers wrap the previous detail
      * (`cc__fail(st, "erlang.c: %s", cc_error_last())`), and vsnprintf into the
      * buffer its own argument points to overwrote that argument while reading it
-     * ("erlang.c: erlang.c: er"). */
+     * ("erlang.c: erlang.c: er"). In the C locale: a detail says "got 1.5" whatever
+     * LC_NUMERIC the embedding program chose. */
     char tmp[sizeof cc__detail];
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    cc__vsnprintf(tmp, sizeof tmp, fmt, ap);
     memcpy(cc__detail, tmp, strlen(tmp) + 1);
 }
 

@@ -9,6 +9,7 @@
  */
 #include "import_format.h"
 
+#include "base/c_numeric.h"
 #include "base/mem.h"
 #include "name_table.h"
 
@@ -137,7 +138,7 @@ void cc__import_reject(cc_import *imp, const char *fmt, ...)
     char msg[256];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    cc__vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     char *m = cc__strdup(msg), *f = cc__strdup(imp->file_name);
     if (!m || !f ||

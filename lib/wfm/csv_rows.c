@@ -3,6 +3,7 @@
  */
 #include "csv_rows.h"
 
+#include "base/c_numeric.h"
 #include "base/error.h"
 
 #include <stdarg.h>
@@ -84,7 +85,7 @@ static cc_status cc__csv_rows_vfail(const cc__csv_rows *r, cc_status status, int
                                     const char *fmt, va_list ap)
 {
     char msg[400];
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    cc__vsnprintf(msg, sizeof msg, fmt, ap);
     if (r->source && with_line) return cc__fail(status, "%s:%zu: %s", r->source, r->line, msg);
     if (r->source) return cc__fail(status, "%s: %s", r->source, msg);
     if (with_line) return cc__fail(status, "line %zu: %s", r->line, msg);

@@ -254,6 +254,22 @@ static void numbers_ignore_the_process_locale(void **state)
     remove_dir(dir);
 }
 
+/* Error details are text the caller shows or parses back ("got 1.5"): under de_DE the
+ * detail of cc__fail said "got 1,5", whatever the library's formats promise. */
+static void error_detail_ignores_the_process_locale(void **state)
+{
+    (void)state;
+    char dir[32];
+    if (comma_locale(dir) != 0) {
+        remove_dir(dir);
+        skip();
+    }
+    assert_int_equal(cc__fail(CC_EINVAL, "weight must be >= 0, got %g", -1.5), CC_EINVAL);
+    setlocale(LC_NUMERIC, "C");
+    remove_dir(dir);
+    assert_string_equal(cc_error_last(), "weight must be >= 0, got -1.5");
+}
+
 static void event_names_are_stable(void **state)
 {
     (void)state;
@@ -304,6 +320,7 @@ int main(void)
         cmocka_unit_test(json_writer_round_trips_doubles),
         cmocka_unit_test(json_writer_replaces_invalid_utf8),
         cmocka_unit_test(numbers_ignore_the_process_locale),
+        cmocka_unit_test(error_detail_ignores_the_process_locale),
         cmocka_unit_test(event_names_are_stable),
         cmocka_unit_test(span_compare_orders_like_strcmp),
     };
