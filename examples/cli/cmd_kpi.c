@@ -31,7 +31,8 @@ static const char cli_kpi_usage[] =
     "  --column        csv: the column holding FIELD (contact_id, customer_id, queue, agent,\n"
     "                  channel, start, wait_s, talk_s, hold_s, wrap_s, outcome, reason,\n"
     "                  transferred), e.g. --column start=call_time\n"
-    "  --full          JSON with every KPI, channels, interval x queue rows and the Pareto.\n"
+    "  --full          JSON with every KPI, channels, interval x queue rows and the Pareto\n"
+    "                  (--full and --pretty go with --json; a CSV table has every figure).\n"
     "  --agent-hourly, --telco-per-min, --fixed-cost: the cost model of cost_per_contact.\n"
     "  --cx-weight     experience-line weight: start, wait_per_min, ring_no_answer,\n"
     "                  hold_each, hold_per_min, transfer, abandon, resolved, survey_weight\n"
@@ -289,6 +290,11 @@ int cli_cmd_kpi(int argc, char **argv)
     if (!cli_has(&a, "format")) return cli_usage_error(&a, "--format is required");
     if (cli_has(&a, "json") && cli_has(&a, "csv"))
         return cli_usage_error(&a, "--json and --csv exclude each other");
+    /* said, not ignored: `kpi --full` printed the short text summary */
+    static const char *const json_only[] = {"full", "pretty"};
+    for (size_t i = 0; i < sizeof json_only / sizeof json_only[0]; i++)
+        if (cli_has(&a, json_only[i]) && !cli_has(&a, "json"))
+            return cli_usage_error(&a, "--%s goes with --json", json_only[i]);
     /* Checked before any input is read (standard input to its end) or --cx-csv is
      * written; cli_kpi_output reads the name again. */
     cc_kpi_table table;

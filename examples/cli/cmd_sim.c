@@ -11,10 +11,10 @@
 #include <stdlib.h>
 
 static const char cli_sim_usage[] =
-    "usage: callcore sim --scenario FILE [--seed X] [--full] [--json]\n"
+    "usage: callcore sim --scenario FILE [--seed X] [--json [--full]]\n"
     "       callcore sim --agents N --calls-per-hour L --aht-s S [--patience-s P]\n"
     "                    --hours H [--seed X] [--sl-threshold-s T] [--interval-min M]\n"
-    "                    [--full] [--json]\n"
+    "                    [--json [--full]]\n"
     "  Runs a discrete-event simulation in virtual time: customers arrive, wait,\n"
     "  abandon or take callbacks, the routing engine offers them to simulated agents\n"
     "  who answer, talk, wrap up and follow their shifts. Prints the KPI report of\n"
@@ -88,6 +88,9 @@ int cli_cmd_sim(int argc, char **argv)
     int rc = cli_parse(&a, argc, argv);
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
     if (a.npos > 0) return cli_usage_error(&a, "unexpected argument '%s'", a.pos[0]);
+    /* said, not ignored: `sim --full` printed the short text summary */
+    if (cli_has(&a, "full") && !cli_has(&a, "json"))
+        return cli_usage_error(&a, "--full goes with --json");
 
     cc_sim_scenario *sc = NULL;
     uint64_t seed = 0;

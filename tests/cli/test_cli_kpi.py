@@ -133,6 +133,22 @@ def test_usage_errors(cli, queue_log):
     assert "usage: callcore kpi" in cli.run("kpi", "--help", check=0).stdout
 
 
+def test_json_only_options_without_json_are_refused(cli, queue_log):
+    # --full and --pretty shape the JSON report: without --json they were ignored without a
+    # word and `kpi --full` printed the short text summary, not every figure.
+    for opt in ("--full", "--pretty"):
+        r = cli.run("kpi", "--format", "queue_log", "--input", queue_log, opt, check=2)
+        assert f"{opt} goes with --json" in r.stderr and r.stdout == ""
+        r = cli.run("kpi", "--format", "queue_log", "--input", queue_log, opt, "--csv", "queues",
+                    check=2)
+        assert f"{opt} goes with --json" in r.stderr
+    cli.run("sim", "--agents", 2, "--calls-per-hour", 10, "--aht-s", 100, "--hours", 1, "--full",
+            "--json", check=0)
+    r = cli.run("sim", "--agents", 2, "--calls-per-hour", 10, "--aht-s", 100, "--hours", 1,
+                "--full", check=2)
+    assert "--full goes with --json" in r.stderr and r.stdout == ""
+
+
 def test_unknown_csv_table_is_refused_before_any_input_is_read(cli, tmp_path):
     # The table name was checked only when printing: after reading every input (standard
     # input until its end), after writing --cx-csv, and a missing input hid the usage error.
