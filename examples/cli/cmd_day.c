@@ -114,6 +114,14 @@ static int day_history_read(day_history *h, const char *path)
         }
         h->counts[(h->ndays - 1) * DAY_SLOTS_6MIN + (size_t)(u - 1)] = calls;
     }
+    /* a read error is not the end of the file: a directory opens, then fails its first
+     * read, and was reported as "fewer than 15 days of data" */
+    if (ferror(f)) {
+        int err = errno;
+        fclose(f);
+        day_history_free(h);
+        return cli_fail("history '%s': %s", path, strerror(err));
+    }
     fclose(f);
     if (h->ndays < 15) {
         day_history_free(h);

@@ -169,6 +169,18 @@ def test_day_history_beyond_its_day_limit_is_refused(cli, tmp_path):
     assert "more than 4000 days" in r.stderr and r.stdout == ""
 
 
+def test_day_history_that_cannot_be_read_says_why(cli, tmp_path):
+    # A directory opens for reading on Linux and its first read fails: the error was taken
+    # for the end of the file and reported as "fewer than 15 days of data (0 malformed lines)".
+    r = cli.run("day", "--history", tmp_path, "--chart", tmp_path / "day.svg", check=1)
+    assert f"history '{tmp_path}': Is a directory" in r.stderr and r.stdout == ""
+    r = cli.run("day", "--history", tmp_path / "absent.csv", check=1)
+    assert "No such file or directory" in r.stderr
+    (tmp_path / "empty.csv").write_text("")
+    r = cli.run("day", "--history", tmp_path / "empty.csv", check=1)
+    assert "fewer than 15 days of data" in r.stderr
+
+
 def test_staff_simulate_reports_the_difference(cli):
     d = cli.json("staff", "--calls", 300, "--interval-s", 1800, "--aht-s", 180,
                  "--target-sl", 0.8, "--target-s", 20, "--simulate")
