@@ -380,6 +380,27 @@ static int cc__kpi_contact_close(cc_kpi *k, cc__kpi_contact *c, const cc_event *
     return rc;
 }
 
+/* The contact goes back to the queues after an agent leg at t. */
+static void cc__kpi_requeued(cc__kpi_contact *c, int64_t t)
+{
+    c->flags |= CC__C_REQUEUED;
+    c->requeued_ms = t;
+}
+
+/* The queue wait of a queue-leaving event (answer, abandon, left,
+ * overflow): the event's wait_ms (the engine's runs from the virtual start),
+ * but after a transfer at most the time since the contact went back to the
+ * queues. KPI.md's waits are queue waits, and the earlier legs' talk is none
+ * (Asterisk's holdtime and waittime, as queue_log imports them, are already
+ * waits since the transfer). */
+static int64_t cc__kpi_queue_wait(const cc__kpi_contact *c, const cc_event *ev)
+{
+    if (!(c->flags & CC__C_REQUEUED)) return ev->wait_ms;
+    int64_t since = ev->time_ms - c->requeued_ms;
+    if (since < 0) since = 0;
+    return since < ev->wait_ms ? since : ev->wait_ms;
+}
+
 /* Enters the contact in queue q at time t: offered once per queue, in the
  * interval it first entered a queue in, so that a contact that overflows or
  * is transferred across an interval boundary keeps its whole life in one
@@ -400,6 +421,7 @@ static int cc__kpi_contact_enqueue(cc_kpi *k, cc__kpi_contact *c, int64_t t, uin
     if ((c->flags & CC__C_ON_AGENT) && (c->flags & CC__C_QUEUED) && c->leg_cell == CC__NO_CELL) {
         c->leg_cell = c->cell;
         c->leg_here = c->flags & CC__C_HERE;
+        cc__kpi_requeued(c, t);
     }
     c->flags |= CC__C_QUEUED;
     c->flags &= ~(uint32_t)CC__C_HERE;
@@ -498,17 +520,19 @@ static void cc__kpi_on_connected(cc_kpi *k, cc__kpi_ctx *x)
     cc__kpi_contact *c = cc__kpi_queued_contact(k, x);
     if (!c) return;
     cc__kpi_sums *s = &k->cells[c->cell].sums;
+    int64_t wait = cc__kpi_queue_wait(c, ev);
+    c->flags &= ~(uint32_t)CC__C_REQUEUED; /* the next wait follows this leg */
     int first_in_queue = !(c->flags & CC__C_ANSWERED_HERE);
     if (first_in_queue) {
-        int within = ev->wait_ms <= k->sl_threshold_ms;
+        int within = wait <= k->sl_threshold_ms;
         s->answered++;
         s->answered_within += (uint64_t)within;
-        s->wait_answered_ms += ev->wait_ms;
-        cc__kpi_note_wait(s, ev->wait_ms);
+        s->wait_answered_ms += wait;
+        cc__kpi_note_wait(s, wait);
         if (c->flags & CC__C_ANSWERED) {
             s->reanswered++;
             s->reanswered_within += (uint64_t)within;
-            s->wait_reanswered_ms += ev->wait_ms;
+            s->wait_reanswered_ms += wait;
         } else {
             if (cc__kpi_is_digital(c->channel)) {
                 s->frt_count++;
@@ -535,7 +559,7 @@ static void cc__kpi_on_connected(cc_kpi *k, cc__kpi_ctx *x)
             if (cc__kpi_agent_active_add(k, prev, ev->time_ms, -1) != 0) x->oom = 1;
             c->flags &= ~(uint32_t)CC__C_ON_AGENT;
         }
-        cc__kpi_agent_answered(k, &a->sums, ev->wait_ms);
+        cc__kpi_agent_answered(k, &a->sums, wait);
         if (!(c->flags & CC__C_ON_AGENT)) {
             if (cc__kpi_agent_active_add(k, a, ev->time_ms, 1) != 0) x->oom = 1;
             c->flags |= CC__C_ON_AGENT;
@@ -658,6 +682,7 @@ static void cc__kpi_on_transferred(cc_kpi *k, cc__kpi_ctx *x)
             cc__kpi_cell_handled(k, c, cell, talk, hold);
             c->flags |= CC__C_LEG_TRANSFERRED;
         }
+        if (!consult) cc__kpi_requeued(c, ev->time_ms);
         cc__kpi_leg_done(k, c, agent, ev->time_ms, talk, hold, 1, &x->oom);
     }
     if (consult) {
@@ -701,15 +726,15 @@ static void cc__kpi_on_abandoned(cc_kpi *k, cc__kpi_ctx *x)
     cc__kpi_contact *c = cc__kpi_queued_contact(k, x);
     if (!c) return;
     cc__kpi_sums *s = &k->cells[c->cell].sums;
+    int64_t wait = cc__kpi_queue_wait(c, ev);
     s->abandoned++;
-    s->abandoned_within += (uint64_t)(ev->wait_ms <= k->sl_threshold_ms);
-    s->short_abandoned += (uint64_t)(ev->wait_ms <= k->short_abandon_ms);
-    s->wait_abandoned_ms += ev->wait_ms;
-    cc__kpi_note_wait(s, ev->wait_ms);
-    c->wait_ms = ev->wait_ms;
-    if (ev->wait_ms > k->sl_threshold_ms)
-        cc__kpi_cx_move(k, c,
-                        k->cx.wait_per_min * (double)(ev->wait_ms - k->sl_threshold_ms) / 60000.0);
+    s->abandoned_within += (uint64_t)(wait <= k->sl_threshold_ms);
+    s->short_abandoned += (uint64_t)(wait <= k->short_abandon_ms);
+    s->wait_abandoned_ms += wait;
+    cc__kpi_note_wait(s, wait);
+    c->wait_ms = wait;
+    if (wait > k->sl_threshold_ms)
+        cc__kpi_cx_move(k, c, k->cx.wait_per_min * (double)(wait - k->sl_threshold_ms) / 60000.0);
     cc__kpi_cx_move(k, c, k->cx.abandon);
     if (cc__kpi_contact_close(k, c, ev) != 0) x->oom = 1;
 }
@@ -720,10 +745,11 @@ static void cc__kpi_on_left(cc_kpi *k, cc__kpi_ctx *x)
     cc__kpi_contact *c = cc__kpi_queued_contact(k, x);
     if (!c) return;
     cc__kpi_sums *s = &k->cells[c->cell].sums;
+    int64_t wait = cc__kpi_queue_wait(c, ev);
     s->left++;
-    s->wait_left_ms += ev->wait_ms;
-    cc__kpi_note_wait(s, ev->wait_ms);
-    c->wait_ms = ev->wait_ms;
+    s->wait_left_ms += wait;
+    cc__kpi_note_wait(s, wait);
+    c->wait_ms = wait;
     if (cc__kpi_contact_close(k, c, ev) != 0) x->oom = 1;
 }
 
@@ -779,7 +805,7 @@ static void cc__kpi_on_contact_count(cc_kpi *k, cc__kpi_ctx *x)
         /* Its wait in the queue it flows out of counts for that queue's
          * longest wait (KPI.md: max over contacts); a queue whose contacts
          * all flowed out had none. */
-        cc__kpi_note_wait(s, ev->wait_ms);
+        cc__kpi_note_wait(s, cc__kpi_queue_wait(c, ev));
         break;
     case CC_EVENT_CALLBACK_SCHEDULED:
         s->callbacks++;

@@ -52,7 +52,10 @@ enum {
     CC__C_TRANSFERRED_HERE = 1u << 9,
     /* its last agent leg ended with a transfer and no agent connected since */
     CC__C_LEG_TRANSFERRED = 1u << 10,
-    CC__C_HELD = 1u << 11 /* on hold since held_ms */
+    CC__C_HELD = 1u << 11, /* on hold since held_ms */
+    /* answered before and back in the queues since requeued_ms (a transfer,
+     * or a consult's entry in its target queue) */
+    CC__C_REQUEUED = 1u << 12
 };
 /* The once-per-queue flags, cleared when the contact enters another queue. */
 #define CC__C_HERE (CC__C_ANSWERED_HERE | CC__C_HANDLED_HERE | CC__C_TRANSFERRED_HERE)
@@ -64,6 +67,10 @@ typedef struct cc__kpi_contact {
      * start of the hold in progress (CC__C_HELD); a transfer, which carries
      * no hold time, splits the leg into talk and hold with them */
     int64_t leg_hold_ms, held_ms;
+    /* CC__C_REQUEUED: when its last agent leg handed it back to the queues;
+     * the next answer's queue wait is counted from there, not from the
+     * virtual start (which also holds the first wait and the legs' talk) */
+    int64_t requeued_ms;
     int64_t interval; /* the interval it first entered a queue in (CC__C_QUEUED) */
     int64_t due_ms; /* closed: end of the survey grace period */
     uint32_t cell, queue, agent, reason;

@@ -301,12 +301,56 @@ static void asa_counts_the_first_answer_across_queues(void **state)
     transfer_between_queues(k);
     cc_kpi_report *r = report(k);
     near(group(r->queues, r->n_queues, "a")->f.asa_s, (10.0 + 20) / 2);
-    near(group(r->queues, r->n_queues, "b")->f.asa_s, 100);
+    /* b's wait runs from the transfer (70 s), not from the virtual start */
+    near(group(r->queues, r->n_queues, "b")->f.asa_s, 30);
     assert_int_equal(r->totals.answered, 2);
     near(r->totals.asa_s, (10.0 + 20) / 2); /* not (10 + 100 + 20) / 2 */
     near(r->intervals[0].f.asa_s, (10.0 + 20) / 2);
     near(group(r->channels, r->n_channels, "voice")->f.asa_s, (10.0 + 20) / 2);
     near(r->totals.sl[0], 2.0 / 2);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
+/* Like an answer's, the wait of an abandon or an overflow after a transfer is
+ * the wait since the transfer: an engine's wait_ms, from the virtual start,
+ * also holds the first wait and the first agent's talk. c1 is answered in a
+ * after 10 s, transferred to b at 70, abandons there at 90 (wait_ms 90); c2
+ * is answered in a after 5 s, transferred to b at 40, flows out of b at 100
+ * to c (wait_ms 100) and leaves c at 130 (wait_ms 130). */
+static void waits_after_a_transfer_run_from_the_transfer(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL);
+    for (uint64_t id = 1; id <= 2; id++) {
+        int64_t answered = id == 1 ? S(10) : S(5), moved = id == 1 ? S(70) : S(40);
+        arrive(k, id, "a", 0, 0, NULL);
+        answer(k, id, "a", "ann", answered, answered);
+        cc_event t = ev(CC_EVENT_CONTACT_TRANSFERRED, moved, id, "a");
+        t.agent = "ann";
+        t.target_queue = "b";
+        add(k, t);
+        add(k, ev(CC_EVENT_CONTACT_QUEUED, moved, id, "b"));
+    }
+    cc_event e = ev(CC_EVENT_CONTACT_ABANDONED, S(90), 1, "b");
+    e.wait_ms = S(90);
+    add(k, e);
+    e = ev(CC_EVENT_CONTACT_OVERFLOWED, S(100), 2, "b");
+    e.target_queue = "c";
+    e.wait_ms = S(100);
+    add(k, e);
+    add(k, ev(CC_EVENT_CONTACT_QUEUED, S(100), 2, "c"));
+    e = ev(CC_EVENT_CONTACT_LEFT, S(130), 2, "c");
+    e.wait_ms = S(130);
+    e.reason = "max-wait";
+    add(k, e);
+    cc_kpi_report *r = report(k);
+    const cc_kpi_figures *b = &group(r->queues, r->n_queues, "b")->f;
+    const cc_kpi_figures *c = &group(r->queues, r->n_queues, "c")->f;
+    near(b->avg_abandon_s, 20);
+    assert_int_equal(b->abandoned_within, 1); /* 20 s <= T */
+    near(b->longest_wait_s, 60); /* c2 waited 60 s in b before it flowed out */
+    near(c->longest_wait_s, 90); /* and 90 s in b and c */
     cc_kpi_report_free(r);
     cc_kpi_free(k);
 }
@@ -492,7 +536,7 @@ static void agent_rows_have_their_answers_waits(void **state)
 {
     (void)state;
     cc_kpi *k = kpi_make(NULL);
-    transfer_between_queues(k); /* ann answers after 10 and 20 s, bob after 100 s */
+    transfer_between_queues(k); /* ann answers after 10 and 20 s, bob 30 s after the transfer */
     cc_kpi_report *r = report(k);
     const cc_kpi_figures *ann = &group(r->agents, r->n_agents, "ann")->f;
     const cc_kpi_figures *bob = &group(r->agents, r->n_agents, "bob")->f;
@@ -501,8 +545,8 @@ static void agent_rows_have_their_answers_waits(void **state)
     near(ann->longest_wait_s, 20);
     assert_int_equal(ann->answered_within, 2);
     near(ann->sl[0], 1.0);
-    near(bob->asa_s, 100);
-    near(bob->longest_wait_s, 100);
+    near(bob->asa_s, 30);
+    near(bob->longest_wait_s, 30);
     near(bob->sl[0], 0.0);
     for (int v = 1; v < 6; v++) assert_true(isnan(ann->sl[v]));
     assert_true(isnan(ann->service_level)); /* the configured V2 counts abandons */
@@ -1370,6 +1414,7 @@ int main(void)
         cmocka_unit_test(transfer_rate_and_legs),
         cmocka_unit_test(transferring_queue_counts_its_handled_leg),
         cmocka_unit_test(agent_rows_have_their_answers_waits),
+        cmocka_unit_test(waits_after_a_transfer_run_from_the_transfer),
         cmocka_unit_test(ended_after_transfer_out_only_closes),
         cmocka_unit_test(occupancy_utilisation_load),
         cmocka_unit_test(occupancy_per_interval),

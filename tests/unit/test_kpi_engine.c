@@ -319,6 +319,82 @@ static void hold_in_a_transferred_leg_is_hold(void **state)
     cc_kpi_free(l.kpi);
 }
 
+/* The KPIs of a queue_log text, imported. */
+static cc_kpi_report *queue_log_report(cc_kpi *kpi, const char *text)
+{
+    cc_import_options io = CC_IMPORT_OPTIONS_INIT;
+    io.format = "queue_log";
+    cc_import *imp = NULL;
+    assert_int_equal(cc_import_new(&imp, &io), CC_OK);
+    assert_int_equal(cc_import_begin_file(imp, "queue_log", cc_kpi_sink, kpi), CC_OK);
+    assert_int_equal(cc_import_feed(imp, text, strlen(text), cc_kpi_sink, kpi), CC_OK);
+    assert_int_equal(cc_import_finish(imp, cc_kpi_sink, kpi), CC_OK);
+    assert_int_equal(cc_import_get_stats(imp)->lines_rejected, 0);
+    cc_import_free(imp);
+    cc_kpi_report *r = NULL;
+    assert_int_equal(cc_kpi_report_new(kpi, &r), CC_OK);
+    return r;
+}
+
+/* ASA is the mean queue wait of answered contacts (KPI.md): in the queue a
+ * transfer sends a contact to, its wait is the time it waited there. The
+ * engine's CONTACT_CONNECTED measures from the virtual start, so the second
+ * answer's wait also held the first wait and the first agent's talk, while
+ * Asterisk's holdtime (queue_log) is the wait in that queue: the same call
+ * gave support an ASA of 69 s live and 7 s imported. Times in seconds: c1
+ * arrives 1, ann answers 3, transfers blind to support at 63, bob answers 70
+ * (7 s in support), ends 130. c2 arrives 200, ann answers 202, consults
+ * support at 220, bob answers 245 (25 s in support), ends 300. */
+static void asa_after_a_transfer_is_the_wait_in_the_new_queue(void **state)
+{
+    (void)state;
+    live l;
+    cc_engine *e = sales_and_support(&l, 0);
+    arrive(e, 1, 100, S(1));
+    assert_int_equal(cc_engine_offer_accept(e, 1, "ann", S(3)), CC_OK);
+    cc_transfer t = CC_TRANSFER_INIT;
+    t.target_queue = "support";
+    assert_int_equal(cc_engine_contact_transfer(e, 1, &t, S(63)), CC_OK);
+    assert_int_equal(cc_engine_offer_accept(e, 1, "bob", S(70)), CC_OK);
+    assert_int_equal(cc_engine_contact_end(e, 1, NULL, S(130)), CC_OK);
+    arrive(e, 2, 200, S(200));
+    assert_int_equal(cc_engine_offer_accept(e, 2, "ann", S(202)), CC_OK);
+    t.kind = CC_TRANSFER_CONSULT;
+    assert_int_equal(cc_engine_contact_transfer(e, 2, &t, S(220)), CC_OK);
+    assert_int_equal(cc_engine_offer_accept(e, 2, "bob", S(245)), CC_OK);
+    assert_int_equal(cc_engine_contact_end(e, 2, NULL, S(300)), CC_OK);
+    cc_engine_free(e);
+
+    cc_kpi_report *r = NULL;
+    assert_int_equal(cc_kpi_report_new(l.kpi, &r), CC_OK);
+    const cc_kpi_figures *support = &r->queues[1].f, *bob = &r->agents[1].f;
+    assert_string_equal(r->queues[1].name, "support");
+    assert_string_equal(r->agents[1].name, "bob");
+    assert_true(fabs(support->asa_s - (7.0 + 25) / 2) < 1e-9);
+    assert_true(fabs(support->longest_wait_s - 25) < 1e-9);
+    assert_int_equal(support->answered_within, 1); /* 7 s <= T = 20 s */
+    assert_true(fabs(bob->asa_s - (7.0 + 25) / 2) < 1e-9);
+    /* the totals keep each contact's first answer */
+    assert_true(fabs(r->totals.asa_s - 2) < 1e-9);
+    cc_kpi_report_free(r);
+    cc_kpi_free(l.kpi);
+
+    /* c1 in Asterisk's queue_log: the same figures for support */
+    static const char log[] = "1700000001|c1|sales|NONE|ENTERQUEUE||100|1\n"
+                              "1700000003|c1|sales|ann|CONNECT|2|b1|2\n"
+                              "1700000063|c1|sales|ann|BLINDTRANSFER|600|ctx|2|60|1\n"
+                              "1700000063|c1|support|NONE|ENTERQUEUE||100|1\n"
+                              "1700000070|c1|support|bob|CONNECT|7|b2|7\n"
+                              "1700000130|c1|support|bob|COMPLETECALLER|7|60|1\n";
+    assert_int_equal(cc_kpi_new(&l.kpi, NULL), CC_OK);
+    r = queue_log_report(l.kpi, log);
+    assert_string_equal(r->queues[1].name, "support");
+    assert_true(fabs(r->queues[1].f.asa_s - 7) < 1e-9);
+    assert_true(fabs(r->totals.asa_s - 2) < 1e-9);
+    cc_kpi_report_free(r);
+    cc_kpi_free(l.kpi);
+}
+
 /* Agent time from the engine's own events, logged in across midnight, with
  * a logout: the engine sends AGENT_LOGOUT before the AGENT_STATE to logged
  * out, and the last state must count once. Queue "sales" (wrap-up 60 s),
@@ -390,6 +466,7 @@ int main(void)
         cmocka_unit_test(wrapup_after_a_transfer_stays_in_its_queue),
         cmocka_unit_test(agent_time_across_midnight_and_logout),
         cmocka_unit_test(hold_in_a_transferred_leg_is_hold),
+        cmocka_unit_test(asa_after_a_transfer_is_the_wait_in_the_new_queue),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
