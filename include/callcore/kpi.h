@@ -180,7 +180,8 @@ typedef struct cc_kpi_figures {
     uint64_t blocked;          /* Blk: refused entry */
     uint64_t overflowed;       /* FO: flowed out to another queue */
     uint64_t left;             /* left the queue otherwise (timeout, empty, key) */
-    uint64_t callbacks;        /* callbacks scheduled */
+    uint64_t callbacks;        /* contacts turned into callbacks (once each, however
+                                  many dial attempts) */
     uint64_t handled;          /* contacts whose agent leg ended (talk end or transfer),
                                   once per queue and once across queues; agent legs
                                   for agents */

@@ -808,7 +808,10 @@ static void cc__kpi_on_contact_count(cc_kpi *k, cc__kpi_ctx *x)
         cc__kpi_note_wait(s, cc__kpi_queue_wait(c, ev));
         break;
     case CC_EVENT_CALLBACK_SCHEDULED:
-        s->callbacks++;
+        /* one callback per contact: a dial that is not answered sends
+         * CALLBACK_SCHEDULED again for the retry */
+        if (!(c->flags & CC__C_CALLBACK)) s->callbacks++;
+        c->flags |= CC__C_CALLBACK;
         break;
     case CC_EVENT_CONTACT_HELD:
         cc__kpi_cx_move(k, c, k->cx.hold_each);

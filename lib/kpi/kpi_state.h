@@ -55,7 +55,9 @@ enum {
     CC__C_HELD = 1u << 11, /* on hold since held_ms */
     /* answered before and back in the queues since requeued_ms (a transfer,
      * or a consult's entry in its target queue) */
-    CC__C_REQUEUED = 1u << 12
+    CC__C_REQUEUED = 1u << 12,
+    /* counted as a callback: the engine schedules it again before each retry */
+    CC__C_CALLBACK = 1u << 13
 };
 /* The once-per-queue flags, cleared when the contact enters another queue. */
 #define CC__C_HERE (CC__C_ANSWERED_HERE | CC__C_HANDLED_HERE | CC__C_TRANSFERRED_HERE)

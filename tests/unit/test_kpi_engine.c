@@ -395,6 +395,65 @@ static void asa_after_a_transfer_is_the_wait_in_the_new_queue(void **state)
     cc_kpi_free(l.kpi);
 }
 
+/* A callback that is not answered is dialled again: the engine sends
+ * CALLBACK_SCHEDULED at the request and again (with the attempt number)
+ * before every retry, and queues the contact again. It is still one contact
+ * with one callback: offered, answered and handled once, and one callback
+ * in the queue's count, not one per attempt. Queue "sales" (2 attempts,
+ * retry after 10 s), ann not ready. Times in seconds: c1 arrives 1, asks for
+ * a callback at 5; ann is ready at 20 and is dialled; no answer at 30; dialled
+ * again at 40, answered at 45, ended 105. ann is not ready at 106; c2 arrives
+ * 110, asks for a callback at 111; ann is ready and dialled at 112; busy at
+ * 115, dialled again at 125, no answer at 130: left "callback-failed". */
+static void a_retried_callback_counts_once(void **state)
+{
+    (void)state;
+    live l;
+    cc_engine *e = live_engine(&l);
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    q.name = "sales";
+    q.callback_max_attempts = 2;
+    q.callback_retry_ms = S(10);
+    assert_int_equal(cc_engine_queue_add(e, &q), CC_OK);
+    cc_membership m = {"sales", 0, 0, 0};
+    cc_agent_config a = CC_AGENT_CONFIG_INIT;
+    a.name = "ann";
+    a.queues = &m;
+    a.nqueues = 1;
+    assert_int_equal(cc_engine_agent_add(e, &a, 0), CC_OK);
+    assert_int_equal(cc_engine_agent_login(e, "ann", 0), CC_OK);
+    assert_int_equal(cc_engine_agent_not_ready(e, "ann", "break", 0), CC_OK);
+    arrive(e, 1, 100, S(1));
+    assert_int_equal(cc_engine_callback_request(e, 1, S(5)), CC_OK);
+    assert_int_equal(cc_engine_agent_ready(e, "ann", S(20)), CC_OK);
+    assert_int_equal(cc_engine_callback_result(e, 1, CC_DIAL_NO_ANSWER, S(30)), CC_OK);
+    run_to(e, S(40));
+    assert_int_equal(cc_engine_callback_result(e, 1, CC_DIAL_ANSWERED, S(45)), CC_OK);
+    assert_int_equal(cc_engine_contact_end(e, 1, NULL, S(105)), CC_OK);
+    assert_int_equal(cc_engine_agent_not_ready(e, "ann", "break", S(106)), CC_OK);
+    arrive(e, 2, 200, S(110));
+    assert_int_equal(cc_engine_callback_request(e, 2, S(111)), CC_OK);
+    assert_int_equal(cc_engine_agent_ready(e, "ann", S(112)), CC_OK);
+    assert_int_equal(cc_engine_callback_result(e, 2, CC_DIAL_BUSY, S(115)), CC_OK);
+    run_to(e, S(125));
+    assert_int_equal(cc_engine_callback_result(e, 2, CC_DIAL_NO_ANSWER, S(130)), CC_OK);
+    cc_engine_free(e);
+
+    cc_kpi_report *r = NULL;
+    assert_int_equal(cc_kpi_report_new(l.kpi, &r), CC_OK);
+    const cc_kpi_figures *t = &r->totals;
+    assert_int_equal(t->offered, 2);
+    assert_int_equal(t->answered, 1);
+    assert_int_equal(t->handled, 1);
+    assert_int_equal(t->abandoned, 0);
+    assert_int_equal(t->left, 1);
+    assert_int_equal(t->callbacks, 2);
+    assert_int_equal(r->queues[0].f.callbacks, 2);
+    assert_true(fabs(t->aht_s - 60) < 1e-9);
+    cc_kpi_report_free(r);
+    cc_kpi_free(l.kpi);
+}
+
 /* Agent time from the engine's own events, logged in across midnight, with
  * a logout: the engine sends AGENT_LOGOUT before the AGENT_STATE to logged
  * out, and the last state must count once. Queue "sales" (wrap-up 60 s),
@@ -467,6 +526,7 @@ int main(void)
         cmocka_unit_test(agent_time_across_midnight_and_logout),
         cmocka_unit_test(hold_in_a_transferred_leg_is_hold),
         cmocka_unit_test(asa_after_a_transfer_is_the_wait_in_the_new_queue),
+        cmocka_unit_test(a_retried_callback_counts_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
