@@ -281,7 +281,11 @@ typedef struct cc_queue_config {
                                 0 = 15000 */
     int64_t wrapup_ms;       /* wrap-up after each contact; 0 = none */
     int32_t max_length;      /* waiting contacts beyond it are BLOCKED
-                                ("full"); 0 = unlimited */
+                                ("full"); 0 = unlimited. Waiting as in
+                                cc_queue_status: callbacks waiting for their
+                                turn or a retry and consults waiting in this
+                                queue take a place, ringing or dialed
+                                contacts do not */
     int64_t max_wait_ms;     /* 0 = unlimited */
     cc_max_wait_action max_wait_action;
     const char *overflow_queue; /* for CC_MAX_WAIT_OVERFLOW; copied */

@@ -708,6 +708,54 @@ static void max_wait_overflow_and_leave(void **state)
     rec_free(&r);
 }
 
+/* max_length counts the contacts waiting in the queue, as its status does
+ * (engine.h): callbacks waiting for their turn and a consult waiting in its
+ * target queue take a place, a ringing contact does not. */
+static void max_length_counts_callbacks_and_consults(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+    q.name = "q";
+    q.max_length = 2;
+    OK(cc_engine_queue_add(e, &q));
+    OK(add_queue(e, "src", CC_STRATEGY_LONGEST_IDLE));
+    OK(cc_engine_bind_backend(e, CC_CHANNEL_CALLBACK, &test_backend, NULL));
+    OK(cc_engine_bind_backend(e, CC_CHANNEL_VOICE, &test_backend, NULL));
+    OK(add_agent(e, "a", "q", NULL, 0, 0));
+    OK(add_agent(e, "b", "src", NULL, 0, 0));
+    OK(cc_engine_agent_login(e, "b", 0));
+    OK(add_contact(e, 10, "src", 0, NULL, 0, 10));
+    OK(cc_engine_offer_accept(e, 10, "b", 20));
+    cc_transfer t = CC_TRANSFER_INIT;
+    t.kind = CC_TRANSFER_CONSULT;
+    t.target_queue = "q";
+    OK(cc_engine_contact_transfer(e, 10, &t, 30)); /* b consults q, where nobody is ready */
+    OK(add_contact(e, 1, "q", 0, NULL, 0, 40));
+    OK(cc_engine_callback_request(e, 1, 50));
+    cc_queue_status qs = CC_QUEUE_STATUS_INIT;
+    OK(cc_engine_queue_status(e, "q", &qs));
+    assert_int_equal(qs.waiting, 2);
+    OK(add_contact(e, 2, "q", 0, NULL, 0, 60)); /* full */
+    long i = rec_find(&r, 0, CC_EVENT_CONTACT_BLOCKED, 0);
+    assert_true(i >= 0);
+    assert_int_equal(r.items[i].ev.contact_id, 2);
+    assert_string_equal(r.items[i].reason, "full");
+    OK(cc_engine_agent_login(e, "a", 70)); /* rings a: one place is free */
+    OK(cc_engine_queue_status(e, "q", &qs));
+    assert_int_equal(qs.waiting, 1);
+    assert_int_equal(qs.offered, 1);
+    OK(add_contact(e, 3, "q", 0, NULL, 0, 80));
+    assert_int_equal(contact_state(e, 3), CC_CONTACT_WAITING);
+    OK(add_contact(e, 4, "q", 0, NULL, 0, 90));
+    i = rec_find(&r, 0, CC_EVENT_CONTACT_BLOCKED, 1);
+    assert_true(i >= 0);
+    assert_int_equal(r.items[i].ev.contact_id, 4);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
 static void leave_when_empty(void **state)
 {
     (void)state;
@@ -1004,6 +1052,7 @@ int main(void)
         cmocka_unit_test(transfers_blind_and_consult),
         cmocka_unit_test(consult_accepted_while_consultant_rings_for_another),
         cmocka_unit_test(callback_keeps_place_and_retries),
+        cmocka_unit_test(max_length_counts_callbacks_and_consults),
         cmocka_unit_test(last_agent_preference),
         cmocka_unit_test(max_wait_overflow_and_leave),
         cmocka_unit_test(leave_when_empty),
