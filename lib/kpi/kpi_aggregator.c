@@ -139,6 +139,7 @@ cc_status cc_kpi_new(cc_kpi **out, const cc_kpi_options *options)
     cc__names_init(&k->reasons);
     cc__id_map_init(&k->contact_map);
     cc__id_map_init(&k->customer_map);
+    cc__id_map_init(&k->done_map);
     k->last_cell = k->last_agent_cell = CC__NO_CELL;
     k->contacts_sweep_at = CC__KPI_SWEEP_MIN;
     k->customers_prune_at = CC__KPI_SWEEP_MIN;
@@ -162,6 +163,8 @@ void cc_kpi_free(cc_kpi *k)
     cc__free(k->customers);
     cc__free(k->customer_free);
     cc__id_map_free(&k->customer_map);
+    cc__free(k->done);
+    cc__id_map_free(&k->done_map);
     cc__free(k->reason_counts);
     cc__free(k);
 }
@@ -217,6 +220,62 @@ static void cc__kpi_cx_move(const cc_kpi *k, cc__kpi_contact *c, double delta)
     if (fabs(c->cx - k->cx.start) > fabs(c->cx_peak - k->cx.start)) c->cx_peak = c->cx;
 }
 
+/* ---- closed contacts, for late events -------------------------------------- */
+
+/* Forgets the closed contacts remembered until `now`. */
+static void cc__kpi_done_expire(cc_kpi *k, int64_t now)
+{
+    while (k->done_len && k->done[k->done_head].until_ms <= now) {
+        const cc__kpi_done *d = &k->done[k->done_head];
+        /* the id may have been reused since: only this record's entry goes */
+        if (cc__id_map_get(&k->done_map, d->id) == k->done_head)
+            cc__id_map_del(&k->done_map, d->id);
+        k->done_head = (k->done_head + 1) % k->done_cap;
+        k->done_len--;
+    }
+}
+
+/* Doubles the ring, oldest record in slot 0; the map follows the slots (a
+ * reused id ends on its newest record). Returns 0 or -1. */
+static int cc__kpi_done_grow(cc_kpi *k)
+{
+    size_t n = k->done_cap ? k->done_cap * 2 : 64;
+    if (n >= CC__ID_MAP_NONE) return -1;
+    cc__kpi_done *d = cc__malloc(n * sizeof *d);
+    if (!d) return -1;
+    for (size_t i = 0; i < k->done_len; i++) d[i] = k->done[(k->done_head + i) % k->done_cap];
+    for (size_t i = 0; i < k->done_len; i++)
+        if (cc__id_map_get(&k->done_map, d[i].id) != CC__ID_MAP_NONE)
+            (void)cc__id_map_put(&k->done_map, d[i].id, (uint32_t)i); /* a known key: no allocation */
+    cc__free(k->done);
+    k->done = d;
+    k->done_cap = n;
+    k->done_head = 0;
+    return 0;
+}
+
+/* Remembers contact c, whose line closes now, for CC__KPI_DONE_MS. Out of
+ * memory it is not remembered: a late event then counts on its own. */
+static void cc__kpi_done_add(cc_kpi *k, const cc__kpi_contact *c)
+{
+    if (k->done_len == k->done_cap && cc__kpi_done_grow(k) != 0) return;
+    size_t slot = (k->done_head + k->done_len) % k->done_cap;
+    if (cc__id_map_put(&k->done_map, c->id, (uint32_t)slot) != 0) return;
+    cc__kpi_done *d = &k->done[slot];
+    d->id = c->id;
+    d->until_ms = k->now_ms + CC__KPI_DONE_MS;
+    d->cell = c->cell;
+    d->agent = c->agent;
+    d->reason = c->reason;
+    k->done_len++;
+}
+
+static cc__kpi_done *cc__kpi_done_find(cc_kpi *k, uint64_t id)
+{
+    uint32_t slot = cc__id_map_get(&k->done_map, id);
+    return slot == CC__ID_MAP_NONE ? NULL : &k->done[slot];
+}
+
 static cc__kpi_contact *cc__kpi_contact_find(cc_kpi *k, uint64_t id)
 {
     uint32_t idx = cc__id_map_get(&k->contact_map, id);
@@ -239,6 +298,7 @@ static void cc__kpi_contact_finish(cc_kpi *k, cc__kpi_contact *c)
             as->cx_end_sum += c->cx;
         }
         if (c->reason) k->reason_counts[c->reason - 1]++;
+        cc__kpi_done_add(k, c);
         if (k->on_contact) {
             cc_kpi_contact line = {
                 .contact_id = c->id,
@@ -829,14 +889,23 @@ static void cc__kpi_on_contact_count(cc_kpi *k, cc__kpi_ctx *x)
 }
 
 /* Events about a contact that may already be gone (after-call work, survey,
- * disposition): they use the contact when it is still known, else the
- * event's own queue and time. Never create a contact. */
-static uint32_t cc__kpi_late_cell(cc_kpi *k, cc__kpi_ctx *x, cc__kpi_contact **out)
+ * disposition): they use the contact when it is still known, else the cell
+ * and agent remembered when its line closed (cc__kpi_done_add), else the
+ * event's own queue and time. *agent is the event's agent, else the
+ * contact's. Never create a contact. */
+static uint32_t cc__kpi_late_cell(cc_kpi *k, cc__kpi_ctx *x, cc__kpi_contact **out,
+                                  uint32_t *agent)
 {
     const cc_event *ev = x->ev;
     cc__kpi_contact *c = ev->contact_id ? cc__kpi_contact_find(k, ev->contact_id) : NULL;
     *out = c;
+    *agent = x->agent ? x->agent : (c ? c->agent : 0);
     if (c && c->cell != CC__NO_CELL) return c->cell;
+    const cc__kpi_done *d = !c && ev->contact_id ? cc__kpi_done_find(k, ev->contact_id) : NULL;
+    if (d) {
+        if (!x->agent) *agent = d->agent;
+        return d->cell;
+    }
     uint32_t cell = cc__kpi_cell_at(k, ev->time_ms, x->queue, ev->channel);
     if (cell == CC__NO_CELL) x->oom = 1;
     return cell;
@@ -845,7 +914,8 @@ static uint32_t cc__kpi_late_cell(cc_kpi *k, cc__kpi_ctx *x, cc__kpi_contact **o
 static void cc__kpi_on_wrapup_end(cc_kpi *k, cc__kpi_ctx *x)
 {
     cc__kpi_contact *c;
-    uint32_t cell = cc__kpi_late_cell(k, x, &c);
+    uint32_t agent;
+    uint32_t cell = cc__kpi_late_cell(k, x, &c, &agent);
     if (cell == CC__NO_CELL) return;
     /* The wrap-up of a leg in a queue the contact has since left (a transfer
      * moved it on before the wrap-up ended): the after-call work belongs
@@ -859,7 +929,6 @@ static void cc__kpi_on_wrapup_end(cc_kpi *k, cc__kpi_ctx *x)
         }
     }
     k->cells[cell].sums.acw_ms += x->ev->duration_ms;
-    uint32_t agent = x->agent ? x->agent : (c ? c->agent : 0);
     if (agent) {
         cc__kpi_agent *a = cc__kpi_agent_at(k, agent);
         if (a) a->sums.acw_ms += x->ev->duration_ms;
@@ -892,10 +961,10 @@ static void cc__kpi_on_survey(cc_kpi *k, cc__kpi_ctx *x)
 {
     const cc_event *ev = x->ev;
     cc__kpi_contact *c;
-    uint32_t cell = cc__kpi_late_cell(k, x, &c);
+    uint32_t agent;
+    uint32_t cell = cc__kpi_late_cell(k, x, &c, &agent);
     if (cell == CC__NO_CELL) return;
     double mapped = cc__kpi_survey_add(&k->cells[cell].sums, ev->survey, ev->value);
-    uint32_t agent = x->agent ? x->agent : (c ? c->agent : 0);
     if (agent) {
         cc__kpi_agent *a = cc__kpi_agent_at(k, agent);
         if (a) cc__kpi_survey_add(&a->sums, ev->survey, ev->value);
@@ -911,8 +980,18 @@ static void cc__kpi_on_disposition(cc_kpi *k, cc__kpi_ctx *x)
     uint32_t reason = cc__kpi_reason_id(k, ev->reason, &x->oom);
     if (!reason) return;
     cc__kpi_contact *c = ev->contact_id ? cc__kpi_contact_find(k, ev->contact_id) : NULL;
-    if (c) c->reason = reason;
-    else k->reason_counts[reason - 1]++; /* its contact is gone: count it now */
+    if (c) {
+        c->reason = reason; /* counted when its line closes */
+        return;
+    }
+    /* Its line is closed and its reason counted: the disposition replaces
+     * it. A contact never seen (or closed over a day ago) counts now. */
+    cc__kpi_done *d = ev->contact_id ? cc__kpi_done_find(k, ev->contact_id) : NULL;
+    if (d) {
+        if (d->reason) k->reason_counts[d->reason - 1]--;
+        d->reason = reason;
+    }
+    k->reason_counts[reason - 1]++;
 }
 
 /* ---- validation and dispatch --------------------------------------------- */
@@ -961,6 +1040,7 @@ cc_status cc_kpi_add(cc_kpi *k, const cc_event *ev)
     if (k->events == 0 || ev->time_ms > k->now_ms) k->now_ms = ev->time_ms;
     k->events++;
     if (k->pending_len) cc__kpi_pending_expire(k, k->now_ms);
+    if (k->done_len) cc__kpi_done_expire(k, k->now_ms);
 
     cc__kpi_ctx x = {.ev = ev};
     x.queue = cc__kpi_name_id(&k->queues, &k->queue_cache, ev->queue, &x.oom);

@@ -12,6 +12,9 @@
  *              the repeat window (with same-reason repeats: per customer and
  *              reason): O(customers (x their reasons) in the window)
  *   reasons    one counter per contact reason: O(reasons)
+ *   done       one small record per contact whose line closed in the last
+ *              day (CC__KPI_DONE_MS), for late dispositions and surveys:
+ *              O(contacts per day)
  */
 #ifndef CC_KPI_STATE_H
 #define CC_KPI_STATE_H
@@ -111,6 +114,16 @@ typedef struct cc__kpi_pending {
     int64_t due_ms;
 } cc__kpi_pending;
 
+/* A contact whose line closed, remembered for CC__KPI_DONE_MS (FIFO by
+ * until_ms) so that a late DISPOSITION replaces its reason in the Pareto
+ * and a late SURVEY counts where it did. */
+typedef struct cc__kpi_done {
+    uint64_t id;
+    int64_t until_ms;
+    uint32_t cell, agent, reason;
+} cc__kpi_done;
+#define CC__KPI_DONE_MS 86400000LL
+
 /* A one-entry cache of a name lookup: most events repeat the last name. */
 typedef struct cc__kpi_name_cache {
     const char *name; /* borrowed from the names table */
@@ -157,6 +170,12 @@ struct cc_kpi {
     /* closed contacts waiting for a survey: ring buffer */
     cc__kpi_pending *pending;
     size_t pending_head, pending_len, pending_cap;
+
+    /* closed contacts remembered for late events: ring buffer + id map
+     * (id -> ring slot) */
+    cc__kpi_done *done;
+    size_t done_head, done_len, done_cap;
+    cc__id_map done_map;
 
     /* customers in the repeat window: pool + free stack + id map */
     cc__kpi_customer *customers;

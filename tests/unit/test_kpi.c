@@ -923,6 +923,49 @@ static void pareto_vital_few(void **state)
     cc_kpi_free(k);
 }
 
+/* A DISPOSITION or SURVEY fed after the contact's line closed (here an hour
+ * after its end, past the 15-minute survey grace: a CRM's or a survey tool's
+ * late export) still concerns that contact. The disposition replaced
+ * nothing and counted as a contact of its own (billing 1 and tech 1 for one
+ * contact), and the survey, which carries no channel, went to a "none"
+ * channel row, in the interval it came in, without the contact's agent. */
+static void late_disposition_and_survey_find_their_contact(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL);
+    arrive(k, 1, "q", 0, 0, "billing");
+    answer(k, 1, "q", "ann", S(5), S(5));
+    end_talk(k, 1, "q", "ann", S(65), S(60), 0);
+    call(k, 2, "q", "bob", S(3600), S(5), S(60)); /* time goes on: c1's line closes */
+    cc_event d = ev(CC_EVENT_DISPOSITION, S(3700), 1, "q");
+    d.channel = CC_CHANNEL_NONE;
+    d.reason = "tech";
+    add(k, d);
+    cc_event sv = ev(CC_EVENT_SURVEY, S(3700), 1, "q");
+    sv.channel = CC_CHANNEL_NONE;
+    sv.survey = CC_SURVEY_CSAT;
+    sv.value = 5;
+    add(k, sv);
+    /* a disposition of a contact never seen is a contact of its own */
+    d.contact_id = 99;
+    d.reason = "sales";
+    add(k, d);
+    cc_kpi_flush(k);
+    cc_kpi_report *r = report(k);
+    assert_int_equal(r->n_reasons, 2);
+    assert_string_equal(r->reasons[0].reason, "sales");
+    assert_int_equal(r->reasons[0].contacts, 1);
+    assert_string_equal(r->reasons[1].reason, "tech");
+    assert_int_equal(r->reasons[1].contacts, 1);
+    assert_int_equal(r->n_channels, 1);
+    assert_string_equal(r->channels[0].name, "voice");
+    assert_int_equal(r->channels[0].f.csat_responses, 1);
+    assert_int_equal(r->intervals[0].f.csat_responses, 1); /* c1's interval */
+    assert_int_equal(group(r->agents, r->n_agents, "ann")->f.csat_responses, 1);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
 /* ---- customer experience line ---------------------------------------------- */
 
 typedef struct cx_seen {
@@ -1425,6 +1468,7 @@ int main(void)
         cmocka_unit_test(cost_per_contact),
         cmocka_unit_test(attrition_from_roster),
         cmocka_unit_test(pareto_vital_few),
+        cmocka_unit_test(late_disposition_and_survey_find_their_contact),
         cmocka_unit_test(cx_line_peak_end),
         cmocka_unit_test(cx_weights_configurable_and_grace),
         cmocka_unit_test(intervals_split_by_entry_time),
