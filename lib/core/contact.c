@@ -1378,7 +1378,13 @@ static void escalate(cc_engine *e, cc__contact *c, int64_t now, cc_status *st)
     ev.target_queue = s->add_queue ? s->add_queue : NULL;
     ev.wait_ms = now - c->entered_ms;
     cc__emit(e, &ev);
-    if (step < q->nesc) cc__timer_set(e, c, CC__T_ESCALATE, c->entered_ms + q->esc[step].after_ms);
+    if (step < q->nesc) {
+        /* never before now: a first step that cc_engine_queue_configure() moved to its
+         * call's time (the contact had waited past it) leaves the next one in the past,
+         * and fired from there its event went back in time */
+        int64_t due = c->entered_ms + q->esc[step].after_ms;
+        cc__timer_set(e, c, CC__T_ESCALATE, due < now ? now : due);
+    }
     if (waiting) {
         cc__contact_push(e, c);
         cc__route_contact(e, c, now);

@@ -422,6 +422,34 @@ static void escalation_steps_change_until_a_contact_escalates(void **state)
     rec_free(&r);
 }
 
+/* Steps given to a queue whose contact has waited past them: the first is
+ * due now (never before now), and the next one, entered + its after_ms, lies
+ * in the past too: it follows at once, not with an event time before the
+ * first step's (events never go back in time). */
+static void escalation_steps_after_a_late_first_step_keep_time_order(void **state)
+{
+    (void)state;
+    recorder r = {0};
+    cc_engine *e = new_engine(&r, 1);
+    OK(add_queue(e, "q", CC_STRATEGY_LONGEST_IDLE));
+    OK(add_contact(e, 1, "q", 0, NULL, 0, 0));
+    cc_escalation esc[2] = {{10000, 0, 3, NULL}, {20000, 0, 6, NULL}};
+    cc_queue_config q = config("q");
+    q.escalations = esc;
+    q.nescalations = 2;
+    OK(cc_engine_queue_configure(e, &q, 100000));
+    OK(cc_engine_advance(e, 100000));
+    assert_int_equal(rec_count(&r, CC_EVENT_CONTACT_ESCALATED), 2);
+    for (size_t i = 1; i < r.len; i++)
+        assert_true(r.items[i].ev.time_ms >= r.items[i - 1].ev.time_ms);
+    long second = rec_find(&r, 0, CC_EVENT_CONTACT_ESCALATED, 1);
+    assert_int_equal(r.items[second].ev.time_ms, 100000);
+    assert_int_equal(r.items[second].ev.priority, 6);
+    check(e);
+    cc_engine_free(e);
+    rec_free(&r);
+}
+
 /* Every allocation of a full reconfiguration fails in turn: CC_ENOMEM and an
  * unchanged engine each time, then success. */
 static void allocation_failures_change_nothing(void **state)
@@ -658,6 +686,7 @@ int main(void)
         cmocka_unit_test(skills_change_on_an_idle_queue_only),
         cmocka_unit_test(bad_input_changes_nothing),
         cmocka_unit_test(escalation_steps_change_until_a_contact_escalates),
+        cmocka_unit_test(escalation_steps_after_a_late_first_step_keep_time_order),
         cmocka_unit_test(allocation_failures_change_nothing),
         cmocka_unit_test(reconfigured_queue_survives_snapshot_restore),
         cmocka_unit_test(random_reconfigurations_keep_the_engine_consistent),
