@@ -123,6 +123,11 @@ cc_status cc_engine_snapshot(const cc_engine *e, void **out_buf, size_t *out_len
     if (!e || !out_buf || !out_len) return cc__fail(CC_EINVAL, "cc_engine_snapshot: NULL argument");
     *out_buf = NULL;
     *out_len = 0;
+    /* from an event sink or a backend call the input is half done (a contact arrived
+     * but not queued, an agent freed but not indexed): no restore accepts that state */
+    if (e->busy)
+        return cc__fail(CC_EBUSY, "cc_engine_snapshot: called from inside an event sink or "
+                                  "backend call");
     wbuf w = {0};
     w_bytes(&w, SNAP_MAGIC, 8);
     w_u32(&w, SNAP_VERSION);
