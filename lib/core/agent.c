@@ -219,6 +219,11 @@ static int agent_settle(cc_engine *e, cc__agent *a, int64_t now)
         cc__staffing_changed(e, a, before, now);
         return 0;
     }
+    /* A not-ready still waiting for the agent's work to end takes no new work already:
+     * its returning customers go to the queue now (last_agent_for no longer picks it for
+     * new ones), not once the preference runs out while another agent may be free.
+     * O(1) when nobody waits for it. */
+    if (a->pause_pending && a->pref_bound) cc__pref_flush(e, a, now);
     cc__agent_update_state(e, a, now);
     return 1;
 }

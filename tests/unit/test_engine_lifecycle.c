@@ -512,6 +512,62 @@ static void returning_customer_does_not_wait_for_a_not_ready_agent(void **state)
     }
 }
 
+/* A returning customer who already waits for a busy last agent when that agent asks to
+ * go not ready after its work goes to the queue then, as the header says ("gone
+ * not-ready ... its waiters go to the queue at once"): the agent will take no new work,
+ * and the customer stayed aside until the preference ran out while b was free. Also
+ * when the not-ready comes from a chat's ring-no-answer while the agent holds a call. */
+static void last_agent_waiters_leave_an_agent_going_not_ready(void **state)
+{
+    (void)state;
+    for (int rona = 0; rona <= 1; rona++) {
+        recorder r = {0};
+        cc_engine *e = new_engine(&r, 1);
+        add_last_agent_queue(e, "s", 0);
+        OK(add_agent(e, "b", "s", NULL, 0, 0));
+        OK(add_agent(e, "c", "s", NULL, 0, 0));
+        cc_agent_config a = CC_AGENT_CONFIG_INIT;
+        cc_membership m = {"s", 0, 0, 0.0};
+        cc_capacity cap[2] = {{CC_CHANNEL_VOICE, 1, 0}, {CC_CHANNEL_CHAT, 2, 0}};
+        a.name = "a";
+        a.queues = &m;
+        a.nqueues = 1;
+        a.capacity = cap;
+        a.ncapacity = 2;
+        OK(cc_engine_agent_add(e, &a, 0));
+        OK(cc_engine_agent_login(e, "a", 0));
+        OK(add_customer_contact(e, 1, 77, "s", 100));
+        OK(cc_engine_offer_accept(e, 1, "a", 200));
+        OK(cc_engine_contact_end(e, 1, NULL, 1000));
+        OK(add_customer_contact(e, 3, 55, "s", 1050)); /* a takes another call */
+        OK(cc_engine_offer_accept(e, 3, "a", 1060));
+        if (rona) { /* a chat rings a out while a holds the call */
+            cc_contact_config chat = CC_CONTACT_CONFIG_INIT;
+            chat.id = 4;
+            chat.customer_id = 56;
+            chat.channel = CC_CHANNEL_CHAT;
+            chat.queue = "s";
+            OK(cc_engine_contact_add(e, &chat, 1070));
+            assert_string_equal(contact_agent(e, 4), "a");
+        }
+        OK(add_customer_contact(e, 2, 77, "s", 1080)); /* a is busy: 77 waits for a */
+        assert_string_equal(contact_agent(e, 2), "");
+        OK(cc_engine_agent_login(e, "b", 1090)); /* not b's, nor c's: it waits for a */
+        OK(cc_engine_agent_login(e, "c", 1095));
+        assert_string_equal(contact_agent(e, 2), "");
+        if (rona) OK(cc_engine_offer_timeout(e, 4, "a", 1100)); /* rona_after: not ready */
+        else OK(cc_engine_agent_not_ready(e, "a", "lunch", 1100));
+        cc_agent_status as = CC_AGENT_STATUS_INIT;
+        OK(cc_engine_agent_status(e, "a", &as));
+        assert_true(as.not_ready_pending);
+        /* the chat that rang out went to b (idle longest) first */
+        assert_string_equal(contact_agent(e, 2), rona ? "c" : "b");
+        check_invariants(e);
+        cc_engine_free(e);
+        rec_free(&r);
+    }
+}
+
 /* A returning customer waits for their last agent only while that agent is a member of
  * the queue (engine.h, last_agent_wait_ms). Removed from the queue, the agent's waiters
  * of that queue go to its general queue at once: to another member, and, when the queue
@@ -1172,6 +1228,7 @@ int main(void)
         cmocka_unit_test(leave_when_empty_includes_a_failed_blind_transfer_to_an_agent),
         cmocka_unit_test(leave_when_empty_includes_last_agent_waiters),
         cmocka_unit_test(returning_customer_does_not_wait_for_a_not_ready_agent),
+        cmocka_unit_test(last_agent_waiters_leave_an_agent_going_not_ready),
         cmocka_unit_test(set_skill_releases_last_agent_waiters_it_can_no_longer_serve),
         cmocka_unit_test(member_remove_releases_last_agent_waiters),
         cmocka_unit_test(leave_when_empty_includes_callbacks_between_attempts),
