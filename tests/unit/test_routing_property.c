@@ -11,9 +11,12 @@
  * held to brute-force counts over every contact. After every input:
  *   - cc__engine_check(): capacity, one place per contact, offers, indexes,
  *     work conservation, counters;
+ *   - a returning customer waits aside only for a last agent who is a member of its
+ *     queue, logged in, not (going) not ready and busy for its channel;
  *   - a failed input left a detail message, and (on a quarter of the seeds)
  *     the engine byte-for-byte unchanged (snapshot before and after);
  * and in the event stream:
+ *   - event times never decrease, and no wait, duration or hold is negative;
  *   - every contact gets exactly one terminal event;
  *   - an agent with a pending offer is never offered another contact;
  *   - an offered contact had no eligible contact of the same queue and
@@ -51,6 +54,7 @@ typedef struct world {
     uint64_t hash_after_mid;
     int mid_reached;
     int refuse_offers, refuse_dials; /* the switch refuses offers / dials for a while */
+    int64_t last_time; /* of the last event */
     char failure[256];
 } world;
 
@@ -128,6 +132,10 @@ static void sink(const cc_event *ev, void *ud)
     }
     uint64_t id = ev->contact_id;
     int ai = agent_index(ev->agent);
+    if (ev->time_ms < w->last_time) fail_once(w, "event time before the last event's", id);
+    w->last_time = ev->time_ms;
+    if (ev->wait_ms < 0 || ev->duration_ms < 0 || ev->hold_ms < 0)
+        fail_once(w, "negative wait, duration or hold", id);
     switch (ev->type) {
     case CC_EVENT_CONTACT_ARRIVED:
         if (id >= MAXC || w->live[id]) fail_once(w, "arrived twice", id);
@@ -163,12 +171,15 @@ static void sink(const cc_event *ev, void *ud)
 }
 
 /* Queue i with a random configuration: added, or (configure) the queue's new
- * configuration at t. An escalation may add the queue itself or the next one. */
+ * configuration at t. Up to two escalation steps; the first may add the queue itself
+ * or the next one. */
 static cc_status add_random_queue(world *w, int i, int configure, int64_t t)
 {
     cc_queue_config q = CC_QUEUE_CONFIG_INIT;
-    cc_escalation esc = {10000 + pick(w, 20000), 1 + pick(w, 3), pick(w, 3),
-                         pick(w, 2) ? qname[(i + 1) % NQUEUES] : NULL};
+    cc_escalation esc[2] = {{10000 + pick(w, 20000), 1 + pick(w, 3), pick(w, 3),
+                             pick(w, 2) ? qname[(i + 1) % NQUEUES] : NULL},
+                            {0, pick(w, 4), 1 + pick(w, 3), NULL}};
+    esc[1].after_ms = esc[0].after_ms + 1 + pick(w, 20000);
     cc_skill req = {sname[pick(w, 4)], 1 + pick(w, 3)};
     q.name = qname[i];
     q.strategy = (cc_strategy)pick(w, CC_STRATEGY__COUNT);
@@ -183,13 +194,13 @@ static cc_status add_random_queue(world *w, int i, int configure, int64_t t)
     q.leave_when_empty = pick(w, 6) == 0;
     q.skills = &req;
     q.nskills = pick(w, 3) == 0;
-    q.escalations = &esc;
-    q.nescalations = (size_t)pick(w, 2);
+    q.escalations = esc;
+    q.nescalations = (size_t)pick(w, 3);
     q.last_agent_wait_ms = pick(w, 2) ? 0 : 3000 + pick(w, 5000);
     q.callback_max_attempts = 2;
     q.callback_retry_ms = 2000;
     if (!configure) return cc_engine_queue_add(w->e, &q);
-    if (pick(w, 4) == 0) esc.add_queue = qname[i];
+    if (pick(w, 4) == 0) esc[0].add_queue = qname[i];
     return cc_engine_queue_configure(w->e, &q, t);
 }
 
@@ -300,6 +311,22 @@ static cc_status check_queries(world *w, uint64_t id, const char *queue)
     int64_t want = q->staffed <= 0 ? -1 : (int64_t)(n * q->aht_ms / q->staffed + 0.5);
     if (qs.ewt_ms != want) fail_once(w, "queue EWT differs from a count", 0);
     return st;
+}
+
+/* Whether every returning customer waiting aside for its last agent waits for one that
+ * will serve it: a member of its queue, logged in, not (going) not ready, and with no
+ * room for its channel now (else it would have been offered). O(contacts). */
+static int last_agent_waits_ok(const cc_engine *e)
+{
+    for (size_t i = 0; i < e->ncontact_slots; i++) {
+        const cc__contact *c = e->contacts[i];
+        if (!c || c->pref_agent == CC__NONE) continue;
+        const cc__agent *a = e->agents[c->pref_agent];
+        if (!a->logged_in || a->paused || a->pause_pending || !cc__membership_of(a, c->queue) ||
+            cc__agent_available(a, c->channel))
+            return 0;
+    }
+    return 1;
 }
 
 /* Removes agent i and, when that worked, adds it back with a new random configuration
@@ -453,6 +480,9 @@ static uint64_t run_seed(uint64_t seed, int nops, int checks, int restore_at, ui
             }
             if (cc__engine_check(w->e, msg, sizeof msg) != 0)
                 fail_msg("seed %llu op %d: %s", (unsigned long long)seed, i, msg);
+            if (!last_agent_waits_ok(w->e))
+                fail_msg("seed %llu op %d: a returning customer waits for an agent who will "
+                         "not serve it", (unsigned long long)seed, i);
             if (w->failure[0]) fail_msg("seed %llu op %d: %s", (unsigned long long)seed, i, w->failure);
         }
         cc_free(before);
