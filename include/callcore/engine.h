@@ -703,7 +703,9 @@ cc_status cc_engine_queue_status(const cc_engine *self, const char *queue,
 typedef struct cc_agent_status {
     uint32_t version;           /* set by the caller: CC_AGENT_STATUS_INIT */
     cc_agent_state state;
-    const char *reason;         /* not-ready reason, borrowed; "" otherwise */
+    const char *reason;         /* not-ready reason (while not_ready_pending:
+                                   the one that will apply), borrowed; ""
+                                   otherwise */
     int not_ready_pending;      /* not-ready requested, applies when free */
     int64_t state_since_ms;
     int64_t idle_since_ms;      /* longest-idle key */
