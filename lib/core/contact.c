@@ -299,7 +299,7 @@ void cc__enqueue(cc_engine *e, cc__contact *c, cc__queue *q, int fresh, int64_t 
         c->maxwait_hit = 0;
         for (int k = CC__T_MAXWAIT; k <= CC__T_ESCALATE; k++) c->due[k] = INT64_MAX;
         if (c->consult_from == CC__NONE) {
-            if (q->max_wait_ms && c->channel != CC_CHANNEL_CALLBACK)
+            if (q->max_wait_ms && cc__contact_on_line(c))
                 cc__timer_set(e, c, CC__T_MAXWAIT, now + q->max_wait_ms);
             if (c->esc_step < q->nesc)
                 cc__timer_set(e, c, CC__T_ESCALATE, now + q->esc[c->esc_step].after_ms);
@@ -1176,7 +1176,7 @@ cc_status cc_engine_contact_transfer(cc_engine *e, uint64_t id, const cc_transfe
 
 /* ---- callbacks -------------------------------------------------------------------------- */
 
-/* Voice contact -> callback keeping its place. Profiles prepared by the caller. */
+/* A contact on the line -> callback keeping its place. Profiles prepared by the caller. */
 static void to_callback(cc_engine *e, cc__contact *c, profile_set *ps, int64_t now)
 {
     void *bs;
@@ -1185,6 +1185,7 @@ static void to_callback(cc_engine *e, cc__contact *c, profile_set *ps, int64_t n
     cc__contact_touch(e, c);
     cc__pref_clear(e, c);
     c->channel = CC_CHANNEL_CALLBACK;
+    c->answered = 0; /* hung up: dialed again when its turn comes */
     profiles_commit(c, ps);
     c->due[CC__T_MAXWAIT] = INT64_MAX;
     c->maxwait_hit = 0;
@@ -1206,7 +1207,7 @@ cc_status cc_engine_callback_request(cc_engine *e, uint64_t id, int64_t now)
     if (c->state != CC__C_WAITING)
         return cc__fail(CC_ESTATE, "contact %llu: only a waiting contact can become a callback",
                         uid);
-    if (c->channel == CC_CHANNEL_CALLBACK)
+    if (!cc__contact_on_line(c))
         return cc__fail(CC_ESTATE, "contact %llu is already a callback", uid);
     profile_set ps;
     cc__txn_begin(e);
@@ -1336,7 +1337,7 @@ static int max_wait(cc_engine *e, cc__contact *c, int64_t now, cc_status *st)
             cc__enqueue(e, c, t, 1, now);
             return 1;
         }
-    } else if (q->max_wait_action == CC_MAX_WAIT_CALLBACK && c->channel != CC_CHANNEL_CALLBACK) {
+    } else if (q->max_wait_action == CC_MAX_WAIT_CALLBACK && cc__contact_on_line(c)) {
         profile_set ps;
         cc__txn_begin(e);
         if (profiles_build(e, c->own_req, c->nown, q, CC_CHANNEL_CALLBACK, c->esc_step, &ps)) {

@@ -313,6 +313,15 @@ typedef struct cc__contact {
     cc__profile *profile_one;
 } cc__contact;
 
+/* Whether c's customer is on the line: any contact but a callback not
+ * answered yet, which waits off the line (its place kept) to be dialed. A
+ * contact turned into a callback after an answer (a transferred call) is off
+ * the line again: to_callback clears `answered`. */
+static inline int cc__contact_on_line(const cc__contact *c)
+{
+    return c->channel != CC_CHANNEL_CALLBACK || c->answered;
+}
+
 typedef struct cc__backend_binding {
     const cc_backend *vt;
     void *state;

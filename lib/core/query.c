@@ -84,7 +84,7 @@ static cc_contact_state public_state(const cc__contact *c)
     case CC__C_ENDED: return CC_CONTACT_ENDED;
     case CC__C_WAITING:
     default:
-        return c->channel == CC_CHANNEL_CALLBACK ? CC_CONTACT_CALLBACK_WAIT : CC_CONTACT_WAITING;
+        return cc__contact_on_line(c) ? CC_CONTACT_WAITING : CC_CONTACT_CALLBACK_WAIT;
     }
 }
 

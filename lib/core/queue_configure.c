@@ -153,14 +153,14 @@ static void queue_rekey(cc_engine *e, cc__queue *q)
 }
 
 /* Whether contact c's max-wait clock runs in q (as cc__enqueue starts it):
- * in the queue itself, not a callback, not parked by a consult or a direct
+ * in the queue itself, its customer on the line (not a callback), not parked by a consult or a direct
  * agent transfer. A contact that reached the old max wait while ringing
  * (maxwait_hit: the action waits for the offer to fail) is included: its
  * deadline moves like the others' (engine.h), so a longer or no max wait
  * takes the pending action back. */
 static int maxwait_runs(const cc__contact *c, const cc__queue *q)
 {
-    return c->queue == q && c->channel != CC_CHANNEL_CALLBACK && c->consult_from == CC__NONE &&
+    return c->queue == q && cc__contact_on_line(c) && c->consult_from == CC__NONE &&
            !c->direct && (c->state == CC__C_WAITING || c->state == CC__C_OFFERED);
 }
 

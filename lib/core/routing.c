@@ -179,8 +179,7 @@ static void ring_all_offers(cc_engine *e, cc__contact *c, cc__profile *p, int64_
  * answered yet is dialed for one agent. */
 static int rings_all(const cc__profile *p, const cc__contact *c)
 {
-    return p->strategy == CC_STRATEGY_RING_ALL &&
-           !(c->channel == CC_CHANNEL_CALLBACK && !c->answered);
+    return p->strategy == CC_STRATEGY_RING_ALL && cc__contact_on_line(c);
 }
 
 void cc__route_contact(cc_engine *e, cc__contact *c, int64_t now)
@@ -369,7 +368,7 @@ void cc__offer(cc_engine *e, cc__contact *c, cc__agent *a, int ring_all, int64_t
         cc__contact_touch(e, c); /* leaves the heaps */
         c->offer_head = CC__NONE;
         c->noffers = 0;
-        int dial = c->channel == CC_CHANNEL_CALLBACK && !c->answered;
+        int dial = !cc__contact_on_line(c);
         cc__contact_set_state(e, c, dial ? CC__C_DIALING : CC__C_OFFERED);
         cc__timer_set(e, c, CC__T_RING, now + q->ring_timeout_ms);
     }

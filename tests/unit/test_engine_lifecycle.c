@@ -968,6 +968,54 @@ static void a_dial_the_engine_times_out_is_withdrawn(void **state)
     rec_free(&r);
 }
 
+/* A contact answered once, transferred to a queue and there turned into a callback
+ * (asked for, or the queue's max-wait action) is dialed when its turn comes: its
+ * customer was hung up, so the agent must not be offered it as a call on the line.
+ * A callback answered and transferred is on the line too: the max wait runs for it. */
+static void a_transferred_call_turned_callback_is_dialed(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 3; round++) {
+        int by_max_wait = round > 0, was_callback = round == 2;
+        recorder r = {0};
+        cc_engine *e = new_engine(&r, 1);
+        OK(cc_engine_bind_backend(e, CC_CHANNEL_CALLBACK, &test_backend, NULL));
+        test_backend_state *tb = cc_engine_backend_state(e, CC_CHANNEL_CALLBACK);
+        OK(add_queue(e, "s", CC_STRATEGY_LONGEST_IDLE));
+        cc_queue_config q = CC_QUEUE_CONFIG_INIT;
+        q.name = "t";
+        q.max_wait_ms = by_max_wait ? 1000 : 0;
+        q.max_wait_action = CC_MAX_WAIT_CALLBACK;
+        OK(cc_engine_queue_add(e, &q));
+        OK(add_agent(e, "a", "s", NULL, 0, 0));
+        OK(add_agent(e, "b", "t", NULL, 0, 0));
+        OK(add_customer_contact(e, 2, 4242, "s", 100));
+        if (was_callback) { /* dialed for a, answered */
+            OK(cc_engine_callback_request(e, 2, 120));
+            OK(cc_engine_agent_login(e, "a", 130));
+            assert_int_equal(tb->calls[TB_DIAL], 1);
+            OK(cc_engine_callback_result(e, 2, CC_DIAL_ANSWERED, 200));
+        } else {
+            OK(cc_engine_agent_login(e, "a", 130));
+            OK(cc_engine_offer_accept(e, 2, "a", 200));
+        }
+        cc_transfer t = CC_TRANSFER_INIT;
+        t.kind = CC_TRANSFER_BLIND;
+        t.target_queue = "t";
+        OK(cc_engine_contact_transfer(e, 2, &t, 300));
+        if (by_max_wait) OK(cc_engine_advance(e, 1300));
+        else OK(cc_engine_callback_request(e, 2, 1300));
+        assert_int_equal(contact_state(e, 2), CC_CONTACT_CALLBACK_WAIT);
+        OK(cc_engine_agent_login(e, "b", 2000));
+        assert_int_equal(tb->calls[TB_DIAL], 1 + was_callback);
+        assert_int_equal(contact_state(e, 2), CC_CONTACT_DIALING);
+        assert_true(rec_find(&r, 0, CC_EVENT_CALLBACK_DIALED, 0) >= 0);
+        check_invariants(e);
+        cc_engine_free(e);
+        rec_free(&r);
+    }
+}
+
 /* Times may be negative: a contact arriving at -5000 without a virtual start starts at
  * -5000 (0 means now). */
 static void arrival_at_a_negative_time(void **state)
@@ -1243,6 +1291,7 @@ int main(void)
         cmocka_unit_test(linear_ties_follow_the_order_agents_were_added),
         cmocka_unit_test(callback_dialed_has_the_customer),
         cmocka_unit_test(a_dial_the_engine_times_out_is_withdrawn),
+        cmocka_unit_test(a_transferred_call_turned_callback_is_dialed),
         cmocka_unit_test(arrival_at_a_negative_time),
         cmocka_unit_test(pending_not_ready_keeps_its_reason_after_a_failed_offer),
         cmocka_unit_test(member_remove_refused_while_ringing_for_an_escalation_guest),
