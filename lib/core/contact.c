@@ -1167,6 +1167,10 @@ cc_status cc_engine_contact_transfer(cc_engine *e, uint64_t id, const cc_transfe
         c->esc_step = 0;
         c->priority = c->base_priority;
         cc__pref_clear(e, c);
+        /* the agent who sent it away takes it back only when nobody else can (room for
+         * another call, e.g. during the leg's wrap-up): as if it had declined it */
+        c->declined = a->slot;
+        c->declined_ordinal = a->ordinal;
         cc__enqueue(e, c, tq, 1, now);
     }
     cc__agent_release(e, a, now);

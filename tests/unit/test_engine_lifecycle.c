@@ -1016,6 +1016,53 @@ static void a_transferred_call_turned_callback_is_dialed(void **state)
     }
 }
 
+/* A blind transfer to a queue is not offered straight back to the agent who
+ * transferred it (room for a second call) while another agent can take it; when
+ * nobody else can, it is (like a contact that agent just declined). */
+static void a_blind_transfer_goes_to_another_agent_first(void **state)
+{
+    (void)state;
+    for (int other = 1; other >= 0; other--) {
+        recorder r = {0};
+        cc_engine *e = new_engine(&r, 1);
+        cc_queue_config qs = CC_QUEUE_CONFIG_INIT;
+        qs.name = "s";
+        qs.wrapup_ms = 60000; /* a's leg wraps up, holding one of its two places */
+        OK(cc_engine_queue_add(e, &qs));
+        OK(add_queue(e, "t", CC_STRATEGY_LINEAR));
+        cc_membership ms[2] = {{"s", 0, 0, 0.0}, {"t", 0, 0, 0.0}};
+        cc_capacity cap = {CC_CHANNEL_VOICE, 2, 1};
+        cc_agent_config a = CC_AGENT_CONFIG_INIT;
+        a.name = "a";
+        a.queues = ms;
+        a.nqueues = 2;
+        a.capacity = &cap;
+        a.ncapacity = 1;
+        OK(cc_engine_agent_add(e, &a, 0));
+        cc_membership mb = {"t", 1, 0, 0.0}; /* a lower tier than a's */
+        cc_agent_config b = CC_AGENT_CONFIG_INIT;
+        b.name = "b";
+        b.queues = &mb;
+        b.nqueues = 1;
+        OK(cc_engine_agent_add(e, &b, 0));
+        OK(cc_engine_agent_login(e, "a", 0));
+        if (other) OK(cc_engine_agent_login(e, "b", 0));
+        OK(add_contact(e, 2, "s", 0, NULL, 0, 100));
+        OK(cc_engine_offer_accept(e, 2, "a", 200));
+        cc_transfer t = CC_TRANSFER_INIT;
+        t.kind = CC_TRANSFER_BLIND;
+        t.target_queue = "t";
+        size_t from = r.len;
+        OK(cc_engine_contact_transfer(e, 2, &t, 300));
+        long i = rec_find(&r, from, CC_EVENT_CONTACT_OFFERED, 0);
+        assert_true(i >= 0);
+        assert_string_equal(r.items[i].agent, other ? "b" : "a");
+        check_invariants(e);
+        cc_engine_free(e);
+        rec_free(&r);
+    }
+}
+
 /* Times may be negative: a contact arriving at -5000 without a virtual start starts at
  * -5000 (0 means now). */
 static void arrival_at_a_negative_time(void **state)
@@ -1292,6 +1339,7 @@ int main(void)
         cmocka_unit_test(callback_dialed_has_the_customer),
         cmocka_unit_test(a_dial_the_engine_times_out_is_withdrawn),
         cmocka_unit_test(a_transferred_call_turned_callback_is_dialed),
+        cmocka_unit_test(a_blind_transfer_goes_to_another_agent_first),
         cmocka_unit_test(arrival_at_a_negative_time),
         cmocka_unit_test(pending_not_ready_keeps_its_reason_after_a_failed_offer),
         cmocka_unit_test(member_remove_refused_while_ringing_for_an_escalation_guest),
