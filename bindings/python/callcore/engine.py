@@ -323,16 +323,22 @@ class Engine:
     def _call(self, fn, *args):
         """Runs a capi function on this engine, then re-raises an exception a
         sink or backend raised during it."""
+        result = self._call_c(fn, *args)
+        self._raise_pending()
+        return result
+
+    def _call_c(self, fn, *args):
+        """Runs a capi function on this engine. A failing status raises (an exception a
+        sink or backend raised first, else the Error); what they raised during a call
+        that succeeded stays pending for :meth:`_raise_pending`."""
         handle = enter_call(self)
         try:
-            result = fn(handle, *args)
+            return fn(handle, *args)
         except Error as err:
             self._raise_pending(err)
             raise
         finally:
             leave_call(self)
-        self._raise_pending()
-        return result
 
     def _query(self, fn):
         """Runs a read-only capi function on this engine with the engine marked
@@ -447,8 +453,11 @@ class Engine:
         """Binds a :class:`Backend` (any object with its methods) to
         ``channel``; the engine keeps it alive while bound."""
         adapter = _BackendAdapter(self, backend)
-        self._call(capi.cc_py_engine_bind_backend, int(channel), adapter)
+        self._call_c(capi.cc_py_engine_bind_backend, int(channel), adapter)
+        # Bound: C borrows the adapter from now on, so it is kept before what the previous
+        # backend's close() raised is re-raised (else that exception freed the adapter).
         self._backends[int(channel)] = adapter
+        self._raise_pending()
         return backend
 
     # -- snapshots --------------------------------------------------------

@@ -325,6 +325,26 @@ def test_a_backend_returning_no_status_fails_the_action_and_reraises(returned):
     eng.close()
 
 
+def test_a_backend_bound_while_the_previous_close_raises_stays_alive(collect):
+    # The bind succeeds and then re-raises what the previous backend's close() raised. The
+    # engine kept only the old adapter then: the new one, which C calls from now on, was
+    # freed with the exception (the next offer crashed the process).
+    class FailingClose(callcore.Backend):
+        def close(self):
+            raise RuntimeError("switch already gone")
+
+    eng, _ = make_engine()
+    eng.bind_backend(Channel.VOICE, FailingClose())
+    backend = RecordingBackend()
+    with pytest.raises(RuntimeError, match="already gone"):
+        eng.bind_backend(Channel.VOICE, backend)
+    collect()
+    eng.agent("ann").login(now_ms=0)
+    eng.add_contact(5, "sales", now_ms=10)
+    assert ("offer", 5, "ann", "sales", 10) in backend.calls
+    eng.close()
+
+
 def test_backends_must_not_reenter_the_engine():
     class Reentrant(callcore.Backend):
         def offer(self, offer, now_ms):
