@@ -39,6 +39,11 @@ class Error(Exception):
         text = capi.cc_strerror(self.status)
         super().__init__(f"{self.name}: {detail}" if detail else f"{self.name}: {text}")
 
+    def __reduce__(self):
+        # pickle and copy rebuild an exception from its args (the message); an Error is
+        # rebuilt from its status and detail (multiprocessing sends exceptions pickled).
+        return type(self), (self.status, self.detail), self.__dict__
+
 
 class InvalidArgument(Error, ValueError):
     """CC_EINVAL: an argument is out of its domain."""

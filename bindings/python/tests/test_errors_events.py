@@ -1,4 +1,7 @@
 """The error model, version and event types through Python."""
+import copy
+import pickle
+
 import pytest
 
 import callcore
@@ -31,6 +34,21 @@ def test_exception_classes_join_the_python_hierarchy():
     assert issubclass(callcore.OutOfMemory, MemoryError)
     assert isinstance(callcore.from_status(-999, ""), callcore.Error)
     assert callcore.strerror(capi.CC_EEXIST) == "object already exists"
+
+
+def test_errors_survive_pickle_and_copy():
+    # multiprocessing and concurrent.futures send a worker's exception back pickled: the
+    # default reduction called Error(message) and int("CC_EINVAL: ...") failed, so the
+    # parent got an unpickling error instead of the library's exception.
+    with pytest.raises(callcore.InvalidArgument) as caught:
+        callcore.erlang_c(5, 10.0)
+    err = caught.value
+    for clone in (pickle.loads(pickle.dumps(err)), copy.copy(err), copy.deepcopy(err)):
+        assert type(clone) is callcore.InvalidArgument
+        assert (clone.status, clone.name, clone.detail) == (err.status, err.name, err.detail)
+        assert str(clone) == str(err)
+    plain = pickle.loads(pickle.dumps(callcore.from_status(-999, "odd")))
+    assert type(plain) is callcore.Error and plain.status == -999 and plain.detail == "odd"
 
 
 def test_enums_mirror_the_header():
