@@ -386,6 +386,19 @@ tap.test("a Lua backend error fails the offer and is raised", function()
   cc.cc_engine_free(eng)
 end)
 
+tap.test("a backend channel must fit the C enum", function()
+  -- 2^32 + 1 was cast to the enum's int and bound the voice channel (1).
+  local eng = new_engine()
+  local rung = 0
+  tap.raises("argument 2 must be an integer in .*4294967297", cc.cc_lua_engine_bind_backend, eng, 2 ^ 32 + 1,
+    { offer = function() rung = rung + 1 end })
+  tap.raises("argument 2 must be an integer", cc.cc_lua_engine_bind_backend, eng, 1.5, {})
+  cc.cc_engine_agent_login(eng, "ann", 0)
+  cc.cc_engine_contact_add(eng, { id = 7, channel = cc.CC_CHANNEL_VOICE, queue = "sales" }, 10)
+  tap.eq(rung, 0, "nothing bound to voice")
+  cc.cc_engine_free(eng)
+end)
+
 tap.test("the simulator: a quick scenario, deterministic, with a Lua sink", function()
   local sc = cc.cc_sim_scenario_quick({ agents = 5, calls_per_hour = 60, aht_s = 180,
     patience_s = 120, hours = 4, seed = 9 })

@@ -173,7 +173,9 @@ static int cc_lua_engine_bind_backend(lua_State *L)
     const char *fn = "cc_lua_engine_bind_backend";
     void *engine = NULL;
     cc_lua_object *in_use = NULL;
-    lua_Integer channel = luaL_checkinteger(L, 2);
+    lua_Integer channel = 0;
+    /* the enum's range (numbers.i): 2^32 + 1 must not be cast to channel 1 */
+    if (cc_lua_int_arg(L, 2, fn, 2, INT_MIN, INT_MAX, &channel) != 0) return lua_error(L);
     luaL_checktype(L, 3, LUA_TTABLE);
     if (lua_isnil(L, 1)) return luaL_argerror(L, 1, "expected a cc_engine");
     if (cc_lua_object_in(L, 1, &cc_lua_kind_cc_engine, fn, &engine, &in_use) != 0)
