@@ -386,6 +386,31 @@ tap.test("a Lua backend error fails the offer and is raised", function()
   cc.cc_engine_free(eng)
 end)
 
+tap.test("a backend method returning no status fails the action and is raised", function()
+  -- Methods return nothing or a negative cc_status. "x", false, -1.5 and 2^32 (cast to
+  -- the int 0) read as success, so a failed offer counted as rung; 5 failed the offer
+  -- without a word.
+  for _, returned in ipairs({ "x", false, true, -1.5, 4294967296, 5 }) do
+    local eng = new_engine()
+    cc.cc_lua_engine_bind_backend(eng, cc.CC_CHANNEL_VOICE, { offer = function() return returned end })
+    cc.cc_engine_agent_login(eng, "ann", 0)
+    tap.raises("offer%(%) must return nothing or a negative cc_status", cc.cc_engine_contact_add,
+      eng, { id = 4, channel = cc.CC_CHANNEL_VOICE, queue = "sales" }, 10)
+    tap.eq(cc.cc_engine_contact_status(eng, 4).state, cc.CC_CONTACT_WAITING,
+      "a failed offer is a reject (" .. tostring(returned) .. ")")
+    cc.cc_engine_free(eng)
+  end
+  -- a status, as an integer or an integral float, is the method's result
+  for _, returned in ipairs({ cc.CC_EIO, -5.0 }) do
+    local eng = new_engine()
+    cc.cc_lua_engine_bind_backend(eng, cc.CC_CHANNEL_VOICE, { offer = function() return returned end })
+    cc.cc_engine_agent_login(eng, "ann", 0)
+    cc.cc_engine_contact_add(eng, { id = 4, channel = cc.CC_CHANNEL_VOICE, queue = "sales" }, 10)
+    tap.eq(cc.cc_engine_contact_status(eng, 4).state, cc.CC_CONTACT_WAITING, "rejected")
+    cc.cc_engine_free(eng)
+  end
+end)
+
 tap.test("a backend channel must fit the C enum", function()
   -- 2^32 + 1 was cast to the enum's int and bound the voice channel (1).
   local eng = new_engine()

@@ -48,16 +48,32 @@ static int cc_lua_backend_push(void *state, const char *method, lua_State **out)
     return 1;
 }
 
-/* Calls the pushed method with self + nargs arguments; returns its status. */
-static cc_status cc_lua_backend_call(lua_State *L, int nargs)
+/* Calls the pushed method with self + nargs arguments; returns its status: nothing is
+ * CC_OK, a number with an integral value in INT_MIN..0 that status. Anything else is the
+ * backend's error, raised like one (CC_EIO): "x", false or -1.5 read as success, and
+ * 2^32 reached C's int as 0, so a failed offer counted as rung. */
+static cc_status cc_lua_backend_call(lua_State *L, const char *method, int nargs)
 {
     if (lua_pcall(L, nargs + 1, 1, 0) != LUA_OK) {
         cc_lua_set_pending(L);
         return CC_EIO;
     }
-    cc_status st = lua_isinteger(L, -1) ? (cc_status)lua_tointeger(L, -1) : CC_OK;
-    lua_pop(L, 1);
-    return st;
+    int ok = 0;
+    lua_Integer v = lua_type(L, -1) == LUA_TNUMBER ? lua_tointegerx(L, -1, &ok) : 0;
+    if (lua_isnil(L, -1) || (ok && v >= INT_MIN && v <= 0)) {
+        lua_pop(L, 1);
+        return (cc_status)v;
+    }
+    /* no luaL_tolstring: a __tostring metamethod could raise outside any pcall */
+    if (lua_type(L, -1) == LUA_TNUMBER)
+        lua_pushfstring(L, "backend %s() must return nothing or a negative cc_status, got %s",
+                        method, lua_tostring(L, -1));
+    else
+        lua_pushfstring(L, "backend %s() must return nothing or a negative cc_status, got a %s",
+                        method, luaL_typename(L, -1));
+    lua_remove(L, -2);
+    cc_lua_set_pending(L);
+    return CC_EIO;
 }
 
 static cc_status cc_lua_backend_open(void *state, cc_engine *engine, cc_channel channel, void *config)
@@ -67,13 +83,13 @@ static cc_status cc_lua_backend_open(void *state, cc_engine *engine, cc_channel 
     ((cc_lua_backend_state *)state)->key = config;
     if (!cc_lua_backend_push(state, "open", &L)) return CC_OK;
     lua_pushinteger(L, channel);
-    return cc_lua_backend_call(L, 1);
+    return cc_lua_backend_call(L, "open", 1);
 }
 
 static void cc_lua_backend_close(void *state)
 {
     lua_State *L;
-    if (cc_lua_backend_push(state, "close", &L)) (void)cc_lua_backend_call(L, 0);
+    if (cc_lua_backend_push(state, "close", &L)) (void)cc_lua_backend_call(L, "close", 0);
     if (cc_lua_current) cc_lua_slot_release(cc_lua_current, ((cc_lua_backend_state *)state)->key);
 }
 
@@ -92,7 +108,7 @@ static cc_status cc_lua_backend_offer(void *state, const cc_backend_offer *o, in
     lua_pushboolean(L, o->ring_all);
     lua_setfield(L, -2, "ring_all");
     lua_pushinteger(L, now_ms);
-    return cc_lua_backend_call(L, 2);
+    return cc_lua_backend_call(L, "offer", 2);
 }
 
 /* The (contact, agent-or-reason, now) shaped calls. */
@@ -104,7 +120,7 @@ static cc_status cc_lua_backend_id_str(void *state, const char *method, uint64_t
     lua_pushinteger(L, (lua_Integer)contact_id);
     if (text) lua_pushstring(L, text); else lua_pushnil(L);
     lua_pushinteger(L, now_ms);
-    return cc_lua_backend_call(L, 3);
+    return cc_lua_backend_call(L, method, 3);
 }
 
 static cc_status cc_lua_backend_withdraw(void *state, uint64_t contact_id, const char *agent, int64_t now_ms)
@@ -131,7 +147,7 @@ static cc_status cc_lua_backend_announce(void *state, uint64_t contact_id, int32
     lua_pushinteger(L, position);
     lua_pushinteger(L, ewt_ms);
     lua_pushinteger(L, now_ms);
-    return cc_lua_backend_call(L, 4);
+    return cc_lua_backend_call(L, "announce", 4);
 }
 
 static cc_status cc_lua_backend_dial(void *state, uint64_t contact_id, uint64_t customer_id,
@@ -144,7 +160,7 @@ static cc_status cc_lua_backend_dial(void *state, uint64_t contact_id, uint64_t 
     if (agent) lua_pushstring(L, agent); else lua_pushnil(L);
     lua_pushinteger(L, attempt);
     lua_pushinteger(L, now_ms);
-    return cc_lua_backend_call(L, 5);
+    return cc_lua_backend_call(L, "dial", 5);
 }
 
 static cc_status cc_lua_backend_supervise(void *state, uint64_t contact_id, const char *agent,
@@ -157,7 +173,7 @@ static cc_status cc_lua_backend_supervise(void *state, uint64_t contact_id, cons
     if (supervisor) lua_pushstring(L, supervisor); else lua_pushnil(L);
     lua_pushinteger(L, mode);
     lua_pushinteger(L, now_ms);
-    return cc_lua_backend_call(L, 5);
+    return cc_lua_backend_call(L, "supervise", 5);
 }
 
 static const cc_backend cc_lua_backend = {
