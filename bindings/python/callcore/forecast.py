@@ -10,6 +10,7 @@ parameters, prediction intervals, accuracy metrics and backtests::
 Arrays come back as numpy arrays when numpy is installed.
 """
 
+import math
 import types
 
 from . import capi
@@ -85,7 +86,9 @@ def forecast_accuracy(actual, forecast):
     """MAPE, WAPE and sMAPE (fractions) of ``forecast`` against ``actual``
     (same length); None where undefined (MAPE with every actual 0)."""
     d = capi.cc_sw_forecast_accuracy(_array(actual), _array(forecast))
-    return types.SimpleNamespace(**{k: d[k] for k in ("mape", "wape", "smape")})
+    # C says "undefined" with NaN
+    return types.SimpleNamespace(**{k: None if math.isnan(d[k]) else d[k]
+                                    for k in ("mape", "wape", "smape")})
 
 
 def backtest(y, method, *, period, initial, horizon=None, step=None, refit=False, **params):

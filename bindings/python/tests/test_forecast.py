@@ -49,6 +49,14 @@ def test_holt_winters_fits_and_forecasts_close_to_the_pattern():
         f.predict(1)
 
 
+def test_undefined_accuracy_is_none_as_documented():
+    # With every actual 0, MAPE and WAPE divide by nothing: the docstring says None, the
+    # call gave NaN (which compares unequal to everything and passes `is None` checks by).
+    acc = callcore.forecast_accuracy([0, 0], [1, 1])
+    assert acc.mape is None and acc.wape is None
+    assert acc.smape == pytest.approx(2.0)
+
+
 def test_accuracy_and_backtest_checks():
     with pytest.raises(TypeError, match="forecast has 2 entries but actual has 3"):
         callcore.forecast_accuracy([1, 2, 3], [1, 2])
