@@ -208,6 +208,7 @@ class Engine:
     def __init__(self, *, event_sink=None, kpi=None, **options):
         self._ptr = None
         self._calls = 0  # C calls on this engine in progress (callbacks run inside them)
+        self._depth = 0  # nesting of _call_c: >1 inside a sink or backend of another call
         # A tuple, replaced (never changed in place) by subscribe/unsubscribe: _dispatch
         # iterates it while a sink may unsubscribe itself or another one.
         self._sinks = ()
@@ -324,20 +325,26 @@ class Engine:
         """Runs a capi function on this engine, then re-raises an exception a
         sink or backend raised during it."""
         result = self._call_c(fn, *args)
-        self._raise_pending()
+        if not self._depth:
+            self._raise_pending()
         return result
 
     def _call_c(self, fn, *args):
         """Runs a capi function on this engine. A failing status raises (an exception a
         sink or backend raised first, else the Error); what they raised during a call
-        that succeeded stays pending for :meth:`_raise_pending`."""
+        that succeeded stays pending for :meth:`_raise_pending`. Only the outermost call
+        takes it: one a sink makes (a status read) would raise another callback's
+        exception inside that sink, which then missed the rest of its events."""
         handle = enter_call(self)
+        self._depth += 1  # the engine's own thread only (one thread at a time)
         try:
             return fn(handle, *args)
         except Error as err:
-            self._raise_pending(err)
+            if self._depth == 1:
+                self._raise_pending(err)
             raise
         finally:
+            self._depth -= 1
             leave_call(self)
 
     def _query(self, fn):

@@ -307,6 +307,27 @@ def test_a_failing_backend_offer_is_a_reject_and_reraises():
 
 
 
+def test_a_sink_reading_the_engine_after_a_backend_failed_sees_every_event():
+    # The backend's exception waits for the engine call to finish. A status read from a
+    # sink (an engine call nested in it) re-raised it inside the sink: the sink stopped at
+    # that read for every later event of the call (the reject, ann going not ready).
+    class Refusing(callcore.Backend):
+        def offer(self, offer, now_ms):
+            raise ConnectionError("phone unreachable")
+
+    eng, _ = make_engine()
+    seen = []
+    eng.subscribe(lambda ev: seen.append((ev.type, eng.agent("ann").state)))
+    eng.bind_backend(Channel.VOICE, Refusing())
+    eng.agent("ann").login(now_ms=0)
+    seen.clear()
+    with pytest.raises(ConnectionError, match="phone unreachable"):
+        eng.add_contact(3, "sales", now_ms=10)
+    assert EventType.CONTACT_REJECTED in [t for t, _ in seen]
+    assert seen[-1] == (EventType.AGENT_STATE, AgentState.NOT_READY)
+    eng.close()
+
+
 @pytest.mark.parametrize("returned", ["x", 1.5, 1, 2 ** 40])
 def test_a_backend_returning_no_status_fails_the_action_and_reraises(returned):
     # Backend methods return None or a negative cc_status. A str escaped the adapter
