@@ -386,6 +386,36 @@ tap.test("a Lua backend error fails the offer and is raised", function()
   cc.cc_engine_free(eng)
 end)
 
+tap.test("a call made from a sink raises only what its own callbacks raised", function()
+  -- The backend's error waits for the engine call to finish. A status read from the sink
+  -- (a call nested in it) raised it inside the sink, which then missed every later event
+  -- of the call; a nested call's own callback error is still raised by that call.
+  local seen, eng = {}, nil
+  local kpi = cc.cc_kpi_new({ cx_grace_ms = -1, on_contact = function() error("line refused") end })
+  local nested
+  eng = cc.cc_engine_new({ event_sink = function(ev)
+    if ev.agent then seen[#seen + 1] = ev.name .. ":" .. cc.cc_engine_agent_status(eng, ev.agent).state end
+    if ev.name == "contact.rejected" then
+      local ok, err = pcall(cc.cc_kpi_add, kpi, { type = cc.CC_EVENT_CONTACT_ARRIVED, contact_id = 1,
+        queue = "q", channel = cc.CC_CHANNEL_VOICE, time_ms = 1 })
+      local ok2, err2 = pcall(cc.cc_kpi_add, kpi, { type = cc.CC_EVENT_CONTACT_ABANDONED, contact_id = 1,
+        queue = "q", channel = cc.CC_CHANNEL_VOICE, time_ms = 2 })
+      nested = tostring(ok) .. " " .. tostring(ok2) .. " " .. tostring(err2)
+    end
+  end })
+  cc.cc_engine_queue_add(eng, { name = "sales" })
+  cc.cc_engine_agent_add(eng, { name = "ann", queues = { "sales" } }, 0)
+  cc.cc_lua_engine_bind_backend(eng, cc.CC_CHANNEL_VOICE, { offer = function() error("phone unreachable") end })
+  cc.cc_engine_agent_login(eng, "ann", 0)
+  seen = {}
+  tap.raises("phone unreachable", cc.cc_engine_contact_add, eng,
+    { id = 4, channel = cc.CC_CHANNEL_VOICE, queue = "sales" }, 10)
+  tap.eq(seen[#seen], "agent.state:" .. cc.CC_AGENT_NOT_READY, "the sink saw the agent go not ready")
+  tap.ok(nested and nested:match("^true false .*line refused"), "the nested call raised its own error: " .. tostring(nested))
+  cc.cc_engine_free(eng)
+  cc.cc_kpi_free(kpi)
+end)
+
 tap.test("a backend method returning no status fails the action and is raised", function()
   -- Methods return nothing or a negative cc_status. "x", false, -1.5 and 2^32 (cast to
   -- the int 0) read as success, so a failed offer counted as rung; 5 failed the offer

@@ -199,18 +199,20 @@ static int cc_lua_engine_bind_backend(lua_State *L)
     void *key = cc_lua_slot_new(L, 3);
     cc_lua_slot_adopt(L, key, engine);
     lua_State *saved = cc_lua_current;
+    int outer = cc_lua_pending_aside(L);
     cc_lua_current = L;
     cc_status st = cc_engine_bind_backend((cc_engine *)engine, (cc_channel)channel,
                                           &cc_lua_backend, key);
     cc_lua_current = saved;
     cc_lua_object_done(in_use); /* open() ran inside: it could not free the engine */
+    int raised = cc_lua_pending_back(L, outer);
     if (st != CC_OK) {
         cc_lua_slot_release(L, key);
-        if (cc_lua_take_pending(L)) return lua_error(L);
+        if (raised) return lua_error(L);
         cc_lua_push_status(L, (int)st);
         return lua_error(L);
     }
-    if (cc_lua_take_pending(L)) return lua_error(L);
+    if (raised) return lua_error(L);
     return 0;
 }
 %}

@@ -36,15 +36,48 @@ static int cc_lua_take_pending(lua_State *L)
     lua_rawsetp(L, LUA_REGISTRYINDEX, &cc_lua_pending_key);
     return 1;
 }
+
+/* A call made from a callback of another call (a status read from an event sink) puts
+ * that call's pending error aside for its own duration: it raises only what its own
+ * callbacks raise, and the outer call still raises its own (taken by the nested call, the
+ * outer error was raised inside the sink, which then missed the rest of its events).
+ * Returns the registry reference cc_lua_pending_back restores (LUA_NOREF: none). */
+static int cc_lua_pending_aside(lua_State *L)
+{
+    if (!cc_lua_current) return LUA_NOREF; /* the outermost call: nothing is pending */
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &cc_lua_pending_key);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return LUA_NOREF;
+    }
+    int ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_pushnil(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &cc_lua_pending_key);
+    return ref;
+}
+
+/* Ends a call begun with cc_lua_pending_aside: puts the outer call's error back, and pushes
+ * the error the call's own callbacks raised and returns 1, or returns 0. */
+static int cc_lua_pending_back(lua_State *L, int ref)
+{
+    int own = cc_lua_take_pending(L);
+    if (ref != LUA_NOREF) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &cc_lua_pending_key);
+        luaL_unref(L, LUA_REGISTRYINDEX, ref);
+    }
+    return own;
+}
 %}
 
 %exception {
     lua_State *cc_lua_saved = cc_lua_current;
+    int cc_lua_outer = cc_lua_pending_aside(L);
     cc_sw_call_begin(); /* no stale detail */
     cc_lua_current = L;
     $action
     cc_lua_current = cc_lua_saved;
-    if (cc_lua_take_pending(L)) SWIG_fail;
+    if (cc_lua_pending_back(L, cc_lua_outer)) SWIG_fail;
 }
 
 %typemap(out) cc_status {

@@ -179,8 +179,9 @@ static int cc_lua_object_free(lua_State *L, const cc_lua_kind *kind, const char 
         return lua_error(L);
     }
     cc_lua_object_register(L, 1, obj->swig.ptr); /* as in cc_lua_object_in */
+    int outer = cc_lua_pending_aside(L);
     cc_lua_object_release(L, 1, obj, kind);
-    if (cc_lua_take_pending(L)) return lua_error(L);
+    if (cc_lua_pending_back(L, outer)) return lua_error(L);
     return 0;
 }
 %}
