@@ -213,7 +213,7 @@ class KpiAggregator(OwnedHandle):
     def import_files(self, paths, format, **importer_options):  # noqa: A002
         """Imports log files of one format into this aggregator (in C) and
         returns the importer's counters (see :attr:`Importer.stats`)."""
-        if isinstance(paths, (str, os.PathLike)):
+        if isinstance(paths, (str, bytes, os.PathLike)):
             paths = [paths]
         with Importer(format, **importer_options) as imp:
             for p in paths:

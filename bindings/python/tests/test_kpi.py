@@ -2,6 +2,7 @@
 import csv
 import io
 import os
+import pathlib
 
 import pytest
 
@@ -112,6 +113,22 @@ def test_importer_errors():
             raise KeyError("sink failed")
         with pytest.raises(KeyError):
             imp.feed("x", QUEUE_LOG, boom)
+
+
+def test_files_are_opened_by_the_bytes_of_their_name(tmp_path):
+    # A file name that is not UTF-8 (Latin-1 'é' as one byte) comes from os.listdir as a
+    # str with a surrogate escape: it raised UnicodeEncodeError, and bytes paths were
+    # refused, so such a file could not be imported at all. Paths go to C as
+    # os.fsencode() gives them, as open() does.
+    raw = os.path.join(os.fsencode(tmp_path), b"janvier-\xe9.log")
+    with open(raw, "w") as f:
+        f.write(QUEUE_LOG)
+    for path in (os.fsdecode(raw), raw, pathlib.Path(os.fsdecode(raw))):
+        with callcore.KpiAggregator() as kpi:
+            stats = kpi.import_files(path, format="queue_log")
+            assert (stats.files, kpi.totals.offered) == (1, 2)
+    with pytest.raises(ValueError, match="null"):
+        callcore.KpiAggregator().import_files(b"bad\0name", format="queue_log")
 
 
 def independent_bank_counts(path):

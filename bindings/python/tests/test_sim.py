@@ -38,6 +38,20 @@ def test_scenarios_from_files_and_dicts_with_events():
     assert again.report == run.report
 
 
+def test_a_scenario_file_is_opened_by_the_bytes_of_its_name(tmp_path):
+    # As for imports: a non-UTF-8 file name (a str with a surrogate escape from os.listdir,
+    # or bytes) raised UnicodeEncodeError / TypeError instead of loading the file.
+    raw = os.path.join(os.fsencode(tmp_path), b"sc\xe9nario.json")
+    with open(raw, "w") as f:
+        json.dump({"version": 1, "hours": 1, "queues": [{"name": "q"}],
+                   "agents": [{"name": "a", "queues": ["q"]}],
+                   "arrivals": [{"queue": "q", "calls_per_hour": 10,
+                                 "handle_s": {"dist": "exponential", "mean": 60}}]}, f)
+    for path in (os.fsdecode(raw), raw):
+        with callcore.Scenario.load(path) as sc:
+            assert sc.agents == 1
+
+
 def test_bad_scenarios_name_the_problem():
     with pytest.raises(callcore.ParseError):
         callcore.Scenario.from_json("{not json")
