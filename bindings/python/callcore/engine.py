@@ -361,7 +361,8 @@ class Engine:
         if now_ms is not None:
             return _time_ms(now_ms)
         now = self._query(capi.cc_engine_now)
-        return 0 if now < 0 else now
+        # 0 before any call only: a negative engine time is a time like any other
+        return 0 if now == _NOT_STARTED else now
 
     # -- time -------------------------------------------------------------
     @property

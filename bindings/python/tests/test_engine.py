@@ -698,3 +698,18 @@ def test_times_are_numbers():
     eng.advance(9.0)
     assert eng.now == 9
     eng.close()
+
+
+def test_an_omitted_time_is_the_engine_time_also_when_negative():
+    # Times may be negative (within +-TIME_LIMIT_MS). An omitted now_ms read a negative
+    # engine time as 0: the contact arrived a minute late and the engine clock jumped.
+    eng = callcore.Engine()
+    eng.add_queue("sales")
+    eng.advance(-60_000)
+    call = eng.add_contact(1, "sales")
+    assert call.status.entered_ms == -60_000 and eng.now == -60_000
+    eng.close()
+    fresh = callcore.Engine()  # before any call there is no engine time: 0
+    fresh.add_queue("q")
+    assert fresh.add_contact(1, "q").status.entered_ms == 0
+    fresh.close()
