@@ -15,6 +15,7 @@ A seed fully determines a run.
 """
 
 import json
+import operator
 import os
 import types
 
@@ -54,10 +55,11 @@ class Scenario(OwnedHandle):
     def quick(cls, *, agents, calls_per_hour, aht_s, hours, patience_s=0.0,
               sl_threshold_s=0.0, seed=0, interval_min=0.0):
         """The classic single queue: M/M/N, or M/M/N+M with patience_s > 0."""
+        # operator.index, not int(): 14.7 agents are not 14, nor is seed "7" a seed
         return cls(capi.cc_sim_scenario_quick({
-            "agents": int(agents), "calls_per_hour": float(calls_per_hour),
+            "agents": operator.index(agents), "calls_per_hour": float(calls_per_hour),
             "aht_s": float(aht_s), "hours": float(hours), "patience_s": float(patience_s),
-            "sl_threshold_s": float(sl_threshold_s), "seed": int(seed),
+            "sl_threshold_s": float(sl_threshold_s), "seed": operator.index(seed),
             "interval_min": float(interval_min)}))
 
     @property
@@ -99,7 +101,7 @@ def simulate(scenario, *, seed=0, event_sink=None, full=True):
                 except BaseException as exc:  # noqa: BLE001 - re-raised after the run
                     pending.append(exc)
     try:
-        text, stats = scenario._in_call(capi.cc_sw_sim_run, int(seed),
+        text, stats = scenario._in_call(capi.cc_sw_sim_run, operator.index(seed),
                                         capi.CC_KPI_JSON_FULL if full else 0, sink)
     finally:
         if owned is not None:

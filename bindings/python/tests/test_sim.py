@@ -2,6 +2,7 @@
 import json
 import os
 
+import numpy as np
 import pytest
 
 import callcore
@@ -59,6 +60,23 @@ def test_bad_scenarios_name_the_problem():
         callcore.Scenario.quick(agents=0, calls_per_hour=100, aht_s=180, hours=1)
     with pytest.raises(callcore.IOError_):
         callcore.Scenario.load("/nonexistent/scenario.json")
+
+
+def test_agent_counts_and_seeds_refuse_fractions_and_strings():
+    # int() made 14.7 agents 14 and seed "7" 7 (erlang_c and the engine refuse them).
+    for bad in ({"agents": 14.7}, {"agents": "14"}, {"seed": 1.5}, {"seed": "7"}):
+        args = {**dict(agents=14, calls_per_hour=100, aht_s=180, hours=1, seed=1), **bad}
+        with pytest.raises(TypeError):
+            callcore.Scenario.quick(**args)
+        with pytest.raises(TypeError):
+            callcore.simulate_quick(**args)
+    sc = callcore.Scenario.quick(agents=np.int64(3), calls_per_hour=10, aht_s=60, hours=1,
+                                 seed=np.uint64(2))  # any integer type
+    assert sc.agents == 3
+    sc.close()
+    with pytest.raises(TypeError):
+        callcore.simulate(callcore.Scenario.quick(agents=3, calls_per_hour=10, aht_s=60,
+                                                  hours=1), seed=2.5)
 
 
 def test_sink_errors_are_raised_after_the_run():
