@@ -427,6 +427,25 @@ static cc_status cc__sim_handle(cc_sim *s, const cc__sim_ev *ev)
 
 /* ---- the run --------------------------------------------------------------- */
 
+/*
+ * The day is over at `t`: the horizon once every contact has ended (or the last
+ * event after it), the end of the drain while some are open. Agents still logged
+ * in log out then, so their time up to the end counts as logged in: the loop stops
+ * at its last event, and a day whose last hours were quiet ended there, the idle
+ * hours left out of occupancy. Busy ones (only at the end of the drain) stay.
+ */
+static cc_status cc__sim_end_day(cc_sim *s, int64_t t)
+{
+    for (size_t a = 0; a < s->nagents; a++) {
+        if (!s->agents[a].logged_in) continue;
+        cc_status rc = cc_engine_agent_logout(s->engine, s->agent_names[a], t);
+        if (rc == CC_OK) s->agents[a].logged_in = 0;
+        else if ((rc = cc__sim_tolerate(rc))) return rc;
+    }
+    s->now_ms = t;
+    return s->failed;
+}
+
 cc_status cc_sim_run(cc_sim *self)
 {
     if (!self) return cc__fail(CC_EINVAL, "cc_sim_run: NULL run");
@@ -464,6 +483,9 @@ cc_status cc_sim_run(cc_sim *self)
         self->now_ms = t;
     }
     if (self->failed) return self->failed;
+    int64_t day_end = self->now_ms > horizon ? self->now_ms : horizon;
+    cc_status rc = cc__sim_end_day(self, self->open_contacts ? end : day_end);
+    if (rc) return rc;
     self->unfinished = self->open_contacts;
     cc_kpi_flush(self->kpi);
     return CC_OK;

@@ -332,6 +332,41 @@ static void test_shift_staffing_and_bad_input(void **state)
     assert_non_null(strstr(cc_error_last(), "/nonexistent/scenario.json"));
 }
 
+/* Arrivals only in the first of four hours, agents without a shift: the day still
+ * lasts to the horizon. The run stopped at its last event (about 1 h), so the report
+ * counted 1 h of the agents' 4 h logged in and gave four times the occupancy. */
+static void test_a_quiet_end_of_day_still_lasts_to_the_horizon(void **state)
+{
+    (void)state;
+    const char *doc = "{\"hours\": 4, \"interval_min\": 60, \"queues\": [{\"name\": \"q\"}],"
+                      " \"agents\": [{\"name\": \"a\", \"count\": 5, \"queues\": [\"q\"]}],"
+                      " \"arrivals\": [{\"queue\": \"q\", \"calls_per_hour\": [50, 0, 0, 0],"
+                      " \"handle_s\": 100}]}";
+    cc_sim_scenario *sc;
+    assert_int_equal(cc_sim_scenario_parse(&sc, doc, strlen(doc), NULL), CC_OK);
+    tally t;
+    memset(&t, 0, sizeof t);
+    cc_sim_options o = CC_SIM_OPTIONS_INIT;
+    o.event_fn = tally_sink;
+    o.event_user_data = &t;
+    cc_sim *run;
+    assert_int_equal(cc_sim_new(&run, sc, &o), CC_OK);
+    assert_int_equal(cc_sim_run(run), CC_OK);
+    cc_sim_stats s = CC_SIM_STATS_INIT;
+    assert_int_equal(cc_sim_get_stats(run, &s), CC_OK);
+    assert_true(s.arrivals > 20 && s.unfinished == 0);
+    assert_true(s.end_ms == 4 * 3600000); /* every contact ended long before */
+    assert_int_equal(t.logouts, 5);       /* the day is over: everyone goes home */
+    cc_kpi_report *r;
+    assert_int_equal(cc_sim_report(run, &r), CC_OK);
+    /* 100 s per contact, answered at once, over 5 agents x 4 h logged in */
+    double expected = (double)r->totals.answered * 100.0 / (5 * 4 * 3600.0);
+    assert_true(fabs(r->totals.occupancy - expected) < 1e-9);
+    cc_kpi_report_free(r);
+    cc_sim_free(run);
+    cc_sim_scenario_free(sc);
+}
+
 static int sweep_run(void *ctx)
 {
     (void)ctx;
@@ -371,6 +406,7 @@ int main(void)
         cmocka_unit_test(test_concurrent_chats_use_capacity),
         cmocka_unit_test(test_quick_scenario_facts),
         cmocka_unit_test(test_shift_staffing_and_bad_input),
+        cmocka_unit_test(test_a_quiet_end_of_day_still_lasts_to_the_horizon),
         cmocka_unit_test(test_allocation_failures_are_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
