@@ -919,9 +919,6 @@ int cli_cmd_day(int argc, char **argv)
         rc = day_history_synthetic(&h, (uint64_t)s.seed);
     }
     if (rc) return rc;
-    if ((int64_t)h.ndays < s.train_days + (h.synthetic ? 0 : 1)) {
-        if (!cli_has(&a, "train-days") && h.ndays >= 15) s.train_days = (int64_t)h.ndays - 1;
-    }
 
     day_plan p;
     memset(&p, 0, sizeof p);
@@ -933,7 +930,10 @@ int cli_cmd_day(int argc, char **argv)
     if (!(rc = day_pick_target(&h, &s, &p))) {
         if (p.target < h.ndays) snprintf(date, sizeof date, "%s", h.dates[p.target]);
         else snprintf(date, sizeof date, "the day after %s", h.dates[h.ndays - 1]);
-        if (h.synthetic && (int64_t)p.target < s.train_days) s.train_days = (int64_t)p.target;
+        /* The default trains on the days before the forecast day when they are fewer
+         * (14 at least); a given --train-days is kept, and refused if too many. */
+        if (!cli_has(&a, "train-days") && (int64_t)p.target < s.train_days && p.target >= 14)
+            s.train_days = (int64_t)p.target;
     }
     if (!rc) rc = day_forecast(&h, &s, &p);
     if (!rc) rc = day_staff(&s, &p);

@@ -169,6 +169,25 @@ def test_day_history_beyond_its_day_limit_is_refused(cli, tmp_path):
     assert "more than 4000 days" in r.stderr and r.stdout == ""
 
 
+def test_day_default_training_fits_the_days_before_the_forecast_day(cli, tmp_path):
+    # Without --train-days, a short history trains on the days it has. The default was cut
+    # to the days of the file minus one, not to the days before the forecast day: with a
+    # quiet last day (the forecast day is the one before it) the command failed, naming a
+    # --train-days nobody gave; and --synthetic cut a --train-days that was given.
+    path = tmp_path / "short.csv"
+    d0 = datetime.date(1999, 1, 4)
+    rows = []
+    for d in range(20):
+        for u in range(70, 200):
+            rows.append(f"{0 if d == 19 else 3 + u % 4},{u},{d0 + datetime.timedelta(days=d)}\n")
+    path.write_text("calls,u,Date\n" + "".join(rows))
+    r = cli.run("day", "--history", path, "--chart", tmp_path / "day.svg", check=0)
+    assert r.stdout.startswith("callcore day: 1999-01-22, forecast from 18 days of ")
+    r = cli.run("day", "--synthetic", "--train-days", 100, "--chart", tmp_path / "day.svg",
+                check=1)
+    assert "only 56 days before the forecast day; --train-days is 100" in r.stderr
+
+
 def test_day_history_that_cannot_be_read_says_why(cli, tmp_path):
     # A directory opens for reading on Linux and its first read fails: the error was taken
     # for the end of the file and reported as "fewer than 15 days of data (0 malformed lines)".
