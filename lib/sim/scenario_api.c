@@ -43,12 +43,15 @@ cc_status cc_sim_scenario_load(cc_sim_scenario **out, const char *path)
     char *buf = NULL;
     size_t len = 0, cap = 0;
     cc_status rc = CC_OK;
+    int read_errno = 0;
     for (;;) {
         if (cc__grow((void **)&buf, &cap, len + 65536, 1) != 0) {
             rc = cc__fail(CC_ENOMEM, "scenario '%s': out of memory", path);
             break;
         }
+        errno = 0;
         size_t n = fread(buf + len, 1, cap - len, f);
+        read_errno = errno; /* why a read failed: a directory opens, then says EISDIR */
         len += n;
         if (n == 0) break;
         if ((long)len > CC__SIM_MAX_FILE) {
@@ -56,7 +59,9 @@ cc_status cc_sim_scenario_load(cc_sim_scenario **out, const char *path)
             break;
         }
     }
-    if (rc == CC_OK && ferror(f)) rc = cc__fail(CC_EIO, "scenario '%s': read error", path);
+    if (rc == CC_OK && ferror(f))
+        rc = cc__fail(CC_EIO, "scenario '%s': %s", path,
+                      read_errno ? strerror(read_errno) : "read error");
     fclose(f);
     if (rc == CC_OK) {
         /* Data files named in the scenario resolve beside it. */

@@ -124,6 +124,13 @@ def test_bad_scenario_file_exits_1_naming_the_member(cli, tmp_path):
     assert "missing.json" in r.stderr
 
 
+def test_scenario_that_cannot_be_read_says_why(cli, tmp_path):
+    # A directory opens for reading and fails its first read: the message said only
+    # "read error", not why.
+    r = cli.run("sim", "--scenario", tmp_path, check=1)
+    assert f"scenario '{tmp_path}': Is a directory" in r.stderr and r.stdout == ""
+
+
 def test_day_synthetic_history(cli, tmp_path):
     chart = tmp_path / "day.svg"
     d = cli.json("day", "--synthetic", "--chart", chart)
