@@ -177,6 +177,23 @@ static int cc__sp_blank(const char *p)
     return *p == '\0';
 }
 
+/* A cell holds a number when it begins like one (a digit, sign or point: a header
+ * such as "information" begins like inf, and strtod reads that). */
+static int cc__sp_starts_number(const char *p)
+{
+    return (*p >= '0' && *p <= '9') || *p == '-' || *p == '+' || *p == '.';
+}
+
+/* The number strtod read, [p, end), is the whole cell: plain decimal characters
+ * (strtod also reads hex, inf and nan), then only a closing quote, spaces and the
+ * next separator or the end of the line ("20x" is not 20). */
+static int cc__sp_whole_cell(const char *p, const char *end)
+{
+    if (strspn(p, "0123456789.+-eE") < (size_t)(end - p)) return 0;
+    end += strspn(end, "\" \r\n");
+    return *end == '\0' || *end == ',' || *end == ';' || *end == '\t';
+}
+
 static cc_status cc__sp_read_samples(const cc__sp *sp, const char *file, int64_t column,
                                      int ordered, const char *path, double **out, size_t *n)
 {
@@ -220,7 +237,13 @@ static cc_status cc__sp_read_samples(const cc__sp *sp, const char *file, int64_t
         errno = 0;
         if (p) {
             while (*p == ' ' || *p == '"') p++;
-            x = cc__strtod(p, &endp);
+            endp = p;
+            if (cc__sp_starts_number(p)) x = cc__strtod(p, &endp);
+        }
+        if (p && endp != p && !cc__sp_whole_cell(p, endp)) {
+            st = cc__fail(CC_EINVAL, "scenario: %s: '%s' line %ld: bad number in column %lld",
+                          path, full, lineno, (long long)column);
+            break;
         }
         if (!p || endp == p) {
             if (!ordered || len == 0) continue; /* a header (or an empty field of samples) */

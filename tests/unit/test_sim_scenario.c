@@ -363,6 +363,12 @@ static void test_scenario_rate_file_gaps_are_errors(void **state)
         {"0,10\n1\n2,30\n", "line 2: no number in column 1"},
         {"0,10\n\n2,30\n", "line 2 is empty"},
         {"# rates\ninterval,calls\n0,10\n1,20\n\n\n", NULL},
+        /* a cell is a plain decimal number: junk after it or hex was read as a number
+         * (20x as 20, 0x14 as 20); a header that begins like inf or nan is a header */
+        {"interval,calls\n0,10\n1,20x\n2,30\n", "line 3: bad number in column 1"},
+        {"interval,calls\n0,10\n1,0x14\n", "line 3: bad number in column 1"},
+        {"interval,calls\n0,10\n1,-nan\n", "line 3: bad number in column 1"},
+        {"interval,information\n0,10\n1,\"20\" \r\n", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char path[] = "/tmp/cc_sim_rates_XXXXXX";
