@@ -21,9 +21,14 @@
  * the rounded number.
  *
  * Records are not in time order (files are grouped by VRU line, and months
- * may be given in any order), so records are held (O(records) memory, 56
- * bytes each) and sent sorted by queue-entry time by cc_import_finish:
- * O(n log n).
+ * may be given in any order), so records are held (O(records) memory, 64
+ * bytes each) and sent by cc_import_finish as one stream in time order, as
+ * a live engine sends them: the arrivals sorted by queue-entry time, and a
+ * call's answer, end or abandon when its time comes, through a heap of the
+ * calls in progress (O(concurrent calls)). Sending a whole call at its
+ * arrival put its end before later arrivals: the aggregator then took a
+ * call still in progress for the customer's latest contact, and a repeat of
+ * an earlier one went uncounted. O(n log n).
  */
 #include "import_format.h"
 
@@ -37,22 +42,36 @@
 typedef struct cc__ab_record {
     int64_t entry_ms, wait_ms, talk_ms;
     uint64_t customer;
-    uint64_t order; /* input order: ties keep it */
+    uint64_t order; /* input order: ties keep it; once sorted, the contact id */
     const char *queue, *agent;
     int32_t priority;
     int answered;
 } cc__ab_record;
 
+/* A call in progress: its next event (answer or abandon, then end) is due
+ * at `due`; `seq` keeps events due at the same time in the order they were
+ * scheduled. */
+typedef struct cc__ab_pending {
+    int64_t due;
+    uint64_t seq;
+    size_t record;
+    int talking; /* 0: waits in the queue; 1: answered, talks until due */
+} cc__ab_pending;
+
 typedef struct cc__ab_state {
     cc__ab_record *records;
     size_t n, cap;
     uint64_t order;
+    cc__ab_pending *heap; /* min-heap on (due, seq) */
+    size_t nheap, heap_cap;
+    uint64_t seq;
 } cc__ab_state;
 
 static void cc__ab_destroy(void *state)
 {
     cc__ab_state *s = state;
     cc__free(s->records);
+    cc__free(s->heap);
 }
 
 /* YYMMDD -> days since the epoch (YY < 70 is 20YY). */
@@ -166,36 +185,114 @@ static int cc__ab_cmp(const void *a, const void *b)
     return (x->order > y->order) - (x->order < y->order);
 }
 
-/* The events of one call, in time order. */
-static void cc__ab_emit(cc_import *imp, const cc__ab_record *r)
+/* An event of record r at time t, with the fields every event of a call has. */
+static void cc__ab_event(cc_event *ev, const cc__ab_record *r, cc_event_type type, int64_t t)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->type = type;
+    ev->time_ms = t;
+    ev->contact_id = r->order;
+    ev->customer_id = r->customer;
+    ev->queue = r->queue;
+    ev->channel = CC_CHANNEL_VOICE;
+    ev->priority = r->priority;
+    ev->virtual_start_ms = r->entry_ms;
+}
+
+/* The call arrives and queues. */
+static void cc__ab_emit_arrival(cc_import *imp, const cc__ab_record *r)
 {
     cc_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.contact_id = cc__import_new_contact_id(imp);
-    ev.customer_id = r->customer;
-    ev.queue = r->queue;
-    ev.channel = CC_CHANNEL_VOICE;
-    ev.priority = r->priority;
-    ev.time_ms = r->entry_ms;
-    ev.virtual_start_ms = r->entry_ms;
-    ev.type = CC_EVENT_CONTACT_ARRIVED;
+    cc__ab_event(&ev, r, CC_EVENT_CONTACT_ARRIVED, r->entry_ms);
     cc__import_emit(imp, &ev);
     ev.type = CC_EVENT_CONTACT_QUEUED;
     cc__import_emit(imp, &ev);
-    ev.time_ms = r->entry_ms + r->wait_ms;
+}
+
+/* The call's wait ends: abandoned, or answered. Returns 1 when its talk is
+ * still to end. */
+static int cc__ab_emit_wait_end(cc_import *imp, const cc__ab_record *r)
+{
+    cc_event ev;
+    cc__ab_event(&ev, r, r->answered ? CC_EVENT_CONTACT_CONNECTED : CC_EVENT_CONTACT_ABANDONED,
+                 r->entry_ms + r->wait_ms);
     ev.wait_ms = r->wait_ms;
-    if (!r->answered) {
-        ev.type = CC_EVENT_CONTACT_ABANDONED;
-        cc__import_emit(imp, &ev);
+    if (r->answered) ev.agent = r->agent;
+    cc__import_emit(imp, &ev);
+    return r->answered;
+}
+
+/* The answered call's talk ends. */
+static void cc__ab_emit_end(cc_import *imp, const cc__ab_record *r)
+{
+    cc_event ev;
+    cc__ab_event(&ev, r, CC_EVENT_CONTACT_ENDED, r->entry_ms + r->wait_ms + r->talk_ms);
+    ev.wait_ms = r->wait_ms;
+    ev.agent = r->agent;
+    ev.duration_ms = r->talk_ms;
+    cc__import_emit(imp, &ev);
+}
+
+static int cc__ab_before(const cc__ab_pending *a, const cc__ab_pending *b)
+{
+    return a->due < b->due || (a->due == b->due && a->seq < b->seq);
+}
+
+/* Schedules the next event of a call; -1 when out of memory (nothing
+ * changed). O(log calls in progress). */
+static int cc__ab_push(cc__ab_state *s, size_t record, int talking, int64_t due)
+{
+    if (cc__grow((void **)&s->heap, &s->heap_cap, s->nheap + 1, sizeof *s->heap) != 0) return -1;
+    cc__ab_pending p = {due, s->seq++, record, talking};
+    size_t i = s->nheap++;
+    while (i > 0 && cc__ab_before(&p, &s->heap[(i - 1) / 2])) {
+        s->heap[i] = s->heap[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    s->heap[i] = p;
+    return 0;
+}
+
+static cc__ab_pending cc__ab_pop(cc__ab_state *s)
+{
+    cc__ab_pending top = s->heap[0], last = s->heap[--s->nheap];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= s->nheap) break;
+        if (c + 1 < s->nheap && cc__ab_before(&s->heap[c + 1], &s->heap[c])) c++;
+        if (!cc__ab_before(&s->heap[c], &last)) break;
+        s->heap[i] = s->heap[c];
+        i = c;
+    }
+    if (s->nheap) s->heap[i] = last;
+    return top;
+}
+
+/* Sends the next event of a call and schedules the one after it. Out of
+ * memory, the call's remaining events go at once (early, never lost). */
+static void cc__ab_step(cc_import *imp, cc__ab_state *s, size_t record, int talking)
+{
+    const cc__ab_record *r = &s->records[record];
+    if (talking) {
+        cc__ab_emit_end(imp, r);
         return;
     }
-    ev.agent = r->agent;
-    ev.type = CC_EVENT_CONTACT_CONNECTED;
-    cc__import_emit(imp, &ev);
-    ev.time_ms += r->talk_ms;
-    ev.duration_ms = r->talk_ms;
-    ev.type = CC_EVENT_CONTACT_ENDED;
-    cc__import_emit(imp, &ev);
+    if (!cc__ab_emit_wait_end(imp, r)) return;
+    if (cc__ab_push(s, record, 1, r->entry_ms + r->wait_ms + r->talk_ms) != 0) {
+        cc__import_oom(imp);
+        cc__ab_emit_end(imp, r);
+    }
+}
+
+/* Sends the events due at or before t (a call that ended at t ends before
+ * one arriving at t). */
+static void cc__ab_flush(cc_import *imp, cc__ab_state *s, int64_t t)
+{
+    while (s->nheap && s->heap[0].due <= t) {
+        cc__ab_pending p = cc__ab_pop(s);
+        cc__ab_step(imp, s, p.record, p.talking);
+    }
 }
 
 static void cc__ab_finish(cc_import *imp, void *state)
@@ -203,7 +300,17 @@ static void cc__ab_finish(cc_import *imp, void *state)
     cc__ab_state *s = state;
     if (s->n > 1) /* records may be NULL when the files held no call */
         qsort(s->records, s->n, sizeof *s->records, cc__ab_cmp);
-    for (size_t i = 0; i < s->n; i++) cc__ab_emit(imp, &s->records[i]);
+    for (size_t i = 0; i < s->n; i++) {
+        cc__ab_record *r = &s->records[i];
+        cc__ab_flush(imp, s, r->entry_ms);
+        r->order = cc__import_new_contact_id(imp); /* sorted: the order is spent */
+        cc__ab_emit_arrival(imp, r);
+        if (cc__ab_push(s, i, 0, r->entry_ms + r->wait_ms) != 0) {
+            cc__import_oom(imp);
+            if (cc__ab_emit_wait_end(imp, r)) cc__ab_emit_end(imp, r);
+        }
+    }
+    cc__ab_flush(imp, s, INT64_MAX);
     s->n = 0;
 }
 

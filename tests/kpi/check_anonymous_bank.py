@@ -84,27 +84,37 @@ def figures(calls):
 
 
 def repeats(calls):
-    """Repeat rate and FCR: a repeat arrives within W after the end of the
-    customer's latest-ending earlier contact; FCR counts answered contacts
-    with a known customer that such a repeat followed."""
-    last = {}  # customer -> [end, index of that contact, counted]
-    known = repeat = 0
-    followed = set()
-    handled_known = 0
-    for i, (entry, _, _, answered, wait, talk, cust) in enumerate(calls):
+    """Repeat rate and FCR as a live stream counts them: a repeat arrives
+    within W after the end of the customer's latest contact that ended
+    before it arrived (a call still in progress on another line does not
+    count; an end at the arrival's second comes first, a call of no length
+    ends after its own arrival); FCR counts answered contacts with a known
+    customer that such a repeat followed."""
+    timeline = []  # (time, rank, order, kind 0 arrival / 1 end, index)
+    for i, (entry, order, _, answered, wait, talk, cust) in enumerate(calls):
         if not cust:
             continue
-        known += 1
-        rec = last.get(cust)
-        if rec and 0 <= entry - rec[0] <= W:
-            repeat += 1
-            if calls[rec[1]][3] and not rec[2]:
-                followed.add(rec[1])
-                rec[2] = True
         end = entry + wait + talk
-        handled_known += answered
-        if not rec or end >= rec[0]:
-            last[cust] = [end, i, False]
+        timeline.append((entry, 1, order, 0, i))
+        timeline.append((end, 0 if end > entry else 1, order, 1, i))
+    timeline.sort()
+    last = {}  # customer -> index of the contact that ended last
+    known = repeat = handled_known = 0
+    followed = set()
+    for t, _, _, kind, i in timeline:
+        cust = calls[i][6]
+        if kind == 1:
+            last[cust] = i
+            continue
+        known += 1
+        handled_known += calls[i][3]
+        j = last.get(cust)
+        if j is not None:
+            c = calls[j]
+            if t - (c[0] + c[4] + c[5]) <= W:
+                repeat += 1
+                if c[3]:
+                    followed.add(j)
     return repeat / known, 1 - len(followed) / handled_known
 
 

@@ -787,6 +787,47 @@ static void anonymous_bank_quirks(void **state)
     free(r);
 }
 
+/* The calls of the file go to the sink as one stream in time order, like a
+ * live engine's and a queue_log's: a call's answer and end come when their
+ * time does, after the arrivals before them, not with the call's arrival.
+ * One customer: call C (10:00:00, 60 s talk), call A on a second line while
+ * C is still talking (10:00:30, 30 min talk), call B at 10:10:00 while A
+ * still talks, abandoned after 10 s. When B arrives, C is the customer's
+ * latest ended contact, 9 minutes earlier: B is a repeat of C (KPI.md: the
+ * same customer again within W after a contact ended). Sending A's end
+ * (10:30:30) before B's arrival made A the latest-ending contact, ending
+ * after B arrived, so B was no repeat and C's FCR was 100 %. */
+static void anonymous_bank_events_go_out_in_time_order(void **state)
+{
+    (void)state;
+    static const char calls[] =
+        "vru+line\tcall_id\tcustomer_id\tpriority\ttype\tdate\tvru_entry\tvru_exit\t"
+        "vru_time\tq_start\tq_exit\tq_time\toutcome\tser_start\tser_exit\tser_time\tserver\n"
+        "AA0101\t1\t4242\t1\tPS\t990101\t9:59:55\t10:00:00\t5\t10:00:00\t10:00:00\t0\tAGENT\t"
+        "10:00:00\t10:01:00\t60\tDORIT\n"
+        "AA0102\t2\t4242\t1\tPS\t990101\t10:00:25\t10:00:30\t5\t10:00:30\t10:00:30\t0\tAGENT\t"
+        "10:00:30\t10:30:30\t1800\tROTH\n"
+        "AA0103\t3\t4242\t1\tPS\t990101\t10:09:55\t10:10:00\t5\t10:10:00\t10:10:10\t10\tHANG\t"
+        "0:00:00\t0:00:00\t0\tNO_SERVER\n";
+    recorder *r = calloc(1, sizeof *r);
+    cc_import *imp = importer("anonymous-bank");
+    feed(imp, "january.txt", calls, 0, record, r);
+    assert_int_equal(r->n, 11);
+    for (int i = 1; i < r->n; i++) assert_true(r->e[i].ev.time_ms >= r->e[i - 1].ev.time_ms);
+    cc_kpi *k = NULL;
+    assert_int_equal(cc_kpi_new(&k, NULL), CC_OK);
+    for (int i = 0; i < r->n; i++) assert_int_equal(cc_kpi_add(k, &r->e[i].ev), CC_OK);
+    cc_kpi_report *rep = NULL;
+    assert_int_equal(cc_kpi_report_new(k, &rep), CC_OK);
+    assert_int_equal(rep->totals.repeat_contacts, 1); /* B */
+    assert_true(fabs(rep->totals.repeat_rate - 1.0 / 3) < 1e-12);
+    assert_true(fabs(rep->totals.fcr - 0.5) < 1e-12); /* C followed, A not */
+    cc_kpi_report_free(rep);
+    cc_kpi_free(k);
+    cc_import_free(imp);
+    free(r);
+}
+
 /* ---- byte order mark ------------------------------------------------------- */
 
 #define BOM "\xEF\xBB\xBF"
@@ -930,6 +971,7 @@ int main(void)
         cmocka_unit_test(csv_rows_beyond_the_aggregator_range_are_rejected),
         cmocka_unit_test(queue_log_ringtime_beyond_the_aggregator_range_is_rejected),
         cmocka_unit_test(anonymous_bank_quirks),
+        cmocka_unit_test(anonymous_bank_events_go_out_in_time_order),
         cmocka_unit_test(bom_is_stripped_in_every_text_format),
         cmocka_unit_test(api_contracts),
         cmocka_unit_test(allocation_failures_are_clean),
