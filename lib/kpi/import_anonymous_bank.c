@@ -8,7 +8,8 @@
  * ser_exit ser_time server. The mapping (issue 5, docs/kpi.md):
  *   - PHANTOM records are skipped;
  *   - a call entered the queue when q_start is not 0:00:00 or it was served;
- *     it enters at q_start (vru_exit when q_start is 0:00:00);
+ *     it enters at q_start (vru_exit when q_start is 0:00:00); q_start
+ *     0:00:00 with a q_time above 0 is a call queued at midnight;
  *   - AGENT: answered after wait q_time, talk ser_time (server NO_SERVER:
  *     agent unknown); HANG after queueing: abandoned after q_time; HANG
  *     without queueing ended in the VRU and is skipped;
@@ -152,14 +153,17 @@ static void cc__ab_line(cc_import *imp, void *state, const char *line, size_t le
         cc__import_reject(imp, "q_time or ser_time is not a duration in seconds");
         return;
     }
-    int queued = q_start != 0 || answered;
+    /* q_start 0:00:00 is "never queued", or the clock time of a call that
+     * reached the queue at midnight: its q_time then says it waited. */
+    int at_q_start = q_start != 0 || q_time != 0;
+    int queued = at_q_start || answered;
     if (!queued) {
         cc__import_skip(imp); /* hung up in the VRU: never a queue contact */
         return;
     }
     int64_t day_ms = days * 86400000;
     cc__ab_record r = {
-        .entry_ms = cc__ab_unwrap(day_ms, vru_entry, q_start != 0 ? q_start : vru_exit),
+        .entry_ms = cc__ab_unwrap(day_ms, vru_entry, at_q_start ? q_start : vru_exit),
         .wait_ms = q_time * 1000,
         .talk_ms = answered ? ser_time * 1000 : 0,
         .customer = (uint64_t)customer,

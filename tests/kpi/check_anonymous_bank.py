@@ -4,11 +4,11 @@
 Recomputes, from the raw files and with nothing but the Python standard
 library, the totals and per-queue figures the issue asks for, following the
 mapping of issue 5 (PHANTOM ignored; a call entered the queue when q_start is
-not 0:00:00 or it was served; AGENT = answered after q_time with handle time
-ser_time; HANG after queueing = abandoned after q_time; HANG without queueing
-ended in the VRU; queue = type; customer = customer_id, 0 unknown), then runs
-the CLI and compares. TAP output; a skip plan ("1..0 # SKIP") when the data
-is absent.
+not 0:00:00 (or is midnight: q_time above 0) or it was served; AGENT = answered
+after q_time with handle time ser_time; HANG after queueing = abandoned after
+q_time; HANG without queueing ended in the VRU; queue = type; customer =
+customer_id, 0 unknown), then runs the CLI and compares. TAP output; a skip
+plan ("1..0 # SKIP") when the data is absent.
 
 Data: Technion Service Enterprise Engineering lab, Avi Mandelbaum ("Anonymous
 Bank", Guedj & Mandelbaum 2000).
@@ -48,12 +48,14 @@ def read_calls(data_dir):
                     phantom += 1
                     continue
                 answered = outcome == "AGENT"
-                if q_start == "0:00:00" and not answered:
+                # q_start 0:00:00 with a queue time: queued at midnight
+                at_q_start = q_start != "0:00:00" or int(q_time) > 0
+                if not at_q_start and not answered:
                     continue  # hung up in the VRU
                 day = datetime.datetime(1900 + int(date[:2]), int(date[2:4]), int(date[4:6]),
                                         tzinfo=datetime.timezone.utc).timestamp()
                 start = clock(vru_entry)
-                entry = clock(q_start if q_start != "0:00:00" else vru_exit)
+                entry = clock(q_start if at_q_start else vru_exit)
                 if entry < start - 12 * 3600:
                     entry += 86400  # crossed midnight
                 calls.append((day + entry, order, qtype, answered, int(q_time),

@@ -828,6 +828,36 @@ static void anonymous_bank_events_go_out_in_time_order(void **state)
     free(r);
 }
 
+/* q_start 0:00:00 says "never queued", but it is also the clock time of a
+ * call that reached the queue at midnight: then q_exit and q_time say it
+ * waited (February 15, 1999 has one, served). Such a call is a queue
+ * contact that entered at midnight, on the next day: an abandoned one was
+ * skipped as a VRU hang-up, and a served one was put in the queue at its
+ * vru_exit, 23:59:54 of the day before. */
+static void anonymous_bank_call_queued_at_midnight(void **state)
+{
+    (void)state;
+    static const char calls[] =
+        "vru+line\tcall_id\tcustomer_id\tpriority\ttype\tdate\tvru_entry\tvru_exit\t"
+        "vru_time\tq_start\tq_exit\tq_time\toutcome\tser_start\tser_exit\tser_time\tserver\n"
+        "AA0102\t31056\t15696776\t2\tPS\t990215\t23:59:54\t23:59:54\t0\t0:00:00\t0:00:27\t27\t"
+        "AGENT\t0:00:26\t0:01:33\t67\tAVNI\n"
+        "AA0103\t31057\t15696777\t2\tPS\t990215\t23:59:50\t0:00:00\t10\t0:00:00\t0:01:00\t60\t"
+        "HANG\t0:00:00\t0:00:00\t0\tNO_SERVER\n";
+    recorder *r = calloc(1, sizeof *r);
+    cc_import *imp = importer("anonymous-bank");
+    feed(imp, "february.txt", calls, 0, record, r);
+    assert_int_equal(cc_import_get_stats(imp)->lines_skipped, 1); /* the header only */
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_ARRIVED), 2);
+    int64_t midnight = S(919123200); /* 1999-02-16 00:00:00 UTC */
+    assert_int_equal(find_type(r, CC_EVENT_CONTACT_ARRIVED, 0)->ev.time_ms, midnight);
+    assert_int_equal(find_type(r, CC_EVENT_CONTACT_ARRIVED, 1)->ev.time_ms, midnight);
+    assert_int_equal(find_type(r, CC_EVENT_CONTACT_CONNECTED, 0)->ev.wait_ms, S(27));
+    assert_int_equal(find_type(r, CC_EVENT_CONTACT_ABANDONED, 0)->ev.wait_ms, S(60));
+    cc_import_free(imp);
+    free(r);
+}
+
 /* ---- byte order mark ------------------------------------------------------- */
 
 #define BOM "\xEF\xBB\xBF"
@@ -972,6 +1002,7 @@ int main(void)
         cmocka_unit_test(queue_log_ringtime_beyond_the_aggregator_range_is_rejected),
         cmocka_unit_test(anonymous_bank_quirks),
         cmocka_unit_test(anonymous_bank_events_go_out_in_time_order),
+        cmocka_unit_test(anonymous_bank_call_queued_at_midnight),
         cmocka_unit_test(bom_is_stripped_in_every_text_format),
         cmocka_unit_test(api_contracts),
         cmocka_unit_test(allocation_failures_are_clean),
