@@ -136,8 +136,8 @@ cc_status cc_import_file(cc_import *self, const char *path, cc_event_fn sink, vo
 /*
  * Ends the whole import (call it once, after the last input): ends the
  * current input and sends what a format holds across inputs. anonymous-bank
- * holds every record until here to send them in time order whatever the
- * order of its files; queue_log holds the end of a call that was transferred
+ * and csv hold every record until here to send them in time order whatever
+ * the order of their files and rows; queue_log holds the end of a call that was transferred
  * or left a queue until it is clear the call enters no other queue (at most
  * 5 minutes of log time), and sends the ends still held here. Later inputs
  * start a new import with the same counters. Returns CC_OK or CC_ENOMEM.

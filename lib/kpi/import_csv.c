@@ -9,7 +9,15 @@
  * A row becomes: ARRIVED at start; then BLOCKED; or QUEUED and, at start +
  * wait, ABANDONED / LEFT, or CONNECTED, ENDED after talk + hold (then
  * TRANSFERRED when flagged) and AGENT_WRAPUP_END after the wrap-up.
- * Memory: the header's column positions and one row buffer: O(longest row).
+ *
+ * Exports are split by month, day or agent, and their files come in any
+ * order (a glob gives "april" before "march"), so the rows are held and sent
+ * by cc_import_finish as one stream in time order, as a live engine sends
+ * them: the arrivals sorted by start, and each later event of a call when
+ * its time comes, through a heap of the calls in progress. Sending rows as
+ * they came put later calls before earlier ones and a call's end before the
+ * arrivals during it: the aggregator then found no earlier contact for a
+ * repeat. Memory: O(rows) (104 bytes each) + the longest row.
  */
 #include "import_format.h"
 #include "kpi_limits.h"
@@ -17,6 +25,7 @@
 #include "base/csv_fields.h"
 #include "base/mem.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 enum {
@@ -43,7 +52,33 @@ static const char *const cc__csv_default_names[CC__CSV_NCOLS] = {
 
 #define CC__CSV_MAX_FIELDS 256
 
+/* A row, held until cc_import_finish. */
+typedef struct cc__csv_call {
+    int64_t start, wait, talk, hold, wrap;
+    uint64_t contact_id, customer;
+    uint64_t order; /* input order: ties keep it */
+    const char *queue, *agent, *reason;
+    cc_channel channel;
+    int outcome; /* cc__csv_outcome */
+    int transferred;
+} cc__csv_call;
+
+/* A call in progress: its next step is due at `due`; `seq` keeps steps due
+ * at the same time in the order they were scheduled. */
+typedef struct cc__csv_pending {
+    int64_t due;
+    uint64_t seq;
+    size_t call;
+    int step; /* cc__csv_step */
+} cc__csv_pending;
+
 typedef struct cc__csv_state {
+    cc__csv_call *calls;
+    size_t ncalls, calls_cap;
+    uint64_t order;
+    cc__csv_pending *heap; /* min-heap on (due, seq) */
+    size_t nheap, heap_cap;
+    uint64_t seq;
     char delim;
     char *names[CC__CSV_NCOLS]; /* owned */
     int column[CC__CSV_NCOLS];  /* position in the row, -1 absent */
@@ -57,6 +92,8 @@ static void cc__csv_destroy(void *state)
     cc__csv_state *s = state;
     for (int i = 0; i < CC__CSV_NCOLS; i++) cc__free(s->names[i]);
     cc__csv_fields_free(&s->row);
+    cc__free(s->calls);
+    cc__free(s->heap);
 }
 
 static cc_status cc__csv_init(cc_import *imp, void *state, const cc_import_options *o)
@@ -235,57 +272,191 @@ static void cc__csv_row(cc_import *imp, cc__csv_state *s, int n)
     cc__span cid = cc__csv_get(s, n, CC__CSV_CONTACT), cust = cc__csv_get(s, n, CC__CSV_CUSTOMER);
     cc__span tr = cc__csv_get(s, n, CC__CSV_TRANSFERRED);
     int64_t num;
-    cc_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.contact_id = cid.n ? cc__import_text_id(cid) : cc__import_new_contact_id(imp);
+    cc__csv_call c = {
+        .start = start, .wait = wait, .talk = talk, .hold = hold, .wrap = wrap,
+        .contact_id = cid.n ? cc__import_text_id(cid) : cc__import_new_contact_id(imp),
+        .order = s->order++,
+        .queue = cc__import_string(imp, cc__csv_get(s, n, CC__CSV_QUEUE)),
+        .agent = cc__import_string(imp, agent_text),
+        .reason = cc__import_string(imp, cc__csv_get(s, n, CC__CSV_REASON)),
+        .channel = channel,
+        .outcome = (int)outcome,
+        .transferred = cc__span_is(tr, "1") || cc__span_is_nocase(tr, "true") ||
+                       cc__span_is_nocase(tr, "yes"),
+    };
     if (cust.n && !(cc__span_i64(cust, &num) == 0 && num == 0))
-        ev.customer_id = cc__span_i64(cust, &num) == 0 && num > 0 ? (uint64_t)num
-                                                                  : cc__import_text_id(cust);
-    ev.queue = cc__import_string(imp, cc__csv_get(s, n, CC__CSV_QUEUE));
-    ev.reason = cc__import_string(imp, cc__csv_get(s, n, CC__CSV_REASON));
-    const char *agent = cc__import_string(imp, agent_text);
-    ev.channel = channel;
-    ev.time_ms = ev.virtual_start_ms = start;
-    ev.type = CC_EVENT_CONTACT_ARRIVED;
-    cc__import_emit(imp, &ev);
-    if (outcome == CC__CSV_BLOCKED) {
-        ev.type = CC_EVENT_CONTACT_BLOCKED;
-        cc__import_emit(imp, &ev);
+        c.customer = cc__span_i64(cust, &num) == 0 && num > 0 ? (uint64_t)num
+                                                              : cc__import_text_id(cust);
+    if (cc__grow((void **)&s->calls, &s->calls_cap, s->ncalls + 1, sizeof *s->calls) != 0) {
+        cc__import_oom(imp);
         return;
     }
-    ev.reason = NULL;
-    ev.type = CC_EVENT_CONTACT_QUEUED;
-    cc__import_emit(imp, &ev);
-    ev.time_ms = start + wait;
-    ev.wait_ms = wait;
-    if (outcome != CC__CSV_ANSWERED) {
-        ev.type = outcome == CC__CSV_ABANDONED ? CC_EVENT_CONTACT_ABANDONED : CC_EVENT_CONTACT_LEFT;
-        ev.reason = outcome == CC__CSV_LEFT ? "left" : NULL;
+    s->calls[s->ncalls++] = c;
+}
+
+/* The steps of a call, each sent when its time comes. */
+typedef enum cc__csv_step {
+    CC__CSV_STEP_ARRIVE,  /* start: ARRIVED, then BLOCKED or QUEUED */
+    CC__CSV_STEP_WAITED,  /* start + wait: ABANDONED / LEFT, or CONNECTED */
+    CC__CSV_STEP_ENDED,   /* + talk + hold: ENDED (TRANSFERRED), wrap-up starts */
+    CC__CSV_STEP_WRAPPED, /* + wrap: AGENT_WRAPUP_END */
+    CC__CSV_STEP_DONE
+} cc__csv_step;
+
+/* An event of call c at time t, with the fields every event of a call has. */
+static void cc__csv_event(cc_event *ev, const cc__csv_call *c, cc_event_type type, int64_t t)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->type = type;
+    ev->time_ms = t;
+    ev->contact_id = c->contact_id;
+    ev->customer_id = c->customer;
+    ev->queue = c->queue;
+    ev->channel = c->channel;
+    ev->virtual_start_ms = c->start;
+}
+
+/* Sends one step of call c; returns the next step and sets *due to its time. */
+static cc__csv_step cc__csv_emit_step(cc_import *imp, const cc__csv_call *c, cc__csv_step step,
+                                      int64_t *due)
+{
+    cc_event ev;
+    int64_t answered_ms = c->start + c->wait, ended_ms = answered_ms + c->talk + c->hold;
+    switch (step) {
+    case CC__CSV_STEP_ARRIVE:
+        cc__csv_event(&ev, c, CC_EVENT_CONTACT_ARRIVED, c->start);
+        ev.reason = c->reason;
         cc__import_emit(imp, &ev);
-        return;
-    }
-    ev.agent = agent;
-    ev.type = CC_EVENT_CONTACT_CONNECTED;
-    cc__import_emit(imp, &ev);
-    ev.time_ms += talk + hold;
-    ev.wait_ms = 0;
-    ev.duration_ms = talk + hold;
-    ev.hold_ms = hold;
-    ev.type = CC_EVENT_CONTACT_ENDED;
-    cc__import_emit(imp, &ev);
-    ev.duration_ms = ev.hold_ms = 0;
-    if (cc__span_is(tr, "1") || cc__span_is_nocase(tr, "true") || cc__span_is_nocase(tr, "yes")) {
-        ev.type = CC_EVENT_CONTACT_TRANSFERRED;
+        if (c->outcome == CC__CSV_BLOCKED) {
+            ev.type = CC_EVENT_CONTACT_BLOCKED;
+            cc__import_emit(imp, &ev);
+            return CC__CSV_STEP_DONE;
+        }
+        ev.reason = NULL;
+        ev.type = CC_EVENT_CONTACT_QUEUED;
         cc__import_emit(imp, &ev);
-    }
-    if (wrap > 0 && agent) {
+        *due = answered_ms;
+        return CC__CSV_STEP_WAITED;
+    case CC__CSV_STEP_WAITED:
+        if (c->outcome != CC__CSV_ANSWERED) {
+            cc__csv_event(&ev, c,
+                          c->outcome == CC__CSV_ABANDONED ? CC_EVENT_CONTACT_ABANDONED
+                                                          : CC_EVENT_CONTACT_LEFT,
+                          answered_ms);
+            ev.wait_ms = c->wait;
+            ev.reason = c->outcome == CC__CSV_LEFT ? "left" : NULL;
+            cc__import_emit(imp, &ev);
+            return CC__CSV_STEP_DONE;
+        }
+        cc__csv_event(&ev, c, CC_EVENT_CONTACT_CONNECTED, answered_ms);
+        ev.agent = c->agent;
+        ev.wait_ms = c->wait;
+        cc__import_emit(imp, &ev);
+        *due = ended_ms;
+        return CC__CSV_STEP_ENDED;
+    case CC__CSV_STEP_ENDED:
+        cc__csv_event(&ev, c, CC_EVENT_CONTACT_ENDED, ended_ms);
+        ev.agent = c->agent;
+        ev.duration_ms = c->talk + c->hold;
+        ev.hold_ms = c->hold;
+        cc__import_emit(imp, &ev);
+        ev.duration_ms = ev.hold_ms = 0;
+        if (c->transferred) {
+            ev.type = CC_EVENT_CONTACT_TRANSFERRED;
+            cc__import_emit(imp, &ev);
+        }
+        if (c->wrap <= 0 || !c->agent) return CC__CSV_STEP_DONE;
         ev.type = CC_EVENT_AGENT_WRAPUP_START;
         cc__import_emit(imp, &ev);
-        ev.time_ms += wrap;
-        ev.duration_ms = wrap;
-        ev.type = CC_EVENT_AGENT_WRAPUP_END;
+        *due = ended_ms + c->wrap;
+        return CC__CSV_STEP_WRAPPED;
+    case CC__CSV_STEP_WRAPPED:
+        cc__csv_event(&ev, c, CC_EVENT_AGENT_WRAPUP_END, ended_ms + c->wrap);
+        ev.agent = c->agent;
+        ev.duration_ms = c->wrap;
         cc__import_emit(imp, &ev);
+        return CC__CSV_STEP_DONE;
+    default:
+        return CC__CSV_STEP_DONE;
     }
+}
+
+static int cc__csv_before(const cc__csv_pending *a, const cc__csv_pending *b)
+{
+    return a->due < b->due || (a->due == b->due && a->seq < b->seq);
+}
+
+/* Schedules a step; -1 when out of memory (nothing changed). O(log calls in
+ * progress). */
+static int cc__csv_push(cc__csv_state *s, size_t call, cc__csv_step step, int64_t due)
+{
+    if (cc__grow((void **)&s->heap, &s->heap_cap, s->nheap + 1, sizeof *s->heap) != 0) return -1;
+    cc__csv_pending p = {due, s->seq++, call, (int)step};
+    size_t i = s->nheap++;
+    while (i > 0 && cc__csv_before(&p, &s->heap[(i - 1) / 2])) {
+        s->heap[i] = s->heap[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    s->heap[i] = p;
+    return 0;
+}
+
+static cc__csv_pending cc__csv_pop(cc__csv_state *s)
+{
+    cc__csv_pending top = s->heap[0], last = s->heap[--s->nheap];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= s->nheap) break;
+        if (c + 1 < s->nheap && cc__csv_before(&s->heap[c + 1], &s->heap[c])) c++;
+        if (!cc__csv_before(&s->heap[c], &last)) break;
+        s->heap[i] = s->heap[c];
+        i = c;
+    }
+    if (s->nheap) s->heap[i] = last;
+    return top;
+}
+
+/* Sends a step of a call and schedules the next. Out of memory, the call's
+ * remaining steps go at once (early, never lost). */
+static void cc__csv_run(cc_import *imp, cc__csv_state *s, size_t call, cc__csv_step step)
+{
+    const cc__csv_call *c = &s->calls[call];
+    int64_t due = 0;
+    step = cc__csv_emit_step(imp, c, step, &due);
+    if (step == CC__CSV_STEP_DONE || cc__csv_push(s, call, step, due) == 0) return;
+    cc__import_oom(imp);
+    while (step != CC__CSV_STEP_DONE) step = cc__csv_emit_step(imp, c, step, &due);
+}
+
+/* Sends the steps due at or before t (a call that ended at t ends before
+ * one arriving at t). */
+static void cc__csv_flush(cc_import *imp, cc__csv_state *s, int64_t t)
+{
+    while (s->nheap && s->heap[0].due <= t) {
+        cc__csv_pending p = cc__csv_pop(s);
+        cc__csv_run(imp, s, p.call, (cc__csv_step)p.step);
+    }
+}
+
+static int cc__csv_cmp(const void *a, const void *b)
+{
+    const cc__csv_call *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+static void cc__csv_finish(cc_import *imp, void *state)
+{
+    cc__csv_state *s = state;
+    if (s->ncalls > 1) /* calls may be NULL when the inputs held no row */
+        qsort(s->calls, s->ncalls, sizeof *s->calls, cc__csv_cmp);
+    for (size_t i = 0; i < s->ncalls; i++) {
+        cc__csv_flush(imp, s, s->calls[i].start);
+        cc__csv_run(imp, s, i, CC__CSV_STEP_ARRIVE);
+    }
+    cc__csv_flush(imp, s, INT64_MAX);
+    s->ncalls = 0;
 }
 
 static void cc__csv_line(cc_import *imp, void *state, const char *line, size_t len)
@@ -314,4 +485,5 @@ const cc__import_format cc__import_csv = {
     .destroy = cc__csv_destroy,
     .line = cc__csv_line,
     .begin_file = cc__csv_begin_file,
+    .finish = cc__csv_finish,
 };
