@@ -334,7 +334,9 @@ double cc__fc_sigma(const cc__fc_model *m)
 /*
  * out[h-1] = sqrt(1 + sum_{j<h} c_j^2): the h-step error of the innovations form (Hyndman,
  * Koehler, Ord & Snyder 2008, ch. 6) with c_j = alpha (1 + beta (phi + ... + phi^j)) +
- * gamma [j a multiple of the period] for Holt-Winters, the same on the relative scale for
+ * gamma (1 - alpha) [j a multiple of the period] for Holt-Winters (the season update,
+ * gamma (y - new level) + (1 - gamma) s, moves s by gamma (1 - alpha) times the one-step
+ * error, as the trend moves by alpha beta), the same on the relative scale for
  * the multiplicative model (an approximation there), alpha + phi^j + gamma / omega at the
  * daily / weekly lags for the double-seasonal model. Seasonal naive: the error of
  * y - y(k seasons back) grows with the k seasons crossed; moving average: constant.
@@ -370,7 +372,7 @@ void cc__fc_sd_factors(const cc__fc_model *m, size_t h, double *out)
                 (j % m->m2 == 0 ? m->omega : 0.0);
         else
             c = m->alpha * (1.0 + m->beta * cc__fc_damped(m->phi, j)) +
-                (j % m->m1 == 0 ? m->gamma : 0.0);
+                (j % m->m1 == 0 ? m->gamma * (1.0 - m->alpha) : 0.0);
         v += c * c;
     }
 }

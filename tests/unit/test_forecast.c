@@ -353,6 +353,47 @@ static void test_volume_range(void **state)
     cc_forecaster_free(scaled);
 }
 
+/*
+ * The Holt-Winters h-step variance is that of the innovations form (Hyndman et al. 2008,
+ * table 6.1): sigma^2 (1 + sum_{j<h} c_j^2), c_j = alpha (1 + beta phi_j) + gamma_i [j a
+ * multiple of the period], phi_j = phi + ... + phi^j. The season update here, s <- gamma
+ * (y - level) + (1 - gamma) s with the new level, is s + gamma (1 - alpha) e in innovations
+ * form (e the one-step error), so gamma_i = gamma (1 - alpha), as beta there is alpha times
+ * the beta here. The factors used gamma itself: intervals from the second day on were too
+ * wide (1.506 instead of 1.383 times the one-step half-width at h = 3 below).
+ */
+static void test_holt_winters_interval_growth(void **state)
+{
+    (void)state;
+    enum { Q = 2, N = 40, H = 5 };
+    double y[N], mean[H], hi[H];
+    for (size_t t = 0; t < N; t++)
+        y[t] = 100.0 + 10.0 * (double)(t % Q) + (t % 3 == 0 ? 3.0 : -1.0);
+    const double alpha = 0.5, beta = 0.1, gamma = 0.4, phi = 0.9;
+    cc_forecast_options o = CC_FORECAST_OPTIONS_INIT;
+    o.method = CC_FORECAST_HOLT_WINTERS_ADDITIVE;
+    o.period = Q;
+    o.alpha = alpha;
+    o.beta = beta;
+    o.gamma = gamma;
+    o.phi = phi;
+    cc_forecaster *f;
+    assert_int_equal(cc_forecaster_new(&f, &o), CC_OK);
+    assert_int_equal(cc_forecaster_fit(f, y, N), CC_OK);
+    assert_int_equal(cc_forecaster_predict(f, H, mean, NULL, hi), CC_OK);
+    double v = 1.0, phi_j = 0.0, phi_pow = 1.0;
+    for (size_t h = 1; h <= H; h++) {
+        double want = sqrt(v), got = (hi[h - 1] - mean[h - 1]) / (hi[0] - mean[0]);
+        if (!(fabs(got - want) < 1e-12))
+            fail_msg("h = %zu: half-width %.15g times the one-step one, want %.15g", h, got, want);
+        phi_pow *= phi;
+        phi_j += phi_pow;
+        double c = alpha * (1.0 + beta * phi_j) + (h % Q == 0 ? gamma * (1.0 - alpha) : 0.0);
+        v += c * c;
+    }
+    cc_forecaster_free(f);
+}
+
 static void test_invalid(void **state)
 {
     (void)state;
@@ -431,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_backtest_overlapping_origins_coverage),
         cmocka_unit_test(test_bank_2003_beats_weekly_naive),
         cmocka_unit_test(test_volume_range),
+        cmocka_unit_test(test_holt_winters_interval_growth),
         cmocka_unit_test(test_invalid),
         cmocka_unit_test(test_allocation_failures),
     };
