@@ -56,8 +56,9 @@ static void cc__fc_param_add(cc__fc_problem *p, double *slot, double given, doub
 static void cc__fc_problem_setup(cc__fc_problem *p, const cc_forecast_options *o)
 {
     cc__fc_model *m = p->m;
-    m->alpha = m->beta = m->gamma = m->omega = 0.0;
-    m->phi = 1.0;
+    /* 0 for what the method does not have (cc_forecast_params reports 0 there); each
+     * method's own parameters are set below, given or fitted. */
+    m->alpha = m->beta = m->gamma = m->omega = m->phi = 0.0;
     switch (m->method) {
     case CC_FORECAST_HOLT_WINTERS_ADDITIVE:
     case CC_FORECAST_HOLT_WINTERS_MULTIPLICATIVE:

@@ -354,6 +354,39 @@ static void test_volume_range(void **state)
 }
 
 /*
+ * cc_forecast_params: "the values in use (0 where the method has none)". The seasonal
+ * naive methods, the moving average and the daily-profile model have no damping, yet the
+ * fit left phi at 1 for them (a default only Holt-Winters reads, and it sets its own), so
+ * `callcore forecast --json` printed "phi": 1 for the daily profile.
+ */
+static void test_params_zero_where_method_has_none(void **state)
+{
+    (void)state;
+    enum { N = DAYS * P };
+    double y[N];
+    fill(y, N);
+    static const cc_forecast_method ms[] = {CC_FORECAST_SEASONAL_NAIVE_DAILY,
+                                            CC_FORECAST_SEASONAL_NAIVE_WEEKLY,
+                                            CC_FORECAST_MOVING_AVERAGE, CC_FORECAST_DAILY_PROFILE};
+    for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++) {
+        cc_forecast_options o = CC_FORECAST_OPTIONS_INIT;
+        o.method = ms[k];
+        o.period = P;
+        o.week = W;
+        if (ms[k] == CC_FORECAST_DAILY_PROFILE) o.alpha = o.gamma = o.omega = 0.1; /* no NLopt */
+        cc_forecaster *f;
+        assert_int_equal(cc_forecaster_new(&f, &o), CC_OK);
+        assert_int_equal(cc_forecaster_fit(f, y, N), CC_OK);
+        cc_forecast_params prm;
+        assert_int_equal(cc_forecaster_params(f, &prm), CC_OK);
+        if (prm.phi != 0.0 || prm.beta != 0.0)
+            fail_msg("%s: phi %g, beta %g; the method has neither", cc_forecast_method_name(ms[k]),
+                     prm.phi, prm.beta);
+        cc_forecaster_free(f);
+    }
+}
+
+/*
  * The Holt-Winters h-step variance is that of the innovations form (Hyndman et al. 2008,
  * table 6.1): sigma^2 (1 + sum_{j<h} c_j^2), c_j = alpha (1 + beta phi_j) + gamma_i [j a
  * multiple of the period], phi_j = phi + ... + phi^j. The season update here, s <- gamma
@@ -472,6 +505,7 @@ int main(void)
         cmocka_unit_test(test_backtest_overlapping_origins_coverage),
         cmocka_unit_test(test_bank_2003_beats_weekly_naive),
         cmocka_unit_test(test_volume_range),
+        cmocka_unit_test(test_params_zero_where_method_has_none),
         cmocka_unit_test(test_holt_winters_interval_growth),
         cmocka_unit_test(test_invalid),
         cmocka_unit_test(test_allocation_failures),
