@@ -332,19 +332,38 @@ double cc__fc_sigma(const cc__fc_model *m)
 }
 
 /*
+ * L(j, lag) = sum of phi^k over 0 <= k < j with j - k a positive multiple of lag: what an
+ * error k steps ahead adds, through the seasonal index it updates, to the forecast j steps
+ * ahead. phi^(j mod lag) (1 + r + ... + r^(q-1)) with r = phi^lag, q = j / lag; phi < 1
+ * (the double-seasonal AR coefficient). O(1).
+ */
+static double cc__fc_lagged_sum(double phi, size_t j, size_t lag)
+{
+    size_t q = j / lag;
+    if (q == 0) return 0.0;
+    double r = pow(phi, (double)lag);
+    return pow(phi, (double)(j % lag)) * (1.0 - pow(r, (double)q)) / (1.0 - r);
+}
+
+/*
  * out[h-1] = sqrt(1 + sum_{j<h} c_j^2): the h-step error of the innovations form (Hyndman,
  * Koehler, Ord & Snyder 2008, ch. 6) with c_j = alpha (1 + beta (phi + ... + phi^j)) +
  * gamma (1 - alpha) [j a multiple of the period] for Holt-Winters (the season update,
  * gamma (y - new level) + (1 - gamma) s, moves s by gamma (1 - alpha) times the one-step
  * error, as the trend moves by alpha beta), the same on the relative scale for
- * the multiplicative model (an approximation there), alpha + phi^j + gamma / omega at the
- * daily / weekly lags for the double-seasonal model. Seasonal naive: the error of
- * y - y(k seasons back) grows with the k seasons crossed; moving average: constant.
- * O(h) for all h at once.
+ * the multiplicative model (an approximation there). The double-seasonal model, linearised
+ * on the relative scale: its error term follows e_t = phi e_{t-1} + eps_t and every update
+ * is driven by e_t (the level by alpha e_t, the daily and weekly indices by gamma (1 - alpha)
+ * e_t and omega (1 - alpha) e_t), so a shock reaches j steps ahead through the AR term
+ * (phi^j), through the level (alpha (1 + phi + ... + phi^(j-1))) and through the index
+ * updates it drives at each later step whose slot comes round again at j:
+ * c_j = phi^j + alpha sum_{k<j} phi^k + gamma (1 - alpha) L(j, period) + omega (1 - alpha)
+ * L(j, week) (cc__fc_lagged_sum). Seasonal naive: the error of y - y(k seasons back) grows
+ * with the k seasons crossed; moving average: constant. O(h) for all h at once.
  */
 void cc__fc_sd_factors(const cc__fc_model *m, size_t h, double *out)
 {
-    double v = 1.0, phi_j = 1.0;
+    double v = 1.0, phi_j = 1.0, geo = 0.0;
     for (size_t j = 1; j <= h; j++) {
         switch (m->method) {
         case CC_FORECAST_SEASONAL_NAIVE_DAILY:
@@ -365,11 +384,13 @@ void cc__fc_sd_factors(const cc__fc_model *m, size_t h, double *out)
         }
         out[j - 1] = sqrt(v);
         /* c_j for the next horizon j + 1 */
+        geo += phi_j; /* 1 + phi + ... + phi^(j-1) */
         phi_j *= m->phi;
         double c;
         if (m->method == CC_FORECAST_DOUBLE_SEASONAL)
-            c = m->alpha + phi_j + (j % m->m1 == 0 ? m->gamma : 0.0) +
-                (j % m->m2 == 0 ? m->omega : 0.0);
+            c = phi_j + m->alpha * geo +
+                (1.0 - m->alpha) * (m->gamma * cc__fc_lagged_sum(m->phi, j, m->m1) +
+                                    m->omega * cc__fc_lagged_sum(m->phi, j, m->m2));
         else
             c = m->alpha * (1.0 + m->beta * cc__fc_damped(m->phi, j)) +
                 (j % m->m1 == 0 ? m->gamma * (1.0 - m->alpha) : 0.0);
