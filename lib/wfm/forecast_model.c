@@ -346,6 +346,20 @@ static double cc__fc_lagged_sum(double phi, size_t j, size_t lag)
 }
 
 /*
+ * Daily profile, `k` days past the first forecast day. Its one-step errors are day-ahead
+ * errors; a day's relative error moves the level by alpha times itself and that weekday's
+ * factor by gamma (1 - alpha) times itself (the factor update uses the new level), so a
+ * further day i adds c_i^2 with c_i = alpha + gamma (1 - alpha) [i a multiple of the days
+ * in a week]: the same weekday next week also carries the factor's error. O(1).
+ */
+static double cc__fc_daily_profile_factor(const cc__fc_model *m, size_t k)
+{
+    size_t weeks = k / (m->m2 / m->m1);
+    double a2 = m->alpha * m->alpha, cw = m->alpha + m->gamma * (1.0 - m->alpha);
+    return sqrt(1.0 + (double)k * a2 + (double)weeks * (cw * cw - a2));
+}
+
+/*
  * out[h-1] = sqrt(1 + sum_{j<h} c_j^2): the h-step error of the innovations form (Hyndman,
  * Koehler, Ord & Snyder 2008, ch. 6) with c_j = alpha (1 + beta (phi + ... + phi^j)) +
  * gamma (1 - alpha) [j a multiple of the period] for Holt-Winters (the season update,
@@ -376,8 +390,7 @@ void cc__fc_sd_factors(const cc__fc_model *m, size_t h, double *out)
             out[j - 1] = 1.0;
             continue;
         case CC_FORECAST_DAILY_PROFILE:
-            /* one-step errors are day-ahead errors; each further day adds alpha^2 */
-            out[j - 1] = sqrt(1.0 + m->alpha * m->alpha * (double)((j - 1) / m->m1));
+            out[j - 1] = cc__fc_daily_profile_factor(m, (j - 1) / m->m1);
             continue;
         default:
             break;
