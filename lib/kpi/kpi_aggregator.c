@@ -222,21 +222,30 @@ static void cc__kpi_cx_move(const cc_kpi *k, cc__kpi_contact *c, double delta)
 
 /* ---- closed contacts, for late events -------------------------------------- */
 
+/* The ring of closed contacts is appended to at every close, and indexed by
+ * id only when a late event asks (cc__kpi_done_find): most streams carry no
+ * late events, and a map of a day of contacts costs a cache miss or three per
+ * contact (about a third of the aggregation's speed when it was kept at every
+ * close). The indexed records are the oldest `done_indexed` of the ring. */
+
 /* Forgets the closed contacts remembered until `now`. */
 static void cc__kpi_done_expire(cc_kpi *k, int64_t now)
 {
     while (k->done_len && k->done[k->done_head].until_ms <= now) {
         const cc__kpi_done *d = &k->done[k->done_head];
         /* the id may have been reused since: only this record's entry goes */
-        if (cc__id_map_get(&k->done_map, d->id) == k->done_head)
-            cc__id_map_del(&k->done_map, d->id);
+        if (k->done_indexed) {
+            if (cc__id_map_get(&k->done_map, d->id) == k->done_head)
+                cc__id_map_del(&k->done_map, d->id);
+            k->done_indexed--;
+        }
         k->done_head = (k->done_head + 1) % k->done_cap;
         k->done_len--;
     }
 }
 
-/* Doubles the ring, oldest record in slot 0; the map follows the slots (a
- * reused id ends on its newest record). Returns 0 or -1. */
+/* Doubles the ring, oldest record in slot 0; the map follows the slots of the
+ * indexed records (a reused id ends on its newest record). Returns 0 or -1. */
 static int cc__kpi_done_grow(cc_kpi *k)
 {
     size_t n = k->done_cap ? k->done_cap * 2 : 64;
@@ -244,7 +253,7 @@ static int cc__kpi_done_grow(cc_kpi *k)
     cc__kpi_done *d = cc__malloc(n * sizeof *d);
     if (!d) return -1;
     for (size_t i = 0; i < k->done_len; i++) d[i] = k->done[(k->done_head + i) % k->done_cap];
-    for (size_t i = 0; i < k->done_len; i++)
+    for (size_t i = 0; i < k->done_indexed; i++)
         if (cc__id_map_get(&k->done_map, d[i].id) != CC__ID_MAP_NONE)
             (void)cc__id_map_put(&k->done_map, d[i].id, (uint32_t)i); /* a known key: no allocation */
     cc__free(k->done);
@@ -254,14 +263,12 @@ static int cc__kpi_done_grow(cc_kpi *k)
     return 0;
 }
 
-/* Remembers contact c, whose line closes now, for CC__KPI_DONE_MS. Out of
- * memory it is not remembered: a late event then counts on its own. */
+/* Remembers contact c, whose line closes now, for CC__KPI_DONE_MS. O(1), no
+ * map. Out of memory it is not remembered: a late event then counts on its own. */
 static void cc__kpi_done_add(cc_kpi *k, const cc__kpi_contact *c)
 {
     if (k->done_len == k->done_cap && cc__kpi_done_grow(k) != 0) return;
-    size_t slot = (k->done_head + k->done_len) % k->done_cap;
-    if (cc__id_map_put(&k->done_map, c->id, (uint32_t)slot) != 0) return;
-    cc__kpi_done *d = &k->done[slot];
+    cc__kpi_done *d = &k->done[(k->done_head + k->done_len) % k->done_cap];
     d->id = c->id;
     d->until_ms = k->now_ms + CC__KPI_DONE_MS;
     d->cell = c->cell;
@@ -270,8 +277,15 @@ static void cc__kpi_done_add(cc_kpi *k, const cc__kpi_contact *c)
     k->done_len++;
 }
 
+/* The closed contact `id`, or NULL: indexes the records closed since the last
+ * look first (amortised O(1) each). Out of memory the index stops where it
+ * is, and the records after it are not found until a later look. */
 static cc__kpi_done *cc__kpi_done_find(cc_kpi *k, uint64_t id)
 {
+    for (; k->done_indexed < k->done_len; k->done_indexed++) {
+        size_t slot = (k->done_head + k->done_indexed) % k->done_cap;
+        if (cc__id_map_put(&k->done_map, k->done[slot].id, (uint32_t)slot) != 0) break;
+    }
     uint32_t slot = cc__id_map_get(&k->done_map, id);
     return slot == CC__ID_MAP_NONE ? NULL : &k->done[slot];
 }

@@ -175,6 +175,7 @@ struct cc_kpi {
      * (id -> ring slot) */
     cc__kpi_done *done;
     size_t done_head, done_len, done_cap;
+    size_t done_indexed; /* the oldest records of the ring, those in done_map */
     cc__id_map done_map;
 
     /* customers in the repeat window: pool + free stack + id map */

@@ -966,6 +966,43 @@ static void late_disposition_and_survey_find_their_contact(void **state)
     cc_kpi_free(k);
 }
 
+/* A late disposition of `id` at t, replacing its contact's reason. */
+static void late_disposition(cc_kpi *k, uint64_t id, int64_t t, const char *reason)
+{
+    cc_event d = ev(CC_EVENT_DISPOSITION, t, id, "q");
+    d.channel = CC_CHANNEL_NONE;
+    d.reason = reason;
+    add(k, d);
+}
+
+/* Closed contacts are indexed only when a late event looks for one: those
+ * closed before and after a look are found, across the ring's growth, and a
+ * contact closed over a day ago is not (its disposition counts on its own). */
+static void late_dispositions_find_contacts_closed_before_and_after_a_look(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL);
+    for (uint64_t id = 1; id <= 200; id++) {
+        int64_t t = S(60) * (int64_t)id;
+        arrive(k, id, "q", t, 0, "a");
+        answer(k, id, "q", "ann", t + S(5), S(5));
+        end_talk(k, id, "q", "ann", t + S(50), S(45), 0);
+        if (id == 100) late_disposition(k, 3, t + S(55), "b");   /* indexes 1.. */
+        if (id == 180) late_disposition(k, 150, t + S(55), "b"); /* 101.. since */
+    }
+    call(k, 201, "q", "ann", S(60) * 200 + S(86400), S(5), S(60)); /* a day on */
+    late_disposition(k, 5, S(60) * 200 + S(86500), "b"); /* forgotten: its own contact */
+    cc_kpi_flush(k);
+    cc_kpi_report *r = report(k);
+    assert_int_equal(r->n_reasons, 2);
+    assert_string_equal(r->reasons[0].reason, "a");
+    assert_int_equal(r->reasons[0].contacts, 198);
+    assert_string_equal(r->reasons[1].reason, "b");
+    assert_int_equal(r->reasons[1].contacts, 3);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
 /* ---- customer experience line ---------------------------------------------- */
 
 typedef struct cx_seen {
@@ -1469,6 +1506,7 @@ int main(void)
         cmocka_unit_test(attrition_from_roster),
         cmocka_unit_test(pareto_vital_few),
         cmocka_unit_test(late_disposition_and_survey_find_their_contact),
+        cmocka_unit_test(late_dispositions_find_contacts_closed_before_and_after_a_look),
         cmocka_unit_test(cx_line_peak_end),
         cmocka_unit_test(cx_weights_configurable_and_grace),
         cmocka_unit_test(intervals_split_by_entry_time),
