@@ -328,7 +328,11 @@ static cc__csv_step cc__csv_emit_step(cc_import *imp, const cc__csv_call *c, cc_
         ev.reason = c->reason;
         cc__import_emit(imp, &ev);
         if (c->outcome == CC__CSV_BLOCKED) {
+            /* The reason column is the contact's (on ARRIVED, for the
+             * Pareto); a BLOCKED reason says why the queue refused, which a
+             * call record does not tell. */
             ev.type = CC_EVENT_CONTACT_BLOCKED;
+            ev.reason = NULL;
             cc__import_emit(imp, &ev);
             return CC__CSV_STEP_DONE;
         }
