@@ -82,7 +82,9 @@ typedef struct cc_import_stats {
     uint64_t lines_read;     /* non-empty lines, headers included */
     uint64_t lines_rejected; /* malformed: counted, reported, skipped */
     uint64_t lines_skipped;  /* well-formed but carrying no contact (PHANTOM,
-                                VRU-only calls, events outside the model) */
+                                VRU-only calls, events outside the model,
+                                queue_log lines of a call never seen
+                                entering a queue) */
     uint64_t events;         /* events handed to the sink */
     size_t n_errors;         /* <= max_errors */
     const cc_import_error *errors; /* borrowed from the cc_import */

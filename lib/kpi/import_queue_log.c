@@ -2,9 +2,11 @@
  * lib/kpi/import_queue_log.c - Asterisk queue_log as events.
  *
  * Lines are `epoch|uniqueid|queue|agent|EVENT|data1|data2|...` (app_queue's
- * queue_log). Calls are followed by uniqueid from ENTERQUEUE (or their first
- * line) to their last line, agents from AGENTLOGIN / ADDMEMBER so that their
- * states (ready, busy, not ready) become AGENT_STATE events for occupancy.
+ * queue_log). Calls are followed by uniqueid from ENTERQUEUE (or the FULL /
+ * JOINEMPTY / JOINUNAVAIL logged instead) to their last line; other lines of
+ * a call never seen entering, or already over, are skipped (cc__ql_orphan).
+ * Agents are followed from AGENTLOGIN / ADDMEMBER so that their states
+ * (ready, busy, not ready) become AGENT_STATE events for occupancy.
  *
  *   ENTERQUEUE        url|callerid|position     ARRIVED + QUEUED
  *   FULL / JOINEMPTY / JOINUNAVAIL (instead of ENTERQUEUE: the queue refused
@@ -625,6 +627,18 @@ static void cc__ql_on_exit(cc_import *imp, cc__ql_state *s, cc__ql_call *c, cons
     cc__ql_call_drop(s, c);
 }
 
+/* A line of a call never seen entering a queue, or already over: the log
+ * starts or was rotated mid-call (the call entered before the log's period,
+ * whose offered interval it belongs to), a COMPLETECALLER logged twice, a
+ * line after a transfer out of the queues. It carries no contact of this log:
+ * following it from here made a contact answered or handled without an
+ * arrival (a second handled leg for a repeated COMPLETECALLER, a 300 s wait
+ * in ASA for a call entered before the log), so it is skipped and counted. */
+static void cc__ql_orphan(cc_import *imp)
+{
+    cc__import_skip(imp);
+}
+
 static void cc__ql_call_event(cc_import *imp, cc__ql_state *s, const cc__ql_line *l)
 {
     cc__span verb = l->verb;
@@ -633,6 +647,10 @@ static void cc__ql_call_event(cc_import *imp, cc__ql_state *s, const cc__ql_line
     cc__ql_call *held = cc__ql_call_find(s, l->key);
     /* Any other line of a held call: it did not enter a queue again. */
     if (held && held->held != CC__QL_HELD_NONE && !enter) cc__ql_end_held(imp, s, held);
+    if (!enter && !cc__ql_call_find(s, l->key)) {
+        cc__ql_orphan(imp);
+        return;
+    }
     int made;
     cc__ql_call *c = cc__ql_call_get(imp, s, l->key, &made);
     if (!c) return;

@@ -450,6 +450,47 @@ static void queue_log_transfer_out_ends_the_contact(void **state)
     free(r);
 }
 
+/* Lines of a call never seen entering a queue (the log starts or was rotated
+ * mid-call, a COMPLETECALLER logged twice, a line after a transfer out of
+ * the queues) carry no contact of the log's period: they are skipped and
+ * counted, and change no offered, answered or handled figure. */
+static void queue_log_lines_of_a_call_never_seen_entering_are_skipped(void **state)
+{
+    (void)state;
+    recorder *r = calloc(1, sizeof *r);
+    cc_import *imp = importer("queue_log");
+    feed(imp, "orphans.log",
+         "1700000000|old|Q1|SIP/b|CONNECT|300|x|1\n"
+         "1700000050|old|Q1|SIP/b|COMPLETEAGENT|300|50|1\n"
+         "1700000100|c1|Q1|NONE|ENTERQUEUE||555|1\n"
+         "1700000110|c1|Q1|SIP/a|CONNECT|10|x|1\n"
+         "1700000170|c1|Q1|SIP/a|COMPLETECALLER|10|60|1\n"
+         "1700000171|c1|Q1|SIP/a|COMPLETECALLER|10|60|1\n"
+         "1700000200|c2|Q1|NONE|ENTERQUEUE||556|1\n"
+         "1700000210|c2|Q1|SIP/a|CONNECT|10|x|1\n"
+         "1700000270|c2|Q1|SIP/a|BLINDTRANSFER|2000|ctx|10|60|1\n"
+         "1700000271|c2|Q1|SIP/a|COMPLETECALLER|10|60|1\n",
+         0, record, r);
+    const cc_import_stats *st = cc_import_get_stats(imp);
+    assert_int_equal(st->lines_rejected, 0);
+    assert_int_equal(st->lines_skipped, 4);
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_CONNECTED), 2);
+    assert_int_equal(count_type(r, CC_EVENT_CONTACT_ENDED), 2); /* c1, c2's held end */
+    cc_kpi_report *rep = kpi_of(r);
+    const cc_kpi_figures *t = &rep->totals;
+    assert_int_equal(t->offered, 2);
+    assert_int_equal(t->answered, 2);
+    assert_int_equal(t->handled, 2);
+    assert_true(fabs(t->aht_s - 60.0) < 1e-9);
+    assert_true(fabs(t->asa_s - 10.0) < 1e-9);
+    assert_int_equal(rep->n_intervals, 1);
+    assert_int_equal(rep->n_agents, 1); /* SIP/b's call is not in the log */
+    assert_int_equal(rep->agents[0].f.handled, 2);
+    cc_kpi_report_free(rep);
+    cc_import_free(imp);
+    free(r);
+}
+
 /* A caller who calls again ends their own held calls before the new one
  * arrives, and only theirs: another caller's held end waits for its own
  * re-entry window (here: the end of the import). The held ends are found
@@ -1065,6 +1106,7 @@ int main(void)
         cmocka_unit_test(max_errors_is_a_limit_not_an_allocation),
         cmocka_unit_test(queue_log_call_moving_between_queues_is_one_contact),
         cmocka_unit_test(queue_log_transfer_out_ends_the_contact),
+        cmocka_unit_test(queue_log_lines_of_a_call_never_seen_entering_are_skipped),
         cmocka_unit_test(queue_log_new_call_ends_only_its_callers_held_calls),
         cmocka_unit_test(queue_log_blocked_calls),
         cmocka_unit_test(csv_with_column_map),
