@@ -18,8 +18,8 @@
  * spaces, one type has a leading space); clock times that fall more than 12 h
  * before vru_entry are on the next day (midnight wrap); corrupted agent names
  * (NO_SERVERAMA, ANO_SERVERT) are kept as the names they are; customer ids
- * written in scientific notation by a spreadsheet ("6.02E+11") are read as
- * the rounded number.
+ * that a spreadsheet rounded into scientific notation ("6.02E+11") are
+ * unknown customers (cc__ab_customer).
  *
  * Records are not in time order (files are grouped by VRU line, and months
  * may be given in any order), so records are held (O(records) memory, 64
@@ -85,14 +85,35 @@ static int cc__ab_date(cc__span f, int64_t *days)
                           days);
 }
 
-/* customer_id: digits, or a spreadsheet's scientific notation ("6.02E+11",
- * a few hundred rows): the rounded value is the id the file still holds. */
+/* Significant digits written in the mantissa of `f` (the text before an
+ * 'E'), leading zeros not counted. */
+static int cc__ab_mantissa_digits(cc__span f)
+{
+    int digits = 0;
+    for (size_t i = 0; i < f.n && f.p[i] != 'E' && f.p[i] != 'e'; i++)
+        if (f.p[i] >= '0' && f.p[i] <= '9' && (digits || f.p[i] != '0')) digits++;
+    return digits;
+}
+
+static int cc__ab_decimal_digits(int64_t v)
+{
+    int n = 1;
+    while (v >= 10) v /= 10, n++;
+    return n;
+}
+
+/* customer_id: digits, or a spreadsheet's scientific notation (180 rows,
+ * "6.02701E+11"). A number written with fewer digits than it has was rounded
+ * by the spreadsheet: it names every customer whose id rounds to it, so it
+ * would merge different callers into false repeats; it is an unknown
+ * customer (0). One written in full ("4.2E+1") is the number. */
 static int cc__ab_customer(cc__span f, int64_t *out)
 {
     double v;
     if (cc__span_i64(f, out) == 0) return *out >= 0 ? 0 : -1;
     if (cc__span_double(f, &v) != 0 || v < 0 || v > 9e18) return -1;
     *out = (int64_t)(v + 0.5);
+    if (cc__ab_mantissa_digits(f) < cc__ab_decimal_digits(*out)) *out = 0;
     return 0;
 }
 

@@ -7,7 +7,8 @@ mapping of issue 5 (PHANTOM ignored; a call entered the queue when q_start is
 not 0:00:00 (or is midnight: q_time above 0) or it was served; AGENT = answered
 after q_time with handle time ser_time; HANG after queueing = abandoned after
 q_time; HANG without queueing ended in the VRU; queue = type; customer =
-customer_id, 0 unknown), then runs the CLI and compares. TAP output; a skip
+customer_id, 0 unknown, and so is an id a spreadsheet rounded into scientific
+notation), then runs the CLI and compares. TAP output; a skip
 plan ("1..0 # SKIP") when the data is absent.
 
 Data: Technion Service Enterprise Engineering lab, Avi Mandelbaum ("Anonymous
@@ -28,6 +29,18 @@ T, S, W = 20, 5, 7 * 86400  # SL threshold, short abandon, repeat window (second
 def clock(text):
     h, m, s = text.split(":")
     return int(h) * 3600 + int(m) * 60 + int(s)
+
+
+def customer_id(text):
+    """The id, or 0 (unknown) for one a spreadsheet rounded: written in
+    scientific notation with fewer mantissa digits than the number has
+    ("6.02701E+11" stands for any of a million customers)."""
+    value = int(round(float(text)))
+    if "e" in text.lower():
+        mantissa = text.lower().split("e")[0].replace(".", "").lstrip("0")
+        if len(mantissa) < len(str(value)):
+            return 0
+    return value
 
 
 def read_calls(data_dir):
@@ -59,7 +72,7 @@ def read_calls(data_dir):
                 if entry < start - 12 * 3600:
                     entry += 86400  # crossed midnight
                 calls.append((day + entry, order, qtype, answered, int(q_time),
-                              int(ser_time) if answered else 0, int(round(float(customer)))))
+                              int(ser_time) if answered else 0, customer_id(customer)))
                 order += 1
     calls.sort(key=lambda c: (c[0], c[1]))
     return calls, rows, phantom

@@ -892,7 +892,7 @@ static void anonymous_bank_quirks(void **state)
     assert_int_equal(vru_served->ev.time_ms, day + S(21 * 3600 + 21 * 60 + 37));
     const seen_event *late = find_type(r, CC_EVENT_CONTACT_ARRIVED, 3);
     assert_string_equal(late->queue, "TT"); /* the leading space is gone */
-    assert_int_equal(late->ev.customer_id, 302000000000ull);
+    assert_int_equal(late->ev.customer_id, 0); /* 3.02E+11: rounded, unknown */
     const seen_event *late_end = find_type(r, CC_EVENT_CONTACT_ENDED, 2);
     assert_string_equal(late_end->agent, "NO_SERVERAMA");
     assert_int_equal(late_end->ev.time_ms, day + S(23 * 3600 + 58 * 60 + 57 + 107 + 3));
@@ -910,6 +910,41 @@ static void anonymous_bank_quirks(void **state)
  * same customer again within W after a contact ended). Sending A's end
  * (10:30:30) before B's arrival made A the latest-ending contact, ending
  * after B arrived, so B was no repeat and C's FCR was 100 %. */
+/* A customer id that a spreadsheet wrote in scientific notation with fewer
+ * digits than the number ("3.27E+11", 3 of 12) names no one customer: every
+ * 327xxxxxxxxx became it, so different callers looked like one and made false
+ * repeats. Such ids are unknown customers; one written in full ("4.2E+1")
+ * is still the number. */
+static void anonymous_bank_rounded_scientific_ids_are_unknown_customers(void **state)
+{
+    (void)state;
+    static const char rounded[] =
+        "vru+line\tcall_id\tcustomer_id\tpriority\ttype\tdate\tvru_entry\tvru_exit\tvru_time\t"
+        "q_start\tq_exit\tq_time\toutcome\tser_start\tser_exit\tser_time\tserver\n"
+        "AA0101\t1\t3.27E+11\t2\tPS\t990101\t10:00:00\t10:00:05\t5\t10:00:05\t10:00:15\t10\t"
+        "AGENT\t10:00:15\t10:01:15\t60\tMICHAL\n"
+        "AA0101\t2\t3.27E+11\t2\tPS\t990102\t10:00:00\t10:00:05\t5\t10:00:05\t10:00:15\t10\t"
+        "AGENT\t10:00:15\t10:01:15\t60\tMICHAL\n"
+        "AA0101\t3\t4.2E+1\t2\tPS\t990103\t10:00:00\t10:00:05\t5\t10:00:05\t10:00:15\t10\t"
+        "AGENT\t10:00:15\t10:01:15\t60\tMICHAL\n"
+        "AA0101\t4\t42\t2\tPS\t990104\t10:00:00\t10:00:05\t5\t10:00:05\t10:00:15\t10\t"
+        "AGENT\t10:00:15\t10:01:15\t60\tMICHAL\n";
+    recorder *r = calloc(1, sizeof *r);
+    cc_import *imp = importer("anonymous-bank");
+    feed(imp, "rounded.txt", rounded, 0, record, r);
+    assert_int_equal(cc_import_get_stats(imp)->lines_rejected, 0);
+    assert_int_equal(find_type(r, CC_EVENT_CONTACT_ARRIVED, 0)->ev.customer_id, 0);
+    assert_int_equal(find_type(r, CC_EVENT_CONTACT_ARRIVED, 1)->ev.customer_id, 0);
+    assert_int_equal(find_type(r, CC_EVENT_CONTACT_ARRIVED, 2)->ev.customer_id, 42);
+    cc_kpi_report *rep = kpi_of(r);
+    assert_int_equal(rep->totals.offered, 4);
+    assert_int_equal(rep->totals.repeat_contacts, 1); /* 42 again, not 3.27E+11 */
+    assert_true(fabs(rep->totals.repeat_rate - 1.0 / 2) < 1e-12);
+    cc_kpi_report_free(rep);
+    cc_import_free(imp);
+    free(r);
+}
+
 static void anonymous_bank_events_go_out_in_time_order(void **state)
 {
     (void)state;
@@ -1117,6 +1152,7 @@ int main(void)
         cmocka_unit_test(csv_rows_beyond_the_aggregator_range_are_rejected),
         cmocka_unit_test(queue_log_ringtime_beyond_the_aggregator_range_is_rejected),
         cmocka_unit_test(anonymous_bank_quirks),
+        cmocka_unit_test(anonymous_bank_rounded_scientific_ids_are_unknown_customers),
         cmocka_unit_test(anonymous_bank_events_go_out_in_time_order),
         cmocka_unit_test(anonymous_bank_call_queued_at_midnight),
         cmocka_unit_test(bom_is_stripped_in_every_text_format),
