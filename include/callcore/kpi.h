@@ -229,7 +229,10 @@ typedef struct cc_kpi_figures {
     double cx_peak, cx_end, cx_remembered;
 } cc_kpi_figures;
 
-/* A named group (queue, agent or channel). */
+/* A named group (queue, agent or channel). In agent rows the counts of
+ * contacts that belong to no agent (offered, abandoned, short_abandoned,
+ * abandoned_within, blocked, overflowed, left, callbacks, repeat_contacts)
+ * are 0 here and not applicable: null in JSON, empty cells in CSV. */
 typedef struct cc_kpi_group {
     const char *name; /* owned by the report */
     cc_kpi_figures f;

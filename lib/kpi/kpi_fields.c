@@ -7,22 +7,26 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CC__COUNT(f) {#f, offsetof(cc_kpi_figures, f), 1}
-#define CC__FIG(f) {#f, offsetof(cc_kpi_figures, f), 0}
+#define CC__COUNT(f) {#f, offsetof(cc_kpi_figures, f), 1, 0}
+/* A count of contacts that belong to no agent (kpi.md: agent rows count the
+ * agent's own answers and legs): not applicable in agent rows. */
+#define CC__QUEUE_COUNT(f) {#f, offsetof(cc_kpi_figures, f), 1, 1}
+#define CC__FIG(f) {#f, offsetof(cc_kpi_figures, f), 0, 0}
 
 const cc__kpi_field cc__kpi_fields[] = {
-    CC__COUNT(offered), CC__COUNT(answered), CC__COUNT(abandoned),
-    CC__COUNT(short_abandoned), CC__COUNT(answered_within), CC__COUNT(abandoned_within),
-    CC__COUNT(blocked), CC__COUNT(overflowed), CC__COUNT(left), CC__COUNT(callbacks),
-    CC__COUNT(handled), CC__COUNT(transferred), CC__COUNT(rona), CC__COUNT(repeat_contacts),
+    CC__QUEUE_COUNT(offered), CC__COUNT(answered), CC__QUEUE_COUNT(abandoned),
+    CC__QUEUE_COUNT(short_abandoned), CC__COUNT(answered_within),
+    CC__QUEUE_COUNT(abandoned_within), CC__QUEUE_COUNT(blocked), CC__QUEUE_COUNT(overflowed),
+    CC__QUEUE_COUNT(left), CC__QUEUE_COUNT(callbacks), CC__COUNT(handled),
+    CC__COUNT(transferred), CC__COUNT(rona), CC__QUEUE_COUNT(repeat_contacts),
     CC__COUNT(csat_responses), CC__COUNT(nps_responses), CC__COUNT(ces_responses),
     CC__FIG(service_level),
-    {"sl_v1", offsetof(cc_kpi_figures, sl) + 0 * sizeof(double), 0},
-    {"sl_v2", offsetof(cc_kpi_figures, sl) + 1 * sizeof(double), 0},
-    {"sl_v3", offsetof(cc_kpi_figures, sl) + 2 * sizeof(double), 0},
-    {"sl_v4", offsetof(cc_kpi_figures, sl) + 3 * sizeof(double), 0},
-    {"sl_v5", offsetof(cc_kpi_figures, sl) + 4 * sizeof(double), 0},
-    {"sl_v6", offsetof(cc_kpi_figures, sl) + 5 * sizeof(double), 0},
+    {"sl_v1", offsetof(cc_kpi_figures, sl) + 0 * sizeof(double), 0, 0},
+    {"sl_v2", offsetof(cc_kpi_figures, sl) + 1 * sizeof(double), 0, 0},
+    {"sl_v3", offsetof(cc_kpi_figures, sl) + 2 * sizeof(double), 0, 0},
+    {"sl_v4", offsetof(cc_kpi_figures, sl) + 3 * sizeof(double), 0, 0},
+    {"sl_v5", offsetof(cc_kpi_figures, sl) + 4 * sizeof(double), 0, 0},
+    {"sl_v6", offsetof(cc_kpi_figures, sl) + 5 * sizeof(double), 0, 0},
     CC__FIG(asa_s), CC__FIG(avg_abandon_s), CC__FIG(longest_wait_s), CC__FIG(abandon_rate),
     CC__FIG(abandon_rate_excl_short), CC__FIG(blocked_rate), CC__FIG(aht_s), CC__FIG(talk_s),
     CC__FIG(hold_s), CC__FIG(acw_s), CC__FIG(transfer_rate), CC__FIG(occupancy),

@@ -22,6 +22,8 @@ typedef struct cc__kpi_field {
     const char *name;
     size_t offset;
     int is_count; /* uint64_t; otherwise double (NaN = unknown) */
+    int not_for_agents; /* a count of contacts that belong to no agent: 0 in
+                           an agent row's struct, null / empty when written */
 } cc__kpi_field;
 
 extern const cc__kpi_field cc__kpi_fields[];

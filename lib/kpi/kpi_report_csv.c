@@ -73,12 +73,14 @@ static void cc__csv_header(cc__csv_text *t, const char *first)
     cc__csv_put(t, "\r\n", 2);
 }
 
-static void cc__csv_figures(cc__csv_text *t, const cc_kpi_figures *f)
+static void cc__csv_figures(cc__csv_text *t, const cc_kpi_figures *f, int agent)
 {
     for (size_t i = 0; i < cc__kpi_nfields; i++) {
         const cc__kpi_field *fd = &cc__kpi_fields[i];
         cc__csv_put(t, ",", 1);
-        if (fd->is_count) {
+        if (agent && fd->not_for_agents) {
+            continue; /* not applicable: empty, as an unknown figure */
+        } else if (fd->is_count) {
             uint64_t u;
             memcpy(&u, (const char *)f + fd->offset, sizeof u);
             cc__csv_printf(t, "%" PRIu64, u);
@@ -90,12 +92,13 @@ static void cc__csv_figures(cc__csv_text *t, const cc_kpi_figures *f)
     cc__csv_put(t, "\r\n", 2);
 }
 
-static void cc__csv_groups(cc__csv_text *t, const char *col, const cc_kpi_group *g, size_t n)
+static void cc__csv_groups(cc__csv_text *t, const char *col, const cc_kpi_group *g, size_t n,
+                           int agent)
 {
     cc__csv_header(t, col);
     for (size_t i = 0; i < n; i++) {
         cc__csv_text_cell(t, g[i].name);
-        cc__csv_figures(t, &g[i].f);
+        cc__csv_figures(t, &g[i].f, agent);
     }
 }
 
@@ -109,11 +112,11 @@ static void cc__csv_intervals(cc__csv_text *t, const cc_kpi_report *r)
         const cc_kpi_interval *row = &r->intervals[i];
         cc__kpi_format_utc(row->start_ms, when);
         cc__csv_printf(t, "%s,*", when);
-        cc__csv_figures(t, &row->f);
+        cc__csv_figures(t, &row->f, 0);
         while (q < r->n_interval_queues && r->interval_queues[q].start_ms == row->start_ms) {
             cc__csv_printf(t, "%s,", when);
             cc__csv_text_cell(t, r->interval_queues[q].queue);
-            cc__csv_figures(t, &r->interval_queues[q].f);
+            cc__csv_figures(t, &r->interval_queues[q].f, 0);
             q++;
         }
     }
@@ -140,18 +143,18 @@ cc_status cc_kpi_report_csv(const cc_kpi_report *r, cc_kpi_table table, char **o
     cc__csv_text t = {0};
     switch (table) {
     case CC_KPI_TABLE_QUEUES:
-        cc__csv_groups(&t, "queue", r->queues, r->n_queues);
+        cc__csv_groups(&t, "queue", r->queues, r->n_queues, 0);
         cc__csv_put(&t, "*", 1);
-        cc__csv_figures(&t, &r->totals);
+        cc__csv_figures(&t, &r->totals, 0);
         break;
     case CC_KPI_TABLE_AGENTS:
-        cc__csv_groups(&t, "agent", r->agents, r->n_agents);
+        cc__csv_groups(&t, "agent", r->agents, r->n_agents, 1);
         break;
     case CC_KPI_TABLE_INTERVALS:
         cc__csv_intervals(&t, r);
         break;
     case CC_KPI_TABLE_CHANNELS:
-        cc__csv_groups(&t, "channel", r->channels, r->n_channels);
+        cc__csv_groups(&t, "channel", r->channels, r->n_channels, 0);
         break;
     case CC_KPI_TABLE_PARETO:
         cc__csv_pareto(&t, r);

@@ -29,11 +29,13 @@ static const char *const cc__json_agent_keys[] = {
 };
 
 static void cc__json_field(cc__json *j, const cc__kpi_field *fd, const cc_kpi_figures *f,
-                           int omit_unknown)
+                           int omit_unknown, int agent)
 {
     double v = cc__kpi_field_value(fd, f);
     if (omit_unknown && isnan(v)) return;
-    if (fd->is_count) {
+    if (agent && fd->not_for_agents) {
+        cc__json_kv_double(j, fd->name, NAN); /* null: not applicable */
+    } else if (fd->is_count) {
         uint64_t u;
         memcpy(&u, (const char *)f + fd->offset, sizeof u);
         cc__json_key(j, fd->name);
@@ -46,7 +48,8 @@ static void cc__json_field(cc__json *j, const cc__kpi_field *fd, const cc_kpi_fi
 static void cc__json_figures(cc__json *j, const cc_kpi_figures *f, int full, int agent)
 {
     if (full) {
-        for (size_t i = 0; i < cc__kpi_nfields; i++) cc__json_field(j, &cc__kpi_fields[i], f, 0);
+        for (size_t i = 0; i < cc__kpi_nfields; i++)
+            cc__json_field(j, &cc__kpi_fields[i], f, 0, agent);
         return;
     }
     const char *const *keys = agent ? cc__json_agent_keys : cc__json_contact_keys;
@@ -54,7 +57,7 @@ static void cc__json_figures(cc__json *j, const cc_kpi_figures *f, int full, int
                      : sizeof cc__json_contact_keys / sizeof *keys;
     for (size_t i = 0; i < n; i++) {
         int when_known = strcmp(keys[i], "occupancy") == 0 || strcmp(keys[i], "utilisation") == 0;
-        cc__json_field(j, cc__kpi_field_find(keys[i]), f, when_known);
+        cc__json_field(j, cc__kpi_field_find(keys[i]), f, when_known, agent);
     }
 }
 

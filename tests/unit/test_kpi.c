@@ -577,6 +577,47 @@ static void agent_rows_have_their_answers_waits(void **state)
     cc_kpi_free(k);
 }
 
+/* Counts that belong to no agent (offered, abandons, blocked, left,
+ * overflowed, callbacks, repeat contacts: kpi.md's agent rows count the
+ * agent's own answers and legs) are not applicable to an agent row: null in
+ * JSON and empty in CSV, as the abandon-based service levels are, not an
+ * invented 0 next to the agent's answers. */
+static void agent_rows_leave_contact_counts_undefined(void **state)
+{
+    (void)state;
+    cc_kpi *k = kpi_make(NULL);
+    transfer_between_queues(k);
+    cc_kpi_report *r = report(k);
+    char *json = NULL;
+    assert_int_equal(cc_kpi_report_json(r, NULL, CC_KPI_JSON_FULL, &json), CC_OK);
+    const char *row = strstr(json, "{\"agent\":\"ann\"");
+    assert_non_null(row);
+    const char *end = strchr(row, '}');
+    assert_non_null(end);
+    static const char *const none[] = {"offered", "abandoned", "short_abandoned",
+                                       "abandoned_within", "blocked", "overflowed",
+                                       "left", "callbacks", "repeat_contacts"};
+    char want[64];
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
+        snprintf(want, sizeof want, "\"%s\":null", none[i]);
+        const char *at = strstr(row, want);
+        assert_true(at && at < end);
+    }
+    const char *answered = strstr(row, "\"answered\":2,");
+    assert_true(answered && answered < end);
+    /* the queue rows keep their counts */
+    assert_non_null(strstr(json, "\"totals\":{\"offered\":"));
+    assert_null(strstr(json, "\"totals\":{\"offered\":null"));
+    cc_free(json);
+    char *csv = NULL;
+    assert_int_equal(cc_kpi_report_csv(r, CC_KPI_TABLE_AGENTS, &csv), CC_OK);
+    assert_non_null(strstr(csv, "agent,offered,answered,")); /* the header is unchanged */
+    assert_non_null(strstr(csv, "\r\nann,,2,,,2,,,,,")); /* offered empty, answered 2 */
+    cc_free(csv);
+    cc_kpi_report_free(r);
+    cc_kpi_free(k);
+}
+
 static cc_event agent_state(int64_t t, const char *agent, cc_agent_state prev,
                             cc_agent_state next, int64_t in_prev)
 {
@@ -1494,6 +1535,7 @@ int main(void)
         cmocka_unit_test(transfer_rate_and_legs),
         cmocka_unit_test(transferring_queue_counts_its_handled_leg),
         cmocka_unit_test(agent_rows_have_their_answers_waits),
+        cmocka_unit_test(agent_rows_leave_contact_counts_undefined),
         cmocka_unit_test(waits_after_a_transfer_run_from_the_transfer),
         cmocka_unit_test(ended_after_transfer_out_only_closes),
         cmocka_unit_test(occupancy_utilisation_load),
