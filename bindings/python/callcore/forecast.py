@@ -11,6 +11,7 @@ Arrays come back as numpy arrays when numpy is installed.
 """
 
 import math
+import operator
 import types
 
 from . import capi
@@ -35,7 +36,9 @@ def _column(values):
 def _options(method, period, **params):
     opts = {k: v for k, v in params.items() if v is not None}
     opts["method"] = method
-    opts["period"] = int(period)
+    # operator.index, not int(): 47.9 intervals a day are not 47, nor is "48" a count
+    # (week and window, read in C, refuse them too)
+    opts["period"] = operator.index(period)
     return opts
 
 
@@ -71,7 +74,7 @@ class Forecaster(OwnedHandle):
     def predict(self, horizon):
         """The next ``horizon`` intervals: a namespace of arrays mean, lower,
         upper (the prediction interval at the forecaster's level)."""
-        cols = self._in_call(capi.cc_sw_forecaster_predict, int(horizon))
+        cols = self._in_call(capi.cc_sw_forecaster_predict, operator.index(horizon))
         return types.SimpleNamespace(**{k: _column(v) for k, v in cols.items()})
 
     @property
@@ -95,10 +98,10 @@ def backtest(y, method, *, period, initial, horizon=None, step=None, refit=False
     """Rolling-origin backtest of ``method`` on ``y``: from each origin
     (``initial``, then every ``step``) the model forecasts ``horizon``
     intervals. Returns mape, wape, smape, mase, coverage, points, origins."""
-    bt = {"initial": int(initial), "refit": int(bool(refit))}
+    bt = {"initial": operator.index(initial), "refit": int(bool(refit))}
     if horizon is not None:
-        bt["horizon"] = int(horizon)
+        bt["horizon"] = operator.index(horizon)
     if step is not None:
-        bt["step"] = int(step)
+        bt["step"] = operator.index(step)
     d = capi.cc_sw_forecast_backtest(_options(method, period, **params), bt, _array(y))
     return types.SimpleNamespace(**d)

@@ -68,6 +68,27 @@ def test_accuracy_and_backtest_checks():
     assert 0 <= bt.wape < 0.5
 
 
+def test_interval_counts_refuse_fractions_and_strings():
+    # int() ran period 48.9 as 48, predict(2.7) as 2 intervals and backtest's initial "672"
+    # as 672, where week and window (read in C) already refuse fractions and strings.
+    y = synthetic(28)
+    for bad in (47.9, "48"):
+        with pytest.raises(TypeError):
+            callcore.Forecaster("seasonal_naive_daily", period=bad)
+        with pytest.raises(TypeError):
+            callcore.backtest(y, "seasonal_naive_daily", period=bad, initial=14 * 48)
+    f = callcore.Forecaster("seasonal_naive_daily", period=np.int64(48)).fit(y)  # any integer
+    for bad in (2.7, "2"):
+        with pytest.raises(TypeError):
+            f.predict(bad)
+    assert len(f.predict(np.int32(2)).mean) == 2
+    for bad in ({"initial": 14 * 48.5}, {"initial": "672"}, {"horizon": 47.5},
+                {"step": "48"}):
+        args = {"initial": 14 * 48, **bad}
+        with pytest.raises(TypeError):
+            callcore.backtest(y, "seasonal_naive_daily", period=48, **args)
+
+
 def test_real_bank_arrivals_weekly_beats_daily_naive(data_dir):
     path = os.path.join(data_dir, "anonymous-bank", "daily-6min-counts.csv")
     y = np.array([float(r["calls"]) for r in csv.DictReader(open(path))][: 240 * 56])
