@@ -16,6 +16,8 @@ Importers feed the aggregator in C (no Python round trip per event).
 import enum
 import json
 import math
+import numbers
+import operator
 import os
 import types
 import weakref
@@ -37,6 +39,14 @@ class KpiTable(enum.IntEnum):
     INTERVALS = capi.CC_KPI_TABLE_INTERVALS
     CHANNELS = capi.CC_KPI_TABLE_CHANNELS
     PARETO = capi.CC_KPI_TABLE_PARETO
+
+
+def _ms(value, unit_ms, name):
+    """A duration option in ms: any real number of its unit (2.5 s is 2500 ms), never a
+    str or a bool: int(value * 1000) repeated a str ("0" * 1000 is 0) and took True for 1."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    return int(value * unit_ms)
 
 
 def _nan_to_none(d):
@@ -147,19 +157,20 @@ class KpiAggregator(OwnedHandle):
         self._hubs = weakref.WeakKeyDictionary()
         opts = {"repeat_same_reason": int(bool(repeat_same_reason))}
         if interval_min is not None:
-            opts["interval_ms"] = int(interval_min * 60_000)
+            opts["interval_ms"] = _ms(interval_min, 60_000, "interval_min")
         if sl_threshold_s is not None:
-            opts["sl_threshold_ms"] = int(sl_threshold_s * 1000)
+            opts["sl_threshold_ms"] = _ms(sl_threshold_s, 1000, "sl_threshold_s")
         if sl_variant is not None:
-            opts["sl_variant"] = sl_variant if isinstance(sl_variant, str) else int(sl_variant)
+            opts["sl_variant"] = (sl_variant if isinstance(sl_variant, str)
+                                  else operator.index(sl_variant))  # 2.7 is no variant
         if short_abandon_s is not None:
-            opts["short_abandon_ms"] = int(short_abandon_s * 1000)
+            opts["short_abandon_ms"] = _ms(short_abandon_s, 1000, "short_abandon_s")
         if repeat_window_h is not None:
-            opts["repeat_window_ms"] = int(repeat_window_h * 3_600_000)
+            opts["repeat_window_ms"] = _ms(repeat_window_h, 3_600_000, "repeat_window_h")
         if pareto_share is not None:
             opts["pareto_share"] = float(pareto_share)
         if cx_grace_s is not None:
-            opts["cx_grace_ms"] = int(cx_grace_s * 1000)
+            opts["cx_grace_ms"] = _ms(cx_grace_s, 1000, "cx_grace_s")
         if cx is not None:
             opts["cx"] = dict(cx)
         if cost is not None:

@@ -4,6 +4,7 @@ import io
 import os
 import pathlib
 
+import numpy as np
 import pytest
 
 import callcore
@@ -76,6 +77,23 @@ def test_bad_events_and_options_are_refused():
         callcore.KpiAggregator(interval_min=0.5)  # intervals are at least a minute
     with pytest.raises(TypeError, match="cx: unknown key 'mood'"):
         callcore.KpiAggregator(cx={"mood": 1.0})
+
+
+def test_durations_refuse_strings_and_bools_and_variants_fractions():
+    # int(x * 1000) repeated a str ("0" * 1000 is a threshold of 0, "20" * 1000 an overflow
+    # naming sl_threshold_ms), took True for 1 s and sl_variant 2.7 for V2.
+    for name in ("interval_min", "sl_threshold_s", "short_abandon_s", "repeat_window_h",
+                 "cx_grace_s"):
+        for bad in ("0", "20", True):
+            with pytest.raises(TypeError, match=name):
+                callcore.KpiAggregator(**{name: bad})
+    with pytest.raises(TypeError):
+        callcore.KpiAggregator(sl_variant=2.7)
+    with callcore.KpiAggregator(sl_threshold_s=2.5, interval_min=np.int64(15),
+                                sl_variant=np.int32(3)) as kpi:  # fractions of a unit are fine
+        settings = kpi.report()["settings"]
+    assert settings["sl_threshold_ms"] == 2500 and settings["interval_ms"] == 900_000
+    assert settings["sl_variant"] == "V3"
 
 
 QUEUE_LOG = """\
