@@ -193,6 +193,12 @@ class KpiAggregator(OwnedHandle):
         self._ptr = capi.cc_kpi_new(opts)
 
     def _check(self):
+        """Re-raises what on_contact raised, from the outermost call only: a call made
+        inside another one using this aggregator (kpi.add from on_contact, or from a sink
+        of the engine feeding it) raised an earlier line's exception into that callback,
+        which then stopped there; the outer call (or the engine's) takes it."""
+        if self._in_use():
+            return
         exc, self._pending = self._pending, None
         if exc is not None:
             raise exc

@@ -213,6 +213,27 @@ def test_on_contact_exceptions_are_reraised():
             queued_call(kpi, 7, 0, 10, False)
 
 
+def test_an_event_added_from_on_contact_does_not_raise_another_lines_error():
+    # Line 1's exception waits for the flush to finish. kpi.add from on_contact (a call
+    # nested in the flush) re-raised it inside the callback of line 2, which stopped there.
+    seen = []
+
+    def crm(line):
+        if line.contact_id == 1:
+            raise LookupError("crm has no customer 1")
+        kpi.add(Event(type=EventType.CONTACT_ARRIVED, time_ms=600_000, contact_id=100,
+                      customer_id=100, channel=Channel.VOICE, queue="sales"))
+        seen.append(line.contact_id)
+
+    with callcore.KpiAggregator(on_contact=crm) as kpi:
+        queued_call(kpi, 1, 0, 10, False)
+        queued_call(kpi, 2, 0, 10, False)
+        with pytest.raises(LookupError, match="crm has no customer 1"):
+            kpi.flush()
+        assert seen == [2]
+        assert kpi.report()["events"]["added"] == 7  # 2 calls of 3 events, 1 added
+
+
 def test_an_engine_feeds_its_aggregator_in_c_and_survives_its_close(engine_available):
     kpi = callcore.KpiAggregator()
     eng = callcore.Engine(kpi=kpi)
