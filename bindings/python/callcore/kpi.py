@@ -23,7 +23,7 @@ import types
 import weakref
 
 from . import capi
-from .errors import Closed
+from .errors import Closed, Error
 from .events import Event, EventType
 from .owned import OwnedHandle
 
@@ -88,15 +88,25 @@ class Importer(OwnedHandle):
     def _call(self, fn, target, *args):
         """Runs ``fn(importer, *args)`` with this importer in use, and the target
         aggregator too (its on_contact runs inside), then re-raises what a Python
-        target or the aggregator's on_contact raised during it."""
+        target or the aggregator's on_contact raised during it. A failing call raises
+        that first too (from its Error), as the engine does: left pending, it surfaced
+        from a later, unrelated call."""
+        try:
+            if isinstance(target, KpiAggregator):
+                target._in_call(lambda _aggregator: self._in_call(fn, *args))
+            else:
+                self._in_call(fn, *args)
+        except Error as err:
+            self._raise_pending(target, err)
+            raise
+        self._raise_pending(target)
+
+    def _raise_pending(self, target, cause=None):
         if isinstance(target, KpiAggregator):
-            target._in_call(lambda _aggregator: self._in_call(fn, *args))
-            target._check()
-        else:
-            self._in_call(fn, *args)
+            target._check(cause)
         exc, self._pending = self._pending, None
         if exc is not None:
-            raise exc
+            raise exc from cause
 
     def import_file(self, path, target):
         """Reads a whole file, sending its events to ``target``."""
@@ -192,7 +202,7 @@ class KpiAggregator(OwnedHandle):
             opts["on_contact"] = deliver
         self._ptr = capi.cc_kpi_new(opts)
 
-    def _check(self):
+    def _check(self, cause=None):
         """Re-raises what on_contact raised, from the outermost call only: a call made
         inside another one using this aggregator (kpi.add from on_contact, or from a sink
         of the engine feeding it) raised an earlier line's exception into that callback,
@@ -201,7 +211,7 @@ class KpiAggregator(OwnedHandle):
             return
         exc, self._pending = self._pending, None
         if exc is not None:
-            raise exc
+            raise exc from cause
 
     def _handle(self):
         if self._ptr is None:

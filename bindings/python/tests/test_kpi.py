@@ -120,6 +120,34 @@ def test_queue_log_import_from_bytes_and_events_to_python():
         assert st.lines_rejected == 1 and st.first_error.startswith("inline.log:6:")
 
 
+def test_an_import_that_fails_after_a_sink_raised_raises_it_then_and_only_then(tmp_path,
+                                                                            monkeypatch):
+    # A read error after some events (cc_import_file gives CC_EIO from the file's second
+    # chunk on; simulated here: the real import, then its failure) skipped collecting what
+    # the target or on_contact had raised: it surfaced from the next, unrelated, import.
+    path = tmp_path / "queue_log"
+    path.write_text(QUEUE_LOG)
+    real = callcore.capi.cc_import_file
+
+    def read_error(imp, name, sink):
+        real(imp, name, sink)
+        raise callcore.IOError_(callcore.capi.CC_EIO, f"import: reading '{name}' failed")
+
+    def refuse(what):
+        raise LookupError(f"crm has no customer for {what}")
+
+    with callcore.Importer("queue_log") as imp, \
+            callcore.KpiAggregator(cx_grace_s=-1, on_contact=refuse) as kpi:
+        for target in (refuse, kpi):
+            monkeypatch.setattr(callcore.capi, "cc_import_file", read_error)
+            with pytest.raises(LookupError) as raised:
+                imp.import_file(path, target)
+            assert isinstance(raised.value.__cause__, callcore.IOError_)
+            monkeypatch.setattr(callcore.capi, "cc_import_file", real)
+            imp.import_file(os.devnull, target)  # no events: nothing to raise
+            kpi.flush()
+
+
 def test_importer_errors():
     with pytest.raises(callcore.InvalidArgument):
         callcore.Importer("syslog")
