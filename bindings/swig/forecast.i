@@ -185,10 +185,9 @@ cc_status cc_sw_forecaster_params(const cc_forecaster *self, cc_forecast_params 
 cc_status cc_sw_forecast_accuracy(const double *actual, size_t n, const double *forecast,
                                   size_t nforecast, cc_forecast_accuracy *accuracy)
 {
-    if (n != nforecast) {
-        cc_sw_fail("forecast has %zu entries but actual has %zu", nforecast, n);
-        return CC_EINVAL;
-    }
+    if (n != nforecast) /* a bad value: CC_EINVAL, not a TypeError */
+        return cc_sw_error(CC_EINVAL, "forecast has %zu entries but actual has %zu",
+                           nforecast, n);
     /* NaN means "undefined" here (e.g. MAPE with every actual 0), not an error. */
     accuracy->mape = cc_forecast_mape(actual, forecast, n);
     accuracy->wape = cc_forecast_wape(actual, forecast, n);

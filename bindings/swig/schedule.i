@@ -131,10 +131,9 @@ cc_status cc_sw_schedule_solve(const cc_schedule_options *opt, const double *req
                                const double *traffic, size_t ntraffic,
                                const cc_sw_shift_list *shifts, cc_sw_schedule_result *result)
 {
-    if (ntraffic != 0 && ntraffic != n) {
-        cc_sw_fail("traffic has %zu entries but required has %zu", ntraffic, n);
-        return CC_EINVAL;
-    }
+    if (ntraffic != 0 && ntraffic != n) /* a bad value: CC_EINVAL, not a TypeError */
+        return cc_sw_error(CC_EINVAL, "traffic has %zu entries but required has %zu", ntraffic,
+                           n);
     if (!shifts) {
         cc_sw_fail("templates are required");
         return CC_EINVAL;

@@ -160,11 +160,10 @@ cc_status cc_sw_staffing_plan(const cc_staffing_options *opt, const double *call
                               const double *aht_s, size_t naht, double aht_default_s,
                               double interval_s, cc_sw_plan *plan)
 {
-    if (naht != 0 && naht != n) {
-        /* A binding-level error: raised as the language's TypeError. */
-        cc_sw_fail("aht_s has %zu entries but calls has %zu", naht, n);
-        return CC_EINVAL;
-    }
+    /* A bad value, not a bad type: CC_EINVAL with its detail, as every failing status
+     * (Python's InvalidArgument, Lua's "CC_EINVAL: ..."), not a bare TypeError. */
+    if (naht != 0 && naht != n)
+        return cc_sw_error(CC_EINVAL, "aht_s has %zu entries but calls has %zu", naht, n);
     plan->rows = (cc_staffing_result *)calloc(n ? n : 1, sizeof(cc_staffing_result));
     if (!plan->rows) return cc_sw_error(CC_ENOMEM, "staffing plan: out of memory for %zu intervals", n);
     plan->n = n;

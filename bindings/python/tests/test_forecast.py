@@ -58,7 +58,7 @@ def test_undefined_accuracy_is_none_as_documented():
 
 
 def test_accuracy_and_backtest_checks():
-    with pytest.raises(TypeError, match="forecast has 2 entries but actual has 3"):
+    with pytest.raises(callcore.InvalidArgument, match="forecast has 2 entries but actual has 3"):
         callcore.forecast_accuracy([1, 2, 3], [1, 2])
     with pytest.raises(callcore.InvalidArgument):
         callcore.Forecaster("holt_winters_additive", period=48).fit([1.0, 2.0])  # too short

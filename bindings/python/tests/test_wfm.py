@@ -115,7 +115,9 @@ def test_plans_accept_lists_tuples_and_numpy_arrays():
 def test_plans_take_per_interval_handle_times():
     plan = callcore.staffing_plan([100, 100], interval_s=1800, aht_s=np.array([180.0, 360.0]))
     assert plan.traffic.tolist() == [10.0, 20.0]
-    with pytest.raises(TypeError, match="aht_s has 1 entries but calls has 2"):
+    # A length mismatch is a bad value (CC_EINVAL): InvalidArgument, a ValueError, as every
+    # failing status is (docs/bindings.md); it was a bare TypeError without the status.
+    with pytest.raises(callcore.InvalidArgument, match="aht_s has 1 entries but calls has 2"):
         callcore.staffing_plan([100, 100], interval_s=1800, aht_s=[180.0])
     with pytest.raises(TypeError):
         callcore.staffing_plan(["many", 3], interval_s=1800, aht_s=180)
@@ -175,5 +177,5 @@ def test_shift_scheduling_errors():
         callcore.schedule_shifts([1, 1, 3], one)
     with pytest.raises(TypeError, match="unknown key 'lenght'"):
         callcore.schedule_shifts([1], [{"start_first": 0, "start_last": 0, "lenght": 2}])
-    with pytest.raises(TypeError, match="traffic has 1 entries but required has 2"):
+    with pytest.raises(callcore.InvalidArgument, match="traffic has 1 entries but required has 2"):
         callcore.schedule_shifts([1, 1], one, traffic=[0.5])
