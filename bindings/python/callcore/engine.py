@@ -444,7 +444,7 @@ class Engine:
         # operator.index, not int(): an id is an integer, never a truncated float or a str.
         cid = operator.index(id)
         cfg = _plain(config)
-        cfg.update(id=cid, queue=queue, channel=int(channel))
+        cfg.update(id=cid, queue=queue, channel=operator.index(channel))
         self._call(capi.cc_engine_contact_add, cfg, self._now(now_ms))
         return Contact(self, cid)
 
@@ -461,10 +461,10 @@ class Engine:
         """Binds a :class:`Backend` (any object with its methods) to
         ``channel``; the engine keeps it alive while bound."""
         adapter = _BackendAdapter(self, backend)
-        self._call_c(capi.cc_py_engine_bind_backend, int(channel), adapter)
+        self._call_c(capi.cc_py_engine_bind_backend, operator.index(channel), adapter)
         # Bound: C borrows the adapter from now on, so it is kept before what the previous
         # backend's close() raised is re-raised (else that exception freed the adapter).
-        self._backends[int(channel)] = adapter
+        self._backends[operator.index(channel)] = adapter
         self._raise_pending()
         return backend
 
@@ -688,8 +688,8 @@ class Contact(_Child):
 
     def callback_result(self, result, now_ms=None):
         """Reports a callback dial (:class:`DialResult`)."""
-        self._call(capi.cc_engine_callback_result, self.id, int(result), self._now(now_ms))
+        self._call(capi.cc_engine_callback_result, self.id, operator.index(result), self._now(now_ms))
 
     def supervise(self, supervisor, mode=SuperviseMode.MONITOR, now_ms=None):
         """Asks the backend to let ``supervisor`` monitor/whisper/barge."""
-        self._call(capi.cc_engine_supervise, self.id, supervisor, int(mode), self._now(now_ms))
+        self._call(capi.cc_engine_supervise, self.id, supervisor, operator.index(mode), self._now(now_ms))

@@ -680,6 +680,13 @@ def test_integer_arguments_refuse_floats_and_strings_instead_of_truncating():
     with pytest.raises(TypeError):
         ann.end_wrapup(7.5, now_ms=0)
     ann.set_skill("french", np.int64(3))
+    # enum arguments too: channel=1.7 was channel 1
+    with pytest.raises(TypeError):
+        eng.add_contact(8, "sales", channel=1.7, now_ms=0)
+    with pytest.raises(TypeError):
+        eng.add_contact(8, "sales", channel="1", now_ms=0)
+    eng.add_contact(8, "sales", channel=Channel.CHAT, now_ms=0)
+    assert eng.contact(8).status.channel == Channel.CHAT
     eng.close()
 
 
