@@ -129,6 +129,11 @@ int cli_int64(const cli_args *a, const char *name, int64_t def, int required, in
         if (rc == 0) *out = def;
         return rc;
     }
+    /* strtoll skips leading white space: " 5" was 5 while "5 " was refused; a sign and
+     * digits only, as cli_parse_decimal takes plain text only */
+    size_t sign = (*s == '+' || *s == '-');
+    if (!s[sign] || strspn(s + sign, "0123456789") != strlen(s + sign))
+        return cli_usage_error(a, "--%s: expected a whole number, got '%s'", name, s);
     char *end = NULL;
     errno = 0;
     long long v = strtoll(s, &end, 10);

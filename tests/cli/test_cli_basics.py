@@ -2,6 +2,8 @@
 import json
 import re
 
+import pytest
+
 
 def test_help_lists_commands(cli):
     r = cli.run("--help", check=0)
@@ -47,3 +49,15 @@ def test_subcommand_help_exits_0(cli):
 def test_json_output_is_one_valid_document(cli):
     r = cli.run("version", "--json", check=0)
     json.loads(r.stdout)
+
+
+@pytest.mark.parametrize("value", [" 5", "5 ", "\t5", "5\n"])
+@pytest.mark.parametrize("args", [
+    ["day", "--synthetic", "--seed"],
+    ["bench", "routing", "--seed"],
+])
+def test_whole_number_options_refuse_spaces(cli, args, value):
+    # strtoll skips leading white space, so --seed " 5" ran seed 5 while --seed "5 " and
+    # the decimal options (--aht-s " 5") were refused.
+    r = cli.run(*args, value, check=2)
+    assert f"expected a whole number, got '{value}'" in r.stderr
