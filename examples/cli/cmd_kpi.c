@@ -10,6 +10,7 @@
 #include "callcore/import.h"
 #include "callcore/kpi.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -337,7 +338,8 @@ int cli_cmd_kpi(int argc, char **argv)
         cx_out = fopen(cli_str(&a, "cx-csv", ""), "w");
         if (!cx_out) {
             cc_import_free(imp);
-            return cli_fail("kpi: cannot write '%s'", cli_str(&a, "cx-csv", ""));
+            return cli_fail("kpi: cannot write '%s': %s", cli_str(&a, "cx-csv", ""),
+                            strerror(errno));
         }
         fputs("contact_id,customer_id,queue,agent,outcome,wait_s,cx_start,cx_peak,cx_end,moves\n",
               cx_out);
@@ -352,7 +354,12 @@ int cli_cmd_kpi(int argc, char **argv)
     rc = cli_kpi_run(&a, imp, kpi);
     cc_kpi_free(kpi);
     cc_import_free(imp);
-    if (cx_out && fclose(cx_out) != 0 && rc == CLI_EXIT_OK)
-        rc = cli_fail("kpi: writing '%s' failed", cli_str(&a, "cx-csv", ""));
+    if (cx_out) {
+        errno = 0;
+        int write_error = ferror(cx_out);
+        if ((fclose(cx_out) != 0 || write_error) && rc == CLI_EXIT_OK)
+            rc = cli_fail("kpi: writing '%s' failed: %s", cli_str(&a, "cx-csv", ""),
+                          errno ? strerror(errno) : "write error");
+    }
     return rc;
 }

@@ -345,10 +345,16 @@ cc_status cc_import_file(cc_import *imp, const char *path, cc_event_fn sink, voi
     char *buf = st == CC_OK ? cc__malloc(chunk) : NULL;
     if (st == CC_OK && !buf) st = cc__fail(CC_ENOMEM, "import: out of memory");
     while (st == CC_OK) {
+        errno = 0;
         size_t n = fread(buf, 1, chunk, f);
+        int err = errno; /* before the feed, which may set errno itself */
         if (n) st = cc_import_feed(imp, buf, n, sink, user_data);
         if (n < chunk) {
-            if (ferror(f)) st = cc__fail(CC_EIO, "import: reading '%s' failed", path);
+            /* the reason, as for a file that cannot be opened: a directory opens and
+             * fails its first read, and "failed" alone did not say why */
+            if (ferror(f))
+                st = cc__fail(CC_EIO, "import: reading '%s' failed: %s", path,
+                              err ? strerror(err) : "read error");
             break;
         }
     }

@@ -305,3 +305,14 @@ def test_short_abandon_default_follows_the_threshold(cli, queue_log):
     r = cli.run("kpi", "--format", "queue_log", "--input", queue_log, "--sl-threshold-s", "5",
                 "--short-abandon-s", "5", check=2)
     assert "--short-abandon-s (5 s) must be below --sl-threshold-s (5 s)" in r.stderr
+
+
+def test_unreadable_input_and_unwritable_cx_csv_say_why(cli, queue_log, tmp_path):
+    # A directory opens and fails its first read: "reading 'dir' failed" said not why; an
+    # --cx-csv that cannot be created said "cannot write" without the reason either.
+    r = cli.run("kpi", "--format", "queue_log", "--input", tmp_path, check=1)
+    assert f"reading '{tmp_path}' failed: Is a directory" in r.stderr
+    r = cli.run("kpi", "--format", "queue_log", "--input", queue_log, "--cx-csv",
+                tmp_path / "absent" / "cx.csv", check=1)
+    assert f"cannot write '{tmp_path / 'absent' / 'cx.csv'}': No such file or directory" \
+        in r.stderr
