@@ -70,8 +70,71 @@ static void day_history_free(day_history *h)
     memset(h, 0, sizeof *h);
 }
 
-/* Reads "calls,u,Date,..." rows; u is 1..240. Rows may come in any order
- * within a day but days must be contiguous (as in the published file). */
+/* Field k (0-based) of a comma-separated line, without surrounding quotes, into out
+ * (NUL-terminated, at most size - 1 bytes). -1 when the line has fewer fields or the
+ * field is too long. */
+static int day_field(const char *line, int k, char *out, size_t size)
+{
+    for (; k > 0; k--) {
+        line = strchr(line, ',');
+        if (!line) return -1;
+        line++;
+    }
+    size_t n = strcspn(line, ",\r\n");
+    if (n >= 2 && line[0] == '"' && line[n - 1] == '"') line++, n -= 2;
+    if (n >= size) return -1;
+    memcpy(out, line, n);
+    out[n] = '\0';
+    return 0;
+}
+
+/* 1 when s is a YYYY-MM-DD day the calendar has. */
+static int day_is_date(const char *s)
+{
+    if (strlen(s) != 10 || strspn(s, "0123456789-") != 10 || s[4] != '-' || s[7] != '-' ||
+        strchr(s, '-') != s + 4 || strrchr(s, '-') != s + 7)
+        return 0;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1] + (m == 2 && leap);
+}
+
+/* One row "calls,u,Date,...": 0, or -1 with the reason in why. The count is a plain
+ * decimal (no inf, nan or hex: sscanf %lf took them) in the forecaster's range. */
+static int day_history_row(const char *line, double *calls, int *u, char date[11], char *why,
+                           size_t why_size)
+{
+    char c[48], uf[16], df[16];
+    if (day_field(line, 0, c, sizeof c) || day_field(line, 1, uf, sizeof uf) ||
+        day_field(line, 2, df, sizeof df)) {
+        snprintf(why, why_size, "expected calls,u,Date");
+        return -1;
+    }
+    if (cli_parse_decimal(c, calls) != 0 || *calls < 0 || *calls > CC_FORECAST_MAX_VOLUME) {
+        snprintf(why, why_size, "'%s' is not a volume in [0, %g]", c, CC_FORECAST_MAX_VOLUME);
+        return -1;
+    }
+    *u = (int)strtol(uf, NULL, 10);
+    if (!uf[0] || strspn(uf, "0123456789") != strlen(uf) || strlen(uf) > 3 || *u < 1 ||
+        *u > DAY_SLOTS_6MIN) {
+        snprintf(why, why_size, "interval '%s' is not in 1..%d", uf, DAY_SLOTS_6MIN);
+        return -1;
+    }
+    if (!day_is_date(df)) {
+        snprintf(why, why_size, "'%s' is not a date (YYYY-MM-DD)", df);
+        return -1;
+    }
+    memcpy(date, df, 11);
+    return 0;
+}
+
+/* Reads "calls,u,Date,..." rows; u is 1..240. Rows may come in any order within a day
+ * but days must be contiguous and in increasing date order (as in the published file).
+ * As the CSV readers of lib/wfm do, a bad row is an error naming file and line: bad
+ * rows were counted and skipped, so a nan or a typo silently became 0 calls, and a date
+ * seen again later started a second copy of that day. A first line that is no row is
+ * the header. */
 static int day_history_read(day_history *h, const char *path)
 {
     FILE *f = fopen(path, "r");
@@ -84,23 +147,30 @@ static int day_history_read(day_history *h, const char *path)
         day_history_free(h);
         return cli_fail("out of memory");
     }
-    char line[512];
-    long lineno = 0, bad = 0;
+    char line[512], why[160];
+    long lineno = 0;
     while (fgets(line, sizeof line, f)) {
         lineno++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            snprintf(why, sizeof why, "line longer than %zu bytes", sizeof line - 2);
+            goto bad_row;
+        }
+        if (line[strspn(line, " \t\r\n")] == '\0') continue; /* blank */
         double calls;
         int u;
-        char date[32];
-        if (sscanf(line, "%lf,%d,\"%10[0-9-]\"", &calls, &u, date) != 3 &&
-            sscanf(line, "%lf,%d,%10[0-9-]", &calls, &u, date) != 3) {
-            if (lineno > 1) bad++;
-            continue;
-        }
-        if (u < 1 || u > DAY_SLOTS_6MIN || !(calls >= 0) || strlen(date) != 10) {
-            bad++;
-            continue;
+        char date[11];
+        if (day_history_row(line, &calls, &u, date, why, sizeof why) != 0) {
+            if (lineno == 1) continue; /* the header */
+            goto bad_row;
         }
         if (h->ndays == 0 || strcmp(h->dates[h->ndays - 1], date) != 0) {
+            /* ISO dates compare as text: a day again, or out of order, is refused */
+            if (h->ndays > 0 && strcmp(date, h->dates[h->ndays - 1]) < 0) {
+                snprintf(why, sizeof why,
+                         "date %s after %s: days must be contiguous, in increasing order", date,
+                         h->dates[h->ndays - 1]);
+                goto bad_row;
+            }
             /* Refused, not cut: stopping here dropped the later days without a word, and
              * the default forecast day became day DAY_MAX_DAYS, not the file's last. */
             if (h->ndays == DAY_MAX_DAYS) {
@@ -125,10 +195,14 @@ static int day_history_read(day_history *h, const char *path)
     fclose(f);
     if (h->ndays < 15) {
         day_history_free(h);
-        return cli_fail("history '%s': fewer than 15 days of data (%ld malformed lines)", path, bad);
+        return cli_fail("history '%s': fewer than 15 days of data", path);
     }
     snprintf(h->source, sizeof h->source, "%s", path);
     return 0;
+bad_row:
+    fclose(f);
+    day_history_free(h);
+    return cli_fail("history %s:%ld: %s", path, lineno, why);
 }
 
 /* Eight weeks of a two-peak weekday profile, quieter weekends, Poisson noise:

@@ -258,3 +258,47 @@ def test_day_help_says_the_method_is_chosen_by_backtest(cli):
     out = r.stdout + r.stderr
     assert "double-seasonal method" not in out  # not a fixed default
     assert "backtest" in out and "lowest WAPE" in out
+
+
+def write_history(path, edit=lambda rows: rows):
+    d0 = datetime.date(1999, 1, 4)
+    rows = [f"{3 + u % 4},{u},{d0 + datetime.timedelta(days=d)}\n"
+            for d in range(20) for u in range(70, 200)]
+    path.write_text("calls,u,Date\n" + "".join(edit(rows)))
+
+
+def replace_calls(value):
+    def edit(rows):
+        rows[500] = value + rows[500][rows[500].index(","):]
+        return rows
+    return edit
+
+
+@pytest.mark.parametrize("edit,needle", [
+    (replace_calls("inf"), "'inf' is not a volume"),
+    (replace_calls("nan"), "'nan' is not a volume"),
+    (replace_calls("0x10"), "'0x10' is not a volume"),
+    (replace_calls("many"), "'many' is not a volume"),
+    (lambda rows: rows[:500] + ["3,241,1999-01-07\n"] + rows[501:], "interval '241'"),
+    (lambda rows: rows[:500] + ["3,80,1999-02-30\n"] + rows[501:], "'1999-02-30' is not a date"),
+    (lambda rows: rows[:500] + ["garbage\n"] + rows[501:], "expected calls,u,Date"),
+])
+def test_day_history_bad_line_names_file_and_line(cli, tmp_path, edit, needle):
+    # sscanf %lf took inf, nan and hex: inf ended in "value 2275 is inf" from the forecast,
+    # and nan or a malformed line silently became 0 once the file had 15 days.
+    path = tmp_path / "h.csv"
+    write_history(path, edit)
+    r = cli.run("day", "--history", path, "--chart", tmp_path / "day.svg", check=1)
+    assert f"history {path}:502: {needle}" in r.stderr and r.stdout == ""
+
+
+@pytest.mark.parametrize("edit,line", [
+    (lambda rows: rows + [rows[0]], 2602),                     # 1999-01-04 again at the end
+    (lambda rows: rows[130:260] + rows[:130] + rows[260:], 132),  # 01-04 after 01-05
+])
+def test_day_history_repeated_or_unordered_dates_are_refused(cli, tmp_path, edit, line):
+    # A date seen again later started a new day: the history had a day twice.
+    path = tmp_path / "h.csv"
+    write_history(path, edit)
+    r = cli.run("day", "--history", path, "--chart", tmp_path / "day.svg", check=1)
+    assert f"history {path}:{line}: " in r.stderr and "increasing" in r.stderr
