@@ -586,9 +586,17 @@ static cc_status cc__sp_rates(const cc__sp *sp, const cc__jv *s, const char *pat
     out->nrates = n;
     for (size_t i = 0; i < n; i++) {
         const cc__jv *x = v->type == CC__JV_ARRAY ? &v->items[i] : v;
-        if (x->type != CC__JV_NUMBER || !(x->number >= 0) || x->number > 1e9)
-            return cc__fail(CC_EINVAL, "scenario: %s: rate %zu must be a number in [0, 1e9]", path,
-                            i);
+        /* the member path and the value: "rate 0 must be a number" read as a rate of 0 */
+        if (x->type != CC__JV_NUMBER || !(x->number >= 0) || x->number > 1e9) {
+            const char *key = ph ? "calls_per_hour" : "calls_per_interval";
+            const char *got = x->type == CC__JV_NUMBER ? cc__sp_fmt(x->number).s
+                                                       : cc__jv_type_name(x->type);
+            if (v->type == CC__JV_ARRAY)
+                return cc__fail(CC_EINVAL, "scenario: %s.%s[%zu] must be a number in [0, 1e9], "
+                                "got %s (line %d)", path, key, i, got, x->line);
+            return cc__fail(CC_EINVAL, "scenario: %s.%s must be a number in [0, 1e9], got %s "
+                            "(line %d)", path, key, got, x->line);
+        }
         out->rates_per_hour[i] = x->number * scale;
     }
     return CC_OK;

@@ -507,8 +507,10 @@ static cc_status cc__sim_add_queues(cc_sim *s)
         cc_queue_config cfg = CC_QUEUE_CONFIG_INIT;
         cfg.name = q->name;
         if (q->strategy) {
-            cc_status rc = cc_strategy_from_name(q->strategy, &cfg.strategy);
-            if (rc) return rc;
+            /* the member path: the engine's "unknown strategy 'x'" named no queue */
+            if (cc_strategy_from_name(q->strategy, &cfg.strategy) != CC_OK)
+                return cc__fail(CC_EINVAL, "queues[%zu].strategy: unknown strategy '%s'", i,
+                                q->strategy);
         }
         cfg.weight = q->weight;
         cfg.sl_threshold_ms = cc__sim_sl_ms(q->sl_threshold_s);

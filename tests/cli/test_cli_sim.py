@@ -302,3 +302,20 @@ def test_day_history_repeated_or_unordered_dates_are_refused(cli, tmp_path, edit
     write_history(path, edit)
     r = cli.run("day", "--history", path, "--chart", tmp_path / "day.svg", check=1)
     assert f"history {path}:{line}: " in r.stderr and "increasing" in r.stderr
+
+
+@pytest.mark.parametrize("change,needle", [
+    # "arrivals[0]: rate 0 must be a number" read as if the rate were 0: the 0 was the index
+    ({"arrivals": [dict(SMALL["arrivals"][0], calls_per_hour=[5, -3])]},
+     "arrivals[0].calls_per_hour[1] must be a number in [0, 1e9], got -3"),
+    ({"arrivals": [dict(SMALL["arrivals"][0], calls_per_hour=["x"])]},
+     "arrivals[0].calls_per_hour[0] must be a number in [0, 1e9], got string"),
+    # a bad strategy was "simulation: unknown strategy 'bogus'", naming no member
+    ({"queues": [{"name": "q", "strategy": "bogus"}]},
+     "queues[0].strategy: unknown strategy 'bogus'"),
+])
+def test_bad_scenario_value_names_member_and_value(cli, tmp_path, change, needle):
+    p = tmp_path / "bad.json"
+    p.write_text(json.dumps(dict(SMALL, **change)))
+    r = cli.run("sim", "--scenario", p, check=1)
+    assert needle in r.stderr, r.stderr
