@@ -910,7 +910,15 @@ static int day_print_json(const day_settings *s, const day_history *h, const day
     cc__json j;
     cc__json_init(&j, 0);
     cc__json_object_begin(&j);
-    cc__json_kv_string(&j, "date", date);
+    /* "date" is a date or null: the synthetic history's forecast day is no day of the
+     * history, and the prose "the day after ..." in a field named date is no date */
+    if (p->target < h->ndays) {
+        cc__json_kv_string(&j, "date", date);
+    } else {
+        cc__json_key(&j, "date");
+        cc__json_null(&j);
+        cc__json_kv_string(&j, "day_after", h->dates[h->ndays - 1]);
+    }
     cc__json_kv_string(&j, "history", h->source);
     cc__json_kv_string(&j, "method", cc_forecast_method_name(s->method));
     if (!s->method_given) cc__json_kv_double(&j, "backtest_wape", s->backtest_wape);

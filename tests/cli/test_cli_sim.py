@@ -134,6 +134,8 @@ def test_scenario_that_cannot_be_read_says_why(cli, tmp_path):
 def test_day_synthetic_history(cli, tmp_path):
     chart = tmp_path / "day.svg"
     d = cli.json("day", "--synthetic", "--chart", chart)
+    # "date" held prose ("the day after 2000-02-28"): a date field holds a date or null
+    assert d["date"] is None and d["day_after"] == "2000-02-28"
     iv = d["intervals"]
     n = len(iv["start"])
     assert 20 <= n <= 48
@@ -157,7 +159,7 @@ def test_day_on_the_bank_history(cli, data_dir, tmp_path):
         pytest.skip("CALLCORE_DATA/anonymous-bank/daily-6min-counts.csv is absent")
     d = cli.json("day", "--history", path, "--date", "1999-06-15", "--chart",
                  tmp_path / "day.svg")
-    assert d["date"] == "1999-06-15"
+    assert d["date"] == "1999-06-15" and "day_after" not in d
     assert "actual" in d["intervals"]
     assert d["summary"]["forecast_wape"] < 0.5
     assert d["shift_method"].startswith("CBC")
