@@ -32,7 +32,7 @@
 
 static const char cli_day_usage[] =
     "usage: callcore day [--history FILE | --synthetic] [--date YYYY-MM-DD]\n"
-    "                    [--interval-min M] [--method NAME] [--train-days D]\n"
+    "                    [--interval-min 6|30] [--method NAME] [--train-days D]\n"
     "                    [--aht-s S] [--patience-s P] [--target-sl X] [--target-s T]\n"
     "                    [--seed N] [--chart FILE.svg] [--json]\n"
     "  Forecasts a day's interval volumes from history, staffs each interval with\n"
@@ -263,9 +263,13 @@ static int day_read_settings(const cli_args *a, day_settings *s)
     if (!rc) rc = cli_double(a, "target-sl", 0.8, 0, &s->target_sl);
     if (!rc) rc = cli_double(a, "target-s", 20, 0, &s->target_s);
     if (rc) return rc;
-    if (s->interval_min < 6 || s->interval_min > 240 || s->interval_min % 6 != 0 ||
-        1440 % s->interval_min != 0)
-        return cli_usage_error(a, "--interval-min must be a multiple of 6 that divides 1440");
+    /* The shift templates (day_templates) count in intervals: the 8- and 4-hour shifts, the
+     * 30-minute break and its 3-to-5-hour window are whole intervals only when the interval
+     * divides 30 minutes. Coarser ones turned the break into a whole interval (at 240, a
+     * 4-hour break at the very start of the shift), finer ones (12, 18, 24) shortened it. */
+    if (s->interval_min != 6 && s->interval_min != 30)
+        return cli_usage_error(a, "--interval-min must be 6 or 30 (the shift templates' "
+                                  "30-minute break needs whole intervals)");
     if (s->train_days < 14 || s->train_days > DAY_MAX_DAYS)
         return cli_usage_error(a, "--train-days must be 14..%d", DAY_MAX_DAYS);
     if (s->seed < 0 || s->seed > CLI_SEED_MAX)

@@ -321,3 +321,14 @@ def test_bad_scenario_value_names_member_and_value(cli, tmp_path, change, needle
     p.write_text(json.dumps(dict(SMALL, **change)))
     r = cli.run("sim", "--scenario", p, check=1)
     assert needle in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("minutes", [12, 60, 240])
+def test_day_interval_the_shift_templates_cannot_express_is_a_usage_error(cli, tmp_path,
+                                                                          minutes):
+    # The templates are counted in intervals: above 30 minutes the 30-minute break took a
+    # whole interval, and at 240 the 8-hour shift had a 4-hour break at its very start
+    # (docs/sim.md: a 30-minute break 3 to 5 hours in); at 12 the break was 24 minutes.
+    r = cli.run("day", "--synthetic", "--interval-min", minutes, "--chart",
+                tmp_path / "day.svg", check=2)
+    assert "--interval-min must be 6 or 30" in r.stderr and r.stdout == ""
