@@ -207,6 +207,18 @@ bad_row:
 
 /* Eight weeks of a two-peak weekday profile, quieter weekends, Poisson noise:
  * the shape of a retail-bank day. */
+/* The calendar date of synthetic day d (0..55): eight weeks from Monday
+ * 2000-01-03, so that each date's weekday is the one its volume was drawn
+ * for (weekday_factor: Monday first). */
+static void day_synthetic_date(char out[11], size_t d)
+{
+    int doy = 2 + (int)(d % 56); /* 0-based day of 2000: January has 31 days */
+    char buf[32];
+    if (doy < 31) snprintf(buf, sizeof buf, "2000-01-%02d", doy + 1);
+    else snprintf(buf, sizeof buf, "2000-02-%02d", doy - 31 + 1);
+    memcpy(out, buf, 11);
+}
+
 static int day_history_synthetic(day_history *h, uint64_t seed)
 {
     memset(h, 0, sizeof *h);
@@ -219,7 +231,7 @@ static int day_history_synthetic(day_history *h, uint64_t seed)
     static const double weekday_factor[7] = {1.0, 1.1, 1.0, 0.95, 0.9, 0.45, 0.2};
     uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
     for (size_t d = 0; d < h->ndays; d++) {
-        snprintf(h->dates[d], 11, "2000-%02d-%02d", (int)(d / 28 % 12 + 1), (int)(d % 28 + 1));
+        day_synthetic_date(h->dates[d], d);
         for (int u = 0; u < DAY_SLOTS_6MIN; u++) {
             double hour = u / 10.0;
             double shape = 14.0 * exp(-pow((hour - 10.5) / 1.8, 2)) +

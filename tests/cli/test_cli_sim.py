@@ -134,8 +134,10 @@ def test_scenario_that_cannot_be_read_says_why(cli, tmp_path):
 def test_day_synthetic_history(cli, tmp_path):
     chart = tmp_path / "day.svg"
     d = cli.json("day", "--synthetic", "--chart", chart)
-    # "date" held prose ("the day after 2000-02-28"): a date field holds a date or null
-    assert d["date"] is None and d["day_after"] == "2000-02-28"
+    # "date" held prose ("the day after 2000-02-28"): a date field holds a date or null.
+    # The eight synthetic weeks are real calendar days, Monday 2000-01-03 to Sunday
+    # 2000-02-27 (they were 28-day months, 2000-01-29..31 missing, weekdays off).
+    assert d["date"] is None and d["day_after"] == "2000-02-27"
     iv = d["intervals"]
     n = len(iv["start"])
     assert 20 <= n <= 48
