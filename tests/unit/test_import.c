@@ -900,16 +900,6 @@ static void anonymous_bank_quirks(void **state)
     free(r);
 }
 
-/* The calls of the file go to the sink as one stream in time order, like a
- * live engine's and a queue_log's: a call's answer and end come when their
- * time does, after the arrivals before them, not with the call's arrival.
- * One customer: call C (10:00:00, 60 s talk), call A on a second line while
- * C is still talking (10:00:30, 30 min talk), call B at 10:10:00 while A
- * still talks, abandoned after 10 s. When B arrives, C is the customer's
- * latest ended contact, 9 minutes earlier: B is a repeat of C (KPI.md: the
- * same customer again within W after a contact ended). Sending A's end
- * (10:30:30) before B's arrival made A the latest-ending contact, ending
- * after B arrived, so B was no repeat and C's FCR was 100 %. */
 /* A customer id that a spreadsheet wrote in scientific notation with fewer
  * digits than the number ("3.27E+11", 3 of 12) names no one customer: every
  * 327xxxxxxxxx became it, so different callers looked like one and made false
@@ -945,6 +935,16 @@ static void anonymous_bank_rounded_scientific_ids_are_unknown_customers(void **s
     free(r);
 }
 
+/* The calls of the file go to the sink as one stream in time order, like a
+ * live engine's and a queue_log's: a call's answer and end come when their
+ * time does, after the arrivals before them, not with the call's arrival.
+ * One customer: call C (10:00:00, 60 s talk), call A on a second line while
+ * C is still talking (10:00:30, 30 min talk), call B at 10:10:00 while A
+ * still talks, abandoned after 10 s. When B arrives, C is the customer's
+ * latest ended contact, 9 minutes earlier: B is a repeat of C (KPI.md: the
+ * same customer again within W after a contact ended). Sending A's end
+ * (10:30:30) before B's arrival made A the latest-ending contact, ending
+ * after B arrived, so B was no repeat and C's FCR was 100 %. */
 static void anonymous_bank_events_go_out_in_time_order(void **state)
 {
     (void)state;
