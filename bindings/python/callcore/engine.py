@@ -688,8 +688,10 @@ class Contact(_Child):
 
     def callback_result(self, result, now_ms=None):
         """Reports a callback dial (:class:`DialResult`)."""
-        self._call(capi.cc_engine_callback_result, self.id, operator.index(result), self._now(now_ms))
+        self._call(capi.cc_engine_callback_result, self.id, operator.index(result),
+                   self._now(now_ms))
 
     def supervise(self, supervisor, mode=SuperviseMode.MONITOR, now_ms=None):
         """Asks the backend to let ``supervisor`` monitor/whisper/barge."""
-        self._call(capi.cc_engine_supervise, self.id, supervisor, operator.index(mode), self._now(now_ms))
+        self._call(capi.cc_engine_supervise, self.id, supervisor, operator.index(mode),
+                   self._now(now_ms))

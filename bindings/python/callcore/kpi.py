@@ -23,6 +23,7 @@ import types
 import weakref
 
 from . import capi
+from .arguments import real as _real
 from .errors import Closed, Error
 from .events import Event, EventType
 from .owned import OwnedHandle
@@ -178,7 +179,7 @@ class KpiAggregator(OwnedHandle):
         if repeat_window_h is not None:
             opts["repeat_window_ms"] = _ms(repeat_window_h, 3_600_000, "repeat_window_h")
         if pareto_share is not None:
-            opts["pareto_share"] = float(pareto_share)
+            opts["pareto_share"] = _real(pareto_share, "pareto_share")
         if cx_grace_s is not None:
             opts["cx_grace_ms"] = _ms(cx_grace_s, 1000, "cx_grace_s")
         if cx is not None:

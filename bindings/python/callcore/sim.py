@@ -20,6 +20,7 @@ import os
 import types
 
 from . import capi
+from .arguments import real as _real
 from .events import Event
 from .owned import OwnedHandle
 
@@ -57,10 +58,12 @@ class Scenario(OwnedHandle):
         """The classic single queue: M/M/N, or M/M/N+M with patience_s > 0."""
         # operator.index, not int(): 14.7 agents are not 14, nor is seed "7" a seed
         return cls(capi.cc_sim_scenario_quick({
-            "agents": operator.index(agents), "calls_per_hour": float(calls_per_hour),
-            "aht_s": float(aht_s), "hours": float(hours), "patience_s": float(patience_s),
-            "sl_threshold_s": float(sl_threshold_s), "seed": operator.index(seed),
-            "interval_min": float(interval_min)}))
+            "agents": operator.index(agents),
+            "calls_per_hour": _real(calls_per_hour, "calls_per_hour"),
+            "aht_s": _real(aht_s, "aht_s"), "hours": _real(hours, "hours"),
+            "patience_s": _real(patience_s, "patience_s"),
+            "sl_threshold_s": _real(sl_threshold_s, "sl_threshold_s"),
+            "seed": operator.index(seed), "interval_min": _real(interval_min, "interval_min")}))
 
     @property
     def agents(self):
@@ -76,8 +79,8 @@ class Scenario(OwnedHandle):
         """Expected arrivals in [from_s, to_s) (default: the whole horizon)."""
         if to_s is None:
             to_s = self.hours * 3600
-        return self._in_call(capi.cc_sim_scenario_expected_arrivals, float(from_s),
-                             float(to_s))
+        return self._in_call(capi.cc_sim_scenario_expected_arrivals, _real(from_s, "from_s"),
+                             _real(to_s, "to_s"))
 
 
 

@@ -22,6 +22,7 @@ import operator
 import types
 
 from . import capi
+from .arguments import real as _real
 
 __all__ = ["erlang_b", "erlang_b_log10", "erlang_b_traffic", "erlang_c", "erlang_c_log10",
            "erlang_c_service_level", "erlang_c_asa", "erlang_c_wait_if_waiting",
@@ -45,47 +46,48 @@ def _count(agents):
 
 def erlang_b(servers, traffic):
     """Erlang B blocking probability (servers may be fractional)."""
-    return capi.cc_erlang_b(float(servers), float(traffic))
+    return capi.cc_erlang_b(_real(servers, "servers"), _real(traffic, "traffic"))
 
 
 def erlang_b_log10(servers, traffic):
     """log10 of Erlang B, finite where the value underflows."""
-    return capi.cc_erlang_b_log10(float(servers), float(traffic))
+    return capi.cc_erlang_b_log10(_real(servers, "servers"), _real(traffic, "traffic"))
 
 
 def erlang_b_traffic(servers, blocking):
     """Inverse Erlang B: the load at which ``servers`` block with ``blocking``."""
-    return capi.cc_erlang_b_traffic(float(servers), float(blocking))
+    return capi.cc_erlang_b_traffic(_real(servers, "servers"), _real(blocking, "blocking"))
 
 
 def erlang_c(agents, traffic):
     """Erlang C probability of waiting (needs agents > traffic)."""
-    return capi.cc_erlang_c(_count(agents), float(traffic))
+    return capi.cc_erlang_c(_count(agents), _real(traffic, "traffic"))
 
 
 def erlang_c_log10(agents, traffic):
     """log10 of Erlang C's P(wait)."""
-    return capi.cc_erlang_c_log10(_count(agents), float(traffic))
+    return capi.cc_erlang_c_log10(_count(agents), _real(traffic, "traffic"))
 
 
 def erlang_c_service_level(agents, traffic, t_aht):
     """P(wait <= t_aht) under Erlang C (t in AHT units)."""
-    return capi.cc_erlang_c_service_level(_count(agents), float(traffic), float(t_aht))
+    return capi.cc_erlang_c_service_level(_count(agents), _real(traffic, "traffic"),
+                                          _real(t_aht, "t_aht"))
 
 
 def erlang_c_asa(agents, traffic):
     """Mean wait of all calls, in AHT units."""
-    return capi.cc_erlang_c_asa(_count(agents), float(traffic))
+    return capi.cc_erlang_c_asa(_count(agents), _real(traffic, "traffic"))
 
 
 def erlang_c_wait_if_waiting(agents, traffic):
     """Mean wait of the calls that wait, in AHT units."""
-    return capi.cc_erlang_c_wait_if_waiting(_count(agents), float(traffic))
+    return capi.cc_erlang_c_wait_if_waiting(_count(agents), _real(traffic, "traffic"))
 
 
 def erlang_c_occupancy(agents, traffic):
     """Agent occupancy traffic / agents."""
-    return capi.cc_erlang_c_occupancy(_count(agents), float(traffic))
+    return capi.cc_erlang_c_occupancy(_count(agents), _real(traffic, "traffic"))
 
 
 def erlang_a(agents, traffic, patience_aht, t_aht=0.0):
@@ -93,25 +95,29 @@ def erlang_a(agents, traffic, patience_aht, t_aht=0.0):
     p_abandon_if_waiting, mean_wait_all, asa_answered, mean_queue, occupancy,
     p_wait_gt_t, p_wait_le_t, sl_offered, sl_answered, p_abandon_within_t
     (times in AHT units)."""
-    return types.SimpleNamespace(**capi.cc_erlang_a_eval(_count(agents), float(traffic),
-                                                         float(patience_aht), float(t_aht)))
+    return types.SimpleNamespace(**capi.cc_erlang_a_eval(
+        _count(agents), _real(traffic, "traffic"), _real(patience_aht, "patience_aht"),
+        _real(t_aht, "t_aht")))
 
 
 def erlang_a_p_abandon(agents, traffic, patience_aht):
     """Erlang A probability of abandoning."""
-    return capi.cc_erlang_a_p_abandon(_count(agents), float(traffic), float(patience_aht))
+    return capi.cc_erlang_a_p_abandon(_count(agents), _real(traffic, "traffic"),
+                                      _real(patience_aht, "patience_aht"))
 
 
 def erlang_a_service_level(agents, traffic, patience_aht, t_aht):
     """Erlang A service level (answered within t over offered)."""
-    return capi.cc_erlang_a_service_level(_count(agents), float(traffic), float(patience_aht),
-                                          float(t_aht))
+    return capi.cc_erlang_a_service_level(_count(agents), _real(traffic, "traffic"),
+                                          _real(patience_aht, "patience_aht"),
+                                          _real(t_aht, "t_aht"))
 
 
 def agents_for_service_level(traffic, aht_s, target_sl, target_s):
     """Minimum Erlang C agents for P(wait <= target_s) >= target_sl."""
-    return capi.cc_staffing_agents_for_sl(float(traffic), float(aht_s), float(target_sl),
-                                          float(target_s))
+    return capi.cc_staffing_agents_for_sl(_real(traffic, "traffic"), _real(aht_s, "aht_s"),
+                                          _real(target_sl, "target_sl"),
+                                          _real(target_s, "target_s"))
 
 
 def _options(goal, targets):
@@ -128,8 +134,9 @@ def staff(calls, interval_s, aht_s, *, goal=None, **targets):
     (> 0 switches to Erlang A), max_occupancy, shrinkage. Returns a namespace
     with agents, scheduled_agents, traffic, p_wait, service_level, asa_s,
     occupancy, p_abandon."""
-    return types.SimpleNamespace(**capi.cc_staffing_solve(_options(goal, targets), float(calls),
-                                                          float(interval_s), float(aht_s)))
+    return types.SimpleNamespace(**capi.cc_staffing_solve(
+        _options(goal, targets), _real(calls, "calls"), _real(interval_s, "interval_s"),
+        _real(aht_s, "aht_s")))
 
 
 class StaffingPlan:
@@ -185,11 +192,11 @@ def staffing_plan(calls, *, interval_s, aht_s, goal=None, **targets):
     if isinstance(aht_s, bool):
         raise TypeError("aht_s must be a number of seconds or a sequence of them, not a bool")
     if isinstance(aht_s, numbers.Real):
-        aht_default, aht_seq = float(aht_s), None
+        aht_default, aht_seq = _real(aht_s, "aht_s"), None
     else:
         aht_default, aht_seq = 0.0, _array(aht_s)
     columns = capi.cc_sw_staffing_plan(_options(goal, targets), _array(calls), aht_seq,
-                                       aht_default, float(interval_s))
+                                       aht_default, _real(interval_s, "interval_s"))
     return StaffingPlan(columns, as_numpy)
 
 
@@ -229,7 +236,7 @@ def shift_template(*, start_first, start_last, length, start_step=1, break_earli
     return {"start_first": start_first, "start_last": start_last, "start_step": start_step,
             "length": length, "break_earliest": break_earliest, "break_latest": break_latest,
             "break_length": break_length,
-            "cost": float(length if cost is None else cost)}
+            "cost": _real(length if cost is None else cost, "cost")}
 
 
 def schedule_shifts(required, templates, *, traffic=None, under_cost=0.0, max_seconds=None,
@@ -240,11 +247,11 @@ def schedule_shifts(required, templates, *, traffic=None, under_cost=0.0, max_se
     (Erlangs per interval) gives each interval's service level; with
     ``under_cost`` > 0 shortages are allowed at that cost. Returns a
     :class:`Schedule`; raises Infeasible when an interval cannot be covered."""
-    opts = {"under_cost": float(under_cost)}
+    opts = {"under_cost": _real(under_cost, "under_cost")}
     for key, value in (("max_seconds", max_seconds), ("interval_s", interval_s),
                        ("aht_s", aht_s), ("target_s", target_s)):
         if value is not None:
-            opts[key] = float(value)
+            opts[key] = _real(value, "value")
     as_numpy = _is_numpy(required) or _is_numpy(traffic)
     d = capi.cc_sw_schedule_solve(opts, _array(required),
                                   None if traffic is None else _array(traffic),

@@ -67,6 +67,25 @@ def test_agent_counts_refuse_fractions_instead_of_truncating():
     assert callcore.erlang_c(np.int32(14), 10.0) == callcore.erlang_c(14, 10.0)
 
 
+def test_real_arguments_refuse_text_and_flags():
+    # float() read "10.0" as 10.0 and True as 1.0: the same mistake an int() made for counts.
+    import fractions
+    import numpy as np
+    calls = [lambda x: callcore.erlang_b(10, x), lambda x: callcore.erlang_c(14, x),
+             lambda x: callcore.erlang_a(14, 10.0, x),
+             lambda x: callcore.staff(calls=x, interval_s=1800, aht_s=180, target_sl=0.8,
+                                      target_s=20),
+             lambda x: callcore.Scenario.quick(agents=3, calls_per_hour=x, aht_s=60, hours=1)]
+    for fn in calls:
+        for bad in ("10.0", b"10", True):
+            with pytest.raises(TypeError, match="must be a number"):
+                fn(bad)
+        fn(np.float64(10.0))  # any real number is one
+        fn(fractions.Fraction(10))
+    with pytest.raises(TypeError, match="pareto_share"):
+        callcore.KpiAggregator(pareto_share="0.8")
+
+
 def test_erlang_a_metrics_are_consistent():
     m = callcore.erlang_a(14, 10.0, patience_aht=2.0, t_aht=20 / 180)
     assert 0 < m.p_abandon < m.p_wait < 1
