@@ -32,6 +32,7 @@
  * an earlier one went uncounted. O(n log n).
  */
 #include "import_format.h"
+#include "import_replay.h"
 
 #include "base/mem.h"
 
@@ -49,30 +50,18 @@ typedef struct cc__ab_record {
     int answered;
 } cc__ab_record;
 
-/* A call in progress: its next event (answer or abandon, then end) is due
- * at `due`; `seq` keeps events due at the same time in the order they were
- * scheduled. */
-typedef struct cc__ab_pending {
-    int64_t due;
-    uint64_t seq;
-    size_t record;
-    int talking; /* 0: waits in the queue; 1: answered, talks until due */
-} cc__ab_pending;
-
 typedef struct cc__ab_state {
     cc__ab_record *records;
     size_t n, cap;
     uint64_t order;
-    cc__ab_pending *heap; /* min-heap on (due, seq) */
-    size_t nheap, heap_cap;
-    uint64_t seq;
+    cc__import_replay replay;
 } cc__ab_state;
 
 static void cc__ab_destroy(void *state)
 {
     cc__ab_state *s = state;
     cc__free(s->records);
-    cc__free(s->heap);
+    cc__import_replay_free(&s->replay);
 }
 
 /* YYMMDD -> days since the epoch (YY < 70 is 20YY). */
@@ -258,65 +247,26 @@ static void cc__ab_emit_end(cc_import *imp, const cc__ab_record *r)
     cc__import_emit(imp, &ev);
 }
 
-static int cc__ab_before(const cc__ab_pending *a, const cc__ab_pending *b)
-{
-    return a->due < b->due || (a->due == b->due && a->seq < b->seq);
-}
+enum { CC__AB_ARRIVE = 1, CC__AB_WAITED, CC__AB_ENDED };
 
-/* Schedules the next event of a call; -1 when out of memory (nothing
- * changed). O(log calls in progress). */
-static int cc__ab_push(cc__ab_state *s, size_t record, int talking, int64_t due)
+/* The steps of call i (import_replay.h): its arrival, the end of its wait,
+ * the end of its talk. */
+static int cc__ab_step(cc_import *imp, void *ctx, size_t i, int step, int64_t *due)
 {
-    if (cc__grow((void **)&s->heap, &s->heap_cap, s->nheap + 1, sizeof *s->heap) != 0) return -1;
-    cc__ab_pending p = {due, s->seq++, record, talking};
-    size_t i = s->nheap++;
-    while (i > 0 && cc__ab_before(&p, &s->heap[(i - 1) / 2])) {
-        s->heap[i] = s->heap[(i - 1) / 2];
-        i = (i - 1) / 2;
-    }
-    s->heap[i] = p;
-    return 0;
-}
-
-static cc__ab_pending cc__ab_pop(cc__ab_state *s)
-{
-    cc__ab_pending top = s->heap[0], last = s->heap[--s->nheap];
-    size_t i = 0;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= s->nheap) break;
-        if (c + 1 < s->nheap && cc__ab_before(&s->heap[c + 1], &s->heap[c])) c++;
-        if (!cc__ab_before(&s->heap[c], &last)) break;
-        s->heap[i] = s->heap[c];
-        i = c;
-    }
-    if (s->nheap) s->heap[i] = last;
-    return top;
-}
-
-/* Sends the next event of a call and schedules the one after it. Out of
- * memory, the call's remaining events go at once (early, never lost). */
-static void cc__ab_step(cc_import *imp, cc__ab_state *s, size_t record, int talking)
-{
-    const cc__ab_record *r = &s->records[record];
-    if (talking) {
+    cc__ab_record *r = &((cc__ab_state *)ctx)->records[i];
+    switch (step) {
+    case CC__AB_ARRIVE:
+        r->order = cc__import_new_contact_id(imp); /* sorted: the order is spent */
+        cc__ab_emit_arrival(imp, r);
+        *due = r->entry_ms + r->wait_ms;
+        return CC__AB_WAITED;
+    case CC__AB_WAITED:
+        if (!cc__ab_emit_wait_end(imp, r)) return 0;
+        *due = r->entry_ms + r->wait_ms + r->talk_ms;
+        return CC__AB_ENDED;
+    default:
         cc__ab_emit_end(imp, r);
-        return;
-    }
-    if (!cc__ab_emit_wait_end(imp, r)) return;
-    if (cc__ab_push(s, record, 1, r->entry_ms + r->wait_ms + r->talk_ms) != 0) {
-        cc__import_oom(imp);
-        cc__ab_emit_end(imp, r);
-    }
-}
-
-/* Sends the events due at or before t (a call that ended at t ends before
- * one arriving at t). */
-static void cc__ab_flush(cc_import *imp, cc__ab_state *s, int64_t t)
-{
-    while (s->nheap && s->heap[0].due <= t) {
-        cc__ab_pending p = cc__ab_pop(s);
-        cc__ab_step(imp, s, p.record, p.talking);
+        return 0;
     }
 }
 
@@ -325,17 +275,9 @@ static void cc__ab_finish(cc_import *imp, void *state)
     cc__ab_state *s = state;
     if (s->n > 1) /* records may be NULL when the files held no call */
         qsort(s->records, s->n, sizeof *s->records, cc__ab_cmp);
-    for (size_t i = 0; i < s->n; i++) {
-        cc__ab_record *r = &s->records[i];
-        cc__ab_flush(imp, s, r->entry_ms);
-        r->order = cc__import_new_contact_id(imp); /* sorted: the order is spent */
-        cc__ab_emit_arrival(imp, r);
-        if (cc__ab_push(s, i, 0, r->entry_ms + r->wait_ms) != 0) {
-            cc__import_oom(imp);
-            if (cc__ab_emit_wait_end(imp, r)) cc__ab_emit_end(imp, r);
-        }
-    }
-    cc__ab_flush(imp, s, INT64_MAX);
+    for (size_t i = 0; i < s->n; i++)
+        cc__import_replay_start(imp, &s->replay, cc__ab_step, s, i, s->records[i].entry_ms);
+    cc__import_replay_end(imp, &s->replay, cc__ab_step, s);
     s->n = 0;
 }
 

@@ -20,6 +20,7 @@
  * repeat. Memory: O(rows) (104 bytes each) + the longest row.
  */
 #include "import_format.h"
+#include "import_replay.h"
 #include "kpi_limits.h"
 
 #include "base/csv_fields.h"
@@ -63,22 +64,11 @@ typedef struct cc__csv_call {
     int transferred;
 } cc__csv_call;
 
-/* A call in progress: its next step is due at `due`; `seq` keeps steps due
- * at the same time in the order they were scheduled. */
-typedef struct cc__csv_pending {
-    int64_t due;
-    uint64_t seq;
-    size_t call;
-    int step; /* cc__csv_step */
-} cc__csv_pending;
-
 typedef struct cc__csv_state {
     cc__csv_call *calls;
     size_t ncalls, calls_cap;
     uint64_t order;
-    cc__csv_pending *heap; /* min-heap on (due, seq) */
-    size_t nheap, heap_cap;
-    uint64_t seq;
+    cc__import_replay replay;
     char delim;
     char *names[CC__CSV_NCOLS]; /* owned */
     int column[CC__CSV_NCOLS];  /* position in the row, -1 absent */
@@ -93,7 +83,7 @@ static void cc__csv_destroy(void *state)
     for (int i = 0; i < CC__CSV_NCOLS; i++) cc__free(s->names[i]);
     cc__csv_fields_free(&s->row);
     cc__free(s->calls);
-    cc__free(s->heap);
+    cc__import_replay_free(&s->replay);
 }
 
 static cc_status cc__csv_init(cc_import *imp, void *state, const cc_import_options *o)
@@ -294,13 +284,13 @@ static void cc__csv_row(cc_import *imp, cc__csv_state *s, int n)
     s->calls[s->ncalls++] = c;
 }
 
-/* The steps of a call, each sent when its time comes. */
+/* The steps of a call, each sent when its time comes (import_replay.h). */
 typedef enum cc__csv_step {
-    CC__CSV_STEP_ARRIVE,  /* start: ARRIVED, then BLOCKED or QUEUED */
-    CC__CSV_STEP_WAITED,  /* start + wait: ABANDONED / LEFT, or CONNECTED */
-    CC__CSV_STEP_ENDED,   /* + talk + hold: ENDED (TRANSFERRED), wrap-up starts */
-    CC__CSV_STEP_WRAPPED, /* + wrap: AGENT_WRAPUP_END */
-    CC__CSV_STEP_DONE
+    CC__CSV_STEP_DONE = 0,
+    CC__CSV_STEP_ARRIVE = 1, /* start: ARRIVED, then BLOCKED or QUEUED */
+    CC__CSV_STEP_WAITED,     /* start + wait: ABANDONED / LEFT, or CONNECTED */
+    CC__CSV_STEP_ENDED,      /* + talk + hold: ENDED (TRANSFERRED), wrap-up starts */
+    CC__CSV_STEP_WRAPPED     /* + wrap: AGENT_WRAPUP_END */
 } cc__csv_step;
 
 /* An event of call c at time t, with the fields every event of a call has. */
@@ -385,62 +375,11 @@ static cc__csv_step cc__csv_emit_step(cc_import *imp, const cc__csv_call *c, cc_
     }
 }
 
-static int cc__csv_before(const cc__csv_pending *a, const cc__csv_pending *b)
+/* cc__csv_emit_step as the replay calls it. */
+static int cc__csv_step_fn(cc_import *imp, void *ctx, size_t call, int step, int64_t *due)
 {
-    return a->due < b->due || (a->due == b->due && a->seq < b->seq);
-}
-
-/* Schedules a step; -1 when out of memory (nothing changed). O(log calls in
- * progress). */
-static int cc__csv_push(cc__csv_state *s, size_t call, cc__csv_step step, int64_t due)
-{
-    if (cc__grow((void **)&s->heap, &s->heap_cap, s->nheap + 1, sizeof *s->heap) != 0) return -1;
-    cc__csv_pending p = {due, s->seq++, call, (int)step};
-    size_t i = s->nheap++;
-    while (i > 0 && cc__csv_before(&p, &s->heap[(i - 1) / 2])) {
-        s->heap[i] = s->heap[(i - 1) / 2];
-        i = (i - 1) / 2;
-    }
-    s->heap[i] = p;
-    return 0;
-}
-
-static cc__csv_pending cc__csv_pop(cc__csv_state *s)
-{
-    cc__csv_pending top = s->heap[0], last = s->heap[--s->nheap];
-    size_t i = 0;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= s->nheap) break;
-        if (c + 1 < s->nheap && cc__csv_before(&s->heap[c + 1], &s->heap[c])) c++;
-        if (!cc__csv_before(&s->heap[c], &last)) break;
-        s->heap[i] = s->heap[c];
-        i = c;
-    }
-    if (s->nheap) s->heap[i] = last;
-    return top;
-}
-
-/* Sends a step of a call and schedules the next. Out of memory, the call's
- * remaining steps go at once (early, never lost). */
-static void cc__csv_run(cc_import *imp, cc__csv_state *s, size_t call, cc__csv_step step)
-{
-    const cc__csv_call *c = &s->calls[call];
-    int64_t due = 0;
-    step = cc__csv_emit_step(imp, c, step, &due);
-    if (step == CC__CSV_STEP_DONE || cc__csv_push(s, call, step, due) == 0) return;
-    cc__import_oom(imp);
-    while (step != CC__CSV_STEP_DONE) step = cc__csv_emit_step(imp, c, step, &due);
-}
-
-/* Sends the steps due at or before t (a call that ended at t ends before
- * one arriving at t). */
-static void cc__csv_flush(cc_import *imp, cc__csv_state *s, int64_t t)
-{
-    while (s->nheap && s->heap[0].due <= t) {
-        cc__csv_pending p = cc__csv_pop(s);
-        cc__csv_run(imp, s, p.call, (cc__csv_step)p.step);
-    }
+    const cc__csv_state *s = ctx;
+    return (int)cc__csv_emit_step(imp, &s->calls[call], (cc__csv_step)step, due);
 }
 
 static int cc__csv_cmp(const void *a, const void *b)
@@ -455,11 +394,9 @@ static void cc__csv_finish(cc_import *imp, void *state)
     cc__csv_state *s = state;
     if (s->ncalls > 1) /* calls may be NULL when the inputs held no row */
         qsort(s->calls, s->ncalls, sizeof *s->calls, cc__csv_cmp);
-    for (size_t i = 0; i < s->ncalls; i++) {
-        cc__csv_flush(imp, s, s->calls[i].start);
-        cc__csv_run(imp, s, i, CC__CSV_STEP_ARRIVE);
-    }
-    cc__csv_flush(imp, s, INT64_MAX);
+    for (size_t i = 0; i < s->ncalls; i++)
+        cc__import_replay_start(imp, &s->replay, cc__csv_step_fn, s, i, s->calls[i].start);
+    cc__import_replay_end(imp, &s->replay, cc__csv_step_fn, s);
     s->ncalls = 0;
 }
 
